@@ -1,0 +1,129 @@
+// The contracts every part of hvbench is written against: the guest-operation vocabulary that workloads
+// produce, the counters an engine returns, and the Engine interface the harness drives. Built-in and
+// third-party engines implement the same interface (DESIGN §2, §3, §5).
+import type { CostProfile } from './machine/profile.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Guest operations (DESIGN §3). Operations carry counts so a million syscalls are one record.
+// Field names here are the field names of user workload files.
+// ---------------------------------------------------------------------------------------------------------
+
+export type PageSize = '4k' | '2m' | '1g';
+export type AccessPattern = 'seq' | 'random' | 'stride';
+export type DeviceKind = 'disk' | 'net';
+export type IoDirection = 'read' | 'write';
+
+export type GuestOp =
+  /** pure user-mode work: no privileged effect on any engine */
+  | { op: 'compute'; cycles: number }
+  /** null system-call round trips from user mode */
+  | { op: 'syscall'; count: number }
+  | { op: 'cpuid'; count: number }
+  | { op: 'rdtsc'; count: number }
+  /** RDMSR/WRMSR of one MSR index (e.g. 0x6e0 IA32_TSC_DEADLINE, 0x830 x2APIC ICR) */
+  | { op: 'msr'; index: number; write: boolean; count: number }
+  /** idle: HLT until the next interrupt wakes the vCPU */
+  | { op: 'hlt'; count: number }
+  /** explicit null hypercall (VMCALL/VMMCALL on HVM, a hypercall-page call on PV) */
+  | { op: 'hypercall'; count: number }
+  /** port I/O; which ports are handled in the hypervisor kernel vs forwarded to user space is the engine's device map */
+  | { op: 'pio'; port: number; write: boolean; count: number }
+  /** accesses to an emulated device's MMIO register */
+  | { op: 'mmio'; write: boolean; count: number }
+  /** mmap of a fresh anonymous region; pages are demand-faulted on first touch */
+  | { op: 'map'; region: string; bytes: number; pageSize: PageSize }
+  /** munmap: PTEs cleared, TLB invalidated per page up to Linux's 33-page ceiling, then one full flush */
+  | { op: 'unmap'; region: string }
+  /** mprotect of a whole region */
+  | { op: 'protect'; region: string; writable: boolean }
+  /** memory accesses through TLB and page tables; `stride` is in pages for pattern 'stride' (default 1) */
+  | { op: 'touch'; region: string; pattern: AccessPattern; accesses: number; write: boolean; stride?: number }
+  /** INVLPG of `count` pages of a region (the kvm-unit-tests / HyperBench invlpg case) */
+  | { op: 'invlpg'; region: string; count: number }
+  /** fork the current process (COW); the child gets the next pid (the first process is pid 1) */
+  | { op: 'fork' }
+  /** replace the current process's address space */
+  | { op: 'exec' }
+  /** exit the current process; its parent (or pid 1) runs next */
+  | { op: 'exit' }
+  /** context switch to process `to` (a pid) */
+  | { op: 'switch'; to: number }
+  /** device I/O through the engine's device model; `bytes` per request */
+  | { op: 'io'; device: DeviceKind; dir: IoDirection; bytes: number; requests: number }
+  /** `ticks` periodic timer interrupts at `periodUs` (TSC-deadline re-armed each tick) */
+  | { op: 'timer'; periodUs: number; ticks: number }
+  /** inter-processor interrupts; `target: 'self'` is a self-IPI */
+  | { op: 'ipi'; target: 'self' | 'other'; count: number }
+  /** munmap of a region mapped by a process running on `cpus` vCPUs: remote TLB shootdown by IPI */
+  | { op: 'shootdown'; region: string; cpus: number };
+
+export type GuestOpName = GuestOp['op'];
+
+// ---------------------------------------------------------------------------------------------------------
+// Counters (DESIGN §5): the deterministic output of one (workload, engine) run.
+// ---------------------------------------------------------------------------------------------------------
+
+/** where a cycle was spent: the guest itself, the hypervisor, the host (Dom0 / user-space device model), idle */
+export type CycleDomain = 'guest' | 'hypervisor' | 'host' | 'idle';
+
+export type FlushScope = 'full' | 'nonGlobal' | 'single' | 'tagged' | 'remote';
+export type FlushCause = 'cr3' | 'invlpg' | 'hypercall' | 'vmentry' | 'shootdown' | 'grantUnmap';
+
+export interface RunCounters {
+  cycles: { total: number; guest: number; hypervisor: number; host: number; idle: number };
+  /**
+   * Every cycle charged, by the mechanism that caused it (`compute`, `syscall`, `page-walk`,
+   * `syscall-pt-switch`, `mmu-update`, `nested-walk`, `exit:CPUID`, `split-driver`, ...). Work native does too
+   * is charged under the same name on every engine, so the per-mechanism difference to native explains the
+   * overhead and adds up to it exactly.
+   */
+  attribution: Record<string, number>;
+  exits: { total: number; byReason: Record<string, number> };
+  hypercalls: { total: number; byOp: Record<string, number> };
+  tlb: {
+    flushes: { total: number; byScope: Partial<Record<FlushScope, number>>; byCause: Partial<Record<FlushCause, number>> };
+    misses: number;
+    walkRefs: number;
+  };
+  /** other event counts: interrupts, eventChannel, grantOps, pageFaults, cowFaults, ipis, ... */
+  events: Record<string, number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Engines
+// ---------------------------------------------------------------------------------------------------------
+
+export type OptionValue = string | number | boolean;
+
+/** one engine option, e.g. kvm's `mmu: ept | shadow` */
+export interface EngineOptionSpec {
+  name: string;
+  description: string;
+  /** allowed values for an enumerated option; absent for a free number */
+  values?: readonly OptionValue[];
+  type: 'enum' | 'boolean' | 'number';
+  default: OptionValue;
+}
+
+export type Availability = { available: true } | { available: false; reason: string };
+
+export interface EngineRunInput {
+  ops: Iterable<GuestOp>;
+  profile: CostProfile;
+  /** option values after defaults are applied and validated */
+  options: Record<string, OptionValue>;
+  seed: number;
+}
+
+export interface Engine {
+  /** `native`, `xen`, `kvm`, `kvm-host`, or a third-party id */
+  id: string;
+  title: string;
+  description: string;
+  /** simulated engines are deterministic; measured ones run real hardware */
+  mode: 'simulated' | 'measured';
+  options: readonly EngineOptionSpec[];
+  /** whether this engine can run here (a measured engine may lack /dev/kvm); simulated engines always can */
+  availability(): Availability;
+  run(input: EngineRunInput): RunCounters | Promise<RunCounters>;
+}

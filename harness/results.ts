@@ -1,0 +1,70 @@
+// The results file (DESIGN §6): one JSON document per `hvbench run`, schema `hvbench/results@1`. Every other
+// output (CSV, HTML, PNG, Markdown, `compare`) is rendered from it. Documented field by field in
+// reports/SCHEMA.md.
+import type { RunCounters, OptionValue } from '../engines/types.ts';
+
+export const RESULTS_SCHEMA = 'hvbench/results@1';
+
+/** wall-clock cost of simulating (or, for measured engines, running) one pair: host-dependent, noisy */
+export interface TimingStats {
+  meanMs: number;
+  p75Ms: number;
+  p99Ms: number;
+  /** relative margin of error of the mean, percent (95 % Student t, as tinybench reports it) */
+  rme: number;
+  /** number of samples */
+  samples: number;
+  /** the samples tinybench retained, in ms, so `compare` can test significance */
+  samplesMs: number[];
+}
+
+export interface RunResult extends RunCounters {
+  /** workload id `category/name` */
+  workload: string;
+  category: string;
+  title: string;
+  /** engine label including non-default options, e.g. `kvm:mmu=shadow` */
+  engine: string;
+  engineId: string;
+  mode: 'simulated' | 'measured';
+  options: Record<string, OptionValue>;
+  params: Record<string, OptionValue>;
+  /** (engine − native) / native × 100 for the same workload; null for native or when native did not run */
+  overheadPct: number | null;
+  /** per-mechanism cycles of this run minus native's: explains overheadPct, sums to cycles.total − native */
+  overheadAttribution: Record<string, number> | null;
+  timing: TimingStats | null;
+  /** set when the run failed; the counters are then zero */
+  error?: string;
+  /** measured engines: anything the engine reports beside the shared counters (backend, per-op TSC costs) */
+  measured?: Record<string, unknown>;
+}
+
+export interface WorkloadInfo {
+  id: string;
+  category: string;
+  title: string;
+  description: string;
+}
+
+export interface EngineInfoRecord {
+  label: string;
+  id: string;
+  title: string;
+  mode: 'simulated' | 'measured';
+  options: Record<string, OptionValue>;
+}
+
+export interface ResultsFile {
+  schema: typeof RESULTS_SCHEMA;
+  tool: { name: 'hvbench'; version: string };
+  createdAt: string;
+  host: { platform: string; arch: string; cpus: number; cpuModel: string; node: string };
+  profile: string;
+  seed: number;
+  engines: EngineInfoRecord[];
+  workloads: WorkloadInfo[];
+  runs: RunResult[];
+  /** the power-management section (issue 7), present when power scenarios ran */
+  power?: unknown;
+}
