@@ -1,0 +1,22 @@
+// Shared shapes of the report renderers. A `ReportSection` is the extension point for extra report.html
+// sections (e.g. the power-management section, reports/power/section.ts): the renderer places `html` as given
+// (the provider must have escaped every user-provided string, with reports/escape.ts) and draws `charts` below it.
+import type { ChartConfiguration } from 'chart.js';
+
+export interface ReportSection {
+  /** anchor id, unique in the page: [a-z0-9-]+ */
+  id: string;
+  /** plain text; the renderer escapes it */
+  title: string;
+  /** HTML fragment, already escaped by the provider */
+  html: string;
+  charts: ChartConfiguration[];
+}
+
+/** one chart definition, rendered to charts/<id>.png and drawn in report.html */
+export interface NamedChart {
+  /** file-name stem: [a-z0-9-]+ */
+  id: string;
+  title: string;
+  config: ChartConfiguration;
+}
