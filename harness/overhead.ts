@@ -1,0 +1,21 @@
+// Overhead of each run against the native run of the same workload (DESIGN §5): the percentage, and its
+// explanation as per-mechanism differences. Engines charge work native also does under the same mechanism
+// name, so the differences add up to the total overhead exactly.
+import type { RunCounters } from '../engines/types.ts';
+
+export interface Overhead {
+  overheadPct: number;
+  overheadAttribution: Record<string, number>;
+}
+
+export function computeOverhead(run: RunCounters, native: RunCounters): Overhead | null {
+  const base = native.cycles.total;
+  if (base <= 0) return null;
+  const attribution: Record<string, number> = {};
+  const names = new Set([...Object.keys(run.attribution), ...Object.keys(native.attribution)]);
+  for (const name of [...names].sort()) {
+    const delta = (run.attribution[name] ?? 0) - (native.attribution[name] ?? 0);
+    if (delta !== 0) attribution[name] = delta;
+  }
+  return { overheadPct: ((run.cycles.total - base) / base) * 100, overheadAttribution: attribution };
+}
