@@ -87,6 +87,8 @@ export interface RunCounters {
   };
   /** other event counts: interrupts, eventChannel, grantOps, pageFaults, cowFaults, ipis, ... */
   events: Record<string, number>;
+  /** measured engines only: what they report beside the shared counters (backend, KVM stats, per-op TSC) */
+  measured?: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
