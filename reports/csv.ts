@@ -1,0 +1,45 @@
+// results.csv: one row per run, every counter flattened into a stable column (reports/counters.ts), so a
+// spreadsheet or pandas can read it without knowing the JSON shape.
+import { stringify } from 'csv-stringify/sync';
+import type { ResultsFile, RunResult } from '../harness/results.ts';
+import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, groupKeys, groupValue } from './counters.ts';
+
+type Cell = string | number;
+
+interface Column {
+  name: string;
+  cell(run: RunResult): Cell;
+}
+
+function unionKeys(runs: readonly RunResult[], pick: (r: RunResult) => Record<string, unknown>): string[] {
+  return [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
+}
+
+function columns(runs: readonly RunResult[]): Column[] {
+  const cols: Column[] = [
+    { name: 'workload', cell: (r) => r.workload },
+    { name: 'category', cell: (r) => r.category },
+    { name: 'title', cell: (r) => r.title },
+    { name: 'engine', cell: (r) => r.engine },
+    { name: 'engineId', cell: (r) => r.engineId },
+    { name: 'mode', cell: (r) => r.mode },
+  ];
+  for (const key of unionKeys(runs, (r) => r.options)) cols.push({ name: `options.${key}`, cell: (r) => (key in r.options ? String(r.options[key]) : '') });
+  for (const key of unionKeys(runs, (r) => r.params)) cols.push({ name: `params.${key}`, cell: (r) => (key in r.params ? String(r.params[key]) : '') });
+  cols.push({ name: 'overheadPct', cell: (r) => r.overheadPct ?? '' });
+  for (const group of [...COUNTER_GROUPS, ATTRIBUTION_GROUP]) {
+    for (const key of groupKeys(group, runs)) cols.push({ name: group.prefix + key, cell: (r) => groupValue(group, r, key) });
+  }
+  for (const key of groupKeys(OVERHEAD_ATTRIBUTION_GROUP, runs)) {
+    cols.push({ name: OVERHEAD_ATTRIBUTION_GROUP.prefix + key, cell: (r) => (r.overheadAttribution ? groupValue(OVERHEAD_ATTRIBUTION_GROUP, r, key) : '') });
+  }
+  for (const key of ['meanMs', 'p75Ms', 'p99Ms', 'rme', 'samples'] as const) cols.push({ name: `timing.${key}`, cell: (r) => r.timing?.[key] ?? '' });
+  cols.push({ name: 'error', cell: (r) => r.error ?? '' });
+  return cols;
+}
+
+/** the CSV text: a header row, then one row per run in results order */
+export function renderCsv(results: ResultsFile): string {
+  const cols = columns(results.runs);
+  return stringify([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => c.cell(run)))]);
+}

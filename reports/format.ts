@@ -1,0 +1,23 @@
+// Number formatting shared by the text renderers; locale-independent so outputs are byte-stable.
+const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const pctFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'always' });
+
+/** 1,234,567 */
+export function formatCount(n: number): string {
+  return intFormat.format(n);
+}
+
+/** +12.3 % ; `—` for null (native, or no native baseline) */
+export function formatOverhead(pct: number | null): string {
+  return pct === null ? '—' : `${pctFormat.format(pct)} %`;
+}
+
+/** 42 % (a share of the overhead, 0–100) */
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)} %`;
+}
+
+/** 2.345 ms */
+export function formatMs(ms: number): string {
+  return `${ms.toFixed(3)} ms`;
+}
