@@ -1,0 +1,61 @@
+// A Penryn-era Intel Core 2 (Xeon 5400 "Harpertown", 2007): the hardware of the seed's 2007 Xen and KVM papers.
+// VT-x without EPT and without VPID (both arrived with Nehalem, 2008), no PCID (Westmere), no APICv, no 1 GiB
+// pages (Westmere). Without EPT, KVM must use shadow paging; without VPID every VM exit and entry flushes the
+// TLB — the costs the seminar explains.
+import type { CostProfile } from '../profile.ts';
+import { INTEL_MODERN } from './intel-modern.ts';
+import { NVME_SSD_10GBE } from './devices.ts';
+
+export const CORE2_2007: CostProfile = {
+  id: 'core2-2007',
+  title: 'Intel Core 2 (Penryn), 2007',
+  description: 'VT-x without EPT or VPID, no PCID, no APICv: the hardware of the 2007 Xen/KVM papers',
+  vendor: 'intel',
+  // Xeon E5450 nominal clock, 3.0 GHz (ark.intel.com)
+  ghz: 3.0,
+  features: { ept: false, vpid: false, pcid: false, apicv: false, gbPages: false },
+  tlb: {
+    // Intel Optimization Reference Manual, Intel Core microarchitecture §2.1.4: all DTLB levels 4-way;
+    // DTLB0 4 KiB: 16 entries
+    l1: { sets: 4, ways: 4 },
+    // DTLB0 large pages: 16 entries
+    l1Huge: { sets: 4, ways: 4 },
+    // DTLB1 4 KiB: 256 entries
+    l2: { sets: 64, ways: 4 },
+    // DTLB1 large pages: 32 entries
+    l2Huge: { sets: 8, ways: 4 },
+    // same manual: L1 data cache load latency 3 cycles (DTLB0 looked up in parallel)
+    l1HitCycles: 3,
+    // same manual: "a DTLB0 miss and DTLB1 hit causes a penalty of 2 cycles"
+    l2HitCycles: 2,
+  },
+  pwc: {
+    // estimate: Core 2 already cached upper-level entries (Intel documented paging-structure caches in 2008,
+    // "TLBs, Paging-Structure Caches, and Their Invalidation"); sizes undocumented, taken smaller than a
+    // modern core's
+    pml4: 2,
+    pdpt: 4,
+    pd: 16,
+    // no nested paging hardware, so no nested TLB
+    nestedTlb: 0,
+  },
+  native: {
+    // kernel software paths and HyperBench's host figures as in intel-modern (no Penryn measurements in
+    // REFERENCES); what differs follows
+    ...INTEL_MODERN.native,
+    // estimate: no L3 on Penryn; walk references hit the 12 MiB L2 (~15 cycles) or go to DRAM through the FSB
+    memRef: 25,
+    // estimate: SYSCALL/SYSRET were slower on Core 2 than today (~100 cycles per pair)
+    syscall: 100,
+  },
+  devices: NVME_SSD_10GBE,
+  hvm: {
+    ...INTEL_MODERN.hvm,
+    // Nehalem ≈ 2,000 cycles per exit+entry (Landau et al., SplitX) was 33 % less than Penryn (Intel, IDF
+    // 2008): 2,000 / (1 − 0.33) ≈ 3,000
+    exitRoundTrip: 3000,
+    // estimate: KVM's 2007 user-space exit path (ioctl return, QEMU loop) scaled like the transition, ~1.25×
+    userExitExtra: 1500,
+  },
+  pv: { ...INTEL_MODERN.pv },
+};
