@@ -1,0 +1,64 @@
+// The verdict on one metric of one run. Higher is worse for every metric.
+// - Deterministic counters: exact. Δ% = (head − base) / base; over the threshold is a regression, any other
+//   change (smaller increase, or a decrease) is "changed". From a base of 0, any increase is +∞ %.
+// - overheadPct is judged in percentage points, not relative: it is already a percentage, and relative change
+//   of a small overhead cries wolf (0.5 % → 0.6 % would be "+20 %"). `overheadPct=2%` allows +2 pp.
+// - timing.meanMs: a regression only when the mean is over the threshold AND Welch's t-test on the retained
+//   samples says the difference is significant (p < α); a significant decrease past the threshold is
+//   "changed"; anything else is noise and "ok" (Firecracker's A/B rule: significance and size, DESIGN §8).
+import type { TimingStats } from '../results.ts';
+import { OVERHEAD_METRIC } from './metrics.ts';
+import { welchTTest, type WelchResult } from './stats.ts';
+
+export type Status = 'regression' | 'changed' | 'ok';
+
+export interface Judgement {
+  status: Status;
+  /** head − base (percentage points for overheadPct); null when one side is missing */
+  delta: number | null;
+  /** relative change in percent, +Infinity from a base of 0; null when undefined */
+  deltaPct: number | null;
+  /** the quantity compared against the threshold: deltaPct, or delta in points for overheadPct */
+  judged: number | null;
+  /** timing only: the significance test */
+  test?: WelchResult;
+  note?: string;
+}
+
+export function relativeChangePct(base: number, head: number): number {
+  if (base === 0) return head === 0 ? 0 : head > 0 ? Infinity : -Infinity;
+  return ((head - base) / Math.abs(base)) * 100;
+}
+
+export function judgeCounter(metric: string, base: number | null, head: number | null, thresholdPct: number): Judgement {
+  if (base === null || head === null) {
+    const missing = base === null ? 'BASE' : 'HEAD';
+    return { status: 'changed', delta: null, deltaPct: null, judged: null, note: `no value in ${missing}` };
+  }
+  const delta = head - base;
+  const deltaPct = relativeChangePct(base, head);
+  const judged = metric === OVERHEAD_METRIC ? delta : deltaPct;
+  const status: Status = judged > thresholdPct ? 'regression' : delta !== 0 ? 'changed' : 'ok';
+  return { status, delta, deltaPct, judged };
+}
+
+export function judgeTiming(base: TimingStats, head: TimingStats, thresholdPct: number, alpha: number): Judgement {
+  const delta = head.meanMs - base.meanMs;
+  const deltaPct = relativeChangePct(base.meanMs, head.meanMs);
+  if (base.samplesMs.length < 2 || head.samplesMs.length < 2) {
+    return { status: 'ok', delta, deltaPct, judged: deltaPct, note: 'too few samples to test significance' };
+  }
+  const test = welchTTest(base.samplesMs, head.samplesMs);
+  const significant = test.p < alpha;
+  const p = `p = ${formatP(test.p)}`;
+  if (significant && deltaPct > thresholdPct) return { status: 'regression', delta, deltaPct, judged: deltaPct, test, note: `significant, ${p}` };
+  if (significant && deltaPct < -thresholdPct) return { status: 'changed', delta, deltaPct, judged: deltaPct, test, note: `significantly faster, ${p}` };
+  const why = significant ? `within ${thresholdPct} %` : 'not significant';
+  return { status: 'ok', delta, deltaPct, judged: deltaPct, test, note: `${why}, ${p}` };
+}
+
+export function formatP(p: number): string {
+  if (p === 0) return '0';
+  if (p < 1e-4) return p.toExponential(1);
+  return p.toFixed(4);
+}
