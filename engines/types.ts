@@ -2,6 +2,8 @@
 // produce, the counters an engine returns, and the Engine interface the harness drives. Built-in and
 // third-party engines implement the same interface (DESIGN §2, §3, §5).
 import type { CostProfile } from './machine/profile.ts';
+import type { Counters } from './machine/counters.ts';
+import type { PhysicalMemory } from './machine/types.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Guest operations (DESIGN §3). Operations carry counts so a million syscalls are one record.
@@ -128,4 +130,75 @@ export interface Engine {
   /** whether this engine can run here (a measured engine may lack /dev/kvm); simulated engines always can */
   availability(): Availability;
   run(input: EngineRunInput): RunCounters | Promise<RunCounters>;
+  /** option defaults that depend on the CPU (kvm on a CPU without EPT defaults to shadow paging) */
+  profileDefaults?(profile: CostProfile): Record<string, OptionValue>;
+  /** reject an option combination the CPU cannot run, with a UsageError of one line */
+  checkOptions?(options: Record<string, OptionValue>, profile: CostProfile): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Platform (DESIGN §2): the privileged operations of the guest kernel, Linux's paravirt_ops idea. The kernel in
+// engines/guest/ is written once against this interface; native, xen and kvm are three implementations that
+// charge cycles and count events on the shared machine model. Each method charges what native hardware also
+// does under the same mechanism name on every engine, and virtualization-specific work under its own name.
+// ---------------------------------------------------------------------------------------------------------
+
+/** what raised an interrupt the kernel takes: the periodic timer, a device completion, another vCPU */
+export type InterruptSource = 'timer' | 'device' | 'ipi';
+
+export interface Platform {
+  /** where every cycle and event of the run is counted; the kernel charges its own work here too */
+  readonly counters: Counters;
+  readonly profile: CostProfile;
+  /** the memory the kernel's page tables live in, as the kernel addresses it (read-only use) */
+  readonly memory: PhysicalMemory;
+  /** whether the kernel may tag address spaces with PCIDs (MOV CR3 without flushing) */
+  readonly pcid: boolean;
+  /** frame numbers the kernel puts in its PTEs: physical (native), machine via p2m (xen), guest-physical (kvm) */
+  allocPage(): number;
+  /** `frames` contiguous, aligned frames for a huge page */
+  allocHugePage(frames: number): number;
+  freePage(frame: number): void;
+  /** a zeroed page-table page for `level` (4 = root); xen pins it */
+  allocTable(level: number): number;
+  freeTable(frame: number, level: number): void;
+  /** set one table entry (set_pte / set_pmd / set_pud / set_p4d) */
+  writeEntry(table: number, index: number, lo: number, hi: number): void;
+  /** Linux's arch_enter/leave_lazy_mmu_mode: entry writes in between may be batched */
+  enterLazyMmu(): void;
+  leaveLazyMmu(): void;
+  /** the kernel writes a page's contents: zeroing a fresh page, or a COW copy */
+  zeroPage(frame: number): void;
+  copyPage(from: number, to: number): void;
+  /** MOV CR3 for a context switch; `flush` false keeps the PCID's TLB entries (CR3 bit 63) */
+  switchAddressSpace(root: number, pcid: number, flush: boolean): void;
+  /** INVLPG of one page of the current address space */
+  invalidatePage(va: number): void;
+  /** flush the current address space's non-global TLB entries */
+  flushLocal(): void;
+  /** make `cpus` other vCPUs drop `pages` pages starting at `va` (or everything when `full`) */
+  flushOthers(cpus: number, va: number, pages: number, pageBytes: number, full: boolean): void;
+  /** one user-mode memory access through the MMU; FAULT_NONE or the guest page-fault kind */
+  access(va: number, write: boolean): number;
+  /** delivery of a user page fault to the kernel's handler and the return to user mode */
+  pageFault(): void;
+  /** `count` null system-call round trips from user mode (entry and exit; not the kernel's body) */
+  syscall(count: number): void;
+  cpuid(count: number): void;
+  rdtsc(count: number): void;
+  msr(index: number, write: boolean, count: number): void;
+  hypercall(count: number): void;
+  pio(port: number, write: boolean, count: number): void;
+  mmio(write: boolean, count: number): void;
+  /** idle until the next interrupt (HLT) */
+  halt(): void;
+  /** take one interrupt: delivery, handler entry/exit and EOI; `fromIdle` when the vCPU was halted */
+  interrupt(source: InterruptSource, fromIdle: boolean): void;
+  /** program the one-shot timer for the next tick */
+  armTimer(): void;
+  /** send `count` IPIs (self or to another, halted vCPU) */
+  sendIpi(target: 'self' | 'other', count: number): void;
+  /** hand `requests` requests of `bytes` to a device through the engine's device path and collect completions
+   *  (submission and back-end work; the device's own time and the completion interrupt are the kernel's) */
+  deviceSubmit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): void;
 }
