@@ -1,0 +1,23 @@
+// The shape of a micro-benchmark: one operation repeated `count` times, as kvm-unit-tests x86/vmexit.c and
+// HyperBench loop one exiting instruction and report cycles per iteration.
+import type { GuestOp } from '../../engines/types.ts';
+import { defineWorkload, param } from '../params.ts';
+import type { Workload } from '../types.ts';
+
+export function counted(w: {
+  name: string;
+  title: string;
+  description: string;
+  defaultCount: number;
+  op: (count: number) => GuestOp;
+}): Workload {
+  return defineWorkload({
+    id: `micro/${w.name}`,
+    title: w.title,
+    description: w.description,
+    params: { count: param(w.defaultCount, 1, 100_000_000, 'iterations') },
+    *generate(p) {
+      yield w.op(p.count);
+    },
+  });
+}

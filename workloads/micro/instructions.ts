@@ -1,0 +1,55 @@
+// One workload per exiting instruction or hypercall path, each mirroring a kvm-unit-tests x86/vmexit.c case
+// (test name in the description) or a HyperBench benchmark.
+import { counted } from './counted.ts';
+
+// ports from kvm-unit-tests x86/vmexit.c: 0x4d0 (ELCR) is emulated in the KVM kernel module, 0x1234 is not
+// claimed by any in-kernel device and is forwarded to the user-space VMM
+const PORT_IN_KERNEL = 0x4d0;
+const PORT_IN_USER_SPACE = 0x1234;
+const IA32_TSC_DEADLINE = 0x6e0;
+
+export const instructionMicros = [
+  counted({
+    name: 'cpuid', title: 'CPUID', defaultCount: 10_000, op: (count) => ({ op: 'cpuid', count }),
+    description: 'CPUID in a loop: always exits under VT-x, native for Xen PV; kvm-unit-tests vmexit "cpuid".',
+  }),
+  counted({
+    name: 'hypercall', title: 'Null hypercall (VMCALL)', defaultCount: 10_000, op: (count) => ({ op: 'hypercall', count }),
+    description: 'A null hypercall in a loop, the bare guest→hypervisor round trip; kvm-unit-tests "vmcall", HyperBench hypercall.',
+  }),
+  counted({
+    name: 'pio-kernel', title: 'Port I/O handled in the kernel', defaultCount: 10_000,
+    op: (count) => ({ op: 'pio', port: PORT_IN_KERNEL, write: false, count }),
+    description: 'IN from port 0x4d0, emulated inside the hypervisor kernel; kvm-unit-tests "inl_from_kernel".',
+  }),
+  counted({
+    name: 'pio-user', title: 'Port I/O forwarded to user space', defaultCount: 10_000,
+    op: (count) => ({ op: 'pio', port: PORT_IN_USER_SPACE, write: false, count }),
+    description: 'IN from port 0x1234, forwarded to the user-space device model; kvm-unit-tests "inl_from_qemu", HyperBench IN.',
+  }),
+  counted({
+    name: 'mmio', title: 'MMIO register write', defaultCount: 10_000, op: (count) => ({ op: 'mmio', write: true, count }),
+    description: 'Writes to an emulated device register (EPT misconfiguration exit on KVM); kvm-unit-tests "pci-mem".',
+  }),
+  counted({
+    name: 'hlt', title: 'HLT', defaultCount: 10_000, op: (count) => ({ op: 'hlt', count }),
+    description: 'HLT until the next interrupt: a HLT exit on KVM, sched_op block on Xen; HyperBench idle / kvm-unit-tests "ipi_halt".',
+  }),
+  counted({
+    name: 'tsc-deadline', title: 'TSC-deadline timer write', defaultCount: 10_000,
+    op: (count) => ({ op: 'msr', index: IA32_TSC_DEADLINE, write: true, count }),
+    description: 'WRMSR of IA32_TSC_DEADLINE (0x6e0), which exits on VT-x; kvm-unit-tests "tscdeadline_immed".',
+  }),
+  counted({
+    name: 'self-ipi', title: 'Self-IPI', defaultCount: 10_000, op: (count) => ({ op: 'ipi', target: 'self', count }),
+    description: 'An IPI to the sending CPU (x2APIC ICR write plus EOI); kvm-unit-tests "self_ipi_sti_nop".',
+  }),
+  counted({
+    name: 'ipi', title: 'IPI to another CPU', defaultCount: 10_000, op: (count) => ({ op: 'ipi', target: 'other', count }),
+    description: 'An IPI to another vCPU, waiting for its response; kvm-unit-tests "ipi", HyperBench IPI (2,095 → 8,907 cycles on Xen HVM).',
+  }),
+  counted({
+    name: 'null-syscall', title: 'Null system call', defaultCount: 100_000, op: (count) => ({ op: 'syscall', count }),
+    description: 'A null system call round trip: native on KVM, two page-table switches on 64-bit Xen PV; lmbench lat_syscall null.',
+  }),
+];
