@@ -11,6 +11,8 @@ import type { FlushCause, PageSize } from '../types.ts';
 export interface PhysicalMemory {
   /** a free frame number (zero-filled when first read or written) */
   allocFrame(): number;
+  /** `count` contiguous frames aligned to `count` (a power of two): the backing of a 2 MiB / 1 GiB page */
+  allocContiguous(count: number): number;
   freeFrame(frame: number): void;
   /** low / high 32 bits of 64-bit entry `index` (0–511) of `frame` */
   readLo(frame: number, index: number): number;
@@ -62,6 +64,8 @@ export interface EntryFormat {
   accessed: number;
   dirty: number;
   pageSize: number;
+  /** flags of a non-leaf entry that software creates (x86: P|RW|US; EPT: R|W|X) */
+  tableFlags: number;
 }
 
 /** result fields of a walk, reused across walks */
