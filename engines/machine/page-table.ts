@@ -17,13 +17,13 @@ export interface TableWriter {
 /** native kernels and the hypervisor's own EPT: plain stores into memory */
 export class DirectTableWriter implements TableWriter {
   constructor(private readonly mem: PhysicalMemory) {}
-  allocTable(): number {
+  allocTable(_level: number): number {
     return this.mem.allocFrame();
   }
   writeEntry(tableFrame: number, index: number, lo: number, hi: number): void {
     this.mem.write(tableFrame, index, lo, hi);
   }
-  freeTable(frame: number): void {
+  freeTable(frame: number, _level: number): void {
     this.mem.freeFrame(frame);
   }
 }

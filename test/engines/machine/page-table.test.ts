@@ -11,7 +11,7 @@ class RecordingWriter extends DirectTableWriter {
   freed: number[] = [];
   override allocTable(level: number): number {
     this.tables.push(level);
-    return super.allocTable();
+    return super.allocTable(level);
   }
   override writeEntry(t: number, i: number, lo: number, hi: number): void {
     this.writes++;
@@ -19,7 +19,7 @@ class RecordingWriter extends DirectTableWriter {
   }
   override freeTable(frame: number, level: number): void {
     this.freed.push(level);
-    super.freeTable(frame);
+    super.freeTable(frame, level);
   }
 }
 
