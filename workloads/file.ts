@@ -62,12 +62,19 @@ function describe(issue: z.core.$ZodIssue, data: unknown): string {
   }
 }
 
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+};
+
 function parseFile(path: string): WorkloadFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`${path}: cannot read workload file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new UsageError(`${path}: cannot read workload file: ${READ_ERRORS[code] ?? (e as Error).message.replace(/\s+/g, ' ')}`);
   }
   let data: unknown;
   try {

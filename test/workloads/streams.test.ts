@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Rng } from '../../engines/rng.ts';
+import type { GuestOp } from '../../engines/types.ts';
+import { builtinWorkloads, defaultParams } from '../../workloads/registry.ts';
+import { workloadFileSchema } from '../../workloads/file-schema.ts';
+import { checkStream } from '../../workloads/stream-check.ts';
+import type { Workload } from '../../workloads/types.ts';
+
+/** counts the draws a generator makes, to tell randomized workloads from fixed ones */
+class CountingRng extends Rng {
+  draws = 0;
+  override nextU32(): number {
+    this.draws++;
+    return super.nextU32();
+  }
+}
+
+function run(w: Workload, seed: number): { ops: GuestOp[]; hash: string; draws: number } {
+  const rng = new CountingRng(seed);
+  const ops = [...w.generate(defaultParams(w), rng)];
+  const hash = createHash('sha256').update(JSON.stringify(ops)).digest('hex');
+  return { ops, hash, draws: rng.draws };
+}
+
+for (const w of builtinWorkloads()) {
+  test(`${w.id}: same seed gives the same stream; a different seed differs exactly when it draws`, () => {
+    const a = run(w, 1), b = run(w, 1), c = run(w, 2);
+    assert.equal(a.hash, b.hash);
+    if (a.draws > 0) assert.notEqual(a.hash, c.hash, 'a randomized workload ignores its seed');
+    else assert.equal(a.hash, c.hash);
+  });
+
+  test(`${w.id}: default stream is valid workload-file content and runs in order`, () => {
+    const { ops } = run(w, 1);
+    assert.ok(ops.length > 0);
+    const parsed = workloadFileSchema.safeParse({ id: 'check/x', category: w.category, title: 't', ops });
+    assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues[0]));
+    assert.equal(checkStream(ops), null);
+  });
+
+  test(`${w.id}: default stream is short enough to simulate quickly`, () => {
+    const { ops } = run(w, 1);
+    const accesses = ops.reduce((s, o) => s + (o.op === 'touch' ? o.accesses : 0), 0);
+    assert.ok(accesses <= 220_000, `${accesses} memory accesses`);
+    assert.ok(ops.length <= 20_000, `${ops.length} records`);
+  });
+}
+
+test('workloads that model variable work draw from the seed', () => {
+  const randomized = builtinWorkloads().filter((w) => run(w, 1).draws > 0).map((w) => w.id);
+  for (const id of ['cpu/syscall-server', 'cpu/kernel-build', 'memory/mmap-churn', 'io/interrupt-heavy']) {
+    assert.ok(randomized.includes(id), `${id} should be randomized`);
+  }
+});
+
+test('every built-in has a category/name id, a title, a one- or two-sentence description, valid defaults', () => {
+  const ids = new Set<string>();
+  for (const w of builtinWorkloads()) {
+    assert.match(w.id, /^[a-z]+\/[a-z0-9-]+$/);
+    assert.equal(w.id.split('/')[0], w.category);
+    assert.ok(!ids.has(w.id), `duplicate ${w.id}`);
+    ids.add(w.id);
+    assert.ok(w.title.length > 0);
+    const sentences = w.description.split(/(?<=[.;])\s+(?=[A-Z])/).length;
+    assert.ok(sentences >= 1 && sentences <= 2 && w.description.endsWith('.'), w.description);
+    for (const [name, spec] of Object.entries(w.params)) {
+      assert.ok(Number.isInteger(spec.default) && spec.min <= spec.default && spec.default <= spec.max, `${w.id} ${name}`);
+      assert.ok(spec.description.length > 0);
+    }
+  }
+});
+
+test('the 4 KiB and 2 MiB random-access workloads differ only in page size', () => {
+  const [a, b] = ['memory/random-4k', 'memory/random-2m'].map((id) => run(builtinWorkloads().find((w) => w.id === id)!, 1).ops);
+  assert.deepEqual(a[0], { op: 'map', region: 'table', bytes: 256 * 1024 * 1024, pageSize: '4k' });
+  assert.deepEqual(b[0], { op: 'map', region: 'table', bytes: 256 * 1024 * 1024, pageSize: '2m' });
+  // one warm-up access per page: 65,536 small pages vs 128 huge pages
+  assert.equal(a[1].op === 'touch' && a[1].accesses, 65_536);
+  assert.equal(b[1].op === 'touch' && b[1].accesses, 128);
+  assert.deepEqual(a[2], b[2]);
+});
+
+test('micro workloads mirror the kvm-unit-tests ports and MSR', () => {
+  const first = (id: string) => run(builtinWorkloads().find((w) => w.id === id)!, 1).ops[0];
+  assert.deepEqual(first('micro/pio-kernel'), { op: 'pio', port: 0x4d0, write: false, count: 10_000 });
+  assert.deepEqual(first('micro/pio-user'), { op: 'pio', port: 0x1234, write: false, count: 10_000 });
+  assert.deepEqual(first('micro/tsc-deadline'), { op: 'msr', index: 0x6e0, write: true, count: 10_000 });
+});
