@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareResults } from '../../../harness/compare/compare.ts';
+import { formatJson } from '../../../harness/compare/format-json.ts';
+import { formatMarkdown } from '../../../harness/compare/format-md.ts';
+import { formatText } from '../../../harness/compare/format-text.ts';
+import { verdict } from '../../../harness/compare/verdict.ts';
+import { buildResults } from '../../fixtures/results.ts';
+import { findRun, noisy, timingOf } from './helpers.ts';
+
+function doctored() {
+  const base = buildResults();
+  const head = buildResults();
+  findRun(head, 'micro/cpuid', 'kvm').exits.total = 55_000;
+  findRun(head, 'memory/fork-exec', 'xen').overheadPct! += 1;
+  findRun(base, 'micro/syscall', 'native').timing = timingOf(noisy(3.5, 1));
+  findRun(head, 'micro/syscall', 'native').timing = timingOf(noisy(3.7, 1));
+  head.runs = head.runs.filter((r) => !(r.workload === 'io/disk-read' && r.engine === 'kvm'));
+  const c = compareResults(base, head, { baseName: 'base.json', headName: 'head.json', selection: { rules: null, defaultThresholdPct: 5 }, force: false });
+  return { c, v: verdict(c, 'regression') };
+}
+
+test('text: verdict line, worst row first with base, head, Δ, Δ%, the quiet timing, removed run and the test used', () => {
+  const { c, v } = doctored();
+  const text = formatText(c, v);
+  const lines = text.split('\n');
+  assert.equal(lines[2], v.line);
+  const header = lines.findIndex((l) => l.includes('Run') && l.includes('Δ%'));
+  assert.match(lines[header + 1], /^❌ +micro\/cpuid · kvm +exits\.total +50,000 +55,000 +\+5,000 +\+10\.0 % +5 %$/);
+  assert.match(lines[header + 2], /^⚠️ +memory\/fork-exec · xen +overheadPct +.* % +\+1\.00 pp +.* +5 pp$/);
+  assert.match(text, /Timings within noise:\n.*\n✅ +micro\/syscall · native +timing\.meanMs .*not significant, p = /);
+  assert.match(text, /removed run \(only in BASE\): io\/disk-read · kvm/);
+  assert.match(text, /Welch's t-test \(two-sided\), α = 0\.01/);
+});
+
+test('markdown: a pull-request comment with a GFM table, worst first, quiet timings folded', () => {
+  const { c, v } = doctored();
+  const md = formatMarkdown(c, v);
+  assert.ok(md.startsWith('### hvbench compare\n\n**❌ 1 regression in 1 run'));
+  assert.match(md, /\|  \| Run \| Metric \| Base \| Head \| Δ \| Δ% \| Threshold \| Note \|\n\| --- \| --- \| --- \| ---: \| ---: \| ---: \| ---: \| ---: \| --- \|\n\| ❌ \| micro\/cpuid · kvm \| `exits.total` \| 50,000 \| 55,000 \| \+5,000 \| \+10\.0 % \| 5 % \|  \|/);
+  assert.match(md, /<details><summary>Timings within noise \(1\)<\/summary>/);
+  assert.match(md, /\*\*Removed runs \(only in BASE\):\*\* io\/disk-read · kvm/);
+});
+
+test('markdown escapes table-breaking and HTML characters from user-provided names', () => {
+  const base = buildResults({ hostile: true });
+  const head = buildResults({ hostile: true });
+  findRun(head, 'micro/cpuid', 'kvm:mmu=<i>shadow</i>').exits.total += 1;
+  const c = compareResults(base, head, { baseName: 'a|b.json', headName: 'h.json', selection: { rules: null, defaultThresholdPct: 5 }, force: false });
+  const md = formatMarkdown(c, verdict(c, 'regression'));
+  assert.ok(!md.includes('<i>'));
+  assert.match(md, /kvm:mmu=\\<i\\>shadow\\<\/i\\>/);
+  assert.match(md, /`a\\\|b\.json`/);
+});
+
+test('json: every row with status, the verdict and the test; ∞ as a string', () => {
+  const head = buildResults();
+  findRun(head, 'cpu/compute', 'native').exits.byReason.HLT = 2;
+  const c = compareResults(buildResults(), head, { baseName: 'b', headName: 'h', selection: { rules: null, defaultThresholdPct: 5 }, force: false });
+  const doc = JSON.parse(formatJson(c, verdict(c, 'regression'), 'regression'));
+  assert.equal(doc.schema, 'hvbench/compare@1');
+  assert.equal(doc.verdict.exitCode, 1);
+  assert.equal(doc.timingTest, "Welch's t-test (two-sided), α = 0.01");
+  assert.deepEqual(
+    { metric: doc.rows[0].metric, base: doc.rows[0].base, head: doc.rows[0].head, deltaPct: doc.rows[0].deltaPct, status: doc.rows[0].status },
+    { metric: 'exits.byReason.HLT', base: 0, head: 2, deltaPct: 'Infinity', status: 'regression' },
+  );
+  assert.equal(doc.rows.length, c.rows.length);
+});

@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareCommand } from '../../../scripts/commands/compare.ts';
+import { UsageError } from '../../../harness/errors.ts';
+import type { ResultsFile } from '../../../harness/results.ts';
+import { buildResults } from '../../fixtures/results.ts';
+import { findRun } from '../../harness/compare/helpers.ts';
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** run `hvbench compare ARGS` as the CLI top level does: a UsageError is exit 2 with its message */
+async function compare(...args: string[]): Promise<Outcome> {
+  const out = { code: 0, stdout: '', stderr: '' };
+  const command = compareCommand({
+    stdout: (t) => void (out.stdout += t),
+    stderr: (t) => void (out.stderr += t),
+    setExitCode: (c) => void (out.code = c),
+  }).exitOverride();
+  try {
+    await command.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    assert.ok(!e.message.includes('\n'), 'a usage error is one line');
+    return { code: 2, stdout: out.stdout, stderr: e.message };
+  }
+  return out;
+}
+
+function files(base: ResultsFile | string, head: ResultsFile | string): { dir: string; base: string; head: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hvbench-compare-'));
+  const write = (name: string, content: ResultsFile | string) => {
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+    return join(dir, name);
+  };
+  return { dir, base: write('base.json', base), head: write('head.json', head) };
+}
+
+test('identical files → exit 0 and a ✅ verdict', async () => {
+  const f = files(buildResults(), buildResults());
+  const r = await compare(f.base, f.head);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^✅ no regression: /m);
+});
+
+test('+10 % exits on one run → exit 1, that run first in the Markdown table', async () => {
+  const head = buildResults();
+  findRun(head, 'micro/cpuid', 'kvm:mmu=shadow').exits.total = 55_000;
+  const f = files(buildResults(), head);
+  const r = await compare(f.base, f.head, '--format', 'md');
+  assert.equal(r.code, 1);
+  const firstRow = r.stdout.split('\n').find((l) => l.startsWith('| ❌') || l.startsWith('| ⚠️'));
+  assert.match(firstRow ?? '', /^\| ❌ \| micro\/cpuid · kvm:mmu=shadow \| `exits.total` \| 50,000 \| 55,000 \| \+5,000 \| \+10\.0 % \|/);
+});
+
+test('--fail-on any-change / never; --threshold and --metric move the line', async () => {
+  const head = buildResults();
+  findRun(head, 'micro/cpuid', 'kvm').exits.total = 51_000; // +2 %
+  const f = files(buildResults(), head);
+  assert.equal((await compare(f.base, f.head)).code, 0);
+  assert.equal((await compare(f.base, f.head, '--fail-on', 'any-change')).code, 1);
+  assert.equal((await compare(f.base, f.head, '--threshold', '1')).code, 1);
+  assert.equal((await compare(f.base, f.head, '--threshold', '1', '--fail-on', 'never')).code, 0);
+  assert.equal((await compare(f.base, f.head, '--metric', 'counters=0%')).code, 1);
+  assert.equal((await compare(f.base, f.head, '--metric', 'counters=0%,exits.total=3%')).code, 0);
+  assert.equal((await compare(f.base, f.head, '--metric', 'tlb.*=0%')).code, 0);
+});
+
+test('--out writes the report atomically and prints only the verdict; --format json is parseable', async () => {
+  const f = files(buildResults(), buildResults());
+  const out = join(f.dir, 'report.json');
+  const r = await compare(f.base, f.head, '--format', 'json', '--out', out);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^✅ no regression: .*\n$/);
+  assert.equal(JSON.parse(readFileSync(out, 'utf8')).schema, 'hvbench/compare@1');
+  assert.deepEqual(readdirSync(f.dir).filter((n) => n.endsWith('.tmp')), []);
+});
+
+test('--export github-action-benchmark FILE writes the customSmallerIsBetter array', async () => {
+  const f = files(buildResults(), buildResults());
+  const exported = join(f.dir, 'bench.json');
+  const r = await compare(f.base, f.head, '--export', 'github-action-benchmark', exported);
+  assert.equal(r.code, 0);
+  const entries = JSON.parse(readFileSync(exported, 'utf8'));
+  assert.ok(entries.length > 0 && entries.every((e: object) => 'name' in e && 'unit' in e && 'value' in e));
+});
+
+test('different hosts: timings not judged, a warning on stderr with --out', async () => {
+  const head = buildResults();
+  head.host = { ...head.host, cpus: 64 };
+  const f = files(buildResults(), head);
+  const r = await compare(f.base, f.head, '--out', join(f.dir, 'r.txt'));
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /^hvbench compare: warning: different hosts .*timing comparisons across hosts are a trap/);
+});
+
+const BAD_INPUT: [string, () => Promise<Outcome>, RegExp][] = [
+  ['missing file', () => compare(files(buildResults(), buildResults()).base, '/nonexistent/head.json'), /^\/nonexistent\/head\.json: cannot read \(no such file\)$/],
+  ['not JSON', () => { const f = files(buildResults(), '{ nope'); return compare(f.base, f.head); }, /head\.json: not JSON \(/],
+  ['not a results file', () => { const f = files('{"hello": 1}', buildResults()); return compare(f.base, f.head); }, /base\.json: not an hvbench results file/],
+  ['schema version mismatch', () => { const f = files(buildResults(), { ...buildResults(), schema: 'hvbench/results@2' } as unknown as ResultsFile); return compare(f.base, f.head); }, /head\.json: \$\.schema is "hvbench\/results@2"; this hvbench reads "hvbench\/results@1"/],
+  ['invalid field', () => { const h = buildResults(); (h.runs[2].cycles as { total: unknown }).total = 'many'; const f = files(buildResults(), h); return compare(f.base, f.head); }, /head\.json: \$\.runs\[2\]\.cycles\.total: /],
+  ['different profile', () => { const f = files(buildResults(), { ...buildResults(), profile: 'amd-modern' }); return compare(f.base, f.head); }, /have different profiles \(nehalem-ept vs amd-modern\): .*use --force/],
+  ['different seed', () => { const f = files(buildResults(), { ...buildResults(), seed: 7 }); return compare(f.base, f.head); }, /have different seeds \(1 vs 7\)/],
+  ['bad --threshold', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--threshold', 'x'); }, /^--threshold: "x" is not a percentage/],
+  ['bad --metric', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--metric', 'exit.total=0'); }, /^--metric exit\.total: unknown metric/],
+  ['bad --format', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--format', 'html'); }, /^--format html: expected one of text, md, json$/],
+  ['bad --fail-on', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--fail-on', 'sometimes'); }, /^--fail-on sometimes: expected one of regression, any-change, never$/],
+  ['bad --export', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--export', 'csv', 'x.csv'); }, /^--export csv: expected one of github-action-benchmark$/],
+  ['--export without a file', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--export', 'github-action-benchmark'); }, /^--export takes a format and a file/],
+];
+
+for (const [name, run, message] of BAD_INPUT) {
+  test(`bad input: ${name} → exit 2 with a one-line message`, async () => {
+    const r = await run();
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  });
+}
+
+test('--force compares different seeds with a warning; nothing is written on bad input', async () => {
+  const f = files(buildResults(), { ...buildResults(), seed: 7 });
+  const out = join(f.dir, 'report.md');
+  assert.equal((await compare(f.base, f.head, '--out', out)).code, 2);
+  assert.equal(existsSync(out), false);
+  const forced = await compare(f.base, f.head, '--force', '--format', 'md');
+  assert.equal(forced.code, 0);
+  assert.match(forced.stdout, /> ⚠️ .*different seeds \(1 vs 7\); compared anyway because of --force/);
+});
