@@ -10,6 +10,7 @@ export interface ReportSection {
   title: string;
   /** HTML fragment, already escaped by the provider */
   html: string;
+  /** plain data (JSON-serialisable, no callbacks); also written as charts/<id>-<n>.png */
   charts: ChartConfiguration[];
 }
 
@@ -18,5 +19,11 @@ export interface NamedChart {
   /** file-name stem: [a-z0-9-]+ */
   id: string;
   title: string;
+  /** plain data (JSON-serialisable, no callbacks): the same object is drawn on @napi-rs/canvas and in the page */
   config: ChartConfiguration;
+  /** where report.html places it */
+  group: 'overhead' | 'counters' | 'attribution' | 'section';
+  /** CSS pixels; the PNG has exactly this size */
+  width: number;
+  height: number;
 }

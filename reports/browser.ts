@@ -1,0 +1,45 @@
+// Opens a report.html in headless Debian Chromium (playwright-core) with the network cut off: any request
+// that is not file:// is aborted and recorded, and console errors and dialogs are collected. Used by the
+// browser test and by reports/screenshot.ts.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+/** why a browser cannot be launched here, or null when it can */
+export function browserUnavailable(): string | null {
+  return existsSync(CHROMIUM_PATH) ? null : `${CHROMIUM_PATH} is not installed (apt-get install chromium)`;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+}
+
+export interface OpenedReport {
+  page: Page;
+  consoleErrors: string[];
+  /** URLs of non-file requests, all aborted */
+  networkRequests: string[];
+  dialogs: string[];
+}
+
+export async function openReport(browser: Browser, htmlPath: string, viewport = { width: 1280, height: 900 }): Promise<OpenedReport> {
+  const context = await browser.newContext({ viewport, javaScriptEnabled: true });
+  const page = await context.newPage();
+  const opened: OpenedReport = { page, consoleErrors: [], networkRequests: [], dialogs: [] };
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    opened.networkRequests.push(url);
+    return route.abort();
+  });
+  page.on('console', (msg) => { if (msg.type() === 'error') opened.consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => opened.consoleErrors.push(err.message));
+  page.on('dialog', (dialog) => { opened.dialogs.push(dialog.message()); void dialog.dismiss(); });
+  await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+  return opened;
+}

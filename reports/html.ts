@@ -1,0 +1,103 @@
+// report.html: one self-contained page (Chart.js and every chart's data inlined, no network) rendered from a
+// results file and the chart definitions of reports/charts/. Every user-provided string goes through
+// escapeHtml; chart data goes through jsonForScript.
+import type { ResultsFile } from '../harness/results.ts';
+import { escapeHtml as h, jsonForScript } from './escape.ts';
+import { formatOverhead } from './format.ts';
+import { categories, comparedEngines, engineLabels, findRun, workloadList } from './model.ts';
+import { checkSections, sectionCharts } from './sections.ts';
+import type { NamedChart, ReportSection } from './types.ts';
+import { CLIENT_SCRIPT, STYLE, chartJsSource } from './html/assets.ts';
+import { workloadArticle } from './html/drilldown.ts';
+import { HOW_TO_READ } from './html/how-to-read.ts';
+import { chartFigure, engineBadge } from './html/fragments.ts';
+import { anchor, runsTable, workloadAnchor } from './html/runs-table.ts';
+
+export interface HtmlInput {
+  /** the built-in charts (reports/charts/index.ts buildCharts) */
+  charts: readonly NamedChart[];
+  extraSections: readonly ReportSection[];
+}
+
+interface Section {
+  id: string;
+  title: string;
+  body: string;
+}
+
+function header(results: ResultsFile): string {
+  const { host } = results;
+  const items: [string, string][] = [
+    ['Profile', results.profile],
+    ['Seed', String(results.seed)],
+    ['Host', `${host.platform}/${host.arch}, ${host.cpus} × ${host.cpuModel}, Node ${host.node}`],
+    ['Tool', `${results.tool.name} ${results.tool.version}`],
+    ['Created', results.createdAt],
+    ['Runs', String(results.runs.length)],
+  ];
+  return `<header><h1>hvbench report: Xen vs KVM vs native</h1><dl>${items.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl></header>`;
+}
+
+function engineList(results: ResultsFile): string {
+  const items = results.engines.map((e) => `<li><b>${h(e.label)}</b>${engineBadge(e.mode)}: ${h(e.title)}` +
+    (Object.keys(e.options).length ? ` <span class="muted">(${Object.entries(e.options).map(([k, v]) => `${h(k)}=${h(v)}`).join(', ')})</span>` : '') + '</li>');
+  return `<ul>${items.join('')}</ul>`;
+}
+
+function categoryTable(results: ResultsFile, category: string): string {
+  const engines = comparedEngines(results);
+  const rows = workloadList(results).filter((w) => w.category === category).map((w) => {
+    const cells = engines.map((e) => {
+      const run = findRun(results, w.id, e);
+      return `<td class="num">${run ? (run.error ? '<span class="failed">failed</span>' : h(formatOverhead(run.overheadPct))) : ''}</td>`;
+    });
+    return `<tr><td><a href="#${h(workloadAnchor(w.id))}">${h(w.title)}</a> <code>${h(w.id)}</code></td>${cells.join('')}</tr>`;
+  });
+  return `<table><thead><tr><th>Workload</th>${engines.map((e) => `<th class="num">${h(e)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function sections(results: ResultsFile, input: HtmlInput): Section[] {
+  const figures = (group: NamedChart['group']) => input.charts.filter((c) => c.group === group).map(chartFigure).join('\n');
+  const out: Section[] = [
+    { id: 'overview', title: 'Overhead', body: `${figures('overhead')}\n${engineList(results)}` },
+    { id: 'how-to-read', title: 'How to read this', body: `<div class="how">${HOW_TO_READ}</div>` },
+    { id: 'runs', title: 'All runs', body: `<p class="muted">Click a column header to sort.</p>${runsTable(results)}` },
+  ];
+  for (const category of categories(results)) {
+    const articles = workloadList(results).filter((w) => w.category === category).map((w) => workloadArticle(results, w));
+    out.push({ id: anchor('cat-', category), title: `${category} workloads`, body: `${categoryTable(results, category)}\n${articles.join('\n')}` });
+  }
+  out.push({ id: 'counters', title: 'Exits, hypercalls and TLB flushes', body: figures('counters') });
+  out.push({ id: 'attribution', title: 'Overhead attribution per engine', body: figures('attribution') });
+  for (const s of input.extraSections) out.push({ id: s.id, title: s.title, body: `${s.html}\n${sectionCharts(s).map(chartFigure).join('\n')}` });
+  return out;
+}
+
+export function renderHtml(results: ResultsFile, input: HtmlInput): string {
+  checkSections(input.extraSections);
+  const all = sections(results, input);
+  const configs: Record<string, unknown> = {};
+  for (const chart of [...input.charts, ...input.extraSections.flatMap(sectionCharts)]) configs[`chart-${chart.id}`] = chart.config;
+  const engines = engineLabels(results).join(', ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<title>hvbench report: ${h(engines)} (profile ${h(results.profile)}, seed ${h(results.seed)})</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${header(results)}
+<nav>${all.map((s) => `<a href="#${h(s.id)}">${h(s.title)}</a>`).join('')}</nav>
+<main>
+${all.map((s) => `<section id="${h(s.id)}">\n<h2>${h(s.title)}</h2>\n${s.body}\n</section>`).join('\n')}
+</main>
+<script type="application/json" id="hvbench-charts">${jsonForScript(configs)}</script>
+<script>${chartJsSource()}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

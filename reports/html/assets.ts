@@ -1,0 +1,94 @@
+// What report.html inlines: Chart.js (from node_modules, so the page needs no network), the stylesheet, and the
+// small client script that draws the charts from their JSON configs and sorts tables.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+let chartJs: string | undefined;
+
+/** Chart.js 4's UMD bundle, without its source-map comment, safe inside <script> */
+export function chartJsSource(): string {
+  if (chartJs === undefined) {
+    const dist = dirname(createRequire(import.meta.url).resolve('chart.js'));
+    chartJs = readFileSync(join(dist, 'chart.umd.min.js'), 'utf8')
+      .replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')
+      .replace(/<\/script/gi, '<\\/script');
+  }
+  return chartJs;
+}
+
+/** reads the charts from <script id="hvbench-charts" type="application/json">; sorts `table.sortable` on header click */
+export const CLIENT_SCRIPT = `
+(function () {
+  'use strict';
+  var configs = JSON.parse(document.getElementById('hvbench-charts').textContent);
+  Chart.defaults.font.family = '"DejaVu Sans", system-ui, sans-serif';
+  Chart.defaults.color = '#333333';
+  Object.keys(configs).forEach(function (id) {
+    var config = configs[id];
+    config.options = Object.assign({}, config.options, { animation: false, responsive: true, maintainAspectRatio: false });
+    new Chart(document.getElementById(id), config);
+  });
+
+  function cellKey(row, col) {
+    var cell = row.cells[col];
+    return cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent.trim();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
+    var heads = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(heads, function (th, col) {
+      th.querySelector('button').addEventListener('click', function () {
+        var numeric = th.getAttribute('data-type') === 'number';
+        var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.map.call(body.rows, function (row, i) { return { row: row, i: i, key: cellKey(row, col) }; });
+        rows.sort(function (a, b) {
+          if (a.key === '' || b.key === '') return (a.key === '') - (b.key === '') || a.i - b.i;
+          var c = numeric ? Number(a.key) - Number(b.key) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+          return c * dir || a.i - b.i;
+        });
+        rows.forEach(function (r) { body.appendChild(r.row); });
+      });
+    });
+  });
+})();
+`;
+
+export const STYLE = `
+:root { --fg: #222; --muted: #666; --line: #ddd; --accent: #4e79a7; --bad: #b3261e; --bg-alt: #f6f7f9; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 "DejaVu Sans", system-ui, sans-serif; color: var(--fg); background: #fff; }
+header { background: #1f2d3d; color: #fff; padding: 18px 32px 14px; }
+header h1 { margin: 0 0 8px; font-size: 24px; }
+header dl { display: flex; flex-wrap: wrap; gap: 4px 28px; margin: 0; font-size: 14px; }
+header dt { color: #a9b8c8; }
+header dd { margin: 0; font-weight: bold; }
+header dl div { display: flex; gap: 8px; }
+nav { padding: 8px 32px; border-bottom: 1px solid var(--line); font-size: 14px; position: sticky; top: 0; background: #fff; z-index: 1; }
+nav a { margin-right: 16px; color: var(--accent); text-decoration: none; }
+main { padding: 8px 32px 40px; max-width: 1200px; }
+h2 { margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { margin: 20px 0 4px; }
+h4 { margin: 12px 0 4px; font-size: 15px; }
+figure.chart { margin: 12px 0 20px; }
+figure.chart div { position: relative; width: 100%; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 3px 10px; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+thead th { background: var(--bg-alt); }
+th button { all: unset; cursor: pointer; font-weight: bold; }
+th[aria-sort=ascending] button::after { content: ' ▲'; }
+th[aria-sort=descending] button::after { content: ' ▼'; }
+tr.group th { background: #eef2f6; font-weight: bold; }
+.badge { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; background: #edc948; color: #222; margin-left: 4px; vertical-align: middle; }
+.failed { color: var(--bad); }
+.muted { color: var(--muted); }
+.bar { display: inline-block; height: 10px; background: var(--accent); vertical-align: middle; }
+article.workload { border-top: 1px solid var(--line); padding-top: 4px; }
+details { margin: 8px 0; }
+summary { cursor: pointer; color: var(--accent); }
+code { background: var(--bg-alt); padding: 0 4px; border-radius: 3px; }
+.how p, .how li { max-width: 900px; }
+`;

@@ -1,0 +1,32 @@
+// "How to read this": paravirtual vs hardware-assisted explained with the counters the report shows.
+export const HOW_TO_READ = `
+<p><b>Overhead</b> is <code>(engine cycles − native cycles) / native cycles</code> for the same workload, seed and
+profile. Every cycle an engine charges is attributed to a mechanism, and the per-mechanism difference to native
+adds up to the overhead exactly: that is the "why is … slower here?" table under each workload. Cycles are split
+into <code>guest</code> (the guest itself), <code>hypervisor</code> (Xen or KVM), <code>host</code> (Dom0's back
+ends or KVM's user-space device model) and <code>idle</code>.</p>
+<p><b>Paravirtual (Xen PV)</b>: the guest kernel knows it is virtualised and asks the hypervisor for every
+privileged change, so its cost shows as <b>hypercalls by op</b>: <code>mmu_update</code>,
+<code>update_va_mapping</code> and <code>mmuext_op</code> for page-table changes (batched by
+<code>multicall</code>), <code>iret</code> on the way back from every system call, <code>event_channel_op</code>
+and <code>grant_table_op</code> for split-driver I/O. It has <b>no VM exits</b>. On x86-64 the guest kernel
+has its own page table, so each system call switches address space twice: <b>TLB flushes</b> with cause
+<code>cr3</code> and scope <code>nonGlobal</code> grow with the syscall count (unless PCID tags them). Its TLB
+misses are ordinary one-dimensional walks: <b>walk refs per miss</b> stays close to native's.</p>
+<p><b>Hardware-assisted (KVM with VT-x/AMD-V)</b>: the guest kernel runs unmodified in non-root mode; system
+calls, CR3 writes and PTE writes cost nothing extra. The hypervisor runs only on a <b>VM exit</b>, counted by
+VMX reason: <code>CPUID</code> always exits, <code>HLT</code>, <code>MSR_WRITE</code>,
+<code>IO_INSTRUCTION</code>, <code>EPT_VIOLATION</code> (first touch of unbacked guest memory),
+<code>EPT_MISCONFIG</code> (MMIO). Its price is paid on TLB misses instead: a two-dimensional walk through guest
+and nested (EPT/NPT) tables takes up to 24 references, so <b>walk refs per miss</b> is several times native's.
+VPID keeps TLB entries across exits (flush scope <code>tagged</code>). With <code>mmu=shadow</code> (no EPT) the
+2007 design returns: page faults, CR3 writes and <code>INVLPG</code> exit and the hypervisor synchronises shadow
+page tables (<code>shadow-sync</code>).</p>
+<p>In short: a workload heavy in system calls and page-table changes favours hardware assistance; one heavy in
+TLB misses over a large working set favours paravirtual paging; device I/O depends on the device model
+(split drivers vs virtio vs emulated registers) more than on either design.</p>
+<p>Counters of simulated engines are deterministic for a given seed and profile and comparable across hosts.
+Runs marked <span class="badge">measured</span> come from a real KVM on the host that produced this file: their
+counters are what the hardware reported and their cycles are noisy. Timings (mean, p99) are the host's time to
+simulate a run, not guest performance.</p>
+`;
