@@ -102,10 +102,10 @@ export function worstFirst(a: MetricRow, b: MetricRow): number {
 
 export function compareResults(base: ResultsFile, head: ResultsFile, options: CompareOptions): Comparison {
   const { baseName, headName, selection, force } = options;
-  const compat = checkCompatible(base, head, baseName, headName, force);
+  const timingThreshold = thresholdFor(selection, TIMING_METRIC);
+  const compat = checkCompatible(base, head, baseName, headName, force, timingThreshold !== undefined);
   const warnings = [...compat.warnings];
   const matched = matchRuns(base.runs, head.runs, baseName, headName);
-  const timingThreshold = thresholdFor(selection, TIMING_METRIC);
   const judgeTimings = timingThreshold !== undefined && compat.timingComparable;
   const rows: MetricRow[] = [];
   let untimed = 0;

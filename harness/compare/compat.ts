@@ -16,7 +16,8 @@ function hostLabel(host: ResultsFile['host']): string {
   return `${host.cpuModel} ×${host.cpus} ${host.platform}/${host.arch} node ${host.node}`;
 }
 
-export function checkCompatible(base: ResultsFile, head: ResultsFile, baseName: string, headName: string, force: boolean): Compatibility {
+/** `timingSelected`: whether timings are among the metrics to judge (no host warning when they are not) */
+export function checkCompatible(base: ResultsFile, head: ResultsFile, baseName: string, headName: string, force: boolean, timingSelected: boolean): Compatibility {
   const warnings: string[] = [];
   const mismatches: [string, unknown, unknown][] = [
     ['profile', base.profile, head.profile],
@@ -29,7 +30,7 @@ export function checkCompatible(base: ResultsFile, head: ResultsFile, baseName: 
     warnings.push(`${reason}; compared anyway because of --force`);
   }
   const sameHost = hostLabel(base.host) === hostLabel(head.host);
-  if (!sameHost) {
+  if (!sameHost && timingSelected) {
     const hosts = `${baseName} ran on ${hostLabel(base.host)}, ${headName} on ${hostLabel(head.host)}`;
     warnings.push(
       force

@@ -48,7 +48,7 @@ export function verdict(comparison: Comparison, failOn: FailOn): Verdict {
   } else if (changed.length > 0 || runChanges > 0) {
     line = `⚠️ no regression${tail}`;
   } else {
-    line = `✅ no change: ${plural(comparison.rows.length, 'metric')} across ${plural(comparison.runsCompared, 'run')} within threshold`;
+    line = `✅ no regression: ${plural(comparison.rows.length, 'metric')} across ${plural(comparison.runsCompared, 'run')} within threshold`;
   }
   if (failOn !== 'regression') line += ` — --fail-on ${failOn}: ${failed ? 'failing' : 'passing'}`;
   return { regressions: regressed.length, changes: changed.length, exitCode: failed ? 1 : 0, line };
