@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderCsv } from '../../reports/csv.ts';
+import { buildResults } from '../fixtures/results.ts';
+
+/** minimal RFC 4180 reader for the test: quoted fields may hold commas, quotes and newlines */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += c;
+  }
+  return rows;
+}
+
+test('one row per run under a header, every row as wide as the header', () => {
+  const results = buildResults({ measured: true, failedRun: true, hostile: true });
+  const rows = parseCsv(renderCsv(results));
+  assert.equal(rows.length - 1, results.runs.length);
+  for (const row of rows) assert.equal(row.length, rows[0].length);
+});
+
+test('counters are flattened into stable, named columns; absent counts are 0', () => {
+  const results = buildResults();
+  const [header, ...rows] = parseCsv(renderCsv(results));
+  const col = (name: string) => { const i = header.indexOf(name); assert.ok(i >= 0, `column ${name}`); return i; };
+  const kvmCpuid = rows.find((r) => r[0] === 'micro/cpuid' && r[3] === 'kvm')!;
+  assert.equal(kvmCpuid[col('exits.byReason.CPUID')], '50000');
+  assert.equal(kvmCpuid[col('hypercalls.byOp.iret')], '0');
+  const xenSyscall = rows.find((r) => r[0] === 'micro/syscall' && r[3] === 'xen')!;
+  assert.equal(xenSyscall[col('tlb.flushes.byCause.cr3')], '200000');
+  assert.equal(xenSyscall[col('tlb.flushes.byScope.nonGlobal')], '200000');
+  assert.equal(xenSyscall[col('hypercalls.byOp.iret')], '100000');
+  assert.equal(Number(xenSyscall[col('overheadPct')]).toFixed(1), '528.2');
+  const native = rows.find((r) => r[3] === 'native')!;
+  assert.equal(native[col('overheadPct')], '');
+  assert.equal(native[col('overheadAttribution.syscall-pt-switch')], '');
+  // fixed columns keep their order; dynamic ones are sorted within their group
+  const cycleCols = header.filter((h) => h.startsWith('cycles.'));
+  assert.deepEqual(cycleCols, ['cycles.total', 'cycles.guest', 'cycles.hypervisor', 'cycles.host', 'cycles.idle']);
+  const reasons = header.filter((h) => h.startsWith('exits.byReason.'));
+  assert.deepEqual(reasons, [...reasons].sort());
+  assert.ok(header.indexOf('exits.total') < header.indexOf(reasons[0]));
+});
+
+test('a failed run keeps its row with the error and empty timing', () => {
+  const [header, ...rows] = parseCsv(renderCsv(buildResults({ failedRun: true })));
+  const failed = rows.find((r) => r[header.indexOf('error')] !== '')!;
+  assert.equal(failed[header.indexOf('engine')], 'kvm:mmu=shadow');
+  assert.equal(failed[header.indexOf('timing.meanMs')], '');
+});
