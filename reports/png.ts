@@ -3,7 +3,7 @@
 // ratio 1, and an opaque white background — the same definition always gives the same bytes.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import type { NamedChart } from './types.ts';
 
@@ -37,6 +37,8 @@ const whiteBackground: Plugin = {
 /** one chart as PNG bytes of exactly chart.width × chart.height */
 export function renderPng(chart: NamedChart): Buffer {
   setUp();
+  // an unknown type with no datasets would draw an empty chart instead of failing
+  Chart.registry.getController(chart.config.type);
   const canvas = createCanvas(chart.width, chart.height);
   const config = structuredClone(chart.config) as ChartConfiguration;
   const instance = new Chart(canvas as unknown as HTMLCanvasElement, {
@@ -50,5 +52,3 @@ export function renderPng(chart: NamedChart): Buffer {
     instance.destroy();
   }
 }
-
-export type { SKRSContext2D };

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeOutputs } from '../../reports/write-outputs.ts';
+import { parseResultsFile } from '../../reports/results-schema.ts';
+import { UsageError } from '../../harness/errors.ts';
+import type { ReportSection } from '../../reports/types.ts';
+import { buildResults } from '../fixtures/results.ts';
+
+const OPTIONS = { html: true, png: true };
+
+function files(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]).sort();
+}
+
+test('writes every output; results.json is valid and re-rendering gives byte-identical files', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const results = buildResults({ measured: true, failedRun: true });
+  const written = await writeOutputs(results, join(base, 'a'), OPTIONS);
+  assert.deepEqual([...written].sort(), files(join(base, 'a')));
+  assert.ok(written.includes('results.json') && written.includes('results.csv') && written.includes('summary.md') && written.includes('report.html'));
+  assert.ok(written.includes('charts/overhead.png') && written.includes('charts/attribution-xen.png'));
+  const text = readFileSync(join(base, 'a', 'results.json'), 'utf8');
+  const reread = parseResultsFile(text, 'results.json');
+  assert.deepEqual(reread, results);
+  assert.equal(text, JSON.stringify(results, null, 2) + '\n');
+  // the `report` path: re-render from the file just written
+  await writeOutputs(reread, join(base, 'b'), OPTIONS);
+  for (const name of written) assert.ok(readFileSync(join(base, 'a', name)).equals(readFileSync(join(base, 'b', name))), `${name} differs`);
+  assert.deepEqual(readdirSync(base).sort(), ['a', 'b']);
+});
+
+test('--no-html/--no-png and a previous output directory replaced entirely', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const out = join(base, 'results');
+  await writeOutputs(buildResults(), out, OPTIONS);
+  const written = await writeOutputs(buildResults(), out, { html: false, png: false });
+  assert.deepEqual(written, ['results.json', 'results.csv', 'summary.md']);
+  assert.deepEqual(files(out), ['results.csv', 'results.json', 'summary.md']);
+});
+
+test('extra sections are drawn in the page and as charts/<section>-<n>.png', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const section: ReportSection = {
+    id: 'power', title: 'Power management', html: '<p>governor: ondemand</p>',
+    charts: [{ type: 'line', data: { labels: ['a', 'b'], datasets: [{ label: 'watts', data: [3, 5] }] } }],
+  };
+  const written = await writeOutputs(buildResults(), join(base, 'o'), { ...OPTIONS, extraSections: [section] });
+  assert.ok(written.includes('charts/power-1.png'));
+  const html = readFileSync(join(base, 'o', 'report.html'), 'utf8');
+  assert.ok(html.includes('<section id="power">') && html.includes('<p>governor: ondemand</p>') && html.includes('id="chart-power-1"'));
+});
+
+test('a failing render leaves no output directory, no temp directory, and an older output untouched', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const broken: ReportSection = { id: 'broken', title: 'Broken', html: '', charts: [{ type: 'no-such-chart' as 'bar', data: { datasets: [] } }] };
+  await assert.rejects(writeOutputs(buildResults(), join(base, 'new'), { ...OPTIONS, extraSections: [broken] }), /no-such-chart/);
+  assert.deepEqual(readdirSync(base), []);
+  await writeOutputs(buildResults(), join(base, 'old'), { html: false, png: false });
+  const before = readFileSync(join(base, 'old', 'results.json'));
+  await assert.rejects(writeOutputs(buildResults({ measured: true }), join(base, 'old'), { ...OPTIONS, extraSections: [broken] }));
+  assert.deepEqual(readdirSync(base), ['old']);
+  assert.ok(readFileSync(join(base, 'old', 'results.json')).equals(before));
+});
+
+test('refuses to replace a directory holding files hvbench did not write', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  mkdirSync(join(base, 'home'));
+  writeFileSync(join(base, 'home', 'thesis.tex'), 'precious');
+  await assert.rejects(writeOutputs(buildResults(), join(base, 'home'), OPTIONS), (e) => e instanceof UsageError && /thesis\.tex/.test(e.message));
+  assert.equal(readFileSync(join(base, 'home', 'thesis.tex'), 'utf8'), 'precious');
+  assert.ok(!existsSync(join(base, 'home', 'results.json')));
+  assert.deepEqual(readdirSync(base), ['home']);
+});
