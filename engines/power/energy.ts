@@ -1,0 +1,39 @@
+// Power and energy of the simulated host. Per core: an always-on static share (uncore); while executing,
+// leakage ∝ V and switching power ∝ C·V²·f (the CMOS dynamic-power law, C calibrated so that P0 draws the
+// profile's dynamicWattsAtP0); while idle, the C-state's residual power. Energy is the integral over the
+// simulation's fixed time steps (rectangle rule, exact here because state is constant within a step).
+import type { PowerProfile } from './types.ts';
+
+export class EnergyMeter {
+  /** watts of one executing core in each P-state, excluding the static share */
+  private readonly busyWatts: Float64Array;
+  private readonly idleWatts: number;
+  private readonly staticWatts: number;
+  private joules = 0;
+
+  constructor(profile: PowerProfile) {
+    const p0 = profile.pStates[0];
+    this.busyWatts = new Float64Array(profile.pStates.length);
+    profile.pStates.forEach((s, i) => {
+      const v = s.volts / p0.volts;
+      this.busyWatts[i] = profile.leakWattsAtP0 * v + profile.dynamicWattsAtP0 * v * v * (s.mhz / p0.mhz);
+    });
+    this.idleWatts = profile.idle.watts;
+    this.staticWatts = profile.staticWattsPerCore;
+  }
+
+  /** one core for `dtMs`, executing (or stalled in a transition) for `busyMs` of it at P-state `pIndex` */
+  add(pIndex: number, busyMs: number, dtMs: number): void {
+    const watts = this.staticWatts + (busyMs * this.busyWatts[pIndex] + (dtMs - busyMs) * this.idleWatts) / dtMs;
+    this.joules += (watts * dtMs) / 1000;
+  }
+
+  get energyJ(): number {
+    return this.joules;
+  }
+
+  /** the least energy `cpus` cores can use in `ms`: static share plus idle C-state, all the time */
+  floorJ(cpus: number, ms: number): number {
+    return (cpus * (this.staticWatts + this.idleWatts) * ms) / 1000;
+  }
+}

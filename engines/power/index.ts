@@ -1,0 +1,6 @@
+// Public API of the power-management model (issue 7), for the harness, the report and `compare`.
+export { runPowerSuite, type PowerSuiteInput } from './suite.ts';
+export { powerCsvRows, powerMetrics, type PowerCsvRow } from './export.ts';
+export { powerResultsSchema } from './schema.ts';
+export { POWER_POLICIES, POLICY_TITLES } from './policies.ts';
+export type * from './types.ts';

@@ -1,0 +1,33 @@
+// P-state table look-ups. Governors ask for a frequency; cpufreq turns it into a table entry with
+// CPUFREQ_RELATION_L ("lowest frequency at or above the target", Linux cpufreq.h and Xen's port of it), so a
+// request never gets less speed than it asked for.
+import type { PowerProfile } from './types.ts';
+
+/** index of the slowest P-state whose frequency is ≥ mhz (P0 when mhz exceeds every state) */
+export function atOrAbove(profile: PowerProfile, mhz: number): number {
+  const states = profile.pStates;
+  for (let i = states.length - 1; i > 0; i--) if (states[i].mhz >= mhz) return i;
+  return 0;
+}
+
+export function slowestIndex(profile: PowerProfile): number {
+  return profile.pStates.length - 1;
+}
+
+/** the checks the power model relies on; a profile failing them is a bug in the profile file */
+export function validatePowerProfile(profile: PowerProfile): string[] {
+  const problems: string[] = [];
+  const s = profile.pStates;
+  if (s.length === 0) problems.push('no P-states');
+  for (let i = 1; i < s.length; i++) {
+    if (!(s[i].mhz < s[i - 1].mhz)) problems.push(`P${i} is not slower than P${i - 1}`);
+    if (s[i].volts > s[i - 1].volts) problems.push(`P${i} has a higher voltage than P${i - 1}`);
+  }
+  if (s.length > 0) {
+    const slow = s[s.length - 1];
+    const busySlow = profile.leakWattsAtP0 * (slow.volts / s[0].volts);
+    // an executing core must never draw less than an idle one, or "static × time" would not bound energy
+    if (busySlow < profile.idle.watts) problems.push(`idle ${profile.idle.state} draws more than leakage at the slowest P-state`);
+  }
+  return problems;
+}

@@ -1,0 +1,61 @@
+// Who decides the P-state under each policy, per design. The host governor lives where each design puts
+// cpufreq: Xen runs it in the hypervisor (Xen 3.3+, 2008; before that Dom0's Linux drove P-states), with
+// ondemand as its default; a KVM host is a Linux kernel whose default governor today is schedutil.
+import type { GovernorId, PowerDesign, PowerPolicyId } from './types.ts';
+
+export interface PolicyPlan {
+  id: PowerPolicyId;
+  title: string;
+  /** the host-side frequency decision: a governor, or VirtualPower's rules over the guests' soft states */
+  host: GovernorId | 'vpm';
+  /**
+   * what guests do with their own governor's choice:
+   * none — guests are unaware (no P-states exposed, or writes ignored);
+   * direct — the write reaches the hardware while the vCPU runs (PERF_CTL pass-through on KVM, a Dom0-era
+   *   pass-through hypercall on Xen), and the host governor overwrites it at its next sample;
+   * soft — the write only records a soft P-state that the hypervisor's rules map onto the hardware
+   */
+  guest: 'none' | 'direct' | 'soft';
+  /** scheduler charges work at f_max-equivalent (Hagimont et al.) instead of wall time */
+  dvfsAware: boolean;
+}
+
+export const POWER_POLICIES: readonly PowerPolicyId[] = [
+  'performance',
+  'powersave',
+  'host-only',
+  'guest-host-conflict',
+  'soft-pstates',
+  'dvfs-aware-credits',
+];
+
+export const POLICY_TITLES: Record<PowerPolicyId, string> = {
+  performance: 'performance (always P0)',
+  powersave: 'powersave (always slowest)',
+  'host-only': 'host governor only, guests unaware',
+  'guest-host-conflict': 'guest and host governors both active',
+  'soft-pstates': 'VirtualPower soft P-states',
+  'dvfs-aware-credits': 'host governor + DVFS-aware credits',
+};
+
+export function hostGovernorOf(design: PowerDesign): GovernorId {
+  return design === 'xen' ? 'ondemand' : 'schedutil';
+}
+
+export function planFor(policy: PowerPolicyId, design: PowerDesign): PolicyPlan {
+  const governed = hostGovernorOf(design);
+  const base = { id: policy, title: POLICY_TITLES[policy] };
+  switch (policy) {
+    case 'performance':
+    case 'powersave':
+      return { ...base, host: policy, guest: 'none', dvfsAware: false };
+    case 'host-only':
+      return { ...base, host: governed, guest: 'none', dvfsAware: false };
+    case 'guest-host-conflict':
+      return { ...base, host: governed, guest: 'direct', dvfsAware: false };
+    case 'soft-pstates':
+      return { ...base, host: 'vpm', guest: 'soft', dvfsAware: false };
+    case 'dvfs-aware-credits':
+      return { ...base, host: governed, guest: 'none', dvfsAware: true };
+  }
+}

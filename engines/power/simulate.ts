@@ -1,0 +1,220 @@
+// The time-stepped simulation of one (scenario, design, policy): every millisecond, arrivals wake vCPUs,
+// each physical CPU's scheduler hands out the millisecond at the CPU's current P-state, energy is
+// integrated, and the governors (host, and guests where the policy lets them) pick the next P-states.
+// All state is allocated before the loop; the loop itself allocates nothing.
+import type { DemandTrace, PowerDesign, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
+import type { VcpuScheduler } from './schedulers/scheduler.ts';
+import type { Governor } from './governors/governor.ts';
+import { EPS } from './schedulers/scheduler.ts';
+import { CreditScheduler } from './schedulers/credit-scheduler.ts';
+import { CfsScheduler } from './schedulers/cfs.ts';
+import { createGovernor } from './governors/create.ts';
+import { EnergyMeter } from './energy.ts';
+import { VmDemand, ENTITLEMENT_WINDOW_MS } from './demand.ts';
+import { planFor } from './policies.ts';
+import { jainIndex } from './fairness.ts';
+import { slowestIndex } from './p-states.ts';
+
+/** the simulation's fixed time step, ms: fine enough for 10 ms ticks and samples, coarse enough to be fast */
+export const STEP_MS = 1;
+const FREQ_BUCKET_MS = 100;
+/** VirtualPower re-applies its rules at the host governor's sampling rate (estimate: the paper's rules are
+ * event-driven; a 10 ms period matches ondemand's so the comparison is not about reaction speed) */
+const VPM_PERIOD_MS = 10;
+/** a step needs at most a few scheduling decisions; more means a scheduler stopped making progress */
+const MAX_DECISIONS_PER_STEP = 64;
+
+export interface SimulationInput {
+  scenario: PowerScenario;
+  traces: readonly DemandTrace[];
+  profile: PowerProfile;
+  design: PowerDesign;
+  policy: PowerPolicyId;
+}
+
+export function simulatePower({ scenario, traces, profile, design, policy }: SimulationInput): PowerRun {
+  const plan = planFor(policy, design);
+  const states = profile.pStates;
+  const fmax = states[0].mhz;
+  const nCpu = scenario.cpus;
+  const vms = scenario.vms;
+  const nVm = vms.length;
+  const duration = scenario.durationMs;
+
+  const members: number[][] = Array.from({ length: nCpu }, () => []);
+  const local = new Int32Array(nVm);
+  vms.forEach((vm, v) => {
+    local[v] = members[vm.cpu].length;
+    members[vm.cpu].push(v);
+  });
+  const scheds: VcpuScheduler[] = members.map((m) => {
+    const specs = m.map((v) => vms[v]);
+    return design === 'xen' ? new CreditScheduler(specs, plan.dvfsAware) : new CfsScheduler(specs, plan.dvfsAware);
+  });
+  const host = plan.host;
+  const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile));
+  const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor('ondemand', profile));
+  const demand = vms.map((vm, v) => new VmDemand(traces[v], vm.booked, vm.deadlineMs));
+
+  const pIdx = new Int32Array(nCpu); // firmware hands over at P0
+  const stall = new Float64Array(nCpu);
+  const busyMs = new Float64Array(nCpu);
+  const guestIdx = new Int32Array(nVm);
+  const pending = new Uint8Array(nVm);
+  const lastVcpu = new Int32Array(nCpu).fill(-1);
+  const switchedIn = new Uint8Array(nCpu);
+  const vpmActive = new Uint8Array(nVm);
+  const ranMs = new Float64Array(nVm);
+  const residencyMs = new Float64Array(states.length);
+  const buckets = Math.ceil(duration / FREQ_BUCKET_MS);
+  const mhzSum = members.map(() => new Float64Array(buckets));
+  const meter = new EnergyMeter(profile);
+  const transitionMs = profile.transitionLatencyUs / 1000;
+  let transitions = 0;
+  let guestRequests = 0;
+  let availableWork = 0;
+
+  const setPState = (c: number, i: number): void => {
+    if (i === pIdx[c]) return;
+    pIdx[c] = i;
+    transitions++;
+    stall[c] += transitionMs; // the core does not execute while the PLL relocks and the voltage settles
+  };
+
+  for (let t = 0; t < duration; t += STEP_MS) {
+    for (let c = 0; c < nCpu; c++) scheds[c].tick(t);
+    for (let v = 0; v < nVm; v++) if (demand[v].arrive(t)) scheds[vms[v].cpu].wake(local[v], t);
+    ranMs.fill(0);
+    switchedIn.fill(0);
+
+    for (let c = 0; c < nCpu; c++) {
+      const sched = scheds[c];
+      const rate = states[pIdx[c]].mhz / fmax;
+      const stalled = Math.min(stall[c], STEP_MS);
+      stall[c] -= stalled;
+      const avail = STEP_MS - stalled;
+      let used = 0;
+      for (let decisions = 0; avail - used > EPS; decisions++) {
+        if (decisions === MAX_DECISIONS_PER_STEP) throw new Error(`power: scheduler on CPU ${c} made no progress at ${t} ms`);
+        const l = sched.pick(t + used);
+        if (l < 0) break;
+        const v = members[c][l];
+        if (v !== lastVcpu[c]) {
+          lastVcpu[c] = v;
+          switchedIn[c] = 1;
+        }
+        const run = Math.min(avail - used, demand[v].backlog / rate, sched.budgetMs(l, rate));
+        const drained = demand[v].serve(run * rate, t + used, rate);
+        used += run;
+        sched.charge(l, run, rate, t + used);
+        ranMs[v] += run;
+        if (drained) sched.block(l);
+      }
+      busyMs[c] = used + stalled;
+      meter.add(pIdx[c], busyMs[c], STEP_MS);
+      residencyMs[pIdx[c]] += STEP_MS;
+      availableWork += avail * rate;
+      mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += states[pIdx[c]].mhz * STEP_MS;
+    }
+
+    if (hostGovs !== null) {
+      for (let c = 0; c < nCpu; c++) {
+        const next = hostGovs[c].step(busyMs[c], STEP_MS, pIdx[c]);
+        if (next >= 0) setPState(c, next);
+      }
+    }
+
+    if (guestGovs !== null) {
+      for (let v = 0; v < nVm; v++) {
+        const guestBusy = demand[v].backlog > EPS ? STEP_MS : ranMs[v];
+        const next = guestGovs[v].step(guestBusy, STEP_MS, guestIdx[v]);
+        if (next >= 0) {
+          guestIdx[v] = next;
+          guestRequests++;
+          pending[v] = 1;
+        }
+        if (guestBusy > 0) vpmActive[v] = 1;
+      }
+      if (plan.guest === 'direct') {
+        // the guest's PERF_CTL value is part of its vCPU state: it reaches the hardware when the guest writes it
+        // while running, and again each time the hypervisor switches that vCPU back in
+        for (let c = 0; c < nCpu; c++) {
+          const v = lastVcpu[c];
+          if (v < 0 || ranMs[v] === 0 || !(switchedIn[c] || pending[v])) continue;
+          setPState(c, guestIdx[v]);
+          pending[v] = 0;
+        }
+      }
+    }
+
+    if (plan.host === 'vpm' && (t + STEP_MS) % VPM_PERIOD_MS === 0) {
+      // VirtualPower's hardware-scaling rule: the CPU runs at the fastest soft state any active VM on it asked for
+      for (let c = 0; c < nCpu; c++) {
+        let target = slowestIndex(profile);
+        const onCpu = members[c];
+        for (let k = 0; k < onCpu.length; k++) {
+          const v = onCpu[k];
+          if (vpmActive[v] && guestIdx[v] < target) target = guestIdx[v];
+        }
+        setPState(c, target);
+      }
+      vpmActive.fill(0);
+    }
+
+    if ((t + STEP_MS) % ENTITLEMENT_WINDOW_MS === 0) for (let v = 0; v < nVm; v++) demand[v].closeWindow(ENTITLEMENT_WINDOW_MS);
+  }
+  const tail = duration % ENTITLEMENT_WINDOW_MS;
+  for (const d of demand) {
+    if (tail > 0) d.closeWindow(tail);
+    d.finish(duration);
+  }
+
+  const cyclesPerWork = fmax * 1000; // cycles in one f_max-millisecond
+  const vmResults: PowerVmResult[] = vms.map((vm, v) => {
+    const d = demand[v];
+    const booked = vm.booked * duration * cyclesPerWork;
+    const entitled = d.entitled * cyclesPerWork;
+    const delivered = d.delivered * cyclesPerWork;
+    return {
+      vm: vm.id,
+      bookedCycles: booked,
+      entitledCycles: entitled,
+      demandCycles: d.demand * cyclesPerWork,
+      deliveredCycles: delivered,
+      deliveredOfBookedPct: booked > 0 ? (100 * delivered) / booked : 0,
+      deliveredOfEntitledPct: entitled > 0 ? (100 * delivered) / entitled : 100,
+      requests: d.requests,
+      completed: d.completed,
+      slaMisses: d.slaMisses,
+      p95LatencyMs: d.p95LatencyMs(),
+    };
+  });
+  const shares = vmResults.filter((r) => r.entitledCycles > 0).map((r) => Math.min(1, r.deliveredCycles / r.entitledCycles));
+  const residency: Record<string, number> = {};
+  states.forEach((s, i) => (residency[String(s.mhz)] = residencyMs[i] / (duration * nCpu)));
+  const energyJ = meter.energyJ;
+
+  return {
+    scenario: scenario.id,
+    design,
+    policy,
+    scheduler: design === 'xen' ? 'credit' : 'cfs',
+    hostGovernor: plan.host,
+    guestGovernor: plan.guest === 'none' ? null : 'ondemand',
+    energyJ,
+    avgPowerW: energyJ / (duration / 1000),
+    staticFloorJ: meter.floorJ(nCpu, duration),
+    fairness: jainIndex(shares),
+    transitions,
+    guestRequests,
+    residency,
+    freqTrace: {
+      bucketMs: FREQ_BUCKET_MS,
+      mhzByCpu: mhzSum.map((sums) =>
+        Array.from(sums, (sum, b) => Math.round(sum / Math.min(FREQ_BUCKET_MS, duration - b * FREQ_BUCKET_MS))),
+      ),
+    },
+    availableCycles: availableWork * cyclesPerWork,
+    vms: vmResults,
+  };
+}

@@ -1,0 +1,150 @@
+// Contracts of the power-management model (issue 7): the hardware power profile a CostProfile carries, the
+// consolidation scenarios workloads/power/ defines, and the `power` section of results.json.
+//
+// Work is measured in "f_max-milliseconds": the work a CPU does in 1 ms at its highest P-state. A CPU at
+// frequency f does f/f_max of them per ms. That makes scenarios independent of the profile's clock and makes
+// "booked capacity" (a share of one CPU at f_max, as Hagimont et al. define it) directly comparable with what
+// a VM received. Work is assumed CPU-bound (it scales with f); memory-bound work would scale less.
+
+/** one ACPI performance state: P0 is the fastest */
+export interface PState {
+  mhz: number;
+  volts: number;
+}
+
+export interface PowerProfile {
+  /** P-states, fastest (P0) first; frequencies strictly descending, voltages non-increasing */
+  pStates: PState[];
+  /** time a core stops executing while it switches P-state (the _PSS TransitionLatency field), µs */
+  transitionLatencyUs: number;
+  /** per core, always drawn: its share of the package's uncore (caches, memory controller, ring) */
+  staticWattsPerCore: number;
+  /** per core executing at P0: leakage, scaled ∝ V at other P-states */
+  leakWattsAtP0: number;
+  /** per core executing at P0: switching power, scaled ∝ V²·f at other P-states */
+  dynamicWattsAtP0: number;
+  /** the C-state an idle core enters and what it draws there (clock and most leakage gated) */
+  idle: { state: string; watts: number };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Scenarios (the `power` workload category). They do not fit the GuestOp vocabulary: a scenario is several
+// VMs sharing physical CPUs over time, each with a booking and a demand trace.
+// ---------------------------------------------------------------------------------------------------------
+
+export interface PowerVmSpec {
+  id: string;
+  /** physical CPU the VM's single vCPU is pinned to (Hagimont et al. pin VMs, so the load is unambiguous) */
+  cpu: number;
+  /** capacity the owner booked: a fraction of one CPU at f_max (0..1) */
+  booked: number;
+  /** hard limit, as a fraction of one CPU: Xen credit `cap`, KVM cgroup cpu.cfs_quota_us / cfs_period_us */
+  cap: number | null;
+  /** relative share: Xen credit `weight` (default 256), KVM cgroup cpu.shares (default 1024) is weight × 4 */
+  weight: number;
+  /** a request finishing later than this after its arrival is an SLA miss; null: throughput VM */
+  deadlineMs: number | null;
+}
+
+/** requests arriving at whole milliseconds, each needing `work` f_max-ms; sorted by arrival */
+export interface DemandTrace {
+  arrivalMs: Float64Array;
+  work: Float64Array;
+}
+
+export interface PowerScenario {
+  id: string;
+  title: string;
+  description: string;
+  /** physical CPUs of the simulated host */
+  cpus: number;
+  durationMs: number;
+  vms: PowerVmSpec[];
+  /** one trace per VM, in `vms` order; deterministic from the seed */
+  traces(seed: number): DemandTrace[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Designs and policies
+// ---------------------------------------------------------------------------------------------------------
+
+export type PowerDesign = 'xen' | 'kvm';
+
+export type PowerPolicyId =
+  | 'performance'
+  | 'powersave'
+  | 'host-only'
+  | 'guest-host-conflict'
+  | 'soft-pstates'
+  | 'dvfs-aware-credits';
+
+export type GovernorId = 'performance' | 'powersave' | 'ondemand' | 'schedutil';
+
+// ---------------------------------------------------------------------------------------------------------
+// Results: the `power` section of results.json (schema in schema.ts)
+// ---------------------------------------------------------------------------------------------------------
+
+export interface PowerVmResult {
+  vm: string;
+  /** booked share × f_max cycles × duration */
+  bookedCycles: number;
+  /** per 100 ms window, the smaller of the booking and what the VM asked for (backlog + arrivals), summed */
+  entitledCycles: number;
+  demandCycles: number;
+  deliveredCycles: number;
+  deliveredOfBookedPct: number;
+  deliveredOfEntitledPct: number;
+  requests: number;
+  completed: number;
+  /** requests of a latency-sensitive VM that finished after its deadline, or never finished */
+  slaMisses: number;
+  /** 95th percentile response time of completed requests, ms */
+  p95LatencyMs: number;
+}
+
+export interface PowerRun {
+  scenario: string;
+  design: PowerDesign;
+  policy: PowerPolicyId;
+  scheduler: 'credit' | 'cfs';
+  /** the host's frequency decision: a governor, or `vpm` (VirtualPower's rules over guest soft states) */
+  hostGovernor: GovernorId | 'vpm';
+  /** the governor the guests run, when the policy lets them request P-states */
+  guestGovernor: GovernorId | null;
+  energyJ: number;
+  avgPowerW: number;
+  /** cpus × (static + idle C-state) watts × duration: no policy can go below it */
+  staticFloorJ: number;
+  /** Jain's index over min(1, delivered / entitled) of the VMs that asked for anything */
+  fairness: number;
+  /** hardware P-state changes on all CPUs */
+  transitions: number;
+  /** P-state requests made by guests (MSR writes on KVM, hypercalls on Xen) */
+  guestRequests: number;
+  /** share of CPU-time spent in each P-state, keyed by MHz */
+  residency: Record<string, number>;
+  /** mean frequency of each CPU per bucket, MHz: the frequency-over-time chart */
+  freqTrace: { bucketMs: number; mhzByCpu: number[][] };
+  /** cycles the CPUs could have executed (time not lost to P-state transitions × f) */
+  availableCycles: number;
+  vms: PowerVmResult[];
+}
+
+export interface PowerScenarioInfo {
+  id: string;
+  title: string;
+  description: string;
+  cpus: number;
+  durationMs: number;
+  vms: PowerVmSpec[];
+}
+
+export interface PowerResults {
+  schema: 'hvbench/power@1';
+  profile: string;
+  seed: number;
+  stepMs: number;
+  pStatesMhz: number[];
+  scenarios: PowerScenarioInfo[];
+  runs: PowerRun[];
+}

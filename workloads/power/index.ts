@@ -1,0 +1,9 @@
+// The `power` workload category: consolidation scenarios for the power-management suite (issue 7). They are
+// PowerScenario values (engines/power/types.ts), not GuestOp workloads: several VMs with bookings and demand
+// traces sharing physical CPUs over time.
+import type { PowerScenario } from '../../engines/power/types.ts';
+import { hagimontCapped } from './hagimont-capped.ts';
+import { burstyWeb } from './bursty-web.ts';
+import { batchLatency } from './batch-latency.ts';
+
+export const powerWorkloads: readonly PowerScenario[] = [hagimontCapped, burstyWeb, batchLatency];
