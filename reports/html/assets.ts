@@ -77,6 +77,7 @@ figure.chart div { position: relative; width: 100%; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 10px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 thead th { background: var(--bg-alt); }
 th button { all: unset; cursor: pointer; font-weight: bold; }
 th[aria-sort=ascending] button::after { content: ' ▲'; }
