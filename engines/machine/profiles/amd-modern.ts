@@ -49,4 +49,23 @@ export const AMD_MODERN: CostProfile = {
   },
   // Xen's PV paths are software and vendor-independent: see intel-modern for the estimates
   pv: { ...INTEL_MODERN.pv },
+  power: {
+    // EPYC 7601's three P-states, 2.2 / 1.8 / 1.2 GHz (the frequency steps acpi-cpufreq lists for it).
+    // Voltages: the P-state MSRs (C001_0064h…) hold them per part, undocumented per SKU; estimate
+    // 1.10 / 1.00 / 0.85 V.
+    pStates: [
+      { mhz: 2200, volts: 1.1 },
+      { mhz: 1800, volts: 1.0 },
+      { mhz: 1200, volts: 0.85 },
+    ],
+    // estimate: the same 10 µs _PSS latency acpi-cpufreq reports on Intel parts
+    transitionLatencyUs: 10,
+    // estimate: 180 W TDP over 32 cores is ~5.6 W per core; 1.5 W uncore (Infinity Fabric, I/O) share,
+    // 1 W leakage and 3.1 W switching per busy core
+    staticWattsPerCore: 1.5,
+    leakWattsAtP0: 1.0,
+    dynamicWattsAtP0: 3.1,
+    // Zen core CC6 power-gates the core; estimate: ~0.1 W residual
+    idle: { state: 'CC6', watts: 0.1 },
+  },
 };

@@ -58,4 +58,23 @@ export const CORE2_2007: CostProfile = {
     userExitExtra: 1500,
   },
   pv: { ...INTEL_MODERN.pv },
+  power: {
+    // Enhanced SpeedStep on the Xeon E5450 has two operating points: 9 × 333 MHz = 3.0 GHz and the 6 × 333 MHz
+    // = 2.0 GHz low-frequency mode (Penryn's minimum bus ratio is 6). Voltages: the datasheet gives only
+    // the VID range (0.85–1.35 V); estimate 1.25 V at 3.0 GHz and 1.05 V at 2.0 GHz.
+    pStates: [
+      { mhz: 3000, volts: 1.25 },
+      { mhz: 2000, volts: 1.05 },
+    ],
+    // the _PSS TransitionLatency acpi-cpufreq reports for Core 2 parts (10 µs)
+    transitionLatencyUs: 10,
+    // estimate: 80 W TDP over 4 cores is 20 W per core; 4 W front-side bus and L2 share, 5 W leakage and
+    // 11 W switching per busy core (45 nm, before power gating)
+    staticWattsPerCore: 4,
+    leakWattsAtP0: 5,
+    dynamicWattsAtP0: 11,
+    // C1E (Extended HALT: clock stopped at the lowest VID) is the deepest state of the server parts; no
+    // power gating before Nehalem's C6. estimate: 3 W per core, most of the leakage remains
+    idle: { state: 'C1E', watts: 3 },
+  },
 };

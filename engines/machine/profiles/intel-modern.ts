@@ -166,4 +166,27 @@ export const INTEL_MODERN: CostProfile = {
     // estimate: Xen's x86_emulate decoding and emulating a trapped privileged instruction
     emulatePrivop: 1000,
   },
+  power: {
+    // P-states from the 2.5 GHz base down to 1.0 GHz, the lowest frequency (LFM) cpufreq reports for Xeon
+    // Scalable parts (cpuinfo_min_freq 1000000); the hardware steps in 100 MHz ratios, we keep every third
+    // to keep residency tables readable. Turbo is opportunistic and left out. Voltages: Intel publishes no
+    // per-P-state VID for these parts; estimate: linear from 1.00 V at base to 0.70 V at LFM.
+    pStates: [
+      { mhz: 2500, volts: 1.0 },
+      { mhz: 2200, volts: 0.94 },
+      { mhz: 1900, volts: 0.88 },
+      { mhz: 1600, volts: 0.82 },
+      { mhz: 1300, volts: 0.76 },
+      { mhz: 1000, volts: 0.7 },
+    ],
+    // the _PSS TransitionLatency acpi-cpufreq reports on Intel parts (cpuinfo_transition_latency 10000 ns)
+    transitionLatencyUs: 10,
+    // estimate: a 125 W TDP, 16-core Skylake-SP part is ~7.8 W per core at base; split as 2 W uncore share,
+    // 1.5 W leakage and 4.5 W switching per busy core
+    staticWattsPerCore: 2,
+    leakWattsAtP0: 1.5,
+    dynamicWattsAtP0: 4.5,
+    // core C6 power-gates the core; estimate: ~0.1 W residual
+    idle: { state: 'C6', watts: 0.1 },
+  },
 };
