@@ -1,0 +1,117 @@
+// The per-vCPU MMU: the path every simulated memory access takes. A TLB lookup first; on a miss (or a hit
+// that cannot serve the access: a write through a clean or read-only entry, a user access to a supervisor
+// entry — real hardware re-walks then, SDM Vol. 3 §4.8 and §4.10.2.3) a 1-D walk natively / under PV / under
+// shadow paging, or a 2-D walk under EPT. Cycles are charged to the guest under the mechanism that caused
+// them, so the harness can explain overhead: `memory-access`, `tlb-l2`, `page-walk`, `nested-walk`.
+import type { Counters } from './counters.ts';
+import type { CostProfile } from './profile.ts';
+import type { PhysicalMemory } from './types.ts';
+import { FAULT_NONE } from './types.ts';
+import { PAGES_PER_SIZE, PTE_D, PTE_RW, PTE_US, X86_FORMAT } from './pte.ts';
+import { PagingStructureCache, walkTag } from './paging-structure-cache.ts';
+import { SetAssociativeTlb } from './tlb.ts';
+import { Walker1D } from './page-walker.ts';
+import { NestedWalker2D } from './nested-walker.ts';
+
+export type MmuMode = 'native' | 'nested';
+
+export class Mmu {
+  /** exposed so engines flush with the right cause (cr3, invlpg, hypercall, vmentry, shootdown, grantUnmap) */
+  readonly tlb: SetAssociativeTlb;
+  /** guest-dimension (or native) paging-structure caches, invalidated together with the TLB */
+  readonly pwc: PagingStructureCache;
+
+  // context: the CR3 / EPTP / PCID / VPID the vCPU runs with
+  mode: MmuMode = 'native';
+  /** root table frame: in `memory` natively, in `guestMemory` when nested */
+  root = 0;
+  pcid = 0;
+  vpid = 0;
+  eptRoot = 0;
+
+  // details of the last fault returned by access()
+  faultCode = FAULT_NONE;
+  faultVa = 0;
+  /** guest-physical address of an EPT violation */
+  faultGpa = 0;
+  faultWrite = false;
+
+  private readonly walker: Walker1D;
+  private readonly nested: NestedWalker2D | null;
+  private readonly l1HitCycles: number;
+  private readonly l2HitCycles: number;
+  private readonly memRef: number;
+
+  /**
+   * `memory`: where 1-D walks read tables (host memory: native, PV direct paging, shadow tables).
+   * `guestMemory`: guest-physical memory holding the guest's own tables for 2-D walks (EPT engines only).
+   */
+  constructor(
+    private readonly profile: CostProfile,
+    private readonly counters: Counters,
+    memory: PhysicalMemory,
+    guestMemory?: PhysicalMemory,
+  ) {
+    this.pwc = new PagingStructureCache(profile.pwc);
+    this.tlb = new SetAssociativeTlb(profile.tlb, counters, this.pwc);
+    this.walker = new Walker1D(memory, X86_FORMAT, this.pwc);
+    this.nested = guestMemory ? new NestedWalker2D(guestMemory, memory, X86_FORMAT, this.pwc, profile.pwc) : null;
+    this.l1HitCycles = profile.tlb.l1HitCycles;
+    this.l2HitCycles = profile.tlb.l2HitCycles;
+    this.memRef = profile.native.memRef;
+  }
+
+  /** load CR3 (and, nested, the EPTP); flushing is the caller's decision, made with its own cause */
+  setContext(mode: MmuMode, root: number, pcid: number, vpid: number, eptRoot = 0): void {
+    if (mode === 'nested' && this.nested === null) throw new Error('mmu: nested mode needs guest-physical memory');
+    this.mode = mode;
+    this.root = root;
+    this.pcid = pcid;
+    this.vpid = vpid;
+    this.eptRoot = eptRoot;
+  }
+
+  /** one data access at `va`: 0, or a FAULT_* code with details in the fault fields */
+  access(va: number, write: boolean, user: boolean): number {
+    const c = this.counters;
+    const tlb = this.tlb;
+    c.charge('guest', 'memory-access', this.l1HitCycles);
+    const vpn = Math.floor(va / 4096);
+    if (tlb.lookup(vpn, this.pcid, this.vpid)) {
+      if (tlb.hitLevel === 2) c.charge('guest', 'tlb-l2', this.l2HitCycles);
+      const flags = tlb.flags;
+      if ((!write || (flags & (PTE_RW | PTE_D)) === (PTE_RW | PTE_D)) && (!user || (flags & PTE_US) !== 0)) return FAULT_NONE;
+    }
+    c.tlbMisses++;
+    const tag = walkTag(this.pcid, this.vpid);
+    const r = this.mode === 'nested'
+      ? this.nested!.walk(this.root, this.eptRoot, va, write, user, tag)
+      : this.walker.walk(this.root, va, write, user, tag);
+    c.walkRefs += r.refs;
+    c.charge('guest', 'page-walk', (r.refs - r.nestedRefs) * this.memRef);
+    c.charge('guest', 'nested-walk', r.nestedRefs * this.memRef);
+    if (r.fault !== FAULT_NONE) {
+      this.faultCode = r.fault;
+      this.faultVa = va;
+      this.faultGpa = r.faultGpa;
+      this.faultWrite = write;
+      return r.fault;
+    }
+    const pages = PAGES_PER_SIZE[r.size];
+    tlb.fill(vpn, r.size, this.pcid, this.vpid, r.frame - (vpn % pages), r.flags);
+    return FAULT_NONE;
+  }
+
+  /**
+   * One VM exit + entry: without VPID (or with VPID 0, the host's own tag) VM entries and exits invalidate all
+   * linear and combined mappings (SDM Vol. 3 §29.4.3.1), counted as a full flush caused by `vmentry`.
+   */
+  vmExitEntry(): void {
+    if (!this.profile.features.vpid || this.vpid === 0) this.tlb.flushAll('vmentry');
+  }
+
+  /** INVEPT after the hypervisor changed EPT entries: cached gPA→hPA translations are dropped */
+  invept(): void {
+    this.nested?.invept();
+  }
+}

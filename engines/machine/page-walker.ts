@@ -1,0 +1,107 @@
+// The one-dimensional hardware page walk (Intel SDM Vol. 3 §4.5): from a root table down to the leaf, one
+// memory reference per level, skipping upper levels on a paging-structure-cache hit (§4.10.3.2). Sets Accessed
+// on every entry used and Dirty on the leaf of a write (§4.8). Permissions are the AND of R/W and U/S over the
+// path (§4.6; CR0.WP = 1, so supervisor writes to read-only pages fault too).
+//
+// The same walker reads EPT tables (EntryFormat selects the bits; faults become EPT violations) and, through
+// the `tableFrame` / `leafFrame` hooks, the guest dimension of a 2-D walk (nested-walker.ts).
+import type { EntryFormat, PageWalker, PhysicalMemory, WalkResult } from './types.ts';
+import { FAULT_NOT_PRESENT, FAULT_PROTECTION } from './types.ts';
+import { entryFrame, FLAG_MASK } from './pte.ts';
+import type { PagingStructureCache } from './paging-structure-cache.ts';
+
+/** 4 KiB pages per 2 MiB, 1 GiB and 512 GiB region: the PWC keys are vpn divided by these */
+const PD_SPAN = 512;
+const PDPT_SPAN = 512 * 512;
+const PML4_SPAN = 512 * 512 * 512;
+
+export function newWalkResult(): WalkResult {
+  return { frame: 0, size: 0, flags: 0, refs: 0, nestedRefs: 0, fault: 0, faultGpa: 0 };
+}
+
+export class Walker1D implements PageWalker {
+  readonly result: WalkResult = newWalkResult();
+  private readonly permBits: number;
+
+  constructor(
+    protected readonly mem: PhysicalMemory,
+    protected readonly format: EntryFormat,
+    private readonly pwc: PagingStructureCache,
+    /** fault code for a non-present entry / a permission violation (EPT: both are EPT violations) */
+    private readonly notPresentFault: number = FAULT_NOT_PRESENT,
+    private readonly protectionFault: number = FAULT_PROTECTION,
+  ) {
+    this.permBits = format.present | format.writable | format.user;
+  }
+
+  walk(root: number, va: number, write: boolean, user: boolean, tag: number): WalkResult {
+    const r = this.result;
+    const f = this.format;
+    const mem = this.mem;
+    const pwc = this.pwc;
+    r.refs = 0;
+    r.nestedRefs = 0;
+    r.fault = 0;
+    r.faultGpa = 0;
+    const vpn = Math.floor(va / 4096);
+    const pdKey = Math.floor(vpn / PD_SPAN);
+    const pdptKey = Math.floor(vpn / PDPT_SPAN);
+    const pml4Key = Math.floor(vpn / PML4_SPAN);
+    let level: number;
+    let table: number;
+    let perm: number;
+    if (pwc.pd.lookup(pdKey, tag)) {
+      level = 1; table = pwc.pd.frame; perm = pwc.pd.perm;
+    } else if (pwc.pdpt.lookup(pdptKey, tag)) {
+      level = 2; table = pwc.pdpt.frame; perm = pwc.pdpt.perm;
+    } else if (pwc.pml4.lookup(pml4Key, tag)) {
+      level = 3; table = pwc.pml4.frame; perm = pwc.pml4.perm;
+    } else {
+      level = 4; table = root; perm = this.permBits;
+    }
+    for (;;) {
+      const index = (level === 1 ? vpn : level === 2 ? pdKey : level === 3 ? pdptKey : pml4Key) % 512;
+      if (!this.tableFrame(table)) return r;
+      r.refs++;
+      let lo = mem.readLo(table, index);
+      if ((lo & f.present) === 0) return this.fault(this.notPresentFault);
+      perm &= lo;
+      const hi = mem.readHi(table, index);
+      if (level === 1 || (level <= 3 && (lo & f.pageSize) !== 0)) {
+        if ((write && (perm & f.writable) === 0) || (user && (perm & f.user) === 0 && f.user !== 0)) {
+          return this.fault(this.protectionFault);
+        }
+        const set = f.accessed | (write ? f.dirty : 0);
+        if ((lo & set) !== set) {
+          mem.setLoBits(table, index, set);
+          lo |= set;
+        }
+        const offset = level === 1 ? 0 : level === 2 ? vpn % PD_SPAN : vpn % PDPT_SPAN;
+        r.frame = entryFrame(lo, hi) + offset;
+        r.size = (level - 1) as WalkResult['size'];
+        r.flags = (lo & FLAG_MASK & ~this.permBits) | (perm & this.permBits);
+        this.leafFrame(r, va, write);
+        return r;
+      }
+      if ((lo & f.accessed) === 0) mem.setLoBits(table, index, f.accessed);
+      table = entryFrame(lo, hi);
+      if (level === 4) pwc.pml4.fill(pml4Key, tag, table, perm);
+      else if (level === 3) pwc.pdpt.fill(pdptKey, tag, table, perm);
+      else pwc.pd.fill(pdKey, tag, table, perm);
+      level--;
+    }
+  }
+
+  /** before reading table `frame`: false (with the fault recorded in result) if it cannot be reached */
+  protected tableFrame(_frame: number): boolean {
+    return true;
+  }
+
+  /** after the leaf: a 2-D walk translates the final guest-physical frame here */
+  protected leafFrame(_r: WalkResult, _va: number, _write: boolean): void {}
+
+  private fault(code: number): WalkResult {
+    this.result.fault = code;
+    return this.result;
+  }
+}

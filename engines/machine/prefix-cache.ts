@@ -1,0 +1,70 @@
+// A small fully-associative cache with true LRU, from (key, tag) to a frame and permission bits: the building
+// block of the paging-structure caches (key = a virtual-address prefix) and of the nested TLB (key = a
+// guest-physical frame). Typed arrays, results in fields: no allocation per lookup.
+
+export class PrefixCache {
+  /** lookup() result */
+  frame = 0;
+  perm = 0;
+  private readonly keys: Float64Array;
+  private readonly tags: Int32Array;
+  private readonly frames: Float64Array;
+  private readonly perms: Int32Array;
+  private readonly stamps: Float64Array;
+  private readonly valid: Uint8Array;
+  private clock = 0;
+
+  constructor(readonly capacity: number) {
+    this.keys = new Float64Array(capacity);
+    this.tags = new Int32Array(capacity);
+    this.frames = new Float64Array(capacity);
+    this.perms = new Int32Array(capacity);
+    this.stamps = new Float64Array(capacity);
+    this.valid = new Uint8Array(capacity);
+  }
+
+  lookup(key: number, tag: number): boolean {
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.valid[i] !== 0 && this.keys[i] === key && this.tags[i] === tag) {
+        this.stamps[i] = ++this.clock;
+        this.frame = this.frames[i];
+        this.perm = this.perms[i];
+        return true;
+      }
+    }
+    return false;
+  }
+
+  fill(key: number, tag: number, frame: number, perm: number): void {
+    if (this.capacity === 0) return;
+    let victim = 0;
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.valid[i] === 0 || (this.keys[i] === key && this.tags[i] === tag)) {
+        victim = i;
+        break;
+      }
+      if (this.stamps[i] < this.stamps[victim]) victim = i;
+    }
+    this.valid[victim] = 1;
+    this.keys[victim] = key;
+    this.tags[victim] = tag;
+    this.frames[victim] = frame;
+    this.perms[victim] = perm;
+    this.stamps[victim] = ++this.clock;
+  }
+
+  /** drop entries whose tag, shifted right by `shift`, equals `value` (shift 0: one exact tag) */
+  flushTag(value: number, shift: number): void {
+    for (let i = 0; i < this.capacity; i++) if (this.tags[i] >>> shift === value) this.valid[i] = 0;
+  }
+
+  clear(): void {
+    this.valid.fill(0);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (let i = 0; i < this.capacity; i++) n += this.valid[i];
+    return n;
+  }
+}
