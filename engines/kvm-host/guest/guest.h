@@ -1,0 +1,41 @@
+/* Declarations shared by the guest's files. */
+#ifndef GUEST_H
+#define GUEST_H
+#include <stddef.h>
+#include <stdint.h>
+#include "../include/abi.h"
+
+struct trap_frame {
+  uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+  uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+
+extern struct abi_boot *boot;
+
+/* traps.c */
+void traps_init(void);
+_Noreturn void guest_panic(uint32_t code, const char *msg, uint64_t value);
+void console_puts(const char *s);
+
+/* paging.c: address spaces, demand-faulted regions; each returns an abi_op_status */
+void paging_init(void);
+int paging_fault(uint64_t cr2, uint64_t error);
+uint32_t paging_map(uint32_t region, uint64_t bytes, uint32_t page_size_code);
+uint32_t paging_unmap(uint32_t region);
+uint32_t paging_protect(uint32_t region, int writable);
+uint32_t paging_touch(uint32_t region, uint32_t pattern, uint64_t accesses, int write, uint64_t stride);
+uint32_t paging_invlpg(uint32_t region, uint64_t count);
+uint32_t paging_switch(uint32_t pid);
+
+/* io.c: the two block-device drivers */
+uint32_t io_emulated(int write, uint64_t bytes, uint64_t requests);
+uint32_t io_virtio(int net, int write, uint64_t bytes, uint64_t requests);
+
+/* entry.S */
+void enter_user(uint64_t count);
+void syscall_entry(void);
+extern const uint64_t trap_stubs[20];
+
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+#endif

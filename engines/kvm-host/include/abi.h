@@ -1,0 +1,154 @@
+/*
+ * The contract between the VMM (vmm/), the guest (guest/) and the TypeScript serializer (op-stream.ts):
+ * guest-physical memory layout, the operation-stream record format, the boot-information block and the
+ * I/O ports and MMIO addresses of the devices. Both C sides include this file; op-stream.ts mirrors the
+ * record format and is checked against it by the round-trip test.
+ *
+ * Guest-physical addresses equal guest-virtual addresses in the kernel half (the host identity-maps the
+ * first 1 GiB with 2 MiB pages), so every address below is usable by the guest as is.
+ */
+#ifndef HVBENCH_ABI_H
+#define HVBENCH_ABI_H
+
+#include <stdint.h>
+
+/* ---- memory layout (guest-physical) ------------------------------------------------------------------ */
+#define ABI_GDT_GPA        0x1000ull   /* host-built GDT (selectors below) followed by the TSS */
+#define ABI_TSS_GPA        0x1800ull
+#define ABI_BOOT_GPA       0x2000ull   /* struct abi_boot */
+#define ABI_PML4_GPA       0x10000ull  /* host-built identity map: PML4, PDPT, one PD of 2 MiB pages */
+#define ABI_PDPT_GPA       0x11000ull
+#define ABI_PD_GPA         0x12000ull
+#define ABI_IMAGE_GPA      0x100000ull /* guest image load and entry address */
+#define ABI_IMAGE_MAX      0xc0000ull
+#define ABI_STACK_TOP      0x1f0000ull /* kernel stack grows down from here */
+#define ABI_USER_STACK_TOP 0x200000ull
+#define ABI_OPS_GPA        0x200000ull /* the operation stream, ABI_OPS_MAX bytes */
+#define ABI_OPS_MAX        0x100000ull
+#define ABI_RESULTS_GPA    0x300000ull /* struct abi_op_result[op count] */
+#define ABI_RING_GPA       0x400000ull /* virtio-like ring (struct abi_ring) */
+#define ABI_IOBUF_GPA      0x410000ull /* I/O data buffers: ABI_IOBUF_SIZE bytes */
+#define ABI_IOBUF_SIZE     0xf0000ull
+#define ABI_POOL_GPA       0x800000ull /* guest frame pool: page tables and demand-faulted frames */
+#define ABI_MIN_MEM        0x1000000ull
+#define ABI_MAX_MEM        0x30000000ull /* 768 MiB: RAM and the MMIO page both sit inside the 1 GiB identity map */
+#define ABI_MMIO_GPA       0x3ff00000ull /* no memory slot here: every access is a KVM_EXIT_MMIO */
+#define ABI_MMIO_SIZE      0x1000ull
+
+/* ---- GDT selectors: SYSRET's fixed layout needs user data right below user code (Intel SDM SYSRET) ---- */
+#define ABI_SEL_KCODE 0x08
+#define ABI_SEL_KDATA 0x10
+#define ABI_SEL_UBASE 0x18  /* STAR[63:48]: SYSRET loads SS = base + 8, CS = base + 16 */
+#define ABI_SEL_UDATA 0x20
+#define ABI_SEL_UCODE 0x28
+#define ABI_SEL_TSS   0x30
+
+/* ---- I/O ports ------------------------------------------------------------------------------------------ */
+#define ABI_PORT_SERIAL   0x3f8  /* COM1 THR: guest console text */
+#define ABI_PORT_CONTROL  0x510  /* run end: honoured only when abi_boot.done is set */
+#define ABI_PORT_BLK_BASE 0x1f0  /* emulated block device, 8 registers (see devices/emulated-block.c) */
+#define ABI_PORT_BLK_DATA   (ABI_PORT_BLK_BASE + 0) /* 32-bit data window, string I/O */
+#define ABI_PORT_BLK_COUNT  (ABI_PORT_BLK_BASE + 2) /* bytes of the next transfer (32-bit) */
+#define ABI_PORT_BLK_SECTOR (ABI_PORT_BLK_BASE + 3) /* byte offset / 512 on the disk (32-bit) */
+#define ABI_PORT_BLK_CMD    (ABI_PORT_BLK_BASE + 7) /* write: command; read: status */
+#define ABI_BLK_CMD_READ  0x20
+#define ABI_BLK_CMD_WRITE 0x30
+#define ABI_BLK_STATUS_READY 0x40
+#define ABI_BLK_STATUS_DRQ   0x08
+#define ABI_BLK_STATUS_ERR   0x01
+#define ABI_PORT_VRING_NOTIFY 0x600 /* virtio-like device: one 16-bit write per batch */
+
+/* ---- the operation stream -------------------------------------------------------------------------------
+ * header (16 bytes) then `count` records of 32 bytes, then a names table the guest ignores (region names for
+ * the round trip). Little-endian throughout.                                                              */
+#define ABI_OPS_MAGIC   0x504f5648u /* "HVOP" */
+#define ABI_OPS_VERSION 1u
+#define ABI_MAX_REGIONS 16u
+#define ABI_MAX_SPACES  8u
+
+struct abi_ops_header {
+  uint32_t magic;
+  uint32_t version;
+  uint32_t count;
+  uint32_t names_offset; /* byte offset of the names table from the start of the stream */
+};
+
+enum abi_op_kind {
+  OPK_COMPUTE = 1, OPK_SYSCALL, OPK_CPUID, OPK_RDTSC, OPK_MSR, OPK_HLT, OPK_HYPERCALL, OPK_PIO, OPK_MMIO,
+  OPK_MAP, OPK_UNMAP, OPK_PROTECT, OPK_TOUCH, OPK_INVLPG, OPK_FORK, OPK_EXEC, OPK_EXIT, OPK_SWITCH, OPK_IO,
+  OPK_TIMER, OPK_IPI, OPK_SHOOTDOWN,
+  OPK_LIMIT
+};
+
+/* flag bits of abi_op.flags */
+#define ABI_F_WRITE      0x01 /* msr, pio, mmio, touch write; protect writable; io dir write */
+#define ABI_F_PAT_SHIFT  1    /* touch pattern: 0 seq, 1 random, 2 stride */
+#define ABI_F_PAT_MASK   0x06
+#define ABI_F_PS_SHIFT   3    /* map page size: 0 4k, 1 2m, 2 1g */
+#define ABI_F_PS_MASK    0x18
+#define ABI_F_NET        0x20 /* io device net (else disk); ipi target other (else self) */
+#define ABI_F_HAS_STRIDE 0x40 /* touch: `stride` was given */
+
+struct abi_op {
+  uint8_t kind;
+  uint8_t flags;
+  uint16_t region; /* region index for map/unmap/protect/touch/invlpg/shootdown */
+  uint32_t a;      /* msr index, pio port, switch target, timer periodUs, shootdown cpus */
+  uint64_t b;      /* count / cycles / bytes / accesses / requests / ticks */
+  uint64_t c;      /* io bytes per request, touch stride */
+  uint64_t d;      /* reserved, zero */
+};
+
+/* ---- results written by the guest, read by the VMM ------------------------------------------------------- */
+enum abi_op_status { ABI_ST_NOT_RUN = 0, ABI_ST_OK = 1, ABI_ST_SKIPPED = 2, ABI_ST_FAILED = 3 };
+
+struct abi_op_result {
+  uint64_t tsc;    /* TSC cycles the operation took, measured by the guest around it */
+  uint32_t status; /* enum abi_op_status */
+  uint32_t detail; /* guest-side reason code for skipped / failed */
+};
+
+/* ---- the boot block: host fills the first part, the guest the counters ------------------------------------ */
+#define ABI_BOOT_MAGIC 0x544f4f42u /* "BOOT" */
+struct abi_boot {
+  uint32_t magic;
+  uint32_t ops_count;     /* copy of the header count as the VMM validated it */
+  uint64_t mem_bytes;     /* size of guest RAM from 0 */
+  uint32_t io_virtio;     /* io ops use the virtio-like ring (1) or the emulated block device (0) */
+  uint32_t amd;           /* vendor: hypercall is VMMCALL (1) or VMCALL (0) */
+  uint64_t compute_cap;   /* upper bound of compute loop iterations per op */
+  uint32_t disabled;      /* ABI_DISABLE_* bits: ops the backend cannot run, skipped by the guest */
+  uint32_t reserved;
+  /* written by the guest */
+  uint32_t done;          /* set right before the final write to ABI_PORT_CONTROL */
+  uint32_t current_op;    /* index of the op being interpreted: the VMM attributes exits with it */
+  uint64_t loop_cycles_x1000; /* TSC cycles per iteration of a 2-instruction loop, times 1000 */
+  uint64_t page_faults, protection_faults, cr3_writes, invlpgs, full_flushes, syscalls;
+  uint64_t gp_faults, ud_faults, frames_used;
+};
+
+/* Ops a backend cannot run as a plain guest expects: on kvm_pvm, VMCALL/VMMCALL never complete and a ring-3
+ * SYSCALL reaches LSTAR without leaving CPL 3 (found by experiment; see the engine's report). */
+#define ABI_DISABLE_HYPERCALL 0x1u
+#define ABI_DISABLE_SYSCALL   0x2u
+#define ABI_DETAIL_DISABLED   0x100u /* abi_op_result.detail of an op skipped for that reason */
+
+/* ---- the virtio-like ring: one descriptor per request, completed in order -------------------------------- */
+#define ABI_RING_SIZE 64u
+struct abi_ring_desc {
+  uint64_t addr;   /* guest-physical buffer */
+  uint32_t len;
+  uint32_t flags;  /* ABI_F_WRITE: guest → device */
+  uint64_t sector; /* byte offset / 512 on the device */
+  uint32_t status; /* written by the device: 0 ok, 1 rejected */
+  uint32_t pad;
+};
+struct abi_ring {
+  uint32_t avail;  /* guest: descriptors [used, avail) are posted (free-running counters mod 2^32) */
+  uint32_t used;   /* device: descriptors completed */
+  uint32_t device; /* 0 disk, 1 net */
+  uint32_t pad;
+  struct abi_ring_desc desc[ABI_RING_SIZE];
+};
+
+#endif

@@ -1,0 +1,91 @@
+/* The VMM's one output: a JSON document on stdout that vmm-process.ts validates. Strings that come from the
+ * guest (console text) or the kernel (stat names) are escaped byte by byte. */
+#include <stdio.h>
+#include "report.h"
+
+static void json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20 || c >= 0x7f) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+struct emit_ctx { FILE *f; int first; };
+
+static void emit_stat(const char *name, uint64_t delta, void *p) {
+  struct emit_ctx *ctx = p;
+  fputs(ctx->first ? "" : ",", ctx->f);
+  ctx->first = 0;
+  json_string(ctx->f, name);
+  fprintf(ctx->f, ":%llu", (unsigned long long)delta);
+}
+
+static void print_stats(FILE *f, const char *key, const struct stats_snapshot *s) {
+  fprintf(f, ",\"%s\":", key);
+  if (!s) { fputs("null", f); return; }
+  struct emit_ctx ctx = { f, 1 };
+  fputc('{', f);
+  stats_print_deltas(s, emit_stat, &ctx);
+  fputc('}', f);
+}
+
+void report_setup_error(const char *error) {
+  printf("{\"ok\":false,\"stage\":\"setup\",\"error\":");
+  json_string(stdout, error);
+  printf("}\n");
+}
+
+void report_run(const struct vm *vm, const struct report_input *in) {
+  FILE *f = stdout;
+  const struct abi_boot *boot = (const struct abi_boot *)(vm->mem + ABI_BOOT_GPA);
+  fprintf(f, "{\"ok\":%s,\"stage\":\"run\"", vm->failure ? "false" : "true");
+  if (vm->failure) {
+    fputs(",\"error\":", f);
+    json_string(f, vm->failure);
+    fputs(",\"exitReason\":", f);
+    json_string(f, vm->failure_exit ? vm->failure_exit : "UNKNOWN");
+    fprintf(f, ",\"rip\":%llu", (unsigned long long)vm->failure_rip);
+  }
+  fprintf(f, ",\"guestStatus\":%u,\"wallNs\":%llu", vm->guest_status, (unsigned long long)in->wall_ns);
+  fputs(",\"exits\":{", f);
+  int first = 1;
+  for (uint32_t r = 0; r < VMM_EXIT_KINDS; r++) {
+    if (!vm->exits[r]) continue;
+    const char *name = exit_reason_name(r);
+    char fallback[32];
+    if (!name) { snprintf(fallback, sizeof fallback, "EXIT_%u", r); name = fallback; }
+    fprintf(f, "%s\"%s\":%llu", first ? "" : ",", name, (unsigned long long)vm->exits[r]);
+    first = 0;
+  }
+  if (vm->exits_other) fprintf(f, "%s\"OTHER\":%llu", first ? "" : ",", (unsigned long long)vm->exits_other);
+  fprintf(f, "},\"exitsOutsideOps\":%llu,\"controlExits\":%llu", (unsigned long long)vm->exits_outside,
+          (unsigned long long)vm->dev_control);
+  fprintf(f, ",\"devices\":{\"debug\":%llu,\"serial\":%llu,\"block\":%llu,\"vring\":%llu,\"mmio\":%llu,\"msr\":%llu}",
+          (unsigned long long)vm->dev_debug, (unsigned long long)vm->dev_serial, (unsigned long long)vm->dev_block,
+          (unsigned long long)vm->dev_vring, (unsigned long long)vm->dev_mmio, (unsigned long long)vm->dev_msr);
+  /* the guest wrote these: plain numbers, whatever their values */
+  fprintf(f, ",\"guest\":{\"loopCyclesX1000\":%llu,\"pageFaults\":%llu,\"protectionFaults\":%llu,\"cr3Writes\":%llu,"
+             "\"invlpgs\":%llu,\"fullFlushes\":%llu,\"syscalls\":%llu,\"gpFaults\":%llu,\"udFaults\":%llu,"
+             "\"framesUsed\":%llu}",
+          (unsigned long long)boot->loop_cycles_x1000, (unsigned long long)boot->page_faults,
+          (unsigned long long)boot->protection_faults, (unsigned long long)boot->cr3_writes,
+          (unsigned long long)boot->invlpgs, (unsigned long long)boot->full_flushes,
+          (unsigned long long)boot->syscalls, (unsigned long long)boot->gp_faults,
+          (unsigned long long)boot->ud_faults, (unsigned long long)boot->frames_used);
+  /* per operation: [TSC cycles, status, detail, exits] */
+  const struct abi_op_result *res = (const struct abi_op_result *)(vm->mem + ABI_RESULTS_GPA);
+  fputs(",\"ops\":[", f);
+  for (uint32_t i = 0; i < vm->ops_count; i++)
+    fprintf(f, "%s[%llu,%u,%u,%llu]", i ? "," : "", (unsigned long long)res[i].tsc, res[i].status, res[i].detail,
+            (unsigned long long)vm->op_exits[i]);
+  fputc(']', f);
+  print_stats(f, "vmStats", in->vm_stats);
+  print_stats(f, "vcpuStats", in->vcpu_stats);
+  fputs(",\"console\":", f);
+  json_string(f, vm->console);
+  fputs("}\n", f);
+}

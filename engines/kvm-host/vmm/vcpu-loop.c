@@ -1,0 +1,150 @@
+/* The vCPU run loop: one switch over kvm_run.exit_reason, each case handed to a named device or ending the
+ * run (KVM API doc 5 "The kvm_run structure"). Exits are tallied by reason and attributed to the operation
+ * the guest was interpreting (abi_boot.current_op, read from guest memory: it costs the guest no exit). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "vmm.h"
+
+const char *exit_reason_name(uint32_t reason) {
+  switch (reason) {
+  case KVM_EXIT_UNKNOWN: return "UNKNOWN";
+  case KVM_EXIT_EXCEPTION: return "EXCEPTION";
+  case KVM_EXIT_IO: return "IO";
+  case KVM_EXIT_HYPERCALL: return "HYPERCALL";
+  case KVM_EXIT_DEBUG: return "DEBUG";
+  case KVM_EXIT_HLT: return "HLT";
+  case KVM_EXIT_MMIO: return "MMIO";
+  case KVM_EXIT_IRQ_WINDOW_OPEN: return "IRQ_WINDOW_OPEN";
+  case KVM_EXIT_SHUTDOWN: return "SHUTDOWN";
+  case KVM_EXIT_FAIL_ENTRY: return "FAIL_ENTRY";
+  case KVM_EXIT_INTR: return "INTR";
+  case KVM_EXIT_NMI: return "NMI";
+  case KVM_EXIT_INTERNAL_ERROR: return "INTERNAL_ERROR";
+  case KVM_EXIT_SYSTEM_EVENT: return "SYSTEM_EVENT";
+  case KVM_EXIT_X86_RDMSR: return "X86_RDMSR";
+  case KVM_EXIT_X86_WRMSR: return "X86_WRMSR";
+  case KVM_EXIT_X86_BUS_LOCK: return "X86_BUS_LOCK";
+  case KVM_EXIT_NOTIFY: return "NOTIFY";
+  default: return NULL;
+  }
+}
+
+static void tally(struct vm *vm, uint32_t reason) {
+  if (reason < VMM_EXIT_KINDS) vm->exits[reason]++;
+  else vm->exits_other++;
+  const struct abi_boot *boot = (const struct abi_boot *)(vm->mem + ABI_BOOT_GPA);
+  uint32_t op = boot->current_op; /* guest-written: only trusted as an index after the bound check */
+  if (op < vm->ops_count) vm->op_exits[op]++;
+  else vm->exits_outside++;
+}
+
+static void end_run(struct vm *vm, const char *failure, uint32_t reason) {
+  struct kvm_regs regs;
+  vm->failure = failure;
+  vm->failure_exit = exit_reason_name(reason);
+  if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0) vm->failure_rip = regs.rip;
+}
+
+/* KVM_EXIT_IO: data lives inside the kvm_run mapping at data_offset (api.rst 5, "KVM_EXIT_IO"); the
+ * offset comes from the kernel, checked anyway so that a bad value can never make us touch other memory. */
+static void port_io(struct vm *vm) {
+  struct kvm_run *run = vm->run;
+  uint64_t bytes = (uint64_t)run->io.size * run->io.count;
+  if (run->io.data_offset > vm->run_size || bytes > vm->run_size - run->io.data_offset) {
+    end_run(vm, "KVM_EXIT_IO data outside the kvm_run mapping", KVM_EXIT_IO);
+    return;
+  }
+  uint8_t *data = (uint8_t *)run + run->io.data_offset;
+  uint16_t port = run->io.port;
+  int out = run->io.direction == KVM_EXIT_IO_OUT;
+  const struct abi_boot *boot = (const struct abi_boot *)(vm->mem + ABI_BOOT_GPA);
+  if (port == ABI_PORT_CONTROL && out && run->io.size == 4 && boot->done) {
+    uint32_t value;
+    memcpy(&value, data, 4);
+    control_port_out(vm, value); /* the harness's own exit: not tallied as the workload's */
+    return;
+  }
+  tally(vm, KVM_EXIT_IO);
+  if (port == ABI_PORT_SERIAL && out) {
+    for (uint64_t i = 0; i < bytes; i += run->io.size) serial_out(vm, data[i]);
+    vm->dev_serial++;
+  } else if (port >= ABI_PORT_BLK_BASE && port < ABI_PORT_BLK_BASE + 8) {
+    block_io(vm, run);
+  } else if (port == ABI_PORT_VRING_NOTIFY && out) {
+    vring_notify(vm);
+  } else {
+    debug_port_io(vm, run);
+  }
+}
+
+void vcpu_loop(struct vm *vm) {
+  struct kvm_run *run = vm->run;
+  while (!vm->finished && !vm->failure) {
+    if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+      if (errno == EINTR && watchdog_fired()) {
+        end_run(vm, "watchdog: the guest ran past the time limit", KVM_EXIT_INTR);
+      } else if (errno == EINTR || errno == EAGAIN) {
+        run->immediate_exit = 0; /* a signal that was not the watchdog's: just enter again */
+      } else {
+        snprintf(vm->failure_detail, sizeof vm->failure_detail, "KVM_RUN: %s", strerror(errno));
+        end_run(vm, vm->failure_detail, KVM_EXIT_UNKNOWN);
+      }
+      continue;
+    }
+    uint32_t reason = run->exit_reason;
+    switch (reason) {
+    case KVM_EXIT_IO:
+      port_io(vm);
+      break;
+    case KVM_EXIT_MMIO:
+      tally(vm, reason);
+      mmio_access(vm, run);
+      break;
+    case KVM_EXIT_HLT:
+      /* No in-kernel irqchip, so HLT comes to user space; RIP is already past it and entering again
+       * resumes the guest, which is what a wake-up by the next interrupt would do. */
+      tally(vm, reason);
+      break;
+    case KVM_EXIT_X86_RDMSR:
+      /* unknown MSR read: reads as zero (api.rst "KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR") */
+      tally(vm, reason);
+      vm->dev_msr++;
+      run->msr.data = 0;
+      run->msr.error = 0;
+      break;
+    case KVM_EXIT_X86_WRMSR:
+      tally(vm, reason);
+      vm->dev_msr++;
+      run->msr.error = 0;
+      break;
+    case KVM_EXIT_INTR:
+      tally(vm, reason);
+      if (watchdog_fired()) end_run(vm, "watchdog: the guest ran past the time limit", reason);
+      break;
+    case KVM_EXIT_SHUTDOWN:
+      /* a triple fault: the guest could not deliver an exception, not even #DF */
+      tally(vm, reason);
+      end_run(vm, "guest shut down (triple fault)", reason);
+      break;
+    case KVM_EXIT_FAIL_ENTRY:
+      tally(vm, reason);
+      snprintf(vm->failure_detail, sizeof vm->failure_detail, "VM entry failed (hardware reason 0x%llx)",
+               (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+      end_run(vm, vm->failure_detail, reason);
+      break;
+    case KVM_EXIT_INTERNAL_ERROR:
+      tally(vm, reason);
+      snprintf(vm->failure_detail, sizeof vm->failure_detail, "KVM internal error (suberror %u)",
+               run->internal.suberror);
+      end_run(vm, vm->failure_detail, reason);
+      break;
+    default:
+      tally(vm, reason);
+      snprintf(vm->failure_detail, sizeof vm->failure_detail, "unhandled exit reason %u", reason);
+      end_run(vm, vm->failure_detail, reason);
+      break;
+    }
+  }
+}

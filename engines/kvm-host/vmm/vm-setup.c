@@ -1,0 +1,180 @@
+/* Creating the VM, its memory and its vCPU, and putting the vCPU straight into 64-bit long mode: the host
+ * writes the GDT, the TSS and a 4-level identity map into guest memory and loads the segment and control
+ * registers with KVM_SET_SREGS, so the guest needs no boot code (KVM API doc 4.2 KVM_CREATE_VM,
+ * 4.35 KVM_SET_USER_MEMORY_REGION, 4.7 KVM_CREATE_VCPU, 4.14 KVM_SET_SREGS, 4.46 KVM_SET_CPUID2). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "vmm.h"
+
+#define PTE_P  0x001ull
+#define PTE_RW 0x002ull
+#define PTE_US 0x004ull /* user-accessible: the guest's user-mode syscall stub runs from the identity map */
+#define PTE_PS 0x080ull
+
+static int fail(char *err, size_t errlen, const char *what) {
+  snprintf(err, errlen, "%s: %s", what, strerror(errno));
+  return -1;
+}
+
+/* The guest must see the CPUID the host can virtualize, otherwise leaf values are all zero (api.rst 4.46). */
+static int set_cpuid(struct vm *vm, char *err, size_t errlen) {
+  enum { MAX_ENTRIES = 256 };
+  static union {
+    struct kvm_cpuid2 c;
+    uint8_t raw[sizeof(struct kvm_cpuid2) + MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2)];
+  } buf;
+  memset(&buf, 0, sizeof buf);
+  buf.c.nent = MAX_ENTRIES;
+  if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, &buf.c) < 0) return fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
+  for (uint32_t i = 0; i < buf.c.nent; i++) {
+    const struct kvm_cpuid_entry2 *e = &buf.c.entries[i];
+    if (e->function == 0) vm->amd = e->ebx == 0x68747541u; /* "Auth"enticAMD */
+  }
+  if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, &buf.c) < 0) return fail(err, errlen, "KVM_SET_CPUID2");
+  return 0;
+}
+
+int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t errlen) {
+  vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+  vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (vm->kvm_fd < 0) return fail(err, errlen, "open /dev/kvm");
+  if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+    snprintf(err, errlen, "KVM_GET_API_VERSION is not %d", KVM_API_VERSION);
+    return -1;
+  }
+  vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+  if (vm->vm_fd < 0) return fail(err, errlen, "KVM_CREATE_VM");
+
+  /* MAP_NORESERVE: only the pages the guest touches are ever backed, so a large RAM size costs nothing. */
+  vm->mem_bytes = opt->mem_bytes;
+  vm->mem = mmap(NULL, vm->mem_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (vm->mem == MAP_FAILED) { vm->mem = NULL; return fail(err, errlen, "mmap guest memory"); }
+  struct kvm_userspace_memory_region region = {
+    .slot = 0, .guest_phys_addr = 0, .memory_size = vm->mem_bytes, .userspace_addr = (uint64_t)(uintptr_t)vm->mem,
+  };
+  if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) return fail(err, errlen, "KVM_SET_USER_MEMORY_REGION");
+
+  vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+  if (vm->vcpu_fd < 0) return fail(err, errlen, "KVM_CREATE_VCPU");
+  int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+  if (size < (int)sizeof(struct kvm_run)) return fail(err, errlen, "KVM_GET_VCPU_MMAP_SIZE");
+  vm->run_size = (size_t)size;
+  vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
+  if (vm->run == MAP_FAILED) { vm->run = NULL; return fail(err, errlen, "mmap kvm_run"); }
+  if (set_cpuid(vm, err, errlen) < 0) return -1;
+
+  /* MSRs KVM does not know exit to us as KVM_EXIT_X86_RDMSR/WRMSR instead of a #GP in the guest, so an `msr`
+   * op of any index is a countable exit (api.rst 7.21 KVM_CAP_X86_USER_SPACE_MSR). Optional: without it
+   * the guest's #GP handler counts the fault instead. */
+  struct kvm_enable_cap cap = { .cap = KVM_CAP_X86_USER_SPACE_MSR,
+                                .args = { KVM_MSR_EXIT_REASON_UNKNOWN | KVM_MSR_EXIT_REASON_INVAL } };
+  (void)ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap);
+  return 0;
+}
+
+static void write_gdt(struct vm *vm) {
+  uint64_t *gdt = (uint64_t *)(vm->mem + ABI_GDT_GPA);
+  gdt[0] = 0;
+  gdt[ABI_SEL_KCODE / 8] = 0x00af9b000000ffffull; /* 64-bit code, DPL 0 */
+  gdt[ABI_SEL_KDATA / 8] = 0x00cf93000000ffffull; /* data, DPL 0 */
+  gdt[ABI_SEL_UBASE / 8] = 0x00cffb000000ffffull; /* 32-bit user code: only there for SYSRET's layout */
+  gdt[ABI_SEL_UDATA / 8] = 0x00cff3000000ffffull; /* data, DPL 3 */
+  gdt[ABI_SEL_UCODE / 8] = 0x00affb000000ffffull; /* 64-bit code, DPL 3 */
+  /* 64-bit TSS descriptor (16 bytes): RSP0 gives ring-3 exceptions a kernel stack. */
+  uint64_t base = ABI_TSS_GPA, limit = 0x67;
+  gdt[ABI_SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+                         ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+  gdt[ABI_SEL_TSS / 8 + 1] = base >> 32;
+  uint8_t *tss = vm->mem + ABI_TSS_GPA;
+  memset(tss, 0, 0x68);
+  uint64_t rsp0 = ABI_STACK_TOP;
+  memcpy(tss + 4, &rsp0, 8);
+  uint16_t iopb = 0x68; /* no I/O permission bitmap: ring 3 port I/O faults */
+  memcpy(tss + 0x66, &iopb, 2);
+}
+
+/* Identity map of the first 1 GiB with 2 MiB pages: RAM, the MMIO page, and the guest's own tables later
+ * reuse this PDPT for the kernel half of every address space. */
+static void write_page_tables(struct vm *vm) {
+  uint64_t *pml4 = (uint64_t *)(vm->mem + ABI_PML4_GPA);
+  uint64_t *pdpt = (uint64_t *)(vm->mem + ABI_PDPT_GPA);
+  uint64_t *pd = (uint64_t *)(vm->mem + ABI_PD_GPA);
+  memset(pml4, 0, 4096);
+  memset(pdpt, 0, 4096);
+  pml4[0] = ABI_PDPT_GPA | PTE_P | PTE_RW | PTE_US;
+  pdpt[0] = ABI_PD_GPA | PTE_P | PTE_RW | PTE_US;
+  for (uint64_t i = 0; i < 512; i++) pd[i] = (i << 21) | PTE_P | PTE_RW | PTE_US | PTE_PS;
+}
+
+static int set_long_mode(struct vm *vm, char *err, size_t errlen) {
+  struct kvm_sregs s;
+  if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) return fail(err, errlen, "KVM_GET_SREGS");
+  struct kvm_segment code = { .base = 0, .limit = 0xffffffff, .selector = ABI_SEL_KCODE, .type = 11, .present = 1,
+                              .dpl = 0, .db = 0, .s = 1, .l = 1, .g = 1 };
+  struct kvm_segment data = code;
+  data.selector = ABI_SEL_KDATA;
+  data.type = 3;
+  data.l = 0;
+  data.db = 1;
+  struct kvm_segment tr = { .base = ABI_TSS_GPA, .limit = 0x67, .selector = ABI_SEL_TSS, .type = 11, .present = 1,
+                            .s = 0 };
+  s.cs = code;
+  s.ds = s.es = s.fs = s.gs = s.ss = data;
+  s.tr = tr;
+  s.gdt.base = ABI_GDT_GPA;
+  s.gdt.limit = ABI_SEL_TSS + 16 - 1;
+  s.idt.base = 0;
+  s.idt.limit = 0; /* the guest loads its own IDT first thing */
+  s.cr0 = 0x80050033ull;   /* PG | AM | WP | NE | ET | MP | PE */
+  s.cr3 = ABI_PML4_GPA;
+  s.cr4 = 0x620ull;        /* OSXMMEXCPT | OSFXSR | PAE */
+  s.efer = 0x501ull;       /* LMA | LME | SCE */
+  if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &s) < 0) return fail(err, errlen, "KVM_SET_SREGS");
+  struct kvm_regs r;
+  memset(&r, 0, sizeof r);
+  r.rip = ABI_IMAGE_GPA;
+  r.rsp = ABI_STACK_TOP;
+  r.rdi = ABI_BOOT_GPA;
+  r.rflags = 0x2;
+  if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &r) < 0) return fail(err, errlen, "KVM_SET_REGS");
+  return 0;
+}
+
+int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, size_t image_len,
+            const uint8_t *ops, size_t ops_len, uint32_t ops_count, char *err, size_t errlen) {
+  if (image_len > ABI_IMAGE_MAX || ops_len > ABI_OPS_MAX) {
+    snprintf(err, errlen, "guest image or operation stream too large");
+    return -1;
+  }
+  memcpy(vm->mem + ABI_IMAGE_GPA, image, image_len);
+  memcpy(vm->mem + ABI_OPS_GPA, ops, ops_len);
+  write_gdt(vm);
+  write_page_tables(vm);
+  struct abi_boot *boot = (struct abi_boot *)(vm->mem + ABI_BOOT_GPA);
+  memset(boot, 0, sizeof *boot);
+  boot->magic = ABI_BOOT_MAGIC;
+  boot->ops_count = ops_count;
+  boot->mem_bytes = vm->mem_bytes;
+  boot->io_virtio = (uint32_t)opt->io_virtio;
+  boot->amd = (uint32_t)vm->amd;
+  boot->compute_cap = opt->compute_cap;
+  boot->disabled = opt->disabled;
+  vm->ops_count = ops_count;
+  return set_long_mode(vm, err, errlen);
+}
+
+void vm_destroy(struct vm *vm) {
+  if (vm->run) munmap(vm->run, vm->run_size);
+  if (vm->mem) munmap(vm->mem, vm->mem_bytes);
+  if (vm->vcpu_fd >= 0) close(vm->vcpu_fd);
+  if (vm->vm_fd >= 0) close(vm->vm_fd);
+  if (vm->kvm_fd >= 0) close(vm->kvm_fd);
+  vm->run = NULL;
+  vm->mem = NULL;
+  vm->vcpu_fd = vm->vm_fd = vm->kvm_fd = -1;
+}

@@ -1,0 +1,82 @@
+/* State shared by the VMM's files: one VM with one vCPU, its guest memory, and the per-run tallies. */
+#ifndef HVBENCH_VMM_H
+#define HVBENCH_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+#include "../include/abi.h"
+
+#define VMM_CONSOLE_MAX 4096
+#define VMM_EXIT_KINDS 64 /* kvm_run.exit_reason values we tally by number; larger ones land in "other" */
+
+struct stats_snapshot; /* stats.c */
+
+struct vmm_options {
+  const char *guest_path;
+  uint64_t mem_bytes;
+  unsigned timeout_ms;
+  int io_virtio;
+  uint64_t compute_cap;
+  uint32_t disabled; /* ABI_DISABLE_* */
+};
+
+struct vm {
+  int kvm_fd, vm_fd, vcpu_fd;
+  struct kvm_run *run;
+  size_t run_size;
+  uint8_t *mem;
+  uint64_t mem_bytes;
+  uint32_t ops_count;
+  int amd;
+  /* tallies */
+  uint64_t exits[VMM_EXIT_KINDS];
+  uint64_t exits_other;
+  uint64_t *op_exits;      /* exits attributed to each op index (ops_count entries) */
+  uint64_t exits_outside;  /* exits while no op was running (boot, calibration, the end) */
+  uint64_t dev_debug, dev_serial, dev_block, dev_vring, dev_mmio, dev_msr, dev_control;
+  char console[VMM_CONSOLE_MAX + 1];
+  size_t console_len;
+  /* how the run ended */
+  int finished;            /* the guest reported completion through the control port */
+  uint32_t guest_status;   /* value it wrote there */
+  const char *failure;     /* static text: why the run failed, NULL when it did not */
+  const char *failure_exit;/* the exit reason name that ended a failed run */
+  char failure_detail[160];
+  uint64_t failure_rip;     /* guest RIP when a failed run ended, for the report */
+};
+
+/* guest-memory.c: every guest-provided address goes through these */
+int gpa_range_ok(const struct vm *vm, uint64_t gpa, uint64_t len);
+void *gpa_ptr(const struct vm *vm, uint64_t gpa, uint64_t len); /* NULL when out of bounds */
+
+/* vm-setup.c */
+int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t errlen);
+int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, size_t image_len,
+            const uint8_t *ops, size_t ops_len, uint32_t ops_count, char *err, size_t errlen);
+void vm_destroy(struct vm *vm);
+
+/* vcpu-loop.c */
+void vcpu_loop(struct vm *vm);
+const char *exit_reason_name(uint32_t reason);
+
+/* watchdog.c */
+int watchdog_arm(struct vm *vm, unsigned timeout_ms);
+void watchdog_disarm(void);
+int watchdog_fired(void);
+
+/* devices */
+void serial_out(struct vm *vm, uint8_t byte);
+void debug_port_io(struct vm *vm, struct kvm_run *run);
+void control_port_out(struct vm *vm, uint32_t value);
+void block_io(struct vm *vm, struct kvm_run *run);
+void vring_notify(struct vm *vm);
+void mmio_access(struct vm *vm, struct kvm_run *run);
+
+/* stats.c */
+struct stats_snapshot *stats_open(int fd);
+int stats_read(struct stats_snapshot *s, int after);
+void stats_print_deltas(const struct stats_snapshot *s, void (*emit)(const char *name, uint64_t delta, void *ctx), void *ctx);
+void stats_close(struct stats_snapshot *s);
+
+#endif
