@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OndemandGovernor } from '../../../engines/power/governors/ondemand.ts';
+import { SchedutilGovernor } from '../../../engines/power/governors/schedutil.ts';
+import { FixedGovernor } from '../../../engines/power/governors/fixed.ts';
+import { atOrAbove, validatePowerProfile } from '../../../engines/power/p-states.ts';
+import type { PowerProfile } from '../../../engines/power/types.ts';
+import { listProfiles } from '../../../engines/machine/profiles/index.ts';
+
+const profile: PowerProfile = {
+  pStates: [3000, 2500, 2000, 1500, 1000].map((mhz) => ({ mhz, volts: 0.6 + mhz / 7500 })),
+  transitionLatencyUs: 10,
+  staticWattsPerCore: 1,
+  leakWattsAtP0: 1,
+  dynamicWattsAtP0: 4,
+  idle: { state: 'C6', watts: 0.1 },
+};
+
+/** feed `ms` steps of `busyFraction` load, applying each decision; returns the final P-state index */
+function drive(gov: { step(b: number, d: number, c: number): number }, busyFraction: number, ms: number, start = 0): number {
+  let cur = start;
+  for (let i = 0; i < ms; i++) {
+    const next = gov.step(busyFraction, 1, cur);
+    if (next >= 0) cur = next;
+  }
+  return cur;
+}
+
+test('every built-in profile has a valid power block', () => {
+  for (const p of listProfiles()) assert.deepEqual(validatePowerProfile(p.power), [], p.id);
+});
+
+test('CPUFREQ_RELATION_L: the slowest state at or above the target', () => {
+  assert.equal(atOrAbove(profile, 2100), 1);
+  assert.equal(atOrAbove(profile, 2000), 2);
+  assert.equal(atOrAbove(profile, 10), 4);
+  assert.equal(atOrAbove(profile, 9999), 0);
+});
+
+test('ondemand: above 80 % load jumps to P0; below 70 % scales f_cur by load / 70 %; samples every 10 ms', () => {
+  const od = new OndemandGovernor(profile);
+  for (let i = 0; i < 9; i++) assert.equal(od.step(1, 1, 4), -1);
+  assert.equal(od.step(1, 1, 4), 0);
+  const half = new OndemandGovernor(profile);
+  // 50 % at 3000 MHz → 2143 MHz → 2500 MHz (P1); then 50 % at 2500 → 1786 → 2000 ...: a capped load ratchets down
+  assert.equal(drive(half, 0.5, 10), 1);
+  assert.equal(drive(half, 0.5, 10, 1), 2);
+  // ... until rounding up holds it: 50 % at 1500 MHz → 1071 MHz rounds up to 1500 MHz again
+  assert.equal(drive(new OndemandGovernor(profile), 0.5, 200), 3);
+  assert.equal(drive(new OndemandGovernor(profile), 0, 20), 4);
+  // between 70 and 80 % it holds
+  assert.equal(drive(new OndemandGovernor(profile), 0.75, 100, 2), 2);
+});
+
+test('schedutil: a saturated CPU climbs to P0; a CPU half busy in time sinks, since util is frequency-invariant', () => {
+  assert.equal(drive(new SchedutilGovernor(profile), 1, 500, 4), 0);
+  assert.equal(drive(new SchedutilGovernor(profile), 0.5, 1000, 0), 4);
+  assert.equal(drive(new SchedutilGovernor(profile), 0, 500, 0), 4);
+});
+
+test('performance and powersave pin their state', () => {
+  assert.equal(drive(new FixedGovernor('performance', profile), 0, 5, 3), 0);
+  assert.equal(drive(new FixedGovernor('powersave', profile), 1, 5, 0), 4);
+});

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runPowerSuite, powerMetrics, powerCsvRows, powerResultsSchema } from '../../../engines/power/index.ts';
+import type { PowerResults, PowerRun } from '../../../engines/power/types.ts';
+import { getProfile, listProfiles } from '../../../engines/machine/profiles/index.ts';
+
+const results = runPowerSuite({ profile: getProfile('intel-modern'), seed: 7 });
+
+function run(r: PowerResults, scenario: string, design: string, policy: string): PowerRun {
+  const found = r.runs.find((x) => x.scenario === scenario && x.design === design && x.policy === policy);
+  assert.ok(found, `${scenario}/${design}/${policy}`);
+  return found;
+}
+
+function busyShare(r: PowerResults, design: string, policy: string): number {
+  return run(r, 'hagimont-capped', design, policy).vms.find((v) => v.vm === 'busy')!.deliveredOfBookedPct;
+}
+
+for (const profile of listProfiles()) {
+  const r = profile.id === 'intel-modern' ? results : runPowerSuite({ profile, seed: 7 });
+  for (const design of ['xen', 'kvm']) {
+    test(`${profile.id} ${design}: a load-driven governor shortchanges the busy capped VM; DVFS-aware credits restore its booking for less energy than performance`, () => {
+      assert.ok(busyShare(r, design, 'host-only') < 90, `host-only gave ${busyShare(r, design, 'host-only')} %`);
+      const restored = busyShare(r, design, 'dvfs-aware-credits');
+      assert.ok(restored > 97 && restored <= 100.5, `dvfs-aware gave ${restored} %`);
+      assert.ok(busyShare(r, design, 'performance') > 99);
+      const energy = (p: string) => run(r, 'hagimont-capped', design, p).energyJ;
+      assert.ok(energy('dvfs-aware-credits') < energy('performance'));
+      assert.ok(run(r, 'hagimont-capped', design, 'host-only').fairness < run(r, 'hagimont-capped', design, 'dvfs-aware-credits').fairness);
+    });
+  }
+}
+
+test('conservation: no CPU delivers more than it could execute, no VM more than it asked; energy never below the static floor', () => {
+  for (const r of results.runs) {
+    const delivered = r.vms.reduce((s, v) => s + v.deliveredCycles, 0);
+    assert.ok(delivered <= r.availableCycles * (1 + 1e-9), `${r.scenario}/${r.design}/${r.policy}`);
+    for (const v of r.vms) assert.ok(v.deliveredCycles <= v.demandCycles * (1 + 1e-9));
+    assert.ok(r.energyJ >= r.staticFloorJ);
+    const residency = Object.values(r.residency).reduce((s, x) => s + x, 0);
+    assert.ok(Math.abs(residency - 1) < 1e-9);
+  }
+});
+
+test('performance never transitions; powersave saves energy over performance', () => {
+  for (const r of results.runs.filter((x) => x.policy === 'performance')) assert.equal(r.transitions, 0);
+  for (const scenario of results.scenarios) {
+    for (const design of ['xen', 'kvm']) {
+      assert.ok(run(results, scenario.id, design, 'powersave').energyJ < run(results, scenario.id, design, 'performance').energyJ);
+    }
+  }
+});
+
+test('guest and host governors fighting over one CPU multiply P-state transitions', () => {
+  for (const design of ['xen', 'kvm']) {
+    const conflict = run(results, 'batch-latency', design, 'guest-host-conflict');
+    const hostOnly = run(results, 'batch-latency', design, 'host-only');
+    assert.ok(conflict.transitions > 10 * Math.max(1, hostOnly.transitions));
+    assert.ok(conflict.guestRequests > 0);
+    assert.equal(hostOnly.guestRequests, 0);
+  }
+});
+
+test('soft P-states keep the busy capped VM at its booking (it asks for P0)', () => {
+  for (const design of ['xen', 'kvm']) assert.ok(busyShare(results, design, 'soft-pstates') > 99);
+});
+
+test('deterministic from the seed', () => {
+  const again = runPowerSuite({ profile: getProfile('intel-modern'), seed: 7 });
+  assert.deepEqual(again, results);
+  const other = runPowerSuite({ profile: getProfile('intel-modern'), seed: 8 });
+  assert.notDeepEqual(run(other, 'bursty-web', 'xen', 'host-only').vms, run(results, 'bursty-web', 'xen', 'host-only').vms);
+});
+
+test('the zod schema accepts the results and survives a JSON round trip', () => {
+  const parsed = powerResultsSchema.parse(JSON.parse(JSON.stringify(results)));
+  assert.deepEqual(parsed, JSON.parse(JSON.stringify(results)));
+  assert.throws(() => powerResultsSchema.parse({ ...results, schema: 'nope' }));
+});
+
+test('flat exports: CSV rows per VM and run, compare metrics by dotted key', () => {
+  const rows = powerCsvRows(results);
+  assert.equal(rows.length, results.runs.reduce((s, r) => s + r.vms.length, 0));
+  const metrics = powerMetrics(results);
+  const r = run(results, 'hagimont-capped', 'xen', 'host-only');
+  assert.equal(metrics['power.hagimont-capped.xen.host-only.energyJ'], r.energyJ);
+  assert.equal(metrics['power.hagimont-capped.xen.host-only.vm.busy.deliveredOfBookedPct'], r.vms[0].deliveredOfBookedPct);
+  for (const value of Object.values(metrics)) assert.ok(Number.isFinite(value));
+});
+
+test('the whole suite simulates in well under a few seconds', () => {
+  const start = performance.now();
+  runPowerSuite({ profile: getProfile('intel-modern'), seed: 1 });
+  assert.ok(performance.now() - start < 3000);
+});
