@@ -154,11 +154,10 @@ export interface Platform {
   readonly memory: PhysicalMemory;
   /** whether the kernel may tag address spaces with PCIDs (MOV CR3 without flushing) */
   readonly pcid: boolean;
-  /** frame numbers the kernel puts in its PTEs: physical (native), machine via p2m (xen), guest-physical (kvm) */
-  allocPage(): number;
-  /** `frames` contiguous, aligned frames for a huge page */
-  allocHugePage(frames: number): number;
-  freePage(frame: number): void;
+  /** a data page of `frames` 4 KiB frames (1, or 512 / 262,144 contiguous and aligned for a huge page); the
+   *  frame number the kernel puts in its PTEs: physical (native), machine via p2m (xen), guest-physical (kvm) */
+  allocPage(frames: number): number;
+  freePage(frame: number, frames: number): void;
   /** a zeroed page-table page for `level` (4 = root); xen pins it */
   allocTable(level: number): number;
   freeTable(frame: number, level: number): void;
@@ -168,8 +167,8 @@ export interface Platform {
   enterLazyMmu(): void;
   leaveLazyMmu(): void;
   /** the kernel writes a page's contents: zeroing a fresh page, or a COW copy */
-  zeroPage(frame: number): void;
-  copyPage(from: number, to: number): void;
+  zeroPage(frame: number, frames: number): void;
+  copyPage(from: number, to: number, frames: number): void;
   /** MOV CR3 for a context switch; `flush` false keeps the PCID's TLB entries (CR3 bit 63) */
   switchAddressSpace(root: number, pcid: number, flush: boolean): void;
   /** INVLPG of one page of the current address space */
@@ -198,7 +197,8 @@ export interface Platform {
   armTimer(): void;
   /** send `count` IPIs (self or to another, halted vCPU) */
   sendIpi(target: 'self' | 'other', count: number): void;
-  /** hand `requests` requests of `bytes` to a device through the engine's device path and collect completions
-   *  (submission and back-end work; the device's own time and the completion interrupt are the kernel's) */
-  deviceSubmit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): void;
+  /** hand a batch of `requests` requests of `bytes` to a device through the engine's device path (submission
+   *  and back-end work); returns how many completion interrupts the kernel then takes (the device's own time
+   *  and the interrupts are the kernel's to charge and take) */
+  deviceSubmit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): number;
 }

@@ -1,0 +1,259 @@
+// The guest kernel, written once over Platform (DESIGN §2): processes with their own page tables, demand
+// paging, COW fork, exec/exit, mmap/munmap/mprotect with TLB invalidation, context switches with PCIDs, the
+// periodic timer and idle HLT, block/net I/O, IPIs and TLB shootdowns. It never touches privileged state except
+// through the platform; its own work is charged from profile.native under the same names on every engine.
+import type { GuestOp, Platform } from '../types.ts';
+import type { Rng } from '../rng.ts';
+import { UsageError } from '../../harness/errors.ts';
+import { PageTables } from '../machine/page-table.ts';
+import { FAULT_NONE } from '../machine/types.ts';
+import { entryFrame, PTE_RW, X86_FORMAT } from '../machine/pte.ts';
+import type { LeafVisitor } from '../machine/page-table.ts';
+import type { PageSizeCode } from '../machine/types.ts';
+import { AddressSpace, type Region } from './address-space.ts';
+import { AsidAllocator } from './asid.ts';
+import { FrameRefs } from './frame-refs.ts';
+import { PageFaultHandler } from './page-fault.ts';
+import { ForkCopier } from './fork-copy.ts';
+import { Unmapper } from './unmap.ts';
+import { flushesWhole, invalidateRange } from './tlb-invalidate.ts';
+import { AccessPatternCursor } from './access-pattern.ts';
+import { doIo } from './block-net-driver.ts';
+
+interface Process {
+  pid: number;
+  parent: number;
+  space: AddressSpace;
+  /** distinct per address space (exec gives a new one), the key of the PCID allocator */
+  spaceId: number;
+}
+
+const PAGE = 4096;
+/** a fault at one address that is not resolved after this many rounds is a kernel-model bug */
+const MAX_FAULT_ROUNDS = 4;
+
+export class GuestKernel implements LeafVisitor {
+  private readonly tables: PageTables;
+  private readonly refs = new FrameRefs();
+  private readonly asids = new AsidAllocator();
+  private readonly faults: PageFaultHandler;
+  private readonly forker: ForkCopier;
+  private readonly unmapper: Unmapper;
+  private readonly procs = new Map<number, Process>();
+  private current: Process;
+  private nextPid = 1;
+  private nextSpaceId = 1;
+  /** protect(): the permission being applied */
+  private protectWritable = false;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly rng: Rng,
+  ) {
+    // the platform is the TableWriter: every entry write and new table goes through it (paravirt_ops)
+    this.tables = new PageTables(p.memory, X86_FORMAT, p);
+    this.faults = new PageFaultHandler(p, this.tables, this.refs);
+    this.forker = new ForkCopier(p, this.tables, this.refs);
+    this.unmapper = new Unmapper(p, this.tables, this.refs);
+    this.current = this.newProcess(0);
+    this.load(this.current);
+  }
+
+  get pid(): number {
+    return this.current.pid;
+  }
+
+  run(op: GuestOp): void {
+    const p = this.p;
+    const c = p.counters;
+    const native = p.profile.native;
+    switch (op.op) {
+      case 'compute':
+        c.charge('guest', 'compute', op.cycles);
+        return;
+      case 'syscall':
+        p.syscall(op.count);
+        c.charge('guest', 'syscall-work', native.syscallKernelWork * op.count);
+        c.event('syscalls', op.count);
+        return;
+      case 'cpuid':
+        return p.cpuid(op.count);
+      case 'rdtsc':
+        return p.rdtsc(op.count);
+      case 'msr':
+        return p.msr(op.index, op.write, op.count);
+      case 'hypercall':
+        return p.hypercall(op.count);
+      case 'pio':
+        return p.pio(op.port, op.write, op.count);
+      case 'mmio':
+        return p.mmio(op.write, op.count);
+      case 'hlt':
+        for (let i = 0; i < op.count; i++) {
+          p.halt();
+          p.interrupt('timer', true);
+        }
+        return;
+      case 'timer':
+        return this.timer(op.periodUs, op.ticks);
+      case 'ipi':
+        return p.sendIpi(op.target, op.count);
+      case 'map':
+        return this.map(op.region, op.bytes, op.pageSize);
+      case 'unmap':
+        return this.unmapper.unmapRegion(this.current.space, this.region(op.region, 'unmap'));
+      case 'shootdown':
+        return this.shootdown(op.region, op.cpus);
+      case 'protect':
+        return this.protect(this.region(op.region, 'protect'), op.writable);
+      case 'touch':
+        return this.touch(this.region(op.region, 'touch'), op.pattern, op.accesses, op.write, op.stride ?? 1);
+      case 'invlpg': {
+        const r = this.region(op.region, 'invlpg');
+        for (let i = 0; i < op.count; i++) p.invalidatePage(r.base + (i % r.pages) * r.pageBytes);
+        return;
+      }
+      case 'fork':
+        return this.fork();
+      case 'exec':
+        return this.exec();
+      case 'exit':
+        return this.exit();
+      case 'switch': {
+        const to = this.procs.get(op.to);
+        if (to === undefined) throw new UsageError(`switch: no process with pid ${op.to} (running: ${[...this.procs.keys()].join(', ')})`);
+        if (to !== this.current) this.contextSwitch(to);
+        return;
+      }
+      case 'io':
+        return doIo(p, op.device, op.dir, op.bytes, op.requests);
+    }
+  }
+
+  private newProcess(parent: number): Process {
+    const space = new AddressSpace(this.p.allocTable(4), 0);
+    const proc: Process = { pid: this.nextPid++, parent, space, spaceId: this.nextSpaceId++ };
+    this.procs.set(proc.pid, proc);
+    return proc;
+  }
+
+  /** load `proc`'s address space: MOV CR3, keeping its PCID's entries when the PCID was not reused */
+  private load(proc: Process): void {
+    let flush = true;
+    if (this.p.pcid) {
+      proc.space.pcid = this.asids.choose(proc.spaceId);
+      flush = this.asids.needFlush;
+    }
+    this.p.switchAddressSpace(proc.space.root, proc.space.pcid, flush);
+    this.current = proc;
+  }
+
+  private contextSwitch(to: Process): void {
+    this.p.counters.charge('guest', 'context-switch', this.p.profile.native.contextSwitch);
+    this.p.counters.event('contextSwitches');
+    this.load(to);
+  }
+
+  private region(name: string, op: string): Region {
+    const r = this.current.space.regions.get(name);
+    if (r === undefined) throw new UsageError(`${op}: no region "${name}" in pid ${this.current.pid} (map it first)`);
+    return r;
+  }
+
+  private map(name: string, bytes: number, pageSize: '4k' | '2m' | '1g'): void {
+    const space = this.current.space;
+    if (space.regions.has(name)) throw new UsageError(`map: region "${name}" is already mapped in pid ${this.current.pid}`);
+    if (pageSize === '1g' && !this.p.profile.features.gbPages) {
+      throw new UsageError(`map: 1g pages need 1 GiB page support, which profile ${this.p.profile.id} lacks`);
+    }
+    // mmap only creates the VMA: pages and their tables appear on first touch
+    space.addRegion(name, bytes, pageSize);
+  }
+
+  private touch(r: Region, pattern: 'seq' | 'random' | 'stride', accesses: number, write: boolean, stride: number): void {
+    const p = this.p;
+    const space = this.current.space;
+    const cursor = new AccessPatternCursor(pattern, (r.end - r.base) / PAGE, stride, this.rng);
+    for (let i = 0; i < accesses; i++) {
+      const va = r.base + cursor.next() * PAGE;
+      let fault = p.access(va, write);
+      for (let round = 0; fault !== FAULT_NONE; round++) {
+        if (round === MAX_FAULT_ROUNDS) throw new Error(`guest kernel: fault at 0x${va.toString(16)} not resolved`);
+        if (!this.faults.handle(space, va, write)) break;
+        fault = p.access(va, write);
+      }
+    }
+  }
+
+  private protect(r: Region, writable: boolean): void {
+    this.protectWritable = writable;
+    this.p.enterLazyMmu();
+    this.tables.forEachLeaf(this.current.space.root, r.base, r.end, this);
+    this.p.leaveLazyMmu();
+    r.writable = writable;
+    invalidateRange(this.p, r.base, r.pages, r.pageBytes);
+  }
+
+  /** protect()'s visitor: change_pte_range rewrites every present PTE; COW-shared pages stay read-only */
+  leaf(tableFrame: number, index: number, _va: number, _size: PageSizeCode, lo: number, hi: number): void {
+    const frame = entryFrame(lo, hi);
+    const rw = this.protectWritable && this.refs.count(frame) === 1;
+    this.p.writeEntry(tableFrame, index, (rw ? lo | PTE_RW : lo & ~PTE_RW) >>> 0, hi);
+  }
+
+  private shootdown(name: string, cpus: number): void {
+    if (!Number.isInteger(cpus) || cpus < 1) throw new UsageError(`shootdown: cpus must be an integer ≥ 1, got ${cpus}`);
+    const r = this.region(name, 'shootdown');
+    this.unmapper.unmapRegion(this.current.space, r);
+    // flush_tlb_mm_range on the other CPUs that ran this mm: same ceiling rule as the local flush
+    if (cpus > 1) this.p.flushOthers(cpus - 1, r.base, r.pages, r.pageBytes, flushesWhole(r.pages));
+  }
+
+  private fork(): void {
+    const c = this.p.counters;
+    c.charge('guest', 'fork', this.p.profile.native.forkBase);
+    c.event('forks');
+    const parent = this.current;
+    const child = this.newProcess(parent.pid);
+    child.space.copyLayoutFrom(parent.space);
+    this.forker.copy(parent.space, child.space);
+    // dup_mmap ends with flush_tlb_mm(oldmm): the parent's writable translations just became read-only
+    if (this.forker.protectedCount > 0) this.p.flushLocal();
+  }
+
+  private exec(): void {
+    this.p.counters.charge('guest', 'exec', this.p.profile.native.execBase);
+    this.p.counters.event('execs');
+    const proc = this.current;
+    const old = proc.space;
+    proc.space = new AddressSpace(this.p.allocTable(4), 0);
+    this.asids.release(proc.spaceId);
+    proc.spaceId = this.nextSpaceId++;
+    this.load(proc);
+    this.unmapper.teardown(old);
+  }
+
+  private exit(): void {
+    const proc = this.current;
+    if (proc.pid === 1) throw new UsageError('exit: pid 1 (init) cannot exit; fork first and exit the child');
+    this.p.counters.charge('guest', 'exit', this.p.profile.native.exitBase);
+    this.p.counters.event('exits');
+    this.procs.delete(proc.pid);
+    const next = this.procs.get(proc.parent) ?? this.procs.get(1)!;
+    this.contextSwitch(next);
+    this.asids.release(proc.spaceId);
+    this.unmapper.teardown(proc.space);
+  }
+
+  private timer(periodUs: number, ticks: number): void {
+    const p = this.p;
+    const idle = Math.round(periodUs * p.profile.ghz * 1000);
+    for (let i = 0; i < ticks; i++) {
+      // idle until the tick: the wait is the same on every engine, only the wake-up path differs
+      p.halt();
+      p.counters.charge('idle', 'idle', idle);
+      p.interrupt('timer', true);
+      p.armTimer();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// The kernel's page-fault handler: demand paging of anonymous memory on first touch, and copy-on-write breaks
+// after fork (Linux mm/memory.c: do_anonymous_page, wp_page_copy / wp_page_reuse). The fault's delivery and
+// return are the platform's (an IDT vector natively, a bounce through Xen, a #PF exit in shadow mode); the
+// handler's work is charged from profile.native under the same names on every engine.
+import type { Platform } from '../types.ts';
+import type { PageTables } from '../machine/page-table.ts';
+import { entryFrame, FLAG_MASK, PAGES_PER_SIZE, PTE_NX_HI, PTE_RW, PTE_US } from '../machine/pte.ts';
+import type { AddressSpace } from './address-space.ts';
+import type { FrameRefs } from './frame-refs.ts';
+
+export class PageFaultHandler {
+  constructor(
+    private readonly p: Platform,
+    private readonly tables: PageTables,
+    private readonly refs: FrameRefs,
+  ) {}
+
+  /** handle a fault at `va`; false when the access is not allowed (SIGSEGV: the access is abandoned) */
+  handle(space: AddressSpace, va: number, write: boolean): boolean {
+    const p = this.p;
+    const c = p.counters;
+    p.pageFault();
+    const region = space.regionAt(va);
+    if (region === undefined || (write && !region.writable)) {
+      c.event('segv');
+      return false;
+    }
+    c.charge('guest', 'page-fault', p.profile.native.pageFaultHandler);
+    const pageVa = region.base + Math.floor((va - region.base) / region.pageBytes) * region.pageBytes;
+    const frames = PAGES_PER_SIZE[region.size];
+    const t = this.tables;
+    if (!t.read(space.root, pageVa)) {
+      c.event('pageFaults');
+      const frame = p.allocPage(frames);
+      p.zeroPage(frame, frames);
+      t.map(space.root, pageVa, frame, region.size, PTE_US | (region.writable ? PTE_RW : 0), PTE_NX_HI);
+      return true;
+    }
+    if (write && (t.lo & PTE_RW) === 0) {
+      c.event('cowFaults');
+      const old = entryFrame(t.lo, t.hi);
+      let frame = old;
+      if (this.refs.count(old) > 1) {
+        frame = p.allocPage(frames);
+        p.copyPage(old, frame, frames);
+        c.charge('guest', 'cow-copy', p.profile.native.pageCopy * frames);
+        this.refs.release(old);
+      }
+      // ptep_clear_flush + set_pte_at: the stale read-only translation must go from this CPU's TLB
+      t.map(space.root, pageVa, frame, region.size, (t.lo & FLAG_MASK) | PTE_RW, PTE_NX_HI);
+      p.invalidatePage(pageVa);
+      return true;
+    }
+    // the PTE already allows the access: a stale TLB entry (flush_tlb_fix_spurious_fault)
+    c.event('spuriousFaults');
+    p.invalidatePage(pageVa);
+    return true;
+  }
+}

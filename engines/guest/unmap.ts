@@ -1,0 +1,47 @@
+// Tearing mappings down: munmap of one region (PTEs cleared in a lazy-MMU window, frames released, emptied
+// page tables freed — Linux zap_pte_range + free_pgtables — then the range invalidated), and the whole address
+// space on exec and exit.
+import type { Platform } from '../types.ts';
+import type { LeafVisitor, PageTables } from '../machine/page-table.ts';
+import type { PageSizeCode } from '../machine/types.ts';
+import { entryFrame, PAGES_PER_SIZE } from '../machine/pte.ts';
+import type { AddressSpace, Region } from './address-space.ts';
+import type { FrameRefs } from './frame-refs.ts';
+import { invalidateRange } from './tlb-invalidate.ts';
+
+/** 2^48: the whole user+kernel virtual range the tables can map */
+const VA_LIMIT = 2 ** 48;
+
+export class Unmapper implements LeafVisitor {
+  constructor(
+    private readonly p: Platform,
+    private readonly tables: PageTables,
+    private readonly refs: FrameRefs,
+  ) {}
+
+  leaf(tableFrame: number, index: number, _va: number, size: PageSizeCode, lo: number, hi: number): void {
+    this.p.writeEntry(tableFrame, index, 0, 0);
+    const frame = entryFrame(lo, hi);
+    if (this.refs.release(frame)) this.p.freePage(frame, PAGES_PER_SIZE[size]);
+  }
+
+  /** munmap: clear, free, invalidate locally; the caller flushes other CPUs for a shootdown */
+  unmapRegion(space: AddressSpace, region: Region): void {
+    this.p.enterLazyMmu();
+    this.tables.forEachLeaf(space.root, region.base, region.end, this);
+    this.tables.freeEmptyTables(space.root, region.base, region.end);
+    this.p.leaveLazyMmu();
+    invalidateRange(this.p, region.base, region.pages, region.pageBytes);
+    space.regions.delete(region.name);
+  }
+
+  /** exec / exit: everything goes, root included; no flush, the caller loads another CR3 next */
+  teardown(space: AddressSpace): void {
+    this.p.enterLazyMmu();
+    for (const region of space.regions.values()) this.tables.forEachLeaf(space.root, region.base, region.end, this);
+    this.tables.freeEmptyTables(space.root, 0, VA_LIMIT);
+    this.p.leaveLazyMmu();
+    this.p.freeTable(space.root, 4);
+    space.regions.clear();
+  }
+}

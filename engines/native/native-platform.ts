@@ -1,0 +1,155 @@
+// The bare-metal Platform: the baseline every overhead is measured against (DESIGN §4, native). SYSCALL/SYSRET,
+// MOV CR3 flushing non-global entries unless PCID, INVLPG, 1-D walks, device registers accessed directly.
+// Every cycle here is work native hardware does; the xen and kvm platforms extend this class and charge their
+// virtualization work on top under their own mechanism names, so (engine − native) per mechanism is overhead.
+import type { DeviceKind, InterruptSource, IoDirection, Platform } from '../types.ts';
+import type { CostProfile } from '../machine/profile.ts';
+import type { PhysicalMemory } from '../machine/types.ts';
+import { Counters } from '../machine/counters.ts';
+import { Machine } from '../machine/machine.ts';
+import type { Mmu } from '../machine/mmu.ts';
+
+/** IA32_TSC_DEADLINE (Intel SDM Vol. 3 §10.5.4.1): the one-shot timer Linux re-arms each tick */
+export const MSR_TSC_DEADLINE = 0x6e0;
+
+export class NativePlatform implements Platform {
+  readonly counters = new Counters();
+  readonly machine: Machine;
+  readonly memory: PhysicalMemory;
+  readonly mmu: Mmu;
+  readonly pcid: boolean;
+
+  constructor(readonly profile: CostProfile, guestPhysical = false) {
+    this.machine = new Machine(profile, this.counters, { vcpus: 1, guestPhysical });
+    this.memory = this.machine.guestMemory ?? this.machine.memory;
+    this.mmu = this.machine.mmus[0];
+    this.pcid = profile.features.pcid;
+  }
+
+  /** charge native work of this CPU */
+  protected work(mechanism: string, cycles: number): void {
+    this.counters.charge('guest', mechanism, cycles);
+  }
+
+  allocPage(frames: number): number {
+    return frames === 1 ? this.memory.allocFrame() : this.memory.allocContiguous(frames);
+  }
+
+  freePage(frame: number, frames: number): void {
+    for (let i = 0; i < frames; i++) this.memory.freeFrame(frame + i);
+  }
+
+  allocTable(_level: number): number {
+    return this.memory.allocFrame();
+  }
+
+  freeTable(frame: number, _level: number): void {
+    this.memory.freeFrame(frame);
+  }
+
+  writeEntry(table: number, index: number, lo: number, hi: number): void {
+    this.memory.write(table, index, lo, hi);
+    this.work('pte-write', this.profile.native.pteWrite);
+  }
+
+  enterLazyMmu(): void {}
+  leaveLazyMmu(): void {}
+  /** data-page contents are not simulated; the kernel charges zeroing and copying as its own work */
+  zeroPage(_frame: number, _frames: number): void {}
+  copyPage(_from: number, _to: number, _frames: number): void {}
+
+  switchAddressSpace(root: number, pcid: number, flush: boolean): void {
+    this.work('cr3-write', this.profile.native.cr3Write);
+    this.mmu.setContext(this.mmu.mode, root, pcid, this.mmu.vpid, this.mmu.eptRoot);
+    if (flush) this.flushCurrent('cr3');
+  }
+
+  invalidatePage(va: number): void {
+    this.work('invlpg', this.profile.native.invlpg);
+    this.mmu.tlb.invalidatePage(Math.floor(va / 4096), this.mmu.pcid, this.mmu.vpid, 'invlpg');
+  }
+
+  /** Linux native_flush_tlb_local: reload CR3 (the PCID's non-global entries go) */
+  flushLocal(): void {
+    this.work('cr3-write', this.profile.native.cr3Write);
+    this.flushCurrent('cr3');
+  }
+
+  /** drop the current address space's non-global entries: its PCID's when PCIDs are on */
+  protected flushCurrent(cause: 'cr3' | 'hypercall'): void {
+    const m = this.mmu;
+    if (this.pcid) m.tlb.flushTag(m.pcid, m.vpid, cause);
+    else m.tlb.flushNonGlobal(m.vpid, cause);
+  }
+
+  /** flush_tlb_mm_range's remote half: an IPI to each CPU, whose handler flushes (the remote TLBs are not
+   *  simulated: no access runs there, so only the work and the flush count matter) */
+  flushOthers(cpus: number, _va: number, pages: number, _pageBytes: number, full: boolean): void {
+    const n = this.profile.native;
+    this.work('ipi', n.ipi * cpus);
+    this.work('remote-flush', (full ? n.cr3Write : n.invlpg * pages) * cpus);
+    this.counters.event('ipis', cpus);
+    this.counters.flush('remote', 'shootdown', cpus);
+  }
+
+  access(va: number, write: boolean): number {
+    return this.mmu.access(va, write, true);
+  }
+
+  pageFault(): void {
+    this.work('exception', this.profile.native.exception);
+  }
+
+  syscall(count: number): void {
+    this.work('syscall', this.profile.native.syscall * count);
+  }
+
+  cpuid(count: number): void {
+    this.work('cpuid', this.profile.native.cpuid * count);
+  }
+
+  rdtsc(count: number): void {
+    this.work('rdtsc', this.profile.native.rdtsc * count);
+  }
+
+  msr(_index: number, write: boolean, count: number): void {
+    this.work('msr', (write ? this.profile.native.msrWrite : this.profile.native.msrRead) * count);
+  }
+
+  hypercall(count: number): void {
+    this.work('call', this.profile.native.call * count);
+  }
+
+  pio(_port: number, _write: boolean, count: number): void {
+    this.work('pio', this.profile.native.pio * count);
+  }
+
+  mmio(_write: boolean, count: number): void {
+    this.work('mmio', this.profile.native.mmio * count);
+  }
+
+  halt(): void {
+    this.counters.event('halts');
+  }
+
+  interrupt(_source: InterruptSource, _fromIdle: boolean): void {
+    this.work('interrupt', this.profile.native.interrupt);
+    this.work('eoi', this.profile.native.eoi);
+    this.counters.event('interrupts');
+  }
+
+  armTimer(): void {
+    this.msr(MSR_TSC_DEADLINE, true, 1);
+  }
+
+  sendIpi(_target: 'self' | 'other', count: number): void {
+    this.work('ipi', this.profile.native.ipi * count);
+    this.counters.event('ipis', count);
+  }
+
+  /** an NVMe / NIC queue: descriptors in memory (the driver's work), one doorbell write, one interrupt */
+  deviceSubmit(_device: DeviceKind, _dir: IoDirection, _bytes: number, _requests: number): number {
+    this.work('device-doorbell', this.profile.native.mmio);
+    return 1;
+  }
+}
