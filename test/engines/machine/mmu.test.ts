@@ -1,0 +1,148 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Counters } from '../../../engines/machine/counters.ts';
+import { Mmu } from '../../../engines/machine/mmu.ts';
+import { Machine } from '../../../engines/machine/machine.ts';
+import { getProfile } from '../../../engines/machine/profiles/index.ts';
+import { PTE_D, PTE_G, PTE_RW, PTE_US } from '../../../engines/machine/pte.ts';
+import { FAULT_EPT_VIOLATION, FAULT_NOT_PRESENT } from '../../../engines/machine/types.ts';
+import { Fixture } from './walk-fixture.ts';
+
+const BASE = 0x5555_0000_0000;
+const intel = getProfile('intel-modern');
+
+function nativeMmu(fx: Fixture, profile = intel): { mmu: Mmu; c: Counters } {
+  const c = new Counters();
+  const mmu = new Mmu(profile, c, fx.guest);
+  mmu.setContext('native', fx.root, 0, 0);
+  return { mmu, c };
+}
+
+test('a TLB hit costs only the access; a miss charges the walk by reference', () => {
+  const fx = new Fixture();
+  fx.mapGuest(BASE, 2, 0);
+  const { mmu, c } = nativeMmu(fx);
+  assert.equal(mmu.access(BASE, false, true), 0);
+  assert.equal(mmu.access(BASE + 8, false, true), 0);
+  const s = c.snapshot();
+  assert.equal(s.tlb.misses, 1);
+  assert.equal(s.tlb.walkRefs, 4);
+  assert.deepEqual(s.attribution, { 'memory-access': 2 * intel.tlb.l1HitCycles, 'page-walk': 4 * intel.native.memRef });
+});
+
+test('a write through a clean TLB entry misses, and the walk sets Dirty in memory', () => {
+  const fx = new Fixture();
+  fx.mapGuest(BASE, 1, 0);
+  const { mmu, c } = nativeMmu(fx);
+  mmu.access(BASE, false, true);
+  assert.equal(c.tlbMisses, 1);
+  mmu.access(BASE, true, true);
+  assert.equal(c.tlbMisses, 2, 'the clean entry cannot serve the write');
+  fx.guestTables.read(fx.root, BASE);
+  assert.ok((fx.guestTables.lo & PTE_D) !== 0);
+  mmu.access(BASE, true, true);
+  assert.equal(c.tlbMisses, 2, 'the refilled dirty entry serves writes');
+});
+
+test('faults are reported with their address and nothing is cached', () => {
+  const fx = new Fixture();
+  const { mmu, c } = nativeMmu(fx);
+  assert.equal(mmu.access(BASE + 5, true, true), FAULT_NOT_PRESENT);
+  assert.deepEqual([mmu.faultCode, mmu.faultVa, mmu.faultWrite], [FAULT_NOT_PRESENT, BASE + 5, true]);
+  assert.equal(mmu.tlb.size, 0);
+  assert.equal(c.walkRefs, 1);
+});
+
+test('CR3 write without PCID keeps global kernel entries and drops user ones', () => {
+  const fx = new Fixture();
+  const KERNEL = 2 ** 47 + 2 ** 30;
+  fx.mapGuest(BASE, 1, 0);
+  fx.mapGuest(KERNEL, 1, 0, PTE_RW | PTE_G);
+  const { mmu, c } = nativeMmu(fx);
+  mmu.access(BASE, false, true);
+  mmu.access(KERNEL, false, false);
+  mmu.tlb.flushNonGlobal(0, 'cr3');
+  mmu.access(KERNEL, false, false);
+  assert.equal(c.tlbMisses, 2, 'the global entry survived');
+  mmu.access(BASE, false, true);
+  assert.equal(c.tlbMisses, 3, 'the user entry was flushed');
+  assert.equal(c.walkRefs, 4 + 4 + 4, 'the CR3 write also emptied the paging-structure caches');
+});
+
+test('with PCIDs, switching address spaces keeps both sets of entries', () => {
+  const fx = new Fixture();
+  fx.mapGuest(BASE, 1, 0);
+  const { mmu, c } = nativeMmu(fx);
+  mmu.setContext('native', fx.root, 1, 0);
+  mmu.access(BASE, false, true);
+  mmu.setContext('native', fx.root, 2, 0);
+  mmu.access(BASE, false, true);
+  mmu.setContext('native', fx.root, 1, 0);
+  mmu.access(BASE, false, true);
+  assert.equal(c.tlbMisses, 2);
+});
+
+function nestedMachine(profileId: string) {
+  const profile = getProfile(profileId);
+  const fx = new Fixture();
+  fx.mapGuest(BASE, 4, 0);
+  fx.backAll(0);
+  const c = new Counters();
+  const mmu = new Mmu(profile, c, fx.host, fx.guest);
+  mmu.setContext('nested', fx.root, 0, profile.features.vpid ? 1 : 0, fx.eptRoot);
+  return { mmu, c, fx };
+}
+
+test('a VPID-tagged entry survives a VM exit/entry; without VPID everything is flushed', () => {
+  const tagged = nestedMachine('intel-modern');
+  tagged.mmu.access(BASE, false, true);
+  tagged.mmu.vmExitEntry();
+  tagged.mmu.access(BASE, false, true);
+  assert.equal(tagged.c.tlbMisses, 1);
+  assert.equal(tagged.c.flushes, 0);
+
+  const profile = { ...getProfile('core2-2007'), features: { ...getProfile('core2-2007').features, ept: true }, pwc: intel.pwc };
+  const fx = new Fixture();
+  fx.mapGuest(BASE, 1, 0);
+  fx.backAll(0);
+  const c = new Counters();
+  const mmu = new Mmu(profile, c, fx.host, fx.guest);
+  mmu.setContext('nested', fx.root, 0, 0, fx.eptRoot);
+  mmu.access(BASE, false, true);
+  mmu.vmExitEntry();
+  mmu.access(BASE, false, true);
+  assert.equal(c.tlbMisses, 2);
+  assert.deepEqual(c.snapshot().tlb.flushes, { total: 1, byScope: { full: 1 }, byCause: { vmentry: 1 } });
+});
+
+test('nested walks are charged as page-walk (guest refs) plus nested-walk (EPT refs)', () => {
+  const { mmu, c } = nestedMachine('intel-modern');
+  mmu.access(BASE, false, true);
+  const s = c.snapshot();
+  const guestRefs = s.attribution['page-walk'] / intel.native.memRef;
+  const eptRefs = s.attribution['nested-walk'] / intel.native.memRef;
+  assert.equal(guestRefs, 4);
+  assert.equal(guestRefs + eptRefs, s.tlb.walkRefs);
+  assert.ok(eptRefs >= 4 && eptRefs <= 20);
+});
+
+test('an EPT violation is reported with its guest-physical address; INVEPT forgets cached translations', () => {
+  const { mmu, fx } = nestedMachine('intel-modern');
+  const gfn = fx.guest.allocContiguous(1 << 16);
+  fx.guestTables.map(fx.root, BASE + 4 * 4096, gfn, 0, PTE_RW | PTE_US, 0);
+  assert.equal(mmu.access(BASE + 4 * 4096 + 8, false, true), FAULT_EPT_VIOLATION);
+  assert.equal(mmu.faultGpa, gfn * 4096 + 8);
+  fx.ept.map(fx.eptRoot, gfn * 4096, fx.host.allocFrame(), 0, 7, 0);
+  mmu.invept();
+  assert.equal(mmu.access(BASE + 4 * 4096 + 8, false, true), 0);
+});
+
+test('a Machine gives each vCPU its own MMU over shared memory', () => {
+  const m = new Machine(intel, new Counters(), { vcpus: 2, guestPhysical: true });
+  assert.equal(m.mmus.length, 2);
+  assert.notEqual(m.mmus[0].tlb, m.mmus[1].tlb);
+  assert.ok(m.guestMemory);
+  assert.throws(() => new Machine(intel, new Counters(), { vcpus: 0, guestPhysical: false }));
+  const native = new Machine(intel, new Counters(), { vcpus: 1, guestPhysical: false });
+  assert.throws(() => native.mmus[0].setContext('nested', 0, 0, 1, 0), /guest-physical/);
+});
