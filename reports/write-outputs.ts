@@ -1,6 +1,9 @@
 // Writes every output of a results file into outDir atomically: everything is rendered into a temporary
-// directory beside outDir, which replaces outDir only when all files are written. A failure (or an interrupt)
-// leaves the previous outDir as it was and removes the temporary directory.
+// directory beside outDir, which replaces outDir only when all files are written. A failure leaves the previous
+// outDir as it was and removes the temporary directory; so does process.exit() during the render (a Ctrl-C
+// handler). A process killed outright leaves its hidden temporary directory, which the next writeOutputs to
+// the same outDir removes (it is named after the dead process's pid).
+import { rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ResultsFile } from '../harness/results.ts';
@@ -42,6 +45,27 @@ async function assertReplaceable(outDir: string): Promise<void> {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** removes `.<name>.tmp-<pid>-*` directories beside target left by processes that no longer exist */
+async function removeStaleTemps(target: string): Promise<void> {
+  const prefix = `.${basename(target)}.tmp-`;
+  for (const name of await readdir(dirname(target))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+      await rm(join(dirname(target), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /**
  * Writes results.json, results.csv, summary.md, charts/*.png (when png) and report.html (when html) to outDir,
  * replacing a previous output directory. Returns the written paths relative to outDir, in writing order.
@@ -52,7 +76,10 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
   checkSections(extraSections);
   await assertReplaceable(target);
   await mkdir(dirname(target), { recursive: true });
-  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-`));
+  await removeStaleTemps(target);
+  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-${process.pid}-`));
+  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+  process.on('exit', removeTemp);
   const written: string[] = [];
   /** mkdtemp makes it private; the output directory is an ordinary one */
   await chmod(temp, 0o755);
@@ -73,8 +100,10 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
     await rm(target, { recursive: true, force: true });
     await rename(temp, target);
   } catch (e) {
-    await rm(temp, { recursive: true, force: true });
+    removeTemp();
     throw e;
+  } finally {
+    process.off('exit', removeTemp);
   }
   return written;
 }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { writeOutputs } from '../../reports/write-outputs.ts';
 import { parseResultsFile } from '../../reports/results-schema.ts';
 import { UsageError } from '../../harness/errors.ts';
@@ -74,4 +76,28 @@ test('refuses to replace a directory holding files hvbench did not write', async
   assert.equal(readFileSync(join(base, 'home', 'thesis.tex'), 'utf8'), 'precious');
   assert.ok(!existsSync(join(base, 'home', 'results.json')));
   assert.deepEqual(readdirSync(base), ['home']);
+});
+
+test('process.exit() during a render (a Ctrl-C handler) leaves no output and no temp directory', () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const script = join(base, 'interrupt.mts');
+  const repo = new URL('../../', import.meta.url);
+  writeFileSync(script, `
+    import { writeOutputs } from '${new URL('reports/write-outputs.ts', repo).href}';
+    import { buildResults } from '${new URL('test/fixtures/results.ts', repo).href}';
+    const interrupt = { id: 'interrupt', title: 'Interrupt', charts: [], get html() { process.exit(130); } };
+    await writeOutputs(buildResults(), ${JSON.stringify(join(base, 'out'))}, { html: true, png: true, extraSections: [interrupt] });
+  `);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: fileURLToPath(repo), encoding: 'utf8' });
+  assert.equal(child.status, 130, child.stderr);
+  assert.deepEqual(readdirSync(base), ['interrupt.mts']);
+});
+
+test('a temp directory left by a killed process is removed by the next write to the same place', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  mkdirSync(join(base, `.out.tmp-${dead}-abc123`, 'charts'), { recursive: true });
+  mkdirSync(join(base, `.other.tmp-${dead}-abc123`));
+  await writeOutputs(buildResults(), join(base, 'out'), { html: false, png: false });
+  assert.deepEqual(readdirSync(base).sort(), [`.other.tmp-${dead}-abc123`, 'out']);
 });
