@@ -101,3 +101,13 @@ test('a temp directory left by a killed process is removed by the next write to 
   await writeOutputs(buildResults(), join(base, 'out'), { html: false, png: false });
   assert.deepEqual(readdirSync(base).sort(), [`.other.tmp-${dead}-abc123`, 'out']);
 });
+
+test('a native-only results file and an empty one still render every output', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const full = buildResults();
+  const nativeOnly = { ...full, engines: full.engines.filter((e) => e.id === 'native'), runs: full.runs.filter((r) => r.engineId === 'native') };
+  const written = await writeOutputs(nativeOnly, join(base, 'native'), OPTIONS);
+  assert.ok(written.includes('charts/overhead.png') && written.includes('report.html'));
+  const empty = { ...full, engines: [], workloads: [], runs: [] };
+  assert.ok((await writeOutputs(empty, join(base, 'empty'), OPTIONS)).includes('report.html'));
+});
