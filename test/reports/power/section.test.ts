@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { powerSections } from '../../../reports/power/section.ts';
+import { runPowerSuite } from '../../../engines/power/index.ts';
+import { powerWorkloads } from '../../../workloads/power/index.ts';
+import { getProfile } from '../../../engines/machine/profiles/index.ts';
+import { RESULTS_SCHEMA, type ResultsFile } from '../../../harness/results.ts';
+import { UsageError } from '../../../harness/errors.ts';
+
+function resultsWith(power: unknown): ResultsFile {
+  return {
+    schema: RESULTS_SCHEMA,
+    tool: { name: 'hvbench', version: '0.0.0' },
+    createdAt: '2025-01-01T00:00:00.000Z',
+    host: { platform: 'linux', arch: 'x64', cpus: 1, cpuModel: 'test', node: 'v20' },
+    profile: 'intel-modern',
+    seed: 1,
+    engines: [],
+    workloads: [],
+    runs: [],
+    power,
+  };
+}
+
+const hostile = powerWorkloads.map((s, i) => (i === 0 ? { ...s, title: '<img src=x onerror=alert(1)>', description: '"&\'<b>' } : s));
+const power = runPowerSuite({ profile: getProfile('intel-modern'), seed: 5, scenarios: hostile });
+
+test('one power section with the frequency, delivered-vs-entitled and energy-vs-fairness charts', () => {
+  const [section, ...rest] = powerSections(resultsWith(power));
+  assert.equal(rest.length, 0);
+  assert.equal(section.id, 'power');
+  assert.deepEqual(section.charts.map((c) => c.type), ['line', 'line', 'bar', 'bar', 'scatter']);
+  // one row per run in the summary table
+  assert.equal(section.html.split('<tr>').length - 2, power.runs.length);
+});
+
+test('every string from the results is escaped', () => {
+  const [section] = powerSections(resultsWith(power));
+  assert.ok(!section.html.includes('<img'));
+  assert.ok(section.html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+  assert.ok(section.html.includes('&quot;&amp;&#39;&lt;b&gt;'));
+});
+
+test('no power section without power results; a malformed one is a usage error naming the field', () => {
+  assert.deepEqual(powerSections(resultsWith(undefined)), []);
+  assert.throws(() => powerSections(resultsWith({ ...power, runs: [{ scenario: 1 }] })), (e: unknown) => e instanceof UsageError && /power\.runs\.0/.test(e.message));
+});
