@@ -1,0 +1,107 @@
+// The measured engine `kvm-host`: runs a workload's operation stream in a real guest through /dev/kvm with
+// the small VMM in vmm/ and the guest in guest/ (issue 8). One VMM process per run; a failed run (watchdog,
+// triple fault, failed entry, a crashed VMM) is a rejected promise with a one-line reason, which the harness
+// records as the run's `error`.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import type { Availability, Engine, EngineOptionSpec, EngineRunInput, RunCounters } from '../types.ts';
+import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
+import { serialize } from './op-stream.ts';
+import { toCounters } from './to-counters.ts';
+import { builtPaths, readBuildStatus, runVmm, runVmmSync, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
+
+const OPTIONS: readonly EngineOptionSpec[] = [
+  { name: 'io', type: 'enum', values: ['virtio', 'emulated'], default: 'virtio', description: 'block device for io ops: the virtio-like ring (one notify per batch) or the register-level emulated device' },
+  { name: 'timeoutMs', type: 'number', default: 60000, description: 'watchdog: a guest still running after this long is stopped and the run fails' },
+  { name: 'memMb', type: 'number', default: 256, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it' },
+  { name: 'computeCap', type: 'number', default: 0, description: 'most loop iterations one compute op runs; 0 picks 1e9 on a native backend, 1000 on an emulating one' },
+];
+
+export interface KvmHostConfig {
+  /** a VMM executable or a .mjs script (the fake VMM); given explicitly, /dev/kvm and the build are not checked */
+  paths?: VmmPaths;
+}
+
+function kvmDeviceProblem(): string | null {
+  if (process.platform !== 'linux') return `kvm-host needs Linux (this is ${process.platform})`;
+  if (!existsSync('/dev/kvm')) return 'no /dev/kvm on this host (KVM module not loaded or no virtualization support)';
+  try {
+    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
+  } catch {
+    return 'permission denied on /dev/kvm (add this user to the kvm group)';
+  }
+  return null;
+}
+
+const EMPTY_STREAM = serialize([]).bytes;
+
+function describe(outcome: VmmOutcome): string | null {
+  if (outcome.kind === 'report') {
+    const r = outcome.report;
+    if (r.ok) return null;
+    const op = r.ops.findIndex(([, status]) => status === 0);
+    const where = op >= 0 ? ` during operation ${op}` : '';
+    const console = r.console.trim() ? `; guest console: ${r.console.trim().split('\n').pop()}` : '';
+    return `${r.error ?? 'failed'} (exit ${r.exitReason ?? 'unknown'}${where}, rip 0x${(r.rip ?? 0).toString(16)})${console}`;
+  }
+  return outcome.error;
+}
+
+export function createKvmHostEngine(config: KvmHostConfig = {}): Engine & { loopCycles(): number | null } {
+  const paths = config.paths ?? builtPaths;
+  let probe: { availability: Availability; loopCycles: number | null } | null = null;
+
+  function check(): { availability: Availability; loopCycles: number | null } {
+    if (probe) return probe;
+    const unavailable = (reason: string) => ({ availability: { available: false as const, reason }, loopCycles: null });
+    if (!config.paths) {
+      const device = kvmDeviceProblem();
+      if (device) return (probe = unavailable(device));
+      const build = readBuildStatus();
+      if (!build.ok) return (probe = unavailable(build.reason));
+    }
+    if (!existsSync(paths.vmm) || !statSync(paths.vmm).isFile()) return (probe = unavailable(`no VMM at ${paths.vmm}`));
+    // an empty stream still boots the guest into 64-bit mode and measures its loop cost: that is the
+    // "unsupported CPU mode" check
+    const outcome = runVmmSync(paths, { memMb: 16, timeoutMs: 5000, io: 'virtio', computeCap: 1, disable: [] }, EMPTY_STREAM);
+    const problem = describe(outcome);
+    if (problem) return (probe = unavailable(`a 64-bit guest does not run on ${detectBackend().label}: ${problem}`));
+    const report = outcome.kind === 'report' ? outcome.report : null;
+    return (probe = { availability: { available: true }, loopCycles: report ? report.guest.loopCyclesX1000 / 1000 : null });
+  }
+
+  return {
+    id: 'kvm-host',
+    title: 'KVM, measured',
+    description: 'the same operations in a real 64-bit guest through /dev/kvm with a small VMM of our own: exits, KVM binary stats and guest TSC cycles as measured',
+    mode: 'measured',
+    options: OPTIONS,
+    availability: () => check().availability,
+    loopCycles: () => check().loopCycles,
+    async run(input: EngineRunInput): Promise<RunCounters> {
+      const { availability, loopCycles } = check();
+      if (!availability.available) throw new Error(`kvm-host is unavailable: ${availability.reason}`);
+      const ops = [...input.ops];
+      const stream = serialize(ops);
+      const backend = detectBackend();
+      const cap = Number(input.options.computeCap ?? 0);
+      const native = loopCycles !== null && loopCycles <= NATIVE_LOOP_LIMIT;
+      const args: VmmArgs = {
+        memMb: Number(input.options.memMb ?? 256),
+        timeoutMs: Number(input.options.timeoutMs ?? 60000),
+        io: input.options.io === 'emulated' ? 'emulated' : 'virtio',
+        computeCap: cap > 0 ? cap : native ? 1e9 : 1000,
+        disable: backend.disabledOps,
+      };
+      const outcome = await runVmm(paths, args, stream.bytes);
+      const problem = describe(outcome);
+      if (problem || outcome.kind !== 'report') throw new Error(`kvm-host run failed: ${problem}`);
+      if (outcome.report.ops.length !== ops.length) throw new Error(`kvm-host run failed: the VMM reported ${outcome.report.ops.length} operations for ${ops.length}`);
+      return toCounters({ ops, report: outcome.report, backend, computeCap: args.computeCap, io: args.io });
+    },
+  };
+}
+
+/** the built-in instance: register as `kvm-host` */
+export const kvmHostEngine = createKvmHostEngine(process.env.HVBENCH_KVM_HOST_VMM
+  ? { paths: { vmm: process.env.HVBENCH_KVM_HOST_VMM, guest: process.env.HVBENCH_KVM_HOST_GUEST ?? builtPaths.guest } }
+  : {});

@@ -1,0 +1,105 @@
+// Turning a VMM report into RunCounters under the shared names (DESIGN §5), with everything else the
+// measurement knows in `measured`: the backend, KVM binary-stat deltas, exits as KVM named them, per-op
+// TSC costs, skipped operations.
+import { Counters } from '../machine/counters.ts';
+import type { GuestOp, GuestOpName, RunCounters } from '../types.ts';
+import { NATIVE_LOOP_LIMIT, type Backend } from './backend.ts';
+import { svmName, vmxName } from './stats-names.ts';
+import type { VmmRunReport } from './vmm-process.ts';
+
+export const OP_STATUS = ['not run', 'ok', 'skipped', 'failed'] as const;
+
+export interface OpCost {
+  ops: number;
+  /** what one unit is: instructions / accesses / requests / iterations / operations */
+  unit: string;
+  units: number;
+  tscTotal: number;
+  tscPerUnit: number | null;
+  exits: number;
+  exitsPerUnit: number | null;
+}
+
+/** the repeat count of an op as the guest ran it (compute is capped by computeCap) */
+function unitsOf(op: GuestOp, computeCap: number): { unit: string; units: number } {
+  switch (op.op) {
+    case 'compute': return { unit: 'loop iterations', units: Math.min(op.cycles, computeCap) };
+    case 'touch': return { unit: 'accesses', units: op.accesses };
+    case 'io': return { unit: 'requests', units: op.requests };
+    case 'syscall': case 'cpuid': case 'rdtsc': case 'msr': case 'hlt': case 'hypercall': case 'pio': case 'mmio': case 'invlpg':
+      return { unit: 'instructions', units: op.count };
+    default: return { unit: 'operations', units: 1 };
+  }
+}
+
+export interface MappingInput {
+  ops: GuestOp[];
+  report: VmmRunReport;
+  backend: Backend;
+  computeCap: number;
+  io: string;
+}
+
+export function toCounters({ ops, report, backend, computeCap, io }: MappingInput): RunCounters {
+  const loopCycles = report.guest.loopCyclesX1000 / 1000;
+  const representative = loopCycles <= NATIVE_LOOP_LIMIT;
+  const c = new Counters();
+  const costs: Partial<Record<GuestOpName, OpCost>> = {};
+  const skipped: Record<string, number> = {};
+  const failed: Array<{ index: number; op: GuestOpName }> = [];
+  let hypercalls = 0;
+  ops.forEach((op, i) => {
+    const [tsc, status, , exits] = report.ops[i] ?? [0, 0, 0, 0];
+    if (OP_STATUS[status] === 'skipped') { skipped[op.op] = (skipped[op.op] ?? 0) + 1; return; }
+    if (OP_STATUS[status] === 'failed') failed.push({ index: i, op: op.op });
+    const { unit, units } = unitsOf(op, computeCap);
+    const cost = (costs[op.op] ??= { ops: 0, unit, units: 0, tscTotal: 0, tscPerUnit: null, exits: 0, exitsPerUnit: null });
+    cost.ops++;
+    cost.units += units;
+    cost.tscTotal += tsc;
+    cost.exits += exits;
+    if (op.op === 'hypercall' && OP_STATUS[status] === 'ok') hypercalls += op.count;
+    if (representative) c.charge('guest', op.op, tsc);
+  });
+  for (const cost of Object.values(costs)) {
+    cost.tscPerUnit = cost.units > 0 ? cost.tscTotal / cost.units : null;
+    cost.exitsPerUnit = cost.units > 0 ? cost.exits / cost.units : null;
+  }
+  const kvmExitReasons: Record<string, number> = {};
+  const exitNames: Record<string, { vmx: string; svm: string }> = {};
+  for (const [name, n] of Object.entries(report.exits)) {
+    c.exit(vmxName(name), n);
+    kvmExitReasons[`KVM_EXIT_${name}`] = n;
+    exitNames[`KVM_EXIT_${name}`] = { vmx: vmxName(name), svm: svmName(name) };
+  }
+  if (hypercalls) c.hypercall(backend.module === 'kvm_amd' ? 'vmmcall' : 'vmcall', hypercalls);
+  const g = report.guest;
+  // CR3 writes flush the non-global TLB (no PCID in the guest); INVLPG drops one page
+  if (g.cr3Writes) c.flush('nonGlobal', 'cr3', g.cr3Writes);
+  if (g.invlpgs) c.flush('single', 'invlpg', g.invlpgs);
+  for (const [name, n] of Object.entries({ pageFaults: g.pageFaults, protectionFaults: g.protectionFaults, syscalls: g.syscalls,
+    msrFaults: g.gpFaults, hypercallFaults: g.udFaults })) if (n) c.event(name, n);
+  const counters = c.snapshot();
+  const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
+  counters.measured = {
+    backend: { module: backend.module, label: backend.label, nestedParam: backend.nestedParam, hostIsGuest: backend.hostIsGuest },
+    timingsRepresentative: representative,
+    loopCyclesPerIteration: loopCycles,
+    ...(representative ? {} : {
+      timingsNote: `a 2-instruction loop costs ${loopCycles.toFixed(0)} TSC cycles per iteration on ${backend.label}: the guest is not run natively, so cycles are not kept (per-op TSC costs below are for reference only)`,
+    }),
+    io,
+    computeCap,
+    wallNs: report.wallNs,
+    kvmExitReasons,
+    exitNames,
+    exitsOutsideOps: report.exitsOutsideOps,
+    devices: report.devices,
+    kvmStats: { vm: report.vmStats, vcpu: report.vcpuStats },
+    opCosts: costs,
+    skipped: { total: skippedTotal, byOp: skipped, disabledOnBackend: backend.disabledOps },
+    failedOps: failed,
+    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes },
+  };
+  return counters;
+}

@@ -1,0 +1,133 @@
+// Running the VMM: one child process per run, the operation stream on stdin, one JSON report on stdout.
+// Everything that can go wrong in the child (no output, garbage, a signal, a hang past the deadline) comes
+// back as a `VmmOutcome` with a one-line reason; nothing thrown here escapes as a crash of the harness.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const here = new URL('.', import.meta.url).pathname;
+export const BUILD_DIR = join(here, 'build');
+
+export interface VmmPaths {
+  /** the VMM executable, or a .mjs/.js script run with node (the fake VMM of the tests) */
+  vmm: string;
+  guest: string;
+}
+
+export const builtPaths: VmmPaths = { vmm: join(BUILD_DIR, 'hvbench-vmm'), guest: join(BUILD_DIR, 'guest.bin') };
+
+export interface VmmArgs {
+  memMb: number;
+  timeoutMs: number;
+  io: 'virtio' | 'emulated';
+  computeCap: number;
+  disable: string[];
+}
+
+const count = z.number().int().nonnegative();
+const counts = z.record(z.string(), count);
+
+const runReport = z.object({
+  ok: z.boolean(),
+  stage: z.literal('run'),
+  error: z.string().optional(),
+  exitReason: z.string().optional(),
+  rip: count.optional(),
+  guestStatus: count,
+  wallNs: count,
+  exits: counts,
+  exitsOutsideOps: count,
+  controlExits: count,
+  devices: z.object({ debug: count, serial: count, block: count, vring: count, mmio: count, msr: count }),
+  guest: z.object({
+    loopCyclesX1000: count, pageFaults: count, protectionFaults: count, cr3Writes: count, invlpgs: count,
+    fullFlushes: count, syscalls: count, gpFaults: count, udFaults: count, framesUsed: count,
+  }),
+  /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
+  ops: z.array(z.tuple([count, count, count, count])),
+  vmStats: counts.nullable(),
+  vcpuStats: counts.nullable(),
+  console: z.string(),
+});
+const setupReport = z.object({ ok: z.literal(false), stage: z.literal('setup'), error: z.string() });
+
+export type VmmRunReport = z.infer<typeof runReport>;
+
+export type VmmOutcome =
+  | { kind: 'report'; report: VmmRunReport }
+  | { kind: 'setup-error'; error: string }
+  | { kind: 'crash'; error: string };
+
+export function vmmArgv(paths: VmmPaths, args: VmmArgs): { file: string; argv: string[] } {
+  const argv = ['--guest', paths.guest, '--mem-mb', String(args.memMb), '--timeout-ms', String(args.timeoutMs),
+    '--io', args.io, '--compute-cap', String(args.computeCap), '--disable', args.disable.length ? args.disable.join(',') : 'none'];
+  return /\.(mjs|js)$/.test(paths.vmm) ? { file: process.execPath, argv: [paths.vmm, ...argv] } : { file: paths.vmm, argv };
+}
+
+/** interpret what a VMM process printed and how it ended */
+export function parseVmmOutput(stdout: string, status: number | null, signal: string | null): VmmOutcome {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    const how = signal ? `was killed by ${signal}` : `exited with status ${status}`;
+    return { kind: 'crash', error: `the VMM ${how} without a valid report` };
+  }
+  const setup = setupReport.safeParse(json);
+  if (setup.success) return { kind: 'setup-error', error: setup.data.error };
+  const run = runReport.safeParse(json);
+  if (!run.success) {
+    const issue = run.error.issues[0];
+    return { kind: 'crash', error: `the VMM printed an invalid report (${issue?.path.join('.') || 'root'}: ${issue?.message})` };
+  }
+  return { kind: 'report', report: run.data };
+}
+
+/** run once; the child is killed if it outlives its own watchdog by `graceMs` */
+export function runVmm(paths: VmmPaths, args: VmmArgs, stream: Uint8Array, graceMs = 5000): Promise<VmmOutcome> {
+  const { file, argv } = vmmArgv(paths, args);
+  return new Promise((resolve) => {
+    let stdout = '';
+    let settled = false;
+    const done = (outcome: VmmOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const child = spawn(file, argv, { stdio: ['pipe', 'pipe', 'ignore'] });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      done({ kind: 'crash', error: `the VMM did not finish within ${args.timeoutMs + graceMs} ms and was killed` });
+    }, args.timeoutMs + graceMs);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => { if (stdout.length < 64 << 20) stdout += chunk; });
+    child.on('error', (err) => done({ kind: 'crash', error: `cannot start the VMM: ${err.message}` }));
+    child.on('close', (status, signal) => done(parseVmmOutput(stdout, status, signal)));
+    child.stdin.on('error', () => { /* the child may exit before reading everything: its report says why */ });
+    child.stdin.end(stream);
+  });
+}
+
+/** the same, synchronously: for availability(), which must answer without a promise */
+export function runVmmSync(paths: VmmPaths, args: VmmArgs, stream: Uint8Array): VmmOutcome {
+  const { file, argv } = vmmArgv(paths, args);
+  const r = spawnSync(file, argv, { input: stream, encoding: 'utf8', timeout: args.timeoutMs + 5000, stdio: ['pipe', 'pipe', 'ignore'] });
+  if (r.error) return { kind: 'crash', error: `cannot run the VMM: ${r.error.message}` };
+  return parseVmmOutput(r.stdout ?? '', r.status, r.signal);
+}
+
+export type BuildStatus = { ok: true } | { ok: false; reason: string };
+
+export function readBuildStatus(dir = BUILD_DIR): BuildStatus {
+  const file = join(dir, 'status.json');
+  if (!existsSync(file)) return { ok: false, reason: 'the VMM is not built (npm install runs engines/kvm-host/build.mjs)' };
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as { ok?: boolean; reason?: string };
+    return s.ok ? { ok: true } : { ok: false, reason: `the VMM build failed: ${s.reason ?? 'no reason recorded'}` };
+  } catch {
+    return { ok: false, reason: `unreadable build status ${file}` };
+  }
+}
