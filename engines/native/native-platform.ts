@@ -19,11 +19,15 @@ export class NativePlatform implements Platform {
   readonly mmu: Mmu;
   readonly pcid: boolean;
 
-  constructor(readonly profile: CostProfile, guestPhysical = false) {
+  /**
+   * `guestPhysical`: the kernel's memory is a guest-physical space apart from host memory (hardware-assisted).
+   * `pcid`: whether the kernel may use PCIDs (a PV guest cannot: Xen owns CR3).
+   */
+  constructor(readonly profile: CostProfile, guestPhysical = false, pcid = profile.features.pcid) {
     this.machine = new Machine(profile, this.counters, { vcpus: 1, guestPhysical });
     this.memory = this.machine.guestMemory ?? this.machine.memory;
     this.mmu = this.machine.mmus[0];
-    this.pcid = profile.features.pcid;
+    this.pcid = pcid;
   }
 
   /** charge native work of this CPU */
@@ -66,7 +70,11 @@ export class NativePlatform implements Platform {
 
   invalidatePage(va: number): void {
     this.work('invlpg', this.profile.native.invlpg);
-    this.mmu.tlb.invalidatePage(Math.floor(va / 4096), this.mmu.pcid, this.mmu.vpid, 'invlpg');
+    this.dropPage(va, 'invlpg');
+  }
+
+  protected dropPage(va: number, cause: 'invlpg' | 'hypercall'): void {
+    this.mmu.tlb.invalidatePage(Math.floor(va / 4096), this.mmu.pcid, this.mmu.vpid, cause);
   }
 
   /** Linux native_flush_tlb_local: reload CR3 (the PCID's non-global entries go) */
