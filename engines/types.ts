@@ -42,7 +42,7 @@ export type GuestOp =
   | { op: 'touch'; region: string; pattern: AccessPattern; accesses: number; write: boolean; stride?: number }
   /** INVLPG of `count` pages of a region (the kvm-unit-tests / HyperBench invlpg case) */
   | { op: 'invlpg'; region: string; count: number }
-  /** fork the current process (COW); the child gets the next pid (the first process is pid 1) and runs next */
+  /** fork the current process (COW); the child gets the next pid (the first process is pid 1); the parent keeps running until a `switch` */
   | { op: 'fork' }
   /** replace the current process's address space */
   | { op: 'exec' }
