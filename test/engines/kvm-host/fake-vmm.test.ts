@@ -57,7 +57,7 @@ test('a failed run reports its exit reason and where it stopped', async () => {
   const report = { ...recording.report, ok: false, error: 'guest shut down (triple fault)', exitReason: 'SHUTDOWN', rip: 0x100400,
     ops: (recording.report.ops as number[][]).map((o, i) => (i < 3 ? o : [0, 0, 0, 0])) };
   const engine = createKvmHostEngine({ paths: { vmm: fakeVmm, guest: withRecording({ mode: 'replay', report }) } });
-  await assert.rejects(engine.run(input(recording.ops)), /triple fault \(exit SHUTDOWN during operation 3, rip 0x100400\)/);
+  await assert.rejects(engine.run(input(recording.ops)), /guest shut down \(triple fault\) \(exit SHUTDOWN during operation 3, rip 0x100400\)/);
 });
 
 test('an invalid report is refused by the schema', async () => {
