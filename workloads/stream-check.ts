@@ -3,7 +3,7 @@
 // switch to a process that does not exist. Used on user files and, in tests, on every built-in stream.
 //
 // Process model (engines/types.ts): the first process is pid 1; `fork` gives the child the next pid, a copy of
-// the parent's regions, and the CPU (the child runs next); `exec` empties the current address space; `exit`
+// the parent's regions; the parent keeps running until a `switch`; `exec` empties the current address space; `exit`
 // ends the current process and its parent (or pid 1) runs next. `shootdown` is a munmap.
 import type { GuestOp } from '../engines/types.ts';
 
@@ -52,8 +52,7 @@ export function checkStream(ops: Iterable<GuestOp>): StreamProblem | null {
         if (!regions.has(op.region)) return unmapped(op.region, regions);
         break;
       case 'fork':
-        procs.set(nextPid, { parent: current, regions: new Set(regions) });
-        current = nextPid++;
+        procs.set(nextPid++, { parent: current, regions: new Set(regions) });
         break;
       case 'exec':
         regions.clear();

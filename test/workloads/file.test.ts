@@ -92,15 +92,18 @@ test('operations on regions not mapped at that point are rejected', () => {
   rejects({ ...base, ops: [{ op: 'unmap', region: 'x' }] }, /ops\[0\]\.region/);
   rejects({ ...base, ops: [buf, buf] }, /ops\[1\]\.region: region "buf" is already mapped in pid 1/);
   // exec replaces the address space; the forked child's exit gives the CPU back to its parent
-  rejects({ ...base, ops: [buf, { op: 'fork' }, { op: 'exec' }, touch('buf')] }, /ops\[3\]\.region: region "buf" is not mapped in pid 2/);
-  assert.doesNotThrow(() => loadWorkloadFile(fileWith({ ...base, ops: [buf, { op: 'fork' }, { op: 'exec' }, { op: 'exit' }, touch('buf')] })));
+  const toChild = [buf, { op: 'fork' }, { op: 'switch', to: 2 }];
+  rejects({ ...base, ops: [...toChild, { op: 'exec' }, touch('buf')] }, /ops\[4\]\.region: region "buf" is not mapped in pid 2/);
+  assert.doesNotThrow(() => loadWorkloadFile(fileWith({ ...base, ops: [...toChild, touch('buf'), { op: 'exec' }, { op: 'exit' }, touch('buf')] })));
   rejects({ ...base, ops: [buf, { ...touch('buf'), stride: 4 }] }, /ops\[1\]\.stride: stride is only meaningful with pattern "stride"/);
 });
 
 test('processes: switch to a pid that does not exist, and exit of pid 1, are rejected', () => {
   rejects({ ...base, ops: [{ op: 'switch', to: 2 }] }, /ops\[0\]\.to: no process with pid 2 at this point \(live: 1\)/);
-  rejects({ ...base, ops: [{ op: 'fork' }, { op: 'exit' }, { op: 'switch', to: 2 }] }, /ops\[2\]\.to: no process with pid 2/);
+  rejects({ ...base, ops: [{ op: 'fork' }, { op: 'switch', to: 2 }, { op: 'exit' }, { op: 'switch', to: 2 }] }, /ops\[3\]\.to: no process with pid 2/);
   rejects({ ...base, ops: [{ op: 'exit' }] }, /ops\[0\]\.op: pid 1 cannot exit/);
+  // fork keeps the parent running, so an exit right after it ends pid 1
+  rejects({ ...base, ops: [{ op: 'fork' }, { op: 'exit' }] }, /ops\[1\]\.op: pid 1 cannot exit/);
   assert.doesNotThrow(() => loadWorkloadFile(fileWith({ ...base, ops: [{ op: 'fork' }, { op: 'fork' }, { op: 'switch', to: 1 }, { op: 'switch', to: 3 }] })));
 });
 

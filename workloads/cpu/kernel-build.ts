@@ -15,10 +15,12 @@ export const kernelBuild = defineWorkload({
   },
   *generate(p, rng) {
     yield* mapTouched('make', 2 * MiB, '4k');
+    let child = 2; // pids are handed out in order and make (pid 1) is the only parent
     for (let i = 0; i < p.jobs; i++) {
       yield { op: 'syscall', count: 20 }; // make: stat the target and its prerequisites
       yield { op: 'touch', region: 'make', pattern: 'random', accesses: 64, write: true };
-      yield { op: 'fork' }; // the child runs next
+      yield { op: 'fork' };
+      yield { op: 'switch', to: child++ };
       yield { op: 'exec' };
       yield* mapTouched('heap', between(rng, 1, 4) * MiB, '4k');
       yield { op: 'io', device: 'disk', dir: 'read', bytes: between(rng, 1, 8) * 4 * KiB, requests: between(rng, 1, 6) };
@@ -26,7 +28,7 @@ export const kernelBuild = defineWorkload({
       yield { op: 'compute', cycles: between(rng, 5, 20) * 1_000_000 };
       yield { op: 'touch', region: 'heap', pattern: 'random', accesses: 2000, write: true };
       yield { op: 'io', device: 'disk', dir: 'write', bytes: between(rng, 1, 4) * 4 * KiB, requests: 1 };
-      yield { op: 'exit' };
+      yield { op: 'exit' }; // make runs again
     }
   },
 });

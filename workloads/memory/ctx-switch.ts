@@ -17,14 +17,14 @@ export const ctxSwitch = defineWorkload({
   *generate(p) {
     const touchAll = { op: 'touch', region: 'ws', pattern: 'seq', accesses: Math.ceil(p.workingSetKiB / 4), write: false } as const;
     yield* mapTouched('ws', p.workingSetKiB * KiB, '4k');
-    yield { op: 'fork' }; // pid 2 runs next and shares nothing it writes
+    yield { op: 'fork' }; // pid 2; pid 1 keeps running
     for (let i = 0; i < p.roundTrips; i++) {
       yield touchAll;
       yield { op: 'syscall', count: 2 }; // write the token, block in read
-      yield { op: 'switch', to: 1 };
+      yield { op: 'switch', to: 2 };
       yield touchAll;
       yield { op: 'syscall', count: 2 };
-      yield { op: 'switch', to: 2 };
+      yield { op: 'switch', to: 1 };
     }
   },
 });

@@ -18,7 +18,8 @@ export const forkExit = defineWorkload({
   *generate(p) {
     yield* mapTouched('heap', p.heapMiB * MiB, '4k');
     for (let i = 0; i < p.forks; i++) {
-      yield { op: 'fork' }; // the child runs next
+      yield { op: 'fork' };
+      yield { op: 'switch', to: 2 + i };
       yield { op: 'touch', region: 'heap', pattern: 'random', accesses: p.childWrites, write: true };
       yield { op: 'exit' };
     }

@@ -13,8 +13,8 @@ export const setCr3 = defineWorkload({
   params: { count: param(2000, 1, 1_000_000, 'switches (one record each)') },
   *generate(p) {
     yield* mapTouched('page', 4 * KiB, '4k');
-    yield { op: 'fork' }; // pid 2 runs next
-    for (let i = 0; i < p.count; i++) yield { op: 'switch', to: i % 2 === 0 ? 1 : 2 };
+    yield { op: 'fork' }; // pid 2; pid 1 keeps running
+    for (let i = 0; i < p.count; i++) yield { op: 'switch', to: i % 2 === 0 ? 2 : 1 };
   },
 });
 
