@@ -46,7 +46,13 @@ function describe(outcome: VmmOutcome): string | null {
   return outcome.error;
 }
 
-export function createKvmHostEngine(config: KvmHostConfig = {}): Engine & { loopCycles(): number | null } {
+export interface KvmHostEngine extends Engine {
+  run(input: EngineRunInput): Promise<RunCounters>;
+  /** TSC cycles per iteration of a 2-instruction loop in the guest, from the availability probe */
+  loopCycles(): number | null;
+}
+
+export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
   const paths = config.paths ?? builtPaths;
   let probe: { availability: Availability; loopCycles: number | null } | null = null;
 
