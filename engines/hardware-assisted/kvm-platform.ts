@@ -1,0 +1,209 @@
+// The hardware-assisted Platform: KVM on VT-x (DESIGN §4). With EPT the guest kernel runs in non-root ring 0:
+// syscalls, CR3 writes, INVLPG and PTE writes are native; TLB misses are 2-D walks; first touches of unbacked
+// guest-physical memory exit with EPT_VIOLATION. Sensitive instructions exit by VMX reason, handled in KVM or
+// forwarded to the user-space device model. `mmu=shadow` is the 2007 design: guest tables write-protected, PTE
+// writes, CR3 writes and INVLPG exit and the shadow tables are synchronised; #PF is intercepted.
+import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
+import type { CostProfile } from '../machine/profile.ts';
+import { FAULT_EPT_VIOLATION } from '../machine/types.ts';
+import { NativePlatform } from '../native/native-platform.ts';
+import { VmExits } from './vm-exit.ts';
+import { EptBacking } from './ept-backing.ts';
+import { FrameBitmap } from './frame-bitmap.ts';
+import { msrExits, X2APIC_EOI, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
+import { emulatedRegisterAccesses } from './emulated-device.ts';
+
+export interface KvmOptions {
+  mmu: 'ept' | 'shadow';
+  vpid: boolean;
+  io: 'virtio' | 'emulated';
+  apicv: boolean;
+}
+
+/** ports KVM emulates in the kernel (PIC, PIT, ELCR — arch/x86/kvm/i8259.c, i8254.c); the rest go to QEMU,
+ *  as kvm-unit-tests' inl_from_kernel (0x4d0) vs inl_from_qemu (0x1234) show */
+const IN_KERNEL_PORTS = new Set([0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x4d0, 0x4d1]);
+
+export class KvmPlatform extends NativePlatform {
+  private readonly exits: VmExits;
+  private readonly ept: EptBacking | null;
+  /** shadow mode: guest frames the host has already faulted in (memslot pages behind shadow entries) */
+  private readonly shadowBacked: FrameBitmap | null;
+  private readonly shadow: boolean;
+
+  constructor(profile: CostProfile, private readonly options: KvmOptions) {
+    // shadow paging walks host tables 1-D; the model lets the hardware walk the guest's tables directly,
+    // which have the same shape as their shadows (memslot gfn → hfn taken as the identity)
+    super(profile, options.mmu === 'ept', profile.features.pcid);
+    this.shadow = options.mmu === 'shadow';
+    this.exits = new VmExits(this.counters, profile.hvm, this.mmu);
+    this.ept = this.shadow ? null : new EptBacking(this.machine.memory);
+    this.shadowBacked = this.shadow ? new FrameBitmap() : null;
+    // VPID 0 is the host's tag: running the guest with it means every VM entry flushes (Mmu.vmExitEntry)
+    this.mmu.setContext(this.shadow ? 'native' : 'nested', 0, 0, options.vpid ? 1 : 0, this.ept?.root ?? 0);
+  }
+
+  /** the guest writes frames [frame, frame + frames): the first touch exits so the host can back them */
+  private touchFrames(frame: number, frames: number): void {
+    const hvm = this.profile.hvm;
+    if (this.ept !== null) {
+      if (this.ept.isBacked(frame)) return;
+      this.exits.inKernel('EPT_VIOLATION', 1, 'ept-violation', hvm.eptViolationHandler);
+      this.counters.event('eptViolations');
+      this.ept.back(frame, frames);
+      return;
+    }
+    const backed = this.shadowBacked!;
+    if (backed.has(frame)) return;
+    // a hidden page fault: no shadow entry yet; KVM faults the host page in and builds the entry
+    this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-fault', hvm.eptViolationHandler);
+    this.counters.event('hiddenFaults');
+    backed.add(frame, frames);
+  }
+
+  private get mmioReason(): string {
+    // MMIO to an unbacked region: a misconfigured EPT entry, or under shadow paging a reserved-bit #PF
+    return this.shadow ? 'EXCEPTION_NMI' : 'EPT_MISCONFIG';
+  }
+
+  override allocTable(level: number): number {
+    const frame = super.allocTable(level);
+    // the kernel zeroes a new page-table page
+    this.touchFrames(frame, 1);
+    return frame;
+  }
+
+  override writeEntry(table: number, index: number, lo: number, hi: number): void {
+    this.touchFrames(table, 1);
+    super.writeEntry(table, index, lo, hi);
+    if (!this.shadow) return;
+    // the table is write-protected: the store faults, KVM emulates it and syncs the shadow entry
+    this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-sync', this.profile.hvm.shadowPteSync);
+    this.counters.event('shadowPteWrites');
+  }
+
+  override zeroPage(frame: number, frames: number): void {
+    this.touchFrames(frame, frames);
+  }
+
+  override copyPage(_from: number, to: number, frames: number): void {
+    this.touchFrames(to, frames);
+  }
+
+  override switchAddressSpace(root: number, pcid: number, flush: boolean): void {
+    super.switchAddressSpace(root, pcid, flush);
+    if (this.shadow) this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+  }
+
+  override invalidatePage(va: number): void {
+    super.invalidatePage(va);
+    if (this.shadow) this.exits.inKernel('INVLPG', 1, 'shadow-sync', this.profile.hvm.shadowPteSync);
+  }
+
+  override flushLocal(): void {
+    super.flushLocal();
+    if (this.shadow) this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+  }
+
+  /** each remote flush is an x2APIC ICR write (exits), an injected interrupt, the remote's flush and EOI */
+  override flushOthers(cpus: number, va: number, pages: number, pageBytes: number, full: boolean): void {
+    super.flushOthers(cpus, va, pages, pageBytes, full);
+    const hvm = this.profile.hvm;
+    this.exits.inKernel('MSR_WRITE', cpus);
+    this.counters.charge('hypervisor', 'interrupt-injection', hvm.irqInject * cpus);
+    if (!this.options.apicv) {
+      // the target vCPU is running: without posted interrupts KVM kicks it out, and its EOI exits
+      this.exits.inKernel('EXTERNAL_INTERRUPT', cpus);
+      this.exits.inKernel('MSR_WRITE', cpus);
+    }
+    if (this.shadow) {
+      if (full) this.exits.inKernel('CR_ACCESS', cpus, 'shadow-cr3', hvm.shadowCr3Switch);
+      else this.exits.inKernel('INVLPG', cpus * pages, 'shadow-sync', hvm.shadowPteSync);
+    }
+  }
+
+  override access(va: number, write: boolean): number {
+    let fault = this.mmu.access(va, write, true);
+    while (fault === FAULT_EPT_VIOLATION) {
+      this.touchFrames(Math.floor(this.mmu.faultGpa / 4096), 1);
+      fault = this.mmu.access(va, write, true);
+    }
+    return fault;
+  }
+
+  /** shadow paging intercepts #PF: KVM walks the guest tables, finds a genuine fault and injects it */
+  override pageFault(): void {
+    super.pageFault();
+    if (this.shadow) this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-fault');
+  }
+
+  override cpuid(count: number): void {
+    super.cpuid(count);
+    this.exits.inKernel('CPUID', count);
+  }
+
+  override msr(index: number, write: boolean, count: number): void {
+    super.msr(index, write, count);
+    if (msrExits(index, write, this.options.apicv)) this.exits.inKernel(write ? 'MSR_WRITE' : 'MSR_READ', count);
+  }
+
+  override hypercall(count: number): void {
+    super.hypercall(count);
+    this.exits.inKernel('VMCALL', count);
+  }
+
+  override pio(port: number, write: boolean, count: number): void {
+    super.pio(port, write, count);
+    if (IN_KERNEL_PORTS.has(port)) this.exits.inKernel('IO_INSTRUCTION', count);
+    else this.exits.toUserSpace('IO_INSTRUCTION', count, this.profile.hvm.deviceModelAccess);
+  }
+
+  override mmio(write: boolean, count: number): void {
+    super.mmio(write, count);
+    this.exits.toUserSpace(this.mmioReason, count, this.profile.hvm.deviceModelAccess);
+  }
+
+  override halt(): void {
+    super.halt();
+    this.exits.inKernel('HLT', 1);
+  }
+
+  /** injection: posted (APICv) or on the next entry; a running vCPU must be kicked out first without APICv,
+   *  and its EOI (x2APIC EOI MSR) exits unless APICv virtualizes it */
+  override interrupt(source: InterruptSource, fromIdle: boolean): void {
+    super.interrupt(source, fromIdle);
+    this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject);
+    if (this.options.apicv) return;
+    if (!fromIdle) this.exits.inKernel('EXTERNAL_INTERRUPT', 1);
+    if (msrExits(X2APIC_EOI, true, false)) this.exits.inKernel('MSR_WRITE', 1);
+  }
+
+  /** the sender's x2APIC write (ICR, or SELF_IPI which APICv virtualizes), injection into the halted target
+   *  (HyperBench's IPI case), and the target's EOI */
+  override sendIpi(target: 'self' | 'other', count: number): void {
+    super.sendIpi(target, count);
+    const apicv = this.options.apicv;
+    if (msrExits(target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR, true, apicv)) this.exits.inKernel('MSR_WRITE', count);
+    this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
+    if (msrExits(X2APIC_EOI, true, apicv)) this.exits.inKernel('MSR_WRITE', count);
+  }
+
+  override deviceSubmit(device: DeviceKind, _dir: IoDirection, _bytes: number, requests: number): number {
+    const hvm = this.profile.hvm;
+    if (this.options.io === 'virtio') {
+      // one kick per batch (the device asked for it: event idx), caught by ioeventfd in the kernel; the
+      // back end (vhost / QEMU iothread) serves the ring; completion is one irqfd interrupt
+      this.exits.inKernel(this.mmioReason, 1, 'virtio-notify');
+      this.counters.event('virtioNotify');
+      this.counters.charge('host', 'virtio-backend', hvm.virtioRequest * requests);
+      return 1;
+    }
+    // a register-level device emulated in QEMU: every register access of every request exits to user space,
+    // and each request completes with its own interrupt
+    const regs = emulatedRegisterAccesses(device);
+    this.exits.toUserSpace(device === 'disk' ? 'IO_INSTRUCTION' : this.mmioReason, regs * requests, hvm.deviceModelAccess);
+    // estimate: the device model's I/O submission per request costs what a virtio back end's does
+    this.counters.charge('host', 'device-model', hvm.virtioRequest * requests);
+    return requests;
+  }
+}
