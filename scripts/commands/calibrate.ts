@@ -1,0 +1,42 @@
+// `hvbench calibrate [--out FILE] [--base PROFILE]`: measure this host through the kvm-host engine and write
+// a cost profile (the base profile with the measured fields replaced, the measurements and the backend kept
+// in its `calibration` block) for `--profile host` to load. Default file: ~/.hvbench/host-profile.json.
+import { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DEFAULT_PROFILE, getProfile } from '../../engines/machine/profiles/index.ts';
+import { kvmHostEngine } from '../../engines/kvm-host/engine.ts';
+import { buildHostProfile, measureHost } from '../../engines/kvm-host/calibration.ts';
+import { UsageError } from '../../harness/errors.ts';
+
+export const HOST_PROFILE_PATH = join(homedir(), '.hvbench', 'host-profile.json');
+
+export function calibrateCommand(): Command {
+  return new Command('calibrate')
+    .description('measure exit round trips, hypercall and memory access costs through kvm-host and write a cost profile for --profile host')
+    .option('--out <file>', 'where to write the profile', HOST_PROFILE_PATH)
+    .option('--base <profile>', 'profile whose unmeasured fields are kept', DEFAULT_PROFILE)
+    .action(async (opts: { out: string; base: string }) => {
+      const base = getProfile(opts.base);
+      const availability = kvmHostEngine.availability();
+      if (!availability.available) throw new UsageError(`calibrate needs kvm-host: ${availability.reason}`);
+      const m = await measureHost();
+      const profile = buildHostProfile(base, m);
+      mkdirSync(dirname(opts.out), { recursive: true });
+      writeFileSync(opts.out, JSON.stringify(profile, null, 2) + '\n');
+      const f = (n: number | null) => (n === null ? 'not runnable on this backend' : `${Math.round(n)} cycles`);
+      process.stdout.write([
+        `backend: ${m.backend.label}${m.backend.hostIsGuest ? ' (this host is itself a guest)' : ''}`,
+        `  in-kernel exit (CPUID)   ${f(m.cpuidExit)}`,
+        `  user-space exit (PIO)    ${f(m.pioExit)}`,
+        `  MMIO exit                ${f(m.mmioExit)}`,
+        `  null hypercall           ${f(m.hypercall)}`,
+        `  cold access (first touch) ${f(m.coldAccess)}`,
+        `  hot access               ${f(m.hotAccess)}`,
+        ...(m.timingsRepresentative ? [] : [`warning: timings are not representative: a 2-instruction loop costs ${m.loopCyclesPerIteration.toFixed(0)} cycles per iteration (the backend emulates the guest)`]),
+        `wrote ${opts.out}`,
+        '',
+      ].join('\n'));
+    });
+}
