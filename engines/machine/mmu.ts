@@ -5,13 +5,22 @@
 // them, so the harness can explain overhead: `memory-access`, `tlb-l2`, `page-walk`, `nested-walk`.
 import type { Counters } from './counters.ts';
 import type { CostProfile } from './profile.ts';
-import type { PhysicalMemory } from './types.ts';
-import { FAULT_NONE } from './types.ts';
-import { PAGES_PER_SIZE, PTE_D, PTE_RW, PTE_US, X86_FORMAT } from './pte.ts';
-import { PagingStructureCache, walkTag } from './paging-structure-cache.ts';
+import type { SparsePhysicalMemory } from './physical-memory.ts';
+import { FAULT_NONE as FAULT_NONE_ } from './types.ts';
+import { PAGES_PER_SIZE as PAGES_PER_SIZE_, PTE_D as PTE_D_, PTE_RW as PTE_RW_, PTE_US as PTE_US_, X86_FORMAT } from './pte.ts';
+import { PagingStructureCache, walkTag as walkTag_ } from './paging-structure-cache.ts';
 import { SetAssociativeTlb } from './tlb.ts';
 import { Walker1D } from './page-walker.ts';
 import { NestedWalker2D } from './nested-walker.ts';
+
+// Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
+// is read through a getter on every use, which dominated the hot path (scripts/perf.ts profile).
+const FAULT_NONE = FAULT_NONE_;
+const PAGES_PER_SIZE = PAGES_PER_SIZE_;
+const PTE_D = PTE_D_;
+const PTE_RW = PTE_RW_;
+const PTE_US = PTE_US_;
+const walkTag = walkTag_;
 
 export type MmuMode = 'native' | 'nested';
 
@@ -49,8 +58,8 @@ export class Mmu {
   constructor(
     private readonly profile: CostProfile,
     private readonly counters: Counters,
-    memory: PhysicalMemory,
-    guestMemory?: PhysicalMemory,
+    memory: SparsePhysicalMemory,
+    guestMemory?: SparsePhysicalMemory,
   ) {
     this.pwc = new PagingStructureCache(profile.pwc);
     this.tlb = new SetAssociativeTlb(profile.tlb, counters, this.pwc);

@@ -5,13 +5,23 @@
 // caches (combined entries keyed by guest VA), a nested TLB of gPA→hPA translations, and EPT-side
 // paging-structure caches keyed by guest-physical address. A 2 MiB page in either dimension ends that
 // dimension's walk one level early.
-import type { EntryFormat, NestedWalker, PhysicalMemory, WalkResult } from './types.ts';
-import { FAULT_EPT_VIOLATION } from './types.ts';
+import type { EntryFormat, NestedWalker, WalkResult } from './types.ts';
+import type { SparsePhysicalMemory } from './physical-memory.ts';
+import { FAULT_EPT_VIOLATION as FAULT_EPT_VIOLATION_ } from './types.ts';
 import type { PagingStructureCacheProfile } from './profile.ts';
-import { EPT_D, EPT_FORMAT, EPT_W, FLAG_MASK, PTE_D, PTE_RW } from './pte.ts';
+import { EPT_D as EPT_D_, EPT_FORMAT, EPT_W as EPT_W_, FLAG_MASK as FLAG_MASK_, PTE_D as PTE_D_, PTE_RW as PTE_RW_ } from './pte.ts';
 import { PagingStructureCache } from './paging-structure-cache.ts';
 import { PrefixCache } from './prefix-cache.ts';
 import { Walker1D } from './page-walker.ts';
+
+// Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
+// is read through a getter on every use, which dominated the hot path (scripts/perf.ts profile).
+const FAULT_EPT_VIOLATION = FAULT_EPT_VIOLATION_;
+const EPT_D = EPT_D_;
+const EPT_W = EPT_W_;
+const FLAG_MASK = FLAG_MASK_;
+const PTE_D = PTE_D_;
+const PTE_RW = PTE_RW_;
 
 /** nested-TLB entries keep the EPT leaf's size above its flag bits */
 const SIZE_SHIFT = 16;
@@ -29,7 +39,7 @@ class EptTranslator {
   readonly nestedTlb: PrefixCache;
   private readonly walker: Walker1D;
 
-  constructor(hostMem: PhysicalMemory, sizes: PagingStructureCacheProfile) {
+  constructor(hostMem: SparsePhysicalMemory, sizes: PagingStructureCacheProfile) {
     this.pwc = new PagingStructureCache(sizes);
     this.nestedTlb = new PrefixCache(sizes.nestedTlb);
     this.walker = new Walker1D(hostMem, EPT_FORMAT, this.pwc, FAULT_EPT_VIOLATION, FAULT_EPT_VIOLATION);
@@ -56,7 +66,7 @@ class EptTranslator {
 
 /** the guest dimension: a 1-D walk over guest-physical memory whose every table is first reached through EPT */
 class GuestDimensionWalker extends Walker1D {
-  constructor(guestMem: PhysicalMemory, format: EntryFormat, pwc: PagingStructureCache, private readonly ept: EptTranslator) {
+  constructor(guestMem: SparsePhysicalMemory, format: EntryFormat, pwc: PagingStructureCache, private readonly ept: EptTranslator) {
     super(guestMem, format, pwc);
   }
 
@@ -90,7 +100,7 @@ export class NestedWalker2D implements NestedWalker {
   private readonly guest: GuestDimensionWalker;
 
   /** `guestPwc`: the guest-dimension caches, invalidated with the TLB; the EPT side is flushed by `invept` */
-  constructor(guestMem: PhysicalMemory, hostMem: PhysicalMemory, guestFormat: EntryFormat, guestPwc: PagingStructureCache, sizes: PagingStructureCacheProfile) {
+  constructor(guestMem: SparsePhysicalMemory, hostMem: SparsePhysicalMemory, guestFormat: EntryFormat, guestPwc: PagingStructureCache, sizes: PagingStructureCacheProfile) {
     this.ept = new EptTranslator(hostMem, sizes);
     this.guest = new GuestDimensionWalker(guestMem, guestFormat, guestPwc, this.ept);
     this.result = this.guest.result;

@@ -5,15 +5,21 @@
 //
 // The same walker reads EPT tables (EntryFormat selects the bits; faults become EPT violations) and, through
 // the `tableFrame` / `leafFrame` hooks, the guest dimension of a 2-D walk (nested-walker.ts).
-import type { EntryFormat, PageWalker, PhysicalMemory, WalkResult } from './types.ts';
-import { FAULT_NOT_PRESENT, FAULT_PROTECTION } from './types.ts';
-import { entryFrame, FLAG_MASK } from './pte.ts';
+import type { EntryFormat, PageWalker, WalkResult } from './types.ts';
+import type { SparsePhysicalMemory } from './physical-memory.ts';
+import { FAULT_NOT_PRESENT as FAULT_NOT_PRESENT_, FAULT_PROTECTION as FAULT_PROTECTION_ } from './types.ts';
+import { entryFrame as entryFrame_, FLAG_MASK as FLAG_MASK_ } from './pte.ts';
 import type { PagingStructureCache } from './paging-structure-cache.ts';
 
-/** 4 KiB pages per 2 MiB, 1 GiB and 512 GiB region: the PWC keys are vpn divided by these */
-const PD_SPAN = 512;
+// Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
+// is read through a getter on every use, which dominated the hot path (scripts/perf.ts profile).
+const FAULT_NOT_PRESENT = FAULT_NOT_PRESENT_;
+const FAULT_PROTECTION = FAULT_PROTECTION_;
+const entryFrame = entryFrame_;
+const FLAG_MASK = FLAG_MASK_;
+
+/** 4 KiB pages per 1 GiB region */
 const PDPT_SPAN = 512 * 512;
-const PML4_SPAN = 512 * 512 * 512;
 
 export function newWalkResult(): WalkResult {
   return { frame: 0, size: 0, flags: 0, refs: 0, nestedRefs: 0, fault: 0, faultGpa: 0 };
@@ -24,7 +30,7 @@ export class Walker1D implements PageWalker {
   private readonly permBits: number;
 
   constructor(
-    protected readonly mem: PhysicalMemory,
+    protected readonly mem: SparsePhysicalMemory,
     protected readonly format: EntryFormat,
     private readonly pwc: PagingStructureCache,
     /** fault code for a non-present entry / a permission violation (EPT: both are EPT violations) */
@@ -43,10 +49,13 @@ export class Walker1D implements PageWalker {
     r.nestedRefs = 0;
     r.fault = 0;
     r.faultGpa = 0;
+    // table indexes and PWC keys in 32-bit integer arithmetic: vpn < 2^40 for 52-bit addresses, so the
+    // 1 GiB-region number (vpn / 2^18) and everything below it fit
     const vpn = Math.floor(va / 4096);
-    const pdKey = Math.floor(vpn / PD_SPAN);
     const pdptKey = Math.floor(vpn / PDPT_SPAN);
-    const pml4Key = Math.floor(vpn / PML4_SPAN);
+    const low = vpn - pdptKey * PDPT_SPAN;
+    const pdKey = pdptKey * 512 + (low >>> 9);
+    const pml4Key = pdptKey >>> 9;
     let level: number;
     let table: number;
     let perm: number;
@@ -60,30 +69,34 @@ export class Walker1D implements PageWalker {
       level = 4; table = root; perm = this.permBits;
     }
     for (;;) {
-      const index = (level === 1 ? vpn : level === 2 ? pdKey : level === 3 ? pdptKey : pml4Key) % 512;
+      const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       if (!this.tableFrame(table)) return r;
       r.refs++;
-      let lo = mem.readLo(table, index);
+      const base = mem.offsetOf(table);
+      if (base < 0) return this.fault(this.notPresentFault);
+      const words = mem.words;
+      const at = base + index * 2;
+      let lo = words[at];
       if ((lo & f.present) === 0) return this.fault(this.notPresentFault);
       perm &= lo;
-      const hi = mem.readHi(table, index);
+      const hi = words[at + 1];
       if (level === 1 || (level <= 3 && (lo & f.pageSize) !== 0)) {
         if ((write && (perm & f.writable) === 0) || (user && (perm & f.user) === 0 && f.user !== 0)) {
           return this.fault(this.protectionFault);
         }
         const set = f.accessed | (write ? f.dirty : 0);
         if ((lo & set) !== set) {
-          mem.setLoBits(table, index, set);
-          lo |= set;
+          lo = (lo | set) >>> 0;
+          words[at] = lo;
         }
-        const offset = level === 1 ? 0 : level === 2 ? vpn % PD_SPAN : vpn % PDPT_SPAN;
+        const offset = level === 1 ? 0 : level === 2 ? low & 511 : low;
         r.frame = entryFrame(lo, hi) + offset;
         r.size = (level - 1) as WalkResult['size'];
         r.flags = (lo & FLAG_MASK & ~this.permBits) | (perm & this.permBits);
         this.leafFrame(r, va, write);
         return r;
       }
-      if ((lo & f.accessed) === 0) mem.setLoBits(table, index, f.accessed);
+      if ((lo & f.accessed) === 0) words[at] = (lo | f.accessed) >>> 0;
       table = entryFrame(lo, hi);
       if (level === 4) pwc.pml4.fill(pml4Key, tag, table, perm);
       else if (level === 3) pwc.pdpt.fill(pdptKey, tag, table, perm);

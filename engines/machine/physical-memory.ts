@@ -1,7 +1,8 @@
 // Sparse physical memory of 4 KiB frames. Only frames that are written get storage, so a 64 GiB guest whose
 // data pages are allocated but never written as tables costs almost nothing: the simulator stores page-table
 // contents, not data. Frame numbers are handed out densely from 0, so a two-level directory (4,096 frames per
-// leaf array) maps a frame to its storage slot with two array loads and no hashing.
+// leaf array) maps a frame to its storage slot with two array loads and no hashing. Slots live in one flat
+// word array that doubles when full, so a walker reads an entry as `words[offsetOf(frame) + 2 * index]`.
 import type { PhysicalMemory } from './types.ts';
 
 const ENTRIES = 512;
@@ -9,14 +10,14 @@ const ENTRIES = 512;
 const WORDS = ENTRIES * 2;
 const DIR_SHIFT = 12;
 const DIR_MASK = (1 << DIR_SHIFT) - 1;
-/** frames per storage chunk (chunk = 32 × 4 KiB = 128 KiB) */
-const CHUNK_SHIFT = 5;
-const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+/** slots of storage to start with (grown by doubling) */
+const INITIAL_SLOTS = 16;
 
 export class SparsePhysicalMemory implements PhysicalMemory {
   /** directory: frame >>> DIR_SHIFT → (slot + 1) per frame, 0 = no storage */
   private readonly dir: (Int32Array | undefined)[] = [];
-  private readonly chunks: Uint32Array[] = [];
+  /** entry storage: slot s holds words [s * 1024, s * 1024 + 1024); replaced (copied) when it grows */
+  words = new Uint32Array(INITIAL_SLOTS * WORDS);
   private readonly freeFrames: number[] = [];
   private readonly freeSlots: number[] = [];
   private nextFrame = 0;
@@ -56,41 +57,37 @@ export class SparsePhysicalMemory implements PhysicalMemory {
   }
 
   readLo(frame: number, index: number): number {
-    const slot = this.slotOf(frame);
-    return slot < 0 ? 0 : this.chunks[slot >>> CHUNK_SHIFT][((slot & CHUNK_MASK) * WORDS) + index * 2];
+    const at = this.offsetOf(frame);
+    return at < 0 ? 0 : this.words[at + index * 2];
   }
 
   readHi(frame: number, index: number): number {
-    const slot = this.slotOf(frame);
-    return slot < 0 ? 0 : this.chunks[slot >>> CHUNK_SHIFT][((slot & CHUNK_MASK) * WORDS) + index * 2 + 1];
+    const at = this.offsetOf(frame);
+    return at < 0 ? 0 : this.words[at + index * 2 + 1];
   }
 
   write(frame: number, index: number, lo: number, hi: number): void {
-    const slot = this.storageFor(frame);
-    const chunk = this.chunks[slot >>> CHUNK_SHIFT];
-    const at = (slot & CHUNK_MASK) * WORDS + index * 2;
-    chunk[at] = lo;
-    chunk[at + 1] = hi;
+    const at = this.storageFor(frame) * WORDS + index * 2;
+    this.words[at] = lo;
+    this.words[at + 1] = hi;
   }
 
   setLoBits(frame: number, index: number, bits: number): void {
-    const slot = this.storageFor(frame);
-    const chunk = this.chunks[slot >>> CHUNK_SHIFT];
-    const at = (slot & CHUNK_MASK) * WORDS + index * 2;
-    chunk[at] = (chunk[at] | bits) >>> 0;
+    const at = this.storageFor(frame) * WORDS + index * 2;
+    this.words[at] = (this.words[at] | bits) >>> 0;
   }
 
-  /** bytes of typed-array storage actually held (directory leaves + frame chunks) */
+  /** word offset in `words` of entry 0 of `frame`, or a negative number if the frame was never written */
+  offsetOf(frame: number): number {
+    const leaf = this.dir[Math.floor(frame / (DIR_MASK + 1))];
+    return leaf === undefined ? -1 : (leaf[frame & DIR_MASK] - 1) * WORDS;
+  }
+
+  /** bytes of typed-array storage actually held (directory leaves + entry storage) */
   get bytesUsed(): number {
     let leaves = 0;
     for (const leaf of this.dir) if (leaf !== undefined) leaves++;
-    return leaves * (DIR_MASK + 1) * 4 + this.chunks.length * (1 << CHUNK_SHIFT) * WORDS * 4;
-  }
-
-  /** storage slot of `frame`, or -1 if it was never written */
-  private slotOf(frame: number): number {
-    const leaf = this.dir[Math.floor(frame / (DIR_MASK + 1))];
-    return leaf === undefined ? -1 : leaf[frame & DIR_MASK] - 1;
+    return leaves * (DIR_MASK + 1) * 4 + this.words.byteLength;
   }
 
   private storageFor(frame: number): number {
@@ -106,10 +103,14 @@ export class SparsePhysicalMemory implements PhysicalMemory {
     let slot: number;
     if (this.freeSlots.length > 0) {
       slot = this.freeSlots.pop()!;
-      this.chunks[slot >>> CHUNK_SHIFT].fill(0, (slot & CHUNK_MASK) * WORDS, (slot & CHUNK_MASK) * WORDS + WORDS);
+      this.words.fill(0, slot * WORDS, slot * WORDS + WORDS);
     } else {
       slot = this.slotsUsed++;
-      if (slot >>> CHUNK_SHIFT >= this.chunks.length) this.chunks.push(new Uint32Array((1 << CHUNK_SHIFT) * WORDS));
+      if ((slot + 1) * WORDS > this.words.length) {
+        const grown = new Uint32Array(this.words.length * 2);
+        grown.set(this.words);
+        this.words = grown;
+      }
     }
     leaf[i] = slot + 1;
     this.framesStored++;

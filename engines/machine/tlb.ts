@@ -7,8 +7,14 @@ import type { FlushCause } from '../types.ts';
 import type { Counters } from './counters.ts';
 import type { CacheGeometry, TlbProfile } from './profile.ts';
 import type { PageSizeCode, Tlb } from './types.ts';
-import { walkTag, type PagingStructureCache } from './paging-structure-cache.ts';
-import { PAGES_PER_SIZE, PTE_G } from './pte.ts';
+import { walkTag as walkTag_, type PagingStructureCache } from './paging-structure-cache.ts';
+import { PAGES_PER_SIZE as PAGES_PER_SIZE_, PTE_G as PTE_G_ } from './pte.ts';
+
+// Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
+// is read through a getter on every use, which dominated the hot path (scripts/perf.ts profile).
+const PAGES_PER_SIZE = PAGES_PER_SIZE_;
+const PTE_G = PTE_G_;
+const walkTag = walkTag_;
 
 /** VPIDs are 16-bit (SDM Vol. 3 §29.1) */
 const VPID_COUNT = 1 << 16;
@@ -69,16 +75,19 @@ class TlbArray {
     const first = (key & this.mask) * this.ways;
     const end = first + this.ways;
     // the same page and tag again (a re-walk after a Dirty-clear or permission miss) replaces its entry;
-    // otherwise a dead way, otherwise the least recently used
-    let victim = -1;
-    for (let i = first; i < end && victim < 0; i++) {
-      if (this.valid[i] !== 0 && this.keys[i] === key && this.sizes[i] === size && this.vpids[i] === vpid && this.pcids[i] === pcid) victim = i;
+    // otherwise a dead way, otherwise the least recently used — found in one pass
+    let match = -1;
+    let dead = -1;
+    let lru = first;
+    for (let i = first; i < end; i++) {
+      if (this.keys[i] === key && this.valid[i] !== 0 && this.sizes[i] === size && this.vpids[i] === vpid && this.pcids[i] === pcid) {
+        match = i;
+        break;
+      }
+      if (dead < 0 && !this.live(i)) dead = i;
+      else if (this.stamps[i] < this.stamps[lru]) lru = i;
     }
-    for (let i = first; i < end && victim < 0; i++) if (!this.live(i)) victim = i;
-    if (victim < 0) {
-      victim = first;
-      for (let i = first + 1; i < end; i++) if (this.stamps[i] < this.stamps[victim]) victim = i;
-    }
+    const victim = match >= 0 ? match : dead >= 0 ? dead : lru;
     this.keys[victim] = key;
     this.sizes[victim] = size;
     this.pcids[victim] = pcid;
