@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../engines/rng.ts';
@@ -8,6 +8,7 @@ import { UsageError } from '../../harness/errors.ts';
 import { loadWorkloadFile } from '../../workloads/file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hvbench-workloads-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 function fileWith(content: unknown): string {
