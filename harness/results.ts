@@ -2,6 +2,7 @@
 // output (CSV, HTML, PNG, Markdown, `compare`) is rendered from it. Documented field by field in
 // reports/SCHEMA.md.
 import type { RunCounters, OptionValue } from '../engines/types.ts';
+import type { PowerResults } from '../engines/power/types.ts';
 
 export const RESULTS_SCHEMA = 'hvbench/results@1';
 
@@ -66,5 +67,5 @@ export interface ResultsFile {
   workloads: WorkloadInfo[];
   runs: RunResult[];
   /** the power-management section (issue 7), present when power scenarios ran */
-  power?: unknown;
+  power?: PowerResults;
 }

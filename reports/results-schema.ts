@@ -2,6 +2,7 @@
 // use: a bad file is one line naming the file, the JSON path and the problem (a UsageError, exit 2).
 // Documented field by field in reports/SCHEMA.md; exported as JSON Schema in reports/results.schema.json.
 import { z } from 'zod';
+import { powerResultsSchema } from '../engines/power/schema.ts';
 import { RESULTS_SCHEMA, type ResultsFile } from '../harness/results.ts';
 import { UsageError } from '../harness/errors.ts';
 
@@ -58,7 +59,7 @@ export const resultsFileSchema = z.object({
   engines: z.array(z.object({ label: z.string(), id: z.string(), title: z.string(), mode, options })),
   workloads: z.array(z.object({ id: z.string(), category: z.string(), title: z.string(), description: z.string() })),
   runs: z.array(run),
-  power: z.unknown().optional(),
+  power: powerResultsSchema.optional(),
 });
 
 /** the JSON Schema (draft 2020-12) committed as reports/results.schema.json */

@@ -7,6 +7,7 @@ import { getProfile } from '../../../engines/machine/profiles/index.ts';
 import { RESULTS_SCHEMA, type ResultsFile } from '../../../harness/results.ts';
 import { UsageError } from '../../../harness/errors.ts';
 
+/** `power` may be malformed on purpose: powerSections validates what it is given */
 function resultsWith(power: unknown): ResultsFile {
   return {
     schema: RESULTS_SCHEMA,
@@ -18,7 +19,7 @@ function resultsWith(power: unknown): ResultsFile {
     engines: [],
     workloads: [],
     runs: [],
-    power,
+    power: power as ResultsFile['power'],
   };
 }
 

@@ -1,0 +1,49 @@
+// One (workload, engine) pair: generate the workload's operation stream from the seed, run it on the engine
+// for the counters, then time repeated runs with tinybench. Every repeat must reproduce the counters of the
+// first run exactly; a simulated engine that does not is reported as a failed pair, not averaged over.
+import { Rng } from '../engines/rng.ts';
+import type { GuestOp, RunCounters } from '../engines/types.ts';
+import type { TimingStats } from './results.ts';
+import type { Catalog } from './catalog.ts';
+import { defaultParams } from '../workloads/registry.ts';
+import { measureTiming, MEASURED_BUDGET, SIMULATED_BUDGET } from './timing.ts';
+
+export interface PairTask {
+  /** position in the run's task list; outcomes come back in this order */
+  slot: number;
+  workloadId: string;
+  engineSpec: string;
+  seed: number;
+  /** time repeated runs (off for tests that only need counters) */
+  timing: boolean;
+}
+
+export type PairOutcome =
+  | { ok: true; counters: RunCounters; timing: TimingStats | null }
+  | { ok: false; error: string };
+
+export function generateOps(catalog: Catalog, workloadId: string, seed: number): GuestOp[] {
+  const workload = catalog.workload(workloadId);
+  return [...workload.generate(defaultParams(workload), new Rng(seed))];
+}
+
+export async function runPairTask(catalog: Catalog, task: PairTask): Promise<PairOutcome> {
+  try {
+    const { engine, options } = catalog.resolveEngine(task.engineSpec);
+    const input = { ops: generateOps(catalog, task.workloadId, task.seed), profile: catalog.profile, options, seed: task.seed };
+    const counters = await engine.run(input);
+    const reference = JSON.stringify(counters);
+    let timing: TimingStats | null = null;
+    if (task.timing) {
+      timing = await measureTiming(async () => {
+        const again = await engine.run(input);
+        if (engine.mode === 'simulated' && JSON.stringify(again) !== reference) {
+          throw new Error(`engine ${engine.id} is not deterministic: a repeat run gave different counters`);
+        }
+      }, engine.mode === 'measured' ? MEASURED_BUDGET : SIMULATED_BUDGET);
+    }
+    return { ok: true, counters, timing };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}

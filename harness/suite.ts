@@ -1,0 +1,151 @@
+// `hvbench run`: every (workload, engine) pair with the same seed and profile, then overhead against the
+// native run of the same workload. The native baseline is always part of a run: overhead has no meaning
+// without it.
+import type { RunCounters } from '../engines/types.ts';
+import { loadCatalog, type Catalog, type CatalogSpec, type ResolvedEngine } from './catalog.ts';
+import { UsageError } from './errors.ts';
+import { describeHost } from './host.ts';
+import { computeOverhead } from './overhead.ts';
+import type { PairOutcome, PairTask } from './pair.ts';
+import { runPairs } from './pool.ts';
+import type { ProgressSink } from './progress.ts';
+import { RESULTS_SCHEMA, type ResultsFile, type RunResult } from './results.ts';
+import { TOOL_VERSION } from './version.ts';
+import { defaultParams, selectWorkloads } from '../workloads/registry.ts';
+import type { Workload } from '../workloads/types.ts';
+import { runPowerSuite, type PowerScenario } from '../engines/power/index.ts';
+import { powerWorkloads } from '../workloads/power/index.ts';
+
+export interface SuiteRequest extends CatalogSpec {
+  /** engine specs, e.g. `kvm:mmu=shadow` */
+  engines: string[];
+  /** workload ids or categories; empty = every built-in workload plus the user's files */
+  workloads: string[];
+  seed: number;
+  workers: number;
+  timing: boolean;
+  progress: ProgressSink;
+  signal?: AbortSignal;
+}
+
+const NATIVE = 'native';
+
+function resolveEngines(catalog: Catalog, specs: string[]): ResolvedEngine[] {
+  const resolved = specs.map((s) => catalog.resolveEngine(s));
+  for (const r of resolved) {
+    const a = r.engine.availability();
+    if (!a.available) throw new UsageError(`engine ${r.label} is unavailable here: ${a.reason}`);
+  }
+  const labels = new Set<string>();
+  for (const r of resolved) {
+    if (labels.has(r.label)) throw new UsageError(`--engines: ${r.label} is listed twice`);
+    labels.add(r.label);
+  }
+  if (!labels.has(NATIVE)) resolved.unshift(catalog.resolveEngine(NATIVE));
+  return resolved;
+}
+
+function zeroCounters(): RunCounters {
+  return {
+    cycles: { total: 0, guest: 0, hypervisor: 0, host: 0, idle: 0 },
+    attribution: {},
+    exits: { total: 0, byReason: {} },
+    hypercalls: { total: 0, byOp: {} },
+    tlb: { flushes: { total: 0, byScope: {}, byCause: {} }, misses: 0, walkRefs: 0 },
+    events: {},
+  };
+}
+
+/**
+ * No selection runs every built-in workload, or only the user's files when some are given; a selection
+ * (ids or categories, built-in or from a file) runs what it names plus the user's files.
+ */
+function chooseWorkloads(catalog: Catalog, req: SuiteRequest): Workload[] {
+  const fromFiles = catalog.workloads.slice(catalog.workloads.length - req.workloadFiles.length);
+  if (req.workloads.length === 0) return fromFiles.length > 0 ? fromFiles : catalog.workloads;
+  const selectors = req.workloads.filter((s) => !isPowerSelector(s));
+  const chosen = selectors.length > 0 ? selectWorkloads(catalog.workloads, selectors) : [];
+  return [...chosen, ...fromFiles.filter((w) => !chosen.includes(w))];
+}
+
+/** the power scenarios (issue 7) are not operation streams: they run in the power model, selected alike */
+function isPowerSelector(selector: string): boolean {
+  return selector === 'power' || selector.startsWith('power/');
+}
+
+function choosePowerScenarios(req: SuiteRequest): PowerScenario[] {
+  if (req.workloads.length === 0) return req.workloadFiles.length > 0 ? [] : [...powerWorkloads];
+  const chosen: PowerScenario[] = [];
+  for (const selector of req.workloads.filter(isPowerSelector)) {
+    const matches = powerWorkloads.filter((s) => selector === 'power' || s.id === selector);
+    if (matches.length === 0) {
+      throw new UsageError(`unknown power scenario "${selector}" (known: ${powerWorkloads.map((s) => s.id).join(', ')})`);
+    }
+    for (const m of matches) if (!chosen.includes(m)) chosen.push(m);
+  }
+  return chosen;
+}
+
+export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
+  const spec: CatalogSpec = { profile: req.profile, engineModules: req.engineModules, workloadFiles: req.workloadFiles };
+  const catalog = await loadCatalog(spec);
+  const engines = resolveEngines(catalog, req.engines);
+  const workloads = chooseWorkloads(catalog, req);
+  const powerScenarios = choosePowerScenarios(req);
+
+  const tasks: PairTask[] = [];
+  for (const w of workloads) {
+    for (const e of engines) {
+      tasks.push({ slot: tasks.length, workloadId: w.id, engineSpec: e.label, seed: req.seed, timing: req.timing });
+    }
+  }
+  req.progress.start(tasks.length);
+  const outcomes: PairOutcome[] = await runPairs(spec, tasks, {
+    workers: req.workers,
+    signal: req.signal,
+    onDone: (task, outcome) => req.progress.done(`${task.workloadId} × ${task.engineSpec}`, !outcome.ok),
+  });
+  req.progress.finish();
+
+  const runs: RunResult[] = tasks.map((task, i) => {
+    const outcome = outcomes[i];
+    const workload = catalog.workload(task.workloadId);
+    const engine = engines.find((e) => e.label === task.engineSpec)!;
+    const counters = outcome.ok ? outcome.counters : zeroCounters();
+    return {
+      workload: workload.id,
+      category: workload.category,
+      title: workload.title,
+      engine: engine.label,
+      engineId: engine.engine.id,
+      mode: engine.engine.mode,
+      options: engine.options,
+      params: defaultParams(workload),
+      ...counters,
+      overheadPct: null,
+      overheadAttribution: null,
+      timing: outcome.ok ? outcome.timing : null,
+      ...(outcome.ok ? {} : { error: outcome.error }),
+    };
+  });
+  for (const run of runs) {
+    if (run.engineId === NATIVE || run.error) continue;
+    const native = runs.find((r) => r.workload === run.workload && r.engine === NATIVE && !r.error);
+    const overhead = native ? computeOverhead(run, native) : null;
+    if (overhead) Object.assign(run, overhead);
+  }
+
+  const power = powerScenarios.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios }) : undefined;
+  return {
+    schema: RESULTS_SCHEMA,
+    tool: { name: 'hvbench', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    host: describeHost(),
+    profile: catalog.profile.id,
+    seed: req.seed,
+    engines: engines.map((e) => ({ label: e.label, id: e.engine.id, title: e.engine.title, mode: e.engine.mode, options: e.options })),
+    workloads: workloads.map((w) => ({ id: w.id, category: w.category, title: w.title, description: w.description })),
+    runs,
+    ...(power ? { power } : {}),
+  };
+}

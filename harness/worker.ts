@@ -1,0 +1,14 @@
+// One worker thread of the pool: loads the catalog (built-in and user workloads, engines, profile) once,
+// then runs the pairs it is handed and posts each outcome back.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadCatalog, type CatalogSpec } from './catalog.ts';
+import { runPairTask, type PairTask } from './pair.ts';
+
+const port = parentPort;
+if (!port) throw new Error('harness/worker.ts must run in a worker thread');
+const catalog = await loadCatalog(workerData as CatalogSpec);
+port.on('message', async (msg: { type: 'task'; task: PairTask }) => {
+  const outcome = await runPairTask(catalog, msg.task);
+  port.postMessage({ type: 'outcome', slot: msg.task.slot, outcome });
+});
+port.postMessage({ type: 'ready' });

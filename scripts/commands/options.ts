@@ -1,0 +1,26 @@
+// Parsers for option values shared by several commands: each turns a bad value into a one-line UsageError.
+import { UsageError } from '../../harness/errors.ts';
+
+export function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 0xffffffff) {
+    throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${value}"`);
+  }
+  return n;
+}
+
+export function parsePositiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: expected a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function commaList(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}

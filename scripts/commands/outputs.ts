@@ -1,0 +1,18 @@
+// Shared tail of `run` and `report`: write every output atomically and print the summary table.
+import type { ResultsFile } from '../../harness/results.ts';
+import { renderTerminalTable, useColor } from '../../reports/terminal-table.ts';
+import { writeOutputs } from '../../reports/write-outputs.ts';
+import { powerSections } from '../../reports/power/section.ts';
+
+export interface WriteAllOptions {
+  html: boolean;
+  png: boolean;
+  quiet: boolean;
+}
+
+export async function writeAllOutputs(results: ResultsFile, outDir: string, opts: WriteAllOptions): Promise<void> {
+  const files = await writeOutputs(results, outDir, { html: opts.html, png: opts.png, extraSections: powerSections(results) });
+  if (opts.quiet) return;
+  process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout) }));
+  process.stdout.write(`\nwrote ${files.length} files to ${outDir}/${opts.html ? ` — open ${outDir}/report.html` : ''}\n`);
+}

@@ -1,0 +1,76 @@
+// `hvbench run`: the suite on the chosen engines and workloads, then every output written atomically into
+// --out and a summary table on stdout. Exit 1 when a pair failed (its run carries the error).
+import { Command } from 'commander';
+import { DEFAULT_PROFILE } from '../../engines/machine/profiles/index.ts';
+import { splitEngineList } from '../../harness/engine-specs.ts';
+import { createProgress } from '../../harness/progress.ts';
+import { defaultWorkerCount } from '../../harness/pool.ts';
+import { runSuite } from '../../harness/suite.ts';
+import { collect, commaList, parsePositiveInt, parseSeed } from './options.ts';
+import { writeAllOutputs } from './outputs.ts';
+
+export const DEFAULT_ENGINES = 'native,xen,kvm';
+
+interface RunOptions {
+  engines: string;
+  workloads: string[];
+  workloadFile: string[];
+  engineModule: string[];
+  profile: string;
+  seed: number;
+  out: string;
+  html: boolean;
+  png: boolean;
+  quiet: boolean;
+  timing: boolean;
+  workers: number;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run workloads on engines and write results.json, CSV, Markdown, PNG charts and report.html')
+    .option('--engines <list>', 'engines with options, e.g. native,xen,kvm:mmu=shadow,io=emulated (native is always included)', DEFAULT_ENGINES)
+    .option('--workloads <list>', 'workload ids or categories, comma-separated (default: all built-in)', commaList, [])
+    .option('--workload-file <file>', 'a user workload JSON file (repeatable); alone, runs just the files', collect, [])
+    .option('--engine-module <file>', 'load a third-party engine module (repeatable)', collect, [])
+    .option('--profile <name>', 'cost profile (hvbench list shows them)', DEFAULT_PROFILE)
+    .option('--seed <n>', 'seed of every generator', parseSeed, 1)
+    .option('--out <dir>', 'output directory (replaced atomically)', 'results')
+    .option('--no-html', 'skip report.html')
+    .option('--no-png', 'skip charts/*.png')
+    .option('--no-timing', 'skip wall-clock timing (counters only; faster)')
+    .option('--workers <n>', 'worker threads (default: one per CPU)', parsePositiveInt('--workers'), defaultWorkerCount())
+    .option('--quiet', 'no progress and no table', false)
+    .action(async (opts: RunOptions) => {
+      const abort = new AbortController();
+      const onSigint = () => abort.abort(new Error('interrupted'));
+      process.once('SIGINT', onSigint);
+      try {
+        const results = await runSuite({
+          engines: splitEngineList(opts.engines),
+          workloads: opts.workloads,
+          workloadFiles: opts.workloadFile,
+          engineModules: opts.engineModule,
+          profile: opts.profile,
+          seed: opts.seed,
+          workers: opts.workers,
+          timing: opts.timing,
+          progress: createProgress({ quiet: opts.quiet }),
+          signal: abort.signal,
+        });
+        await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet });
+        const failed = results.runs.filter((r) => r.error);
+        for (const r of failed) process.stderr.write(`hvbench: ${r.workload} × ${r.engine} failed: ${r.error}\n`);
+        if (failed.length > 0) process.exitCode = 1;
+      } catch (err) {
+        if (abort.signal.aborted) {
+          process.stderr.write('hvbench: interrupted; nothing was written\n');
+          process.exitCode = 130;
+          return;
+        }
+        throw err;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
