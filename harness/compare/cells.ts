@@ -1,7 +1,9 @@
 // Table cells shared by the text and Markdown reports: values, Δ, Δ% and the status icon.
-import type { MetricRow } from './compare.ts';
 import type { Status } from './judge.ts';
-import { OVERHEAD_METRIC, TIMING_METRIC } from './metrics.ts';
+import { isPowerKey } from './match.ts';
+import { TIMING_METRIC, metricSpec } from './metrics.ts';
+import { powerMetricTail } from './power.ts';
+import type { AnyRow } from './row.ts';
 
 export const STATUS_ICON: Record<Status, string> = { regression: '❌', changed: '⚠️', ok: '✅' };
 
@@ -15,22 +17,32 @@ function signed(n: number, text: string): string {
   return n > 0 ? `+${text}` : text;
 }
 
-export function formatValue(row: MetricRow, value: number | null): string {
+/** the metric as its table shows it: a power row's name without the power run its row already names */
+export function metricCell(row: AnyRow): string {
+  return isPowerKey(row.run) ? powerMetricTail(row.run, row.metric) : row.metric;
+}
+
+/** a value in percent (overheadPct, a power share) is shown as such, and its Δ in percentage points */
+function isPercent(row: AnyRow): boolean {
+  return metricSpec(row.metric).unit === '%';
+}
+
+export function formatValue(row: AnyRow, value: number | null): string {
   if (value === null) return '—';
-  if (row.metric === OVERHEAD_METRIC) return `${value.toFixed(2)} %`;
+  if (isPercent(row)) return `${value.toFixed(2)} %`;
   if (row.metric === TIMING_METRIC) return `${number(value)} ms`;
   return number(value);
 }
 
-export function formatDelta(row: MetricRow): string {
+export function formatDelta(row: AnyRow): string {
   const d = row.delta;
   if (d === null) return '—';
-  if (row.metric === OVERHEAD_METRIC) return `${signed(d, d.toFixed(2))} pp`;
+  if (isPercent(row)) return `${signed(d, d.toFixed(2))} pp`;
   if (row.metric === TIMING_METRIC) return `${signed(d, number(d))} ms`;
   return signed(d, number(d));
 }
 
-export function formatDeltaPct(row: MetricRow): string {
+export function formatDeltaPct(row: AnyRow): string {
   const p = row.deltaPct;
   if (p === null) return '—';
   if (!Number.isFinite(p)) return p > 0 ? '+∞ %' : '−∞ %';
@@ -38,7 +50,10 @@ export function formatDeltaPct(row: MetricRow): string {
   return `${signed(p, p !== 0 && Math.abs(p) < 0.1 ? p.toPrecision(2) : p.toFixed(1))} %`;
 }
 
-/** the threshold as the metric is judged: percentage points for overheadPct, relative otherwise */
-export function formatThreshold(row: MetricRow): string {
-  return row.metric === OVERHEAD_METRIC ? `${row.thresholdPct} pp` : `${row.thresholdPct} %`;
+/** the threshold as the metric is judged: a worsening in points (overheadPct: pp; fairness: points of the
+ *  index × 100) or relative to BASE, with the direction when lower is worse */
+export function formatThreshold(row: AnyRow): string {
+  const spec = metricSpec(row.metric);
+  const amount = spec.judgedIn === 'points' ? `${row.thresholdPct} pp` : `${row.thresholdPct} %`;
+  return spec.worse === 'lower' ? `−${amount}` : amount;
 }

@@ -1,26 +1,22 @@
 // compareResults: two results files in, every judged (run, metric) row out, sorted worst first, with the
-// added / removed runs and the warnings the report must show. Pure: no I/O, no exit codes (see verdict.ts).
+// added / removed runs and the warnings the report must show; the power section likewise, in its own part
+// (power.ts). Pure: no I/O, no exit codes (see verdict.ts).
 import type { ResultsFile } from '../results.ts';
 import { checkCompatible } from './compat.ts';
-import { judgeCounter, judgeTiming, type Judgement, type Status } from './judge.ts';
-import { matchRuns, runLabel, type RunKey, type RunPair } from './match.ts';
-import { OVERHEAD_METRIC, TIMING_METRIC, counterMetrics, metricUnit } from './metrics.ts';
+import { judgeTiming } from './judge.ts';
+import { matchRuns, type RunKey, type RunPair } from './match.ts';
+import { OVERHEAD_METRIC, TIMING_METRIC, counterMetrics } from './metrics.ts';
+import { comparePower, type PowerComparison } from './power.ts';
+import { valueRow, worstFirst, type MetricRow } from './row.ts';
 import { thresholdFor, type MetricSelection } from './select.ts';
+
+export { worstFirst, type AnyRow, type MetricRow, type PowerRow } from './row.ts';
 
 /** α for the timing significance test (DESIGN §8: p < 0.01) */
 export const TIMING_ALPHA = 0.01;
 export const TIMING_TEST_NAME = "Welch's t-test (two-sided)";
 /** the pseudo-metric of a run that failed in one of the files */
 export const RUN_FAILED_METRIC = 'run';
-
-export interface MetricRow extends Judgement {
-  run: RunKey;
-  metric: string;
-  unit: string;
-  base: number | null;
-  head: number | null;
-  thresholdPct: number;
-}
 
 export interface FileSummary {
   file: string;
@@ -49,6 +45,8 @@ export interface Comparison {
   warnings: string[];
   /** how timings were judged, e.g. "Welch's t-test (two-sided), α = 0.01"; null when no timing was judged */
   timingTest: string | null;
+  /** the power section (issue 7): its rows, added and removed power runs */
+  power: PowerComparison;
 }
 
 function summary(file: ResultsFile, name: string): FileSummary {
@@ -76,7 +74,7 @@ function counterRows(pair: RunPair, selection: MetricSelection): MetricRow[] {
     const absent = metric === OVERHEAD_METRIC ? null : 0;
     const b = base.get(metric) ?? absent;
     const h = head.get(metric) ?? absent;
-    rows.push({ run: pair.key, metric, unit: metricUnit(metric), base: b, head: h, thresholdPct, ...judgeCounter(metric, b, h, thresholdPct) });
+    rows.push(valueRow(pair.key, metric, b, h, thresholdPct));
   }
   return rows;
 }
@@ -86,18 +84,6 @@ function timingRow(pair: RunPair, thresholdPct: number): MetricRow | null {
   const { timing: h } = pair.head;
   if (b === null || h === null) return null;
   return { run: pair.key, metric: TIMING_METRIC, unit: 'ms', base: b.meanMs, head: h.meanMs, thresholdPct, ...judgeTiming(b, h, thresholdPct, TIMING_ALPHA) };
-}
-
-const STATUS_RANK: Record<Status, number> = { regression: 0, changed: 1, ok: 2 };
-
-/** worst first: regressions by how far past their threshold, then changes by size, then run and metric */
-export function worstFirst(a: MetricRow, b: MetricRow): number {
-  if (a.status !== b.status) return STATUS_RANK[a.status] - STATUS_RANK[b.status];
-  const severity = (r: MetricRow): number => (r.judged === null ? Infinity : r.status === 'regression' ? r.judged - r.thresholdPct : Math.abs(r.judged));
-  const sa = severity(a);
-  const sb = severity(b);
-  if (sa !== sb) return sa > sb ? -1 : 1;
-  return runLabel(a.run).localeCompare(runLabel(b.run)) || a.metric.localeCompare(b.metric);
 }
 
 export function compareResults(base: ResultsFile, head: ResultsFile, options: CompareOptions): Comparison {
@@ -123,6 +109,7 @@ export function compareResults(base: ResultsFile, head: ResultsFile, options: Co
     warnings.push(`${untimed} run${untimed === 1 ? ' has' : 's have'} no timings in one of the files (e.g. a counters-only baseline): only counters compared there`);
   }
   const timed = rows.some((r) => r.metric === TIMING_METRIC);
+  const power = comparePower(base, head, baseName, headName, selection, warnings);
   return {
     base: summary(base, baseName),
     head: summary(head, headName),
@@ -132,5 +119,6 @@ export function compareResults(base: ResultsFile, head: ResultsFile, options: Co
     runsCompared: matched.pairs.length,
     warnings,
     timingTest: timed ? `${TIMING_TEST_NAME}, α = ${TIMING_ALPHA}` : null,
+    power,
   };
 }

@@ -1,9 +1,11 @@
-// The Markdown form of a comparison: what a bot posts on a pull request. GitHub-flavoured tables; the quiet
-// timings and the method notes fold into <details> so the comment stays short when nothing changed.
-import { STATUS_ICON, formatDelta, formatDeltaPct, formatThreshold, formatValue } from './cells.ts';
-import type { Comparison, MetricRow } from './compare.ts';
-import { runLabel } from './match.ts';
-import { TABLE_HEADER, reportSections } from './sections.ts';
+// The Markdown form of a comparison: what a bot posts on a pull request. GitHub-flavoured tables (the power
+// section in its own); the quiet timings and the method notes fold into <details> so the comment stays short
+// when nothing changed.
+import { STATUS_ICON, formatDelta, formatDeltaPct, formatThreshold, formatValue, metricCell } from './cells.ts';
+import type { Comparison } from './compare.ts';
+import { powerLabel, runLabel, subjectLabel } from './match.ts';
+import type { AnyRow } from './row.ts';
+import { POWER_TABLE_HEADER, TABLE_HEADER, reportSections } from './sections.ts';
 import type { Verdict } from './verdict.ts';
 
 /** escape what would break a table cell or render as Markdown */
@@ -11,36 +13,40 @@ export function mdEscape(text: string): string {
   return text.replace(/([\\`*_[\]|<>])/g, '\\$1').replace(/\n/g, ' ');
 }
 
-function table(rows: MetricRow[]): string[] {
+function table(header: readonly string[], rows: readonly AnyRow[]): string[] {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  const align = TABLE_HEADER.map((_, c) => (c >= 3 && c <= 7 ? '---:' : '---'));
+  const align = header.map((_, c) => (c >= 3 && c <= 7 ? '---:' : '---'));
   return [
-    line(TABLE_HEADER),
+    line(header),
     line(align),
     ...rows.map((r) =>
-      line([STATUS_ICON[r.status], mdEscape(runLabel(r.run)), `\`${r.metric}\``, formatValue(r, r.base), formatValue(r, r.head), formatDelta(r), formatDeltaPct(r), formatThreshold(r), mdEscape(r.note ?? '')]),
+      line([STATUS_ICON[r.status], mdEscape(subjectLabel(r.run)), `\`${metricCell(r)}\``, formatValue(r, r.base), formatValue(r, r.head), formatDelta(r), formatDeltaPct(r), formatThreshold(r), mdEscape(r.note ?? '')]),
     ),
   ];
 }
 
 export function formatMarkdown(comparison: Comparison, verdict: Verdict): string {
-  const { base, head } = comparison;
+  const { base, head, power } = comparison;
   const sections = reportSections(comparison);
   const out: string[] = ['### hvbench compare', '', `**${verdict.line}**`, ''];
   out.push(`\`${mdEscape(base.file)}\` (hvbench ${base.toolVersion}) → \`${mdEscape(head.file)}\` (hvbench ${head.toolVersion}) · profile \`${head.profile}\` · seed ${head.seed}`, '');
   for (const warning of comparison.warnings) out.push(`> ⚠️ ${mdEscape(warning)}`, '');
-  if (sections.changed.length > 0) out.push(...table(sections.changed), '');
-  const runLists: [string, typeof comparison.added][] = [
-    ['Added runs (only in HEAD)', comparison.added],
-    ['Removed runs (only in BASE)', comparison.removed],
+  if (sections.changed.length > 0) out.push(...table(TABLE_HEADER, sections.changed), '');
+  if (sections.powerChanged.length > 0) out.push('#### Power management', '', ...table(POWER_TABLE_HEADER, sections.powerChanged), '');
+  const lists: [string, string[]][] = [
+    ['Added runs (only in HEAD)', comparison.added.map(runLabel)],
+    ['Removed runs (only in BASE)', comparison.removed.map(runLabel)],
+    ['Added power runs (only in HEAD)', power.added.map(powerLabel)],
+    ['Removed power runs (only in BASE)', power.removed.map(powerLabel)],
   ];
-  for (const [title, keys] of runLists) {
-    if (keys.length > 0) out.push(`**${title}:** ${keys.map((k) => mdEscape(runLabel(k))).join(', ')}`, '');
+  for (const [title, labels] of lists) {
+    if (labels.length > 0) out.push(`**${title}:** ${labels.map(mdEscape).join(', ')}`, '');
   }
   if (sections.quietTimings.length > 0) {
-    out.push(`<details><summary>Timings within noise (${sections.quietTimings.length})</summary>`, '', ...table(sections.quietTimings), '', '</details>', '');
+    out.push(`<details><summary>Timings within noise (${sections.quietTimings.length})</summary>`, '', ...table(TABLE_HEADER, sections.quietTimings), '', '</details>', '');
   }
-  out.push(`${sections.identicalCount} values identical across ${comparison.runsCompared} runs.`, '');
+  const powerRuns = power.runsCompared > 0 ? ` and ${power.runsCompared} power runs` : '';
+  out.push(`${sections.identicalCount} values identical across ${comparison.runsCompared} runs${powerRuns}.`, '');
   out.push(...sections.method.map((m) => `<sub>${mdEscape(m)}</sub><br>`));
   return out.join('\n') + '\n';
 }

@@ -1,13 +1,17 @@
-// The verdict on one metric of one run. Higher is worse for every metric.
-// - Deterministic counters: exact. Δ% = (head − base) / base; over the threshold is a regression, any other
-//   change (smaller increase, or a decrease) is "changed". From a base of 0, any increase is +∞ %.
+// The verdict on one metric of one run. Which way is worse, and whether a change is relative or in points, is
+// the metric's own property (metrics.ts `metricSpec`): higher is worse for every counter and timing; for the
+// power section's shares of booked / entitled capacity and its fairness index, lower is worse.
+// - Deterministic counters and power metrics: exact. Δ% = (head − base) / base; a worsening over the threshold
+//   is a regression, any other change (a smaller worsening, or an improvement) is "changed". From a base of 0,
+//   any increase is +∞ %.
 // - overheadPct is judged in percentage points, not relative: it is already a percentage, and relative change
-//   of a small overhead cries wolf (0.5 % → 0.6 % would be "+20 %"). `overheadPct=2%` allows +2 pp.
+//   of a small overhead cries wolf (0.5 % → 0.6 % would be "+20 %"). `overheadPct=2%` allows +2 pp. The power
+//   fairness index (0..1) is judged the same way in points of the index × 100: `…fairness=2%` allows −0.02.
 // - timing.meanMs: a regression only when the mean is over the threshold AND Welch's t-test on the retained
 //   samples says the difference is significant (p < α); a significant decrease past the threshold is
 //   "changed"; anything else is noise and "ok" (Firecracker's A/B rule: significance and size, DESIGN §8).
 import type { TimingStats } from '../results.ts';
-import { OVERHEAD_METRIC } from './metrics.ts';
+import { metricSpec } from './metrics.ts';
 import { welchTTest, type WelchResult } from './stats.ts';
 
 export type Status = 'regression' | 'changed' | 'ok';
@@ -18,7 +22,8 @@ export interface Judgement {
   delta: number | null;
   /** relative change in percent, +Infinity from a base of 0; null when undefined */
   deltaPct: number | null;
-  /** the quantity compared against the threshold: deltaPct, or delta in points for overheadPct */
+  /** the worsening compared against the threshold (positive: worse): ±deltaPct, or ±delta in points for metrics
+   *  judged in points (overheadPct, fairness); the sign follows the metric's direction */
   judged: number | null;
   /** timing only: the significance test */
   test?: WelchResult;
@@ -37,7 +42,9 @@ export function judgeCounter(metric: string, base: number | null, head: number |
   }
   const delta = head - base;
   const deltaPct = relativeChangePct(base, head);
-  const judged = metric === OVERHEAD_METRIC ? delta : deltaPct;
+  const spec = metricSpec(metric);
+  const change = spec.judgedIn === 'points' ? delta * spec.pointsPerUnit : deltaPct;
+  const judged = spec.worse === 'lower' ? -change : change;
   const status: Status = judged > thresholdPct ? 'regression' : delta !== 0 ? 'changed' : 'ok';
   return { status, delta, deltaPct, judged };
 }

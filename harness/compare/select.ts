@@ -1,13 +1,15 @@
 // Which metrics `compare` judges, and against which threshold. Without `--metric`, every deterministic
 // counter and timing.meanMs are judged at `--threshold`. With `--metric`, exactly the listed ones are:
 //   name=PCT      one metric (`exits.total=0%`)
-//   group.*=PCT   every metric under a group (`exits.*`, `tlb.flushes.byCause.*`)
-//   counters=PCT  every deterministic counter (not timing) — CI's "every counter at 0 %"
+//   group.*=PCT   every metric under a group (`exits.*`, `tlb.flushes.byCause.*`, `power.*`,
+//                 `power.hagimont-capped.*`, `power.hagimont-capped.xen.dvfs-aware-credits.vm.*`)
+//   counters=PCT  every deterministic metric (not timing): the counters and the power section's metrics —
+//                 CI's "everything the model computes at 0 %"
 //   *=PCT         everything, timing included
 // `=PCT` may be left out to use `--threshold`. When several entries match a metric the most specific wins
 // (exact name, then the longest group, then `counters` / `*`), so `counters=0%,overheadPct=2%` works.
 import { UsageError } from '../errors.ts';
-import { METRIC_GROUPS, TIMING_METRIC, isKnownMetricName } from './metrics.ts';
+import { METRIC_GROUPS, POWER_PREFIX, TIMING_METRIC, isKnownMetricName } from './metrics.ts';
 
 export interface MetricRule {
   pattern: string;
@@ -31,11 +33,12 @@ function validatePattern(pattern: string): void {
   if (pattern === 'counters' || pattern === '*') return;
   if (pattern.endsWith('.*')) {
     const group = pattern.slice(0, -2);
-    if (METRIC_GROUPS.includes(group)) return;
-    throw new UsageError(`--metric ${pattern}: unknown group "${group}" (groups: ${METRIC_GROUPS.join(', ')})`);
+    // under power., scenarios, designs, policies and VMs are data: any deeper group is accepted
+    if (METRIC_GROUPS.includes(group) || (group.startsWith(POWER_PREFIX) && !group.includes('*'))) return;
+    throw new UsageError(`--metric ${pattern}: unknown group "${group}" (groups: ${METRIC_GROUPS.join(', ')}, power.<scenario>…)`);
   }
   if (!isKnownMetricName(pattern)) {
-    throw new UsageError(`--metric ${pattern}: unknown metric (e.g. overheadPct, exits.total, exits.byReason.CPUID, tlb.flushes.*, counters, timing.meanMs)`);
+    throw new UsageError(`--metric ${pattern}: unknown metric (e.g. overheadPct, exits.total, exits.byReason.CPUID, tlb.flushes.*, power.*, counters, timing.meanMs)`);
   }
 }
 

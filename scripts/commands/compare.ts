@@ -29,17 +29,17 @@ export function compareCommand(io: CompareCommandIO = processIO): Command {
     .description('compare two results files and give a CI verdict (exit 0 no regression, 1 regression, 2 bad input)')
     .argument('<base>', 'results file of the baseline (e.g. the main branch)')
     .argument('<head>', 'results file of the change')
-    .option('--threshold <pct>', `allowed increase of every judged metric, percent (overheadPct: percentage points)`, String(DEFAULT_THRESHOLD_PCT))
+    .option('--threshold <pct>', `allowed worsening of every judged metric, percent (overheadPct and power fairness: points)`, String(DEFAULT_THRESHOLD_PCT))
     .option(
       '--metric <list>',
-      'judge exactly these metrics, each NAME[=PCT]: a counter (exits.total), a group (exits.*), counters (every deterministic counter), timing.meanMs, or *; repeatable',
+      'judge exactly these metrics, each NAME[=PCT]: a counter (exits.total), a group (exits.*, power.*), counters (every deterministic counter and power metric), timing.meanMs, or *; repeatable',
       collect,
     )
     .option('--format <format>', `report format: ${FORMATS.join(' | ')}`, 'text')
     .option('--out <file>', 'write the report to FILE (atomically) and print only the verdict')
     .option('--fail-on <when>', `what makes the exit code 1: ${FAIL_ON.join(' | ')}`, 'regression')
     .option('--force', 'compare files with different profiles or seeds, and judge timings from different hosts')
-    .option('--export <format-and-file...>', `also write HEAD for another tool: --export ${BENCHMARK_ACTION_FORMAT} FILE (customSmallerIsBetter JSON)`)
+    .option('--export <format-and-file...>', `also write HEAD for another tool: --export ${BENCHMARK_ACTION_FORMAT} FILE (customSmallerIsBetter JSON; bigger-is-better power metrics left out)`)
     .action(async (base: string, head: string, opts: { threshold: string; metric?: string[]; format: string; out?: string; failOn: string; force?: boolean; export?: string[] }) => {
       io.setExitCode(await runCompare({ base, head, ...opts }, io));
     });
