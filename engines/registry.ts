@@ -10,6 +10,7 @@ import { UsageError } from '../harness/errors.ts';
 import { nativeEngine } from './native/index.ts';
 import { xenEngine } from './paravirtual/index.ts';
 import { kvmEngine } from './hardware-assisted/index.ts';
+import { kvmHostEngine } from './kvm-host/engine.ts';
 
 export interface ResolvedEngineSpec {
   engine: Engine;
@@ -17,7 +18,9 @@ export interface ResolvedEngineSpec {
   label: string;
 }
 
-const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine];
+// kvm-host (measured, over /dev/kvm) is built in but never a default engine: the default run must give
+// bit-identical counters for a seed, and a real guest's counts and timings depend on the host.
+const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine, kvmHostEngine];
 
 export function builtinEngines(): readonly Engine[] {
   return BUILTIN;
