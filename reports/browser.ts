@@ -41,5 +41,7 @@ export async function openReport(browser: Browser, htmlPath: string, viewport = 
   page.on('pageerror', (err) => opened.consoleErrors.push(err.message));
   page.on('dialog', (dialog) => { opened.dialogs.push(dialog.message()); void dialog.dismiss(); });
   await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+  // report.html draws its charts after its inlined font is decoded, then marks <html data-charts-drawn>
+  await page.waitForSelector('html[data-charts-drawn]', { state: 'attached', timeout: 10_000 });
   return opened;
 }

@@ -21,3 +21,13 @@ export function formatShare(share: number): string {
 export function formatMs(ms: number): string {
   return `${ms.toFixed(3)} ms`;
 }
+
+/** 45.23 % (a value already in percent, fixed decimals) */
+export function formatPercent(pct: number, digits = 2): string {
+  return `${pct.toFixed(digits)} %`;
+}
+
+/** a measured statistic: 1,234 from 100 up, 12.35 below */
+export function formatStat(n: number): string {
+  return Math.abs(n) >= 100 ? formatCount(n) : n.toFixed(2);
+}

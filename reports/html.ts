@@ -7,11 +7,12 @@ import { formatOverhead } from './format.ts';
 import { categories, comparedEngines, engineLabels, findRun, workloadList } from './model.ts';
 import { checkSections, sectionCharts } from './sections.ts';
 import type { NamedChart, ReportSection } from './types.ts';
-import { CLIENT_SCRIPT, STYLE, chartJsSource } from './html/assets.ts';
+import { CLIENT_SCRIPT, STYLE, chartJsSource, fontFaceCss } from './html/assets.ts';
 import { workloadArticle } from './html/drilldown.ts';
 import { HOW_TO_READ } from './html/how-to-read.ts';
 import { chartFigure, engineBadge } from './html/fragments.ts';
 import { anchor, runsTable, workloadAnchor } from './html/runs-table.ts';
+import { timingSection } from './html/timing-table.ts';
 
 export interface HtmlInput {
   /** the built-in charts (reports/charts/index.ts buildCharts) */
@@ -65,8 +66,10 @@ function sections(results: ResultsFile, input: HtmlInput): Section[] {
   ];
   for (const category of categories(results)) {
     const articles = workloadList(results).filter((w) => w.category === category).map((w) => workloadArticle(results, w));
-    out.push({ id: anchor('cat-', category), title: `${category} workloads`, body: `${categoryTable(results, category)}\n${articles.join('\n')}` });
+    const chart = input.charts.filter((c) => c.group === 'category' && c.category === category).map(chartFigure).join('\n');
+    out.push({ id: anchor('cat-', category), title: `${category} workloads`, body: `${chart}\n${categoryTable(results, category)}\n${articles.join('\n')}` });
   }
+  out.push({ id: 'simulation-cost', title: 'Simulation cost (host wall-clock)', body: timingSection(results) });
   out.push({ id: 'counters', title: 'Exits, hypercalls and TLB flushes', body: figures('counters') });
   out.push({ id: 'attribution', title: 'Overhead attribution per engine', body: figures('attribution') });
   for (const s of input.extraSections) out.push({ id: s.id, title: s.title, body: `${s.html}\n${sectionCharts(s).map(chartFigure).join('\n')}` });
@@ -84,9 +87,10 @@ export function renderHtml(results: ResultsFile, input: HtmlInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:">
 <title>hvbench report: ${h(engines)} (profile ${h(results.profile)}, seed ${h(results.seed)})</title>
-<style>${STYLE}</style>
+<style>${fontFaceCss()}
+${STYLE}</style>
 </head>
 <body>
 ${header(results)}

@@ -1,8 +1,11 @@
 // summary.md: a Markdown table fit for a pull request — per workload the overhead of each engine against
-// native, and the mechanisms that cause most of it.
+// native, and the mechanisms that cause most of it — then one line on the simulation's wall-clock cost, and
+// compact exit and hypercall tables (reports/markdown-exits.ts).
 import type { ResultsFile } from '../harness/results.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
-import { formatOverhead, formatShare } from './format.ts';
+import { formatMs, formatOverhead, formatPercent, formatShare } from './format.ts';
+import { exitSections } from './markdown-exits.ts';
+import { NOISY_RME, timingSummary } from './timing.ts';
 import { comparedEngines, findRun, topMechanisms, workloadList } from './model.ts';
 
 const TOP = 2;
@@ -39,10 +42,25 @@ export function renderMarkdown(results: ResultsFile): string {
     });
     lines.push(row([cell(w.id), ...overheads, why.join('; ')]));
   }
+  lines.push('', timingLine(results));
   const failed = results.runs.filter((r) => r.error);
   if (failed.length > 0) {
     lines.push('', '**Failed runs**', '');
     for (const r of failed) lines.push(`- ${cell(r.workload)} on ${cell(r.engine)}: ${cell(r.error)}`);
   }
+  lines.push(...exitSections(results));
   return lines.join('\n') + '\n';
+}
+
+/** host wall-clock cost of the run, kept apart from the model's numbers; noisy runs named, at most three */
+export function timingLine(results: ResultsFile): string {
+  const t = timingSummary(results);
+  if (t.runs === 0 || !t.slowest) return 'Simulation cost (host wall-clock, not model output): no timings.';
+  const slowest = `slowest ${cell(t.slowest.run.workload)} on ${cell(t.slowest.run.engine)} ${formatMs(t.slowest.timing.meanMs)} ± ${formatPercent(t.slowest.timing.rme, 1)}`;
+  const noisy = t.noisy.length === 0
+    ? `every mean within ±${NOISY_RME} %`
+    : `⚠ ${t.noisy.length} noisy (rme > ${NOISY_RME} %): ` +
+      t.noisy.slice(0, 3).map((n) => `${cell(n.run.workload)} on ${cell(n.run.engine)} ± ${formatPercent(n.timing.rme, 1)}`).join(', ') +
+      (t.noisy.length > 3 ? `, … ${t.noisy.length - 3} more` : '');
+  return `Simulation cost (host wall-clock, not model output): ${t.runs} runs, ${formatMs(t.totalMeanMs)} in all (sum of means); ${slowest}; ${noisy}.`;
 }

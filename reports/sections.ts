@@ -2,7 +2,7 @@
 // their charts get ids and sizes so report.html and charts/*.png draw them like the built-in ones.
 import type { NamedChart, ReportSection } from './types.ts';
 
-const RESERVED = new Set(['overview', 'how-to-read', 'runs', 'counters', 'attribution']);
+const RESERVED = new Set(['overview', 'how-to-read', 'runs', 'simulation-cost', 'counters', 'attribution', 'overhead']);
 
 /** throws on an id that is not [a-z0-9-]+, is reserved by the built-in sections, or is repeated */
 export function checkSections(sections: readonly ReportSection[]): void {

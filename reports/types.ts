@@ -22,7 +22,9 @@ export interface NamedChart {
   /** plain data (JSON-serialisable, no callbacks): the same object is drawn on @napi-rs/canvas and in the page */
   config: ChartConfiguration;
   /** where report.html places it */
-  group: 'overhead' | 'counters' | 'attribution' | 'section';
+  group: 'overhead' | 'category' | 'counters' | 'attribution' | 'section';
+  /** group 'category': the workload category whose section shows it */
+  category?: string;
   /** CSS pixels; the PNG has exactly this size */
   width: number;
   height: number;

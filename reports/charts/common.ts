@@ -31,8 +31,10 @@ export interface BarSpec {
   /** bars along the y axis: for many, long labels */
   horizontal: boolean;
   valueTitle: string;
-  /** chart.js logarithmic value axis: for counts spanning orders of magnitude */
-  log?: boolean;
+  /** chart.js logarithmic value axis from `min` (> 0): for values spanning orders of magnitude */
+  log?: { min: number };
+  /** for group 'category': the workload category whose section shows the chart */
+  category?: string;
 }
 
 export function barChart(spec: BarSpec): NamedChart {
@@ -40,7 +42,7 @@ export function barChart(spec: BarSpec): NamedChart {
     type: spec.log ? ('logarithmic' as const) : ('linear' as const),
     stacked: spec.stacked,
     title: { display: true, text: spec.valueTitle },
-    ...(spec.log ? {} : { beginAtZero: true }),
+    ...(spec.log ? { min: spec.log.min } : { beginAtZero: true }),
   };
   const categoryAxis = { type: 'category' as const, stacked: spec.stacked, ticks: { autoSkip: false } };
   const config: ChartConfiguration<'bar'> = {
@@ -59,7 +61,10 @@ export function barChart(spec: BarSpec): NamedChart {
     },
   };
   const height = spec.horizontal ? Math.max(320, 150 + 26 * spec.labels.length) : 480;
-  return { id: spec.id, group: spec.group, title: spec.title, config: config as ChartConfiguration, width: CHART_WIDTH, height };
+  return {
+    id: spec.id, group: spec.group, title: spec.title, config: config as ChartConfiguration, width: CHART_WIDTH, height,
+    ...(spec.category !== undefined ? { category: spec.category } : {}),
+  };
 }
 
 /** `kvm:mmu=shadow` → `kvm-mmu-shadow`; unique among `taken` */

@@ -1,11 +1,11 @@
 // Every chart of a results file, in report order. Built once; reports/png.ts and reports/html.ts draw them.
 import type { ResultsFile } from '../../harness/results.ts';
 import type { NamedChart } from '../types.ts';
-import { overheadChart } from './overhead.ts';
+import { categoryOverheadCharts, overheadChart } from './overhead.ts';
 import { exitsChart, flushesChart, hypercallsChart } from './counters.ts';
 import { attributionCharts } from './attribution.ts';
 
 export function buildCharts(results: ResultsFile): NamedChart[] {
   const optional = [exitsChart(results), hypercallsChart(results), flushesChart(results)].filter((c): c is NamedChart => c !== null);
-  return [overheadChart(results), ...optional, ...attributionCharts(results)];
+  return [overheadChart(results), ...categoryOverheadCharts(results), ...optional, ...attributionCharts(results)];
 }

@@ -1,10 +1,28 @@
-// What report.html inlines: Chart.js (from node_modules, so the page needs no network), the stylesheet, and the
-// small client script that draws the charts from their JSON configs and sorts tables.
+// What report.html inlines: Chart.js (from node_modules, so the page needs no network), DejaVu Sans (the font
+// the PNG charts use, so the page looks the same everywhere, offline), the stylesheet, and the small client
+// script that draws the charts from their JSON configs and sorts tables.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 let chartJs: string | undefined;
+let fontFaces: string | undefined;
+
+/** the weights report.html uses (normal text, bold headings); italic is not used */
+const FONT_WEIGHTS = ['400', '700'] as const;
+
+/** @font-face rules embedding @fontsource/dejavu-sans's latin woff2 files as base64 data URLs */
+export function fontFaceCss(): string {
+  if (fontFaces === undefined) {
+    const files = join(dirname(createRequire(import.meta.url).resolve('@fontsource/dejavu-sans/package.json')), 'files');
+    fontFaces = FONT_WEIGHTS.map((weight) => {
+      const data = readFileSync(join(files, `dejavu-sans-latin-${weight}-normal.woff2`)).toString('base64');
+      return `@font-face { font-family: "DejaVu Sans"; font-style: normal; font-weight: ${weight}; font-display: block; ` +
+        `src: url(data:font/woff2;base64,${data}) format("woff2"); }`;
+    }).join('\n');
+  }
+  return fontFaces;
+}
 
 /** Chart.js 4's UMD bundle, without its source-map comment, safe inside <script> */
 export function chartJsSource(): string {
@@ -17,18 +35,31 @@ export function chartJsSource(): string {
   return chartJs;
 }
 
-/** reads the charts from <script id="hvbench-charts" type="application/json">; sorts `table.sortable` on header click */
+/**
+ * reads the charts from <script id="hvbench-charts" type="application/json"> and draws them once the font is
+ * ready (then marks <html data-charts-drawn>); sorts `table.sortable` on header click
+ */
 export const CLIENT_SCRIPT = `
 (function () {
   'use strict';
   var configs = JSON.parse(document.getElementById('hvbench-charts').textContent);
   Chart.defaults.font.family = '"DejaVu Sans", system-ui, sans-serif';
   Chart.defaults.color = '#333333';
-  Object.keys(configs).forEach(function (id) {
-    var config = configs[id];
-    config.options = Object.assign({}, config.options, { animation: false, responsive: true, maintainAspectRatio: false });
-    new Chart(document.getElementById(id), config);
-  });
+  function drawCharts() {
+    Object.keys(configs).forEach(function (id) {
+      var config = configs[id];
+      config.options = Object.assign({}, config.options, { animation: false, responsive: true, maintainAspectRatio: false });
+      new Chart(document.getElementById(id), config);
+    });
+    document.documentElement.setAttribute('data-charts-drawn', '');
+  }
+  // canvas text does not wait for web fonts: draw once the inlined DejaVu Sans is decoded
+  var fonts = document.fonts;
+  if (fonts && fonts.load) {
+    Promise.all([fonts.load('13px "DejaVu Sans"'), fonts.load('bold 13px "DejaVu Sans"')]).then(drawCharts, drawCharts);
+  } else {
+    drawCharts();
+  }
 
   function cellKey(row, col) {
     var cell = row.cells[col];
@@ -72,6 +103,7 @@ main { padding: 8px 32px 40px; max-width: 1200px; }
 h2 { margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
 h3 { margin: 20px 0 4px; }
 h4 { margin: 12px 0 4px; font-size: 15px; }
+h5 { margin: 12px 0 2px; font-size: 14px; }
 figure.chart { margin: 12px 0 20px; }
 figure.chart div { position: relative; width: 100%; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
@@ -83,6 +115,9 @@ th button { all: unset; cursor: pointer; font-weight: bold; }
 th[aria-sort=ascending] button::after { content: ' ▲'; }
 th[aria-sort=descending] button::after { content: ' ▼'; }
 tr.group th { background: #eef2f6; font-weight: bold; }
+tr.total td { border-top: 1px solid #999; font-weight: bold; }
+p.note { font-size: 12px; margin: 0 0 8px; max-width: 900px; }
+.noisy { color: var(--bad); font-weight: bold; }
 .badge { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; background: #edc948; color: #222; margin-left: 4px; vertical-align: middle; }
 .failed { color: var(--bad); }
 .muted { color: var(--muted); }

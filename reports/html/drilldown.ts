@@ -1,10 +1,11 @@
 // One workload in report.html: what it does, each engine's overhead and the mechanisms behind it ("why is xen
-// slower here?"), and every counter side by side per engine.
+// slower here?"), its exit and hypercall tables, and every counter side by side per engine.
 import type { ResultsFile, RunResult, WorkloadInfo } from '../../harness/results.ts';
 import { COUNTER_GROUPS, groupKeys, groupValue } from '../counters.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { formatCount, formatOverhead, formatShare } from '../format.ts';
 import { engineLabels, findRun, topMechanisms } from '../model.ts';
+import { exitTablesHtml } from './exit-tables.ts';
 import { engineBadge } from './fragments.ts';
 import { workloadAnchor } from './runs-table.ts';
 
@@ -54,6 +55,7 @@ export function workloadArticle(results: ResultsFile, workload: WorkloadInfo): s
 ${params(runs[0])}
 ${failures.join('\n')}
 ${runs.map(why).filter(Boolean).join('\n')}
+${exitTablesHtml(results, runs)}
 <details><summary>Counters side by side</summary>
 ${countersTable(runs)}
 </details>

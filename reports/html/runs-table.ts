@@ -1,25 +1,30 @@
-// The sortable table of every run in report.html: click a header to sort by it (numbers numerically).
+// The sortable tables of report.html, one row per run: click a header to sort by it (numbers numerically).
+// `sortableRunsTable` is the one mechanism; `runsTable` (every counter) and the simulation-cost table
+// (reports/html/timing-table.ts) are its column sets.
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { formatCount, formatOverhead, formatShare } from '../format.ts';
 import { engineLabels, findRun, topMechanisms, workloadList } from '../model.ts';
 import { engineBadge } from './fragments.ts';
 
-interface Column {
+export interface Column {
   title: string;
   numeric: boolean;
   /** escaped HTML of the cell and its sort key ('' sorts last) */
   cell(run: RunResult): { html: string; sort: string };
 }
 
-const count = (title: string, pick: (r: RunResult) => number): Column => ({
+export const count = (title: string, pick: (r: RunResult) => number): Column => ({
   title, numeric: true, cell: (r) => (r.error ? { html: '', sort: '' } : { html: formatCount(pick(r)), sort: String(pick(r)) }),
 });
 
+export const WORKLOAD_COLUMN: Column = { title: 'Workload', numeric: false, cell: (r) => ({ html: `<a href="#${h(workloadAnchor(r.workload))}">${h(r.workload)}</a>`, sort: r.workload }) };
+export const ENGINE_COLUMN: Column = { title: 'Engine', numeric: false, cell: (r) => ({ html: h(r.engine) + engineBadge(r.mode), sort: r.engine }) };
+
 const COLUMNS: Column[] = [
-  { title: 'Workload', numeric: false, cell: (r) => ({ html: `<a href="#${h(workloadAnchor(r.workload))}">${h(r.workload)}</a>`, sort: r.workload }) },
+  WORKLOAD_COLUMN,
   { title: 'Category', numeric: false, cell: (r) => ({ html: h(r.category), sort: r.category }) },
-  { title: 'Engine', numeric: false, cell: (r) => ({ html: h(r.engine) + engineBadge(r.mode), sort: r.engine }) },
+  ENGINE_COLUMN,
   {
     title: 'Overhead', numeric: true,
     cell: (r) => (r.error ? { html: `<span class="failed">failed: ${h(r.error)}</span>`, sort: '' } : { html: h(formatOverhead(r.overheadPct)), sort: r.overheadPct === null ? '' : String(r.overheadPct) }),
@@ -49,18 +54,23 @@ export function workloadAnchor(id: string): string {
 }
 
 export function runsTable(results: ResultsFile): string {
-  const head = COLUMNS.map((c) => `<th${c.numeric ? ' class="num" data-type="number"' : ''}><button type="button">${h(c.title)}</button></th>`).join('');
+  return sortableRunsTable(results, 'runs-table', COLUMNS);
+}
+
+/** a `table.sortable` with one row per run (workloads, then engines) and the given columns */
+export function sortableRunsTable(results: ResultsFile, id: string, columns: readonly Column[], include: (run: RunResult) => boolean = () => true): string {
+  const head = columns.map((c) => `<th${c.numeric ? ' class="num" data-type="number"' : ''}><button type="button">${h(c.title)}</button></th>`).join('');
   const rows: string[] = [];
   for (const w of workloadList(results)) {
     for (const engine of engineLabels(results)) {
       const run = findRun(results, w.id, engine);
-      if (!run) continue;
-      const cells = COLUMNS.map((c) => {
+      if (!run || !include(run)) continue;
+      const cells = columns.map((c) => {
         const { html, sort } = c.cell(run);
         return `<td${c.numeric ? ' class="num"' : ''} data-sort="${h(sort)}">${html}</td>`;
       });
       rows.push(`<tr>${cells.join('')}</tr>`);
     }
   }
-  return `<table class="sortable" id="runs-table"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<table class="sortable" id="${h(id)}"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
