@@ -55,5 +55,5 @@ export function formatDeltaPct(row: AnyRow): string {
 export function formatThreshold(row: AnyRow): string {
   const spec = metricSpec(row.metric);
   const amount = spec.judgedIn === 'points' ? `${row.thresholdPct} pp` : `${row.thresholdPct} %`;
-  return spec.worse === 'lower' ? `−${amount}` : amount;
+  return spec.worse === 'lower' ? `-${amount}` : amount;
 }

@@ -7,7 +7,7 @@ import { compareCommand } from '../../../scripts/commands/compare.ts';
 import { UsageError } from '../../../harness/errors.ts';
 import type { ResultsFile } from '../../../harness/results.ts';
 import { buildResults } from '../../fixtures/results.ts';
-import { findRun } from '../../harness/compare/helpers.ts';
+import { findPowerRun, findRun, withPower } from '../../harness/compare/helpers.ts';
 
 interface Outcome {
   code: number;
@@ -98,6 +98,57 @@ test('different hosts: timings not judged, a warning on stderr with --out', asyn
   const r = await compare(f.base, f.head, '--out', join(f.dir, 'r.txt'));
   assert.equal(r.code, 0);
   assert.match(r.stderr, /^hvbench compare: warning: different hosts .*timing comparisons across hosts are a trap/);
+});
+
+test('power: identical sections → exit 0; the busy VM −10 % of its booking → exit 1, first in the power table', async () => {
+  const same = files(withPower(buildResults()), withPower(buildResults()));
+  const ok = await compare(same.base, same.head);
+  assert.equal(ok.code, 0);
+  assert.match(ok.stdout, /^✅ no regression: \d+ metrics across 24 runs and 12 power runs within threshold$/m);
+  const head = withPower(buildResults());
+  findPowerRun(head, 'hagimont-capped', 'kvm', 'dvfs-aware-credits').vms.find((v) => v.vm === 'busy')!.deliveredOfBookedPct *= 0.9;
+  findPowerRun(head, 'hagimont-capped', 'kvm', 'performance').fairness += 0.01; // a fairness rise: not a regression
+  const f = files(withPower(buildResults()), head);
+  const r = await compare(f.base, f.head, '--format', 'md');
+  assert.equal(r.code, 1);
+  const power = r.stdout.slice(r.stdout.indexOf('#### Power management'));
+  const rows = power.split('\n').filter((l) => l.startsWith('| ❌') || l.startsWith('| ⚠️'));
+  assert.match(rows[0], /^\| ❌ \| hagimont-capped · kvm · dvfs-aware-credits \| `vm\.busy\.deliveredOfBookedPct` \|/);
+  assert.match(rows[1], /^\| ⚠️ \| hagimont-capped · kvm · performance \| `fairness` \|/);
+  assert.equal(rows.length, 2);
+  const json = JSON.parse((await compare(f.base, f.head, '--format', 'json')).stdout);
+  assert.equal(json.power.rows[0].metric, 'power.hagimont-capped.kvm.dvfs-aware-credits.vm.busy.deliveredOfBookedPct');
+  assert.equal(json.verdict.regressions, 1);
+});
+
+test('power: +10 % energy → exit 1; --metric power.* judges power alone, counters includes it', async () => {
+  const head = withPower(buildResults());
+  findPowerRun(head, 'hagimont-capped', 'xen', 'soft-pstates').energyJ *= 1.1;
+  findRun(head, 'micro/cpuid', 'kvm').exits.total = 51_000; // +2 %
+  const f = files(withPower(buildResults()), head);
+  const r = await compare(f.base, f.head);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^❌ 1 regression in 1 run \(worst: hagimont-capped · xen · soft-pstates energyJ \+10\.0 %\)/m);
+  assert.match(r.stdout, /^Power:\n.*Power run/m);
+  assert.equal((await compare(f.base, f.head, '--metric', 'power.*=11%')).code, 0);
+  assert.equal((await compare(f.base, f.head, '--metric', 'counters=11%')).code, 0);
+  assert.equal((await compare(f.base, f.head, '--metric', 'exits.*=0%')).code, 1);
+  assert.equal((await compare(f.base, f.head, '--metric', 'counters=11%,power.hagimont-capped.xen.*=5%')).code, 1);
+});
+
+test('power only in HEAD (or only in BASE) → listed and warned, exit 0, not a crash', async () => {
+  const f = files(buildResults(), withPower(buildResults()));
+  const r = await compare(f.base, f.head);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^warning: power section only in HEAD \(.*head\.json\): its 12 power runs are listed as added, not compared$/m);
+  assert.match(r.stdout, /^added power run \(only in HEAD\): hagimont-capped · kvm · dvfs-aware-credits$/m);
+  const md = await compare(f.base, f.head, '--format', 'md');
+  assert.match(md.stdout, /\*\*Added power runs \(only in HEAD\):\*\* hagimont-capped · xen · performance, /);
+  assert.match(md.stderr, /warning: power section only in HEAD/);
+  const back = files(withPower(buildResults()), buildResults());
+  const b = await compare(back.base, back.head, '--fail-on', 'any-change');
+  assert.equal(b.code, 1);
+  assert.match(b.stdout, /12 power runs removed/);
 });
 
 const BAD_INPUT: [string, () => Promise<Outcome>, RegExp][] = [
