@@ -128,8 +128,9 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
       ...(outcome.ok ? {} : { error: outcome.error }),
     };
   });
+  // A measured run's cycles are a real guest's TSC; native's are the model's: no overhead between the two.
   for (const run of runs) {
-    if (run.engineId === NATIVE || run.error) continue;
+    if (run.engineId === NATIVE || run.error || run.mode === 'measured') continue;
     const native = runs.find((r) => r.workload === run.workload && r.engine === NATIVE && !r.error);
     const overhead = native ? computeOverhead(run, native) : null;
     if (overhead) Object.assign(run, overhead);

@@ -3,6 +3,7 @@ import type { ResultsFile } from '../../harness/results.ts';
 import { renderTerminalTable, useColor } from '../../reports/terminal-table.ts';
 import { writeOutputs } from '../../reports/write-outputs.ts';
 import { powerSections } from '../../reports/power/section.ts';
+import { modelCheckSections } from '../../reports/model-check/section.ts';
 
 export interface WriteAllOptions {
   html: boolean;
@@ -11,7 +12,11 @@ export interface WriteAllOptions {
 }
 
 export async function writeAllOutputs(results: ResultsFile, outDir: string, opts: WriteAllOptions): Promise<void> {
-  const files = await writeOutputs(results, outDir, { html: opts.html, png: opts.png, extraSections: powerSections(results) });
+  const files = await writeOutputs(results, outDir, {
+    html: opts.html,
+    png: opts.png,
+    extraSections: [...powerSections(results), ...modelCheckSections(results)],
+  });
   if (opts.quiet) return;
   process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout) }));
   process.stdout.write(`\nwrote ${files.length} files to ${outDir}/${opts.html ? ` — open ${outDir}/report.html` : ''}\n`);
