@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { buildResults, HOSTILE } from '../fixtures/results.ts';
 
+/** the rows of every Markdown table, each table separately */
+function tables(md: string): string[][][] {
+  const out: string[][][] = [];
+  let current: string[][] | null = null;
+  for (const line of md.split('\n')) {
+    if (!line.startsWith('| ')) { current = null; continue; }
+    if (!current) out.push((current = []));
+    current.push(line.slice(2, -2).split(/(?<!\\) \| /));
+  }
+  return out;
+}
+
 function tableRows(md: string): string[][] {
-  return md.split('\n').filter((l) => l.startsWith('| ')).map((l) => l.slice(2, -2).split(/(?<!\\) \| /));
+  return tables(md)[0];
 }
 
 test('one row per workload with each compared engine\'s overhead and the top mechanisms', () => {
