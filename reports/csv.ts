@@ -3,6 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ResultsFile, RunResult } from '../harness/results.ts';
 import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, groupKeys, groupValue } from './counters.ts';
+import { powerCsvRows, type PowerCsvRow, type PowerResults } from '../engines/power/index.ts';
 
 type Cell = string | number;
 
@@ -42,4 +43,14 @@ function columns(runs: readonly RunResult[]): Column[] {
 export function renderCsv(results: ResultsFile): string {
   const cols = columns(results.runs);
   return stringify([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => c.cell(run)))]);
+}
+
+/** power.csv's columns, in a fixed order: every field of a powerCsvRows() entry */
+const POWER_CSV_COLUMNS = ['scenario', 'design', 'policy', 'scheduler', 'hostGovernor', 'guestGovernor', 'vm', 'bookedCycles', 'entitledCycles', 'deliveredCycles', 'deliveredOfBookedPct', 'deliveredOfEntitledPct', 'slaMisses', 'p95LatencyMs', 'runEnergyJ', 'runAvgPowerW', 'runFairness', 'runTransitions'] as const satisfies readonly (keyof PowerCsvRow)[];
+const powerColumnsComplete: Exclude<keyof PowerCsvRow, (typeof POWER_CSV_COLUMNS)[number]> extends never ? true : false = true;
+void powerColumnsComplete;
+
+/** power.csv: a header row, then one row per (scenario, design, policy, VM) of the power section */
+export function renderPowerCsv(power: PowerResults): string {
+  return stringify([[...POWER_CSV_COLUMNS], ...powerCsvRows(power).map((row) => POWER_CSV_COLUMNS.map((c) => row[c]))]);
 }

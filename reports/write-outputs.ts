@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ResultsFile } from '../harness/results.ts';
 import { UsageError } from '../harness/errors.ts';
 import { buildCharts } from './charts/index.ts';
-import { renderCsv } from './csv.ts';
+import { renderCsv, renderPowerCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderPng } from './png.ts';
@@ -23,7 +23,7 @@ export interface OutputOptions {
 }
 
 /** the names an output directory may hold; anything else means outDir is not ours to replace */
-const OUR_NAMES = new Set(['results.json', 'results.csv', 'summary.md', 'charts', 'report.html']);
+const OUR_NAMES = new Set(['results.json', 'results.csv', 'power.csv', 'summary.md', 'charts', 'report.html']);
 
 /** results.json's text: 2-space JSON, newline-terminated */
 export function resultsJson(results: ResultsFile): string {
@@ -67,7 +67,7 @@ async function removeStaleTemps(target: string): Promise<void> {
 }
 
 /**
- * Writes results.json, results.csv, summary.md, charts/*.png (when png) and report.html (when html) to outDir,
+ * Writes results.json, results.csv, power.csv (when there is a power section), summary.md, charts/*.png (when png) and report.html (when html) to outDir,
  * replacing a previous output directory. Returns the written paths relative to outDir, in writing order.
  */
 export async function writeOutputs(results: ResultsFile, outDir: string, options: OutputOptions): Promise<string[]> {
@@ -90,6 +90,7 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
   try {
     await put('results.json', resultsJson(results));
     await put('results.csv', renderCsv(results));
+    if (results.power) await put('power.csv', renderPowerCsv(results.power));
     await put('summary.md', renderMarkdown(results));
     const charts = buildCharts(results);
     if (options.png) {
