@@ -8,6 +8,7 @@ import { runCommand } from './commands/run.ts';
 import { listCommand } from './commands/list.ts';
 import { reportCommand } from './commands/report.ts';
 import { compareCommand } from './commands/compare.ts';
+import { calibrateCommand } from './commands/calibrate.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hvbench')
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION)
     .showHelpAfterError('(run hvbench --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand()]) {
+  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -2,15 +2,14 @@
 // a cost profile (the base profile with the measured fields replaced, the measurements and the backend kept
 // in its `calibration` block) for `--profile host` to load. Default file: ~/.hvbench/host-profile.json.
 import { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DEFAULT_PROFILE, getProfile } from '../../engines/machine/profiles/index.ts';
 import { kvmHostEngine } from '../../engines/kvm-host/engine.ts';
 import { buildHostProfile, measureHost } from '../../engines/kvm-host/calibration.ts';
 import { UsageError } from '../../harness/errors.ts';
-
-export const HOST_PROFILE_PATH = join(homedir(), '.hvbench', 'host-profile.json');
+import { HOST_PROFILE_PATH } from '../../engines/machine/profiles/profile-file.ts';
+import { writeFileAtomic } from '../../harness/compare/write-atomic.ts';
 
 export function calibrateCommand(): Command {
   return new Command('calibrate')
@@ -24,7 +23,7 @@ export function calibrateCommand(): Command {
       const m = await measureHost();
       const profile = buildHostProfile(base, m);
       mkdirSync(dirname(opts.out), { recursive: true });
-      writeFileSync(opts.out, JSON.stringify(profile, null, 2) + '\n');
+      await writeFileAtomic(opts.out, JSON.stringify(profile, null, 2) + '\n');
       const f = (n: number | null) => (n === null ? 'not runnable on this backend' : `${Math.round(n)} cycles`);
       process.stdout.write([
         `backend: ${m.backend.label}${m.backend.hostIsGuest ? ' (this host is itself a guest)' : ''}`,

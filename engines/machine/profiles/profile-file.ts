@@ -1,0 +1,55 @@
+// Cost profiles from JSON files: `--profile host` reads the one `hvbench calibrate` writes, and
+// `--profile ./my-profile.json` any other. A file must have every field of the built-in profiles, with the
+// same types (extra fields, such as calibrate's `calibration` block, are kept); the first field that does not
+// fit is named in a one-line error.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CostProfile } from '../profile.ts';
+import { UsageError } from '../../../harness/errors.ts';
+
+export const HOST_PROFILE_PATH = join(homedir(), '.hvbench', 'host-profile.json');
+
+function kind(v: unknown): string {
+  return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+}
+
+/** the path of the first field of `value` that does not have the shape of `reference`, or null */
+function mismatch(value: unknown, reference: unknown, path: string): string | null {
+  if (kind(value) !== kind(reference)) return `${path}: expected ${kind(reference)}, got ${kind(value)}`;
+  if (typeof reference === 'number' && !Number.isFinite(value)) return `${path}: expected a finite number`;
+  if (Array.isArray(reference)) {
+    const items = value as unknown[];
+    if (items.length === 0) return `${path}: expected a non-empty array`;
+    for (let i = 0; i < items.length; i++) {
+      const m = mismatch(items[i], reference[0], `${path}[${i}]`);
+      if (m) return m;
+    }
+  } else if (kind(reference) === 'object') {
+    for (const [key, ref] of Object.entries(reference as Record<string, unknown>)) {
+      const m = mismatch((value as Record<string, unknown>)[key], ref, path ? `${path}.${key}` : key);
+      if (m) return m;
+    }
+  }
+  return null;
+}
+
+export function loadProfileFile(file: string, reference: CostProfile): CostProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint = file === HOST_PROFILE_PATH ? ' (run `hvbench calibrate` first)' : '';
+    throw new UsageError(`${file}: cannot read the profile (${code ?? String(err)})${hint}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not JSON (${(err as Error).message})`);
+  }
+  const problem = mismatch(parsed, reference, '');
+  if (problem) throw new UsageError(`${file}: not a cost profile: ${problem}`);
+  return parsed as CostProfile;
+}
