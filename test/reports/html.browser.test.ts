@@ -20,7 +20,7 @@ const extra: ReportSection = {
 
 test('report.html draws every chart offline, keeps hostile strings as text, and sorts its table', { skip: missing ?? false, timeout: 60_000 }, async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'hvbench-html-')), 'out');
-  const results = buildResults({ measured: true, failedRun: true, hostile: true });
+  const results = buildResults({ measured: true, failedRun: true, hostile: true, noisyTiming: true, profile: 'amd-modern' });
   await writeOutputs(results, out, { html: true, png: false, extraSections: [extra] });
   const htmlPath = join(out, 'report.html');
   assert.ok(!readFileSync(htmlPath, 'utf8').includes(HOSTILE), 'the raw hostile string never reaches the file');
@@ -37,8 +37,8 @@ test('report.html draws every chart offline, keeps hostile strings as text, and 
       for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
       return { id: canvas.id, width: canvas.width, inked };
     }));
-    assert.ok(canvases.length >= 9, `${canvases.length} canvases`);
-    assert.ok(canvases.some((c) => c.id === 'chart-overhead') && canvases.some((c) => c.id === 'chart-power-1'));
+    assert.ok(canvases.length >= 13, `${canvases.length} canvases`);
+    for (const id of ['overhead', 'overhead-cpu', 'overhead-micro', 'power-1']) assert.ok(canvases.some((c) => c.id === `chart-${id}`), id);
     for (const c of canvases) assert.ok(c.width > 0 && c.inked > 1000, `${c.id}: ${c.inked} drawn pixels`);
 
     // hostile strings are text: no dialog, no injected element
@@ -48,6 +48,32 @@ test('report.html draws every chart offline, keeps hostile strings as text, and 
     assert.ok((await page.locator('article h3').first().textContent())!.includes(HOSTILE));
     assert.ok((await page.locator('body').textContent())!.includes(`device model crashed: ${HOSTILE}`));
     assert.equal(await page.locator('#power-text').count(), 1);
+
+    // the inlined DejaVu Sans is what the page uses, in both weights, with no network
+    assert.deepEqual(await page.evaluate(() => [document.fonts.check('13px "DejaVu Sans"'), document.fonts.check('bold 13px "DejaVu Sans"'),
+      (() => { let n = 0; document.fonts.forEach((f) => { if (f.family.replace(/"/g, '') === 'DejaVu Sans' && f.status === 'loaded') n++; }); return n; })()]),
+    [true, true, 2]);
+
+    // the category chart sits in its category's section
+    assert.equal(await page.locator('#cat-cpu canvas#chart-overhead-cpu').count(), 1);
+
+    // exit tables (with SVM names: the profile is AMD) and hypercall tables in the drill-down, folded until opened
+    const cpuid = page.locator('#w-micro_2fcpuid');
+    const exits = cpuid.locator('table.exits').first();
+    assert.equal(await exits.isVisible(), false);
+    await cpuid.locator('details.exit-tables > summary').click();
+    assert.equal(await exits.isVisible(), true);
+    assert.deepEqual(await exits.locator('thead th').allTextContents(), ['VM-exit reason', 'SVM exit', 'Samples', 'Samples %', 'Time %']);
+    assert.deepEqual(await exits.locator('tbody tr').first().locator('td').allTextContents(), ['CPUID', 'cpuid VMEXIT_CPUID 0x72', '50,000', '100.00 %', '100.00 %']);
+    const forkExec = page.locator('#w-memory_2ffork-exec');
+    await forkExec.locator('details.exit-tables > summary').click();
+    assert.equal(await forkExec.locator('table.hypercalls tbody tr').first().locator('td').first().textContent(), 'iret');
+
+    // the simulation-cost section says what it is and marks only the noisy run
+    const cost = page.locator('#simulation-cost');
+    assert.ok((await cost.textContent())!.includes('Host wall-clock, not model output.'));
+    assert.equal(await cost.locator('#timing-table td .noisy').count(), 1);
+    assert.ok((await cost.locator('#timing-table tr', { has: page.locator('.noisy') }).textContent())!.includes('micro/syscall'));
 
     // measured runs are marked
     const measuredRow = page.locator('#runs-table tbody tr', { hasText: 'kvm-host' });
