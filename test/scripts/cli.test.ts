@@ -1,0 +1,149 @@
+// The hvbench binary end to end: exit codes, one-line errors, outputs, plugins, determinism across worker
+// counts, Ctrl-C. Each case spawns bin/hvbench.js as a user would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResultsFile } from '../../harness/results.ts';
+
+const BIN = new URL('../../bin/hvbench.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'hvbench-cli-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+function hvbench(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function results(out: string): ResultsFile {
+  return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsFile;
+}
+
+/** the deterministic part of a results file: everything but wall-clock timing, dates and host */
+function counters(r: ResultsFile) {
+  return r.runs.map(({ timing: _t, ...run }) => run);
+}
+
+const FAST = ['--no-timing', '--no-png', '--quiet'];
+
+test('--version and --help exit 0', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(hvbench(['--version']).stdout.trim(), pkg.version);
+  const help = hvbench(['run', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--engines <list>/);
+});
+
+test('run writes every output with the native baseline and overhead for each engine', () => {
+  const out = join(dir, 'run');
+  const r = hvbench(['run', '--workloads', 'micro/cpuid', '--engines', 'xen,kvm:vpid=off', '--no-timing', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(out).sort(), ['charts', 'report.html', 'results.csv', 'results.json', 'summary.md']);
+  const res = results(out);
+  assert.deepEqual(res.runs.map((x) => x.engine), ['native', 'xen', 'kvm:vpid=off']);
+  assert.equal(res.runs[0].overheadPct, null);
+  assert.ok((res.runs[2].overheadPct ?? 0) > 0);
+  assert.equal(res.runs[2].exits.byReason.CPUID, 10_000);
+  assert.match(r.stdout, /micro\/cpuid/);
+});
+
+test('same seed gives bit-identical counters on one worker and on two', () => {
+  const a = join(dir, 'w1');
+  const b = join(dir, 'w2');
+  const args = ['run', '--workloads', 'micro/cpuid,memory/ctx-switch,io/net-rr', ...FAST];
+  assert.equal(hvbench([...args, '--workers', '1', '--out', a]).code, 0);
+  assert.equal(hvbench([...args, '--workers', '2', '--out', b]).code, 0);
+  assert.deepEqual(counters(results(a)), counters(results(b)));
+  const c = join(dir, 'seed2');
+  assert.equal(hvbench([...args, '--seed', '2', '--out', c]).code, 0);
+  assert.notDeepEqual(counters(results(a)), counters(results(c)), 'io/net-rr or ctx-switch should depend on the seed');
+});
+
+test('bad input is one line on stderr, exit 2, nothing written', () => {
+  const out = join(dir, 'bad');
+  const cases: Array<[string[], RegExp]> = [
+    [['run', '--seed', 'x'], /^hvbench: --seed: expected an integer/],
+    [['run', '--engines', 'vmware'], /vmware/],
+    [['run', '--engines', 'kvm:mmu=magic'], /mmu/],
+    [['run', '--workloads', 'memory/nope'], /unknown workload or category "memory\/nope"/],
+    [['run', '--profile', 'pentium'], /unknown profile 'pentium'/],
+    [['run', '--bogus'], /unknown option '--bogus'/],
+    [['report', join(dir, 'missing.json')], /missing\.json: cannot read/],
+  ];
+  for (const [args, message] of cases) {
+    const r = hvbench([...args, '--out', out]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.ok(!r.stderr.includes('    at '), `no stack trace for ${args.join(' ')}`);
+    assert.ok(!existsSync(out), `${args.join(' ')} wrote output`);
+  }
+});
+
+test('a bad workload file names the file and the field; nothing is written', () => {
+  const file = join(dir, 'bad-workload.json');
+  writeFileSync(file, JSON.stringify({ id: 'custom/bad', category: 'cpu', title: 'bad', ops: [{ op: 'cpuid', count: -1 }] }));
+  const out = join(dir, 'badwl');
+  const r = hvbench(['run', '--workload-file', file, '--out', out, ...FAST]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad-workload\.json: ops\[0\]\.count/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.ok(!existsSync(out));
+});
+
+test('a workload file alone runs just that workload; a plugin engine runs beside the built-ins', () => {
+  const out = join(dir, 'plugin');
+  const example = new URL('../../workloads/examples/cpuid-1000.json', import.meta.url).pathname;
+  const plugin = new URL('../../examples/trap-and-emulate-engine.mjs', import.meta.url).pathname;
+  const r = hvbench(['run', '--workload-file', example, '--engine-module', plugin, '--engines', 'kvm,trap-emulate:trap=5000', '--out', out, ...FAST]);
+  assert.equal(r.code, 0, r.stderr);
+  const res = results(out);
+  assert.deepEqual([...new Set(res.runs.map((x) => x.workload))], [res.workloads[0].id]);
+  const plug = res.runs.find((x) => x.engine === 'trap-emulate:trap=5000');
+  assert.ok(plug && plug.exits.total > 0 && (plug.overheadPct ?? 0) > 0);
+});
+
+test('a failing pair is reported in its run and the command exits 1', () => {
+  const plugin = join(dir, 'broken-engine.mjs');
+  writeFileSync(plugin, `export default { id: 'broken', title: 'Broken', description: 'always fails', mode: 'simulated',
+    options: [], availability: () => ({ available: true }), run() { throw new Error('model exploded'); } };\n`);
+  const out = join(dir, 'failing');
+  const r = hvbench(['run', '--engine-module', plugin, '--engines', 'broken', '--workloads', 'micro/cpuid', '--out', out, ...FAST]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /micro\/cpuid × broken failed: model exploded/);
+  const failed = results(out).runs.find((x) => x.engine === 'broken');
+  assert.equal(failed?.error, 'model exploded');
+});
+
+test('report re-renders identical files from a results file', () => {
+  const first = join(dir, 'run');
+  const again = join(dir, 'again');
+  const r = hvbench(['report', join(first, 'results.json'), '--out', again, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const name of ['results.json', 'results.csv', 'summary.md', 'report.html']) {
+    assert.equal(readFileSync(join(again, name), 'utf8'), readFileSync(join(first, name), 'utf8'), name);
+  }
+});
+
+test('an unavailable measured engine is a one-line reason and exit 2', () => {
+  const r = hvbench(['run', '--engines', 'kvm-host', '--workloads', 'micro/cpuid', '--out', join(dir, 'nokvm'), ...FAST], {
+    HVBENCH_KVM_HOST_VMM: join(dir, 'no-such-vmm'),
+  });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^hvbench: engine kvm-host is unavailable here: .+/);
+});
+
+test('Ctrl-C stops the run and leaves no output or temporary directory', async () => {
+  const parent = mkdtempSync(join(dir, 'sigint-'));
+  const out = join(parent, 'out');
+  const child = spawn(process.execPath, [BIN, 'run', '--out', out, '--quiet'], { env: { ...process.env, CI: 'true' } });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted; nothing was written/);
+  assert.deepEqual(readdirSync(parent), []);
+});
