@@ -33,10 +33,10 @@ export function listCommand(): Command {
           category = w.category;
           out.push(`  ${category}/`);
         }
-        out.push(`    ${w.id.padEnd(28)} ${w.description.split(/(?<=\.)\s/)[0]}`);
+        out.push(`    ${w.id.padEnd(28)} ${w.description}`);
       }
       out.push('  power/  (several VMs sharing CPUs in the power model: every design × frequency policy)');
-      for (const s of powerWorkloads) out.push(`    ${s.id.padEnd(28)} ${s.description.split(/(?<=\.)\s/)[0]}`);
+      for (const s of powerWorkloads) out.push(`    ${s.id.padEnd(28)} ${s.description}`);
       out.push('', 'Profiles');
       for (const p of listProfiles()) out.push(`  ${p.id.padEnd(14)}${p.id === DEFAULT_PROFILE ? '*' : ' '} ${p.title}`);
       out.push('', '* default');

@@ -11,7 +11,7 @@ const IA32_TSC_DEADLINE = 0x6e0;
 export const instructionMicros = [
   counted({
     name: 'cpuid', title: 'CPUID', defaultCount: 10_000, op: (count) => ({ op: 'cpuid', count }),
-    description: 'CPUID in a loop: always exits under VT-x, native for Xen PV; kvm-unit-tests vmexit "cpuid".',
+    description: 'CPUID in a loop from the kernel: always exits under VT-x; a Xen PV kernel uses the forced-emulation prefix (xen_cpuid), a trap into Xen; kvm-unit-tests vmexit "cpuid".',
   }),
   counted({
     name: 'hypercall', title: 'Null hypercall (VMCALL)', defaultCount: 10_000, op: (count) => ({ op: 'hypercall', count }),
