@@ -19,13 +19,13 @@ misses are ordinary one-dimensional walks: <b>walk refs per miss</b> stays close
 calls, CR3 writes and PTE writes cost nothing extra. The hypervisor runs only on a <b>VM exit</b>, counted by
 VMX reason: <code>CPUID</code> always exits, <code>HLT</code>, <code>MSR_WRITE</code>,
 <code>IO_INSTRUCTION</code>, <code>EPT_VIOLATION</code> (first touch of unbacked guest memory),
-<code>EPT_MISCONFIG</code> (MMIO). Each workload's exit table reads like <code>perf kvm stat report</code>: Samples, Samples % and Time % per reason
-(Time % from the cycles charged under <code>exit:&lt;reason&gt;</code>); on AMD profiles the SVM exit name
-(<code>npf</code>, <code>io</code>, <code>msr</code>, …) stands beside it. Its price is paid on TLB misses instead: a two-dimensional walk through guest
+<code>EPT_MISCONFIG</code> (MMIO). Its price is paid on TLB misses instead: a two-dimensional walk through guest
 and nested (EPT/NPT) tables takes up to 24 references, so <b>walk refs per miss</b> is several times native's.
 VPID keeps TLB entries across exits (flush scope <code>tagged</code>). With <code>mmu=shadow</code> (no EPT) the
 2007 design returns: page faults, CR3 writes and <code>INVLPG</code> exit and the hypervisor synchronises shadow
-page tables (<code>shadow-sync</code>).</p>
+page tables (<code>shadow-sync</code>). Each workload's exit table reads like <code>perf kvm stat report</code>: Samples, Samples % and Time % per reason
+(Time % from the cycles charged under <code>exit:&lt;reason&gt;</code>); on AMD profiles the SVM exit name
+(<code>npf</code>, <code>io</code>, <code>msr</code>, …) stands beside it.</p>
 <p>In short: a workload heavy in system calls and page-table changes favours hardware assistance; one heavy in
 TLB misses over a large working set favours paravirtual paging; device I/O depends on the device model
 (split drivers vs virtio vs emulated registers) more than on either design.</p>
