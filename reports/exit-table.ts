@@ -45,7 +45,17 @@ export interface ExitTable {
   latencyUnit: string | null;
   /** where Time % came from */
   timeSource: 'attribution' | 'latency' | null;
+  /**
+   * true when some reason is not a VMX name (upper case): the paravirtual engine counts its traps into Xen
+   * here under xenalyze's names (`page_fault`, `emulate privop`, `forced_invalid_op`), so the table is one of
+   * traps, not VM exits
+   */
+  traps: boolean;
+  /** an SVM column is worth showing: AMD, and some reason has an SVM counterpart */
+  svmColumn: boolean;
 }
+
+const VMX_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 function measuredLatency(run: RunResult): z.infer<typeof latencySchema> | null {
   const parsed = latencySchema.safeParse((run.measured as Record<string, unknown> | undefined)?.exitLatency);
@@ -104,7 +114,10 @@ export function exitTable(runs: readonly RunResult[], amd: boolean): ExitTable {
     timePct: time && timeTotal > 0 ? ((time.get(reason) ?? 0) / timeTotal) * 100 : null,
     latency: latency?.byReason[reason] ?? null,
   }));
-  return { rows, total, latencyUnit: rows.some((r) => r.latency) ? latency!.unit : null, timeSource };
+  return {
+    rows, total, latencyUnit: rows.some((r) => r.latency) ? latency!.unit : null, timeSource,
+    traps: reasons.some((r) => !VMX_NAME.test(r)), svmColumn: rows.some((r) => r.svm !== null),
+  };
 }
 
 export interface HypercallRow {

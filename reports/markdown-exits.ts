@@ -23,16 +23,16 @@ function engineRuns(results: ResultsFile): { engine: string; runs: RunResult[] }
 export function exitSections(results: ResultsFile): string[] {
   const lines: string[] = [];
   const withExits = engineRuns(results).filter((e) => e.runs.some((r) => r.exits.total > 0));
-  if (withExits.length > 0) lines.push('', '<details><summary>VM exits by reason (all workloads, as <code>perf kvm stat report</code>)</summary>');
+  if (withExits.length > 0) lines.push('', '<details><summary>VM exits and traps by reason (all workloads, as <code>perf kvm stat report</code>)</summary>');
   for (const { engine, runs } of withExits) {
-    const amd = runs.some((r) => isAmdRun(results, r));
-    const t = exitTable(runs, amd);
-    const header = ['Event', ...(amd ? ['SVM exit'] : []), 'Samples', 'Samples %', 'Time %'];
+    const t = exitTable(runs, runs.some((r) => isAmdRun(results, r)));
+    const amd = t.svmColumn;
+    const header = [t.traps ? 'Trap / exit' : 'Event', ...(amd ? ['SVM exit'] : []), 'Samples', 'Samples %', 'Time %'];
     const rows = t.rows.map((r) => [
       cell(r.reason), ...(amd ? [r.svm ? cell(r.svm.name) : 'none'] : []), formatCount(r.samples), formatPercent(r.samplesPct),
       r.timePct === null ? '—' : formatPercent(r.timePct),
     ]);
-    lines.push('', `**${cell(engine)}**: ${formatCount(t.total)} exits`, '', ...table(header, amd ? 2 : 1, rows));
+    lines.push('', `**${cell(engine)}**: ${formatCount(t.total)} ${t.traps ? 'traps into the hypervisor (xenalyze names)' : 'exits'}`, '', ...table(header, amd ? 2 : 1, rows));
   }
   if (withExits.length > 0) lines.push('', '</details>');
   const withCalls = engineRuns(results).filter((e) => e.runs.some((r) => r.hypercalls.total > 0));

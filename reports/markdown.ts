@@ -59,7 +59,9 @@ export function timingLine(results: ResultsFile): string {
   const slowest = `slowest ${cell(t.slowest.run.workload)} on ${cell(t.slowest.run.engine)} ${formatMs(t.slowest.timing.meanMs)} ± ${formatPercent(t.slowest.timing.rme, 1)}`;
   const noisy = t.noisy.length === 0
     ? `every mean within ±${NOISY_RME} %`
-    : `⚠ ${t.noisy.length} noisy (rme > ${NOISY_RME} %): ` +
+    : t.noisy.length === t.runs
+      ? `⚠ all ${t.runs} noisy (rme > ${NOISY_RME} %): compare counters, not these timings`
+      : `⚠ ${t.noisy.length} noisy (rme > ${NOISY_RME} %): ` +
       t.noisy.slice(0, 3).map((n) => `${cell(n.run.workload)} on ${cell(n.run.engine)} ± ${formatPercent(n.timing.rme, 1)}`).join(', ') +
       (t.noisy.length > 3 ? `, … ${t.noisy.length - 3} more` : '');
   return `Simulation cost (host wall-clock, not model output): ${t.runs} runs, ${formatMs(t.totalMeanMs)} in all (sum of means); ${slowest}; ${noisy}.`;

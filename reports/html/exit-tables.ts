@@ -21,11 +21,11 @@ function latencyCells(latency: ExitLatency | null, stats: readonly (typeof LATEN
 }
 
 function exitsHtml(results: ResultsFile, run: RunResult): string {
-  const amd = isAmdRun(results, run);
-  const table = exitTable([run], amd);
+  const table = exitTable([run], isAmdRun(results, run));
   if (table.rows.length === 0) return '';
+  const amd = table.svmColumn;
   const stats = LATENCY_STATS.filter((s) => table.rows.some((r) => r.latency?.[s] !== undefined));
-  const heads = ['VM-exit reason', ...(amd ? ['SVM exit'] : []), 'Samples', 'Samples %', 'Time %', ...stats.map((s) => LATENCY_HEADS[s])];
+  const heads = [table.traps ? 'Trap / exit' : 'VM-exit reason', ...(amd ? ['SVM exit'] : []), 'Samples', 'Samples %', 'Time %', ...stats.map((s) => LATENCY_HEADS[s])];
   const rows = table.rows.map((r) => `<tr><td><code>${h(r.reason)}</code></td>` +
     (amd ? `<td>${r.svm ? `<code>${h(r.svm.name)}</code> <span class="muted">${h(r.svm.code)}</span>` : '<span class="muted">none</span>'}</td>` : '') +
     num(formatCount(r.samples)) + num(h(formatPercent(r.samplesPct))) + num(r.timePct === null ? '—' : h(formatPercent(r.timePct))) +
@@ -38,7 +38,8 @@ function exitsHtml(results: ResultsFile, run: RunResult): string {
     table.timeSource === null ? 'Time %: not known for this run (no per-reason exit time in the results).' : '',
     table.latencyUnit !== null ? `Latency in ${h(table.latencyUnit)}, as measured.` : '',
   ].filter(Boolean).join(' ');
-  return `<h5>VM exits: ${h(run.engine)}${engineBadge(run.mode)}</h5>` +
+  const title = table.traps ? 'Traps into the hypervisor (xenalyze names)' : 'VM exits';
+  return `<h5>${title}: ${h(run.engine)}${engineBadge(run.mode)}</h5>` +
     `<table class="exits"><thead><tr>${heads.map((t, i) => `<th${i >= (amd ? 2 : 1) ? ' class="num"' : ''}>${h(t)}</th>`).join('')}</tr></thead>` +
     `<tbody>${rows.join('')}${totalRow}</tbody></table><p class="muted note">${notes}</p>`;
 }
@@ -56,5 +57,5 @@ function hypercallsHtml(run: RunResult): string {
 export function exitTablesHtml(results: ResultsFile, runs: readonly RunResult[]): string {
   const parts = runs.filter((r) => !r.error).flatMap((r) => [exitsHtml(results, r), hypercallsHtml(r)]).filter(Boolean);
   if (parts.length === 0) return '';
-  return `<details class="exit-tables"><summary>VM exits (perf kvm stat style) and hypercalls (xenalyze style)</summary>\n${parts.join('\n')}\n</details>`;
+  return `<details class="exit-tables"><summary>VM exits and traps (perf kvm stat style) and hypercalls (xenalyze style)</summary>\n${parts.join('\n')}\n</details>`;
 }

@@ -33,7 +33,9 @@ export function timingSection(results: ResultsFile): string {
   if (summary.runs === 0) return '<p class="muted">No run has timing statistics.</p>';
   const noisy = summary.noisy.length === 0
     ? `Every mean is known to within ±${NOISY_RME} % (95 % confidence).`
-    : `<span class="noisy">${summary.noisy.length} of ${summary.runs} runs are noisy</span> (relative margin of error above ${NOISY_RME} %): compare their timings with care.`;
+    : summary.noisy.length === summary.runs
+      ? `<span class="noisy">All ${summary.runs} runs are noisy</span> (relative margin of error above ${NOISY_RME} %): the host was busy or the runs too short; compare counters, not these timings.`
+      : `<span class="noisy">${summary.noisy.length} of ${summary.runs} runs are noisy</span> (relative margin of error above ${NOISY_RME} %): compare their timings with care.`;
   return `<p class="timing-note"><b>Host wall-clock, not model output.</b> How long this host (${h(results.host.cpuModel)}) took to ` +
     `simulate each pair — or, for <span class="badge">measured</span> engines, to run it — by tinybench: mean ± relative margin ` +
     `of error (95 % Student t), p75, p99 and the number of samples. The overhead, exits and cycles above do not depend on it. ` +

@@ -135,3 +135,14 @@ test('hypercalls by op with their share, most frequent first; every engine label
   // nothing to show: no details element
   assert.equal(exitTablesHtml(results, [run(results, 'cpu/compute', 'native')]), '');
 });
+
+test('a paravirtual engine\'s traps (xenalyze names in exits.byReason) are titled traps, with no SVM column', () => {
+  const results = buildResults({ profile: 'amd-modern' });
+  const xen = structuredClone(run(results, 'micro/cpuid', 'xen'));
+  xen.exits = { total: 50_001, byReason: { forced_invalid_op: 50_000, page_fault: 1 } };
+  const t = exitTable([xen], true);
+  assert.deepEqual([t.traps, t.svmColumn, t.timeSource], [true, false, null]);
+  const html = exitTablesHtml(results, [xen]);
+  assert.ok(html.includes('<h5>Traps into the hypervisor (xenalyze names): xen</h5>') && !html.includes('SVM exit'));
+  assert.equal(exitTable([run(results, 'micro/cpuid', 'kvm')], true).traps, false);
+});

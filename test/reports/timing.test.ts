@@ -54,3 +54,10 @@ test('report.html section: every timed run with mean ± rme, p75, p99, samples; 
   }
   assert.ok(timingSection(buildResults()).includes('Every mean is known to within ±10 %'));
 });
+
+test('when every run is noisy, one sentence says so instead of a list', () => {
+  const results = buildResults();
+  results.runs = results.runs.map((r) => (r.timing ? { ...r, timing: { ...r.timing, rme: 35 } } : r));
+  assert.match(timingLine(results), /; ⚠ all 24 noisy \(rme > 10 %\): compare counters, not these timings\.$/);
+  assert.ok(timingSection(results).includes('All 24 runs are noisy'));
+});
