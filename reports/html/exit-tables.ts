@@ -33,7 +33,7 @@ function exitsHtml(results: ResultsFile, run: RunResult): string {
   const totalRow = `<tr class="total"><td>Total</td>${amd ? '<td></td>' : ''}${num(formatCount(table.total))}${num('100.00 %')}` +
     `${num(table.timeSource ? '100.00 %' : '—')}${stats.map(() => num('')).join('')}</tr>`;
   const notes = [
-    table.timeSource === 'attribution' ? 'Time %: cycles charged under <code>exit:&lt;reason&gt;</code> (round trip and in-kernel handling; device-model work is under <code>device-model</code>).' : '',
+    table.timeSource === 'attribution' ? 'Time %: cycles charged under <code>exit:&lt;reason&gt;</code>: the exit round trip, plus the in-kernel handler unless the engine names it separately (e.g. <code>ept-violation</code>); device-model work is under <code>device-model</code>.' : '',
     table.timeSource === 'latency' ? 'Time %: samples × average latency as measured.' : '',
     table.timeSource === null ? 'Time %: not known for this run (no per-reason exit time in the results).' : '',
     table.latencyUnit !== null ? `Latency in ${h(table.latencyUnit)}, as measured.` : '',
