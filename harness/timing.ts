@@ -27,7 +27,11 @@ export async function measureTiming(fn: () => unknown, budget: TimingBudget): Pr
   const bench = new Bench({
     iterations: budget.iterations,
     time: budget.timeMs,
-    warmup: false,
+    // two unmeasured runs first: the counters run already compiled the engine, but a pair's own shapes
+    // (its workload's op mix) still reach the optimizing JIT during the first repeats
+    warmup: true,
+    warmupIterations: 2,
+    warmupTime: 0,
     retainSamples: true,
     throws: true,
   });
