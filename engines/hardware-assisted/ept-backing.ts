@@ -1,7 +1,8 @@
-// Host backing of guest-physical memory through EPT. A guest frame gets a host frame the first time the guest
-// touches it: the access finds no EPT entry, exits with EPT_VIOLATION, and KVM allocates a host page and
-// writes the EPT leaf (tdp_page_fault). A huge guest page is backed by an EPT leaf of the same size, so nested
-// walks end early in both dimensions. Frames stay backed when the guest frees and reuses them.
+// Host backing of guest-physical memory through EPT. Guest memory gets host memory the first time the guest
+// touches it: the access finds no EPT entry, exits with EPT_VIOLATION, and KVM faults the host page in and
+// writes the EPT leaf (kvm_tdp_page_fault). The leaf is as large as the host mapping behind it: 4 KiB, or
+// 2 MiB when a transparent huge page backs the block (the caller decides), so nested walks end one level
+// early on the EPT side. Frames stay backed when the guest frees and reuses them.
 import { PageTables } from '../machine/page-table.ts';
 import { EPT_FORMAT, EPT_R, EPT_W, EPT_X, PAGES_PER_SIZE } from '../machine/pte.ts';
 import type { PageSizeCode } from '../machine/types.ts';

@@ -1,5 +1,5 @@
 // The hardware-assisted engine `kvm`: the guest kernel under KVM on VT-x / AMD-V. Defaults are today's KVM
-// (mmu=ept, vpid=on, io=virtio, apicv=on); on a CPU without EPT, VPID or APICv the defaults fall back the way
+// (mmu=ept, vpid=on, io=virtio, apicv=on, thp=on: QEMU madvises guest RAM MADV_HUGEPAGE); on a CPU without EPT, VPID or APICv the defaults fall back the way
 // KVM does (shadow paging, no VPID, no APICv) and asking for the missing feature is a usage error.
 import type { Engine, EngineRunInput, OptionValue, RunCounters } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
@@ -16,6 +16,8 @@ export const kvmEngine: Engine = {
     { name: 'mmu', description: 'ept: two-dimensional hardware paging; shadow: write-protected guest tables synchronised by KVM (the 2007 design)', type: 'enum', values: ['ept', 'shadow'], default: 'ept' },
     { name: 'vpid', description: 'VPID-tagged TLB entries survive VM entry/exit; off: every VM entry flushes the TLB', type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'io', description: 'virtio: shared rings, one notify exit per batch; emulated: register-level legacy devices, every access exits to user space', type: 'enum', values: ['virtio', 'emulated'], default: 'virtio' },
+    { name: 'thp', description: 'host transparent huge pages behind guest RAM: one EPT violation maps a 2 MiB EPT leaf, shortening the EPT side of every 2-D walk; off: 4 KiB host pages, one exit per guest frame', type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'prealloc', description: 'QEMU -mem-prealloc: guest RAM allocated and zeroed before boot; first touches still exit (EPT entries are built lazily) but the host page is there', type: 'enum', values: ['off', 'on'], default: 'off' },
     { name: 'apicv', description: 'APIC virtualization: posted interrupts and virtualized EOI / self-IPI without exits', type: 'enum', values: ['on', 'off'], default: 'on' },
   ],
   availability: () => ({ available: true }),
@@ -37,6 +39,8 @@ export const kvmEngine: Engine = {
       vpid: o.vpid === 'on',
       io: o.io === 'emulated' ? 'emulated' : 'virtio',
       apicv: o.apicv === 'on',
+      thp: o.thp !== 'off',
+      prealloc: o.prealloc === 'on',
     });
     return runGuest(platform, input.ops, input.seed);
   },

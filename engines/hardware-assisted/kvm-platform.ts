@@ -18,7 +18,15 @@ export interface KvmOptions {
   vpid: boolean;
   io: 'virtio' | 'emulated';
   apicv: boolean;
+  /** host memory backed by transparent huge pages: 2 MiB EPT leaves */
+  thp: boolean;
+  /** QEMU -mem-prealloc: guest RAM faulted in (allocated and zeroed) by the host before the guest runs; KVM
+   *  still builds EPT entries lazily, so first touches exit but find the host page present */
+  prealloc: boolean;
 }
+
+/** 4 KiB frames per 2 MiB transparent huge page */
+const HUGE_FRAMES = 512;
 
 /** ports KVM emulates in the kernel (PIC, PIT, ELCR — arch/x86/kvm/i8259.c, i8254.c); the rest go to QEMU,
  *  as kvm-unit-tests' inl_from_kernel (0x4d0) vs inl_from_qemu (0x1234) show */
@@ -43,22 +51,50 @@ export class KvmPlatform extends NativePlatform {
     this.mmu.setContext(this.shadow ? 'native' : 'nested', 0, 0, options.vpid ? 1 : 0, this.ept?.root ?? 0);
   }
 
-  /** the guest writes frames [frame, frame + frames): the first touch exits so the host can back them */
+  /**
+   * The guest writes frames [frame, frame + frames): the first touch of unbacked memory exits so the host can
+   * back it. With THP (QEMU madvises guest RAM MADV_HUGEPAGE) the host faults in a 2 MiB transparent huge page
+   * and KVM maps it with a 2 MiB EPT leaf (kvm_mmu_hugepage_adjust / host_pfn_mapping_level read the host
+   * PMD): one exit per 2 MiB block, whatever the guest's page size (THP is PMD-sized, so a 1 GiB guest page
+   * takes 512 exits and its EPT leaves stay 2 MiB). Without THP every 4 KiB frame exits once.
+   */
   private touchFrames(frame: number, frames: number): void {
-    const hvm = this.profile.hvm;
-    if (this.ept !== null) {
-      if (this.ept.isBacked(frame)) return;
-      this.exits.inKernel('EPT_VIOLATION', 1, 'ept-violation', hvm.eptViolationHandler);
-      this.counters.event('eptViolations');
-      this.ept.back(frame, frames);
+    const ept = this.ept;
+    if (ept !== null) {
+      if (frames === 1 && ept.isBacked(frame)) return;
+      if (this.options.thp) {
+        const last = frame + frames - 1;
+        let faults = 0;
+        for (let block = frame - (frame % HUGE_FRAMES); block <= last; block += HUGE_FRAMES) {
+          if (ept.isBacked(block)) continue;
+          ept.back(block, HUGE_FRAMES);
+          faults++;
+        }
+        this.eptViolations(faults, this.options.prealloc ? this.exits.handler('EPT_VIOLATION') : this.profile.hvm.thpFaultHandler);
+        return;
+      }
+      let faults = 0;
+      for (let f = frame; f < frame + frames; f++) {
+        if (ept.isBacked(f)) continue;
+        ept.back(f, 1);
+        faults++;
+      }
+      this.eptViolations(faults, this.options.prealloc ? this.exits.handler('EPT_VIOLATION') : this.profile.hvm.eptViolationHandler);
       return;
     }
+    const hvm = this.profile.hvm;
     const backed = this.shadowBacked!;
     if (backed.has(frame)) return;
     // a hidden page fault: no shadow entry yet; KVM faults the host page in and builds the entry
     this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-fault', hvm.eptViolationHandler);
     this.counters.event('hiddenFaults');
     backed.add(frame, frames);
+  }
+
+  private eptViolations(n: number, handler: number): void {
+    if (n === 0) return;
+    this.exits.inKernel('EPT_VIOLATION', n, 'ept-violation', handler);
+    this.counters.event('eptViolations', n);
   }
 
   private get mmioReason(): string {

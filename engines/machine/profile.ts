@@ -117,6 +117,9 @@ export interface HvmCosts {
   deviceModelAccess: number;
   /** KVM's EPT violation handler: allocate and map a host page (get_user_pages + EPT entry) */
   eptViolationHandler: number;
+  /** KVM's EPT violation on guest memory backed by a transparent huge page: the host's 2 MiB anonymous fault
+   *  (allocating and zeroing 2 MiB) plus a 2 MiB EPT leaf */
+  thpFaultHandler: number;
   /** shadow paging: emulating one write-protected guest PTE write and syncing the shadow entry */
   shadowPteSync: number;
   /** shadow paging: switching the shadow root on a guest CR3 write (cached root lookup) */

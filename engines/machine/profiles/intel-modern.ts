@@ -126,6 +126,9 @@ export const INTEL_MODERN: CostProfile = {
       INVLPG: 300,
       EXCEPTION_NMI: 400,
       PREEMPTION_TIMER: 200,
+      // estimate: kvm_tdp_page_fault when the host page is already present (prealloc): memslot lookup, a
+      // fast get_user_pages, one EPT leaf — no allocation or zeroing (those are in eptViolationHandler)
+      EPT_VIOLATION: 1000,
     },
     // estimate: QEMU's dispatch of one emulated register access (memory-region lookup, device callback);
     // HyperBench shows a user-space device round trip on Xen HVM costs ~31,000 cycles over native IN, KVM's
@@ -133,6 +136,14 @@ export const INTEL_MODERN: CostProfile = {
     deviceModelAccess: 3000,
     // estimate: KVM tdp_page_fault: get_user_pages of the backing page plus the EPT entry, ~1.5 µs
     eptViolationHandler: 4000,
+    // a host 2 MiB THP fault (do_huge_pmd_anonymous_page: allocate, zero 2 MiB, map the PMD) behind one EPT
+    // violation: the 4 KiB path above (which zeroes one 4 KiB page) plus zeroing the other 511 frames at the
+    // rate the profile charges the guest for it (native.pageCopy, 500 per 4 KiB): 4,000 + 511 × 500. Cross-
+    // check: demand-faulting 2 MiB pages runs at 11.82 GB/s (perf bench mem map -f demand, AMD Milan; Ankur
+    // Arora, "[PATCH v4 00/13] x86/mm: Add multi-page clearing", LKML 2025-06-16), 177 µs ≈ 443,000 cycles at
+    // 2.5 GHz: same order, the model is on the cheap side. THP pays the zeroing up front ("requiring larger
+    // clear-page copy-page in page faults", Documentation/admin-guide/mm/transhuge.rst)
+    thpFaultHandler: 4000 + 511 * 500,
     // estimate: emulating the faulting PTE write (instruction decode) and syncing one shadow entry
     shadowPteSync: 1500,
     // estimate: kvm_mmu_new_pgd with a cached shadow root (hash lookup, no rebuild)

@@ -21,12 +21,26 @@ test('syscalls need no exit and no flush under EPT', () => {
   assert.deepEqual(d.flushScope, {});
 });
 
-test('first touch of unbacked guest memory exits with EPT_VIOLATION: pages + new tables, the first time only', () => {
-  // 10 pages in a fresh region: 10 data frames + PDPT, PD, PT
-  const first = delta('kvm', [map('a', 10)], [touch('a', 10)]);
-  assert.deepEqual(first.exits, { EPT_VIOLATION: 13 });
+test('first touch of unbacked guest memory exits with EPT_VIOLATION: once per 2 MiB THP block, the first time only', () => {
+  // guest frames are handed out densely from 0; boot backed block 0 (frames 0–511) for pid 1's root. 600
+  // pages: PDPT, PD, PT = frames 1–3, data 4–515, a second PT 516, data 517–604: only block 1 is new
+  const first = delta('kvm', [map('a', 600)], [touch('a', 600)]);
+  assert.deepEqual(first.exits, { EPT_VIOLATION: 1 });
+  // intel-modern: exitRoundTrip 1,500 + thpFaultHandler 4,000 + 511 × 500 (zeroing the other 511 frames)
+  assert.equal(first.attribution['ept-violation'], 259_500);
+  assert.equal(first.attribution['exit:EPT_VIOLATION'], 1500);
+  // thp=off: 4 KiB host pages, every one of the 604 new frames exits once, 4,000 each
+  const small = delta('kvm:thp=off', [map('a', 600)], [touch('a', 600)]);
+  assert.deepEqual(small.exits, { EPT_VIOLATION: 604 });
+  assert.equal(small.attribution['ept-violation'], 604 * 4000);
+  // a 2 MiB guest page (block 1) is one THP exit; without THP its 512 frames and the new PDPT and PD exit
+  const huge: GuestOp = { op: 'map', region: 'h', bytes: 2 << 20, pageSize: '2m' };
+  assert.deepEqual(delta('kvm', [huge], [touch('h', 2)]).exits, { EPT_VIOLATION: 1 });
+  assert.deepEqual(delta('kvm:thp=off', [huge], [touch('h', 2)]).exits, { EPT_VIOLATION: 514 });
+  // prealloc: the host page is already there; the exit only builds the EPT entry (handler 1,000)
+  assert.equal(delta('kvm:prealloc=on', [map('a', 600)], [touch('a', 600)]).attribution['ept-violation'], 1000);
   // unmapped and mapped again: the guest reuses frames that are already backed
-  const again = delta('kvm', [map('a', 10), touch('a', 10), { op: 'unmap', region: 'a' }, map('b', 10)], [touch('b', 10)]);
+  const again = delta('kvm:thp=off', [map('a', 10), touch('a', 10), { op: 'unmap', region: 'a' }, map('b', 10)], [touch('b', 10)]);
   assert.equal(again.events.pageFaults, 10);
   assert.deepEqual(again.exits, {});
 });
