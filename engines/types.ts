@@ -161,6 +161,11 @@ export interface Platform {
   /** a zeroed page-table page for `level` (4 = root); xen pins it */
   allocTable(level: number): number;
   freeTable(frame: number, level: number): void;
+  /** a new address space (root `root`) is about to be used for the first time: end of fork's dup_mmap,
+   *  exec's activate_mm, boot (Linux paravirt_enter_mmap; xen pins its tables) */
+  enterMmap(root: number): void;
+  /** an address space is about to be torn down (Linux arch_exit_mmap; xen unpins its tables first) */
+  exitMmap(root: number): void;
   /** set one table entry (set_pte / set_pmd / set_pud / set_p4d) */
   writeEntry(table: number, index: number, lo: number, hi: number): void;
   /** Linux's arch_enter/leave_lazy_mmu_mode: entry writes in between may be batched */

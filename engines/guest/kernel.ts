@@ -56,6 +56,7 @@ export class GuestKernel implements LeafVisitor {
     this.forker = new ForkCopier(p, this.tables, this.refs);
     this.unmapper = new Unmapper(p, this.tables, this.refs);
     this.current = this.newProcess(0);
+    p.enterMmap(this.current.space.root);
     this.load(this.current);
   }
 
@@ -217,6 +218,8 @@ export class GuestKernel implements LeafVisitor {
     const child = this.newProcess(parent.pid);
     child.space.copyLayoutFrom(parent.space);
     this.forker.copy(parent.space, child.space);
+    // dup_mmap's arch_dup_mmap: the child's tables, written while unpinned, are handed over (xen pins them)
+    this.p.enterMmap(child.space.root);
     // dup_mmap ends with flush_tlb_mm(oldmm): the parent's writable translations just became read-only
     if (this.forker.protectedCount > 0) this.p.flushLocal();
   }
@@ -229,6 +232,8 @@ export class GuestKernel implements LeafVisitor {
     proc.space = new AddressSpace(this.p.allocTable(4), 0);
     this.asids.release(proc.spaceId);
     proc.spaceId = this.nextSpaceId++;
+    // exec_mmap's activate_mm
+    this.p.enterMmap(proc.space.root);
     this.load(proc);
     this.unmapper.teardown(old);
   }

@@ -37,6 +37,8 @@ export class Unmapper implements LeafVisitor {
 
   /** exec / exit: everything goes, root included; no flush, the caller loads another CR3 next */
   teardown(space: AddressSpace): void {
+    // exit_mmap's arch_exit_mmap first (xen unpins, so the clears below are plain stores)
+    this.p.exitMmap(space.root);
     this.p.enterLazyMmu();
     for (const region of space.regions.values()) this.tables.forEachLeaf(space.root, region.base, region.end, this);
     this.tables.freeEmptyTables(space.root, 0, VA_LIMIT);

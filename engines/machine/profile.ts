@@ -140,7 +140,8 @@ export interface PvCosts {
   pteValidate: number;
   /** per-entry work of multicall dispatch */
   multicallEntry: number;
-  /** validating a whole page-table page when it is pinned (512 entries) */
+  /** Xen's scan of one page-table page's 512 entries when it takes or drops its type (alloc_lN_table /
+   *  free_lN_table), excluding the present entries' reference-count work, which costs pteValidate each */
   pinTablePage: number;
   /** event-channel send + upcall delivery to the other domain */
   eventChannelNotify: number;

@@ -56,6 +56,8 @@ export class NativePlatform implements Platform {
     this.work('pte-write', this.profile.native.pteWrite);
   }
 
+  enterMmap(_root: number): void {}
+  exitMmap(_root: number): void {}
   enterLazyMmu(): void {}
   leaveLazyMmu(): void {}
   /** data-page contents are not simulated; the kernel charges zeroing and copying as its own work */

@@ -1,30 +1,41 @@
-// Batching of MMU hypercalls the way Linux does it (arch/x86/xen/multicalls.c): inside a lazy-MMU window
-// entries are queued and issued together as one `multicall` once MC_BATCH (32) are queued or the window closes,
-// so the cost of entering Xen is paid once per batch. Outside a window each operation is issued at once. A
-// batch of one bypasses the multicall machinery and is issued as its own hypercall (xen_mc_flush:
-// "Singleton multicall - bypass multicall machinery and just do the call directly").
+// Batching of MMU hypercalls the way Linux does it (arch/x86/xen/multicalls.c, mmu_pv.c). A per-CPU buffer
+// holds up to MC_BATCH (32) multicall entries and MC_ARGS = MC_BATCH × 16 bytes of arguments. Consecutive
+// requests of the same op are merged into the last entry's request array (xen_extend_mmu_update /
+// xen_extend_mmuext_op → xen_mc_extend_args): 16-byte `struct mmu_update`s, 24-byte `struct mmuext_op`s,
+// while the argument space lasts. The buffer is flushed when the slots or the argument space run out, when a
+// lazy-MMU window closes, and at once outside a window (xen_mc_issue). A flush of one entry bypasses the
+// multicall machinery and is issued as that hypercall directly (xen_mc_flush: "Singleton multicall"); more
+// than one go as `multicall`. So a long run of PTE updates becomes `mmu_update` hypercalls carrying
+// MC_ARGS / 16 − 1 = 31 requests each, not multicalls.
 import type { Hypercalls } from './hypercalls.ts';
 import type { Counters } from '../machine/counters.ts';
 import type { PvCosts } from '../machine/profile.ts';
 
+/** argument bytes of one request: struct mmu_update { u64 ptr, val }; struct mmuext_op { cmd; arg1; arg2 } */
+export const MMU_UPDATE_BYTES = 16;
+export const MMUEXT_OP_BYTES = 24;
+
 export class MulticallBatcher {
   private lazy = false;
   private queued = 0;
-  // queued entries, kept in preallocated parallel arrays: op name, mechanism, Xen-side work
+  private argBytes = 0;
+  private readonly argCapacity: number;
+  // queued entries, in preallocated parallel arrays: op name, mechanism of its first request, merged requests
   private readonly ops: string[];
   private readonly mechanisms: string[];
-  private readonly cycles: Float64Array;
+  private readonly requests: Uint32Array;
 
   constructor(
     private readonly calls: Hypercalls,
     private readonly counters: Counters,
     private readonly pv: PvCosts,
-    /** entries per multicall (Linux MC_BATCH = 32) */
+    /** entries per multicall (Linux MC_BATCH = 32); the argument space scales with it (MC_ARGS) */
     private readonly batch: number,
   ) {
+    this.argCapacity = batch * 16;
     this.ops = new Array<string>(batch).fill('');
     this.mechanisms = new Array<string>(batch).fill('');
-    this.cycles = new Float64Array(batch);
+    this.requests = new Uint32Array(batch);
   }
 
   enterLazy(): void {
@@ -36,14 +47,28 @@ export class MulticallBatcher {
     this.issue();
   }
 
-  /** queue one hypercall operation `op` whose work inside Xen is `cycles` under `mechanism` (xen_mc_entry);
-   *  a full batch is issued at once */
-  submit(op: string, mechanism: string, cycles: number): void {
-    this.ops[this.queued] = op;
-    this.mechanisms[this.queued] = mechanism;
-    this.cycles[this.queued] = cycles;
-    this.queued++;
-    if (this.queued === this.batch) this.issue();
+  /**
+   * Queue one request of `op` whose work inside Xen is `cycles` under `mechanism`, with `argBytes` of
+   * arguments in the buffer (0 for calls whose arguments fit in the entry, e.g. update_va_mapping). A request
+   * with arguments joins the last entry when that is the same op and the argument space has room.
+   */
+  submit(op: string, mechanism: string, cycles: number, argBytes = 0): void {
+    // Xen's work for the request, whichever hypercall ends up carrying it
+    this.counters.charge('hypervisor', mechanism, cycles);
+    const last = this.queued - 1;
+    if (argBytes > 0 && last >= 0 && this.ops[last] === op && this.argBytes + argBytes < this.argCapacity) {
+      this.requests[last]++;
+      this.argBytes += argBytes;
+      return;
+    }
+    // __xen_mc_entry: flush first when the slots or the (8-byte aligned) argument space are used up
+    const aligned = Math.ceil(this.argBytes / 8) * 8;
+    if (this.queued === this.batch || aligned + argBytes >= this.argCapacity) this.issue();
+    const i = this.queued++;
+    this.ops[i] = op;
+    this.mechanisms[i] = mechanism;
+    this.requests[i] = 1;
+    this.argBytes = Math.ceil(this.argBytes / 8) * 8 + argBytes;
   }
 
   /** xen_mc_issue: outside a lazy-MMU window what a caller queued goes to Xen now */
@@ -51,17 +76,17 @@ export class MulticallBatcher {
     if (!this.lazy) this.issue();
   }
 
-  /** issue what is queued: one multicall, or the single queued call directly */
+  /** xen_mc_flush: one multicall, or the single queued entry as its own hypercall */
   issue(): void {
     const n = this.queued;
     if (n === 0) return;
     this.queued = 0;
+    this.argBytes = 0;
     if (n === 1) {
-      this.calls.call(this.ops[0], this.mechanisms[0], 1, this.cycles[0]);
+      this.calls.call(this.ops[0], this.mechanisms[0]);
       return;
     }
     this.calls.call('multicall', 'multicall', 1, this.pv.multicallEntry * n);
     this.counters.event('multicallEntries', n);
-    for (let i = 0; i < n; i++) this.counters.charge('hypervisor', this.mechanisms[i], this.cycles[i]);
   }
 }

@@ -1,14 +1,15 @@
 // The paravirtual Platform: Xen PV on x86-64 (DESIGN §4). The guest kernel is deprivileged with its own page
 // table, so user↔kernel transitions switch CR3 through Xen; page tables are read-only to the guest (direct
 // paging: PTEs hold machine frames, every update validated by Xen through mmu_update, batched by multicall in
-// lazy-MMU windows, new tables pinned); faults bounce through Xen; context switches and flushes are mmuext_op;
+// lazy-MMU windows; an mm's tables are pinned once before it is first used and unpinned before teardown); faults bounce through Xen; context switches and flushes are mmuext_op;
 // idle is sched_op block, the timer set_timer_op, interrupts event-channel upcalls; I/O goes through split
 // drivers. TLB misses stay 1-D walks: PV's advantage over nested paging.
 import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
-import { MulticallBatcher } from './multicall.ts';
+import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
+import { entryFrame, PTE_P, PTE_PS } from '../machine/pte.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type GrantMode } from './split-driver.ts';
 
@@ -30,6 +31,10 @@ export class XenPlatform extends NativePlatform {
   private readonly split: SplitDriver;
   /** kernel L4 → the user L4 Xen keeps beside it (xen_pgd_alloc); user-half entries are written to both */
   private readonly userRoots = new Map<number, number>();
+  /** the guest's page-table pages and their levels (4 = root) */
+  private readonly tableLevel = new Map<number, number>();
+  /** table pages that are pinned: read-only to the guest, typed and validated by Xen (PagePinned) */
+  private readonly pinned = new Set<number>();
 
   constructor(profile: CostProfile, options: XenOptions) {
     // the PV kernel cannot use PCIDs itself: Xen owns CR3
@@ -46,49 +51,148 @@ export class XenPlatform extends NativePlatform {
     this.counters.charge('hypervisor', 'pv-trap', (this.profile.native.exception + work) * n);
   }
 
-  /** pin (or unpin) a table page: its kernel alias made read-only (update_va_mapping) and its type taken
-   *  (mmuext_op PIN_Ln_TABLE validates all 512 entries — Linux xen_alloc_ptpage / xen_pgd_pin) */
-  private pinOps(pin: boolean): void {
+  /** Xen's validation work when a table page takes (or drops) its type: alloc_lN_table / free_lN_table scan
+   *  all 512 entries, and every present one costs a get_page / put_page with its type and reference count */
+  private typeCost(frame: number): number {
     const pv = this.profile.pv;
+    const mem = this.memory;
+    let present = 0;
+    for (let i = 0; i < 512; i++) if ((mem.readLo(frame, i) & PTE_P) !== 0) present++;
+    return pv.pinTablePage + present * pv.pteValidate;
+  }
+
+  /** the table pages below `root` (not `root` itself), parents before children, into `out` */
+  private collectTables(frame: number, level: number, out: number[]): void {
+    if (level === 1) return;
+    const mem = this.memory;
+    for (let i = 0; i < 512; i++) {
+      const lo = mem.readLo(frame, i);
+      if ((lo & PTE_P) === 0 || (lo & PTE_PS) !== 0) continue;
+      const child = entryFrame(lo, mem.readHi(frame, i));
+      if (!this.tableLevel.has(child)) continue;
+      out.push(child);
+      this.collectTables(child, level - 1, out);
+    }
+  }
+
+  /**
+   * xen_enter_mmap → xen_pgd_pin, once per mm before it is first used (end of fork's dup_mmap, exec's
+   * activate_mm, boot): every table page's kernel alias made read-only (update_va_mapping), each PTE page
+   * pinned as L1 (MMUEXT_PIN_L1_TABLE, validated), then MMUEXT_PIN_L4_TABLE on the root, which validates the
+   * L4, L3 and L2 pages below it (their L1 children are already typed: a reference each); the same for the
+   * user L4. One batch, issued at once.
+   */
+  override enterMmap(root: number): void {
+    if (this.pinned.has(root)) return;
+    const pv = this.profile.pv;
+    const tables: number[] = [];
+    this.collectTables(root, 4, tables);
+    let upper = this.typeCost(root);
+    for (const t of tables) {
+      this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+      if (this.tableLevel.get(t) === 1) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(t), MMUEXT_OP_BYTES);
+      else upper += this.typeCost(t);
+      this.pinned.add(t);
+    }
     this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
-    this.mc.submit('mmuext_op', 'pin-table', pin ? pv.pinTablePage : pv.pteValidate);
-    this.counters.event(pin ? 'tablesPinned' : 'tablesUnpinned');
+    this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
+    this.pinned.add(root);
+    const user = this.userRoots.get(root)!;
+    this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+    this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
+    this.counters.event('tablesPinned', tables.length + 2);
+    this.mc.issue();
+  }
+
+  /**
+   * xen_exit_mmap → xen_pgd_unpin before exit_mmap tears the tables down: MMUEXT_UNPIN_TABLE on both L4s
+   * (Xen drops the types and references of everything below), every page made writable again, PTE pages
+   * unpinned one by one; from then on teardown is plain stores into ordinary pages.
+   */
+  override exitMmap(root: number): void {
+    if (!this.pinned.has(root)) return;
+    const pv = this.profile.pv;
+    const tables: number[] = [];
+    this.collectTables(root, 4, tables);
+    let upper = this.typeCost(root);
+    for (const t of tables) if (this.tableLevel.get(t) !== 1) upper += this.typeCost(t);
+    this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
+    const user = this.userRoots.get(root)!;
+    this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
+    this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+    for (const t of tables) {
+      if (this.tableLevel.get(t) === 1) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(t), MMUEXT_OP_BYTES);
+      this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+      this.pinned.delete(t);
+    }
+    this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+    this.pinned.delete(root);
+    this.counters.event('tablesUnpinned', tables.length + 2);
+    this.mc.issue();
   }
 
   override allocTable(level: number): number {
     const frame = super.allocTable(level);
-    this.pinOps(true);
-    if (level === 4) {
-      const user = this.memory.allocFrame();
-      this.userRoots.set(frame, user);
-      this.pinOps(true);
-    }
-    this.mc.issueUnlessLazy();
+    this.tableLevel.set(frame, level);
+    // xen_pgd_alloc: the user L4 Xen switches to in guest user mode, beside the kernel's
+    if (level === 4) this.userRoots.set(frame, this.memory.allocFrame());
     return frame;
   }
 
+  /** free_pgtables in a live (pinned) mm: xen_release_ptpage unpins a PTE page and makes the page writable */
   override freeTable(frame: number, level: number): void {
-    this.pinOps(false);
+    if (this.pinned.delete(frame)) {
+      if (level === 1) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(frame), MMUEXT_OP_BYTES);
+      this.mc.submit('update_va_mapping', 'pin-table', this.profile.pv.pteValidate);
+      this.counters.event('tablesUnpinned');
+      this.mc.issueUnlessLazy();
+    }
+    this.tableLevel.delete(frame);
     const user = this.userRoots.get(frame);
     if (user !== undefined) {
-      this.pinOps(false);
       this.memory.freeFrame(user);
       this.userRoots.delete(frame);
     }
     super.freeTable(frame, level);
-    this.mc.issueUnlessLazy();
   }
 
-  /** a validated PTE update (struct mmu_update { ptr, val }), batched inside lazy-MMU windows */
+  /**
+   * set_pte / set_pmd / set_pud / set_p4d. In a pinned table every write is a validated mmu_update request,
+   * merged into the batch (xen_extend_mmu_update); linking a new table into a pinned one first makes it
+   * read-only and, for a PTE page, pins it (xen_alloc_ptpage); Xen types an upper-level child when the link
+   * is validated. In an unpinned table (an mm under construction or after xen_exit_mmap) set_pmd/pud/p4d are
+   * plain stores; set_pte still goes through mmu_update (__xen_set_pte), which Xen applies to the writable
+   * page without validation; a PTE clear (ptep_get_and_clear) is a plain exchange.
+   */
   override writeEntry(table: number, index: number, lo: number, hi: number): void {
     super.writeEntry(table, index, lo, hi);
-    const validate = this.profile.pv.pteValidate;
-    this.mc.submit('mmu_update', 'mmu-update', validate);
-    this.counters.event('mmuUpdates');
+    const pv = this.profile.pv;
     const user = this.userRoots.get(table);
+    if (user !== undefined) this.memory.write(user, index, lo, hi);
+    const level = this.tableLevel.get(table) ?? 1;
+    if (!this.pinned.has(table)) {
+      if (level !== 1 || (lo & PTE_P) === 0) return;
+      // estimate: do_mmu_update on a PGT_writable_page only stores the value (no get_page_from_l1e)
+      this.mc.submit('mmu_update', 'mmu-update', this.profile.native.pteWrite, MMU_UPDATE_BYTES);
+      this.counters.event('mmuUpdates');
+      this.mc.issueUnlessLazy();
+      return;
+    }
+    let validate = pv.pteValidate;
+    if (level > 1 && (lo & PTE_P) !== 0 && (lo & PTE_PS) === 0) {
+      const child = entryFrame(lo, hi);
+      if (this.tableLevel.has(child) && !this.pinned.has(child)) {
+        this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+        if (level === 2) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(child), MMUEXT_OP_BYTES);
+        else validate += this.typeCost(child);
+        this.pinned.add(child);
+        this.counters.event('tablesPinned');
+      }
+    }
+    this.mc.submit('mmu_update', 'mmu-update', validate, MMU_UPDATE_BYTES);
+    this.counters.event('mmuUpdates');
     if (user !== undefined) {
-      this.memory.write(user, index, lo, hi);
-      this.mc.submit('mmu_update', 'mmu-update', validate);
+      this.mc.submit('mmu_update', 'mmu-update', pv.pteValidate, MMU_UPDATE_BYTES);
       this.counters.event('mmuUpdates');
     }
     this.mc.issueUnlessLazy();
@@ -105,7 +209,9 @@ export class XenPlatform extends NativePlatform {
   /** xen_write_cr3: one mmuext_op carrying NEW_BASEPTR and NEW_USER_BASEPTR; Xen's CR3 load flushes */
   override switchAddressSpace(root: number, pcid: number, flush: boolean): void {
     super.switchAddressSpace(root, pcid, flush);
-    this.mc.submit('mmuext_op', 'mmuext-op', 0);
+    // MMUEXT_NEW_BASEPTR and MMUEXT_NEW_USER_BASEPTR, merged into one mmuext_op (xen_extend_mmuext_op)
+    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
+    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
     this.mc.issueUnlessLazy();
   }
 
@@ -113,7 +219,7 @@ export class XenPlatform extends NativePlatform {
   override invalidatePage(va: number): void {
     this.work('invlpg', this.profile.native.invlpg);
     this.dropPage(va, 'hypercall');
-    this.mc.submit('mmuext_op', 'mmuext-op', 0);
+    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
     this.mc.issueUnlessLazy();
   }
 
@@ -121,7 +227,7 @@ export class XenPlatform extends NativePlatform {
   override flushLocal(): void {
     this.work('cr3-write', this.profile.native.cr3Write);
     this.flushCurrent('hypercall');
-    this.mc.submit('mmuext_op', 'mmuext-op', 0);
+    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
     this.mc.issueUnlessLazy();
   }
 

@@ -162,8 +162,9 @@ export const INTEL_MODERN: CostProfile = {
     pteValidate: 200,
     // estimate: do_multicall's per-entry dispatch
     multicallEntry: 50,
-    // estimate: validating 512 entries when a table page is pinned, ~20 cycles each
-    pinTablePage: 10000,
+    // estimate: alloc_lN_table / free_lN_table's loop over 512 entries (map_domain_page, a load and a present
+    // test per entry through 64 cache lines), ~2 cycles per empty entry; present entries cost pteValidate
+    pinTablePage: 1000,
     // estimate: evtchn_send hypercall plus upcall delivery in the other domain
     eventChannelNotify: 1500,
     // estimate: gnttab_map_grant_ref per page (grant lookup, reference counting, PTE install)

@@ -23,28 +23,59 @@ test('the user TLB does not survive a syscall without PCID', () => {
   assert.equal(delta('xen:pcid=on', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]).misses, 0);
 });
 
-test('touching N fresh pages: N bounced faults, validated mmu_updates, pinned tables', () => {
+test('touching N fresh pages: N bounced faults, validated mmu_updates, new tables pinned as they are linked', () => {
   const d = delta('xen', [map('a', 10)], [touch('a', 10)]);
   assert.deepEqual(d.exits, { page_fault: 10 });
-  // 10 leaf PTEs + PD and PT links one by one; the PML4 link goes to the kernel and user L4 together (a
-  // multicall of 2), and each new table's read-only alias + pin is a multicall of 2
-  assert.equal(d.hypercalls.mmu_update, 12);
-  assert.equal(d.hypercalls.multicall, 4);
+  // pid 1's tables are pinned (at boot), so each new table is linked with xen_alloc_ptpage first: PDPT link =
+  // update_va_mapping + mmu_update carrying the kernel and the user L4 entries (merged: 2 requests) → a
+  // multicall of 2; PD link = update_va_mapping + mmu_update → 2; PT link = update_va_mapping +
+  // MMUEXT_PIN_L1_TABLE + mmu_update → 3. The 10 leaf PTEs are lone mmu_update hypercalls.
+  assert.deepEqual(d.hypercalls, { iret: 10, mmu_update: 10, multicall: 3 });
+  assert.equal(d.events.multicallEntries, 2 + 2 + 3);
+  assert.equal(d.events.mmuUpdates, 10 + 3 + 1);
   assert.equal(d.events.tablesPinned, 3);
-  assert.equal(d.hypercalls.iret, 10);
+  // intel-modern: 3 update_va_mapping × pteValidate 200 + the empty PT's PIN_L1 scan (pinTablePage 1,000)
+  assert.equal(d.attribution['pin-table'], 3 * 200 + 1000);
+  // 14 requests × 200 + the empty PDPT and PD typed when linked (1,000 each) + 10 lone hypercalls × 250
+  assert.equal(d.attribution['mmu-update'], 14 * 200 + 2 * 1000 + 10 * 250);
   assert.equal(d.events.ptSwitches, 20);
 });
 
-test('fork of a process with M mapped pages: updates batched into ceil(updates / batch) multicalls', () => {
+test('fork of a process with M mapped pages: the child is written unpinned, merged mmu_updates, pinned once', () => {
   const prefix: GuestOp[] = [map('a', 40), touch('a', 40)];
-  // lazy window: 40 parent write-protects + 40 child PTEs + 3 child tables × 2 pin ops + 4 links = 90 entries;
-  // before it, the child's two L4s are pinned (one multicall); after it, the parent's TLB is flushed
+  // lazy window: 40 validated write-protects of the parent's PTEs and 40 unvalidated child PTEs (set_pte on
+  // an unpinned page still uses mmu_update); the child's PDPT / PD / PT links are plain stores. The 80
+  // requests merge into one entry until the 512-byte argument space (MC_ARGS = 32 × 16) is full: 31 per
+  // entry, each flushed alone, i.e. direct mmu_update hypercalls of 31 + 31 + 18 requests — not
+  // ⌈80 / 32⌉ multicalls. Then xen_enter_mmap pins the child in one multicall of 8 entries: 3 table pages
+  // made read-only, PIN_L1 of the PT, root read-only + PIN_L4, user L4 read-only + PIN_L4. Then the parent's
+  // TLB flush (mmuext_op).
   const d = delta('xen', prefix, [{ op: 'fork' }]);
-  assert.equal(d.events.mmuUpdates, 84);
-  assert.equal(d.events.multicallEntries, 4 + 90);
-  assert.deepEqual(d.hypercalls, { multicall: 1 + Math.ceil(90 / 32), mmuext_op: 1 });
+  assert.equal(d.events.mmuUpdates, 80);
+  assert.deepEqual(d.hypercalls, { mmu_update: 3, multicall: 1, mmuext_op: 1 });
+  assert.equal(d.events.multicallEntries, 8);
+  assert.equal(d.events.tablesPinned, 5);
+  // Xen's validation, proportional to what it checks: PIN_L1 = scan 1,000 + 40 present × 200; PIN_L4 of the
+  // root types L4, PDPT and PD (3 scans + 1 present each × 200); the user L4 (1 present); 5 read-only remaps
+  assert.equal(d.attribution['pin-table'], 5 * 200 + (1000 + 40 * 200) + 3 * (1000 + 200) + (1000 + 200));
+  // 40 validated × 200 + 40 plain stores by Xen (pteWrite 10) + 3 hypercall entries × 250
+  assert.equal(d.attribution['mmu-update'], 40 * 200 + 40 * 10 + 3 * 250);
+  // batch=8: MC_ARGS = 128 bytes, 7 requests per mmu_update: ⌈80 / 7⌉ = 12; the pin batch fills 8 slots
   const b8 = delta('xen:batch=8', prefix, [{ op: 'fork' }]);
-  assert.deepEqual(b8.hypercalls, { multicall: 1 + Math.ceil(90 / 8), mmuext_op: 1 });
+  assert.deepEqual(b8.hypercalls, { mmu_update: 12, multicall: 1, mmuext_op: 1 });
+});
+
+test('exit unpins before teardown: the clears are plain stores, no mmu_update', () => {
+  const prefix: GuestOp[] = [map('a', 40), touch('a', 40), { op: 'fork' }, { op: 'switch', to: 2 }];
+  const d = delta('xen', prefix, [{ op: 'exit' }]);
+  // switch to the parent: NEW_BASEPTR + NEW_USER_BASEPTR merged in one mmuext_op; xen_pgd_unpin: UNPIN of
+  // both L4s (merged), the user L4, PDPT, PD writable, UNPIN_L1 + writable for the PT, the root writable:
+  // a multicall of 7 entries; then 40 PTE clears and 3 table unlinks as plain stores
+  assert.deepEqual(d.hypercalls, { mmuext_op: 1, multicall: 1 });
+  assert.equal(d.events.multicallEntries, 7);
+  assert.equal(d.events.tablesUnpinned, 5);
+  assert.equal(d.events.mmuUpdates ?? 0, 0);
+  assert.equal(d.attribution['pin-table'], 14800);
 });
 
 test('cpuid traps as forced_invalid_op; the timer is set_timer_op and idle is sched_op block', () => {
