@@ -3,7 +3,7 @@
 // entry — real hardware re-walks then, SDM Vol. 3 §4.8 and §4.10.2.3) a 1-D walk natively / under PV / under
 // shadow paging, or a 2-D walk under EPT. Cycles are charged to the guest under the mechanism that caused
 // them, so the harness can explain overhead: `memory-access`, `tlb-l2`, `page-walk`, `nested-walk`.
-import type { Counters } from './counters.ts';
+import { HOT_MEMORY_ACCESS as HOT_MEMORY_ACCESS_, HOT_NESTED_WALK as HOT_NESTED_WALK_, HOT_PAGE_WALK as HOT_PAGE_WALK_, HOT_TLB_L2 as HOT_TLB_L2_, type Counters } from './counters.ts';
 import type { CostProfile } from './profile.ts';
 import type { SparsePhysicalMemory } from './physical-memory.ts';
 import { FAULT_NONE as FAULT_NONE_ } from './types.ts';
@@ -21,6 +21,10 @@ const PTE_D = PTE_D_;
 const PTE_RW = PTE_RW_;
 const PTE_US = PTE_US_;
 const walkTag = walkTag_;
+const HOT_MEMORY_ACCESS = HOT_MEMORY_ACCESS_;
+const HOT_TLB_L2 = HOT_TLB_L2_;
+const HOT_PAGE_WALK = HOT_PAGE_WALK_;
+const HOT_NESTED_WALK = HOT_NESTED_WALK_;
 
 export type MmuMode = 'native' | 'nested';
 
@@ -84,10 +88,10 @@ export class Mmu {
   access(va: number, write: boolean, user: boolean): number {
     const c = this.counters;
     const tlb = this.tlb;
-    c.charge('guest', 'memory-access', this.l1HitCycles);
+    c.chargeGuestHot(HOT_MEMORY_ACCESS, this.l1HitCycles);
     const vpn = Math.floor(va / 4096);
     if (tlb.lookup(vpn, this.pcid, this.vpid)) {
-      if (tlb.hitLevel === 2) c.charge('guest', 'tlb-l2', this.l2HitCycles);
+      if (tlb.hitLevel === 2) c.chargeGuestHot(HOT_TLB_L2, this.l2HitCycles);
       const flags = tlb.flags;
       if ((!write || (flags & (PTE_RW | PTE_D)) === (PTE_RW | PTE_D)) && (!user || (flags & PTE_US) !== 0)) return FAULT_NONE;
     }
@@ -97,8 +101,8 @@ export class Mmu {
       ? this.nested!.walk(this.root, this.eptRoot, va, write, user, tag)
       : this.walker.walk(this.root, va, write, user, tag);
     c.walkRefs += r.refs;
-    c.charge('guest', 'page-walk', (r.refs - r.nestedRefs) * this.memRef);
-    c.charge('guest', 'nested-walk', r.nestedRefs * this.memRef);
+    c.chargeGuestHot(HOT_PAGE_WALK, (r.refs - r.nestedRefs) * this.memRef);
+    c.chargeGuestHot(HOT_NESTED_WALK, r.nestedRefs * this.memRef);
     if (r.fault !== FAULT_NONE) {
       this.faultCode = r.fault;
       this.faultVa = va;

@@ -59,11 +59,11 @@ export class Walker1D implements PageWalker {
     let level: number;
     let table: number;
     let perm: number;
-    if (pwc.pd.lookup(pdKey, tag)) {
+    if (pwc.pd.used !== 0 && pwc.pd.lookup(pdKey, tag)) {
       level = 1; table = pwc.pd.frame; perm = pwc.pd.perm;
-    } else if (pwc.pdpt.lookup(pdptKey, tag)) {
+    } else if (pwc.pdpt.used !== 0 && pwc.pdpt.lookup(pdptKey, tag)) {
       level = 2; table = pwc.pdpt.frame; perm = pwc.pdpt.perm;
-    } else if (pwc.pml4.lookup(pml4Key, tag)) {
+    } else if (pwc.pml4.used !== 0 && pwc.pml4.lookup(pml4Key, tag)) {
       level = 3; table = pwc.pml4.frame; perm = pwc.pml4.perm;
     } else {
       level = 4; table = root; perm = this.permBits;
@@ -98,9 +98,8 @@ export class Walker1D implements PageWalker {
       }
       if ((lo & f.accessed) === 0) words[at] = (lo | f.accessed) >>> 0;
       table = entryFrame(lo, hi);
-      if (level === 4) pwc.pml4.fill(pml4Key, tag, table, perm);
-      else if (level === 3) pwc.pdpt.fill(pdptKey, tag, table, perm);
-      else pwc.pd.fill(pdKey, tag, table, perm);
+      const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
+      if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
       level--;
     }
   }

@@ -14,8 +14,11 @@ const DIR_MASK = (1 << DIR_SHIFT) - 1;
 const INITIAL_SLOTS = 16;
 
 export class SparsePhysicalMemory implements PhysicalMemory {
-  /** directory: frame >>> DIR_SHIFT → (slot + 1) per frame, 0 = no storage */
-  private readonly dir: (Int32Array | undefined)[] = [];
+  /**
+   * directory: frame >>> DIR_SHIFT → (slot + 1) per frame, 0 = no storage. Read-only outside this class (walkers
+   * inline offsetOf with it); the array itself is never replaced.
+   */
+  readonly directory: (Int32Array | undefined)[] = [];
   /** entry storage: slot s holds words [s * 1024, s * 1024 + 1024); replaced (copied) when it grows */
   words = new Uint32Array(INITIAL_SLOTS * WORDS);
   private readonly freeFrames: number[] = [];
@@ -44,7 +47,7 @@ export class SparsePhysicalMemory implements PhysicalMemory {
   }
 
   freeFrame(frame: number): void {
-    const leaf = this.dir[Math.floor(frame / (DIR_MASK + 1))];
+    const leaf = this.directory[Math.floor(frame / (DIR_MASK + 1))];
     const i = frame & DIR_MASK;
     if (leaf !== undefined && leaf[i] !== 0) {
       const slot = leaf[i] - 1;
@@ -79,24 +82,24 @@ export class SparsePhysicalMemory implements PhysicalMemory {
 
   /** word offset in `words` of entry 0 of `frame`, or a negative number if the frame was never written */
   offsetOf(frame: number): number {
-    const leaf = this.dir[Math.floor(frame / (DIR_MASK + 1))];
+    const leaf = this.directory[Math.floor(frame / (DIR_MASK + 1))];
     return leaf === undefined ? -1 : (leaf[frame & DIR_MASK] - 1) * WORDS;
   }
 
   /** bytes of typed-array storage actually held (directory leaves + entry storage) */
   get bytesUsed(): number {
     let leaves = 0;
-    for (const leaf of this.dir) if (leaf !== undefined) leaves++;
+    for (const leaf of this.directory) if (leaf !== undefined) leaves++;
     return leaves * (DIR_MASK + 1) * 4 + this.words.byteLength;
   }
 
   private storageFor(frame: number): number {
     const d = Math.floor(frame / (DIR_MASK + 1));
-    let leaf = this.dir[d];
+    let leaf = this.directory[d];
     if (leaf === undefined) {
-      while (this.dir.length < d) this.dir.push(undefined);
+      while (this.directory.length < d) this.directory.push(undefined);
       leaf = new Int32Array(DIR_MASK + 1);
-      this.dir[d] = leaf;
+      this.directory[d] = leaf;
     }
     const i = frame & DIR_MASK;
     if (leaf[i] !== 0) return leaf[i] - 1;

@@ -6,6 +6,11 @@ export class PrefixCache {
   /** lookup() result */
   frame = 0;
   perm = 0;
+  /**
+   * valid entries. Callers on hot paths skip lookup() when it is 0 and fill() when capacity is 0: neither call
+   * could change anything then, and walks make several of each.
+   */
+  used = 0;
   private readonly keys: Float64Array;
   private readonly tags: Int32Array;
   private readonly frames: Float64Array;
@@ -24,8 +29,10 @@ export class PrefixCache {
   }
 
   lookup(key: number, tag: number): boolean {
-    for (let i = 0; i < this.capacity; i++) {
-      if (this.valid[i] !== 0 && this.keys[i] === key && this.tags[i] === tag) {
+    const keys = this.keys;
+    const n = this.capacity;
+    for (let i = 0; i < n; i++) {
+      if (keys[i] === key && this.tags[i] === tag && this.valid[i] !== 0) {
         this.stamps[i] = ++this.clock;
         this.frame = this.frames[i];
         this.perm = this.perms[i];
@@ -45,6 +52,7 @@ export class PrefixCache {
       }
       if (this.stamps[i] < this.stamps[victim]) victim = i;
     }
+    if (this.valid[victim] === 0) this.used++;
     this.valid[victim] = 1;
     this.keys[victim] = key;
     this.tags[victim] = tag;
@@ -55,11 +63,18 @@ export class PrefixCache {
 
   /** drop entries whose tag, shifted right by `shift`, equals `value` (shift 0: one exact tag) */
   flushTag(value: number, shift: number): void {
-    for (let i = 0; i < this.capacity; i++) if (this.tags[i] >>> shift === value) this.valid[i] = 0;
+    if (this.used === 0) return;
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.tags[i] >>> shift === value && this.valid[i] !== 0) {
+        this.valid[i] = 0;
+        this.used--;
+      }
+    }
   }
 
   clear(): void {
     this.valid.fill(0);
+    this.used = 0;
   }
 
   get size(): number {

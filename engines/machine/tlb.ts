@@ -59,33 +59,54 @@ class TlbArray {
   }
 
   find(key: number, size: number, pcid: number, vpid: number, gen: number): number {
+    const keys = this.keys;
     const first = (key & this.mask) * this.ways;
     const end = first + this.ways;
     for (let i = first; i < end; i++) {
-      if (
-        this.keys[i] === key && this.valid[i] !== 0 && this.vpids[i] === vpid && this.sizes[i] === size &&
-        (this.pcids[i] === pcid || (this.flags[i] & PTE_G) !== 0) &&
-        ((this.flags[i] & PTE_G) !== 0 || this.gens[i] === gen)
-      ) return i;
+      if (keys[i] !== key) continue;
+      if (this.valid[i] === 0 || this.vpids[i] !== vpid || this.sizes[i] !== size) continue;
+      if ((this.flags[i] & PTE_G) !== 0 || (this.pcids[i] === pcid && this.gens[i] === gen)) return i;
     }
     return -1;
   }
 
   insert(key: number, size: number, pcid: number, vpid: number, gen: number, frame: number, flags: number, stamp: number): void {
+    const keys = this.keys;
+    const valid = this.valid;
+    const vpids = this.vpids;
+    const stamps = this.stamps;
     const first = (key & this.mask) * this.ways;
     const end = first + this.ways;
+    /** current generation of the inserting VPID: most ways belong to it */
+    const current = this.vpidGens[vpid];
     // the same page and tag again (a re-walk after a Dirty-clear or permission miss) replaces its entry;
-    // otherwise a dead way, otherwise the least recently used — found in one pass
+    // otherwise the first dead way (invalid, or non-global of a stale generation), otherwise the least recently
+    // used — found in one pass
     let match = -1;
     let dead = -1;
     let lru = first;
+    let lruStamp = stamps[first];
     for (let i = first; i < end; i++) {
-      if (this.keys[i] === key && this.valid[i] !== 0 && this.sizes[i] === size && this.vpids[i] === vpid && this.pcids[i] === pcid) {
+      const v = vpids[i];
+      if (keys[i] === key && valid[i] !== 0 && this.sizes[i] === size && v === vpid && this.pcids[i] === pcid) {
         match = i;
         break;
       }
-      if (dead < 0 && !this.live(i)) dead = i;
-      else if (this.stamps[i] < this.stamps[lru]) lru = i;
+      if (dead < 0) {
+        if (valid[i] === 0) {
+          dead = i;
+          continue;
+        }
+        if ((this.flags[i] & PTE_G) === 0 && this.gens[i] !== (v === vpid ? current : this.vpidGens[v])) {
+          dead = i;
+          continue;
+        }
+      }
+      const st = stamps[i];
+      if (st < lruStamp) {
+        lru = i;
+        lruStamp = st;
+      }
     }
     const victim = match >= 0 ? match : dead >= 0 ? dead : lru;
     this.keys[victim] = key;
