@@ -145,14 +145,14 @@ export class NestedWalker2D implements NestedWalker {
         return r;
       }
       r.refs++;
-      // SparsePhysicalMemory.offsetOf, inlined
-      const leaf = dir[Math.floor(table / DIR_SPAN)];
-      const base = leaf === undefined ? -1 : (leaf[table & (DIR_SPAN - 1)] - 1) * WORDS;
-      if (base < 0) {
+      // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
+      const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
+      const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
+      if (slot === 0) {
         r.fault = FAULT_NOT_PRESENT;
         return r;
       }
-      const at = base + index * 2;
+      const at = (slot - 1) * WORDS + index * 2;
       let lo = words[at];
       if ((lo & present) === 0) {
         r.fault = FAULT_NOT_PRESENT;
@@ -191,7 +191,8 @@ export class NestedWalker2D implements NestedWalker {
         return r;
       }
       if ((lo & this.gAccessed) === 0) words[at] = (lo | this.gAccessed) >>> 0;
-      table = (lo >>> 12) + (hi & 0xfffff) * 1048576;
+      const frameHi = hi & 0xfffff;
+      table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
       const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
       if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
       level--;
@@ -237,19 +238,27 @@ export class NestedWalker2D implements NestedWalker {
     const mem = this.hostMem;
     const dir = mem.directory;
     const words = mem.words;
+    let refs = this.eptRefs;
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
-      this.eptRefs++;
-      // SparsePhysicalMemory.offsetOf, inlined
-      const leaf = dir[Math.floor(table / DIR_SPAN)];
-      const base = leaf === undefined ? -1 : (leaf[table & (DIR_SPAN - 1)] - 1) * WORDS;
-      if (base < 0) return -1;
-      const at = base + index * 2;
+      refs++;
+      // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
+      const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
+      const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
+      if (slot === 0) {
+        this.eptRefs = refs;
+        return -1;
+      }
+      const at = (slot - 1) * WORDS + index * 2;
       let lo = words[at];
-      if ((lo & EPT_R) === 0) return -1;
+      if ((lo & EPT_R) === 0) {
+        this.eptRefs = refs;
+        return -1;
+      }
       perm &= lo;
       const hi = words[at + 1];
       if (level === 1 || (level <= 3 && (lo & EPT_PS) !== 0)) {
+        this.eptRefs = refs;
         if (write && (perm & EPT_W) === 0) return -1;
         const set = write ? EPT_A | EPT_D : EPT_A;
         if ((lo & set) !== set) {
@@ -262,7 +271,8 @@ export class NestedWalker2D implements NestedWalker {
         return (lo >>> 12) + (hi & 0xfffff) * 1048576 + offset;
       }
       if ((lo & EPT_A) === 0) words[at] = (lo | EPT_A) >>> 0;
-      table = (lo >>> 12) + (hi & 0xfffff) * 1048576;
+      const frameHi = hi & 0xfffff;
+      table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
       const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
       if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
       level--;

@@ -20,6 +20,10 @@ const FLAG_MASK = FLAG_MASK_;
 
 /** 4 KiB pages per 1 GiB region */
 const PDPT_SPAN = 512 * 512;
+/** frames per directory leaf of SparsePhysicalMemory (its DIR_SHIFT) */
+const DIR_SPAN = 4096;
+/** uint32 words per frame in SparsePhysicalMemory */
+const WORDS = 1024;
 
 export function newWalkResult(): WalkResult {
   return { frame: 0, size: 0, flags: 0, refs: 0, nestedRefs: 0, fault: 0, faultGpa: 0 };
@@ -72,10 +76,12 @@ export class Walker1D implements PageWalker {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       if (!this.tableFrame(table)) return r;
       r.refs++;
-      const base = mem.offsetOf(table);
-      if (base < 0) return this.fault(this.notPresentFault);
+      // mem.offsetOf(table), inlined (frames below 2^32 take the integer path)
+      const leaf = mem.directory[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
+      const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
+      if (slot === 0) return this.fault(this.notPresentFault);
       const words = mem.words;
-      const at = base + index * 2;
+      const at = (slot - 1) * WORDS + index * 2;
       let lo = words[at];
       if ((lo & f.present) === 0) return this.fault(this.notPresentFault);
       perm &= lo;
@@ -97,7 +103,8 @@ export class Walker1D implements PageWalker {
         return r;
       }
       if ((lo & f.accessed) === 0) words[at] = (lo | f.accessed) >>> 0;
-      table = entryFrame(lo, hi);
+      const frameHi = hi & 0xfffff;
+      table = frameHi === 0 ? lo >>> 12 : entryFrame(lo, hi);
       const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
       if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
       level--;

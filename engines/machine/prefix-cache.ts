@@ -43,14 +43,35 @@ export class PrefixCache {
   }
 
   fill(key: number, tag: number, frame: number, perm: number): void {
-    if (this.capacity === 0) return;
+    const n = this.capacity;
+    if (n === 0) return;
+    const keys = this.keys;
+    const tags = this.tags;
+    const stamps = this.stamps;
+    // the first way that is invalid or holds (key, tag), otherwise the least recently used
     let victim = 0;
-    for (let i = 0; i < this.capacity; i++) {
-      if (this.valid[i] === 0 || (this.keys[i] === key && this.tags[i] === tag)) {
-        victim = i;
-        break;
+    if (this.used === n) {
+      // all valid (the steady state): no invalid way to find
+      let oldest = stamps[0];
+      for (let i = 0; i < n; i++) {
+        if (keys[i] === key && tags[i] === tag) {
+          victim = i;
+          break;
+        }
+        const st = stamps[i];
+        if (st < oldest) {
+          oldest = st;
+          victim = i;
+        }
       }
-      if (this.stamps[i] < this.stamps[victim]) victim = i;
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (this.valid[i] === 0 || (keys[i] === key && tags[i] === tag)) {
+          victim = i;
+          break;
+        }
+        if (stamps[i] < stamps[victim]) victim = i;
+      }
     }
     if (this.valid[victim] === 0) this.used++;
     this.valid[victim] = 1;

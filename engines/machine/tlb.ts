@@ -35,6 +35,11 @@ class TlbArray {
   readonly valid: Uint8Array;
   /** fills per page size since the last full flush: lets lookups skip sizes never filled */
   readonly filled = new Float64Array(3);
+  /**
+   * per set: 1 when every way was seen valid and live by insert() and nothing was invalidated since, so the
+   * next insert need not look for a dead way (there is none). Cleared by every drop, clear and generation bump.
+   */
+  private readonly setLive: Uint8Array;
 
   /** `vpidGens`: the TLB's per-VPID generations, shared by its arrays */
   constructor(g: CacheGeometry, private readonly vpidGens: Int32Array) {
@@ -51,6 +56,7 @@ class TlbArray {
     this.gens = new Int32Array(this.entries);
     this.stamps = new Float64Array(this.entries);
     this.valid = new Uint8Array(this.entries);
+    this.setLive = new Uint8Array(g.sets);
   }
 
   /** is entry `i` live: valid, and global or filled in its VPID's current generation */
@@ -75,8 +81,10 @@ class TlbArray {
     const valid = this.valid;
     const vpids = this.vpids;
     const stamps = this.stamps;
-    const first = (key & this.mask) * this.ways;
+    const set = key & this.mask;
+    const first = set * this.ways;
     const end = first + this.ways;
+    const allLive = this.setLive[set] !== 0;
     /** current generation of the inserting VPID: most ways belong to it */
     const current = this.vpidGens[vpid];
     // the same page and tag again (a re-walk after a Dirty-clear or permission miss) replaces its entry;
@@ -92,7 +100,7 @@ class TlbArray {
         match = i;
         break;
       }
-      if (dead < 0) {
+      if (!allLive && dead < 0) {
         if (valid[i] === 0) {
           dead = i;
           continue;
@@ -108,6 +116,8 @@ class TlbArray {
         lruStamp = st;
       }
     }
+    // no match and no dead way: every way was scanned and is live
+    if (!allLive && match < 0 && dead < 0) this.setLive[set] = 1;
     const victim = match >= 0 ? match : dead >= 0 ? dead : lru;
     this.keys[victim] = key;
     this.sizes[victim] = size;
@@ -123,6 +133,7 @@ class TlbArray {
 
   /** drop entries matching `key`/`size` of `vpid` that belong to `pcid` or are global */
   dropPage(key: number, size: number, pcid: number, vpid: number): void {
+    this.setLive[key & this.mask] = 0;
     const first = (key & this.mask) * this.ways;
     for (let i = first; i < first + this.ways; i++) {
       if (this.keys[i] === key && this.sizes[i] === size && this.vpids[i] === vpid &&
@@ -132,13 +143,20 @@ class TlbArray {
 
   /** drop entries of `vpid`; of one PCID (non-global only) when pcid ≥ 0, everything of the VPID otherwise */
   dropTag(pcid: number, vpid: number): void {
+    this.setLive.fill(0);
     for (let i = 0; i < this.entries; i++) {
       if (this.vpids[i] !== vpid) continue;
       if (pcid < 0 || (this.pcids[i] === pcid && (this.flags[i] & PTE_G) === 0)) this.valid[i] = 0;
     }
   }
 
+  /** the non-global entries of some VPID just went stale (its generation was bumped) */
+  staleNonGlobal(): void {
+    this.setLive.fill(0);
+  }
+
   clear(): void {
+    this.setLive.fill(0);
     this.valid.fill(0);
     this.filled.fill(0);
   }
@@ -195,6 +213,10 @@ export class SetAssociativeTlb implements Tlb {
 
   flushNonGlobal(vpid: number, cause: FlushCause): void {
     this.gens[vpid]++;
+    this.l1.staleNonGlobal();
+    this.l1Huge.staleNonGlobal();
+    this.l2.staleNonGlobal();
+    this.l2Huge.staleNonGlobal();
     this.pwc?.flushVpid(vpid);
     this.counters.flush('nonGlobal', cause);
   }
