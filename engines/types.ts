@@ -168,6 +168,13 @@ export interface Platform {
   exitMmap(root: number): void;
   /** set one table entry (set_pte / set_pmd / set_pud / set_p4d) */
   writeEntry(table: number, index: number, lo: number, hi: number): void;
+  /** a locked read-modify-write of a PTE in place, which has no paravirt hook (Linux 6.8: ptep_get_and_clear's
+   *  xchg in munmap's zap_pte_range, ptep_set_wrprotect's cmpxchg in fork's copy_present_pte). Optional:
+   *  a platform without it gets writeEntry. Natively a store; where the table page is read-only to the guest
+   *  (xen, a pinned table) the hypervisor traps and emulates it */
+  atomicEntry?(table: number, index: number, lo: number, hi: number): void;
+  /** the run is over: charge what accrues with elapsed guest time (host timer ticks while the guest runs) */
+  endRun?(): void;
   /** Linux's arch_enter/leave_lazy_mmu_mode: entry writes in between may be batched */
   enterLazyMmu(): void;
   leaveLazyMmu(): void;

@@ -37,7 +37,11 @@ export class ForkCopier implements LeafVisitor {
     let flags = lo;
     if (this.region.writable && (lo & PTE_RW) !== 0) {
       flags = lo & ~PTE_RW;
-      this.p.writeEntry(tableFrame, index, flags >>> 0, hi);
+      // ptep_set_wrprotect: a try_cmpxchg loop on the parent's PTE (Linux 6.8 arch/x86/include/asm/pgtable.h),
+      // no paravirt hook — unlike the child's set_pte_at below, which xen batches as mmu_update
+      const p = this.p;
+      if (p.atomicEntry !== undefined) p.atomicEntry(tableFrame, index, flags >>> 0, hi);
+      else p.writeEntry(tableFrame, index, flags >>> 0, hi);
       this.protectedCount++;
     }
     const frame = entryFrame(lo, hi);

@@ -6,5 +6,6 @@ import { GuestKernel } from './kernel.ts';
 export function runGuest(platform: Platform, ops: Iterable<GuestOp>, seed: number): RunCounters {
   const kernel = new GuestKernel(platform, new Rng(seed));
   for (const op of ops) kernel.run(op);
+  platform.endRun?.();
   return platform.counters.snapshot();
 }

@@ -1,4 +1,4 @@
-// Tearing mappings down: munmap of one region (PTEs cleared in a lazy-MMU window, frames released, emptied
+// Tearing mappings down: munmap of one region (PTEs cleared in a lazy-MMU window, frames released, then emptied
 // page tables freed — Linux zap_pte_range + free_pgtables — then the range invalidated), and the whole address
 // space on exec and exit.
 import type { Platform } from '../types.ts';
@@ -20,17 +20,23 @@ export class Unmapper implements LeafVisitor {
   ) {}
 
   leaf(tableFrame: number, index: number, _va: number, size: PageSizeCode, lo: number, hi: number): void {
-    this.p.writeEntry(tableFrame, index, 0, 0);
+    // zap_pte_range → ptep_get_and_clear_full → native_ptep_get_and_clear: an xchg, no paravirt hook (Linux
+    // 6.8 arch/x86/include/asm/pgtable.h, pgtable_64.h); exit_mmap's full-mm variant is a plain load + store
+    const p = this.p;
+    if (p.atomicEntry !== undefined) p.atomicEntry(tableFrame, index, 0, 0);
+    else p.writeEntry(tableFrame, index, 0, 0);
     const frame = entryFrame(lo, hi);
-    if (this.refs.release(frame)) this.p.freePage(frame, PAGES_PER_SIZE[size]);
+    if (this.refs.release(frame)) p.freePage(frame, PAGES_PER_SIZE[size]);
   }
 
   /** munmap: clear, free, invalidate locally; the caller flushes other CPUs for a shootdown */
   unmapRegion(space: AddressSpace, region: Region): void {
+    // zap_pte_range's lazy-MMU window covers the PTE clears only; free_pgtables runs after it, outside any
+    // window (Linux 6.8 mm/memory.c, mm/mmap.c unmap_region), so its pmd_clear / release_pte go out one by one
     this.p.enterLazyMmu();
     this.tables.forEachLeaf(space.root, region.base, region.end, this);
-    this.tables.freeEmptyTables(space.root, region.base, region.end);
     this.p.leaveLazyMmu();
+    this.tables.freeEmptyTables(space.root, region.base, region.end);
     invalidateRange(this.p, region.base, region.pages, region.pageBytes);
     space.regions.delete(region.name);
   }

@@ -56,6 +56,15 @@ export class NativePlatform implements Platform {
     this.work('pte-write', this.profile.native.pteWrite);
   }
 
+  /** a locked RMW of a PTE (xchg / cmpxchg): natively just the store; a shadow-paging kvm traps it through
+   *  its writeEntry like any write to a write-protected table */
+  atomicEntry(table: number, index: number, lo: number, hi: number): void {
+    this.writeEntry(table, index, lo, hi);
+  }
+
+  /** bare metal: nothing accrues with elapsed time that the baseline does not already charge */
+  endRun(): void {}
+
   enterMmap(_root: number): void {}
   exitMmap(_root: number): void {}
   enterLazyMmu(): void {}

@@ -1,7 +1,9 @@
 // The paravirtual Platform: Xen PV on x86-64 (DESIGN §4). The guest kernel is deprivileged with its own page
 // table, so user↔kernel transitions switch CR3 through Xen; page tables are read-only to the guest (direct
 // paging: PTEs hold machine frames, every update validated by Xen through mmu_update, batched by multicall in
-// lazy-MMU windows; an mm's tables are pinned once before it is first used and unpinned before teardown); faults bounce through Xen; context switches and flushes are mmuext_op;
+// lazy-MMU windows, except the locked xchg/cmpxchg of munmap and fork, which Xen traps and emulates (ptwr); an
+// mm's tables are pinned once before it is first used and unpinned before teardown); faults bounce through Xen;
+// context switches and flushes are mmuext_op;
 // idle is sched_op block, the timer set_timer_op, interrupts event-channel upcalls; I/O goes through split
 // drivers. TLB misses stay 1-D walks: PV's advantage over nested paging.
 import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
@@ -20,6 +22,9 @@ export interface XenOptions {
   batch: number;
   grant: GrantMode;
 }
+
+/** credit2's longest slice for a vCPU with no competitor: CSCHED2_MAX_TIMER = 10 ms (xen/common/sched/credit2.c) */
+const CSCHED2_SLICE_S = 0.010;
 
 /** MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE: Linux PV writes them with HYPERVISOR_set_segment_base */
 const SEGMENT_BASE_MSRS = new Set([0xc0000100, 0xc0000101, 0xc0000102]);
@@ -196,6 +201,42 @@ export class XenPlatform extends NativePlatform {
       this.counters.event('mmuUpdates');
     }
     this.mc.issueUnlessLazy();
+  }
+
+  /**
+   * A locked xchg / cmpxchg on a PTE (munmap's ptep_get_and_clear, fork's ptep_set_wrprotect: no paravirt hook
+   * in Linux 6.8, arch/x86/xen/mmu_pv.c has no ptep_get_and_clear op). In a pinned table the page is read-only:
+   * the write faults into Xen, which finds a read-only mapping of an L1 page and emulates the instruction
+   * (Xen arch/x86/pv/ro-page-fault.c pv_ro_page_fault → ptwr_do_page_fault → x86_emulate; a locked RMW
+   * reaches ptwr_emulated_cmpxchg → ptwr_emulated_update: get_page_from_l1e on a present new value,
+   * put_page_from_l1e of the old one), then returns to the guest kernel — no bounce, no guest page-table
+   * switch. xenalyze counts it as the PV trap `ptwr`. In an unpinned table it is a plain store.
+   */
+  override atomicEntry(table: number, index: number, lo: number, hi: number): void {
+    super.writeEntry(table, index, lo, hi);
+    if (!this.pinned.has(table)) return;
+    const { native, pv } = this.profile;
+    this.counters.exit('ptwr');
+    this.counters.event('ptwrEmulations');
+    // #PF into Xen (native.exception) + x86_emulate of the instruction (pv.emulatePrivop, the same emulator
+    // as "emulate privop") + one reference-count update (pv.pteValidate); all estimates, see the profile
+    this.counters.charge('hypervisor', 'ptwr', native.exception + pv.emulatePrivop + pv.pteValidate);
+  }
+
+  /**
+   * Xen's own timer while the PV guest runs: with the credit2 scheduler (Xen's default since 4.12) a vCPU
+   * with no competitor is given a slice of CSCHED2_MAX_TIMER = CSCHED2_CREDIT_INIT = 10 ms
+   * (xen/common/sched/credit2.c); at its end Xen's timer interrupt enters Xen, schedule() picks the same vCPU
+   * again and Xen returns to the guest. One per 10 ms of guest execution; none while the vCPU is blocked
+   * (sched_op block). No VM exit exists on PV and xenalyze lists no PV trap for it: counted as an event.
+   */
+  override endRun(): void {
+    const ticks = Math.floor(this.counters.cycles.guest / (this.profile.ghz * 1e9 * CSCHED2_SLICE_S));
+    if (ticks === 0) return;
+    this.counters.event('xenTimerInterrupts', ticks);
+    // estimate: Xen's interrupt entry/exit and a schedule() that keeps the running vCPU, taken as one native
+    // interrupt (profile.native.interrupt)
+    this.counters.charge('hypervisor', 'xen-timer', this.profile.native.interrupt * ticks);
   }
 
   override enterLazyMmu(): void {

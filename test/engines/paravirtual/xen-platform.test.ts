@@ -41,28 +41,54 @@ test('touching N fresh pages: N bounced faults, validated mmu_updates, new table
   assert.equal(d.events.ptSwitches, 20);
 });
 
-test('fork of a process with M mapped pages: the child is written unpinned, merged mmu_updates, pinned once', () => {
+test('fork of a process with M mapped pages: parent write-protects trap (ptwr), child written unpinned, pinned once', () => {
   const prefix: GuestOp[] = [map('a', 40), touch('a', 40)];
-  // lazy window: 40 validated write-protects of the parent's PTEs and 40 unvalidated child PTEs (set_pte on
-  // an unpinned page still uses mmu_update); the child's PDPT / PD / PT links are plain stores. The 80
-  // requests merge into one entry until the 512-byte argument space (MC_ARGS = 32 × 16) is full: 31 per
-  // entry, each flushed alone, i.e. direct mmu_update hypercalls of 31 + 31 + 18 requests — not
-  // ⌈80 / 32⌉ multicalls. Then xen_enter_mmap pins the child in one multicall of 8 entries: 3 table pages
-  // made read-only, PIN_L1 of the PT, root read-only + PIN_L4, user L4 read-only + PIN_L4. Then the parent's
-  // TLB flush (mmuext_op).
+  // lazy window: the 40 write-protects of the parent's PTEs are ptep_set_wrprotect's cmpxchg on pinned, read-only
+  // tables (Linux 6.8, no paravirt hook): 40 ptwr traps Xen emulates, not mmu_update requests. The child's 40
+  // PTEs are set_pte_at on an unpinned page: unvalidated mmu_update requests, merged until the 512-byte argument
+  // space (MC_ARGS = 32 × 16) is full, 31 per entry, each flushed alone: mmu_update hypercalls of 31 + 9. The
+  // child's PDPT / PD / PT links are plain stores. Then xen_enter_mmap pins the child in one multicall of 8
+  // entries: 3 table pages made read-only, PIN_L1 of the PT, root read-only + PIN_L4, user L4 read-only +
+  // PIN_L4. Then the parent's TLB flush (mmuext_op).
   const d = delta('xen', prefix, [{ op: 'fork' }]);
-  assert.equal(d.events.mmuUpdates, 80);
-  assert.deepEqual(d.hypercalls, { mmu_update: 3, multicall: 1, mmuext_op: 1 });
+  assert.deepEqual(d.exits, { ptwr: 40 });
+  assert.equal(d.events.mmuUpdates, 40);
+  assert.deepEqual(d.hypercalls, { mmu_update: 2, multicall: 1, mmuext_op: 1 });
   assert.equal(d.events.multicallEntries, 8);
   assert.equal(d.events.tablesPinned, 5);
   // Xen's validation, proportional to what it checks: PIN_L1 = scan 1,000 + 40 present × 200; PIN_L4 of the
   // root types L4, PDPT and PD (3 scans + 1 present each × 200); the user L4 (1 present); 5 read-only remaps
   assert.equal(d.attribution['pin-table'], 5 * 200 + (1000 + 40 * 200) + 3 * (1000 + 200) + (1000 + 200));
-  // 40 validated × 200 + 40 plain stores by Xen (pteWrite 10) + 3 hypercall entries × 250
-  assert.equal(d.attribution['mmu-update'], 40 * 200 + 40 * 10 + 3 * 250);
-  // batch=8: MC_ARGS = 128 bytes, 7 requests per mmu_update: ⌈80 / 7⌉ = 12; the pin batch fills 8 slots
+  // 40 plain stores by Xen (pteWrite 10) + 2 hypercall entries × 250
+  assert.equal(d.attribution['mmu-update'], 40 * 10 + 2 * 250);
+  // each ptwr: #PF into Xen (exception 250) + x86_emulate (emulatePrivop 1,000) + one reference update (200)
+  assert.equal(d.attribution.ptwr, 40 * (250 + 1000 + 200));
+  // batch=8: MC_ARGS = 128 bytes, 7 requests per mmu_update: ⌈40 / 7⌉ = 6; the pin batch fills 8 slots
   const b8 = delta('xen:batch=8', prefix, [{ op: 'fork' }]);
-  assert.deepEqual(b8.hypercalls, { mmu_update: 12, multicall: 1, mmuext_op: 1 });
+  assert.deepEqual(b8.hypercalls, { mmu_update: 6, multicall: 1, mmuext_op: 1 });
+});
+
+test('munmap in a pinned mm: every PTE clear is a ptwr trap; free_pgtables runs after the lazy window', () => {
+  const d = delta('xen', [map('a', 10), touch('a', 10)], [{ op: 'unmap', region: 'a' }]);
+  // zap_pte_range: 10 × ptep_get_and_clear (xchg) on the pinned PT → 10 ptwr, no mmu_update for the clears
+  assert.deepEqual(d.exits, { ptwr: 10 });
+  // free_pgtables, outside any lazy window, each call issued at once: pmd_clear → mmu_update; release of the
+  // PT → UNPIN_TABLE + writable remap (a multicall of 2); pud_clear → mmu_update; release of the PD → a lone
+  // update_va_mapping; p4d_clear of kernel and user L4 entries → one mmu_update of 2 requests; release of the
+  // PDPT → update_va_mapping. Then 10 × MMUEXT_INVLPG_LOCAL (≤ 33 pages)
+  assert.deepEqual(d.hypercalls, { mmu_update: 3, multicall: 1, update_va_mapping: 2, mmuext_op: 10 });
+  assert.equal(d.events.mmuUpdates, 4);
+  assert.equal(d.events.tablesUnpinned, 3);
+  // kvm and native: the xchg is a native store
+  assert.deepEqual(delta('kvm', [map('a', 10), touch('a', 10)], [{ op: 'unmap', region: 'a' }]).exits, {});
+});
+
+test('Xen\'s scheduler timer: one interrupt into Xen per 10 ms credit2 slice of guest execution, no trap', () => {
+  // 30,000,000 guest cycles at 2.5 GHz = 12 ms (+ boot, far below 8 ms more): 1 slice end
+  const d = delta('xen', [], [{ op: 'compute', cycles: 30_000_000 }]);
+  assert.equal(d.events.xenTimerInterrupts, 1);
+  assert.equal(d.attribution['xen-timer'], 500);
+  assert.deepEqual(d.exits, {});
 });
 
 test('exit unpins before teardown: the clears are plain stores, no mmu_update', () => {
