@@ -10,7 +10,7 @@ import { NativePlatform } from '../native/native-platform.ts';
 import { VmExits } from './vm-exit.ts';
 import { EptBacking } from './ept-backing.ts';
 import { FrameBitmap } from './frame-bitmap.ts';
-import { msrExits, X2APIC_EOI, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
+import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
 import { emulatedRegisterAccesses } from './emulated-device.ts';
 
 export interface KvmOptions {
@@ -23,7 +23,14 @@ export interface KvmOptions {
   /** QEMU -mem-prealloc: guest RAM faulted in (allocated and zeroed) by the host before the guest runs; KVM
    *  still builds EPT entries lazily, so first touches exit but find the host page present */
   prealloc: boolean;
+  /** the guest uses KVM's PV EOI (KVM_FEATURE_PV_EOI; Linux arch/x86/kernel/kvm.c kvm_guest_apic_eoi_write) */
+  pveoi: boolean;
 }
+
+/** host kernel tick rate: kernel/Kconfig.hz `default HZ_250` (upstream default, Debian's amd64 config; RHEL and
+ *  Fedora build HZ=1000, 4× the exits). With CONFIG_NO_HZ_IDLE (the default) the tick stops while the host CPU
+ *  is idle, i.e. while the vCPU is halted; a nohz_full host CPU running only the vCPU thread has none at all */
+const HOST_HZ = 250;
 
 /** 4 KiB frames per 2 MiB transparent huge page */
 const HUGE_FRAMES = 512;
@@ -38,12 +45,18 @@ export class KvmPlatform extends NativePlatform {
   /** shadow mode: guest frames the host has already faulted in (memslot pages behind shadow entries) */
   private readonly shadowBacked: FrameBitmap | null;
   private readonly shadow: boolean;
+  /** KVM's hv_timer: the LAPIC timer on the VMX-preemption timer while the vCPU runs (vmx_set_hv_timer); SVM has
+   *  no such timer, so AMD always uses a host hrtimer. estimate: assumed present on Intel parts with EPT
+   *  (Nehalem and later — Linux's cpu_has_broken_vmx_preemption_timer lists Nehalem/Westmere models, so they
+   *  had one) and absent on Penryn */
+  private readonly hvTimer: boolean;
 
   constructor(profile: CostProfile, private readonly options: KvmOptions) {
     // shadow paging walks host tables 1-D; the model lets the hardware walk the guest's tables directly,
     // which have the same shape as their shadows (memslot gfn → hfn taken as the identity)
     super(profile, options.mmu === 'ept', profile.features.pcid);
     this.shadow = options.mmu === 'shadow';
+    this.hvTimer = profile.vendor === 'intel' && profile.features.ept;
     this.exits = new VmExits(this.counters, profile.hvm, this.mmu);
     this.ept = this.shadow ? null : new EptBacking(this.machine.memory);
     this.shadowBacked = this.shadow ? new FrameBitmap() : null;
@@ -150,7 +163,7 @@ export class KvmPlatform extends NativePlatform {
     if (!this.options.apicv) {
       // the target vCPU is running: without posted interrupts KVM kicks it out, and its EOI exits
       this.exits.inKernel('EXTERNAL_INTERRUPT', cpus);
-      this.exits.inKernel('MSR_WRITE', cpus);
+      this.eoi(cpus);
     }
     if (this.shadow) {
       if (full) this.exits.inKernel('CR_ACCESS', cpus, 'shadow-cr3', hvm.shadowCr3Switch);
@@ -178,6 +191,9 @@ export class KvmPlatform extends NativePlatform {
     this.exits.inKernel('CPUID', count);
   }
 
+  /** A TSC-deadline write (0x6e0) exits and is handled in KVM's fastpath (handle_fastpath_set_msr_irqoff →
+   *  kvm_set_lapic_tscdeadline_msr), which arms the VMX-preemption timer while the vCPU runs (start_hv_timer;
+   *  a host hrtimer on AMD): one MSR_WRITE exit, the `timer` op's armTimer included */
   override msr(index: number, write: boolean, count: number): void {
     super.msr(index, write, count);
     if (msrExits(index, write, this.options.apicv)) this.exits.inKernel(write ? 'MSR_WRITE' : 'MSR_READ', count);
@@ -204,14 +220,50 @@ export class KvmPlatform extends NativePlatform {
     this.exits.inKernel('HLT', 1);
   }
 
-  /** injection: posted (APICv) or on the next entry; a running vCPU must be kicked out first without APICv,
-   *  and its EOI (x2APIC EOI MSR) exits unless APICv virtualizes it */
+  /**
+   * Taking one interrupt. Injection: posted (APICv) or on the next entry. Where the vCPU was:
+   * - timer, halted: vcpu_block swapped the hv timer for a host hrtimer (kvm_lapic_switch_to_sw_timer, Linux
+   *   arch/x86/kvm/x86.c), so expiry is the host's own timer interrupt (apic_timer_fn) waking the vCPU — no VM
+   *   exit; the swap back (kvm_lapic_switch_to_hv_timer) is part of the HLT exit's handling;
+   * - timer, running: with the hv timer the VMX-preemption timer expires in guest mode, a PREEMPTION_TIMER exit
+   *   (handle_preemption_timer → kvm_lapic_expired_hv_timer); without one the host hrtimer's interrupt is an
+   *   EXTERNAL_INTERRUPT exit;
+   * - other sources, running: without APICv KVM must kick the vCPU out (EXTERNAL_INTERRUPT); with it the
+   *   posted-interrupt notification is taken in guest mode.
+   * Then the guest's EOI (eoi()).
+   */
   override interrupt(source: InterruptSource, fromIdle: boolean): void {
     super.interrupt(source, fromIdle);
     this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject);
+    if (source === 'timer') {
+      // estimate: the host's hrtimer interrupt costs what a native interrupt does (profile.native.interrupt)
+      if (fromIdle) this.counters.charge('hypervisor', 'host-hrtimer', this.profile.native.interrupt);
+      else if (this.hvTimer) this.exits.inKernel('PREEMPTION_TIMER', 1);
+      else this.exits.inKernel('EXTERNAL_INTERRUPT', 1, 'host-hrtimer', this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
+    } else if (!fromIdle && !this.options.apicv) {
+      this.exits.inKernel('EXTERNAL_INTERRUPT', 1);
+    }
+    this.eoi(1);
+  }
+
+  /**
+   * `n` EOIs of edge-triggered interrupts (LAPIC timer, IPIs, MSI). APICv: virtualized, no exit — the
+   * EOI-exit bitmap only has the level-triggered IOAPIC vectors KVM must see (vmx_load_eoi_exitmap). Without
+   * APICv an x2APIC EOI is a WRMSR to 0x80b, an MSR_WRITE exit, unless the guest uses PV EOI: KVM sets a flag
+   * in guest memory at injection (apic_sync_pv_eoi_to_guest, Linux arch/x86/kvm/lapic.c), the guest's EOI just
+   * clears it (kvm_guest_apic_eoi_write) and KVM completes the EOI at its next exit or entry
+   * (apic_sync_pv_eoi_from_guest → apic_set_eoi). With APICv KVM tracks no ISR (highest_isr_cache = -1), so PV
+   * EOI stays off there.
+   */
+  private eoi(n: number): void {
     if (this.options.apicv) return;
-    if (!fromIdle) this.exits.inKernel('EXTERNAL_INTERRUPT', 1);
-    if (msrExits(X2APIC_EOI, true, false)) this.exits.inKernel('MSR_WRITE', 1);
+    if (!this.options.pveoi) {
+      this.exits.inKernel('MSR_WRITE', n);
+      return;
+    }
+    this.counters.event('pvEoi', n);
+    // the deferred apic_set_eoi is the work an EOI_INDUCED exit's handler does, without the exit
+    this.counters.charge('hypervisor', 'pv-eoi', this.exits.handler('EOI_INDUCED') * n);
   }
 
   /** the sender's x2APIC write (ICR, or SELF_IPI which APICv virtualizes), injection into the halted target
@@ -221,7 +273,21 @@ export class KvmPlatform extends NativePlatform {
     const apicv = this.options.apicv;
     if (msrExits(target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR, true, apicv)) this.exits.inKernel('MSR_WRITE', count);
     this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
-    if (msrExits(X2APIC_EOI, true, apicv)) this.exits.inKernel('MSR_WRITE', count);
+    this.eoi(count);
+  }
+
+  /**
+   * The host's periodic tick while the guest runs: the host CPU's timer interrupt arrives in guest mode, an
+   * EXTERNAL_INTERRUPT exit whose handler runs the host tick (vmx handle_external_interrupt_irqoff). HOST_HZ
+   * per second of guest execution (cycles.guest; none while halted, NO_HZ_IDLE), counted at the end of the run
+   * so the number is a pure function of the guest's time.
+   */
+  override endRun(): void {
+    const ticks = Math.floor(this.counters.cycles.guest / ((this.profile.ghz * 1e9) / HOST_HZ));
+    if (ticks === 0) return;
+    this.counters.event('hostTicks', ticks);
+    // estimate: the host's tick handler (tick_sched_timer, scheduler tick) costs one native interrupt
+    this.exits.inKernel('EXTERNAL_INTERRUPT', ticks, 'host-tick', this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
   }
 
   override deviceSubmit(device: DeviceKind, _dir: IoDirection, _bytes: number, requests: number): number {

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuestOp } from '../../../engines/types.ts';
 import { delta } from '../guest/run-engine.ts';
+import { getProfile } from '../../../engines/machine/profiles/index.ts';
+import { KvmPlatform, type KvmOptions } from '../../../engines/hardware-assisted/kvm-platform.ts';
 
 const map = (region: string, pages: number): GuestOp => ({ op: 'map', region, bytes: pages * 4096, pageSize: '4k' });
 const touch = (region: string, accesses: number): GuestOp => ({ op: 'touch', region, pattern: 'seq', accesses, write: true });
@@ -78,7 +80,55 @@ test('MSR bitmap: TSC deadline and ICR writes exit, FS base does not; EOI exits 
   assert.deepEqual(delta('kvm', [], [{ op: 'msr', index: 0x6e0, write: true, count: 3 }]).exits, { MSR_WRITE: 3 });
   assert.deepEqual(delta('kvm', [], [{ op: 'msr', index: 0xc0000100, write: true, count: 3 }]).exits, {});
   assert.deepEqual(delta('kvm', [], [{ op: 'timer', periodUs: 1000, ticks: 2 }]).exits, { HLT: 2, MSR_WRITE: 2 });
-  assert.deepEqual(delta('kvm:apicv=off', [], [{ op: 'timer', periodUs: 1000, ticks: 2 }]).exits, { HLT: 2, MSR_WRITE: 4 });
+  // without APICv the EOI would be a WRMSR to 0x80b; the guest's PV EOI (default) turns it into a flag in memory
+  assert.deepEqual(delta('kvm:apicv=off', [], [{ op: 'timer', periodUs: 1000, ticks: 2 }]).exits, { HLT: 2, MSR_WRITE: 2 });
+  assert.deepEqual(delta('kvm:apicv=off,pveoi=off', [], [{ op: 'timer', periodUs: 1000, ticks: 2 }]).exits, { HLT: 2, MSR_WRITE: 4 });
   assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x4d0, write: false, count: 2 }]).events.exitsInKernel, 2);
   assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x1234, write: false, count: 2 }]).events.exitsToUser, 2);
+});
+
+test('timer expiry: halted = host hrtimer (no exit), running = PREEMPTION_TIMER on Intel, EXTERNAL_INTERRUPT on AMD', () => {
+  // the timer op halts before every tick: HLT exit, the hrtimer's host interrupt (native.interrupt 500, no exit),
+  // injection (irqInject 500), the TSC-deadline re-arm (MSR_WRITE exit); APICv: the EOI is virtualized
+  const t = delta('kvm', [], [{ op: 'timer', periodUs: 1000, ticks: 2 }]);
+  assert.deepEqual(t.exits, { HLT: 2, MSR_WRITE: 2 });
+  assert.equal(t.attribution['host-hrtimer'], 2 * 500);
+  assert.equal(t.attribution['interrupt-injection'], 2 * 500);
+  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true };
+  const intel = new KvmPlatform(getProfile('intel-modern'), opts);
+  intel.interrupt('timer', false);
+  assert.deepEqual(intel.counters.exits, { PREEMPTION_TIMER: 1 });
+  // SVM has no preemption timer: the host hrtimer's interrupt exits (intel-modern costs: 1,360 + 300 + 500)
+  const amd = new KvmPlatform(getProfile('amd-modern'), opts);
+  amd.interrupt('timer', false);
+  assert.deepEqual(amd.counters.exits, { EXTERNAL_INTERRUPT: 1 });
+  assert.equal(amd.counters.attribution['host-hrtimer'], 300 + 500);
+  // a device interrupt to a running vCPU: posted with APICv; without it a kick (EXTERNAL_INTERRUPT) and, with
+  // pveoi=off, the EOI write
+  const noApicv = new KvmPlatform(getProfile('intel-modern'), { ...opts, apicv: false, pveoi: false });
+  noApicv.interrupt('device', false);
+  assert.deepEqual(noApicv.counters.exits, { EXTERNAL_INTERRUPT: 1, MSR_WRITE: 1 });
+});
+
+test('PV EOI: no EOI exits without APICv; the deferred EOI costs the EOI_INDUCED handler', () => {
+  const ipi: GuestOp = { op: 'ipi', target: 'other', count: 3 };
+  // ICR write exits (3); EOIs: pveoi → none, off → 3 more MSR_WRITE
+  assert.deepEqual(delta('kvm:apicv=off', [], [ipi]).exits, { MSR_WRITE: 3 });
+  assert.equal(delta('kvm:apicv=off', [], [ipi]).attribution['pv-eoi'], 3 * 200);
+  assert.deepEqual(delta('kvm:apicv=off,pveoi=off', [], [ipi]).exits, { MSR_WRITE: 6 });
+  // with APICv the guest's EOI never exits, PV EOI or not
+  assert.deepEqual(delta('kvm:pveoi=off', [], [ipi]).exits, { MSR_WRITE: 3 });
+});
+
+test('host ticks: one EXTERNAL_INTERRUPT exit per 4 ms of guest execution (HZ=250), none natively', () => {
+  // 30,000,000 guest cycles at 2.5 GHz = 12 ms (boot adds far less than 4 ms): 3 ticks
+  const work: GuestOp[] = [{ op: 'compute', cycles: 30_000_000 }];
+  const d = delta('kvm', [], work);
+  assert.deepEqual(d.exits, { EXTERNAL_INTERRUPT: 3 });
+  // each: exitRoundTrip 1,500 + handler 300 + the host's tick as one native interrupt (500)
+  assert.equal(d.attribution['exit:EXTERNAL_INTERRUPT'], 3 * 1500);
+  assert.equal(d.attribution['host-tick'], 3 * (300 + 500));
+  assert.deepEqual(delta('native', [], work).exits, {});
+  // idle time is not guest execution: a 12 ms timer wait adds no tick
+  assert.equal(delta('kvm', [], [{ op: 'timer', periodUs: 12_000, ticks: 1 }]).exits.EXTERNAL_INTERRUPT, undefined);
 });
