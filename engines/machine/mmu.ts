@@ -110,8 +110,11 @@ export class Mmu {
       this.faultWrite = write;
       return r.fault;
     }
+    // the page's first frame: vpn % pages without a floating-point remainder (a call into C for vpn ≥ 2^31);
+    // exact, as pages is a power of two and vpn < 2^53
     const pages = PAGES_PER_SIZE[r.size];
-    tlb.fill(vpn, r.size, this.pcid, this.vpid, r.frame - (vpn % pages), r.flags);
+    const first = pages === 1 ? r.frame : r.frame - (vpn - Math.floor(vpn / pages) * pages);
+    tlb.fill(vpn, r.size, this.pcid, this.vpid, first, r.flags);
     return FAULT_NONE;
   }
 

@@ -17,6 +17,12 @@ export class PrefixCache {
   private readonly perms: Int32Array;
   private readonly stamps: Float64Array;
   private readonly valid: Uint8Array;
+  /**
+   * count of valid entries per hash of their key: a lookup whose key hashes to 0 misses without scanning
+   * (most lookups in random-access workloads miss). Exact: it only skips scans that could not find anything.
+   */
+  private readonly filter: Int32Array;
+  private readonly filterMask: number;
   private clock = 0;
 
   constructor(readonly capacity: number) {
@@ -26,9 +32,14 @@ export class PrefixCache {
     this.perms = new Int32Array(capacity);
     this.stamps = new Float64Array(capacity);
     this.valid = new Uint8Array(capacity);
+    let size = 64;
+    while (size < capacity * 4) size *= 2;
+    this.filter = new Int32Array(size);
+    this.filterMask = size - 1;
   }
 
   lookup(key: number, tag: number): boolean {
+    if (this.filter[(key | 0) & this.filterMask] === 0) return false;
     const keys = this.keys;
     const n = this.capacity;
     for (let i = 0; i < n; i++) {
@@ -74,6 +85,8 @@ export class PrefixCache {
       }
     }
     if (this.valid[victim] === 0) this.used++;
+    else this.filter[(keys[victim] | 0) & this.filterMask]--;
+    this.filter[(key | 0) & this.filterMask]++;
     this.valid[victim] = 1;
     this.keys[victim] = key;
     this.tags[victim] = tag;
@@ -89,12 +102,14 @@ export class PrefixCache {
       if (this.tags[i] >>> shift === value && this.valid[i] !== 0) {
         this.valid[i] = 0;
         this.used--;
+        this.filter[(this.keys[i] | 0) & this.filterMask]--;
       }
     }
   }
 
   clear(): void {
     this.valid.fill(0);
+    this.filter.fill(0);
     this.used = 0;
   }
 

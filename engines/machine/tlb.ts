@@ -95,8 +95,7 @@ class TlbArray {
     let lru = first;
     let lruStamp = stamps[first];
     for (let i = first; i < end; i++) {
-      const v = vpids[i];
-      if (keys[i] === key && valid[i] !== 0 && this.sizes[i] === size && v === vpid && this.pcids[i] === pcid) {
+      if (keys[i] === key && valid[i] !== 0 && this.sizes[i] === size && vpids[i] === vpid && this.pcids[i] === pcid) {
         match = i;
         break;
       }
@@ -105,6 +104,7 @@ class TlbArray {
           dead = i;
           continue;
         }
+        const v = vpids[i];
         if ((this.flags[i] & PTE_G) === 0 && this.gens[i] !== (v === vpid ? current : this.vpidGens[v])) {
           dead = i;
           continue;
