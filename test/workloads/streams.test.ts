@@ -43,7 +43,9 @@ for (const w of builtinWorkloads()) {
   test(`${w.id}: default stream is short enough to simulate quickly`, () => {
     const { ops } = run(w, 1);
     const accesses = ops.reduce((s, o) => s + (o.op === 'touch' ? o.accesses : 0), 0);
-    assert.ok(accesses <= 220_000, `${accesses} memory accesses`);
+    // the largest is memory/random-4k: 16,384 warm-up touches + 400,000 random loads, enough for 2-D walks to
+    // outweigh the fault-in (one run ≈ 0.3 s on kvm)
+    assert.ok(accesses <= 420_000, `${accesses} memory accesses`);
     assert.ok(ops.length <= 20_000, `${ops.length} records`);
   });
 }
@@ -74,11 +76,11 @@ test('every built-in has a category/name id, a title, a one- or two-sentence des
 
 test('the 4 KiB and 2 MiB random-access workloads differ only in page size', () => {
   const [a, b] = ['memory/random-4k', 'memory/random-2m'].map((id) => run(builtinWorkloads().find((w) => w.id === id)!, 1).ops);
-  assert.deepEqual(a[0], { op: 'map', region: 'table', bytes: 256 * 1024 * 1024, pageSize: '4k' });
-  assert.deepEqual(b[0], { op: 'map', region: 'table', bytes: 256 * 1024 * 1024, pageSize: '2m' });
-  // one warm-up access per page: 65,536 small pages vs 128 huge pages
-  assert.equal(a[1].op === 'touch' && a[1].accesses, 65_536);
-  assert.equal(b[1].op === 'touch' && b[1].accesses, 128);
+  assert.deepEqual(a[0], { op: 'map', region: 'table', bytes: 64 * 1024 * 1024, pageSize: '4k' });
+  assert.deepEqual(b[0], { op: 'map', region: 'table', bytes: 64 * 1024 * 1024, pageSize: '2m' });
+  // one warm-up access per page: 16,384 small pages vs 32 huge pages
+  assert.equal(a[1].op === 'touch' && a[1].accesses, 16_384);
+  assert.equal(b[1].op === 'touch' && b[1].accesses, 32);
   assert.deepEqual(a[2], b[2]);
 });
 
