@@ -3,8 +3,47 @@
 // per-mechanism differences to native that add up to the total (DESIGN §5).
 import type { CycleDomain, FlushCause, FlushScope, RunCounters } from '../types.ts';
 
-function bump(map: Record<string, number>, key: string, n: number): void {
-  map[key] = (map[key] ?? 0) + n;
+/**
+ * Sums by name: a Map from name to a slot of a typed array. Engines count by string name on every operation, and
+ * one Map lookup costs about half of a keyed load plus keyed store into a many-keyed object. Each name's sum
+ * receives the same additions in the same order as `map[key] = (map[key] ?? 0) + n` did, starting from 0.
+ */
+class Tally {
+  private readonly slots = new Map<string, number>();
+  private readonly names: string[] = [];
+  private sums = new Float64Array(16);
+
+  add(name: string, n: number): void {
+    let slot = this.slots.get(name);
+    if (slot === undefined) slot = this.slotFor(name);
+    this.sums[slot] += n;
+  }
+
+  /** the slot of `name`, created (sum 0, after the names already seen) if new */
+  slotFor(name: string): number {
+    const known = this.slots.get(name);
+    if (known !== undefined) return known;
+    const slot = this.names.length;
+    if (slot === this.sums.length) {
+      const grown = new Float64Array(slot * 2);
+      grown.set(this.sums);
+      this.sums = grown;
+    }
+    this.slots.set(name, slot);
+    this.names.push(name);
+    return slot;
+  }
+
+  set(slot: number, value: number): void {
+    this.sums[slot] = value;
+  }
+
+  /** a plain object of the sums, keys in the order first added */
+  record(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let i = 0; i < this.names.length; i++) out[this.names[i]] = this.sums[i];
+    return out;
+  }
 }
 
 /** sorted copy so that serialized counters do not depend on the order events happened in */
@@ -38,28 +77,53 @@ function hotSlot(mechanism: string): number {
 
 export class Counters {
   readonly cycles: Record<CycleDomain, number> = { guest: 0, hypervisor: 0, host: 0, idle: 0 };
-  private readonly attributionMap: Record<string, number> = {};
+  private readonly attributionTally = new Tally();
+  private readonly exitTally = new Tally();
+  private readonly hypercallTally = new Tally();
+  private readonly flushScopeTally = new Tally();
+  private readonly flushCauseTally = new Tally();
+  private readonly eventTally = new Tally();
   /** attribution of HOT_MECHANISMS, and whether each was ever charged (a key exists only once charged) */
   private readonly hot = new Float64Array(HOT_MECHANISMS.length);
   private readonly hotCharged = new Uint8Array(HOT_MECHANISMS.length);
-  readonly exits: Record<string, number> = {};
-  readonly hypercalls: Record<string, number> = {};
-  readonly flushScope: Record<string, number> = {};
-  readonly flushCause: Record<string, number> = {};
-  readonly events: Record<string, number> = {};
   flushes = 0;
   exitTotal = 0;
   hypercallTotal = 0;
   tlbMisses = 0;
   walkRefs = 0;
 
-  /** cycles by mechanism, keys in the order first charged */
+  /** cycles by mechanism, keys in the order first charged (a copy: counting goes through the methods) */
   get attribution(): Record<string, number> {
-    const map = this.attributionMap;
+    const tally = this.attributionTally;
     for (let slot = 0; slot < HOT_MECHANISMS.length; slot++) {
-      if (this.hotCharged[slot] !== 0) map[HOT_MECHANISMS[slot]] = this.hot[slot];
+      if (this.hotCharged[slot] !== 0) tally.set(tally.slotFor(HOT_MECHANISMS[slot]), this.hot[slot]);
     }
-    return map;
+    return tally.record();
+  }
+
+  /** exits by reason (a copy) */
+  get exits(): Record<string, number> {
+    return this.exitTally.record();
+  }
+
+  /** hypercalls by operation (a copy) */
+  get hypercalls(): Record<string, number> {
+    return this.hypercallTally.record();
+  }
+
+  /** flushes by scope (a copy) */
+  get flushScope(): Record<string, number> {
+    return this.flushScopeTally.record();
+  }
+
+  /** flushes by cause (a copy) */
+  get flushCause(): Record<string, number> {
+    return this.flushCauseTally.record();
+  }
+
+  /** named events (a copy) */
+  get events(): Record<string, number> {
+    return this.eventTally.record();
   }
 
   charge(domain: CycleDomain, mechanism: string, cycles: number): void {
@@ -67,7 +131,7 @@ export class Counters {
     this.cycles[domain] += cycles;
     const slot = hotSlot(mechanism);
     if (slot >= 0) this.chargeHot(slot, cycles);
-    else bump(this.attributionMap, mechanism, cycles);
+    else this.attributionTally.add(mechanism, cycles);
   }
 
   /** charge the guest under HOT_MECHANISMS[slot]: what charge('guest', name, cycles) does, without the lookup */
@@ -80,30 +144,30 @@ export class Counters {
   private chargeHot(slot: number, cycles: number): void {
     if (this.hotCharged[slot] === 0) {
       this.hotCharged[slot] = 1;
-      // keep the key's place in first-charged order, as bump() would
-      this.attributionMap[HOT_MECHANISMS[slot]] = 0;
+      // keep the key's place in first-charged order
+      this.attributionTally.slotFor(HOT_MECHANISMS[slot]);
     }
     this.hot[slot] += cycles;
   }
 
   exit(reason: string, n = 1): void {
     this.exitTotal += n;
-    bump(this.exits, reason, n);
+    this.exitTally.add(reason, n);
   }
 
   hypercall(op: string, n = 1): void {
     this.hypercallTotal += n;
-    bump(this.hypercalls, op, n);
+    this.hypercallTally.add(op, n);
   }
 
   flush(scope: FlushScope, cause: FlushCause, n = 1): void {
     this.flushes += n;
-    bump(this.flushScope, scope, n);
-    bump(this.flushCause, cause, n);
+    this.flushScopeTally.add(scope, n);
+    this.flushCauseTally.add(cause, n);
   }
 
   event(name: string, n = 1): void {
-    bump(this.events, name, n);
+    this.eventTally.add(name, n);
   }
 
   snapshot(): RunCounters {

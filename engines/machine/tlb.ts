@@ -36,10 +36,12 @@ class TlbArray {
   /** fills per page size since the last full flush: lets lookups skip sizes never filled */
   readonly filled = new Float64Array(3);
   /**
-   * per set: 1 when every way was seen valid and live by insert() and nothing was invalidated since, so the
-   * next insert need not look for a dead way (there is none). Cleared by every drop, clear and generation bump.
+   * per set: equal to `epoch` when every way was seen valid and live by insert() and nothing was invalidated
+   * since, so the next insert need not look for a dead way (there is none). A drop resets its set; a clear, a
+   * tag flush or a generation bump starts a new epoch (a double: it never wraps around).
    */
-  private readonly setLive: Uint8Array;
+  private readonly setLive: Float64Array;
+  private epoch = 1;
 
   /** `vpidGens`: the TLB's per-VPID generations, shared by its arrays */
   constructor(g: CacheGeometry, private readonly vpidGens: Int32Array) {
@@ -56,7 +58,7 @@ class TlbArray {
     this.gens = new Int32Array(this.entries);
     this.stamps = new Float64Array(this.entries);
     this.valid = new Uint8Array(this.entries);
-    this.setLive = new Uint8Array(g.sets);
+    this.setLive = new Float64Array(g.sets);
   }
 
   /** is entry `i` live: valid, and global or filled in its VPID's current generation */
@@ -84,7 +86,7 @@ class TlbArray {
     const set = key & this.mask;
     const first = set * this.ways;
     const end = first + this.ways;
-    const allLive = this.setLive[set] !== 0;
+    const allLive = this.setLive[set] === this.epoch;
     /** current generation of the inserting VPID: most ways belong to it */
     const current = this.vpidGens[vpid];
     // the same page and tag again (a re-walk after a Dirty-clear or permission miss) replaces its entry;
@@ -117,7 +119,7 @@ class TlbArray {
       }
     }
     // no match and no dead way: every way was scanned and is live
-    if (!allLive && match < 0 && dead < 0) this.setLive[set] = 1;
+    if (!allLive && match < 0 && dead < 0) this.setLive[set] = this.epoch;
     const victim = match >= 0 ? match : dead >= 0 ? dead : lru;
     this.keys[victim] = key;
     this.sizes[victim] = size;
@@ -143,7 +145,7 @@ class TlbArray {
 
   /** drop entries of `vpid`; of one PCID (non-global only) when pcid ≥ 0, everything of the VPID otherwise */
   dropTag(pcid: number, vpid: number): void {
-    this.setLive.fill(0);
+    this.epoch++;
     for (let i = 0; i < this.entries; i++) {
       if (this.vpids[i] !== vpid) continue;
       if (pcid < 0 || (this.pcids[i] === pcid && (this.flags[i] & PTE_G) === 0)) this.valid[i] = 0;
@@ -152,11 +154,11 @@ class TlbArray {
 
   /** the non-global entries of some VPID just went stale (its generation was bumped) */
   staleNonGlobal(): void {
-    this.setLive.fill(0);
+    this.epoch++;
   }
 
   clear(): void {
-    this.setLive.fill(0);
+    this.epoch++;
     this.valid.fill(0);
     this.filled.fill(0);
   }
