@@ -1,6 +1,10 @@
 // A small fully-associative cache with true LRU, from (key, tag) to a frame and permission bits: the building
 // block of the paging-structure caches (key = a virtual-address prefix) and of the nested TLB (key = a
 // guest-physical frame). Typed arrays, results in fields: no allocation per lookup.
+//
+// Replacement: the first entry (by index) that is invalid or already holds (key, tag); when every entry is valid
+// and none holds it, the least recently used one. Recency is a doubly linked list of the valid entries, most
+// recent at the head, so the victim is found without scanning every entry's age.
 
 export class PrefixCache {
   /** lookup() result */
@@ -15,23 +19,27 @@ export class PrefixCache {
   private readonly tags: Int32Array;
   private readonly frames: Float64Array;
   private readonly perms: Int32Array;
-  private readonly stamps: Float64Array;
   private readonly valid: Uint8Array;
+  /** recency list of the valid entries: neighbours towards the head (more recent) and the tail (less recent) */
+  private readonly newer: Int32Array;
+  private readonly older: Int32Array;
+  private head = -1;
+  private tail = -1;
   /**
    * count of valid entries per hash of their key: a lookup whose key hashes to 0 misses without scanning
    * (most lookups in random-access workloads miss). Exact: it only skips scans that could not find anything.
    */
   private readonly filter: Int32Array;
   private readonly filterMask: number;
-  private clock = 0;
 
   constructor(readonly capacity: number) {
     this.keys = new Float64Array(capacity);
     this.tags = new Int32Array(capacity);
     this.frames = new Float64Array(capacity);
     this.perms = new Int32Array(capacity);
-    this.stamps = new Float64Array(capacity);
     this.valid = new Uint8Array(capacity);
+    this.newer = new Int32Array(capacity);
+    this.older = new Int32Array(capacity);
     let size = 64;
     while (size < capacity * 4) size *= 2;
     this.filter = new Int32Array(size);
@@ -44,7 +52,10 @@ export class PrefixCache {
     const n = this.capacity;
     for (let i = 0; i < n; i++) {
       if (keys[i] === key && this.tags[i] === tag && this.valid[i] !== 0) {
-        this.stamps[i] = ++this.clock;
+        if (i !== this.head) {
+          this.unlink(i);
+          this.pushHead(i);
+        }
         this.frame = this.frames[i];
         this.perm = this.perms[i];
         return true;
@@ -58,41 +69,40 @@ export class PrefixCache {
     if (n === 0) return;
     const keys = this.keys;
     const tags = this.tags;
-    const stamps = this.stamps;
-    // the first way that is invalid or holds (key, tag), otherwise the least recently used
-    let victim = 0;
+    let victim = -1;
     if (this.used === n) {
-      // all valid (the steady state): no invalid way to find
-      let oldest = stamps[0];
-      for (let i = 0; i < n; i++) {
-        if (keys[i] === key && tags[i] === tag) {
-          victim = i;
-          break;
-        }
-        const st = stamps[i];
-        if (st < oldest) {
-          oldest = st;
-          victim = i;
+      // all valid (the steady state): an entry holding (key, tag), if the filter allows one, else the LRU
+      if (this.filter[(key | 0) & this.filterMask] !== 0) {
+        for (let i = 0; i < n; i++) {
+          if (keys[i] === key && tags[i] === tag) {
+            victim = i;
+            break;
+          }
         }
       }
+      if (victim < 0) victim = this.tail;
     } else {
+      // some entry is invalid, so the first invalid-or-matching one exists
       for (let i = 0; i < n; i++) {
         if (this.valid[i] === 0 || (keys[i] === key && tags[i] === tag)) {
           victim = i;
           break;
         }
-        if (stamps[i] < stamps[victim]) victim = i;
       }
     }
-    if (this.valid[victim] === 0) this.used++;
-    else this.filter[(keys[victim] | 0) & this.filterMask]--;
+    if (this.valid[victim] === 0) {
+      this.used++;
+    } else {
+      this.filter[(keys[victim] | 0) & this.filterMask]--;
+      this.unlink(victim);
+    }
     this.filter[(key | 0) & this.filterMask]++;
     this.valid[victim] = 1;
-    this.keys[victim] = key;
-    this.tags[victim] = tag;
+    keys[victim] = key;
+    tags[victim] = tag;
     this.frames[victim] = frame;
     this.perms[victim] = perm;
-    this.stamps[victim] = ++this.clock;
+    this.pushHead(victim);
   }
 
   /** drop entries whose tag, shifted right by `shift`, equals `value` (shift 0: one exact tag) */
@@ -103,6 +113,7 @@ export class PrefixCache {
         this.valid[i] = 0;
         this.used--;
         this.filter[(this.keys[i] | 0) & this.filterMask]--;
+        this.unlink(i);
       }
     }
   }
@@ -111,11 +122,33 @@ export class PrefixCache {
     this.valid.fill(0);
     this.filter.fill(0);
     this.used = 0;
+    this.head = -1;
+    this.tail = -1;
   }
 
   get size(): number {
     let n = 0;
     for (let i = 0; i < this.capacity; i++) n += this.valid[i];
     return n;
+  }
+
+  /** take valid entry `i` out of the recency list */
+  private unlink(i: number): void {
+    const newer = this.newer[i];
+    const older = this.older[i];
+    if (newer >= 0) this.older[newer] = older;
+    else this.head = older;
+    if (older >= 0) this.newer[older] = newer;
+    else this.tail = newer;
+  }
+
+  /** make entry `i` the most recently used */
+  private pushHead(i: number): void {
+    const head = this.head;
+    this.newer[i] = -1;
+    this.older[i] = head;
+    if (head >= 0) this.newer[head] = i;
+    else this.tail = i;
+    this.head = i;
   }
 }
