@@ -73,6 +73,17 @@ export class NestedWalker2D implements NestedWalker {
   /** page-size code and EPT flags of the last translation */
   private eptSize = 0;
   private eptFlags = 0;
+  /**
+   * per EPT level: the table frame last read there and its word offset in host memory, valid while host
+   * memory's layoutEpoch is `eptMemoEpoch` (most EPT walks read the same upper tables)
+   */
+  private readonly eptMemoFrame = new Float64Array(5).fill(-1);
+  private readonly eptMemoBase = new Int32Array(5);
+  private eptMemoEpoch = -1;
+  /** the same for the guest dimension's tables in guest memory */
+  private readonly guestMemoFrame = new Float64Array(5).fill(-1);
+  private readonly guestMemoBase = new Int32Array(5);
+  private guestMemoEpoch = -1;
 
   /** `guestPwc`: the guest-dimension caches, invalidated with the TLB; the EPT side is flushed by `invept` */
   constructor(guestMem: SparsePhysicalMemory, hostMem: SparsePhysicalMemory, guestFormat: EntryFormat, guestPwc: PagingStructureCache, sizes: PagingStructureCacheProfile) {
@@ -136,6 +147,12 @@ export class NestedWalker2D implements NestedWalker {
     }
     const dir = mem.directory;
     const words = mem.words;
+    const memoFrame = this.guestMemoFrame;
+    const memoBase = this.guestMemoBase;
+    if (this.guestMemoEpoch !== mem.layoutEpoch) {
+      memoFrame.fill(-1);
+      this.guestMemoEpoch = mem.layoutEpoch;
+    }
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       // the guest table's own guest-physical frame goes through EPT first
@@ -145,14 +162,22 @@ export class NestedWalker2D implements NestedWalker {
         return r;
       }
       r.refs++;
-      // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
-      const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
-      const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
-      if (slot === 0) {
-        r.fault = FAULT_NOT_PRESENT;
-        return r;
+      let base: number;
+      if (memoFrame[level] === table) {
+        base = memoBase[level];
+      } else {
+        // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
+        const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
+        const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
+        if (slot === 0) {
+          r.fault = FAULT_NOT_PRESENT;
+          return r;
+        }
+        base = (slot - 1) * WORDS;
+        memoFrame[level] = table;
+        memoBase[level] = base;
       }
-      const at = (slot - 1) * WORDS + index * 2;
+      const at = base + index * 2;
       let lo = words[at];
       if ((lo & present) === 0) {
         r.fault = FAULT_NOT_PRESENT;
@@ -238,18 +263,32 @@ export class NestedWalker2D implements NestedWalker {
     const mem = this.hostMem;
     const dir = mem.directory;
     const words = mem.words;
+    const memoFrame = this.eptMemoFrame;
+    const memoBase = this.eptMemoBase;
+    if (this.eptMemoEpoch !== mem.layoutEpoch) {
+      memoFrame.fill(-1);
+      this.eptMemoEpoch = mem.layoutEpoch;
+    }
     let refs = this.eptRefs;
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       refs++;
-      // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
-      const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
-      const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
-      if (slot === 0) {
-        this.eptRefs = refs;
-        return -1;
+      let base: number;
+      if (memoFrame[level] === table) {
+        base = memoBase[level];
+      } else {
+        // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
+        const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
+        const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
+        if (slot === 0) {
+          this.eptRefs = refs;
+          return -1;
+        }
+        base = (slot - 1) * WORDS;
+        memoFrame[level] = table;
+        memoBase[level] = base;
       }
-      const at = (slot - 1) * WORDS + index * 2;
+      const at = base + index * 2;
       let lo = words[at];
       if ((lo & EPT_R) === 0) {
         this.eptRefs = refs;

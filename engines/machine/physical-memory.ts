@@ -27,6 +27,12 @@ export class SparsePhysicalMemory implements PhysicalMemory {
   private slotsUsed = 0;
   framesAllocated = 0;
   framesStored = 0;
+  /**
+   * bumped whenever a frame loses its storage slot (freeFrame): a walker that remembers frame → offset pairs
+   * may keep them while this is unchanged (a slot, once given, stays the frame's until then; growth copies the
+   * words but keeps every offset).
+   */
+  layoutEpoch = 0;
 
   allocFrame(): number {
     this.framesAllocated++;
@@ -52,6 +58,7 @@ export class SparsePhysicalMemory implements PhysicalMemory {
     if (leaf !== undefined && leaf[i] !== 0) {
       const slot = leaf[i] - 1;
       leaf[i] = 0;
+      this.layoutEpoch++;
       this.freeSlots.push(slot);
       this.framesStored--;
     }
