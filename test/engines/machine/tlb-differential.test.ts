@@ -5,7 +5,8 @@ import { SetAssociativeTlb } from '../../../engines/machine/tlb.ts';
 import { PagingStructureCache } from '../../../engines/machine/paging-structure-cache.ts';
 import { PTE_D, PTE_G, PTE_P, PTE_RW } from '../../../engines/machine/pte.ts';
 import type { TlbProfile } from '../../../engines/machine/profile.ts';
-import type { FlushCause, PageSizeCode } from '../../../engines/machine/types.ts';
+import type { FlushCause } from '../../../engines/types.ts';
+import type { PageSizeCode } from '../../../engines/machine/types.ts';
 import { Rng } from '../../../engines/rng.ts';
 import { ReferenceTlb } from './reference-tlb.ts';
 
