@@ -12,10 +12,21 @@ class Tally {
   private readonly slots = new Map<string, number>();
   private readonly names: string[] = [];
   private sums = new Float64Array(16);
+  /** the last name seen per name length (mod 8) and its slot: most counts hit here without hashing */
+  private readonly recentNames: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  private readonly recentSlots = new Int32Array(8);
 
   add(name: string, n: number): void {
-    let slot = this.slots.get(name);
-    if (slot === undefined) slot = this.slotFor(name);
+    const h = name.length & 7;
+    let slot: number;
+    if (this.recentNames[h] === name) {
+      slot = this.recentSlots[h];
+    } else {
+      const known = this.slots.get(name);
+      slot = known === undefined ? this.slotFor(name) : known;
+      this.recentNames[h] = name;
+      this.recentSlots[h] = slot;
+    }
     this.sums[slot] += n;
   }
 
@@ -128,7 +139,15 @@ export class Counters {
 
   charge(domain: CycleDomain, mechanism: string, cycles: number): void {
     if (cycles === 0) return;
-    this.cycles[domain] += cycles;
+    const c = this.cycles;
+    // named stores rather than one keyed store whose key varies
+    switch (domain) {
+      case 'guest': c.guest += cycles; break;
+      case 'hypervisor': c.hypervisor += cycles; break;
+      case 'host': c.host += cycles; break;
+      case 'idle': c.idle += cycles; break;
+      default: (c as Record<string, number>)[domain as string] += cycles;
+    }
     const slot = hotSlot(mechanism);
     if (slot >= 0) this.chargeHot(slot, cycles);
     else this.attributionTally.add(mechanism, cycles);

@@ -107,14 +107,16 @@ export class PrefixCache {
 
   /** drop entries whose tag, shifted right by `shift`, equals `value` (shift 0: one exact tag) */
   flushTag(value: number, shift: number): void {
-    if (this.used === 0) return;
-    for (let i = 0; i < this.capacity; i++) {
-      if (this.tags[i] >>> shift === value && this.valid[i] !== 0) {
+    // visit the valid entries only, through the recency list (often few: CR3 flushes come in quick succession)
+    for (let i = this.head; i >= 0;) {
+      const next = this.older[i];
+      if (this.tags[i] >>> shift === value) {
         this.valid[i] = 0;
         this.used--;
         this.filter[(this.keys[i] | 0) & this.filterMask]--;
         this.unlink(i);
       }
+      i = next;
     }
   }
 
