@@ -56,6 +56,9 @@ export class NestedWalker2D implements NestedWalker {
   /** EPT-side paging-structure caches, keyed by guest-physical address */
   private readonly epwc: PagingStructureCache;
   private readonly nestedTlb: PrefixCache;
+  /** whether the guest-side / EPT-side paging-structure caches have any entries at all (fixed sizes) */
+  private readonly guestPwcOn: boolean;
+  private readonly eptPwcOn: boolean;
 
   // the guest entry format, as numbers
   private readonly gPresent: number;
@@ -92,6 +95,8 @@ export class NestedWalker2D implements NestedWalker {
     this.gpwc = guestPwc;
     this.epwc = new PagingStructureCache(sizes);
     this.nestedTlb = new PrefixCache(sizes.nestedTlb);
+    this.guestPwcOn = guestPwc.pml4.capacity + guestPwc.pdpt.capacity + guestPwc.pd.capacity > 0;
+    this.eptPwcOn = this.epwc.pml4.capacity + this.epwc.pdpt.capacity + this.epwc.pd.capacity > 0;
     this.gPresent = guestFormat.present;
     this.gWritable = guestFormat.writable;
     this.gUser = guestFormat.user;
@@ -218,8 +223,10 @@ export class NestedWalker2D implements NestedWalker {
       if ((lo & this.gAccessed) === 0) words[at] = (lo | this.gAccessed) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
-      const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
-      if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
+      if (this.guestPwcOn) {
+        const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
+        if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
+      }
       level--;
     }
   }
@@ -312,8 +319,10 @@ export class NestedWalker2D implements NestedWalker {
       if ((lo & EPT_A) === 0) words[at] = (lo | EPT_A) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
-      const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
-      if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
+      if (this.eptPwcOn) {
+        const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
+        if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
+      }
       level--;
     }
   }
