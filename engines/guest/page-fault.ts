@@ -49,8 +49,12 @@ export class PageFaultHandler {
         p.copyPage(old, frame, frames);
         c.charge('guest', 'cow-copy', p.profile.native.pageCopy * frames);
         this.refs.release(old);
+        // wp_page_copy → ptep_clear_flush → ptep_get_and_clear: an xchg with no paravirt hook (Linux 6.8), so
+        // a trapped write on a pinned table under Xen; wp_page_reuse only upgrades the entry in place
+        if (p.atomicEntry !== undefined) p.atomicEntry(t.tableFrame, t.index, 0, 0);
+        else p.writeEntry(t.tableFrame, t.index, 0, 0);
       }
-      // ptep_clear_flush + set_pte_at: the stale read-only translation must go from this CPU's TLB
+      // set_pte_at installs the writable entry; the stale read-only translation must go from this CPU's TLB
       t.map(space.root, pageVa, frame, region.size, (t.lo & FLAG_MASK) | PTE_RW, PTE_NX_HI);
       p.invalidatePage(pageVa);
       return true;

@@ -122,3 +122,13 @@ test('split drivers: one notification each way per batch; grant map flushes on u
   assert.equal(copy.hypercalls.grant_table_op, 40);
   assert.deepEqual(copy.flushCause, {});
 });
+
+test('a COW break that copies clears the shared PTE with a trapped xchg (ptwr); the last sharer reuses in place', () => {
+  // parent writes 6 shared pages: wp_page_copy → ptep_clear_flush, one ptwr each; the child then owns its 6
+  // pages alone (refcount 1): wp_page_reuse upgrades the entry with set_pte (mmu_update), no ptwr
+  const d = delta('xen', [map('a', 6), touch('a', 6), { op: 'fork' }], [touch('a', 6), { op: 'switch', to: 2 }, touch('a', 6)]);
+  assert.equal(d.events.cowFaults, 12);
+  assert.equal(d.exits.ptwr, 6);
+  const native = delta('native', [map('a', 6), touch('a', 6), { op: 'fork' }], [touch('a', 6), { op: 'switch', to: 2 }, touch('a', 6)]);
+  assert.equal(native.exits.ptwr, undefined);
+});
