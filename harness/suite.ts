@@ -1,7 +1,7 @@
 // `hvbench run`: every (workload, engine) pair with the same seed and profile, then overhead against the
 // native run of the same workload. The native baseline is always part of a run: overhead has no meaning
 // without it.
-import type { RunCounters } from '../engines/types.ts';
+import { Counters } from '../engines/machine/counters.ts';
 import { loadCatalog, type Catalog, type CatalogSpec, type ResolvedEngine } from './catalog.ts';
 import { UsageError } from './errors.ts';
 import { describeHost } from './host.ts';
@@ -43,17 +43,6 @@ function resolveEngines(catalog: Catalog, specs: string[]): ResolvedEngine[] {
   }
   if (!labels.has(NATIVE)) resolved.unshift(catalog.resolveEngine(NATIVE));
   return resolved;
-}
-
-function zeroCounters(): RunCounters {
-  return {
-    cycles: { total: 0, guest: 0, hypervisor: 0, host: 0, idle: 0 },
-    attribution: {},
-    exits: { total: 0, byReason: {} },
-    hypercalls: { total: 0, byOp: {} },
-    tlb: { flushes: { total: 0, byScope: {}, byCause: {} }, misses: 0, walkRefs: 0 },
-    events: {},
-  };
 }
 
 /**
@@ -111,7 +100,8 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
     const outcome = outcomes[i];
     const workload = catalog.workload(task.workloadId);
     const engine = engines.find((e) => e.label === task.engineSpec)!;
-    const counters = outcome.ok ? outcome.counters : zeroCounters();
+    // a failed pair keeps zero counters beside its error, so every run has the same shape
+    const counters = outcome.ok ? outcome.counters : new Counters().snapshot();
     return {
       workload: workload.id,
       category: workload.category,
