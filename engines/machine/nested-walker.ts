@@ -6,6 +6,12 @@
 // paging-structure caches keyed by guest-physical address. A 2 MiB page in either dimension ends that
 // dimension's walk one level early.
 //
+// The nested TLB holds each translation at its EPT leaf's size, as hardware caches guest-physical mappings
+// (Bhargava et al., ASPLOS 2008, the NTLB; Intel SDM Vol. 3 §29.4.1, "guest-physical mappings" derived from the
+// EPT paging structures, each for a page of the EPT leaf's size): one entry for a 2 MiB (1 GiB) EPT leaf serves
+// every 4 KiB frame inside it, so host huge pages (KVM's THP) save the EPT side of later walks anywhere in
+// that range, not only at the frame first walked.
+//
 // Both dimensions follow page-walker.ts's Walker1D step for step (same references, same A/D updates, same
 // cache lookups and fills in the same order), written out here as two flat loops over the memories' word
 // arrays: the generic walker's per-level hooks and result objects made the 24-reference walk several times
@@ -38,6 +44,14 @@ const PTE_RW = PTE_RW_;
 
 /** nested-TLB entries keep the EPT leaf's size above its flag bits */
 const SIZE_SHIFT = 16;
+/**
+ * Nested-TLB key of a huge entry: its page number (gfn / pages of the leaf size) plus size × KEY_SIZE. Frame
+ * numbers are below 2^40 (52-bit addresses), so keys of different sizes never meet, while the cache's filter,
+ * which hashes the key's low 32 bits, still spreads huge entries by page number. A 4 KiB entry's key is its gfn.
+ */
+const KEY_SIZE = 2 ** 42;
+/** 4 KiB frames per 2 MiB page */
+const PD_SPAN = 512;
 /** 4 KiB pages per 1 GiB region */
 const PDPT_SPAN = 512 * 512;
 /** frames per directory leaf of SparsePhysicalMemory (its DIR_SHIFT) */
@@ -76,6 +90,11 @@ export class NestedWalker2D implements NestedWalker {
   /** page-size code and EPT flags of the last translation */
   private eptSize = 0;
   private eptFlags = 0;
+  /**
+   * bit (1 << size) set once the nested TLB was filled with an entry of that huge size since the last INVEPT:
+   * translate() looks up the 2 MiB / 1 GiB keys only then (an exact skip, as with PrefixCache.used)
+   */
+  private ntlbHuge = 0;
   /**
    * per EPT level: the table frame last read there and its word offset in host memory, valid while host
    * memory's layoutEpoch is `eptMemoEpoch` (most EPT walks read the same upper tables)
@@ -120,6 +139,7 @@ export class NestedWalker2D implements NestedWalker {
   invept(): void {
     this.epwc.clear();
     this.nestedTlb.clear();
+    this.ntlbHuge = 0;
   }
 
   /** the guest dimension: Walker1D.walk over guest memory, each table first reached through EPT */
@@ -233,17 +253,47 @@ export class NestedWalker2D implements NestedWalker {
 
   /**
    * Host frame of guest frame `gfn`, or -1 on an EPT violation; sets eptSize / eptFlags. A cached translation
-   * serves reads, and writes once the EPT leaf is writable and already dirty.
+   * serves reads, and writes once the EPT leaf is writable and already dirty. The nested TLB is looked up at
+   * 4 KiB, then (if it holds any) at 2 MiB and 1 GiB: an entry covers its EPT leaf's whole range.
    */
   private translate(gfn: number, write: boolean): number {
     const ntlb = this.nestedTlb;
-    if (ntlb.used !== 0 && ntlb.lookup(gfn, this.eptTag) && (!write || (ntlb.perm & (EPT_W | EPT_D)) === (EPT_W | EPT_D))) {
-      this.eptSize = ntlb.perm >>> SIZE_SHIFT;
-      this.eptFlags = ntlb.perm & FLAG_MASK;
-      return ntlb.frame;
+    if (ntlb.used !== 0) {
+      const tag = this.eptTag;
+      let hit = ntlb.lookup(gfn, tag);
+      let offset = 0;
+      if (!hit && this.ntlbHuge !== 0) {
+        if ((this.ntlbHuge & 2) !== 0) {
+          const page = gfn <= 0xffffffff ? gfn >>> 9 : Math.floor(gfn / PD_SPAN);
+          hit = ntlb.lookup(page + KEY_SIZE, tag);
+          offset = gfn - page * PD_SPAN;
+        }
+        if (!hit && (this.ntlbHuge & 4) !== 0) {
+          const page = Math.floor(gfn / PDPT_SPAN);
+          hit = ntlb.lookup(page + 2 * KEY_SIZE, tag);
+          offset = gfn - page * PDPT_SPAN;
+        }
+      }
+      if (hit && (!write || (ntlb.perm & (EPT_W | EPT_D)) === (EPT_W | EPT_D))) {
+        this.eptSize = ntlb.perm >>> SIZE_SHIFT;
+        this.eptFlags = ntlb.perm & FLAG_MASK;
+        return ntlb.frame + offset;
+      }
     }
     const hfn = this.eptWalk(gfn, write);
-    if (hfn >= 0 && ntlb.capacity !== 0) ntlb.fill(gfn, this.eptTag, hfn, this.eptFlags | (this.eptSize << SIZE_SHIFT));
+    if (hfn >= 0 && ntlb.capacity !== 0) {
+      const size = this.eptSize;
+      const perm = this.eptFlags | (size << SIZE_SHIFT);
+      if (size === 0) {
+        ntlb.fill(gfn, this.eptTag, hfn, perm);
+      } else {
+        // one entry for the whole leaf: keyed by its page number, holding its first host frame
+        const pages = size === 1 ? PD_SPAN : PDPT_SPAN;
+        const page = Math.floor(gfn / pages);
+        ntlb.fill(page + size * KEY_SIZE, this.eptTag, hfn - (gfn - page * pages), perm);
+        this.ntlbHuge |= 1 << size;
+      }
+    }
     return hfn;
   }
 

@@ -146,3 +146,32 @@ test('a Machine gives each vCPU its own MMU over shared memory', () => {
   const native = new Machine(intel, new Counters(), { vcpus: 1, guestPhysical: false });
   assert.throws(() => native.mmus[0].setContext('nested', 0, 0, 1, 0), /guest-physical/);
 });
+
+/** TLB misses after touching `pages` of one guest page of `guestSize` over EPT leaves of `eptSize` (then page 0 again) */
+function combinedMisses(guestSize: 0 | 1, eptSize: 0 | 1, pages: number[]): number {
+  const fx = new Fixture();
+  const gfn = fx.mapGuest(BASE, guestSize === 1 ? 1 : 512, guestSize);
+  fx.backAll(eptSize);
+  const c = new Counters();
+  const mmu = new Mmu(intel, c, fx.host, fx.guest);
+  mmu.setContext('nested', fx.root, 0, 1, fx.eptRoot);
+  for (const page of [...pages, pages[0]]) {
+    assert.equal(mmu.access(BASE + page * 4096 + 8, false, true), 0);
+    // the TLB maps the page to the host frame behind its own guest frame
+    assert.ok(mmu.tlb.lookup(Math.floor(BASE / 4096) + page, 0, 1));
+    assert.ok(fx.ept.read(fx.eptRoot, (gfn + page) * 4096));
+    assert.equal(mmu.tlb.frame, (fx.ept.lo >>> 12) + (fx.ept.hi & 0xfffff) * 2 ** 20 + (eptSize === 1 ? (gfn + page) % 512 : 0));
+  }
+  return c.tlbMisses;
+}
+
+test('a 2-D translation is cached in the TLB at the smaller of the guest page and the EPT leaf (SDM §29.4.1)', () => {
+  // a 2 MiB guest page over 4 KiB EPT leaves is splintered into 4 KiB TLB entries: two frames miss twice,
+  // and touching the first again hits (its own 4 KiB entry)
+  assert.equal(combinedMisses(1, 0, [0, 1]), 2);
+  assert.equal(combinedMisses(1, 0, [0, 1, 511]), 3);
+  // over a 2 MiB EPT leaf: one 2 MiB entry serves the whole page
+  assert.equal(combinedMisses(1, 1, [0, 1, 511]), 1);
+  // 4 KiB guest pages over a 2 MiB EPT leaf: 4 KiB entries, one miss per page
+  assert.equal(combinedMisses(0, 1, [0, 1, 511]), 3);
+});

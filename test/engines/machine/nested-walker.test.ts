@@ -103,3 +103,57 @@ test('a read-only EPT page makes the combined entry read-only and a guest write 
   assert.equal(r.flags & PTE_RW, 0);
   assert.equal(w.walk(fx.root, fx.eptRoot, BASE, true, true, 0).fault, FAULT_EPT_VIOLATION);
 });
+
+/** [refs, nestedRefs] of three walks: page 0 (cold), page 1 (same guest PT, same 2 MiB of gPA), page 700 */
+function hugeLeafWalks(eptSize: PageSizeCode): number[][] {
+  const fx = new Fixture();
+  // guest frames: root 0, data 1024–2047 (aligned contiguous), then PDPT 2048, PD 2049, PT 2050 (pages 0–511),
+  // PT 2051 (pages 512–1023); in 2 MiB units of gPA: root in region 0, data in 2 and 3, tables in 4
+  assert.equal(fx.mapGuest(BASE, 1024, 0), 1024);
+  fx.backAll(eptSize);
+  const w = nested(fx);
+  return [0, 1, 700].map((page) => {
+    const r = w.walk(fx.root, fx.eptRoot, BASE + page * 4096, false, true, 0);
+    assert.equal(r.fault, 0);
+    return [r.refs, r.nestedRefs];
+  });
+}
+
+test('the nested TLB caches a translation at its EPT leaf size: one huge entry serves every frame inside it', () => {
+  // 4 KiB EPT leaves, one nested-TLB entry per frame. Walk 1: root (gfn 0) 4 EPT refs; PDPT (2048) 2 (EPT
+  // PDPT-cache hit); PD (2049) 1 and PT (2050) 1 (EPT PD-cache hit); data (1024) 2: 10 EPT + 4 guest refs.
+  // Walk 2: guest PD-cache hit, PT in the nested TLB, data 1025 is a new frame: 1 EPT ref (EPT PD-cache hit).
+  // Walk 3: guest PDPT-cache hit; PD cached, PT 2051 new (1 EPT ref), data 1724 in a new EPT PT (2 EPT refs).
+  assert.deepEqual(hugeLeafWalks(0), [[14, 10], [2, 1], [5, 3]]);
+  // 2 MiB EPT leaves, one entry per 2 MiB region. Walk 1: root 3 EPT refs (PML4, PDPT, PD leaf); PDPT 2048
+  // opens region 4, 1 ref (EPT PDPT-cache hit); PD and PT are in region 4: 0; data 1024 opens region 2: 1 ref.
+  // Walk 2: data 1025 is in region 2: zero EPT references. Walk 3: PD, PT 2051 in region 4: 0; data 1724
+  // opens region 3: 1 ref.
+  assert.deepEqual(hugeLeafWalks(1), [[9, 5], [1, 0], [3, 1]]);
+  // a 1 GiB EPT leaf: the root's EPT walk (PML4, PDPT leaf) caches all of guest-physical memory used here
+  assert.deepEqual(hugeLeafWalks(2), [[6, 2], [1, 0], [2, 0]]);
+});
+
+test('a huge nested-TLB entry gives each frame its own host frame, and INVEPT drops it', () => {
+  for (const eptSize of [1, 2] as const) {
+    const fx = new Fixture();
+    const gfn = fx.mapGuest(BASE, 1024, 0);
+    fx.backAll(eptSize);
+    const w = nested(fx);
+    const pages = eptSize === 1 ? 512 : 512 * 512;
+    for (const page of [0, 1, 300, 511, 512, 1023]) {
+      const r = w.walk(fx.root, fx.eptRoot, BASE + page * 4096, page % 2 === 1, true, 0);
+      assert.equal(r.fault, 0);
+      assert.ok(fx.ept.read(fx.eptRoot, (gfn + page) * 4096));
+      assert.equal(fx.ept.size, eptSize);
+      assert.equal(r.frame, (fx.ept.lo >>> 12) + (fx.ept.hi & 0xfffff) * 2 ** 20 + ((gfn + page) % pages), `page ${page}`);
+      assert.equal(r.size, 0, 'a 4 KiB guest page makes a 4 KiB combined entry whatever the EPT leaf');
+    }
+    w.invept();
+    const r = w.walk(fx.root, fx.eptRoot, BASE + 2 * 4096, false, true, 0);
+    // after INVEPT (EPT-side caches cold too; the guest PD cache still points at PT 2050): 2 MiB leaves, the
+    // PT's region is walked from the root (PML4, PDPT, PD leaf: 3) and the data's region again (PDPT-cache hit:
+    // 1); a 1 GiB leaf, one walk (PML4, PDPT leaf: 2) covers both
+    assert.equal(r.nestedRefs, eptSize === 1 ? 4 : 2);
+  }
+});
