@@ -70,9 +70,6 @@ export class NestedWalker2D implements NestedWalker {
   /** EPT-side paging-structure caches, keyed by guest-physical address */
   private readonly epwc: PagingStructureCache;
   private readonly nestedTlb: PrefixCache;
-  /** whether the guest-side / EPT-side paging-structure caches have any entries at all (fixed sizes) */
-  private readonly guestPwcOn: boolean;
-  private readonly eptPwcOn: boolean;
 
   // the guest entry format, as numbers
   private readonly gPresent: number;
@@ -114,8 +111,6 @@ export class NestedWalker2D implements NestedWalker {
     this.gpwc = guestPwc;
     this.epwc = new PagingStructureCache(sizes);
     this.nestedTlb = new PrefixCache(sizes.nestedTlb);
-    this.guestPwcOn = guestPwc.pml4.capacity + guestPwc.pdpt.capacity + guestPwc.pd.capacity > 0;
-    this.eptPwcOn = this.epwc.pml4.capacity + this.epwc.pdpt.capacity + this.epwc.pd.capacity > 0;
     this.gPresent = guestFormat.present;
     this.gWritable = guestFormat.writable;
     this.gUser = guestFormat.user;
@@ -158,18 +153,9 @@ export class NestedWalker2D implements NestedWalker {
     const low = vpn - pdptKey * PDPT_SPAN;
     const pdKey = pdptKey * 512 + (low >>> 9);
     const pml4Key = pdptKey >>> 9;
-    let level: number;
-    let table: number;
-    let perm: number;
-    if (pwc.pd.used !== 0 && pwc.pd.lookup(pdKey, tag)) {
-      level = 1; table = pwc.pd.frame; perm = pwc.pd.perm;
-    } else if (pwc.pdpt.used !== 0 && pwc.pdpt.lookup(pdptKey, tag)) {
-      level = 2; table = pwc.pdpt.frame; perm = pwc.pdpt.perm;
-    } else if (pwc.pml4.used !== 0 && pwc.pml4.lookup(pml4Key, tag)) {
-      level = 3; table = pwc.pml4.frame; perm = pwc.pml4.perm;
-    } else {
-      level = 4; table = root; perm = permBits;
-    }
+    let level = pwc.start(pml4Key, pdptKey, pdKey, tag, root, permBits);
+    let table = pwc.startTable;
+    let perm = pwc.startPerm;
     const dir = mem.directory;
     const words = mem.words;
     const memoFrame = this.guestMemoFrame;
@@ -243,10 +229,7 @@ export class NestedWalker2D implements NestedWalker {
       if ((lo & this.gAccessed) === 0) words[at] = (lo | this.gAccessed) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
-      if (this.guestPwcOn) {
-        const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
-        if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
-      }
+      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm);
       level--;
     }
   }
@@ -305,18 +288,9 @@ export class NestedWalker2D implements NestedWalker {
     const low = gfn - pdptKey * PDPT_SPAN;
     const pdKey = pdptKey * 512 + (low >>> 9);
     const pml4Key = pdptKey >>> 9;
-    let level: number;
-    let table: number;
-    let perm: number;
-    if (pwc.pd.used !== 0 && pwc.pd.lookup(pdKey, tag)) {
-      level = 1; table = pwc.pd.frame; perm = pwc.pd.perm;
-    } else if (pwc.pdpt.used !== 0 && pwc.pdpt.lookup(pdptKey, tag)) {
-      level = 2; table = pwc.pdpt.frame; perm = pwc.pdpt.perm;
-    } else if (pwc.pml4.used !== 0 && pwc.pml4.lookup(pml4Key, tag)) {
-      level = 3; table = pwc.pml4.frame; perm = pwc.pml4.perm;
-    } else {
-      level = 4; table = this.eptRoot; perm = EPT_PERM;
-    }
+    let level = pwc.start(pml4Key, pdptKey, pdKey, tag, this.eptRoot, EPT_PERM);
+    let table = pwc.startTable;
+    let perm = pwc.startPerm;
     const mem = this.hostMem;
     const dir = mem.directory;
     const words = mem.words;
@@ -369,10 +343,7 @@ export class NestedWalker2D implements NestedWalker {
       if ((lo & EPT_A) === 0) words[at] = (lo | EPT_A) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
-      if (this.eptPwcOn) {
-        const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
-        if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
-      }
+      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm);
       level--;
     }
   }

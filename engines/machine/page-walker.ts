@@ -60,18 +60,9 @@ export class Walker1D implements PageWalker {
     const low = vpn - pdptKey * PDPT_SPAN;
     const pdKey = pdptKey * 512 + (low >>> 9);
     const pml4Key = pdptKey >>> 9;
-    let level: number;
-    let table: number;
-    let perm: number;
-    if (pwc.pd.used !== 0 && pwc.pd.lookup(pdKey, tag)) {
-      level = 1; table = pwc.pd.frame; perm = pwc.pd.perm;
-    } else if (pwc.pdpt.used !== 0 && pwc.pdpt.lookup(pdptKey, tag)) {
-      level = 2; table = pwc.pdpt.frame; perm = pwc.pdpt.perm;
-    } else if (pwc.pml4.used !== 0 && pwc.pml4.lookup(pml4Key, tag)) {
-      level = 3; table = pwc.pml4.frame; perm = pwc.pml4.perm;
-    } else {
-      level = 4; table = root; perm = this.permBits;
-    }
+    let level = pwc.start(pml4Key, pdptKey, pdKey, tag, root, this.permBits);
+    let table = pwc.startTable;
+    let perm = pwc.startPerm;
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       if (!this.tableFrame(table)) return r;
@@ -105,8 +96,7 @@ export class Walker1D implements PageWalker {
       if ((lo & f.accessed) === 0) words[at] = (lo | f.accessed) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : entryFrame(lo, hi);
-      const cache = level === 4 ? pwc.pml4 : level === 3 ? pwc.pdpt : pwc.pd;
-      if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
+      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm);
       level--;
     }
   }

@@ -22,10 +22,45 @@ export class PagingStructureCache {
   /** key: va bits 47:21 → PT frame */
   readonly pd: PrefixCache;
 
+  /** start() result: the table a walk reads first and the permissions accumulated above it */
+  startTable = 0;
+  startPerm = 0;
+  /** whether any of the three caches can hold an entry (sizes are fixed): walks skip fill() otherwise */
+  readonly enabled: boolean;
+
   constructor(sizes: Pick<PagingStructureCacheProfile, 'pml4' | 'pdpt' | 'pd'>) {
     this.pml4 = new PrefixCache(sizes.pml4);
     this.pdpt = new PrefixCache(sizes.pdpt);
     this.pd = new PrefixCache(sizes.pd);
+    this.enabled = sizes.pml4 + sizes.pdpt + sizes.pd > 0;
+  }
+
+  /**
+   * Where a walk of the address with these prefix keys starts (SDM §4.10.3.2): the lowest level whose table a
+   * cache names, 1 (a PDE-cache hit: only the PTE is left) to 4 (no hit: the root, with `rootPerm`). The
+   * table and permissions land in startTable / startPerm.
+   */
+  start(pml4Key: number, pdptKey: number, pdKey: number, tag: number, root: number, rootPerm: number): number {
+    if (this.pd.used !== 0 && this.pd.lookup(pdKey, tag)) {
+      this.startTable = this.pd.frame; this.startPerm = this.pd.perm;
+      return 1;
+    }
+    if (this.pdpt.used !== 0 && this.pdpt.lookup(pdptKey, tag)) {
+      this.startTable = this.pdpt.frame; this.startPerm = this.pdpt.perm;
+      return 2;
+    }
+    if (this.pml4.used !== 0 && this.pml4.lookup(pml4Key, tag)) {
+      this.startTable = this.pml4.frame; this.startPerm = this.pml4.perm;
+      return 3;
+    }
+    this.startTable = root; this.startPerm = rootPerm;
+    return 4;
+  }
+
+  /** after a walk read the non-leaf entry at `level` (4..2): cache the next table it names, with `perm` so far */
+  fill(level: number, pml4Key: number, pdptKey: number, pdKey: number, tag: number, table: number, perm: number): void {
+    const cache = level === 4 ? this.pml4 : level === 3 ? this.pdpt : this.pd;
+    if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
   }
 
   /** drop the entries of one tag */
