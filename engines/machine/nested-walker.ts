@@ -26,6 +26,7 @@ import {
 } from './pte.ts';
 import { PagingStructureCache } from './paging-structure-cache.ts';
 import { PrefixCache } from './prefix-cache.ts';
+import { TableMemo } from './table-memo.ts';
 import { newWalkResult } from './page-walker.ts';
 
 // Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
@@ -54,10 +55,6 @@ const KEY_SIZE = 2 ** 42;
 const PD_SPAN = 512;
 /** 4 KiB pages per 1 GiB region */
 const PDPT_SPAN = 512 * 512;
-/** frames per directory leaf of SparsePhysicalMemory (its DIR_SHIFT) */
-const DIR_SPAN = 4096;
-/** uint32 words per frame in SparsePhysicalMemory */
-const WORDS = 1024;
 /** EPT permission bits a walk accumulates: present (R) | writable (W); EPT has no user bit */
 const EPT_PERM = EPT_R | EPT_W;
 
@@ -92,17 +89,9 @@ export class NestedWalker2D implements NestedWalker {
    * translate() looks up the 2 MiB / 1 GiB keys only then (an exact skip, as with PrefixCache.used)
    */
   private ntlbHuge = 0;
-  /**
-   * per EPT level: the table frame last read there and its word offset in host memory, valid while host
-   * memory's layoutEpoch is `eptMemoEpoch` (most EPT walks read the same upper tables)
-   */
-  private readonly eptMemoFrame = new Float64Array(5).fill(-1);
-  private readonly eptMemoBase = new Int32Array(5);
-  private eptMemoEpoch = -1;
-  /** the same for the guest dimension's tables in guest memory */
-  private readonly guestMemoFrame = new Float64Array(5).fill(-1);
-  private readonly guestMemoBase = new Int32Array(5);
-  private guestMemoEpoch = -1;
+  /** where the EPT tables (in host memory) and the guest's tables (in guest memory) of the last walk live */
+  private readonly eptMemo: TableMemo;
+  private readonly guestMemo: TableMemo;
 
   /** `guestPwc`: the guest-dimension caches, invalidated with the TLB; the EPT side is flushed by `invept` */
   constructor(guestMem: SparsePhysicalMemory, hostMem: SparsePhysicalMemory, guestFormat: EntryFormat, guestPwc: PagingStructureCache, sizes: PagingStructureCacheProfile) {
@@ -111,6 +100,8 @@ export class NestedWalker2D implements NestedWalker {
     this.gpwc = guestPwc;
     this.epwc = new PagingStructureCache(sizes);
     this.nestedTlb = new PrefixCache(sizes.nestedTlb);
+    this.guestMemo = new TableMemo(guestMem);
+    this.eptMemo = new TableMemo(hostMem);
     this.gPresent = guestFormat.present;
     this.gWritable = guestFormat.writable;
     this.gUser = guestFormat.user;
@@ -156,14 +147,9 @@ export class NestedWalker2D implements NestedWalker {
     let level = pwc.start(pml4Key, pdptKey, pdKey, tag, root, permBits);
     let table = pwc.startTable;
     let perm = pwc.startPerm;
-    const dir = mem.directory;
     const words = mem.words;
-    const memoFrame = this.guestMemoFrame;
-    const memoBase = this.guestMemoBase;
-    if (this.guestMemoEpoch !== mem.layoutEpoch) {
-      memoFrame.fill(-1);
-      this.guestMemoEpoch = mem.layoutEpoch;
-    }
+    const memo = this.guestMemo;
+    memo.sync();
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       // the guest table's own guest-physical frame goes through EPT first
@@ -173,20 +159,10 @@ export class NestedWalker2D implements NestedWalker {
         return r;
       }
       r.refs++;
-      let base: number;
-      if (memoFrame[level] === table) {
-        base = memoBase[level];
-      } else {
-        // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
-        const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
-        const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
-        if (slot === 0) {
-          r.fault = FAULT_NOT_PRESENT;
-          return r;
-        }
-        base = (slot - 1) * WORDS;
-        memoFrame[level] = table;
-        memoBase[level] = base;
+      const base = memo.base(level, table);
+      if (base < 0) {
+        r.fault = FAULT_NOT_PRESENT;
+        return r;
       }
       const at = base + index * 2;
       let lo = words[at];
@@ -292,32 +268,17 @@ export class NestedWalker2D implements NestedWalker {
     let table = pwc.startTable;
     let perm = pwc.startPerm;
     const mem = this.hostMem;
-    const dir = mem.directory;
     const words = mem.words;
-    const memoFrame = this.eptMemoFrame;
-    const memoBase = this.eptMemoBase;
-    if (this.eptMemoEpoch !== mem.layoutEpoch) {
-      memoFrame.fill(-1);
-      this.eptMemoEpoch = mem.layoutEpoch;
-    }
+    const memo = this.eptMemo;
+    memo.sync();
     let refs = this.eptRefs;
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       refs++;
-      let base: number;
-      if (memoFrame[level] === table) {
-        base = memoBase[level];
-      } else {
-        // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
-        const leaf = dir[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
-        const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
-        if (slot === 0) {
-          this.eptRefs = refs;
-          return -1;
-        }
-        base = (slot - 1) * WORDS;
-        memoFrame[level] = table;
-        memoBase[level] = base;
+      const base = memo.base(level, table);
+      if (base < 0) {
+        this.eptRefs = refs;
+        return -1;
       }
       const at = base + index * 2;
       let lo = words[at];

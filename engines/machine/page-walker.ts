@@ -10,6 +10,7 @@ import type { SparsePhysicalMemory } from './physical-memory.ts';
 import { FAULT_NOT_PRESENT as FAULT_NOT_PRESENT_, FAULT_PROTECTION as FAULT_PROTECTION_ } from './types.ts';
 import { entryFrame as entryFrame_, FLAG_MASK as FLAG_MASK_ } from './pte.ts';
 import type { PagingStructureCache } from './paging-structure-cache.ts';
+import { TableMemo } from './table-memo.ts';
 
 // Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
 // is read through a getter on every use, which dominated the hot path (scripts/perf.ts profile).
@@ -20,10 +21,6 @@ const FLAG_MASK = FLAG_MASK_;
 
 /** 4 KiB pages per 1 GiB region */
 const PDPT_SPAN = 512 * 512;
-/** frames per directory leaf of SparsePhysicalMemory (its DIR_SHIFT) */
-const DIR_SPAN = 4096;
-/** uint32 words per frame in SparsePhysicalMemory */
-const WORDS = 1024;
 
 export function newWalkResult(): WalkResult {
   return { frame: 0, size: 0, flags: 0, refs: 0, nestedRefs: 0, fault: 0, faultGpa: 0 };
@@ -32,6 +29,8 @@ export function newWalkResult(): WalkResult {
 export class Walker1D implements PageWalker {
   readonly result: WalkResult = newWalkResult();
   private readonly permBits: number;
+  /** where each level's table of the last walk lives in mem */
+  private readonly memo: TableMemo;
 
   constructor(
     protected readonly mem: SparsePhysicalMemory,
@@ -42,6 +41,7 @@ export class Walker1D implements PageWalker {
     private readonly protectionFault: number = FAULT_PROTECTION,
   ) {
     this.permBits = format.present | format.writable | format.user;
+    this.memo = new TableMemo(mem);
   }
 
   walk(root: number, va: number, write: boolean, user: boolean, tag: number): WalkResult {
@@ -63,16 +63,16 @@ export class Walker1D implements PageWalker {
     let level = pwc.start(pml4Key, pdptKey, pdKey, tag, root, this.permBits);
     let table = pwc.startTable;
     let perm = pwc.startPerm;
+    const memo = this.memo;
+    memo.sync();
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
       if (!this.tableFrame(table)) return r;
       r.refs++;
-      // mem.offsetOf(table), inlined (frames below 2^32 take the integer path)
-      const leaf = mem.directory[table <= 0xffffffff ? table >>> 12 : Math.floor(table / DIR_SPAN)];
-      const slot = leaf === undefined ? 0 : leaf[table & (DIR_SPAN - 1)];
-      if (slot === 0) return this.fault(this.notPresentFault);
+      const base = memo.base(level, table);
+      if (base < 0) return this.fault(this.notPresentFault);
       const words = mem.words;
-      const at = (slot - 1) * WORDS + index * 2;
+      const at = base + index * 2;
       let lo = words[at];
       if ((lo & f.present) === 0) return this.fault(this.notPresentFault);
       perm &= lo;
