@@ -10,7 +10,7 @@ import { formatText } from './format-text.ts';
 import { loadResultsFile } from './load.ts';
 import { parseMetricRules, parseThreshold, type MetricSelection } from './select.ts';
 import { FAIL_ON, verdict, type FailOn } from './verdict.ts';
-import { writeFileAtomic } from './write-atomic.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 
 export const FORMATS = ['text', 'md', 'json'] as const;
 export type CompareFormat = (typeof FORMATS)[number];

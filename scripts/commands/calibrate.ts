@@ -9,7 +9,7 @@ import { kvmHostEngine } from '../../engines/kvm-host/engine.ts';
 import { buildHostProfile, measureHost } from '../../engines/kvm-host/calibration.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { HOST_PROFILE_PATH } from '../../engines/machine/profiles/profile-file.ts';
-import { writeFileAtomic } from '../../harness/compare/write-atomic.ts';
+import { writeFileAtomic } from '../../harness/write-atomic.ts';
 
 export function calibrateCommand(): Command {
   return new Command('calibrate')

@@ -3,7 +3,7 @@
 // if writing fails.
 import { rm, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { UsageError } from './errors.ts';
 
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
