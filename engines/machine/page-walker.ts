@@ -3,8 +3,8 @@
 // on every entry used and Dirty on the leaf of a write (§4.8). Permissions are the AND of R/W and U/S over the
 // path (§4.6; CR0.WP = 1, so supervisor writes to read-only pages fault too).
 //
-// The same walker reads EPT tables (EntryFormat selects the bits; faults become EPT violations) and, through
-// the `tableFrame` / `leafFrame` hooks, the guest dimension of a 2-D walk (nested-walker.ts).
+// The same walker reads EPT tables (EntryFormat selects the bits; faults become EPT violations). The 2-D walk
+// (nested-walker.ts) follows it step for step in its own flat loops.
 import type { EntryFormat, PageWalker, WalkResult } from './types.ts';
 import type { SparsePhysicalMemory } from './physical-memory.ts';
 import { FAULT_NOT_PRESENT as FAULT_NOT_PRESENT_, FAULT_PROTECTION as FAULT_PROTECTION_ } from './types.ts';
@@ -33,8 +33,8 @@ export class Walker1D implements PageWalker {
   private readonly memo: TableMemo;
 
   constructor(
-    protected readonly mem: SparsePhysicalMemory,
-    protected readonly format: EntryFormat,
+    private readonly mem: SparsePhysicalMemory,
+    private readonly format: EntryFormat,
     private readonly pwc: PagingStructureCache,
     /** fault code for a non-present entry / a permission violation (EPT: both are EPT violations) */
     private readonly notPresentFault: number = FAULT_NOT_PRESENT,
@@ -63,15 +63,14 @@ export class Walker1D implements PageWalker {
     let level = pwc.start(pml4Key, pdptKey, pdKey, tag, root, this.permBits);
     let table = pwc.startTable;
     let perm = pwc.startPerm;
+    const words = mem.words;
     const memo = this.memo;
     memo.sync();
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
-      if (!this.tableFrame(table)) return r;
       r.refs++;
       const base = memo.base(level, table);
       if (base < 0) return this.fault(this.notPresentFault);
-      const words = mem.words;
       const at = base + index * 2;
       let lo = words[at];
       if ((lo & f.present) === 0) return this.fault(this.notPresentFault);
@@ -90,7 +89,6 @@ export class Walker1D implements PageWalker {
         r.frame = entryFrame(lo, hi) + offset;
         r.size = (level - 1) as WalkResult['size'];
         r.flags = (lo & FLAG_MASK & ~this.permBits) | (perm & this.permBits);
-        this.leafFrame(r, va, write);
         return r;
       }
       if ((lo & f.accessed) === 0) words[at] = (lo | f.accessed) >>> 0;
@@ -100,14 +98,6 @@ export class Walker1D implements PageWalker {
       level--;
     }
   }
-
-  /** before reading table `frame`: false (with the fault recorded in result) if it cannot be reached */
-  protected tableFrame(_frame: number): boolean {
-    return true;
-  }
-
-  /** after the leaf: a 2-D walk translates the final guest-physical frame here */
-  protected leafFrame(_r: WalkResult, _va: number, _write: boolean): void {}
 
   private fault(code: number): WalkResult {
     this.result.fault = code;
