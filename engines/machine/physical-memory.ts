@@ -14,11 +14,8 @@ const DIR_MASK = (1 << DIR_SHIFT) - 1;
 const INITIAL_SLOTS = 16;
 
 export class SparsePhysicalMemory implements PhysicalMemory {
-  /**
-   * directory: frame >>> DIR_SHIFT → (slot + 1) per frame, 0 = no storage. Read-only outside this class (walkers
-   * inline offsetOf with it); the array itself is never replaced.
-   */
-  readonly directory: (Int32Array | undefined)[] = [];
+  /** directory: frame >>> DIR_SHIFT → (slot + 1) per frame, 0 = no storage */
+  private readonly directory: (Int32Array | undefined)[] = [];
   /** entry storage: slot s holds words [s * 1024, s * 1024 + 1024); replaced (copied) when it grows */
   words = new Uint32Array(INITIAL_SLOTS * WORDS);
   private readonly freeFrames: number[] = [];
@@ -87,9 +84,12 @@ export class SparsePhysicalMemory implements PhysicalMemory {
     this.words[at] = (this.words[at] | bits) >>> 0;
   }
 
-  /** word offset in `words` of entry 0 of `frame`, or a negative number if the frame was never written */
+  /**
+   * word offset in `words` of entry 0 of `frame`, or a negative number if the frame was never written. On
+   * every walk's path (table-memo.ts): frames below 2^32 take the integer shift, larger ones the division.
+   */
   offsetOf(frame: number): number {
-    const leaf = this.directory[Math.floor(frame / (DIR_MASK + 1))];
+    const leaf = this.directory[frame <= 0xffffffff ? frame >>> DIR_SHIFT : Math.floor(frame / (DIR_MASK + 1))];
     return leaf === undefined ? -1 : (leaf[frame & DIR_MASK] - 1) * WORDS;
   }
 

@@ -3,11 +3,6 @@
 // while the memory's layoutEpoch is unchanged (a frame keeps its slot until freeFrame bumps the epoch).
 import type { SparsePhysicalMemory } from './physical-memory.ts';
 
-/** frames per directory leaf of SparsePhysicalMemory (its DIR_SHIFT) */
-const DIR_SPAN = 4096;
-/** uint32 words per frame in SparsePhysicalMemory */
-const WORDS = 1024;
-
 export class TableMemo {
   /** per level 1–4: the table frame last read there (-1: none) and its word offset */
   private readonly frames = new Float64Array(5).fill(-1);
@@ -27,11 +22,8 @@ export class TableMemo {
   /** word offset of table `frame`, read at `level`, in mem.words; -1 if the frame has no storage */
   base(level: number, frame: number): number {
     if (this.frames[level] === frame) return this.bases[level];
-    // SparsePhysicalMemory.offsetOf, inlined (frames below 2^32 take the integer path)
-    const leaf = this.mem.directory[frame <= 0xffffffff ? frame >>> 12 : Math.floor(frame / DIR_SPAN)];
-    const slot = leaf === undefined ? 0 : leaf[frame & (DIR_SPAN - 1)];
-    if (slot === 0) return -1;
-    const base = (slot - 1) * WORDS;
+    const base = this.mem.offsetOf(frame);
+    if (base < 0) return -1;
     this.frames[level] = frame;
     this.bases[level] = base;
     return base;
