@@ -1,0 +1,194 @@
+// The hostile-input corpus: every case file under test/fixtures/hostile/<class>/<name>.json runs bin/hvbench.js
+// as a user would and must get the outcome it states — in bounded time and memory, and with the previous
+// output left byte-identical whenever the command fails. The promise it holds the CLI to: every input either
+// runs correctly or is refused in one line naming the file and field, exit 2, with nothing replaced.
+//
+// A case file:
+//   about   one line: what is hostile here
+//   files   { name: JSON value (written with JSON.stringify) | string (verbatim) | { $concat: [...] } }, where a
+//           $concat part is a string or { $repeat: string, times: n } — for inputs too big to commit
+//   setup   hvbench argument lists run first; each must exit 0
+//   args    the hvbench arguments under test
+//   env     extra environment
+//   expect  { exit, stderr?, stdout?, maxSeconds = 30, maxMiB = 1024, outputIntact = (exit !== 0) }
+// Placeholders in strings: {tmp} the case's temp dir (files are written there), {out} an output directory
+// pre-filled with an old results set, {fixtures} the case file's folder, {repo} the repository root.
+// Every .json file in the corpus is a case: helper files committed beside cases (plugin modules) are not .json.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+
+const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+const BIN = join(REPO, 'bin/hvbench.js');
+const CORPUS = join(REPO, 'test/fixtures/hostile');
+
+type Part = string | { $repeat: string; times: number };
+type FileContent = string | { $concat: Part[] } | unknown;
+interface Expect {
+  exit: number;
+  stderr?: string;
+  stdout?: string;
+  maxSeconds?: number;
+  maxMiB?: number;
+  outputIntact?: boolean;
+}
+interface Case {
+  about: string;
+  files?: Record<string, FileContent>;
+  setup?: string[][];
+  args: string[];
+  env?: Record<string, string>;
+  expect: Expect;
+}
+
+function caseFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return caseFiles(path);
+    return name.endsWith('.json') ? [path] : [];
+  });
+}
+
+function isConcat(v: unknown): v is { $concat: Part[] } {
+  return typeof v === 'object' && v !== null && Array.isArray((v as { $concat?: unknown }).$concat);
+}
+
+function render(content: FileContent, fill: (s: string) => string): string {
+  if (typeof content === 'string') return fill(content);
+  if (isConcat(content)) return content.$concat.map((p) => (typeof p === 'string' ? fill(p) : p.$repeat.repeat(p.times))).join('');
+  return JSON.stringify(content, (_k, v: unknown) => (typeof v === 'string' ? fill(v) : v));
+}
+
+/** every file under dir with its bytes, for the byte-identical check */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.set(relative(dir, path), readFileSync(path).toString('base64'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  peakMiB: number;
+  timedOut: boolean;
+}
+
+/** runs hvbench, killing it at maxSeconds and sampling its peak resident set (VmHWM) while it runs */
+function hvbench(args: string[], env: Record<string, string>, maxSeconds: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, CI: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let peakMiB = 0;
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakMiB = Math.max(peakMiB, Number(m[1]) / 1024);
+      } catch {
+        /* the process has gone */
+      }
+    };
+    const sampler = setInterval(sample, 50);
+    const killer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, maxSeconds * 1000);
+    child.on('close', (code, signal) => {
+      clearInterval(sampler);
+      clearTimeout(killer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ code, signal, stdout, stderr, seconds, peakMiB, timedOut });
+    });
+  });
+}
+
+const files = caseFiles(CORPUS);
+
+test('the hostile corpus is present', () => {
+  assert.ok(files.length > 0, `no case files under ${relative(REPO, CORPUS)}`);
+});
+
+// Two cases at a time: each is a separate process, and most of a case's time is the child starting up.
+describe('hostile corpus', { concurrency: 2 }, () => {
+  // the previous output every failing command must leave as it was, made once and copied into each case
+  const prevRoot = mkdtempSync(join(tmpdir(), 'hvbench-hostile-prev-'));
+  const prev = join(prevRoot, 'out');
+  before(async () => {
+    const r = await hvbench(['run', '--workloads', 'micro/cpuid', '--engines', 'xen', '--no-png', '--no-timing', '--quiet', '--out', prev], {}, 120);
+    assert.equal(r.code, 0, `making the previous output failed: ${r.stderr}`);
+  });
+  after(() => rmSync(prevRoot, { recursive: true, force: true }));
+
+  for (const file of files) {
+    const name = relative(CORPUS, file).replace(/\.json$/, '');
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as Case;
+    test(`hostile/${name}: ${spec.about}`, async () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'hvbench-hostile-'));
+      try {
+        const out = join(tmp, 'out');
+        const fill = (s: string) =>
+          s.replaceAll('{tmp}', tmp).replaceAll('{out}', out).replaceAll('{fixtures}', dirname(file)).replaceAll('{repo}', REPO);
+        cpSync(prev, out, { recursive: true });
+        const before = snapshot(out);
+        for (const [rel, content] of Object.entries(spec.files ?? {})) {
+          const path = join(tmp, rel);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, render(content, fill));
+        }
+        const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, fill(v)]));
+        for (const step of spec.setup ?? []) {
+          const r = await hvbench(step.map(fill), env, 120);
+          assert.equal(r.code, 0, `setup ${step.join(' ')} failed: ${r.stderr}`);
+        }
+        const { exit, maxSeconds = 30, maxMiB = 1024 } = spec.expect;
+        const r = await hvbench(spec.args.map(fill), env, maxSeconds);
+        const shown = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''} after ${r.seconds.toFixed(1)} s, peak ${r.peakMiB.toFixed(0)} MiB\nstderr: ${r.stderr.slice(0, 2000)}`;
+        assert.ok(!r.timedOut, `still running after ${maxSeconds} s\n${shown}`);
+        assert.ok(r.peakMiB <= maxMiB, `peak resident set ${r.peakMiB.toFixed(0)} MiB > ${maxMiB} MiB\n${shown}`);
+        assert.equal(r.code, exit, shown);
+        if (exit === 2) {
+          const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+          assert.equal(lines.length, 1, `a refusal is one line\n${shown}`);
+          assert.doesNotMatch(r.stderr, /^\s+at /m, `no stack trace for a user mistake\n${shown}`);
+        }
+        if (spec.expect.stderr !== undefined) assert.match(r.stderr, new RegExp(spec.expect.stderr), shown);
+        if (spec.expect.stdout !== undefined) assert.match(r.stdout, new RegExp(spec.expect.stdout), shown);
+        if (spec.expect.outputIntact ?? exit !== 0) assert.deepEqual(snapshot(out), before, `the previous output in {out} changed\n${shown}`);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+});
