@@ -21,7 +21,7 @@ export class VmExits {
     c.event('exitsInKernel', n);
     c.charge('hypervisor', `exit:${reason}`, this.hvm.exitRoundTrip * n);
     c.charge('hypervisor', mechanism, handlerCycles * n);
-    for (let i = 0; i < n; i++) this.mmu.vmExitEntry();
+    this.mmu.vmExitEntry(n);
   }
 
   /** `n` exits forwarded to the user-space device model, each doing `deviceWork` cycles there */
@@ -32,7 +32,7 @@ export class VmExits {
     c.event('exitsToUser', n);
     c.charge('hypervisor', `exit:${reason}`, (this.hvm.exitRoundTrip + this.handler(reason)) * n);
     c.charge('host', 'device-model', (this.hvm.userExitExtra + deviceWork) * n);
-    for (let i = 0; i < n; i++) this.mmu.vmExitEntry();
+    this.mmu.vmExitEntry(n);
   }
 
   handler(reason: string): number {
