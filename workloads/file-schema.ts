@@ -1,9 +1,10 @@
 // The zod schema of a user workload file: the same operations and field names as engines/types.ts, strict
-// (unknown fields rejected). The `satisfies` clause makes a new op in the vocabulary a compile error here
+// (unknown fields rejected). Counts are integers up to 2^53 − 1; what they cost is bounded in stream-check.ts. The `satisfies` clause makes a new op in the vocabulary a compile error here
 // until the file format accepts it too.
 import { z } from 'zod';
 import type { GuestOp, GuestOpName } from '../engines/types.ts';
 import { CATEGORIES } from './types.ts';
+import { MAX_SHOOTDOWN_CPUS, MAX_TIMER_PERIOD_US } from '../harness/limits.ts';
 
 const count = z.number().int().nonnegative();
 const positive = z.number().int().positive();
@@ -35,9 +36,9 @@ const opSchemas = {
   io: z.strictObject({
     op: z.literal('io'), device: z.enum(['disk', 'net']), dir: z.enum(['read', 'write']), bytes: positive, requests: count,
   }),
-  timer: z.strictObject({ op: z.literal('timer'), periodUs: z.number().positive(), ticks: count }),
+  timer: z.strictObject({ op: z.literal('timer'), periodUs: z.number().positive().max(MAX_TIMER_PERIOD_US), ticks: count }),
   ipi: z.strictObject({ op: z.literal('ipi'), target: z.enum(['self', 'other']), count }),
-  shootdown: z.strictObject({ op: z.literal('shootdown'), region, cpus: positive }),
+  shootdown: z.strictObject({ op: z.literal('shootdown'), region, cpus: positive.max(MAX_SHOOTDOWN_CPUS) }),
 } satisfies { [K in GuestOpName]: z.ZodType<Extract<GuestOp, { op: K }>> };
 
 export const OP_NAMES = Object.keys(opSchemas) as GuestOpName[];

@@ -1,12 +1,16 @@
 // User-defined workloads: a JSON file of guest operations (`hvbench run --workload-file F`). Any mistake —
-// unreadable file, bad JSON, schema violation, an operation that cannot run at its point in the stream, a
-// duplicate id — is one UsageError line naming the file, the JSON path and the problem.
+// unreadable file, bad JSON, schema violation, an operation that cannot run at its point in the stream, work or
+// simulated memory past a limit (harness/limits.ts), a duplicate id — is one UsageError line naming the file,
+// the JSON path and the problem.
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { UsageError } from '../harness/errors.ts';
 import { OP_NAMES, workloadFileSchema, type WorkloadFile } from './file-schema.ts';
 import { builtinWorkloads, isBuiltinId } from './registry.ts';
-import { checkStream } from './stream-check.ts';
+import { checkStream, type StreamBudget } from './stream-check.ts';
+import {
+  MAX_FILE_EVENTS, MAX_PROCESSES, MAX_REGIONS_PER_PROCESS, MAX_TABLE_PAGES, MAX_TOUCHED_BYTES,
+} from '../harness/limits.ts';
 import { closeMatches } from './suggest.ts';
 import type { Workload } from './types.ts';
 
@@ -62,6 +66,15 @@ function describe(issue: z.core.$ZodIssue, data: unknown): string {
   }
 }
 
+/** what one workload file may cost (harness/limits.ts) */
+const FILE_BUDGET: StreamBudget = {
+  events: MAX_FILE_EVENTS,
+  tablePages: MAX_TABLE_PAGES,
+  touchedBytes: MAX_TOUCHED_BYTES,
+  regionsPerProcess: MAX_REGIONS_PER_PROCESS,
+  processes: MAX_PROCESSES,
+};
+
 const READ_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
   EACCES: 'permission denied',
@@ -98,7 +111,7 @@ export function loadWorkloadFile(path: string, taken: Iterable<string> = builtin
       `${path}: id: "${file.id}" is already used by ${isBuiltinId(file.id) ? 'a built-in workload' : 'another workload file'}`,
     );
   }
-  const problem = checkStream(file.ops);
+  const problem = checkStream(file.ops, FILE_BUDGET);
   if (problem) throw new UsageError(`${path}: ops[${problem.index}].${problem.field}: ${problem.message}`);
   const ops = file.ops;
   return {

@@ -4,21 +4,27 @@ import type { AccessPattern } from '../types.ts';
 import type { Rng } from '../rng.ts';
 
 export class AccessPatternCursor {
-  private i = 0;
+  /** unit of the next seq or stride access, kept reduced: i × stride itself could pass 2^53 and lose precision */
+  private at = 0;
+  /** units the position advances per access: 1 for seq, the stride (mod the region) for stride */
+  private readonly step: number;
 
   constructor(
     private readonly pattern: AccessPattern,
     /** 4 KiB units in the region */
     private readonly units: number,
-    private readonly stride: number,
+    stride: number,
     private readonly rng: Rng,
-  ) {}
+  ) {
+    this.step = (pattern === 'stride' ? stride : 1) % units;
+  }
 
   /** unit index of the next access */
   next(): number {
-    const i = this.i++;
     if (this.pattern === 'random') return this.rng.int(this.units);
-    if (this.pattern === 'stride') return (i * this.stride) % this.units;
-    return i % this.units;
+    const unit = this.at;
+    this.at += this.step;
+    if (this.at >= this.units) this.at -= this.units;
+    return unit;
   }
 }

@@ -5,6 +5,7 @@
 import type { GuestOp, Platform } from '../types.ts';
 import type { Rng } from '../rng.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { USER_VA_END } from '../../harness/limits.ts';
 import { PageTables } from '../machine/page-table.ts';
 import { FAULT_NONE } from '../machine/types.ts';
 import { entryFrame, PTE_RW, X86_FORMAT } from '../machine/pte.ts';
@@ -168,7 +169,13 @@ export class GuestKernel implements LeafVisitor {
       throw new UsageError(`map: 1g pages need 1 GiB page support, which profile ${this.p.profile.id} lacks`);
     }
     // mmap only creates the VMA: pages and their tables appear on first touch
-    space.addRegion(name, bytes, pageSize);
+    const r = space.addRegion(name, bytes, pageSize);
+    // no 5-level paging here: an address past the 48-bit user half would wrap the PML4 index (user files are
+    // refused earlier, in workloads/stream-check.ts; this catches a built-in's parameters)
+    if (r.end > USER_VA_END) {
+      space.regions.delete(name);
+      throw new UsageError(`map: region "${name}" of ${bytes} bytes does not fit below the end of user space (0x${USER_VA_END.toString(16)})`);
+    }
   }
 
   private touch(r: Region, pattern: 'seq' | 'random' | 'stride', accesses: number, write: boolean, stride: number): void {

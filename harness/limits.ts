@@ -1,0 +1,76 @@
+// Every bound hvbench puts on its inputs, in one place. A count that only multiplies a cost is taken up to
+// 2^53 − 1 (a JSON number that is still an exact integer); anything the simulator does once per event —
+// a page walk per access, a HLT and wake-up per halt, an interrupt per timer tick — and all simulated memory
+// is bounded here, so every accepted input runs in a few seconds and well under 1 GiB (the budgets below are
+// sized so that `run` with timing on — 13 repeats of each of native, xen and kvm — stays within ~30 s on two
+// cores). Refusals quote the limit. README.md and workloads/examples/README.md list the same numbers.
+
+// ---- workload files ------------------------------------------------------------------------------------
+
+/**
+ * Events a workload file may ask for in total: every operation record counts one, and each loop the guest
+ * kernel runs per event counts per iteration — touch `accesses`, hlt `count`, timer `ticks`, invlpg `count`,
+ * io `requests`. The slowest event (a random first touch: a 2-D walk, a guest fault and an EPT violation)
+ * costs ≈ 5 µs of simulation, so 2^18 of them take ≈ 1.3 s per engine run.
+ */
+export const MAX_FILE_EVENTS = 2 ** 18;
+
+/**
+ * Where user regions may lie: below the top of the 48-bit canonical user half minus the guard page Linux
+ * keeps (TASK_SIZE_MAX = (1 << 47) − PAGE_SIZE, arch/x86/include/asm/page_64_types.h). The model has 4-level
+ * paging only (no LA57), so an address at or above 2^47 is never produced; a region that does not fit is
+ * refused rather than wrapped.
+ */
+export const USER_VA_END = 2 ** 47 - 4096;
+
+/** regions mapped at once in one process (Linux's vm.max_map_count is 65,530; a region lookup is linear here) */
+export const MAX_REGIONS_PER_PROCESS = 1024;
+
+/** processes alive at once (each holds its own page tables) */
+export const MAX_PROCESSES = 1024;
+
+/**
+ * Page-table pages the file's processes may hold at once, counted as an upper bound from the stream (each
+ * touch can create at most one table per level per distinct page, a fork copies its parent's). A table page
+ * is 4 KiB of simulated storage, so this is 64 MiB per engine (kvm under shadow paging or xen keeps a little
+ * more beside it).
+ */
+export const MAX_TABLE_PAGES = 2 ** 14;
+
+/**
+ * Guest memory the file's touches may fault in while alive, in bytes (an upper bound, as for tables). The
+ * data itself has no storage, but the hypervisor backs it frame by frame (kvm's EPT tables and backing
+ * bitmap, one EPT violation loop per 4 KiB frame without THP).
+ */
+export const MAX_TOUCHED_BYTES = 2 ** 35;
+
+/** vCPUs a shootdown may target: CONFIG_NR_CPUS's maximum on x86-64 (arch/x86/Kconfig, NR_CPUS_RANGE_END) */
+export const MAX_SHOOTDOWN_CPUS = 8192;
+
+/** a timer period beyond 1000 s is not a periodic tick (and its idle cycles must stay finite) */
+export const MAX_TIMER_PERIOD_US = 1e9;
+
+// ---- cost profiles ----------------------------------------------------------------------------------------
+
+/**
+ * Any number in a profile: finite and within [0, MAX_PROFILE_NUMBER]. No hardware event costs a billion
+ * cycles (the dearest in the built-in profiles, a 2 MiB THP fault, is ≈ 260,000), and counts up to 2^53
+ * times this still sum to a finite double.
+ */
+export const MAX_PROFILE_NUMBER = 1e9;
+
+/** the clock, GHz: a 100 MHz to 10 GHz part (it converts µs of device and timer time into cycles) */
+export const PROFILE_GHZ = { min: 0.1, max: 10 } as const;
+
+/** TLB sets: a power of two (the set index is low bits of the page number), and ways per set */
+export const MAX_TLB_SETS = 4096;
+export const MAX_TLB_WAYS = 64;
+
+/** entries of one paging-structure cache or the nested TLB */
+export const MAX_PWC_ENTRIES = 4096;
+
+/** entries of any list in a profile (P-states) */
+export const MAX_PROFILE_LIST = 64;
+
+// ---- the command line ------------------------------------------------------------------------------------
+// `--workers` is clamped to the CPUs (harness/pool.ts defaultWorkerCount): more threads only add memory.
