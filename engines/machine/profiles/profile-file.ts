@@ -1,12 +1,13 @@
 // Cost profiles from JSON files: `--profile host` reads the one `hvbench calibrate` writes, and
 // `--profile ./my-profile.json` any other. A file must have every field of the built-in profiles, with the
-// same types (extra fields, such as calibrate's `calibration` block, are kept); the first field that does not
-// fit is named in a one-line error.
+// same types (extra fields, such as calibrate's `calibration` block, are kept) and values in range
+// (profile-ranges.ts); the first field that does not fit is named in a one-line error.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CostProfile } from '../profile.ts';
 import { UsageError } from '../../../harness/errors.ts';
+import { profileRangeProblem } from './profile-ranges.ts';
 
 export const HOST_PROFILE_PATH = join(homedir(), '.hvbench', 'host-profile.json');
 
@@ -51,5 +52,7 @@ export function loadProfileFile(file: string, reference: CostProfile): CostProfi
   }
   const problem = mismatch(parsed, reference, '');
   if (problem) throw new UsageError(`${file}: not a cost profile: ${problem}`);
+  const range = profileRangeProblem(parsed as CostProfile, reference);
+  if (range) throw new UsageError(`${file}: ${range}`);
   return parsed as CostProfile;
 }
