@@ -17,6 +17,12 @@ export function parsePositiveInt(flag: string) {
   };
 }
 
+/** `--workers N`: a positive integer, clamped to `cpus` (threads beyond the CPUs only add memory) */
+export function parseWorkers(cpus: number) {
+  const parse = parsePositiveInt('--workers');
+  return (value: string): number => Math.min(parse(value), cpus);
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

@@ -6,7 +6,7 @@ import { splitEngineList } from '../../harness/engine-specs.ts';
 import { createProgress } from '../../harness/progress.ts';
 import { defaultWorkerCount } from '../../harness/pool.ts';
 import { runSuite } from '../../harness/suite.ts';
-import { collect, commaList, parsePositiveInt, parseSeed } from './options.ts';
+import { collect, commaList, parseSeed, parseWorkers } from './options.ts';
 import { writeAllOutputs } from './outputs.ts';
 
 export const DEFAULT_ENGINES = 'native,xen,kvm';
@@ -39,7 +39,7 @@ export function runCommand(): Command {
     .option('--no-html', 'skip report.html')
     .option('--no-png', 'skip charts/*.png')
     .option('--no-timing', 'skip wall-clock timing (counters only; faster)')
-    .option('--workers <n>', 'worker threads (default: one per CPU)', parsePositiveInt('--workers'), defaultWorkerCount())
+    .option('--workers <n>', `worker threads, at most one per CPU (${defaultWorkerCount()} here; more is clamped to that)`, parseWorkers(defaultWorkerCount()), defaultWorkerCount())
     .option('--quiet', 'no progress and no table', false)
     .action(async (opts: RunOptions) => {
       const abort = new AbortController();
