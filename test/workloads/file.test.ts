@@ -112,3 +112,13 @@ test('duplicate ids are rejected against built-ins and against files loaded befo
   rejects({ ...base, id: 'micro/cpuid', ops: [buf] }, /: id: "micro\/cpuid" is already used by a built-in workload/);
   rejects({ ...base, ops: [buf] }, /: id: "custom\/t" is already used by another workload file/, ['micro/cpuid', 'custom/t']);
 });
+
+test('work and memory past a limit are refused naming the file, the op field and the limit', () => {
+  rejects({ ...base, ops: [{ op: 'hlt', count: 1e15 }] }, /: ops\[0\]\.count: .* the limit is 262144$/);
+  // 2^53 is past the exact integers; 2^53 − 1 is one, but far past the event budget
+  rejects({ ...base, ops: [buf, { op: 'touch', region: 'buf', pattern: 'random', accesses: 2 ** 53, write: true }] }, /ops\[1\]\.accesses: must be ≤ 9007199254740991/);
+  rejects({ ...base, ops: [buf, { op: 'touch', region: 'buf', pattern: 'random', accesses: 2 ** 53 - 1, write: true }] }, /ops\[1\]\.accesses: .* the limit is 262144$/);
+  rejects({ ...base, ops: [{ op: 'map', region: 'huge', bytes: 64 * 2 ** 40, pageSize: '4k' }] }, /ops\[0\]\.bytes: region "huge" would end at .* past the end of user space at 0x7ffffffff000/);
+  rejects({ ...base, ops: [{ op: 'timer', periodUs: 1e308, ticks: 1 }] }, /ops\[0\]\.periodUs: must be ≤ 1000000000/);
+  rejects({ ...base, ops: [buf, { op: 'shootdown', region: 'buf', cpus: 1e6 }] }, /ops\[1\]\.cpus: must be ≤ 8192/);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuestOp } from '../../../engines/types.ts';
 import { delta, run } from './run-engine.ts';
+import { UsageError } from '../../../harness/errors.ts';
 
 const ENGINES = ['native', 'xen', 'kvm', 'kvm:mmu=shadow'];
 const map = (region: string, pages: number): GuestOp => ({ op: 'map', region, bytes: pages * 4096, pageSize: '4k' });
@@ -69,4 +70,10 @@ test('exec and exit tear the address space down; a missing region or pid is a us
   assert.throws(() => run('native', [touch('nope', 1)]), /no region "nope"/);
   assert.throws(() => run('native', [{ op: 'switch', to: 9 }]), /no process with pid 9/);
   assert.throws(() => run('native', [{ op: 'exit' }]), /pid 1/);
+});
+
+test('a region past the 48-bit user half is a usage error, never a wrapped address', () => {
+  // regions start at 254 × 2^39; 2 TiB from there would end at 2^47 + 2^40, past 2^47 − 4096
+  assert.throws(() => run('native', [{ op: 'map', region: 'big', bytes: 2 ** 41, pageSize: '4k' }]),
+    (e: unknown) => e instanceof UsageError && /map: region "big" of 2199023255552 bytes does not fit below the end of user space \(0x7ffffffff000\)/.test(e.message));
 });

@@ -132,3 +132,14 @@ test('host ticks: one EXTERNAL_INTERRUPT exit per 4 ms of guest execution (HZ=25
   // idle time is not guest execution: a 12 ms timer wait adds no tick
   assert.equal(delta('kvm', [], [{ op: 'timer', periodUs: 12_000, ticks: 1 }]).exits.EXTERNAL_INTERRUPT, undefined);
 });
+
+test('an exit count is a multiplier: 2^40 CPUIDs without VPID are that many exits, each entry a flush', () => {
+  const n = 2 ** 40;
+  const d = delta('kvm:vpid=off', [], [{ op: 'cpuid', count: n }]);
+  // each CPUID exits (CPUID is unconditionally intercepted, SDM §26.1.2); the guest time they take also brings
+  // host ticks (EXTERNAL_INTERRUPT exits); every one of those exits re-enters, and without VPID each entry flushes
+  assert.equal(d.exits.CPUID, n);
+  assert.ok(d.exits.EXTERNAL_INTERRUPT > 0);
+  assert.equal(d.flushCause.vmentry, n + d.exits.EXTERNAL_INTERRUPT);
+  assert.equal(d.flushScope.full, d.flushCause.vmentry);
+});

@@ -175,3 +175,25 @@ test('a 2-D translation is cached in the TLB at the smaller of the guest page an
   // 4 KiB guest pages over a 2 MiB EPT leaf: 4 KiB entries, one miss per page
   assert.equal(combinedMisses(0, 1, [0, 1, 511]), 3);
 });
+
+test('n back-to-back VM exits without VPID: n full flushes counted, the TLB empty after the first', () => {
+  const profile = { ...getProfile('core2-2007'), features: { ...getProfile('core2-2007').features, ept: true }, pwc: intel.pwc };
+  const fx = new Fixture();
+  fx.mapGuest(BASE, 1, 0);
+  fx.backAll(0);
+  const c = new Counters();
+  const mmu = new Mmu(profile, c, fx.host, fx.guest);
+  mmu.setContext('nested', fx.root, 0, 0, fx.eptRoot);
+  mmu.access(BASE, false, true);
+  mmu.vmExitEntry(2 ** 53 - 1);
+  assert.equal(mmu.tlb.size, 0);
+  assert.deepEqual(c.snapshot().tlb.flushes, { total: 2 ** 53 - 1, byScope: { full: 2 ** 53 - 1 }, byCause: { vmentry: 2 ** 53 - 1 } });
+  // with a VPID, entries survive any number of exits and nothing is counted
+  const tagged = nestedMachine('intel-modern');
+  tagged.mmu.access(BASE, false, true);
+  const filled = tagged.mmu.tlb.size;
+  assert.ok(filled > 0);
+  tagged.mmu.vmExitEntry(1000);
+  assert.equal(tagged.mmu.tlb.size, filled);
+  assert.equal(tagged.c.flushes, 0);
+});
