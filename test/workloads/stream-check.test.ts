@@ -19,7 +19,7 @@ test('the limits are the documented numbers', () => {
   // 2^47 − 4096: the top of the canonical lower half minus Linux's guard page
   assert.equal(USER_VA_END, 0x7fff_ffff_f000);
   assert.equal(MAX_FILE_EVENTS, 262_144);
-  assert.equal(MAX_TABLE_PAGES, 16_384);
+  assert.equal(MAX_TABLE_PAGES, 8192);
   assert.equal(MAX_TOUCHED_BYTES, 32 * GiB);
 });
 
@@ -68,30 +68,30 @@ test('events: op records plus the per-event loops, up to 2^18', () => {
 test('page-table pages: at most one per touched page at each level, bounded by the tables the region spans', () => {
   // 1 TiB − 4 KiB of 4 KiB pages from a 1 GiB-aligned base spans 2^19 PTs, 1024 PDs and 2 PDPTs (slots 254
   // and 255). N random accesses can create min(N, 2^19) + min(N, 1024) + min(N, 2) tables, + 1 root:
-  // N = 15,357 gives 15,357 + 1024 + 2 + 1 = 16,384, the limit; N = 15,358 is one over
+  // N = 7165 gives 7165 + 1024 + 2 + 1 = 8192, the limit; N = 7166 is one over
   const room = TiB - 4096;
-  assert.equal(checkStream([map('a', room), touch('a', 15_357)], FILE), null);
-  const over = checkStream([map('a', room), touch('a', 15_358)], FILE);
+  assert.equal(checkStream([map('a', room), touch('a', 7165)], FILE), null);
+  const over = checkStream([map('a', room), touch('a', 7166)], FILE);
   assert.deepEqual([over?.index, over?.field], [1, 'accesses']);
-  assert.match(over!.message, /up to 16385 page-table pages .* the limit is 16384/);
+  assert.match(over!.message, /up to 8193 page-table pages .* the limit is 8192/);
   // accesses add up over touches of the same region
-  assert.equal(checkStream([map('a', room), touch('a', 15_000), touch('a', 358)], FILE)?.index, 2);
+  assert.equal(checkStream([map('a', room), touch('a', 7000), touch('a', 166)], FILE)?.index, 2);
   // a small region spans few tables, however often it is touched: 2 MiB = 1 PT + 1 PD + 1 PDPT
   assert.equal(checkStream([map('a', 2 ** 21), ...Array.from({ length: 100 }, () => touch('a', 2000))], FILE), null);
 });
 
 test('forked processes hold copies of their parent tables; exit gives them back', () => {
   // 2 GiB of 4 KiB pages at a 1 GiB boundary spans 1024 PTs, 2 PDs, 1 PDPT; touched 10,000 times all can
-  // exist: 1027 tables + 1 root = 1028 per process. 15 processes hold 15,420 ≤ 16,384, a 16th 16,448 > it
+  // exist: 1027 tables + 1 root = 1028 per process. 7 processes hold 7196 ≤ 8192, an 8th 8224 > it
   const setup: GuestOp[] = [map('a', 2 * GiB), touch('a', 10_000)];
   const forks = (n: number): GuestOp[] => Array.from({ length: n }, () => ({ op: 'fork' }) as GuestOp);
-  assert.equal(checkStream([...setup, ...forks(14)], FILE), null);
-  const over = checkStream([...setup, ...forks(15)], FILE);
-  assert.deepEqual([over?.index, over?.field], [16, 'op']);
-  assert.match(over!.message, /16448 page-table pages; the limit is 16384/);
-  // the 15th child exits (its copy goes) before the next fork: 15 processes again, within the limit
-  const exitOne: GuestOp[] = [{ op: 'switch', to: 15 }, { op: 'exit' }];
-  assert.equal(checkStream([...setup, ...forks(14), ...exitOne, ...forks(1)], FILE), null);
+  assert.equal(checkStream([...setup, ...forks(6)], FILE), null);
+  const over = checkStream([...setup, ...forks(7)], FILE);
+  assert.deepEqual([over?.index, over?.field], [8, 'op']);
+  assert.match(over!.message, /8224 page-table pages; the limit is 8192/);
+  // the last child (pid 7) exits, its copy going with it, before the next fork: 7 processes again
+  const exitOne: GuestOp[] = [{ op: 'switch', to: 7 }, { op: 'exit' }];
+  assert.equal(checkStream([...setup, ...forks(6), ...exitOne, ...forks(1)], FILE), null);
 });
 
 test('touched memory: pages of the region size faulted in, up to 32 GiB alive', () => {

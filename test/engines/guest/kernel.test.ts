@@ -77,3 +77,16 @@ test('a region past the 48-bit user half is a usage error, never a wrapped addre
   assert.throws(() => run('native', [{ op: 'map', region: 'big', bytes: 2 ** 41, pageSize: '4k' }]),
     (e: unknown) => e instanceof UsageError && /map: region "big" of 2199023255552 bytes does not fit below the end of user space \(0x7ffffffff000\)/.test(e.message));
 });
+
+test('the last pages below the end of user space are distinct pages on every engine', () => {
+  // 1 TiB − 4 KiB from 254 × 2^39 is all the room there is: 2^28 − 1 pages, the last at 0x7fff_ffff_e000. A
+  // stride of (pages − 1) visits unit 0, then pages − 1 (the last page), then 2 × (pages − 1) mod pages = pages − 2:
+  // three distinct pages, three demand faults, and the same three again fault nothing
+  const pages = 2 ** 28 - 1;
+  const ops: GuestOp[] = [
+    { op: 'map', region: 'top', bytes: pages * 4096, pageSize: '4k' },
+    { op: 'touch', region: 'top', pattern: 'stride', stride: pages - 1, accesses: 3, write: true },
+    { op: 'touch', region: 'top', pattern: 'stride', stride: pages - 1, accesses: 3, write: false },
+  ];
+  for (const spec of ['native', 'xen', 'kvm', 'kvm:mmu=shadow']) assert.equal(run(spec, ops).events.pageFaults, 3, spec);
+});
