@@ -3,7 +3,7 @@
 // a page walk per access, a HLT and wake-up per halt, an interrupt per timer tick — and all simulated memory
 // is bounded here, so every accepted input runs in a few seconds and well under 1 GiB (the budgets below are
 // sized so that `run` with timing on — 13 repeats of each of native, xen and kvm — stays within ~30 s on two
-// cores). Refusals quote the limit. README.md and workloads/examples/README.md list the same numbers.
+// cores). Refusals quote the limit; README.md (Workloads, Limits) lists the same numbers.
 
 // ---- workload files ------------------------------------------------------------------------------------
 
