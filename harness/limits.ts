@@ -74,5 +74,16 @@ export const MAX_PWC_ENTRIES = 4096;
 /** entries of any list in a profile (P-states) */
 export const MAX_PROFILE_LIST = 64;
 
+// ---- power scenarios ---------------------------------------------------------------------------------------
+
+/**
+ * Steps one power scenario may simulate per (design, policy): durationMs / 1 ms × (CPUs + VMs), each step a
+ * scheduler and governor pass per CPU and VM. The built-ins need 60,000 at most (10 s × (2 CPUs + 4 VMs)).
+ */
+export const MAX_POWER_SCENARIO_STEPS = 1e6;
+
+/** requests in one scenario's demand traces (each is queued and served once) */
+export const MAX_POWER_REQUESTS = 1e6;
+
 // ---- the command line ------------------------------------------------------------------------------------
 // `--workers` is clamped to the CPUs (harness/pool.ts defaultWorkerCount): more threads only add memory.

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPowerSuite, powerMetrics, powerCsvRows, powerResultsSchema } from '../../../engines/power/index.ts';
+import { scenarioProblem } from '../../../engines/power/suite.ts';
+import { powerWorkloads } from '../../../workloads/power/index.ts';
 import type { PowerResults, PowerRun } from '../../../engines/power/types.ts';
 import { getProfile, listProfiles } from '../../../engines/machine/profiles/index.ts';
 
@@ -86,4 +88,19 @@ test('flat exports: CSV rows per VM and run, compare metrics by dotted key', () 
   assert.equal(metrics['power.hagimont-capped.xen.host-only.energyJ'], r.energyJ);
   assert.equal(metrics['power.hagimont-capped.xen.host-only.vm.busy.deliveredOfBookedPct'], r.vms[0].deliveredOfBookedPct);
   for (const value of Object.values(metrics)) assert.ok(Number.isFinite(value));
+});
+
+test('a scenario that would loop past the limits, or pins a VM to a missing CPU, is refused before it runs', () => {
+  const [base] = powerWorkloads;
+  const traces = base.traces(7);
+  // the built-ins fit: hagimont-capped is 10,000 ms × (2 CPUs + 4 VMs) = 60,000 steps
+  for (const s of powerWorkloads) assert.equal(scenarioProblem(s, s.traces(7)), null, s.id);
+  // 10^12 ms on 2 CPUs with 4 VMs: 6 × 10^12 steps
+  const long = { ...base, durationMs: 1e12 };
+  assert.equal(scenarioProblem(long, traces), 'durationMs / 1 ms × (cpus + vms) = 6000000000000 steps; the limit is 1000000');
+  assert.throws(() => runPowerSuite({ profile: getProfile('intel-modern'), seed: 7, scenarios: [long] }), /power scenario hagimont-capped: durationMs/);
+  const stray = { ...base, vms: base.vms.map((vm, i) => (i === 0 ? { ...vm, cpu: 2 } : vm)) };
+  assert.match(scenarioProblem(stray, traces) ?? '', /pinned to cpu 2, which a 2-CPU host does not have/);
+  const flood = [{ arrivalMs: new Float64Array(1e6 + 1), work: new Float64Array(1e6 + 1) }, ...traces.slice(1)];
+  assert.match(scenarioProblem(base, flood) ?? '', /^\d+ requests in the demand traces; the limit is 1000000$/);
 });
