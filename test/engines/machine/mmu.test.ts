@@ -82,8 +82,11 @@ test('with PCIDs, switching address spaces keeps both sets of entries', () => {
   assert.equal(c.tlbMisses, 2);
 });
 
-function nestedMachine(profileId: string) {
-  const profile = getProfile(profileId);
+/** a CPU with EPT but no VPID (Nehalem-era parts without it, modelled from core2-2007): every VM entry flushes */
+const noVpid = { ...getProfile('core2-2007'), features: { ...getProfile('core2-2007').features, ept: true }, pwc: intel.pwc };
+
+function nestedMachine(profileOrId: string | typeof noVpid) {
+  const profile = typeof profileOrId === 'string' ? getProfile(profileOrId) : profileOrId;
   const fx = new Fixture();
   fx.mapGuest(BASE, 4, 0);
   fx.backAll(0);
@@ -101,13 +104,7 @@ test('a VPID-tagged entry survives a VM exit/entry; without VPID everything is f
   assert.equal(tagged.c.tlbMisses, 1);
   assert.equal(tagged.c.flushes, 0);
 
-  const profile = { ...getProfile('core2-2007'), features: { ...getProfile('core2-2007').features, ept: true }, pwc: intel.pwc };
-  const fx = new Fixture();
-  fx.mapGuest(BASE, 1, 0);
-  fx.backAll(0);
-  const c = new Counters();
-  const mmu = new Mmu(profile, c, fx.host, fx.guest);
-  mmu.setContext('nested', fx.root, 0, 0, fx.eptRoot);
+  const { mmu, c } = nestedMachine(noVpid);
   mmu.access(BASE, false, true);
   mmu.vmExitEntry();
   mmu.access(BASE, false, true);
@@ -177,13 +174,7 @@ test('a 2-D translation is cached in the TLB at the smaller of the guest page an
 });
 
 test('n back-to-back VM exits without VPID: n full flushes counted, the TLB empty after the first', () => {
-  const profile = { ...getProfile('core2-2007'), features: { ...getProfile('core2-2007').features, ept: true }, pwc: intel.pwc };
-  const fx = new Fixture();
-  fx.mapGuest(BASE, 1, 0);
-  fx.backAll(0);
-  const c = new Counters();
-  const mmu = new Mmu(profile, c, fx.host, fx.guest);
-  mmu.setContext('nested', fx.root, 0, 0, fx.eptRoot);
+  const { mmu, c } = nestedMachine(noVpid);
   mmu.access(BASE, false, true);
   mmu.vmExitEntry(2 ** 53 - 1);
   assert.equal(mmu.tlb.size, 0);
