@@ -26,9 +26,11 @@ const RULES: readonly Rule[] = [
   { path: /^tlb\.\w+\.sets$/, min: 1, max: MAX_TLB_SETS, integer: true, powerOfTwo: true },
   { path: /^tlb\.\w+\.ways$/, min: 1, max: MAX_TLB_WAYS, integer: true },
   { path: /^pwc\.\w+$/, min: 0, max: MAX_PWC_ENTRIES, integer: true },
-  // divisors: device throughput, P-state frequency and voltage
-  { path: /BytesPerUs$/, min: 0, max: MAX_PROFILE_NUMBER, above: true },
-  { path: /^power\.pStates\[\d+\]\.(mhz|volts)$/, min: 0, max: MAX_PROFILE_NUMBER, above: true },
+  // divisors, bounded away from 0 so that a quotient stays finite: device throughput (1 B/µs = 1 MB/s, slower
+  // than any disk or NIC), P-state frequency (1 MHz) and voltage
+  { path: /BytesPerUs$/, min: 1, max: MAX_PROFILE_NUMBER },
+  { path: /^power\.pStates\[\d+\]\.mhz$/, min: 1, max: MAX_PROFILE_NUMBER },
+  { path: /^power\.pStates\[\d+\]\.volts$/, min: 0, max: MAX_PROFILE_NUMBER, above: true },
 ];
 
 const DEFAULT_RULE: Rule = { path: /$/, min: 0, max: MAX_PROFILE_NUMBER };

@@ -39,8 +39,11 @@ test('out-of-range numbers are named by their path with the allowed range', () =
     ['tlb.l1Huge.ways', 0, /^tlb\.l1Huge\.ways: must be an integer from 1 to 64 \(got 0\)$/],
     ['tlb.l2.ways', 2.5, /^tlb\.l2\.ways: must be an integer/],
     ['pwc.pd', 1e6, /^pwc\.pd: must be an integer from 0 to 4096/],
-    ['devices.diskBytesPerUs', 0, /^devices\.diskBytesPerUs: must be a number above 0/],
-    ['power.pStates.0.mhz', 0, /^power\.pStates\[0\]\.mhz: must be a number above 0/],
+    ['devices.diskBytesPerUs', 0, /^devices\.diskBytesPerUs: must be a number from 1 to 1000000000 \(got 0\)$/],
+    // a tiny positive divisor would make device time infinite all the same
+    ['devices.netBytesPerUs', 1e-300, /^devices\.netBytesPerUs: must be a number from 1 to/],
+    ['power.pStates.0.mhz', 0, /^power\.pStates\[0\]\.mhz: must be a number from 1 to/],
+    ['power.pStates.2.volts', 0, /^power\.pStates\[2\]\.volts: must be a number above 0/],
     ['power.transitionLatencyUs', 2e9, /^power\.transitionLatencyUs: must be a number from 0 to 1000000000/],
   ];
   for (const [path, value, pattern] of cases) assert.match(profileRangeProblem(withField(path, value), base) ?? 'null', pattern, path);
