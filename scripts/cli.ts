@@ -9,6 +9,7 @@ import { listCommand } from './commands/list.ts';
 import { reportCommand } from './commands/report.ts';
 import { compareCommand } from './commands/compare.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
+import { validateCommand } from './commands/validate.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hvbench')
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION)
     .showHelpAfterError('(run hvbench --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand()]) {
+  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -1,0 +1,25 @@
+// Cases known to fall outside their band, each with what the model lacks. `hvbench validate` shows them as
+// known, and fails only on a case outside its band that is not listed here. Remove an entry when the model
+// gains what it names; a listed case that passes is reported as a stale listing.
+export const KNOWN_OUTSIDE: Readonly<Record<string, string>> = {
+  'kvm-unit-tests/tscdeadline_immed':
+    'model lacks the timer interrupt the test waits for: its TSC-deadline write is only the MSR_WRITE exit; a deadline already in the past is delivered at once on real KVM (injection and the guest handler are in the published cycles)',
+  'hyperbench/ipi':
+    'model lacks a Xen HVM engine: the published HVM is Xen (vlapic ICR emulation, an event-channel kick of the target vCPU); the case runs kvm, whose APICv posted-interrupt path is shorter',
+  'hyperbench/in':
+    'model lacks a Xen HVM engine: Xen forwards the IN to QEMU in Dom0 through an ioreq and an event channel; the case runs kvm, whose QEMU is the VM\'s own process',
+  'xen-2003/linux-build':
+    'model lacks 32-bit PV: no xen:arch=x86_32 (guest kernel in ring 1, Xen protected by segment limits, no page-table switch per system call)',
+  'vmware-ept/micro':
+    'model lacks shadow-paging write avoidance: every guest PTE write is a trapped, emulated write (KVM\'s unsync shadow pages, mmu_try_to_unsync_pages, and VMware\'s traces are not modelled), so fork + exit costs shadow ~100× what EPT does',
+  'vmware-ept/kernel-build':
+    'model lacks shadow-paging write avoidance (see vmware-ept/micro): page-table updates under shadow paging are all trapped writes',
+  'redis-fork/physical':
+    'model lacks fork\'s per-page work: copy_present_pte\'s struct page reference and rmap updates (get_page, page_dup_rmap) are not charged, only the PTE copy',
+  'redis-fork/hvm':
+    'model lacks fork\'s per-page work (see redis-fork/physical); under EPT nothing else is added, so the guest is as far below as native',
+  'redis-fork/pv':
+    'model lacks fork\'s per-page work (see redis-fork/physical), and the published Xen PV hosts are 2010–2012 Xeons running Xen of that time, whose hypercall and PTE-validation costs the Skylake-SP profile does not have',
+  'bhargava/walk-cache-gain':
+    'model lacks the paper\'s whole-application workloads: the case is a pure random-load loop, nearly all translation, so removing the walk caches costs it far more than SPEC-style benchmarks that also compute',
+};
