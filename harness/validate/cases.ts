@@ -212,7 +212,7 @@ const HYPERBENCH_CASES: ValidationCase[] = [
 
 /** HyperBench memory-cold: a pre-mapped region read once per page (TLB and cache misses, no faults) */
 function coldAccess(engine: string): RunSpec {
-  const pages = 16_384;
+  const pages = 8192;
   return {
     engine,
     setup: [...mapTouched('cold', pages * PAGE, '4k')],
@@ -296,7 +296,7 @@ const VMWARE_CASES: ValidationCase[] = [
   {
     id: 'vmware-ept/micro',
     group: 'VMware EPT vs shadow',
-    title: 'EPT gain over shadow paging, MMU microbenchmark (fork + exit of a 64 MiB process)',
+    title: 'EPT gain over shadow paging, MMU microbenchmark (fork + exit of a 16 MiB process)',
     source: VMWARE_EPT,
     published: 600,
     publishedText: 'up to 600 %',
@@ -324,7 +324,7 @@ const VMWARE_CASES: ValidationCase[] = [
 function forkExit(engine: string): RunSpec {
   return {
     engine,
-    setup: [...mapTouched('heap', 64 * MiB, '4k')],
+    setup: [...mapTouched('heap', 16 * MiB, '4k')],
     measured: [{ op: 'fork' }, { op: 'switch', to: 2 }, { op: 'touch', region: 'heap', pattern: 'random', accesses: 256, write: true }, { op: 'exit' }],
   };
 }
@@ -339,7 +339,7 @@ const REDIS: CaseSource = {
   machine: 'per row: physical Xeon @ 2.27 GHz and unknown hardware; EC2 new instance types (Xen HVM); 6sync (KVM); EC2 old instance types and Linode (Xen PV)',
 };
 
-const FORK_GIB = 0.25;
+const FORK_GIB = 1 / 16;
 
 function forkOnly(engine: string): RunSpec {
   return { engine, setup: [...mapTouched('heap', FORK_GIB * 1024 * MiB, '4k')], measured: [{ op: 'fork' }] };
@@ -349,7 +349,7 @@ const REDIS_CASES: ValidationCase[] = [
   {
     id: 'redis-fork/physical',
     group: 'Redis fork latency',
-    title: 'fork() of a 256 MiB process, physical machine',
+    title: 'fork() of a 64 MiB process, physical machine',
     source: REDIS,
     published: 9,
     publishedText: '9 ms/GB (Xeon @ 2.27 GHz), 13.1 ms/GB (unknown hardware)',
@@ -362,7 +362,7 @@ const REDIS_CASES: ValidationCase[] = [
   {
     id: 'redis-fork/hvm',
     group: 'Redis fork latency',
-    title: 'fork() of a 256 MiB process, hardware-assisted guest',
+    title: 'fork() of a 64 MiB process, hardware-assisted guest',
     source: REDIS,
     published: 10,
     publishedText: '10 ms/GB (EC2 new instance types, Xen HVM), 23.3 ms/GB (6sync, KVM)',
@@ -375,7 +375,7 @@ const REDIS_CASES: ValidationCase[] = [
   {
     id: 'redis-fork/pv',
     group: 'Redis fork latency',
-    title: 'fork() of a 256 MiB process, Xen PV guest',
+    title: 'fork() of a 64 MiB process, Xen PV guest',
     source: REDIS,
     published: 239.3,
     publishedText: '239.3 ms/GB (EC2 old instance types, Xen PV), 424 ms/GB (Linode, Xen PV)',

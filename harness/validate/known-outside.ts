@@ -11,7 +11,7 @@ export const KNOWN_OUTSIDE: Readonly<Record<string, string>> = {
   'xen-2003/linux-build':
     'model lacks 32-bit PV: no xen:arch=x86_32 (guest kernel in ring 1, Xen protected by segment limits, no page-table switch per system call)',
   'vmware-ept/micro':
-    'model lacks shadow-paging write avoidance: every guest PTE write is a trapped, emulated write (KVM\'s unsync shadow pages, mmu_try_to_unsync_pages, and VMware\'s traces are not modelled), so fork + exit costs shadow ~100× what EPT does',
+    'model lacks shadow-paging write avoidance: every guest PTE write is a trapped, emulated write (KVM\'s unsync shadow pages, mmu_try_to_unsync_pages, and VMware\'s traces are not modelled), so fork + exit costs shadow tens of times what EPT does',
   'vmware-ept/kernel-build':
     'model lacks shadow-paging write avoidance (see vmware-ept/micro): page-table updates under shadow paging are all trapped writes',
   'redis-fork/physical':
