@@ -345,46 +345,30 @@ function forkOnly(engine: string): RunSpec {
   return { engine, setup: [...mapTouched('heap', FORK_GIB * 1024 * MiB, '4k')], measured: [{ op: 'fork' }] };
 }
 
+/** one row pair of the table per guest kind: the lower figure is the published value, the two bound the band */
+function redisCase(kind: string, label: string, engine: string, lo: number, hi: number, publishedText: string, reason: string): ValidationCase {
+  return {
+    id: `redis-fork/${kind}`,
+    group: 'Redis fork latency',
+    title: `fork() of a ${FORK_GIB * 1024} MiB process, ${label}`,
+    source: REDIS,
+    published: lo,
+    publishedText,
+    unit: 'ms/GB',
+    band: { lo, hi, reason },
+    profile: 'intel-modern',
+    runs: { [engine]: forkOnly(engine) },
+    metric: { kind: 'ms-per-gib', run: engine, gib: FORK_GIB },
+  };
+}
+
 const REDIS_CASES: ValidationCase[] = [
-  {
-    id: 'redis-fork/physical',
-    group: 'Redis fork latency',
-    title: 'fork() of a 64 MiB process, physical machine',
-    source: REDIS,
-    published: 9,
-    publishedText: '9 ms/GB (Xeon @ 2.27 GHz), 13.1 ms/GB (unknown hardware)',
-    unit: 'ms/GB',
-    band: { lo: 9, hi: 13.1, reason: 'the two physical machines of the table' },
-    profile: 'intel-modern',
-    runs: { native: forkOnly('native') },
-    metric: { kind: 'ms-per-gib', run: 'native', gib: FORK_GIB },
-  },
-  {
-    id: 'redis-fork/hvm',
-    group: 'Redis fork latency',
-    title: 'fork() of a 64 MiB process, hardware-assisted guest',
-    source: REDIS,
-    published: 10,
-    publishedText: '10 ms/GB (EC2 new instance types, Xen HVM), 23.3 ms/GB (6sync, KVM)',
-    unit: 'ms/GB',
-    band: { lo: 10, hi: 23.3, reason: 'the two hardware-assisted guests of the table' },
-    profile: 'intel-modern',
-    runs: { kvm: forkOnly('kvm') },
-    metric: { kind: 'ms-per-gib', run: 'kvm', gib: FORK_GIB },
-  },
-  {
-    id: 'redis-fork/pv',
-    group: 'Redis fork latency',
-    title: 'fork() of a 64 MiB process, Xen PV guest',
-    source: REDIS,
-    published: 239.3,
-    publishedText: '239.3 ms/GB (EC2 old instance types, Xen PV), 424 ms/GB (Linode, Xen PV)',
-    unit: 'ms/GB',
-    band: { lo: 239.3, hi: 424, reason: 'the two Xen PV guests of the table' },
-    profile: 'intel-modern',
-    runs: { xen: forkOnly('xen') },
-    metric: { kind: 'ms-per-gib', run: 'xen', gib: FORK_GIB },
-  },
+  redisCase('physical', 'physical machine', 'native', 9, 13.1,
+    '9 ms/GB (Xeon @ 2.27 GHz), 13.1 ms/GB (unknown hardware)', 'the two physical machines of the table'),
+  redisCase('hvm', 'hardware-assisted guest', 'kvm', 10, 23.3,
+    '10 ms/GB (EC2 new instance types, Xen HVM), 23.3 ms/GB (6sync, KVM)', 'the two hardware-assisted guests of the table'),
+  redisCase('pv', 'Xen PV guest', 'xen', 239.3, 424,
+    '239.3 ms/GB (EC2 old instance types, Xen PV), 424 ms/GB (Linode, Xen PV)', 'the two Xen PV guests of the table'),
 ];
 
 // ---------------------------------------------------------------------------------------------------------
