@@ -22,4 +22,6 @@ export const KNOWN_OUTSIDE: Readonly<Record<string, string>> = {
     'model lacks fork\'s per-page work (see redis-fork/physical), and the published Xen PV hosts are 2010–2012 Xeons running Xen of that time, whose hypercall and PTE-validation costs the Skylake-SP profile does not have',
   'bhargava/walk-cache-gain':
     'model lacks the paper\'s whole-application workloads: the case is a pure random-load loop, nearly all translation, so removing the walk caches costs it far more than SPEC-style benchmarks that also compute',
+  'bhargava/host-large-pages':
+    'model lacks the paper\'s whole-application workloads (see bhargava/walk-cache-gain): in a pure random-load loop the EPT walk that host large pages shorten is most of the time',
 };
