@@ -5,6 +5,8 @@ import { PERTURBATION } from './explain.ts';
 import { formatValue } from './format-values.ts';
 
 const SHOWN = 15;
+/** below this relative effect a cost is not what the case depends on */
+const NEGLIGIBLE = 0.001;
 
 export function renderExplainText(c: ValidationCase, base: number, ranking: readonly Sensitivity[]): string {
   const pct = `${PERTURBATION * 100} %`;
@@ -22,6 +24,10 @@ export function renderExplainText(c: ValidationCase, base: number, ranking: read
     );
   }
   if (moving.length > SHOWN) lines.push(`  … ${moving.length - SHOWN} more with a smaller effect`);
-  lines.push(`  ${ranking.length - moving.length} of ${ranking.length} constants do not change the value`, '');
+  lines.push(`  ${ranking.length - moving.length} of ${ranking.length} constants do not change the value`);
+  if (!ranking.some((s) => s.effect >= NEGLIGIBLE)) {
+    lines.push('  no cost moves it by 0.1 % or more: it follows from what is not a cost (TLB and cache geometry, CPU features, the P-state table)');
+  }
+  lines.push('');
   return lines.join('\n');
 }

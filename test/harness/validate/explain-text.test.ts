@@ -22,4 +22,10 @@ test('the ranking in order, the constants that change nothing counted, not liste
   assert.match(lines[b], /100\.0 +115\.0 +155\.0 +14\.8 %$/);
   assert.ok(!text.includes('pv.unused'));
   assert.match(text, /1 of 3 constants do not change the value/);
+  assert.ok(!text.includes('no cost moves it'));
+});
+
+test('a value no cost moves by 0.1 % says what it follows from instead', () => {
+  const text = renderExplainText(c, 61.85, [{ path: 'power.transitionLatencyUs', base: 10, minus: 61.84, plus: 61.85, effect: 0.0001 }]);
+  assert.match(text, /no cost moves it by 0\.1 % or more: it follows from what is not a cost/);
 });
