@@ -10,7 +10,7 @@ import { formatText } from './format-text.ts';
 import { loadResultsFile } from './load.ts';
 import { parseMetricRules, parseThreshold, type MetricSelection } from './select.ts';
 import { FAIL_ON, verdict, type FailOn } from './verdict.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { assertReplaceableFile, writeFileAtomic } from '../write-atomic.ts';
 
 export const FORMATS = ['text', 'md', 'json'] as const;
 export type CompareFormat = (typeof FORMATS)[number];
@@ -54,6 +54,8 @@ export async function runCompare(args: CompareArgs, io: CompareIO): Promise<0 | 
   const format = oneOf<CompareFormat>(args.format ?? 'text', FORMATS, '--format');
   const failOn = oneOf<FailOn>(args.failOn ?? 'regression', FAIL_ON, '--fail-on');
   const exportPath = exportFile(args.export);
+  // refuse a target that is not ours to replace before reading anything
+  for (const target of [args.out, exportPath]) if (target !== undefined) await assertReplaceableFile(target);
 
   const [base, head] = await Promise.all([loadResultsFile(args.base), loadResultsFile(args.head)]);
   const comparison = compareResults(base, head, { baseName: args.base, headName: args.head, selection, force: args.force === true });

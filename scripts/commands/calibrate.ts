@@ -9,7 +9,7 @@ import { kvmHostEngine } from '../../engines/kvm-host/engine.ts';
 import { buildHostProfile, measureHost } from '../../engines/kvm-host/calibration.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { HOST_PROFILE_PATH } from '../../engines/machine/profiles/profile-file.ts';
-import { writeFileAtomic } from '../../harness/write-atomic.ts';
+import { assertReplaceableFile, writeFileAtomic } from '../../harness/write-atomic.ts';
 
 export function calibrateCommand(): Command {
   return new Command('calibrate')
@@ -18,6 +18,8 @@ export function calibrateCommand(): Command {
     .option('--base <profile>', 'profile whose unmeasured fields are kept', DEFAULT_PROFILE)
     .action(async (opts: { out: string; base: string }) => {
       const base = getProfile(opts.base);
+      // a target that cannot be replaced is refused before minutes of measuring
+      await assertReplaceableFile(opts.out);
       const availability = kvmHostEngine.availability();
       if (!availability.available) throw new UsageError(`calibrate needs kvm-host: ${availability.reason}`);
       const m = await measureHost();
