@@ -1,11 +1,13 @@
 // Writes every output of a results file into outDir atomically: everything is rendered into a temporary
-// directory beside outDir, which replaces outDir only when all files are written. A failure leaves the previous
-// outDir as it was and removes the temporary directory; so does process.exit() during the render (a Ctrl-C
-// handler). A process killed outright leaves its hidden temporary directory, which the next writeOutputs to
-// the same outDir removes (it is named after the dead process's pid).
+// directory beside outDir, which replaces outDir only when all files are written (reports/swap-dir.ts: the
+// old directory is renamed aside, the new one renamed in, then the old one deleted). A failure leaves the
+// previous outDir as it was and removes the temporary directory; so does process.exit() during the render (a
+// Ctrl-C handler). A process killed outright leaves hidden sibling directories named after its pid, which the
+// next checkOutputDir on the same outDir recovers from (reports/swap-dir.ts recoverDir).
 import { rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { access, chmod, lstat, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { ResultsFile } from '../harness/results.ts';
 import { UsageError } from '../harness/errors.ts';
 import { buildCharts } from './charts/index.ts';
@@ -14,6 +16,7 @@ import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderPng } from './png.ts';
 import { checkSections, sectionCharts } from './sections.ts';
+import { makeTempDir, recoverDir, replaceDir } from './swap-dir.ts';
 import type { ReportSection } from './types.ts';
 
 export interface OutputOptions {
@@ -30,11 +33,48 @@ export function resultsJson(results: ResultsFile): string {
   return JSON.stringify(results, null, 2) + '\n';
 }
 
-async function assertReplaceable(outDir: string): Promise<void> {
+/** the nearest existing ancestor of `path` (itself excluded), with what it is */
+async function existingParent(path: string): Promise<{ dir: string; isDirectory: boolean }> {
+  let dir = dirname(path);
+  for (;;) {
+    try {
+      return { dir, isDirectory: (await stat(dir)).isDirectory() };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return { dir, isDirectory: false };
+      if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
+      dir = dirname(dir);
+    }
+  }
+}
+
+/** the two renames of a swap happen in the parent: it (or the ancestor it will be created in) must be a writable directory */
+async function assertParentWritable(outDir: string): Promise<string> {
+  const { dir: parent, isDirectory } = await existingParent(outDir);
+  if (!isDirectory) throw new UsageError(`--out ${outDir}: ${parent} is not a directory`);
+  try {
+    await access(parent, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw new UsageError(`--out ${outDir}: cannot write in ${parent} (${(e as NodeJS.ErrnoException).code})`);
+  }
+  return parent;
+}
+
+/**
+ * Everything that would make writing outDir fail, checked before any work: it is a directory (not a file, not
+ * a symbolic link) holding only what hvbench writes, or a new path whose parent is (or can be created as) a
+ * writable directory. Recovers first from a swap a killed process left half done.
+ */
+export async function checkOutputDir(outDir: string): Promise<void> {
+  const target = resolve(outDir);
+  // the swap's leftovers can only exist when the parent does
+  if ((await assertParentWritable(target)) === dirname(target)) await recoverDir(target);
   let entries: string[];
   try {
-    if (!(await stat(outDir)).isDirectory()) throw new UsageError(`${outDir}: exists and is not a directory`);
-    entries = await readdir(outDir);
+    const stats = await lstat(target);
+    if (stats.isSymbolicLink()) throw new UsageError(`--out ${outDir}: is a symbolic link; give the directory itself`);
+    if (!stats.isDirectory()) throw new UsageError(`--out ${outDir}: exists and is not a directory`);
+    entries = await readdir(target);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
@@ -42,27 +82,6 @@ async function assertReplaceable(outDir: string): Promise<void> {
   const foreign = entries.filter((name) => !OUR_NAMES.has(name));
   if (foreign.length > 0) {
     throw new UsageError(`${outDir}: holds ${foreign.length === 1 ? `"${foreign[0]}"` : `${foreign.length} files`} that hvbench did not write; choose another --out`);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** removes `.<name>.tmp-<pid>-*` directories beside target left by processes that no longer exist */
-async function removeStaleTemps(target: string): Promise<void> {
-  const prefix = `.${basename(target)}.tmp-`;
-  for (const name of await readdir(dirname(target))) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
-      await rm(join(dirname(target), name), { recursive: true, force: true });
-    }
   }
 }
 
@@ -74,10 +93,9 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
   const target = resolve(outDir);
   const extraSections = options.extraSections ?? [];
   checkSections(extraSections);
-  await assertReplaceable(target);
+  await checkOutputDir(target);
   await mkdir(dirname(target), { recursive: true });
-  await removeStaleTemps(target);
-  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-${process.pid}-`));
+  const temp = await makeTempDir(target);
   const removeTemp = () => rmSync(temp, { recursive: true, force: true });
   process.on('exit', removeTemp);
   const written: string[] = [];
@@ -98,8 +116,7 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
       for (const chart of [...charts, ...extraSections.flatMap(sectionCharts)]) await put(`charts/${chart.id}.png`, renderPng(chart));
     }
     if (options.html) await put('report.html', renderHtml(results, { charts, extraSections }));
-    await rm(target, { recursive: true, force: true });
-    await rename(temp, target);
+    await replaceDir(temp, target);
   } catch (e) {
     removeTemp();
     throw e;

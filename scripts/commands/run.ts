@@ -8,6 +8,7 @@ import { defaultWorkerCount } from '../../harness/pool.ts';
 import { runSuite } from '../../harness/suite.ts';
 import { collect, commaList, parseSeed, parseWorkers } from './options.ts';
 import { writeAllOutputs } from './outputs.ts';
+import { checkOutputDir } from '../../reports/write-outputs.ts';
 
 export const DEFAULT_ENGINES = 'native,xen,kvm';
 
@@ -46,6 +47,8 @@ export function runCommand(): Command {
       const onSigint = () => abort.abort(new Error('interrupted'));
       process.once('SIGINT', onSigint);
       try {
+        // a --out that cannot be written is refused now, not after the suite ran
+        await checkOutputDir(opts.out);
         const results = await runSuite({
           engines: splitEngineList(opts.engines),
           workloads: opts.workloads,
