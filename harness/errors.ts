@@ -3,3 +3,19 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** the longest user-provided value an error message repeats; longer ones are cut */
+export const MAX_SHOWN = 80;
+
+/** `text` on one line, cut to `max` characters with "…" — a 100 MB bad value must not become a 100 MB message */
+export function clip(text: string, max = MAX_SHOWN): string {
+  const cut = text.length > max * 4;
+  const flat = (cut ? text.slice(0, max * 4) : text).replace(/\s+/g, ' ');
+  return cut || flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** a value as JSON for an error message, cut like clip */
+export function shown(value: unknown): string {
+  const head = typeof value === 'string' && value.length > MAX_SHOWN * 4 ? value.slice(0, MAX_SHOWN * 4) : value;
+  return clip(JSON.stringify(head) ?? String(head), MAX_SHOWN);
+}

@@ -5,6 +5,8 @@ import type { RunCounters, OptionValue } from '../engines/types.ts';
 import type { PowerResults } from '../engines/power/types.ts';
 
 export const RESULTS_SCHEMA = 'hvbench/results@1';
+/** `sha256:` and 64 hex digits: harness/profile-hash.ts */
+export const PROFILE_HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /** wall-clock cost of simulating (or, for measured engines, running) one pair: host-dependent, noisy */
 export interface TimingStats {
@@ -62,6 +64,9 @@ export interface ResultsFile {
   createdAt: string;
   host: { platform: string; arch: string; cpus: number; cpuModel: string; node: string };
   profile: string;
+  /** the cost profile's content (harness/profile-hash.ts): two files may name the same profile id with
+   *  different costs. Optional: files written before it was recorded lack it. */
+  profileHash?: string;
   seed: number;
   engines: EngineInfoRecord[];
   workloads: WorkloadInfo[];

@@ -11,6 +11,7 @@ import { runPairs } from './pool.ts';
 import type { ProgressSink } from './progress.ts';
 import { RESULTS_SCHEMA, type ResultsFile, type RunResult } from './results.ts';
 import { TOOL_VERSION } from './version.ts';
+import { profileHash } from './profile-hash.ts';
 import { defaultParams, selectWorkloads } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/types.ts';
 import { runPowerSuite, type PowerScenario } from '../engines/power/index.ts';
@@ -133,6 +134,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
     createdAt: new Date().toISOString(),
     host: describeHost(),
     profile: catalog.profile.id,
+    profileHash: profileHash(catalog.profile),
     seed: req.seed,
     engines: engines.map((e) => ({ label: e.label, id: e.engine.id, title: e.engine.title, mode: e.engine.mode, options: e.options })),
     workloads: workloads.map((w) => ({ id: w.id, category: w.category, title: w.title, description: w.description })),

@@ -1,10 +1,17 @@
 // The results file (harness/results.ts) as a zod schema, and the reader the `report` and `compare` commands
-// use: a bad file is one line naming the file, the JSON path and the problem (a UsageError, exit 2).
+// use: a bad file is one line naming the file, the JSON path and the problem (a UsageError, exit 2). Beyond
+// the shapes, a file is refused when it could not have been written by a run: an overhead below −100 % (an
+// engine cannot take negative cycles), a run, workload or engine listed twice, a seed `--seed` would refuse,
+// or more than MAX_RUNS runs (the reports draw every run; past this they would take minutes and gigabytes).
 // Documented field by field in reports/SCHEMA.md; exported as JSON Schema in reports/results.schema.json.
 import { z } from 'zod';
 import { powerResultsSchema } from '../engines/power/schema.ts';
-import { RESULTS_SCHEMA, type ResultsFile } from '../harness/results.ts';
-import { UsageError } from '../harness/errors.ts';
+import { PROFILE_HASH_PATTERN, RESULTS_SCHEMA, type ResultsFile } from '../harness/results.ts';
+import { UsageError, clip, shown } from '../harness/errors.ts';
+import { parseJsonText, readJsonFile } from '../harness/json-file.ts';
+
+/** the most runs a results file may hold: 50 × the default suite (96 runs), far beyond any real matrix */
+export const MAX_RUNS = 5000;
 
 const count = z.number().nonnegative();
 const counts = z.record(z.string(), count);
@@ -42,7 +49,8 @@ const run = z.object({
     walkRefs: count,
   }),
   events: counts,
-  overheadPct: z.number().nullable(),
+  // (engine − native) / native × 100 with engine ≥ 0 cycles
+  overheadPct: z.number().min(-100).nullable(),
   overheadAttribution: z.record(z.string(), z.number()).nullable(),
   timing: timing.nullable(),
   error: z.string().optional(),
@@ -55,7 +63,9 @@ export const resultsFileSchema = z.object({
   createdAt: z.string(),
   host: z.object({ platform: z.string(), arch: z.string(), cpus: z.number().int().nonnegative(), cpuModel: z.string(), node: z.string() }),
   profile: z.string(),
-  seed: z.number().int(),
+  profileHash: z.string().regex(PROFILE_HASH_PATTERN).optional(),
+  // as `--seed` accepts it (scripts/commands/options.ts parseSeed)
+  seed: z.number().int().min(0).max(0xffffffff),
   engines: z.array(z.object({ label: z.string(), id: z.string(), title: z.string(), mode, options })),
   workloads: z.array(z.object({ id: z.string(), category: z.string(), title: z.string(), description: z.string() })),
   runs: z.array(run),
@@ -69,23 +79,41 @@ export function resultsJsonSchema(): object {
 
 /** `$.runs[3].cycles.total` */
 function jsonPath(path: readonly PropertyKey[]): string {
-  return '$' + path.map((k) => (typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `.${String(k)}` : `[${JSON.stringify(String(k))}]`)).join('');
+  return '$' + path.map((k) => (typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `.${clip(String(k))}` : `[${shown(String(k))}]`)).join('');
+}
+
+/** the JSON path of the second of two items with the same key, or null */
+function duplicate<T>(items: readonly T[], key: (item: T) => string, path: string): string | null {
+  const seen = new Set<string>();
+  for (let i = 0; i < items.length; i++) {
+    const k = key(items[i]);
+    if (seen.has(k)) return `${path}[${i}]: ${clip(k)} appears twice`;
+    seen.add(k);
+  }
+  return null;
 }
 
 /** parse and validate a results file's text; throws UsageError `<file>: <path>: <problem>` */
 export function parseResultsFile(text: string, fileName: string): ResultsFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${fileName}: not JSON (${(e as Error).message})`);
-  }
+  return validateResults(parseJsonText(text, fileName), fileName);
+}
+
+/** read, parse and validate the results file `path` (harness/json-file.ts: size, depth and BOM rules) */
+export function readResultsFile(path: string): ResultsFile {
+  return validateResults(readJsonFile(path, 'results file'), path);
+}
+
+function validateResults(data: unknown, fileName: string): ResultsFile {
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('schema' in data)) {
     throw new UsageError(`${fileName}: not an hvbench results file (no "schema": "${RESULTS_SCHEMA}" at $)`);
   }
   const version = (data as { schema: unknown }).schema;
   if (version !== RESULTS_SCHEMA) {
-    throw new UsageError(`${fileName}: $.schema is ${JSON.stringify(version)}; this hvbench reads "${RESULTS_SCHEMA}"`);
+    throw new UsageError(`${fileName}: $.schema is ${shown(version)}; this hvbench reads "${RESULTS_SCHEMA}"`);
+  }
+  const runs = (data as { runs?: unknown }).runs;
+  if (Array.isArray(runs) && runs.length > MAX_RUNS) {
+    throw new UsageError(`${fileName}: $.runs has ${runs.length} runs; a results file may have at most ${MAX_RUNS}`);
   }
   const parsed = resultsFileSchema.safeParse(data);
   if (!parsed.success) {
@@ -94,5 +122,10 @@ export function parseResultsFile(text: string, fileName: string): ResultsFile {
     throw new UsageError(`${fileName}: ${jsonPath(issue.path)}: ${issue.message}${more}`);
   }
   const results: ResultsFile = parsed.data;
+  const twice =
+    duplicate(results.runs, (r) => `run ${r.workload} · ${r.engine}`, '$.runs') ??
+    duplicate(results.workloads, (w) => `workload ${w.id}`, '$.workloads') ??
+    duplicate(results.engines, (e) => `engine ${e.label}`, '$.engines');
+  if (twice) throw new UsageError(`${fileName}: ${twice}`);
   return results;
 }

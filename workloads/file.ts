@@ -2,9 +2,9 @@
 // unreadable file, bad JSON, schema violation, an operation that cannot run at its point in the stream, work or
 // simulated memory past a limit (harness/limits.ts), a duplicate id — is one UsageError line naming the file,
 // the JSON path and the problem.
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { UsageError } from '../harness/errors.ts';
+import { UsageError, clip, shown as show } from '../harness/errors.ts';
+import { readJsonFile } from '../harness/json-file.ts';
 import { OP_NAMES, workloadFileSchema, type WorkloadFile } from './file-schema.ts';
 import { builtinWorkloads, isBuiltinId } from './registry.ts';
 import { checkStream, type StreamBudget } from './stream-check.ts';
@@ -19,7 +19,7 @@ type PathKey = PropertyKey;
 /** `ops[2].count` */
 function jsonPath(path: readonly PathKey[]): string {
   let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${clip(String(key))}` : clip(String(key));
   return out || '(top level)';
 }
 
@@ -39,13 +39,13 @@ function jsonType(v: unknown): string {
 /** the first schema issue as `path: problem` */
 function describe(issue: z.core.$ZodIssue, data: unknown): string {
   const got = valueAt(data, issue.path);
-  const shown = JSON.stringify(got);
+  const shown = show(got);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `${jsonPath([...issue.path, issue.keys[0]])}: unknown field "${issue.keys[0]}"`;
+      return `${jsonPath([...issue.path, issue.keys[0]])}: unknown field ${show(issue.keys[0])}`;
     case 'invalid_union': {
       if (got === undefined) return `${jsonPath(issue.path)}: missing; every operation needs "op"`;
-      const near = closeMatches(String(got), OP_NAMES);
+      const near = closeMatches(clip(String(got)), OP_NAMES);
       return `${jsonPath(issue.path)}: unknown op ${shown}` +
         (near.length ? `; did you mean ${near.join(', ')}?` : `; known ops: ${OP_NAMES.join(', ')}`);
     }
@@ -75,26 +75,8 @@ const FILE_BUDGET: StreamBudget = {
   processes: MAX_PROCESSES,
 };
 
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'it is a directory',
-};
-
 function parseFile(path: string): WorkloadFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new UsageError(`${path}: cannot read workload file: ${READ_ERRORS[code] ?? (e as Error).message.replace(/\s+/g, ' ')}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${path}: invalid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`);
-  }
+  const data = readJsonFile(path, 'workload file');
   const parsed = workloadFileSchema.safeParse(data);
   if (!parsed.success) throw new UsageError(`${path}: ${describe(parsed.error.issues[0], data)}`);
   return parsed.data as WorkloadFile;
@@ -108,7 +90,7 @@ export function loadWorkloadFile(path: string, taken: Iterable<string> = builtin
   const file = parseFile(path);
   if ([...taken].includes(file.id)) {
     throw new UsageError(
-      `${path}: id: "${file.id}" is already used by ${isBuiltinId(file.id) ? 'a built-in workload' : 'another workload file'}`,
+      `${path}: id: ${show(file.id)} is already used by ${isBuiltinId(file.id) ? 'a built-in workload' : 'another workload file'}`,
     );
   }
   const problem = checkStream(file.ops, FILE_BUDGET);

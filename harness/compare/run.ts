@@ -7,7 +7,7 @@ import { BENCHMARK_ACTION_FORMAT, formatBenchmarkAction } from './export-benchma
 import { formatJson } from './format-json.ts';
 import { formatMarkdown } from './format-md.ts';
 import { formatText } from './format-text.ts';
-import { loadResultsFile } from './load.ts';
+import { readResultsFile } from '../../reports/results-schema.ts';
 import { parseMetricRules, parseThreshold, type MetricSelection } from './select.ts';
 import { FAIL_ON, verdict, type FailOn } from './verdict.ts';
 import { assertReplaceableFile, writeFileAtomic } from '../write-atomic.ts';
@@ -57,7 +57,8 @@ export async function runCompare(args: CompareArgs, io: CompareIO): Promise<0 | 
   // refuse a target that is not ours to replace before reading anything
   for (const target of [args.out, exportPath]) if (target !== undefined) await assertReplaceableFile(target);
 
-  const [base, head] = await Promise.all([loadResultsFile(args.base), loadResultsFile(args.head)]);
+  const base = readResultsFile(args.base);
+  const head = readResultsFile(args.head);
   const comparison = compareResults(base, head, { baseName: args.base, headName: args.head, selection, force: args.force === true });
   const result = verdict(comparison, failOn);
   const report = format === 'json' ? formatJson(comparison, result, failOn) : format === 'md' ? formatMarkdown(comparison, result) : formatText(comparison, result);

@@ -1,8 +1,7 @@
 // `hvbench report RESULTS.json`: re-render every output from a results file, without re-running anything.
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { UsageError } from '../../harness/errors.ts';
-import { parseResultsFile } from '../../reports/results-schema.ts';
+import { readResultsFile } from '../../reports/results-schema.ts';
+import { checkOutputDir } from '../../reports/write-outputs.ts';
 import { writeAllOutputs } from './outputs.ts';
 
 interface ReportOptions {
@@ -10,14 +9,6 @@ interface ReportOptions {
   html: boolean;
   png: boolean;
   quiet: boolean;
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
 }
 
 export function reportCommand(): Command {
@@ -29,7 +20,8 @@ export function reportCommand(): Command {
     .option('--no-png', 'skip charts/*.png')
     .option('--quiet', 'no table on stdout', false)
     .action(async (file: string, opts: ReportOptions) => {
-      const results = parseResultsFile(readText(file), file);
+      await checkOutputDir(opts.out);
+      const results = readResultsFile(file);
       await writeAllOutputs(results, opts.out, opts);
     });
 }

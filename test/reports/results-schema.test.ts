@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseResultsFile, resultsJsonSchema } from '../../reports/results-schema.ts';
+import { MAX_RUNS, parseResultsFile, resultsJsonSchema } from '../../reports/results-schema.ts';
 import { jsonSchemaText, JSON_SCHEMA_PATH } from '../../reports/write-json-schema.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { buildResults } from '../fixtures/results.ts';
@@ -49,4 +49,41 @@ test('reports/results.schema.json is in sync with the zod schema (regenerate: np
   assert.equal(readFileSync(JSON_SCHEMA_PATH, 'utf8'), jsonSchemaText());
   const schema = resultsJsonSchema() as { required: string[] };
   assert.deepEqual([...schema.required].sort(), ['createdAt', 'engines', 'host', 'profile', 'runs', 'schema', 'seed', 'tool', 'workloads']);
+});
+
+test('values no run can produce are refused on load, each naming its path', () => {
+  const mutate = (change: (r: ReturnType<typeof buildResults>) => void, raw?: (text: string) => string) => {
+    const r = buildResults();
+    change(r);
+    const text = JSON.stringify(r);
+    return usageError(raw ? raw(text) : text);
+  };
+  const xenRun = (r: ReturnType<typeof buildResults>) => r.runs.findIndex((x) => x.engine === 'xen');
+  // an engine's cycles are ≥ 0, so (engine − native) / native ≥ −1: −100 % is the floor
+  let i = -1;
+  assert.match(mutate((r) => { i = xenRun(r); r.runs[i].overheadPct = -1e308; }), new RegExp(`^out/results\\.json: \\$\\.runs\\[${i}\\]\\.overheadPct: .*>=-100`));
+  assert.match(mutate((r) => { r.runs[xenRun(r)].overheadPct = 123456; }, (t) => t.replace('"overheadPct":123456', '"overheadPct":1e999')), /\.overheadPct: /);
+  assert.match(mutate((r) => { r.seed = -3; }), /^out\/results\.json: \$\.seed: /);
+  assert.match(mutate((r) => { r.seed = 1.5; }), /^out\/results\.json: \$\.seed: /);
+  assert.match(mutate((r) => { r.profileHash = 'md5:abc'; }), /^out\/results\.json: \$\.profileHash: /);
+});
+
+test('a run, workload or engine listed twice is refused', () => {
+  const r = buildResults();
+  const twice = { ...r, runs: [...r.runs, r.runs[2]] };
+  assert.equal(usageError(JSON.stringify(twice)), `out/results.json: $.runs[${r.runs.length}]: run ${r.runs[2].workload} · ${r.runs[2].engine} appears twice`);
+  assert.match(usageError(JSON.stringify({ ...r, workloads: [...r.workloads, r.workloads[0]] })), /\$\.workloads\[\d+\]: workload .* appears twice$/);
+  assert.match(usageError(JSON.stringify({ ...r, engines: [r.engines[1], ...r.engines] })), /\$\.engines\[\d+\]: engine .* appears twice$/);
+});
+
+test(`more than MAX_RUNS (${MAX_RUNS}) runs is refused before validating them, the limit in the message`, () => {
+  const r = { ...buildResults(), runs: Array.from({ length: MAX_RUNS + 1 }, () => ({})) };
+  assert.equal(usageError(JSON.stringify(r)), `out/results.json: $.runs has ${MAX_RUNS + 1} runs; a results file may have at most ${MAX_RUNS}`);
+});
+
+test('a long bad value is cut in the message', () => {
+  const r = { ...buildResults(), schema: 'x'.repeat(1_000_000) };
+  const message = usageError(JSON.stringify(r));
+  assert.ok(message.length < 200, `${message.length} characters`);
+  assert.match(message, /\$\.schema is "x+…; this hvbench reads/);
 });

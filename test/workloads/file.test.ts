@@ -57,11 +57,11 @@ test('unreadable file and invalid JSON are one-line errors', () => {
   const missing = join(dir, 'absent.json');
   assert.throws(() => loadWorkloadFile(missing), (e: unknown) => {
     assert.ok(e instanceof UsageError);
-    assert.equal(e.message, `${missing}: cannot read workload file: no such file`);
+    assert.equal(e.message, `${missing}: cannot read the workload file (no such file)`);
     return true;
   });
-  assert.throws(() => loadWorkloadFile(dir), /cannot read workload file: it is a directory/);
-  rejects('{ "id": "custom/t", ', /invalid JSON: /);
+  assert.throws(() => loadWorkloadFile(dir), /cannot read the workload file \(it is a directory\)/);
+  rejects('{ "id": "custom/t", ', /not JSON \(/);
 });
 
 test('schema violations name the JSON path and the problem', () => {

@@ -2,12 +2,12 @@
 // `--profile ./my-profile.json` any other. A file must have every field of the built-in profiles, with the
 // same types (extra fields, such as calibrate's `calibration` block, are kept) and values in range
 // (profile-ranges.ts); the first field that does not fit is named in a one-line error.
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CostProfile } from '../profile.ts';
 import { UsageError } from '../../../harness/errors.ts';
 import { profileRangeProblem } from './profile-ranges.ts';
+import { readJsonFile } from '../../../harness/json-file.ts';
 
 export const HOST_PROFILE_PATH = join(homedir(), '.hvbench', 'host-profile.json');
 
@@ -36,20 +36,7 @@ function mismatch(value: unknown, reference: unknown, path: string): string | nu
 }
 
 export function loadProfileFile(file: string, reference: CostProfile): CostProfile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const hint = file === HOST_PROFILE_PATH ? ' (run `hvbench calibrate` first)' : '';
-    throw new UsageError(`${file}: cannot read the profile (${code ?? String(err)})${hint}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file}: not JSON (${(err as Error).message})`);
-  }
+  const parsed = readJsonFile(file, 'profile', file === HOST_PROFILE_PATH ? ' (run `hvbench calibrate` first)' : '');
   const problem = mismatch(parsed, reference, '');
   if (problem) throw new UsageError(`${file}: not a cost profile: ${problem}`);
   const range = profileRangeProblem(parsed as CostProfile, reference);

@@ -152,7 +152,7 @@ test('power only in HEAD (or only in BASE) → listed and warned, exit 0, not a 
 });
 
 const BAD_INPUT: [string, () => Promise<Outcome>, RegExp][] = [
-  ['missing file', () => compare(files(buildResults(), buildResults()).base, '/nonexistent/head.json'), /^\/nonexistent\/head\.json: cannot read \(no such file\)$/],
+  ['missing file', () => compare(files(buildResults(), buildResults()).base, '/nonexistent/head.json'), /^\/nonexistent\/head\.json: cannot read the results file \(no such file\)$/],
   ['not JSON', () => { const f = files(buildResults(), '{ nope'); return compare(f.base, f.head); }, /head\.json: not JSON \(/],
   ['not a results file', () => { const f = files('{"hello": 1}', buildResults()); return compare(f.base, f.head); }, /base\.json: not an hvbench results file/],
   ['schema version mismatch', () => { const f = files(buildResults(), { ...buildResults(), schema: 'hvbench/results@2' } as unknown as ResultsFile); return compare(f.base, f.head); }, /head\.json: \$\.schema is "hvbench\/results@2"; this hvbench reads "hvbench\/results@1"/],
