@@ -2,6 +2,7 @@
 // added / removed runs and the warnings the report must show; the power section likewise, in its own part
 // (power.ts). Pure: no I/O, no exit codes (see verdict.ts).
 import type { ResultsFile } from '../results.ts';
+import { UsageError } from '../errors.ts';
 import { checkCompatible } from './compat.ts';
 import { judgeTiming } from './judge.ts';
 import { matchRuns, type RunKey, type RunPair } from './match.ts';
@@ -45,6 +46,8 @@ export interface Comparison {
   warnings: string[];
   /** how timings were judged, e.g. "Welch's t-test (two-sided), α = 0.01"; null when no timing was judged */
   timingTest: string | null;
+  /** selected metrics that could not be judged and why, for the verdict line ("timing.meanMs: different hosts") */
+  notJudged: string | null;
   /** the power section (issue 7): its rows, added and removed power runs */
   power: PowerComparison;
 }
@@ -110,6 +113,8 @@ export function compareResults(base: ResultsFile, head: ResultsFile, options: Co
   }
   const timed = rows.some((r) => r.metric === TIMING_METRIC);
   const power = comparePower(base, head, baseName, headName, selection, warnings);
+  const notJudged = timingThreshold !== undefined && !compat.timingComparable ? `${TIMING_METRIC} not comparable across different hosts, not judged` : null;
+  refuseNothingJudged(base, head, options, matched.pairs.length, rows.length + power.rows.length, notJudged);
   return {
     base: summary(base, baseName),
     head: summary(head, headName),
@@ -119,6 +124,25 @@ export function compareResults(base: ResultsFile, head: ResultsFile, options: Co
     runsCompared: matched.pairs.length,
     warnings,
     timingTest: timed ? `${TIMING_TEST_NAME}, α = ${TIMING_ALPHA}` : null,
+    notJudged,
     power,
   };
+}
+
+/**
+ * A verdict about nothing is refused (UsageError, exit 2) rather than passed: an empty HEAD would otherwise
+ * read "✅ … 3 runs removed", and timings withheld across hosts "✅ 0 metrics". Exit 1 would claim a
+ * regression the change did not cause; what is wrong is the input, so it is bad input.
+ */
+function refuseNothingJudged(base: ResultsFile, head: ResultsFile, options: CompareOptions, pairs: number, judged: number, notJudged: string | null): void {
+  const { baseName, headName } = options;
+  const empty = (f: ResultsFile) => f.runs.length === 0 && (f.power?.runs.length ?? 0) === 0;
+  let why: string | null = null;
+  if (head.runs.length === 0 && base.runs.length > 0) why = `${headName} has no runs ($.runs is empty) while ${baseName} has ${base.runs.length}`;
+  else if (empty(head) || empty(base)) why = `${empty(head) ? headName : baseName} has no runs and no power runs`;
+  else if (judged > 0) return;
+  else if (pairs === 0 && (base.power === undefined || head.power === undefined)) why = `${baseName} and ${headName} have no run in common`;
+  else if (notJudged !== null) why = `the selected metrics are only ${TIMING_METRIC}, and wall-clock timings are not comparable across different hosts (--force to judge them anyway)`;
+  else why = 'the selected metrics match no metric of the runs compared';
+  throw new UsageError(`nothing to judge: ${why}`);
 }

@@ -56,6 +56,7 @@ export function verdict(comparison: Comparison, failOn: FailOn): Verdict {
     const powerRuns = power.runsCompared > 0 ? ` and ${plural(power.runsCompared, 'power run')}` : '';
     line = `✅ no regression: ${plural(rows.length, 'metric')} across ${plural(comparison.runsCompared, 'run')}${powerRuns} within threshold`;
   }
+  if (comparison.notJudged !== null) line += ` (${comparison.notJudged})`;
   if (failOn !== 'regression') line += ` — --fail-on ${failOn}: ${failed ? 'failing' : 'passing'}`;
   return { regressions: regressed.length, changes: changed.length, exitCode: failed ? 1 : 0, line };
 }

@@ -164,6 +164,13 @@ const BAD_INPUT: [string, () => Promise<Outcome>, RegExp][] = [
   ['bad --format', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--format', 'html'); }, /^--format html: expected one of text, md, json$/],
   ['bad --fail-on', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--fail-on', 'sometimes'); }, /^--fail-on sometimes: expected one of regression, any-change, never$/],
   ['bad --export', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--export', 'csv', 'x.csv'); }, /^--export csv: expected one of github-action-benchmark$/],
+  ['empty HEAD runs', () => { const f = files(buildResults(), { ...buildResults(), runs: [] }); return compare(f.base, f.head); }, /^nothing to judge: .*head\.json has no runs \(\$\.runs is empty\) while .*base\.json has 24$/],
+  ['both empty', () => { const e = { ...buildResults(), runs: [] }; const f = files(e, e); return compare(f.base, f.head); }, /^nothing to judge: .*head\.json has no runs and no power runs$/],
+  ['no run in common', () => { const h = buildResults(); for (const r of h.runs) r.workload = `other/${r.workload}`; const f = files(buildResults(), h); return compare(f.base, f.head); }, /^nothing to judge: .*base\.json and .*head\.json have no run in common$/],
+  ['only timings, across hosts', () => { const h = buildResults(); h.host = { ...h.host, cpus: 64 }; const f = files(buildResults(), h); return compare(f.base, f.head, '--metric', 'timing.meanMs'); }, /^nothing to judge: the selected metrics are only timing\.meanMs, and wall-clock timings are not comparable across different hosts/],
+  ['a selection that matches nothing', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--metric', 'exits.byReason.NO_SUCH_REASON'); }, /^nothing to judge: the selected metrics match no metric/],
+  ['same profile id, other costs', () => { const f = files(buildResults(), { ...buildResults(), profileHash: `sha256:${'0'.repeat(64)}` }); return compare(f.base, f.head); }, /have different contents of profile nehalem-ept \(sha256:[0-9a-f]{64} vs sha256:0{64}\): their results are not comparable \(use --force/],
+  ['a 100 kB profile id, cut in the message', () => { const f = files(buildResults(), { ...buildResults(), profile: 'p'.repeat(100_000) }); return compare(f.base, f.head); }, /^[^\n]{0,400}$/],
   ['--export without a file', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--export', 'github-action-benchmark'); }, /^--export takes a format and a file/],
 ];
 
@@ -175,6 +182,32 @@ for (const [name, run, message] of BAD_INPUT) {
     assert.equal(r.stdout, '');
   });
 }
+
+test('different hosts, default metrics: counters judged and the verdict says timings were not comparable', async () => {
+  const head = buildResults();
+  head.host = { ...head.host, cpuModel: 'Other CPU' };
+  const f = files(buildResults(), head);
+  const r = await compare(f.base, f.head);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^✅ no regression: \d+ metrics across 24 runs within threshold \(timing\.meanMs not comparable across different hosts, not judged\)$/m);
+});
+
+test('a file without profileHash or from another hvbench version: compared, with a warning line each', async () => {
+  const { profileHash: _dropped, ...old } = buildResults();
+  const head = { ...buildResults(), tool: { name: 'hvbench' as const, version: '9.9.9' } };
+  const f = files(old as ResultsFile, head);
+  const r = await compare(f.base, f.head);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^warning: .*base\.json records no profileHash \(written by an older hvbench\): profile nehalem-ept compared by id only/m);
+  assert.match(r.stdout, /^warning: .*base\.json was written by hvbench 0\.1\.0, .*head\.json by 9\.9\.9: the model may differ between versions$/m);
+});
+
+test('--force compares same-id profiles with different contents, with a warning', async () => {
+  const f = files(buildResults(), { ...buildResults(), profileHash: `sha256:${'0'.repeat(64)}` });
+  const r = await compare(f.base, f.head, '--force');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^warning: .*different contents of profile nehalem-ept .*compared anyway because of --force$/m);
+});
 
 test('--force compares different seeds with a warning; nothing is written on bad input', async () => {
   const f = files(buildResults(), { ...buildResults(), seed: 7 });
