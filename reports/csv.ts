@@ -1,11 +1,26 @@
 // results.csv: one row per run, every counter flattened into a stable column (reports/counters.ts), so a
-// spreadsheet or pandas can read it without knowing the JSON shape.
+// spreadsheet or pandas can read it without knowing the JSON shape. A text cell a spreadsheet would run as a
+// formula is neutralised (OWASP "CSV Injection"): one starting with = + - @, a tab or a carriage return gets a
+// leading single quote; numbers, negative ones included, stay numbers.
 import { stringify } from 'csv-stringify/sync';
 import type { ResultsFile, RunResult } from '../harness/results.ts';
 import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, groupKeys, groupValue } from './counters.ts';
 import { powerCsvRows, type PowerCsvRow, type PowerResults } from '../engines/power/index.ts';
 
 type Cell = string | number;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** a decimal number as text ("-3", "+1.5e3"): a spreadsheet reads it as a number, not a formula */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** the cell as written: text that would start a formula is prefixed with ' */
+export function safeCell(cell: Cell): Cell {
+  return typeof cell === 'string' && FORMULA_START.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell;
+}
+
+function csv(rows: Cell[][]): string {
+  return stringify(rows.map((row) => row.map(safeCell)));
+}
 
 interface Column {
   name: string;
@@ -42,7 +57,7 @@ function columns(runs: readonly RunResult[]): Column[] {
 /** the CSV text: a header row, then one row per run in results order */
 export function renderCsv(results: ResultsFile): string {
   const cols = columns(results.runs);
-  return stringify([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => c.cell(run)))]);
+  return csv([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => c.cell(run)))]);
 }
 
 /** power.csv's columns, in a fixed order: every field of a powerCsvRows() entry */
@@ -52,5 +67,5 @@ void powerColumnsComplete;
 
 /** power.csv: a header row, then one row per (scenario, design, policy, VM) of the power section */
 export function renderPowerCsv(power: PowerResults): string {
-  return stringify([[...POWER_CSV_COLUMNS], ...powerCsvRows(power).map((row) => POWER_CSV_COLUMNS.map((c) => row[c]))]);
+  return csv([[...POWER_CSV_COLUMNS], ...powerCsvRows(power).map((row) => POWER_CSV_COLUMNS.map((c) => row[c]))]);
 }

@@ -22,3 +22,10 @@ export function jsonForScript(value: unknown): string {
 export function escapeMarkdownCell(value: unknown): string {
   return escapeHtml(String(value).replace(/\s+/g, ' ')).replace(/[\\|*_`[\]]/g, (c) => '\\' + c);
 }
+
+/** a name (a file, a profile, a metric) as a Markdown code span when it is made of plain name characters only;
+ *  anything else (a backtick would end the span, `<` is raw text a reader may copy) as an escaped plain cell */
+export function markdownCode(value: unknown): string {
+  const text = String(value);
+  return /^[\w.:@/+=,~-]+$/.test(text) ? `\`${text}\`` : escapeMarkdownCell(text);
+}

@@ -2,7 +2,7 @@
 // native, and the mechanisms that cause most of it — then one line on the simulation's wall-clock cost, and
 // compact exit and hypercall tables (reports/markdown-exits.ts).
 import type { ResultsFile } from '../harness/results.ts';
-import { escapeMarkdownCell as cell } from './escape.ts';
+import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import { formatMs, formatOverhead, formatPercent, formatShare } from './format.ts';
 import { exitSections } from './markdown-exits.ts';
 import { NOISY_RME, timingSummary } from './timing.ts';
@@ -23,7 +23,7 @@ export function renderMarkdown(results: ResultsFile): string {
   const lines = [
     '## hvbench summary',
     '',
-    `Overhead against native (cycles), profile \`${cell(results.profile)}\`, seed ${results.seed}, ` +
+    `Overhead against native (cycles), profile ${code(results.profile)}, seed ${results.seed}, ` +
       `hvbench ${cell(results.tool.version)}, ${results.runs.length} runs.`,
     '',
     row(header),

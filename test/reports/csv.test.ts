@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderCsv } from '../../reports/csv.ts';
+import { renderCsv, safeCell } from '../../reports/csv.ts';
 import { buildResults } from '../fixtures/results.ts';
 
 /** minimal RFC 4180 reader for the test: quoted fields may hold commas, quotes and newlines */
@@ -52,4 +52,29 @@ test('a failed run keeps its row with the error and empty timing', () => {
   const failed = rows.find((r) => r[header.indexOf('error')] !== '')!;
   assert.equal(failed[header.indexOf('engine')], 'kvm:mmu=shadow');
   assert.equal(failed[header.indexOf('timing.meanMs')], '');
+});
+
+test('formula injection: text starting with = + - @ tab or CR gets a leading quote; numbers, negative ones too, stay numbers', () => {
+  assert.equal(safeCell('=HYPERLINK("http://x","y")'), `'=HYPERLINK("http://x","y")`);
+  assert.equal(safeCell('+1+1'), "'+1+1");
+  assert.equal(safeCell('-2+3'), "'-2+3");
+  assert.equal(safeCell('@SUM(A1)'), "'@SUM(A1)");
+  assert.equal(safeCell('\tcmd'), "'\tcmd");
+  assert.equal(safeCell('\rcmd'), "'\rcmd");
+  assert.equal(safeCell('-3'), '-3');
+  assert.equal(safeCell('-1.5e3'), '-1.5e3');
+  assert.equal(safeCell(-42), -42);
+  assert.equal(safeCell('cpu/compute'), 'cpu/compute');
+  const results = buildResults();
+  const run = results.runs.find((r) => r.engine === 'xen')!;
+  run.title = '=cmd|"/C calc"!A0';
+  run.params = { ...run.params, delta: -7 };
+  const [header, ...rows] = parseCsv(renderCsv(results));
+  const row = rows[results.runs.indexOf(run)];
+  assert.equal(row[header.indexOf('title')], `'=cmd|"/C calc"!A0`);
+  assert.equal(row[header.indexOf('params.delta')], '-7');
+  // a negative overhead (an engine faster than native) is written as the number it is
+  run.overheadPct = -2.5;
+  const again = parseCsv(renderCsv(results));
+  assert.equal(again[results.runs.indexOf(run) + 1][again[0].indexOf('overheadPct')], '-2.5');
 });

@@ -49,8 +49,33 @@ test('markdown escapes table-breaking and HTML characters from user-provided nam
   const c = compareResults(base, head, { baseName: 'a|b.json', headName: 'h.json', selection: { rules: null, defaultThresholdPct: 5 }, force: false });
   const md = formatMarkdown(c, verdict(c, 'regression'));
   assert.ok(!md.includes('<i>'));
-  assert.match(md, /kvm:mmu=\\<i\\>shadow\\<\/i\\>/);
-  assert.match(md, /`a\\\|b\.json`/);
+  assert.match(md, /kvm:mmu=&lt;i&gt;shadow&lt;\/i&gt;/);
+  assert.match(md, /^a\\\|b\.json \(hvbench/m);
+});
+
+test('markdown for a PR bot: no raw HTML from the verdict line, versions, profile, metric names or file names', () => {
+  const evil = '<img src=x onerror=alert(1)>';
+  const base = buildResults();
+  const head = buildResults();
+  for (const f of [base, head]) {
+    f.tool = { name: 'hvbench', version: `1.0<script>alert(1)</script>` };
+    f.profile = `p\`${evil}`;
+    findRun(f, 'micro/cpuid', 'kvm').exits.byReason[evil] = 10;
+  }
+  // a regression on a run whose label is hostile: the verdict line names it
+  findRun(head, 'micro/cpuid', 'kvm').workload = 'micro/cpuid';
+  findRun(head, 'micro/cpuid', 'kvm').exits.byReason[evil] = 20;
+  const c = compareResults(base, head, { baseName: `b${evil}.json`, headName: 'h`.json', selection: { rules: null, defaultThresholdPct: 5 }, force: false });
+  const v = verdict(c, 'regression');
+  assert.ok(v.line.includes(evil), 'the verdict line itself carries the hostile metric name');
+  const md = formatMarkdown(c, v);
+  // the only tags are the report's own
+  const tags = [...md.matchAll(/<\/?([a-z]+)/gi)].map((m) => m[1]);
+  assert.deepEqual([...new Set(tags)].sort(), ['br', 'sub']);
+  assert.match(md, /^\*\*❌ 1 regression in 1 run \(worst: micro\/cpuid · kvm exits\.byReason\.&lt;img src=x onerror=alert\(1\)&gt; \+100\.0 %\)/m);
+  assert.match(md, /\(hvbench 1\.0&lt;script&gt;alert\(1\)&lt;\/script&gt;\)/);
+  assert.match(md, /· profile p\\`&lt;img/);
+  assert.match(md, /\| exits\.byReason\.&lt;img src=x onerror=alert\(1\)&gt; \|/);
 });
 
 test('json: every row with status, the verdict and the test; ∞ as a string', () => {
