@@ -80,7 +80,7 @@ export function renderHtml(results: ResultsFile, input: HtmlInput): string {
   checkSections(input.extraSections);
   const all = sections(results, input);
   const configs: Record<string, unknown> = {};
-  for (const chart of [...input.charts, ...input.extraSections.flatMap(sectionCharts)]) configs[`chart-${chart.id}`] = chart.config;
+  for (const chart of [...input.charts, ...input.extraSections.flatMap(sectionCharts)]) if (chart.omitted === undefined) configs[`chart-${chart.id}`] = chart.config;
   const engines = engineLabels(results).join(', ');
   return `<!doctype html>
 <html lang="en">

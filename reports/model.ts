@@ -1,12 +1,12 @@
 // Read-side helpers over a ResultsFile shared by every renderer: the order of engines and workloads, lookup of
-// one (workload, engine) run, and the top mechanisms of a run's overhead.
+// one (workload, engine) run, and the top mechanisms of a run's overhead. Renderers look up every (workload,
+// engine) cell, so lookups go through an index built once per runs array: a linear search per cell made a
+// report of thousands of runs quadratic (minutes).
 import type { ResultsFile, RunResult, WorkloadInfo } from '../harness/results.ts';
 
 /** engine labels in the results' declared order, then any label that only appears in runs */
 export function engineLabels(results: ResultsFile): string[] {
-  const labels = results.engines.map((e) => e.label);
-  for (const run of results.runs) if (!labels.includes(run.engine)) labels.push(run.engine);
-  return labels;
+  return [...index(results).labels];
 }
 
 /** engines that have an overhead (everything measured against native) */
@@ -17,8 +17,11 @@ export function comparedEngines(results: ResultsFile): string[] {
 /** workloads in declared order, then any that only appear in runs */
 export function workloadList(results: ResultsFile): WorkloadInfo[] {
   const list = [...results.workloads];
+  const ids = new Set(list.map((w) => w.id));
   for (const run of results.runs) {
-    if (!list.some((w) => w.id === run.workload)) list.push({ id: run.workload, category: run.category, title: run.title, description: '' });
+    if (ids.has(run.workload)) continue;
+    ids.add(run.workload);
+    list.push({ id: run.workload, category: run.category, title: run.title, description: '' });
   }
   return list;
 }
@@ -27,8 +30,41 @@ export function categories(results: ResultsFile): string[] {
   return [...new Set(workloadList(results).map((w) => w.category))];
 }
 
+interface Index {
+  runs: readonly RunResult[];
+  runCount: number;
+  engines: ResultsFile['engines'];
+  engineCount: number;
+  /** runs by workload then engine label, the first of each pair as a linear search would find it */
+  byKey: Map<string, Map<string, RunResult>>;
+  labels: readonly string[];
+}
+
+const indexes = new WeakMap<ResultsFile, Index>();
+
+/** built once per results file, again when its runs or engines arrays are replaced or change length */
+function index(results: ResultsFile): Index {
+  const { runs, engines } = results;
+  const cached = indexes.get(results);
+  if (cached && cached.runs === runs && cached.runCount === runs.length && cached.engines === engines && cached.engineCount === engines.length) return cached;
+  const byKey = new Map<string, Map<string, RunResult>>();
+  const labels = new Set(engines.map((e) => e.label));
+  for (const run of runs) {
+    labels.add(run.engine);
+    let byEngine = byKey.get(run.workload);
+    if (!byEngine) byKey.set(run.workload, (byEngine = new Map()));
+    if (!byEngine.has(run.engine)) byEngine.set(run.engine, run);
+  }
+  const built = { runs, runCount: runs.length, engines, engineCount: engines.length, byKey, labels: [...labels] };
+  indexes.set(results, built);
+  return built;
+}
+
 export function findRun(results: ResultsFile, workload: string, engine: string): RunResult | undefined {
-  return results.runs.find((r) => r.workload === workload && r.engine === engine);
+  const run = index(results).byKey.get(workload)?.get(engine);
+  // a run edited after the index was built (tests build files by mutation) is looked up again
+  if (run && run.workload === workload && run.engine === engine) return run;
+  return run ? results.runs.find((r) => r.workload === workload && r.engine === engine) : undefined;
 }
 
 export interface MechanismShare {

@@ -28,4 +28,6 @@ export interface NamedChart {
   /** CSS pixels; the PNG has exactly this size */
   width: number;
   height: number;
+  /** set when the chart is too big to draw (reports/charts/limits.ts): why, shown in its place; no PNG is written */
+  omitted?: string;
 }

@@ -113,7 +113,7 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
     const charts = buildCharts(results);
     if (options.png) {
       await mkdir(join(temp, 'charts'));
-      for (const chart of [...charts, ...extraSections.flatMap(sectionCharts)]) await put(`charts/${chart.id}.png`, renderPng(chart));
+      for (const chart of [...charts, ...extraSections.flatMap(sectionCharts)]) if (chart.omitted === undefined) await put(`charts/${chart.id}.png`, renderPng(chart));
     }
     if (options.html) await put('report.html', renderHtml(results, { charts, extraSections }));
     await replaceDir(temp, target);
