@@ -1,7 +1,7 @@
 // `hvbench compare BASE HEAD` end to end: validate the options, read both files, compare, render, write,
 // export, and return the exit code (0 no regression, 1 regression per --fail-on). Bad input of any kind is a
 // UsageError with a one-line message, thrown before anything is written: the CLI prints it and exits 2.
-import { UsageError } from '../errors.ts';
+import { UsageError, clip } from '../errors.ts';
 import { compareResults } from './compare.ts';
 import { BENCHMARK_ACTION_FORMAT, formatBenchmarkAction } from './export-benchmark-action.ts';
 import { formatJson } from './format-json.ts';
@@ -38,7 +38,7 @@ export interface CompareIO {
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} ${value}: expected one of ${allowed.join(', ')}`);
+  throw new UsageError(`${flag} ${clip(value)}: expected one of ${allowed.join(', ')}`);
 }
 
 function exportFile(spec: string[] | undefined): string | undefined {

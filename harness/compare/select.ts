@@ -8,7 +8,7 @@
 //   *=PCT         everything, timing included
 // `=PCT` may be left out to use `--threshold`. When several entries match a metric the most specific wins
 // (exact name, then the longest group, then `counters` / `*`), so `counters=0%,overheadPct=2%` works.
-import { UsageError } from '../errors.ts';
+import { UsageError, clip } from '../errors.ts';
 import { METRIC_GROUPS, POWER_PREFIX, TIMING_METRIC, isKnownMetricName } from './metrics.ts';
 
 export interface MetricRule {
@@ -25,7 +25,7 @@ export interface MetricSelection {
 /** `5`, `5%`, `0.5 %` → 5, 5, 0.5; anything else (negative, not a number) is a UsageError naming `what` */
 export function parseThreshold(text: string, what: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
-  if (!match) throw new UsageError(`${what}: "${text}" is not a percentage (expected e.g. 5 or 2.5%)`);
+  if (!match) throw new UsageError(`${what}: "${clip(text)}" is not a percentage (expected e.g. 5 or 2.5%)`);
   return Number(match[1]);
 }
 
@@ -35,10 +35,10 @@ function validatePattern(pattern: string): void {
     const group = pattern.slice(0, -2);
     // under power., scenarios, designs, policies and VMs are data: any deeper group is accepted
     if (METRIC_GROUPS.includes(group) || (group.startsWith(POWER_PREFIX) && !group.includes('*'))) return;
-    throw new UsageError(`--metric ${pattern}: unknown group "${group}" (groups: ${METRIC_GROUPS.join(', ')}, power.<scenario>…)`);
+    throw new UsageError(`--metric ${clip(pattern)}: unknown group "${clip(group)}" (groups: ${METRIC_GROUPS.join(', ')}, power.<scenario>…)`);
   }
   if (!isKnownMetricName(pattern)) {
-    throw new UsageError(`--metric ${pattern}: unknown metric (e.g. overheadPct, exits.total, exits.byReason.CPUID, tlb.flushes.*, power.*, counters, timing.meanMs)`);
+    throw new UsageError(`--metric ${clip(pattern)}: unknown metric (e.g. overheadPct, exits.total, exits.byReason.CPUID, tlb.flushes.*, power.*, counters, timing.meanMs)`);
   }
 }
 
@@ -50,7 +50,7 @@ export function parseMetricRules(values: readonly string[], defaultThresholdPct:
     const eq = entry.indexOf('=');
     const pattern = (eq < 0 ? entry : entry.slice(0, eq)).trim();
     validatePattern(pattern);
-    const thresholdPct = eq < 0 ? defaultThresholdPct : parseThreshold(entry.slice(eq + 1), `--metric ${pattern}`);
+    const thresholdPct = eq < 0 ? defaultThresholdPct : parseThreshold(entry.slice(eq + 1), `--metric ${clip(pattern)}`);
     rules.push({ pattern, thresholdPct });
   }
   if (rules.length === 0) throw new UsageError('--metric: no metric given (e.g. --metric counters=0%)');

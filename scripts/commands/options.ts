@@ -1,10 +1,10 @@
 // Parsers for option values shared by several commands: each turns a bad value into a one-line UsageError.
-import { UsageError } from '../../harness/errors.ts';
+import { UsageError, clip } from '../../harness/errors.ts';
 
 export function parseSeed(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 0xffffffff) {
-    throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${value}"`);
+    throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got "${clip(value)}"`);
   }
   return n;
 }
@@ -12,7 +12,7 @@ export function parseSeed(value: string): number {
 export function parsePositiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: expected a positive integer, got "${value}"`);
+    if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: expected a positive integer, got "${clip(value)}"`);
     return n;
   };
 }
