@@ -40,9 +40,9 @@ async function existingParent(path: string): Promise<{ dir: string; isDirectory:
     try {
       return { dir, isDirectory: (await stat(dir)).isDirectory() };
     } catch (e) {
+      // ENOTDIR: an ancestor is a file; walking up finds it and names it
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR') return { dir, isDirectory: false };
-      if (code !== 'ENOENT' || dirname(dir) === dir) throw e;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(dir) === dir) throw e;
       dir = dirname(dir);
     }
   }

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { writeOutputs } from '../../reports/write-outputs.ts';
+import { checkOutputDir, writeOutputs } from '../../reports/write-outputs.ts';
 import { parseResultsFile } from '../../reports/results-schema.ts';
 import { UsageError } from '../../harness/errors.ts';
 import type { ReportSection } from '../../reports/types.ts';
@@ -110,4 +110,31 @@ test('a native-only results file and an empty one still render every output', as
   assert.ok(written.includes('charts/overhead.png') && written.includes('report.html'));
   const empty = { ...full, engines: [], workloads: [], runs: [] };
   assert.ok((await writeOutputs(empty, join(base, 'empty'), OPTIONS)).includes('report.html'));
+});
+
+test('checkOutputDir refuses a file, a path under a file and a symbolic link, before any work', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  writeFileSync(join(base, 'file'), 'x');
+  symlinkSync(base, join(base, 'link'));
+  await assert.rejects(checkOutputDir(join(base, 'file')), (e) => e instanceof UsageError && /file: exists and is not a directory$/.test(e.message));
+  await assert.rejects(checkOutputDir(join(base, 'file', 'sub', 'out')), (e) => e instanceof UsageError && e.message.endsWith(`${join(base, 'file')} is not a directory`));
+  await assert.rejects(checkOutputDir(join(base, 'link')), (e) => e instanceof UsageError && /link: is a symbolic link/.test(e.message));
+  // a new path several levels below an existing directory is fine, and nothing is created for it
+  await checkOutputDir(join(base, 'a', 'b', 'out'));
+  assert.deepEqual(readdirSync(base).sort(), ['file', 'link']);
+});
+
+test('the next write after a swap killed between its renames restores the old directory first, then replaces it', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  // what a kill after step 1 leaves (reports/swap-dir.ts): no `out`, the old one aside, the new one in its temp
+  mkdirSync(join(base, `.out.old-${dead}-abc123`));
+  writeFileSync(join(base, `.out.old-${dead}-abc123`, 'summary.md'), 'old');
+  mkdirSync(join(base, `.out.tmp-${dead}-def456`));
+  await checkOutputDir(join(base, 'out'));
+  assert.deepEqual(readdirSync(base), ['out']);
+  assert.equal(readFileSync(join(base, 'out', 'summary.md'), 'utf8'), 'old');
+  await writeOutputs(buildResults(), join(base, 'out'), { html: false, png: false });
+  assert.deepEqual(readdirSync(base), ['out']);
+  assert.notEqual(readFileSync(join(base, 'out', 'summary.md'), 'utf8'), 'old');
 });
