@@ -143,6 +143,11 @@ export interface Engine {
 // does under the same mechanism name on every engine, and virtualization-specific work under its own name.
 // ---------------------------------------------------------------------------------------------------------
 
+/** the guest kernel's own work inside one system call, run by the platform between entry and exit */
+export interface KernelBody {
+  run(): void;
+}
+
 /** what raised an interrupt the kernel takes: the periodic timer, a device completion, another vCPU */
 export type InterruptSource = 'timer' | 'device' | 'ipi';
 
@@ -193,8 +198,11 @@ export interface Platform {
   access(va: number, write: boolean): number;
   /** delivery of a user page fault to the kernel's handler and the return to user mode */
   pageFault(): void;
-  /** `count` null system-call round trips from user mode (entry and exit; not the kernel's body) */
-  syscall(count: number): void;
+  /** `count` null system-call round trips from user mode: entry, `body.run()` (the kernel's own accesses),
+   *  exit, for each call */
+  syscall(count: number, body: KernelBody): void;
+  /** one kernel-mode (supervisor) access to a kernel page through the MMU; kernel pages are always present */
+  kernelAccess(va: number, write: boolean): void;
   cpuid(count: number): void;
   rdtsc(count: number): void;
   msr(index: number, write: boolean, count: number): void;

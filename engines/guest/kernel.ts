@@ -20,6 +20,7 @@ import { Unmapper } from './unmap.ts';
 import { flushesWhole, invalidateRange } from './tlb-invalidate.ts';
 import { AccessPatternCursor } from './access-pattern.ts';
 import { doIo } from './block-net-driver.ts';
+import { KernelImage } from './kernel-image.ts';
 
 interface Process {
   pid: number;
@@ -40,6 +41,7 @@ export class GuestKernel implements LeafVisitor {
   private readonly faults: PageFaultHandler;
   private readonly forker: ForkCopier;
   private readonly unmapper: Unmapper;
+  private readonly image: KernelImage;
   private readonly procs = new Map<number, Process>();
   private current: Process;
   private nextPid = 1;
@@ -56,7 +58,9 @@ export class GuestKernel implements LeafVisitor {
     this.faults = new PageFaultHandler(p, this.tables, this.refs);
     this.forker = new ForkCopier(p, this.tables, this.refs);
     this.unmapper = new Unmapper(p, this.tables, this.refs);
+    this.image = new KernelImage(p);
     this.current = this.newProcess(0);
+    this.image.boot(this.current.space.root, this.tables);
     p.enterMmap(this.current.space.root);
     this.load(this.current);
   }
@@ -74,7 +78,7 @@ export class GuestKernel implements LeafVisitor {
         c.charge('guest', 'compute', op.cycles);
         return;
       case 'syscall':
-        p.syscall(op.count);
+        p.syscall(op.count, this.image);
         c.charge('guest', 'syscall-work', native.syscallKernelWork * op.count);
         c.event('syscalls', op.count);
         return;
@@ -133,10 +137,17 @@ export class GuestKernel implements LeafVisitor {
   }
 
   private newProcess(parent: number): Process {
-    const space = new AddressSpace(this.p.allocTable(4), 0);
+    const space = this.newSpace();
     const proc: Process = { pid: this.nextPid++, parent, space, spaceId: this.nextSpaceId++ };
     this.procs.set(proc.pid, proc);
     return proc;
+  }
+
+  /** pgd_alloc: a top-level table with the kernel's mappings linked in (none yet at boot) */
+  private newSpace(): AddressSpace {
+    const root = this.p.allocTable(4);
+    if (this.procs.size > 0) this.image.link(root);
+    return new AddressSpace(root, 0);
   }
 
   /** load `proc`'s address space: MOV CR3, keeping its PCID's entries when the PCID was not reused */
@@ -236,7 +247,7 @@ export class GuestKernel implements LeafVisitor {
     this.p.counters.event('execs');
     const proc = this.current;
     const old = proc.space;
-    proc.space = new AddressSpace(this.p.allocTable(4), 0);
+    proc.space = this.newSpace();
     this.asids.release(proc.spaceId);
     proc.spaceId = this.nextSpaceId++;
     // exec_mmap's activate_mm

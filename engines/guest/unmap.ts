@@ -9,8 +9,8 @@ import type { AddressSpace, Region } from './address-space.ts';
 import type { FrameRefs } from './frame-refs.ts';
 import { invalidateRange } from './tlb-invalidate.ts';
 
-/** 2^48: the whole user+kernel virtual range the tables can map */
-const VA_LIMIT = 2 ** 48;
+/** 2^47: the user half (free_pgtables covers the user VMAs; the kernel's tables are shared and stay) */
+const VA_LIMIT = 2 ** 47;
 
 export class Unmapper implements LeafVisitor {
   constructor(

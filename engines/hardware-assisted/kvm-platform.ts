@@ -171,11 +171,11 @@ export class KvmPlatform extends NativePlatform {
     }
   }
 
-  override access(va: number, write: boolean): number {
-    let fault = this.mmu.access(va, write, true);
+  override mmuAccess(va: number, write: boolean, user: boolean): number {
+    let fault = this.mmu.access(va, write, user);
     while (fault === FAULT_EPT_VIOLATION) {
       this.touchFrames(Math.floor(this.mmu.faultGpa / 4096), 1);
-      fault = this.mmu.access(va, write, true);
+      fault = this.mmu.access(va, write, user);
     }
     return fault;
   }

@@ -1,6 +1,7 @@
 // A two-level, set-associative TLB with true LRU per set (Intel Optimization Manual / AMD SOG geometries from
 // the cost profile). 4 KiB and huge entries live in separate arrays, as on real parts. Entries are tagged with
-// PCID and VPID; global entries match every PCID of their VPID and survive MOV to CR3 (SDM Vol. 3 §4.10.2.4).
+// PCID and VPID; global entries match every PCID of their VPID and survive MOV to CR3 (SDM Vol. 3 §4.10.2.4)
+// while CR4.PGE is set; with PGE clear the G bit is ignored, and a CR4 write changing PGE flushes everything.
 // Non-global entries carry the generation of their VPID at fill time, so a CR3-write flush is one counter bump
 // instead of a sweep over every entry. Every flush is counted on Counters by scope and cause.
 import type { FlushCause } from '../types.ts';
@@ -180,6 +181,8 @@ export class SetAssociativeTlb implements Tlb {
   /** generation of the non-global entries of each VPID, bumped by flushNonGlobal */
   private readonly gens = new Int32Array(VPID_COUNT);
   private clock = 0;
+  /** CR4.PGE: whether the G bit of a filled translation makes it global */
+  private pge = true;
 
   /** `pwc`: the paging-structure caches invalidated together with the TLB (SDM §4.10.4.1) */
   constructor(geometry: TlbProfile, private readonly counters: Counters, private readonly pwc?: PagingStructureCache) {
@@ -198,6 +201,7 @@ export class SetAssociativeTlb implements Tlb {
     const key = pageKey(vpn, size);
     const gen = this.gens[vpid];
     const stamp = ++this.clock;
+    if (!this.pge) flags &= ~PTE_G;
     (size === 0 ? this.l1 : this.l1Huge).insert(key, size, pcid, vpid, gen, frame, flags, stamp);
     (size === 0 ? this.l2 : this.l2Huge).insert(key, size, pcid, vpid, gen, frame, flags, stamp);
   }
@@ -237,6 +241,12 @@ export class SetAssociativeTlb implements Tlb {
     this.l2Huge.clear();
     this.pwc?.clear();
     this.counters.flush('full', cause);
+  }
+
+  setPge(on: boolean, cause: FlushCause): void {
+    if (on === this.pge) return;
+    this.pge = on;
+    this.flushAll(cause);
   }
 
   get size(): number {

@@ -51,6 +51,12 @@ export interface Tlb {
   flushTag(pcid: number, vpid: number, cause: FlushCause): void;
   /** drop everything, global entries included — scope `full` */
   flushAll(cause: FlushCause): void;
+  /**
+   * MOV to CR4 setting CR4.PGE to `on`. With PGE clear the G bit of a translation is ignored (entries filled
+   * then are not global, so a CR3 write drops them); a write that changes PGE flushes everything, globals
+   * included (SDM Vol. 3 §4.10.4.1) — counted as scope `full` with `cause`. Starts on (Linux sets PGE at boot).
+   */
+  setPge(on: boolean, cause: FlushCause): void;
   /** valid entries, for tests */
   readonly size: number;
 }

@@ -2,12 +2,13 @@
 // MOV CR3 flushing non-global entries unless PCID, INVLPG, 1-D walks, device registers accessed directly.
 // Every cycle here is work native hardware does; the xen and kvm platforms extend this class and charge their
 // virtualization work on top under their own mechanism names, so (engine − native) per mechanism is overhead.
-import type { DeviceKind, InterruptSource, IoDirection, Platform } from '../types.ts';
+import type { DeviceKind, InterruptSource, IoDirection, KernelBody, Platform } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import type { PhysicalMemory } from '../machine/types.ts';
 import { Counters } from '../machine/counters.ts';
 import { Machine } from '../machine/machine.ts';
 import type { Mmu } from '../machine/mmu.ts';
+import { FAULT_NONE } from '../machine/types.ts';
 
 /** IA32_TSC_DEADLINE (Intel SDM Vol. 3 §10.5.4.1): the one-shot timer Linux re-arms each tick */
 export const MSR_TSC_DEADLINE = 0x6e0;
@@ -112,15 +113,30 @@ export class NativePlatform implements Platform {
   }
 
   access(va: number, write: boolean): number {
-    return this.mmu.access(va, write, true);
+    return this.mmuAccess(va, write, true);
+  }
+
+  /** one access through the MMU in user or kernel mode (kvm resolves EPT violations here) */
+  protected mmuAccess(va: number, write: boolean, user: boolean): number {
+    return this.mmu.access(va, write, user);
+  }
+
+  /** a kernel-mode access; its TLB misses are counted apart too (`kernelTlbMisses`), as the kernel's own */
+  kernelAccess(va: number, write: boolean): void {
+    const c = this.counters;
+    const misses = c.tlbMisses;
+    if (this.mmuAccess(va, write, false) !== FAULT_NONE) throw new Error(`kernel access at 0x${va.toString(16)} faulted`);
+    if (c.tlbMisses !== misses) c.event('kernelTlbMisses');
   }
 
   pageFault(): void {
     this.work('exception', this.profile.native.exception);
   }
 
-  syscall(count: number): void {
+  /** SYSCALL/SYSRET, no CR3 write: the kernel's entries stay in the TLB (global, and this is their PCID) */
+  syscall(count: number, body: KernelBody): void {
     this.work('syscall', this.profile.native.syscall * count);
+    for (let i = 0; i < count; i++) body.run();
   }
 
   cpuid(count: number): void {

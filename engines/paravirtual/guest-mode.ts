@@ -2,38 +2,37 @@
 // to protect it (Linux commit "xen64: allocate and manage user pagetables"). Every entry from guest user mode
 // into the guest kernel — a syscall through Xen's lstar_enter, a bounced fault — switches CR3 to the kernel's
 // table, and the return through the `iret` hypercall switches back (Xen pv/domain.c toggle_guest_mode →
-// _toggle_guest_pt). Each switch flushes non-global TLB entries unless Xen uses PCIDs for the two tables
-// (Xen's `pcid=` option), in which case the CR3 writes keep both tags.
+// _toggle_guest_pt). What those CR3 writes flush is the simulated TLB's business (xen-cr3.ts): the user's
+// global entries survive, the guest kernel's entries do not, so the kernel walks for its own pages again.
+import type { KernelBody } from '../types.ts';
 import type { Counters } from '../machine/counters.ts';
 import type { CostProfile } from '../machine/profile.ts';
-import type { Mmu } from '../machine/mmu.ts';
 import type { Hypercalls } from './hypercalls.ts';
+import type { XenCr3 } from './xen-cr3.ts';
 
 export class GuestModeSwitch {
   constructor(
     private readonly counters: Counters,
     private readonly profile: CostProfile,
-    private readonly mmu: Mmu,
+    private readonly cr3: XenCr3,
     private readonly calls: Hypercalls,
-    private readonly pcid: boolean,
   ) {}
 
   /**
-   * `n` round trips user → Xen → guest kernel → `iret` hypercall → Xen → user. `mechanism` names the page-table
-   * switches (`syscall-pt-switch`, `trap-pt-switch`); `bounce` names Xen's delivery work and the iret.
+   * `n` round trips user → Xen → guest kernel (`body`, when given, is the kernel's work there) → `iret`
+   * hypercall → Xen → user. `mechanism` names the page-table switches (`syscall-pt-switch`,
+   * `trap-pt-switch`); `bounce` names Xen's delivery work and the iret.
    */
-  roundTrips(n: number, mechanism: string, bounce: string): void {
+  roundTrips(n: number, mechanism: string, bounce: string, body?: KernelBody): void {
     if (n === 0) return;
-    const c = this.counters;
-    const { native, pv } = this.profile;
-    c.charge('hypervisor', bounce, pv.bounceFrame * n);
+    const cr3 = this.cr3;
+    this.counters.charge('hypervisor', bounce, this.profile.pv.bounceFrame * n);
     this.calls.call('iret', bounce, n);
-    c.charge('hypervisor', mechanism, 2 * native.cr3Write * n);
-    c.event('ptSwitches', 2 * n);
-    if (this.pcid) return;
-    // the first flush empties the non-global entries; the rest find nothing left to drop but are flushes all
-    // the same, counted without re-running the (idempotent) TLB operation
-    this.mmu.tlb.flushNonGlobal(this.mmu.vpid, 'cr3');
-    c.flush('nonGlobal', 'cr3', 2 * n - 1);
+    for (let i = 0; i < n; i++) {
+      cr3.toKernel(mechanism);
+      body?.run();
+      cr3.toUser(mechanism);
+    }
+    this.counters.event('ptSwitches', 2 * n);
   }
 }

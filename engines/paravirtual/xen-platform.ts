@@ -6,12 +6,14 @@
 // context switches and flushes are mmuext_op;
 // idle is sched_op block, the timer set_timer_op, interrupts event-channel upcalls; I/O goes through split
 // drivers. TLB misses stay 1-D walks: PV's advantage over nested paging.
-import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
+import type { DeviceKind, InterruptSource, IoDirection, KernelBody } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
 import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
-import { entryFrame, PTE_P, PTE_PS } from '../machine/pte.ts';
+import { entryFrame, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
+import { KERNEL_HALF_SLOT } from '../guest/kernel-image.ts';
+import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type GrantMode } from './split-driver.ts';
 
@@ -33,6 +35,7 @@ export class XenPlatform extends NativePlatform {
   private readonly calls: Hypercalls;
   private readonly mc: MulticallBatcher;
   private readonly modes: GuestModeSwitch;
+  private readonly cr3: XenCr3;
   private readonly split: SplitDriver;
   /** kernel L4 → the user L4 Xen keeps beside it (xen_pgd_alloc); user-half entries are written to both */
   private readonly userRoots = new Map<number, number>();
@@ -46,7 +49,8 @@ export class XenPlatform extends NativePlatform {
     super(profile, false, false);
     this.calls = new Hypercalls(this.counters, profile.pv);
     this.mc = new MulticallBatcher(this.calls, this.counters, profile.pv, options.batch);
-    this.modes = new GuestModeSwitch(this.counters, profile, this.mmu, this.calls, options.pcid);
+    this.cr3 = new XenCr3(this.counters, profile, this.mmu, options.pcid);
+    this.modes = new GuestModeSwitch(this.counters, profile, this.cr3, this.calls);
     this.split = new SplitDriver(this.counters, profile, this.calls, options.grant);
   }
 
@@ -66,11 +70,14 @@ export class XenPlatform extends NativePlatform {
     return pv.pinTablePage + present * pv.pteValidate;
   }
 
-  /** the table pages below `root` (not `root` itself), parents before children, into `out` */
+  /** the table pages below `root` (not `root` itself), parents before children, into `out`; the kernel
+   *  half is left out: its tables are shared by every mm and pinned once (Linux xen_pgd_walk walks the user
+   *  part; the kernel's tables are pinned by xen_setup_kernel_pagetable) */
   private collectTables(frame: number, level: number, out: number[]): void {
     if (level === 1) return;
     const mem = this.memory;
-    for (let i = 0; i < 512; i++) {
+    const end = level === 4 ? KERNEL_HALF_SLOT : 512;
+    for (let i = 0; i < end; i++) {
       const lo = mem.readLo(frame, i);
       if ((lo & PTE_P) === 0 || (lo & PTE_PS) !== 0) continue;
       const child = entryFrame(lo, mem.readHi(frame, i));
@@ -95,7 +102,10 @@ export class XenPlatform extends NativePlatform {
     let upper = this.typeCost(root);
     for (const t of tables) {
       this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
-      if (this.tableLevel.get(t) === 1) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(t), MMUEXT_OP_BYTES);
+      if (this.tableLevel.get(t) === 1) {
+        this.mc.submit('mmuext_op', 'pin-table', this.typeCost(t), MMUEXT_OP_BYTES);
+        this.adjustL1Table(t);
+      }
       else upper += this.typeCost(t);
       this.pinned.add(t);
     }
@@ -107,6 +117,26 @@ export class XenPlatform extends NativePlatform {
     this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
     this.counters.event('tablesPinned', tables.length + 2);
     this.mc.issue();
+  }
+
+  /** alloc_l1_table runs adjust_guest_l1e over every entry of a page it pins (xen/arch/x86/mm.c) */
+  private adjustL1Table(frame: number): void {
+    const mem = this.memory;
+    for (let i = 0; i < 512; i++) {
+      const lo = mem.readLo(frame, i);
+      if ((lo & (PTE_P | PTE_US)) === (PTE_P | PTE_US)) mem.setLoBits(frame, i, PTE_G);
+    }
+  }
+
+  /**
+   * A leaf as it ends up in the table. Xen's adjust_guest_l1e (xen/arch/x86/pv/mm.h), applied to every L1
+   * entry it validates, makes a present user page global; the guest kernel's own pages never are (Linux
+   * enlighten_pv.c masks _PAGE_GLOBAL out of __supported_pte_mask, and Xen refuses a global kernel page).
+   */
+  private leafLo(lo: number, validated: boolean): number {
+    if ((lo & PTE_P) === 0) return lo;
+    if ((lo & PTE_US) === 0) return (lo & ~PTE_G) >>> 0;
+    return validated ? (lo | PTE_G) >>> 0 : lo;
   }
 
   /**
@@ -170,11 +200,13 @@ export class XenPlatform extends NativePlatform {
    * page without validation; a PTE clear (ptep_get_and_clear) is a plain exchange.
    */
   override writeEntry(table: number, index: number, lo: number, hi: number): void {
+    const level = this.tableLevel.get(table) ?? 1;
+    if (level === 1) lo = this.leafLo(lo, this.pinned.has(table));
     super.writeEntry(table, index, lo, hi);
     const pv = this.profile.pv;
-    const user = this.userRoots.get(table);
+    // the user L4 holds the user half only: the guest kernel is not mapped in guest user mode
+    const user = index < KERNEL_HALF_SLOT ? this.userRoots.get(table) : undefined;
     if (user !== undefined) this.memory.write(user, index, lo, hi);
-    const level = this.tableLevel.get(table) ?? 1;
     if (!this.pinned.has(table)) {
       if (level !== 1 || (lo & PTE_P) === 0) return;
       // estimate: do_mmu_update on a PGT_writable_page only stores the value (no get_page_from_l1e)
@@ -213,8 +245,10 @@ export class XenPlatform extends NativePlatform {
    * switch. xenalyze counts it as the PV trap `ptwr`. In an unpinned table it is a plain store.
    */
   override atomicEntry(table: number, index: number, lo: number, hi: number): void {
-    super.writeEntry(table, index, lo, hi);
-    if (!this.pinned.has(table)) return;
+    const pinned = this.pinned.has(table);
+    // ptwr_emulated_update applies adjust_guest_l1e too (xen/arch/x86/pv/ro-page-fault.c)
+    super.writeEntry(table, index, this.leafLo(lo, pinned), hi);
+    if (!pinned) return;
     const { native, pv } = this.profile;
     this.counters.exit('ptwr');
     this.counters.event('ptwrEmulations');
@@ -247,13 +281,18 @@ export class XenPlatform extends NativePlatform {
     this.mc.leaveLazy();
   }
 
-  /** xen_write_cr3: one mmuext_op carrying NEW_BASEPTR and NEW_USER_BASEPTR; Xen's CR3 load flushes */
-  override switchAddressSpace(root: number, pcid: number, flush: boolean): void {
-    super.switchAddressSpace(root, pcid, flush);
+  /**
+   * xen_write_cr3: one mmuext_op carrying NEW_BASEPTR and NEW_USER_BASEPTR; new_guest_cr3 loads the new
+   * kernel table through switch_cr3_cr4 (xen-cr3.ts), and the return to the new process's user mode is a
+   * guest page-table switch like any other.
+   */
+  override switchAddressSpace(root: number, _pcid: number, _flush: boolean): void {
     // MMUEXT_NEW_BASEPTR and MMUEXT_NEW_USER_BASEPTR, merged into one mmuext_op (xen_extend_mmuext_op)
     this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
     this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
     this.mc.issueUnlessLazy();
+    this.cr3.switchBase(root, 'mmuext-op');
+    this.cr3.toUser('mmuext-op');
   }
 
   /** MMUEXT_INVLPG_LOCAL */
@@ -264,10 +303,10 @@ export class XenPlatform extends NativePlatform {
     this.mc.issueUnlessLazy();
   }
 
-  /** MMUEXT_TLB_FLUSH_LOCAL */
+  /** MMUEXT_TLB_FLUSH_LOCAL: Xen's do_tlb_flush drops the global user entries too */
   override flushLocal(): void {
     this.work('cr3-write', this.profile.native.cr3Write);
-    this.flushCurrent('hypercall');
+    this.cr3.flushAll('hypercall');
     this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
     this.mc.issueUnlessLazy();
   }
@@ -291,9 +330,9 @@ export class XenPlatform extends NativePlatform {
     this.modes.roundTrips(1, 'trap-pt-switch', 'pv-trap');
   }
 
-  override syscall(count: number): void {
-    super.syscall(count);
-    this.modes.roundTrips(count, 'syscall-pt-switch', 'pv-syscall');
+  override syscall(count: number, body: KernelBody): void {
+    this.work('syscall', this.profile.native.syscall * count);
+    this.modes.roundTrips(count, 'syscall-pt-switch', 'pv-syscall', body);
   }
 
   /** Linux's xen_cpuid uses the forced-emulation prefix (ud2a; "xen"; cpuid): an invalid-op trap Xen emulates */

@@ -141,6 +141,8 @@ export class ReferenceTlb implements Tlb {
   /** generation of the non-global entries of each VPID, bumped by flushNonGlobal */
   private readonly gens = new Int32Array(VPID_COUNT);
   private clock = 0;
+  /** CR4.PGE: whether the G bit of a filled translation makes it global */
+  private pge = true;
 
   /** `pwc`: the paging-structure caches invalidated together with the TLB (SDM §4.10.4.1) */
   constructor(geometry: TlbProfile, private readonly counters: Counters, private readonly pwc?: PagingStructureCache) {
@@ -159,6 +161,7 @@ export class ReferenceTlb implements Tlb {
     const key = pageKey(vpn, size);
     const gen = this.gens[vpid];
     const stamp = ++this.clock;
+    if (!this.pge) flags &= ~PTE_G;
     (size === 0 ? this.l1 : this.l1Huge).insert(key, size, pcid, vpid, gen, frame, flags, stamp);
     (size === 0 ? this.l2 : this.l2Huge).insert(key, size, pcid, vpid, gen, frame, flags, stamp);
   }
@@ -194,6 +197,12 @@ export class ReferenceTlb implements Tlb {
     this.l2Huge.clear();
     this.pwc?.clear();
     this.counters.flush('full', cause);
+  }
+
+  setPge(on: boolean, cause: FlushCause): void {
+    if (on === this.pge) return;
+    this.pge = on;
+    this.flushAll(cause);
   }
 
   get size(): number {

@@ -55,9 +55,14 @@ test('SetAssociativeTlb (set-liveness epochs, one-pass insert) behaves exactly l
         const p = rng.int(2) === 0 ? -1 : pcid;
         fast.flushTag(p, vpid, 'hypercall');
         ref.flushTag(p, vpid, 'hypercall');
-      } else {
+      } else if (rng.int(2) === 0) {
         fast.flushAll('vmentry');
         ref.flushAll('vmentry');
+      } else {
+        // CR4.PGE toggled: a change flushes everything; entries filled while it is clear are not global
+        const on = rng.int(2) === 0;
+        fast.setPge(on, 'cr3');
+        ref.setPge(on, 'cr3');
       }
       if (step % 97 === 0) assert.equal(fast.size, ref.size, `size at step ${step}`);
     }

@@ -81,6 +81,29 @@ test('CR3 write without PCID drops non-global entries and keeps global ones', ()
   assert.deepEqual(c.snapshot().tlb.flushes, { total: 2, byScope: { full: 1, nonGlobal: 1 }, byCause: { cr3: 1, hypercall: 1 } });
 });
 
+test('CR4.PGE: a change flushes everything; with PGE clear the G bit is ignored and a CR3 write drops the entry', () => {
+  const c = new Counters();
+  const tlb = new SetAssociativeTlb(tiny, c);
+  tlb.fill(1, 0, 0, 0, 11, RW | PTE_G);
+  // setting PGE when it is already set changes nothing and flushes nothing
+  tlb.setPge(true, 'cr3');
+  assert.ok(tlb.lookup(1, 0, 0));
+  // clearing it flushes the global entry too (1 full flush)
+  tlb.setPge(false, 'cr3');
+  assert.equal(tlb.size, 0);
+  // filled with G while PGE is clear: not global, so the next CR3 write drops it (1 nonGlobal flush)
+  tlb.fill(1, 0, 0, 0, 11, RW | PTE_G);
+  assert.ok(tlb.lookup(1, 0, 0));
+  tlb.flushNonGlobal(0, 'cr3');
+  assert.equal(tlb.lookup(1, 0, 0), false);
+  // PGE set again: a second full flush; G entries filled now survive CR3 writes again
+  tlb.setPge(true, 'cr3');
+  tlb.fill(1, 0, 0, 0, 11, RW | PTE_G);
+  tlb.flushNonGlobal(0, 'cr3');
+  assert.ok(tlb.lookup(1, 0, 0));
+  assert.deepEqual(c.snapshot().tlb.flushes, { total: 4, byScope: { full: 2, nonGlobal: 2 }, byCause: { cr3: 4 } });
+});
+
 test('PCID and VPID tags separate address spaces; flushTag drops one tag', () => {
   const tlb = new SetAssociativeTlb(tiny, new Counters());
   tlb.fill(5, 0, 1, 0, 51, RW);

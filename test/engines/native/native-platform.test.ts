@@ -17,9 +17,16 @@ test('native has no exits, no hypercalls and no hypervisor or host cycles', () =
 
 test('a syscall costs SYSCALL/SYSRET plus the kernel body and flushes nothing', () => {
   const d = delta('native', [], [{ op: 'syscall', count: 4 }]);
-  // intel-modern: syscall 70 + syscallKernelWork 180
-  assert.equal(d.cycles, 4 * 250);
+  // intel-modern: syscall 70 + syscallKernelWork 180, and the kernel's 4 footprint pages read per call at an
+  // L1 hit's 4 cycles; the first call walks for them (never touched since boot): 4 refs for the first, then
+  // 1 each (the PDE cache holds their PD) = 7 refs × memRef 20
+  assert.equal(d.cycles, 4 * 250 + 4 * 4 * 4 + 7 * 20);
+  assert.equal(d.events.kernelTlbMisses, 4);
   assert.deepEqual(d.flushScope, {});
+  // warm: the kernel's entries are global and no CR3 write happens, so nothing is walked again
+  const warm = delta('native', [{ op: 'syscall', count: 1 }], [{ op: 'syscall', count: 4 }]);
+  assert.equal(warm.cycles, 4 * 250 + 4 * 4 * 4);
+  assert.equal(warm.misses, 0);
 });
 
 test('the kernel tags address spaces with PCIDs where the CPU has them', () => {

@@ -6,20 +6,27 @@ import { delta } from '../guest/run-engine.ts';
 const map = (region: string, pages: number): GuestOp => ({ op: 'map', region, bytes: pages * 4096, pageSize: '4k' });
 const touch = (region: string, accesses: number): GuestOp => ({ op: 'touch', region, pattern: 'seq', accesses, write: true });
 
-test('N syscalls: 2N guest page-table switches, each flushing non-global entries, N iret hypercalls', () => {
+test('N syscalls: 2N guest page-table switches, each a CR3 write flushing non-global entries, N iret hypercalls', () => {
   const d = delta('xen', [], [{ op: 'syscall', count: 7 }]);
   assert.equal(d.events.ptSwitches, 14);
+  assert.equal(d.events.cr3Writes, 14);
   assert.deepEqual(d.flushScope, { nonGlobal: 14 });
   assert.deepEqual(d.flushCause, { cr3: 14 });
   assert.deepEqual(d.hypercalls, { iret: 7 });
+  // with PCIDs every CR3 write carries NOFLUSH
   const pcid = delta('xen:pcid=on', [], [{ op: 'syscall', count: 7 }]);
   assert.deepEqual(pcid.flushScope, {});
-  assert.equal(pcid.events.ptSwitches, 14);
+  assert.equal(pcid.events.cr3Writes, 14);
 });
 
-test('the user TLB does not survive a syscall without PCID', () => {
-  const warm: GuestOp[] = [map('a', 8), touch('a', 8), touch('a', 8)];
-  assert.equal(delta('xen', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]).misses, 8);
+test('PGE: user pages are global and survive the syscall; the guest kernel walks for its own 4 pages again', () => {
+  const warm: GuestOp[] = [map('a', 8), touch('a', 8), touch('a', 8), { op: 'syscall', count: 1 }];
+  // the switch into the kernel dropped the kernel's (non-global) entries: its 4 footprint pages miss; the
+  // switch back drops them again but keeps the 8 global user entries: the touch hits
+  const d = delta('xen', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]);
+  assert.equal(d.misses, 4);
+  assert.equal(d.events.kernelTlbMisses, 4);
+  // PCIDs: the kernel's entries live under PCID 0, the user's under PCID 1, nothing is flushed
   assert.equal(delta('xen:pcid=on', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]).misses, 0);
 });
 
@@ -57,8 +64,9 @@ test('fork of a process with M mapped pages: parent write-protects trap (ptwr), 
   assert.equal(d.events.multicallEntries, 8);
   assert.equal(d.events.tablesPinned, 5);
   // Xen's validation, proportional to what it checks: PIN_L1 = scan 1,000 + 40 present × 200; PIN_L4 of the
-  // root types L4, PDPT and PD (3 scans + 1 present each × 200); the user L4 (1 present); 5 read-only remaps
-  assert.equal(d.attribution['pin-table'], 5 * 200 + (1000 + 40 * 200) + 3 * (1000 + 200) + (1000 + 200));
+  // root types L4 (2 present: the PDPT and the kernel's shared slot), PDPT and PD (1 present each) at a scan
+  // each; the user L4 (1 present); 5 read-only remaps
+  assert.equal(d.attribution['pin-table'], 5 * 200 + (1000 + 40 * 200) + (1000 + 2 * 200) + 2 * (1000 + 200) + (1000 + 200));
   // 40 plain stores by Xen (pteWrite 10) + 2 hypercall entries × 250
   assert.equal(d.attribution['mmu-update'], 40 * 10 + 2 * 250);
   // each ptwr: #PF into Xen (exception 250) + x86_emulate (emulatePrivop 1,000) + one reference update (200)
@@ -101,7 +109,9 @@ test('exit unpins before teardown: the clears are plain stores, no mmu_update', 
   assert.equal(d.events.multicallEntries, 7);
   assert.equal(d.events.tablesUnpinned, 5);
   assert.equal(d.events.mmuUpdates ?? 0, 0);
-  assert.equal(d.attribution['pin-table'], 14800);
+  // unpin: the root (1,000 + 2 present × 200, the kernel slot included), PDPT and PD (1,000 + 200 each), the
+  // user L4 (1,000 + 200), the PT (1,000 + 40 × 200), and 5 × 200 for the pages made writable
+  assert.equal(d.attribution['pin-table'], (1000 + 400) + 2 * 1200 + 1200 + (1000 + 8000) + 5 * 200);
 });
 
 test('cpuid traps as forced_invalid_op; the timer is set_timer_op and idle is sched_op block', () => {
