@@ -27,11 +27,16 @@ export class GuestModeSwitch {
     if (n === 0) return;
     const cr3 = this.cr3;
     this.counters.charge('hypervisor', bounce, this.profile.pv.bounceFrame * n);
-    this.calls.call('iret', bounce, n);
+    this.calls.count('iret', bounce, n);
     for (let i = 0; i < n; i++) {
+      // into Xen from user mode, toggle, out to the guest kernel; the kernel's work; the iret hypercall back
+      cr3.enter();
       cr3.toKernel(mechanism);
+      cr3.exit();
       body?.run();
+      cr3.enter();
       cr3.toUser(mechanism);
+      cr3.exit();
     }
     this.counters.event('ptSwitches', 2 * n);
   }

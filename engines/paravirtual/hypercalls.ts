@@ -3,12 +3,24 @@
 import type { CycleDomain } from '../types.ts';
 import type { Counters } from '../machine/counters.ts';
 import type { PvCosts } from '../machine/profile.ts';
+import type { XenCr3 } from './xen-cr3.ts';
 
 export class Hypercalls {
-  constructor(private readonly counters: Counters, private readonly pv: PvCosts) {}
+  /** `xen`: the guest's entries into Xen and exits from it (XPTI's CR3 writes, xen-cr3.ts) */
+  constructor(private readonly counters: Counters, private readonly pv: PvCosts, private readonly xen: XenCr3) {}
 
   /** `n` hypercalls `op` entering Xen from `domain` ('guest' calls are hypervisor time; Dom0's are host) */
   call(op: string, mechanism: string, n = 1, extraCycles = 0, domain: CycleDomain = 'hypervisor'): void {
+    this.count(op, mechanism, n, extraCycles, domain);
+    if (domain !== 'hypervisor') return;
+    for (let i = 0; i < n; i++) {
+      this.xen.enter();
+      this.xen.exit();
+    }
+  }
+
+  /** the charge and count of `call` alone, for a caller that runs the entry and exit itself */
+  count(op: string, mechanism: string, n = 1, extraCycles = 0, domain: CycleDomain = 'hypervisor'): void {
     this.counters.hypercall(op, n);
     this.counters.charge(domain, mechanism, this.pv.hypercallEntry * n + extraCycles);
   }

@@ -12,11 +12,17 @@ export const xenEngine: Engine = {
   description: 'Xen paravirtualized x86-64 guest: hypercalls, direct paging with validated mmu_update and multicall batching, guest-kernel page-table switches on every syscall, split drivers with grants and event channels',
   mode: 'simulated',
   options: [
-    { name: 'pcid', description: "Xen's pcid= option: PCIDs keep the TLB across guest user/kernel page-table switches", type: 'enum', values: ['off', 'on'], default: 'off' },
+    { name: 'xpti', description: "Xen's xpti= (Meltdown mitigation): the guest runs on a per-CPU root table, CR3 switched on every entry to and exit from Xen; the default depends on the profile: off on AMD (not vulnerable), on elsewhere", type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'pcid', description: "Xen's pcid= option: PCIDs keep the TLB across guest page-table switches (CR4.PGE then off); xpti = only for domains under XPTI (Xen's default), noxpti = only for the others; needs PCID+INVPCID", type: 'enum', values: ['xpti', 'off', 'on', 'noxpti'], default: 'xpti' },
     { name: 'batch', description: 'multicall batch size in lazy-MMU windows (Linux MC_BATCH = 32)', type: 'number', default: 32 },
     { name: 'grant', description: "split-driver back end: map the guest's granted pages, or copy them (GNTTABOP_copy)", type: 'enum', values: ['map', 'copy'], default: 'map' },
   ],
   availability: () => ({ available: true }),
+  /** xpti's default (docs/misc/xen-command-line.pandoc): false on hardware known not to be vulnerable to
+   *  Meltdown (AMD), true everywhere else */
+  profileDefaults(profile: CostProfile): Record<string, OptionValue> {
+    return { xpti: profile.vendor === 'amd' ? 'off' : 'on' };
+  },
   checkOptions(options: Record<string, OptionValue>, profile: CostProfile): void {
     const batch = options.batch;
     if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1 || batch > 1024) {
@@ -27,12 +33,20 @@ export const xenEngine: Engine = {
     }
   },
   run(input: EngineRunInput): RunCounters {
-    const o = input.options;
+    const o = { ...this.profileDefaults!(input.profile), ...input.options };
+    const xpti = o.xpti === 'on';
     const platform = new XenPlatform(input.profile, {
-      pcid: (o.pcid ?? 'off') === 'on',
+      pcid: usesPcid(String(o.pcid ?? 'xpti'), xpti, input.profile),
+      xpti,
       batch: Number(o.batch ?? 32),
       grant: (o.grant ?? 'map') as GrantMode,
     });
     return runGuest(platform, input.ops, input.seed);
   },
 };
+
+/** pv_domain_initialise: whether the domain uses PCIDs — only with PCID and INVPCID, then by pcid= */
+function usesPcid(pcid: string, xpti: boolean, profile: CostProfile): boolean {
+  if (!profile.features.pcid) return false;
+  return pcid === 'on' || (pcid === 'xpti' && xpti) || (pcid === 'noxpti' && !xpti);
+}

@@ -6,18 +6,36 @@
 // TLB", _toggle_guest_pt), while the guest kernel's own entries (never global) go. With PCIDE each table has
 // its own PCID and every such CR3 write carries NOFLUSH (include/asm/pv/domain.h get_pcid_bits). With neither,
 // each CR3 write flushes everything.
+//
+// XPTI (Xen's Meltdown mitigation, docs/misc/xen-command-line.pandoc `xpti`: on by default except on hardware
+// known not to be vulnerable, e.g. AMD) runs the guest on a per-CPU root table instead of its own L4: every
+// exit to the guest (x86_64/entry.S restore_all_guest) copies the guest's L4 into that root when it changed
+// and loads it into CR3, and every entry into Xen (lstar_enter and the other entry points) loads the guest's
+// real table (xen_cr3) back. Xen copies the L4 only when it changed since the last exit — after a page-table
+// toggle, a new_guest_cr3 or an L4 update (commit 18173843a5 "x86/xpti: avoid copying L4 page table contents
+// when possible", which measured a `make -j 4` of Xen in a 4-vCPU dom0 at 112 → 103 s real, 142 → 131 s
+// system). With PCIDs (pcid=xpti, the default since commit 5c81d260c2 "xen/x86: use PCID feature") the guest's
+// two tables get two more PCIDs ORed with PCID_PV_XPTI and nothing is flushed.
 import type { Counters } from '../machine/counters.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import type { Mmu } from '../machine/mmu.ts';
 
-/** PCIDs of a 64-bit PV domain (xen/arch/x86/include/asm/pv/domain.h): guest kernel, guest user */
+/** PCIDs of a 64-bit PV domain (xen/arch/x86/include/asm/pv/domain.h): guest kernel, guest user, and the bit
+ *  ORed in for the XPTI per-CPU root the guest runs on */
 const PCID_PV_PRIV = 0;
 const PCID_PV_USER = 1;
+const PCID_PV_XPTI = 2;
 
 export class XenCr3 {
   /** the PCID the guest kernel's (priv) or user's table runs under */
   private readonly kernelTag: number;
   private readonly userTag: number;
+  /** the XPTI bit of the guest-side PCIDs (0 without PCIDs or XPTI) */
+  private readonly xptiTag: number;
+  /** the vCPU is in guest kernel mode (TF_kernel_mode) */
+  private kernelMode = false;
+  /** XPTI: the per-CPU root must get the guest's L4 copied in at the next exit (root_pgt_changed) */
+  private rootChanged = true;
 
   constructor(
     private readonly counters: Counters,
@@ -25,11 +43,40 @@ export class XenCr3 {
     private readonly mmu: Mmu,
     /** the domain uses PCIDs (Xen's pcid= option): CR4.PCIDE, and CR4.PGE off */
     readonly pcid: boolean,
+    /** XPTI: the guest runs on Xen's per-CPU root table; CR4.PGE off */
+    readonly xpti: boolean,
   ) {
     this.kernelTag = pcid ? PCID_PV_PRIV : 0;
     this.userTag = pcid ? PCID_PV_USER : 0;
-    // pv_make_cr4: PGE only without PCIDE; the TLB starts with PGE on (Xen's own CR4 at boot)
-    mmu.tlb.setPge(!pcid, 'cr3');
+    this.xptiTag = pcid && xpti ? PCID_PV_XPTI : 0;
+    // pv_make_cr4: PGE only without PCIDE and XPTI; the TLB starts with PGE on (Xen's own CR4 at boot)
+    mmu.tlb.setPge(!pcid && !xpti, 'cr3');
+  }
+
+  private get modeTag(): number {
+    return this.kernelMode ? this.kernelTag : this.userTag;
+  }
+
+  /** an entry into Xen from the guest (syscall, hypercall, trap, interrupt): with XPTI, CR3 := xen_cr3 */
+  enter(): void {
+    if (this.xpti) this.write(this.modeTag, 'xpti');
+  }
+
+  /** the exit back to the guest: with XPTI, the L4 copied into the per-CPU root if it changed, then CR3 */
+  exit(): void {
+    if (!this.xpti) return;
+    if (this.rootChanged) {
+      // estimate: restore_all_guest's rep movsq of the guest slots (most of the 4 KiB L4), a page copy
+      this.counters.charge('hypervisor', 'xpti', this.profile.native.pageCopy);
+      this.counters.event('xptiL4Copies');
+      this.rootChanged = false;
+    }
+    this.write(this.modeTag | this.xptiTag, 'xpti');
+  }
+
+  /** the guest's L4 was updated (mmu_update on the root): XPTI copies it at the next exit */
+  l4Changed(): void {
+    this.rootChanged = true;
   }
 
   /** MOV to CR3 loading `tag`'s table: without PCIDE it drops every non-global entry; with PCIDE Xen sets
@@ -42,13 +89,17 @@ export class XenCr3 {
     if (!this.pcid) m.tlb.flushNonGlobal(m.vpid, 'cr3');
   }
 
-  /** _toggle_guest_pt into guest kernel mode */
+  /** _toggle_guest_pt into guest kernel mode (run inside Xen: with XPTI between enter() and exit()) */
   toKernel(mechanism: string): void {
+    this.kernelMode = true;
+    this.rootChanged = true;
     this.write(this.kernelTag, mechanism);
   }
 
   /** _toggle_guest_pt back to guest user mode */
   toUser(mechanism: string): void {
+    this.kernelMode = false;
+    this.rootChanged = true;
     this.write(this.userTag, mechanism);
   }
 
@@ -62,7 +113,9 @@ export class XenCr3 {
   switchBase(root: number, mechanism: string): void {
     const m = this.mmu;
     m.setContext(m.mode, root, this.kernelTag, m.vpid, m.eptRoot);
-    const pge = !this.pcid;
+    this.kernelMode = true;
+    this.rootChanged = true;
+    const pge = !this.pcid && !this.xpti;
     const cost = this.profile.native.cr3Write;
     if (pge) {
       this.counters.charge('hypervisor', mechanism, cost);
@@ -83,6 +136,7 @@ export class XenCr3 {
   flushAll(cause: 'hypercall'): void {
     const tlb = this.mmu.tlb;
     if (this.profile.features.pcid) tlb.flushAll(cause);
+    else if (this.xpti) tlb.flushNonGlobal(this.mmu.vpid, cause);
     else {
       tlb.setPge(false, cause);
       tlb.setPge(true, cause);

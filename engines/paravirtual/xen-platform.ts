@@ -18,8 +18,10 @@ import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type GrantMode } from './split-driver.ts';
 
 export interface XenOptions {
-  /** Xen's `pcid=`: PCIDs for the guest kernel and user tables, so guest-mode switches keep the TLB */
+  /** Xen's `pcid=` as it resolves for this domain: PCIDs for the guest kernel and user tables */
   pcid: boolean;
+  /** Xen's `xpti=`: the guest runs on a per-CPU root table, CR3 switched on every entry and exit */
+  xpti: boolean;
   /** multicall batch (Linux MC_BATCH = 32) */
   batch: number;
   grant: GrantMode;
@@ -47,9 +49,9 @@ export class XenPlatform extends NativePlatform {
   constructor(profile: CostProfile, options: XenOptions) {
     // the PV kernel cannot use PCIDs itself: Xen owns CR3
     super(profile, false, false);
-    this.calls = new Hypercalls(this.counters, profile.pv);
+    this.cr3 = new XenCr3(this.counters, profile, this.mmu, options.pcid, options.xpti);
+    this.calls = new Hypercalls(this.counters, profile.pv, this.cr3);
     this.mc = new MulticallBatcher(this.calls, this.counters, profile.pv, options.batch);
-    this.cr3 = new XenCr3(this.counters, profile, this.mmu, options.pcid);
     this.modes = new GuestModeSwitch(this.counters, profile, this.cr3, this.calls);
     this.split = new SplitDriver(this.counters, profile, this.calls, options.grant);
   }
@@ -58,6 +60,10 @@ export class XenPlatform extends NativePlatform {
   private trap(name: string, n: number, work: number): void {
     this.counters.exit(name, n);
     this.counters.charge('hypervisor', 'pv-trap', (this.profile.native.exception + work) * n);
+    for (let i = 0; i < n; i++) {
+      this.cr3.enter();
+      this.cr3.exit();
+    }
   }
 
   /** Xen's validation work when a table page takes (or drops) its type: alloc_lN_table / free_lN_table scan
@@ -228,6 +234,7 @@ export class XenPlatform extends NativePlatform {
     }
     this.mc.submit('mmu_update', 'mmu-update', validate, MMU_UPDATE_BYTES);
     this.counters.event('mmuUpdates');
+    if (level === 4) this.cr3.l4Changed();
     if (user !== undefined) {
       this.mc.submit('mmu_update', 'mmu-update', pv.pteValidate, MMU_UPDATE_BYTES);
       this.counters.event('mmuUpdates');
@@ -252,6 +259,8 @@ export class XenPlatform extends NativePlatform {
     const { native, pv } = this.profile;
     this.counters.exit('ptwr');
     this.counters.event('ptwrEmulations');
+    this.cr3.enter();
+    this.cr3.exit();
     // #PF into Xen (native.exception) + x86_emulate of the instruction (pv.emulatePrivop, the same emulator
     // as "emulate privop") + one reference-count update (pv.pteValidate); all estimates, see the profile
     this.counters.charge('hypervisor', 'ptwr', native.exception + pv.emulatePrivop + pv.pteValidate);
@@ -268,6 +277,10 @@ export class XenPlatform extends NativePlatform {
     const ticks = Math.floor(this.counters.cycles.guest / (this.profile.ghz * 1e9 * CSCHED2_SLICE_S));
     if (ticks === 0) return;
     this.counters.event('xenTimerInterrupts', ticks);
+    for (let i = 0; i < ticks; i++) {
+      this.cr3.enter();
+      this.cr3.exit();
+    }
     // estimate: Xen's interrupt entry/exit and a schedule() that keeps the running vCPU, taken as one native
     // interrupt (profile.native.interrupt)
     this.counters.charge('hypervisor', 'xen-timer', this.profile.native.interrupt * ticks);

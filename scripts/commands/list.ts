@@ -1,6 +1,6 @@
 // `hvbench list`: what a run can use — engines with their options, workloads by category, cost profiles.
 import { Command } from 'commander';
-import { DEFAULT_PROFILE, listProfiles } from '../../engines/machine/profiles/index.ts';
+import { DEFAULT_PROFILE, getProfile, listProfiles } from '../../engines/machine/profiles/index.ts';
 import { loadCatalog } from '../../harness/catalog.ts';
 import { collect } from './options.ts';
 import { powerWorkloads } from '../../workloads/power/index.ts';
@@ -24,6 +24,13 @@ export function listCommand(): Command {
         for (const o of e.options) {
           const values = o.values ? o.values.join('|') : o.type;
           out.push(`      ${o.name}=${values} (default ${String(o.default)})  ${o.description}`);
+        }
+        if (e.profileDefaults !== undefined) {
+          const byProfile = listProfiles().map((p) => {
+            const d = e.profileDefaults!(getProfile(p.id));
+            return `${p.id}: ${Object.entries(d).map(([k, v]) => `${k}=${String(v)}`).join(',') || '-'}`;
+          });
+          out.push(`      defaults by profile: ${byProfile.join('; ')}`);
         }
       }
       out.push('', 'Workloads');

@@ -20,8 +20,12 @@ test('specs: defaults applied, values validated, the label names what differs fr
   assert.equal(k.label, 'kvm:mmu=shadow,io=emulated');
   assert.deepEqual(k.options, { mmu: 'shadow', vpid: 'on', io: 'emulated', thp: 'on', prealloc: 'off', apicv: 'on', pveoi: 'on' });
   const x = resolveEngine('xen:pcid=on,batch=8', builtinEngines(), modern);
-  assert.deepEqual(x.options, { pcid: 'on', batch: 8, grant: 'map' });
+  assert.deepEqual(x.options, { xpti: 'on', pcid: 'on', batch: 8, grant: 'map' });
   assert.equal(x.label, 'xen:pcid=on,batch=8');
+  // XPTI's default comes from the profile: off on AMD (not vulnerable to Meltdown), so the label says so
+  const amd = resolveEngine('xen', builtinEngines(), getProfile('amd-modern'));
+  assert.equal(amd.options.xpti, 'off');
+  assert.equal(amd.label, 'xen:xpti=off');
   assert.equal(resolveEngine('kvm', builtinEngines(), modern).label, 'kvm');
 });
 

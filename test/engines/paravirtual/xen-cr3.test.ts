@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuestOp } from '../../../engines/types.ts';
-import { run } from '../guest/run-engine.ts';
+import { delta, run } from '../guest/run-engine.ts';
 
 /** map 64 pages, then 1,000 × (a null syscall, a write to each of the 64 pages) */
 function syscallTouch(): GuestOp[] {
@@ -15,6 +15,7 @@ function syscallTouch(): GuestOp[] {
 
 test('(syscall, touch 64 pages) × 1,000 on amd-modern: xen user TLB misses within 2× native', () => {
   const native = run('native', syscallTouch(), 'amd-modern');
+  // amd-modern: xpti defaults to off, and so pcid (pcid=xpti)
   const xen = run('xen', syscallTouch(), 'amd-modern');
   // native: each page misses on its first touch, faults, and misses again on the retry: 64 × 2 = 128 user
   // misses; afterwards the 64 pages stay in the TLB (no CR3 write on a syscall). The kernel's 4 footprint
@@ -33,4 +34,49 @@ test('(syscall, touch 64 pages) × 1,000 on amd-modern: xen user TLB misses with
   // cleared and set again, 2 full flushes, and its CR3 write) and returns to user mode (1 more)
   assert.equal(xen.events.cr3Writes, 2 + 2 * 1000 + 2 * 64);
   assert.deepEqual(xen.tlb.flushes.byScope, { nonGlobal: 2 + 2 * 1000 + 2 * 64, full: 2 });
+});
+
+const warm: GuestOp[] = [
+  { op: 'map', region: 'a', bytes: 8 * 4096, pageSize: '4k' },
+  { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+  { op: 'syscall', count: 1 },
+  { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+];
+const syscallThenTouch: GuestOp[] = [{ op: 'syscall', count: 1 }, { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true }];
+
+test('intel-modern defaults (XPTI on, pcid=xpti so PCIDs): 6 CR3 writes per syscall, none flushing', () => {
+  const d = delta('xen', warm, syscallThenTouch);
+  // user → lstar_enter: CR3 := xen_cr3 (the user table, PCID 1); _toggle_guest_pt: the kernel table (PCID 0);
+  // restore_all_guest: L4 copied into the per-CPU root, CR3 := root (PCID 0|2); the kernel's body; the iret
+  // hypercall: CR3 := xen_cr3 (PCID 0); toggle: the user table (PCID 1); exit: copy, CR3 := root (PCID 1|2).
+  // Every write carries NOFLUSH: 6 writes, 2 L4 copies, no flush
+  assert.equal(d.events.cr3Writes, 6);
+  assert.equal(d.events.xptiL4Copies, 2);
+  assert.deepEqual(d.flushScope, {});
+  // the kernel's 4 pages stay under PCID 2 and the user's 8 under PCID 3 from the warm-up: nothing misses
+  assert.equal(d.misses, 0);
+  // 6 CR3 writes × 206 (intel-modern cr3Write): 4 of them XPTI's, 2 the toggles; 2 copies × pageCopy 500
+  assert.equal(d.attribution.xpti, 4 * 206 + 2 * 500);
+  // the two toggles are the page-table switch proper (the bounce frame and iret are charged as pv-syscall)
+  assert.equal(d.attribution['syscall-pt-switch'], 2 * 206);
+});
+
+test('XPTI without PCIDs: CR4.PGE is off, so each of the 6 CR3 writes flushes everything', () => {
+  const d = delta('xen:xpti=on,pcid=off', warm, syscallThenTouch);
+  assert.equal(d.events.cr3Writes, 6);
+  assert.deepEqual(d.flushScope, { nonGlobal: 6 });
+  // nothing is global: the kernel walks for its 4 pages, and the user's 8 pages miss again afterwards
+  assert.equal(d.events.kernelTlbMisses, 4);
+  assert.equal(d.misses, 4 + 8);
+});
+
+test('XPTI: a hypercall enters and leaves through the per-CPU root; the L4 is copied only when it changed', () => {
+  // a null hypercall from the guest: CR3 := xen_cr3 on entry and back to the per-CPU root on exit, no copy
+  // (the last exit already copied the current L4: "avoid copying L4")
+  const d = delta('xen', warm, [{ op: 'hypercall', count: 3 }]);
+  assert.equal(d.events.cr3Writes, 2 * 3);
+  assert.equal(d.events.xptiL4Copies ?? 0, 0);
+  assert.deepEqual(d.flushScope, {});
+  // without XPTI a hypercall writes no CR3
+  assert.equal(delta('xen:xpti=off', warm, [{ op: 'hypercall', count: 3 }]).events.cr3Writes ?? 0, 0);
 });

@@ -7,14 +7,14 @@ const map = (region: string, pages: number): GuestOp => ({ op: 'map', region, by
 const touch = (region: string, accesses: number): GuestOp => ({ op: 'touch', region, pattern: 'seq', accesses, write: true });
 
 test('N syscalls: 2N guest page-table switches, each a CR3 write flushing non-global entries, N iret hypercalls', () => {
-  const d = delta('xen', [], [{ op: 'syscall', count: 7 }]);
+  const d = delta('xen:xpti=off', [], [{ op: 'syscall', count: 7 }]);
   assert.equal(d.events.ptSwitches, 14);
   assert.equal(d.events.cr3Writes, 14);
   assert.deepEqual(d.flushScope, { nonGlobal: 14 });
   assert.deepEqual(d.flushCause, { cr3: 14 });
   assert.deepEqual(d.hypercalls, { iret: 7 });
   // with PCIDs every CR3 write carries NOFLUSH
-  const pcid = delta('xen:pcid=on', [], [{ op: 'syscall', count: 7 }]);
+  const pcid = delta('xen:xpti=off,pcid=on', [], [{ op: 'syscall', count: 7 }]);
   assert.deepEqual(pcid.flushScope, {});
   assert.equal(pcid.events.cr3Writes, 14);
 });
@@ -23,11 +23,11 @@ test('PGE: user pages are global and survive the syscall; the guest kernel walks
   const warm: GuestOp[] = [map('a', 8), touch('a', 8), touch('a', 8), { op: 'syscall', count: 1 }];
   // the switch into the kernel dropped the kernel's (non-global) entries: its 4 footprint pages miss; the
   // switch back drops them again but keeps the 8 global user entries: the touch hits
-  const d = delta('xen', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]);
+  const d = delta('xen:xpti=off', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]);
   assert.equal(d.misses, 4);
   assert.equal(d.events.kernelTlbMisses, 4);
   // PCIDs: the kernel's entries live under PCID 0, the user's under PCID 1, nothing is flushed
-  assert.equal(delta('xen:pcid=on', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]).misses, 0);
+  assert.equal(delta('xen:xpti=off,pcid=on', warm, [{ op: 'syscall', count: 1 }, touch('a', 8)]).misses, 0);
 });
 
 test('touching N fresh pages: N bounced faults, validated mmu_updates, new tables pinned as they are linked', () => {
