@@ -1,6 +1,6 @@
 // Default profile: a recent Intel Xeon, Skylake-SP class (Xeon Scalable, 2017) with EPT, VPID, PCID and APICv.
-// Costs are for a host without Meltdown mitigations (no KPTI / XPTI), the state of non-vulnerable parts, so
-// that the model shows the design differences rather than a mitigation's cost.
+// Costs are for a kernel without KPTI. Skylake-SP is vulnerable to Meltdown, so Xen runs its PV guests with
+// XPTI by default on it (the xen engine's xpti option defaults from the vendor; xpti=off shows PV without it).
 import type { CostProfile } from '../profile.ts';
 import { NVME_SSD_10GBE } from './devices.ts';
 
