@@ -45,6 +45,7 @@ export class ForkCopier implements LeafVisitor {
       this.protectedCount++;
     }
     const frame = entryFrame(lo, hi);
+    this.p.counters.charge('guest', 'fork', this.p.profile.native.forkPage);
     this.tables.map(this.childRoot, va, frame, size, flags & FLAG_MASK & ~(PTE_P | PTE_PS), hi & PTE_NX_HI);
     this.refs.share(frame);
     this.copied++;

@@ -87,6 +87,9 @@ export interface NativeCosts {
   contextSwitch: number;
   /** fork's fixed kernel work (task struct, files, ...) excluding page-table copying */
   forkBase: number;
+  /** fork's work per present page beyond the PTE stores (copy_present_pte: the folio's reference and rmap
+   *  counts, the RSS counter) */
+  forkPage: number;
   /** exec's fixed kernel work (loader) excluding page-table work */
   execBase: number;
   /** exit's fixed kernel work */

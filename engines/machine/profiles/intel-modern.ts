@@ -89,6 +89,13 @@ export const INTEL_MODERN: CostProfile = {
     contextSwitch: 1500,
     // estimate: fork's task/files/signal duplication excluding page tables, ~10 µs
     forkBase: 25000,
+    // fork of a large process on bare metal takes 9–13 ms per GB of RSS (Redis documentation, "Diagnosing
+    // latency issues", fork time in different systems: 9 ms/GB on a Xeon @ 2.27 GHz, 13.1 ms/GB on another
+    // physical machine), i.e. 86–124 cycles per 4 KiB page at 2.5 GHz for all of copy_page_range's per-page
+    // work (mm/memory.c copy_present_pte: folio_get, folio_try_dup_anon_rmap_pte, rss counter, the parent's
+    // ptep_set_wrprotect and the child's set_pte_at). The middle, 11 ms/GB ≈ 105 cycles, minus the two PTE
+    // stores charged as pteWrite (2 × 10)
+    forkPage: 85,
     // estimate: execve's loader work excluding page-table teardown/build, ~40 µs
     execBase: 100000,
     // estimate: do_exit's fixed work, ~8 µs
