@@ -178,6 +178,10 @@ export interface Platform {
    *  a platform without it gets writeEntry. Natively a store; where the table page is read-only to the guest
    *  (xen, a pinned table) the hypervisor traps and emulates it */
   atomicEntry?(table: number, index: number, lo: number, hi: number): void;
+  /** Linux's arch_start_context_switch / arch_end_context_switch around a context switch (paravirt hooks:
+   *  xen batches the switch's hypercalls in a lazy-CPU window and adds the kernel stack switch). Optional */
+  startContextSwitch?(): void;
+  endContextSwitch?(): void;
   /** the run is over: charge what accrues with elapsed guest time (host timer ticks while the guest runs) */
   endRun?(): void;
   /** Linux's arch_enter/leave_lazy_mmu_mode: entry writes in between may be batched */

@@ -162,9 +162,12 @@ export class GuestKernel implements LeafVisitor {
   }
 
   private contextSwitch(to: Process): void {
-    this.p.counters.charge('guest', 'context-switch', this.p.profile.native.contextSwitch);
-    this.p.counters.event('contextSwitches');
+    const p = this.p;
+    p.counters.charge('guest', 'context-switch', p.profile.native.contextSwitch);
+    p.counters.event('contextSwitches');
+    p.startContextSwitch?.();
     this.load(to);
+    p.endContextSwitch?.();
   }
 
   private region(name: string, op: string): Region {
@@ -262,10 +265,11 @@ export class GuestKernel implements LeafVisitor {
     this.p.counters.charge('guest', 'exit', this.p.profile.native.exitBase);
     this.p.counters.event('exits');
     this.procs.delete(proc.pid);
-    const next = this.procs.get(proc.parent) ?? this.procs.get(1)!;
-    this.contextSwitch(next);
-    this.asids.release(proc.spaceId);
+    // do_exit → exit_mm → mmput → exit_mmap runs while this CPU still has the mm loaded; the switch to the
+    // next task comes after, in do_task_dead's schedule()
     this.unmapper.teardown(proc.space);
+    this.asids.release(proc.spaceId);
+    this.contextSwitch(this.procs.get(proc.parent) ?? this.procs.get(1)!);
   }
 
   private timer(periodUs: number, ticks: number): void {

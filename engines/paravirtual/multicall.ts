@@ -50,13 +50,14 @@ export class MulticallBatcher {
   /**
    * Queue one request of `op` whose work inside Xen is `cycles` under `mechanism`, with `argBytes` of
    * arguments in the buffer (0 for calls whose arguments fit in the entry, e.g. update_va_mapping). A request
-   * with arguments joins the last entry when that is the same op and the argument space has room.
+   * with arguments joins the last entry when that is the same op and the argument space has room, unless
+   * `merge` is false (a caller of xen_mc_entry rather than xen_extend_mmu_update / xen_extend_mmuext_op).
    */
-  submit(op: string, mechanism: string, cycles: number, argBytes = 0): void {
+  submit(op: string, mechanism: string, cycles: number, argBytes = 0, merge = true): void {
     // Xen's work for the request, whichever hypercall ends up carrying it
     this.counters.charge('hypervisor', mechanism, cycles);
     const last = this.queued - 1;
-    if (argBytes > 0 && last >= 0 && this.ops[last] === op && this.argBytes + argBytes < this.argCapacity) {
+    if (merge && argBytes > 0 && last >= 0 && this.ops[last] === op && this.argBytes + argBytes < this.argCapacity) {
       this.requests[last]++;
       this.argBytes += argBytes;
       return;

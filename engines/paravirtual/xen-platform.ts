@@ -12,7 +12,7 @@ import { NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
 import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
 import { entryFrame, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
-import { KERNEL_HALF_SLOT } from '../guest/kernel-image.ts';
+import { KERNEL_HALF_SLOT, KERNEL_SLOT } from '../guest/kernel-image.ts';
 import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type GrantMode } from './split-driver.ts';
@@ -45,6 +45,8 @@ export class XenPlatform extends NativePlatform {
   private readonly tableLevel = new Map<number, number>();
   /** table pages that are pinned: read-only to the guest, typed and validated by Xen (PagePinned) */
   private readonly pinned = new Set<number>();
+  /** init_mm's top-level table (swapper_pg_dir), made on the first leave_mm */
+  private initMm = 0;
 
   constructor(profile: CostProfile, options: XenOptions) {
     // the PV kernel cannot use PCIDs itself: Xen owns CR3
@@ -115,14 +117,24 @@ export class XenPlatform extends NativePlatform {
       else upper += this.typeCost(t);
       this.pinned.add(t);
     }
-    this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+    this.pgdRemap();
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
     this.pinned.add(root);
     const user = this.userRoots.get(root)!;
-    this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+    this.pgdRemap();
     this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
     this.counters.event('tablesPinned', tables.length + 2);
     this.mc.issue();
+  }
+
+  /**
+   * xen_pin_page / xen_unpin_page remap a top-level table page with UVMF_TLB_FLUSH (Linux mmu_pv.c: `level ==
+   * PT_PGD ? UVMF_TLB_FLUSH : 0`): Xen's do_update_va_mapping then flushes this CPU's TLB (flush_tlb_local),
+   * global entries included.
+   */
+  private pgdRemap(): void {
+    this.mc.submit('update_va_mapping', 'pin-table', this.profile.pv.pteValidate);
+    this.cr3.flushAll('hypercall');
   }
 
   /** alloc_l1_table runs adjust_guest_l1e over every entry of a page it pins (xen/arch/x86/mm.c) */
@@ -151,6 +163,7 @@ export class XenPlatform extends NativePlatform {
    * unpinned one by one; from then on teardown is plain stores into ordinary pages.
    */
   override exitMmap(root: number): void {
+    if (this.mmu.root === root) this.leaveMm(root);
     if (!this.pinned.has(root)) return;
     const pv = this.profile.pv;
     const tables: number[] = [];
@@ -160,16 +173,29 @@ export class XenPlatform extends NativePlatform {
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
     const user = this.userRoots.get(root)!;
     this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
-    this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+    this.pgdRemap();
     for (const t of tables) {
       if (this.tableLevel.get(t) === 1) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(t), MMUEXT_OP_BYTES);
       this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
       this.pinned.delete(t);
     }
-    this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+    this.pgdRemap();
     this.pinned.delete(root);
     this.counters.event('tablesUnpinned', tables.length + 2);
     this.mc.issue();
+  }
+
+  /**
+   * xen_exit_mmap → xen_drop_mm_ref → leave_mm when this CPU still has the dying mm loaded: switch_mm to
+   * init_mm, i.e. xen_write_cr3 of swapper_pg_dir (NEW_BASEPTR and a null NEW_USER_BASEPTR, one mmuext_op)
+   * and Xen's new_guest_cr3 with it. init_mm's table holds only the kernel's mappings.
+   */
+  private leaveMm(root: number): void {
+    if (this.initMm === 0) {
+      this.initMm = this.memory.allocFrame();
+      this.memory.write(this.initMm, KERNEL_SLOT, this.memory.readLo(root, KERNEL_SLOT), this.memory.readHi(root, KERNEL_SLOT));
+    }
+    this.newBasePtr(this.initMm);
   }
 
   override allocTable(level: number): number {
@@ -230,6 +256,8 @@ export class XenPlatform extends NativePlatform {
         else validate += this.typeCost(child);
         this.pinned.add(child);
         this.counters.event('tablesPinned');
+        // xen_alloc_ptpage issues its own batch (xen_mc_issue) before the caller's set_pmd / set_pud
+        this.mc.issueUnlessLazy();
       }
     }
     this.mc.submit('mmu_update', 'mmu-update', validate, MMU_UPDATE_BYTES);
@@ -300,19 +328,43 @@ export class XenPlatform extends NativePlatform {
    * guest page-table switch like any other.
    */
   override switchAddressSpace(root: number, _pcid: number, _flush: boolean): void {
-    // MMUEXT_NEW_BASEPTR and MMUEXT_NEW_USER_BASEPTR, merged into one mmuext_op (xen_extend_mmuext_op)
-    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
-    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
+    this.newBasePtr(root);
+    this.cr3.toUser('mmuext-op');
+  }
+
+  /**
+   * MMUEXT_NEW_BASEPTR and MMUEXT_NEW_USER_BASEPTR, merged into one mmuext_op (xen_extend_mmuext_op). Xen's
+   * new_guest_cr3 takes a type reference on the new kernel L4 (get_page_and_type_from_mfn) and drops the old
+   * one's (put_page_and_type), the same for the user L4 (xen/arch/x86/mm.c new_guest_cr3, MMUEXT_NEW_USER_
+   * BASEPTR): 4 reference updates at pteValidate each; then write_ptbase → switch_cr3_cr4.
+   */
+  private newBasePtr(root: number): void {
+    const refs = 4 * this.profile.pv.pteValidate;
+    this.mc.submit('mmuext_op', 'mmuext-op', refs / 2, MMUEXT_OP_BYTES);
+    this.mc.submit('mmuext_op', 'mmuext-op', refs / 2, MMUEXT_OP_BYTES);
     this.mc.issueUnlessLazy();
     this.cr3.switchBase(root, 'mmuext-op');
-    this.cr3.toUser('mmuext-op');
+  }
+
+  /** xen_start_context_switch: the switch's hypercalls are batched in a lazy-CPU window */
+  startContextSwitch(): void {
+    this.mc.enterLazy();
+  }
+
+  /** __switch_to's load_sp0 → xen_load_sp0 queues MULTI_stack_switch in the same batch; xen_end_context_switch
+   *  leaves lazy-CPU mode and issues it: one multicall (the TLS and FS-base updates are skipped: a forked
+   *  process has its parent's, and Linux only writes them when they change) */
+  endContextSwitch(): void {
+    this.mc.submit('stack_switch', 'context-switch-pv', 0);
+    this.mc.leaveLazy();
   }
 
   /** MMUEXT_INVLPG_LOCAL */
   override invalidatePage(va: number): void {
     this.work('invlpg', this.profile.native.invlpg);
     this.dropPage(va, 'hypercall');
-    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
+    // xen_flush_tlb_one_user: a multicall entry of its own (xen_mc_entry), never merged
+    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES, false);
     this.mc.issueUnlessLazy();
   }
 
@@ -320,7 +372,8 @@ export class XenPlatform extends NativePlatform {
   override flushLocal(): void {
     this.work('cr3-write', this.profile.native.cr3Write);
     this.cr3.flushAll('hypercall');
-    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES);
+    // xen_flush_tlb: xen_mc_entry, never merged
+    this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES, false);
     this.mc.issueUnlessLazy();
   }
 

@@ -33,18 +33,20 @@ test('PGE: user pages are global and survive the syscall; the guest kernel walks
 test('touching N fresh pages: N bounced faults, validated mmu_updates, new tables pinned as they are linked', () => {
   const d = delta('xen', [map('a', 10)], [touch('a', 10)]);
   assert.deepEqual(d.exits, { page_fault: 10 });
-  // pid 1's tables are pinned (at boot), so each new table is linked with xen_alloc_ptpage first: PDPT link =
-  // update_va_mapping + mmu_update carrying the kernel and the user L4 entries (merged: 2 requests) → a
-  // multicall of 2; PD link = update_va_mapping + mmu_update → 2; PT link = update_va_mapping +
-  // MMUEXT_PIN_L1_TABLE + mmu_update → 3. The 10 leaf PTEs are lone mmu_update hypercalls.
-  assert.deepEqual(d.hypercalls, { iret: 10, mmu_update: 10, multicall: 3 });
-  assert.equal(d.events.multicallEntries, 2 + 2 + 3);
+  // pid 1's tables are pinned (at boot), so each new table is linked with xen_alloc_ptpage first, which
+  // issues its own batch before the caller's set_p4d / set_pud / set_pmd: PDPT link = update_va_mapping
+  // alone, then one mmu_update carrying the kernel and the user L4 entries (merged: 2 requests); PD link =
+  // update_va_mapping, then mmu_update; PT link = update_va_mapping + MMUEXT_PIN_L1_TABLE (a multicall of
+  // 2), then mmu_update. The 10 leaf PTEs are lone mmu_update hypercalls.
+  assert.deepEqual(d.hypercalls, { iret: 10, mmu_update: 10 + 3, update_va_mapping: 2, multicall: 1 });
+  assert.equal(d.events.multicallEntries, 2);
   assert.equal(d.events.mmuUpdates, 10 + 3 + 1);
   assert.equal(d.events.tablesPinned, 3);
-  // intel-modern: 3 update_va_mapping × pteValidate 200 + the empty PT's PIN_L1 scan (pinTablePage 1,000)
-  assert.equal(d.attribution['pin-table'], 3 * 200 + 1000);
-  // 14 requests × 200 + the empty PDPT and PD typed when linked (1,000 each) + 10 lone hypercalls × 250
-  assert.equal(d.attribution['mmu-update'], 14 * 200 + 2 * 1000 + 10 * 250);
+  // intel-modern: 3 update_va_mapping × pteValidate 200 + the empty PT's PIN_L1 scan (pinTablePage 1,000) +
+  // the 2 lone update_va_mapping hypercalls' entries (hypercallEntry 250)
+  assert.equal(d.attribution['pin-table'], 3 * 200 + 1000 + 2 * 250);
+  // 14 requests × 200 + the empty PDPT and PD typed when linked (1,000 each) + 13 lone hypercalls × 250
+  assert.equal(d.attribution['mmu-update'], 14 * 200 + 2 * 1000 + 13 * 250);
   assert.equal(d.events.ptSwitches, 20);
 });
 
@@ -102,11 +104,13 @@ test('Xen\'s scheduler timer: one interrupt into Xen per 10 ms credit2 slice of 
 test('exit unpins before teardown: the clears are plain stores, no mmu_update', () => {
   const prefix: GuestOp[] = [map('a', 40), touch('a', 40), { op: 'fork' }, { op: 'switch', to: 2 }];
   const d = delta('xen', prefix, [{ op: 'exit' }]);
-  // switch to the parent: NEW_BASEPTR + NEW_USER_BASEPTR merged in one mmuext_op; xen_pgd_unpin: UNPIN of
-  // both L4s (merged), the user L4, PDPT, PD writable, UNPIN_L1 + writable for the PT, the root writable:
-  // a multicall of 7 entries; then 40 PTE clears and 3 table unlinks as plain stores
-  assert.deepEqual(d.hypercalls, { mmuext_op: 1, multicall: 1 });
-  assert.equal(d.events.multicallEntries, 7);
+  // exit_mmap with the dying mm still loaded: xen_drop_mm_ref → leave_mm switches to init_mm (NEW_BASEPTR +
+  // NEW_USER_BASEPTR merged: one mmuext_op); xen_pgd_unpin: UNPIN of both L4s (merged), the user L4, PDPT,
+  // PD writable, UNPIN_L1 + writable for the PT, the root writable: a multicall of 7 entries; then 40 PTE
+  // clears and 3 table unlinks as plain stores. Then the switch to the parent in a lazy-CPU batch: the
+  // merged NEW_BASEPTRs and MULTI_stack_switch, a multicall of 2
+  assert.deepEqual(d.hypercalls, { mmuext_op: 1, multicall: 2 });
+  assert.equal(d.events.multicallEntries, 7 + 2);
   assert.equal(d.events.tablesUnpinned, 5);
   assert.equal(d.events.mmuUpdates ?? 0, 0);
   // unpin: the root (1,000 + 2 present × 200, the kernel slot included), PDPT and PD (1,000 + 200 each), the
@@ -141,4 +145,34 @@ test('a COW break that copies clears the shared PTE with a trapped xchg (ptwr); 
   assert.equal(d.exits.ptwr, 6);
   const native = delta('native', [map('a', 6), touch('a', 6), { op: 'fork' }], [touch('a', 6), { op: 'switch', to: 2 }, touch('a', 6)]);
   assert.equal(native.exits.ptwr, undefined);
+});
+
+test('context switch: one lazy-CPU multicall (merged NEW_BASEPTRs + stack_switch); new_guest_cr3 takes and drops L4 type refs; switch_cr3_cr4 flushes globals', () => {
+  const prefix: GuestOp[] = [map('a', 4), touch('a', 4), { op: 'fork' }];
+  const d = delta('xen:xpti=off', prefix, [{ op: 'switch', to: 2 }]);
+  // xen_start_context_switch … xen_end_context_switch: NEW_BASEPTR + NEW_USER_BASEPTR merged in one mmuext_op
+  // entry, MULTI_stack_switch (xen_load_sp0) a second: one multicall of 2
+  assert.deepEqual(d.hypercalls, { multicall: 1 });
+  assert.equal(d.events.multicallEntries, 2);
+  // no XPTI, no PCID → CR4.PGE on: switch_cr3_cr4 clears PGE (full flush), writes CR3 (non-global flush),
+  // sets PGE (full flush); the return to the new process's user mode is one more CR3 write (non-global)
+  assert.deepEqual(d.flushScope, { full: 2, nonGlobal: 2 });
+  assert.equal(d.events.cr3Writes, 2);
+  // intel-modern: 4 type-reference updates (get/put on the kernel and the user L4) × pteValidate 200, two CR4
+  // writes and two CR3 writes × cr3Write 206
+  assert.equal(d.attribution['mmuext-op'], 4 * 200 + 4 * 206);
+  // with XPTI and PCIDs: the CR3 write keeps the TLB and INVPCID drops every PCID's entries (1 tagged flush);
+  // the multicall's entry and exit add XPTI's 2 CR3 writes
+  const x = delta('xen', prefix, [{ op: 'switch', to: 2 }]);
+  assert.deepEqual(x.flushScope, { tagged: 1 });
+  assert.equal(x.events.cr3Writes, 2 + 2);
+});
+
+test('pin and unpin remap the top-level pages with UVMF_TLB_FLUSH: a local flush each, globals included', () => {
+  const prefix: GuestOp[] = [map('a', 4), touch('a', 4)];
+  // fork: the child's pin remaps its kernel and user L4 with UVMF_TLB_FLUSH (2 full flushes: INVPCID
+  // all-contexts on intel-modern), then dup_mmap's flush_tlb_mm(oldmm) is MMUEXT_TLB_FLUSH_LOCAL (1 more)
+  assert.deepEqual(delta('xen:xpti=off', prefix, [{ op: 'fork' }]).flushScope, { full: 3 });
+  // core2-2007 has no INVPCID: each of those flushes is Xen's two CR4.PGE writes, 2 full flushes each
+  assert.deepEqual(delta('xen:xpti=off', prefix, [{ op: 'fork' }], 'core2-2007').flushScope, { full: 6 });
 });
