@@ -4,11 +4,12 @@
 // lazy-MMU windows, except the locked xchg/cmpxchg of munmap and fork, which Xen traps and emulates (ptwr); an
 // mm's tables are pinned once before it is first used and unpinned before teardown); faults bounce through Xen;
 // context switches and flushes are mmuext_op;
-// idle is sched_op block, the timer set_timer_op, interrupts event-channel upcalls; I/O goes through split
+// idle is sched_op block, the timer VCPUOP_set_singleshot_timer, port I/O and MMIO a bounced exception (a domU
+// has no device model), interrupts event-channel upcalls; I/O goes through split
 // drivers. TLB misses stay 1-D walks: PV's advantage over nested paging.
 import type { DeviceKind, InterruptSource, IoDirection, KernelBody } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
-import { NativePlatform } from '../native/native-platform.ts';
+import { MSR_TSC_DEADLINE, NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
 import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
 import { entryFrame, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
@@ -407,10 +408,26 @@ export class XenPlatform extends NativePlatform {
     this.trap('forced_invalid_op', count, this.profile.pv.emulatePrivop);
   }
 
+  /** set_segment_base for the segment-base MSRs; WRMSR of IA32_TSC_DEADLINE, which a PV domU has no local APIC
+   *  for, fails in Xen's emulation (guest_wrmsr) and becomes a #GP bounced to the guest; other MSRs Xen
+   *  emulates */
   override msr(index: number, write: boolean, count: number): void {
     super.msr(index, write, count);
     if (write && SEGMENT_BASE_MSRS.has(index)) this.calls.call('set_segment_base', 'pv-msr', count);
+    else if (index === MSR_TSC_DEADLINE) this.bounce('general_protection', count, this.profile.pv.emulatePrivop);
     else this.trap('emulate privop', count, this.profile.pv.emulatePrivop);
+  }
+
+  /**
+   * An instruction a PV domU may not execute: Xen's handler (after an emulation attempt costing `work`) injects
+   * the exception into the guest (pv_inject_hw_exception), i.e. a bounce frame to the guest kernel's handler,
+   * which returns with the iret hypercall. Nothing is emulated for the guest.
+   */
+  private bounce(name: string, n: number, work: number): void {
+    const pv = this.profile.pv;
+    this.trap(name, n, work);
+    this.counters.charge('hypervisor', 'pv-bounce', pv.bounceFrame * n);
+    this.calls.call('iret', 'pv-bounce', n);
   }
 
   /** a null hypercall through the hypercall page (xen_version, HyperBench's hypercall case) */
@@ -419,14 +436,18 @@ export class XenPlatform extends NativePlatform {
     this.calls.call('xen_version', 'hypercall', count);
   }
 
+  /** a domU has no I/O privilege and no device model behind ports: Xen's emulate_privileged_op decodes the
+   *  IN/OUT, guest_io_okay refuses it, and the #GP goes to the guest (xen/arch/x86/pv/emul-priv-op.c; a
+   *  privileged domain would be granted the ports through physdev_op instead) */
   override pio(port: number, write: boolean, count: number): void {
     super.pio(port, write, count);
-    this.trap('emulate privop', count, this.profile.pv.emulatePrivop);
+    this.bounce('general_protection', count, this.profile.pv.emulatePrivop);
   }
 
+  /** a domU has no emulated MMIO devices: the access hits a non-present mapping and Xen bounces the #PF */
   override mmio(write: boolean, count: number): void {
     super.mmio(write, count);
-    this.trap('emulate privop', count, this.profile.pv.emulatePrivop);
+    this.bounce('page_fault', count, 0);
   }
 
   /** SCHEDOP_block: the vCPU sleeps in Xen until an event is pending */
@@ -446,9 +467,10 @@ export class XenPlatform extends NativePlatform {
     if (source === 'timer') this.counters.charge('hypervisor', 'event-channel', n.interrupt + n.eoi);
   }
 
-  /** set_timer_op: Xen programs its own deadline timer for the vCPU */
+  /** Linux's Xen clockevent (arch/x86/xen/time.c xen_vcpuop_set_next_event): VCPUOP_set_singleshot_timer,
+   *  a vcpu_op hypercall; Xen programs its own deadline timer for the vCPU (estimate: one WRMSR) */
   override armTimer(): void {
-    this.calls.call('set_timer_op', 'set-timer-op', 1, this.profile.native.msrWrite);
+    this.calls.call('vcpu_op', 'singleshot-timer', 1, this.profile.native.msrWrite);
   }
 
   /** an IPI is an event-channel send (EVTCHNOP_send); Xen interrupts the target's physical CPU when it is

@@ -20,16 +20,16 @@ export const instructionMicros = [
   counted({
     name: 'pio-kernel', title: 'Port I/O handled in the kernel', defaultCount: 10_000,
     op: (count) => ({ op: 'pio', port: PORT_IN_KERNEL, write: false, count }),
-    description: 'IN from port 0x4d0, emulated inside the hypervisor kernel; kvm-unit-tests "inl_from_kernel".',
+    description: 'IN from port 0x4d0, emulated inside the hypervisor kernel; kvm-unit-tests "inl_from_kernel". Not meaningful on xen (PV): a domU has no device model and no I/O privilege, so every IN is a #GP that Xen bounces to the guest kernel.',
   }),
   counted({
     name: 'pio-user', title: 'Port I/O forwarded to user space', defaultCount: 10_000,
     op: (count) => ({ op: 'pio', port: PORT_IN_USER_SPACE, write: false, count }),
-    description: 'IN from port 0x1234, forwarded to the user-space device model; kvm-unit-tests "inl_from_qemu", HyperBench IN.',
+    description: 'IN from port 0x1234, forwarded to the user-space device model; kvm-unit-tests "inl_from_qemu", HyperBench IN. Not meaningful on xen (PV): a domU has no device model and no I/O privilege, so every IN is a #GP that Xen bounces to the guest kernel.',
   }),
   counted({
     name: 'mmio', title: 'MMIO register write', defaultCount: 10_000, op: (count) => ({ op: 'mmio', write: true, count }),
-    description: 'Writes to an emulated device register (EPT misconfiguration exit on KVM); kvm-unit-tests "pci-mem".',
+    description: 'Writes to an emulated device register (EPT misconfiguration exit on KVM); kvm-unit-tests "pci-mem". Not meaningful on xen (PV): a domU has no emulated devices, so every write is a #PF that Xen bounces to the guest kernel.',
   }),
   counted({
     name: 'hlt', title: 'HLT', defaultCount: 10_000, op: (count) => ({ op: 'hlt', count }),
@@ -38,7 +38,7 @@ export const instructionMicros = [
   counted({
     name: 'tsc-deadline', title: 'TSC-deadline timer write', defaultCount: 10_000,
     op: (count) => ({ op: 'msr', index: IA32_TSC_DEADLINE, write: true, count }),
-    description: 'WRMSR of IA32_TSC_DEADLINE (0x6e0), which exits on VT-x; kvm-unit-tests "tscdeadline_immed".',
+    description: 'WRMSR of IA32_TSC_DEADLINE (0x6e0), which exits on VT-x; kvm-unit-tests "tscdeadline_immed". Not meaningful on xen (PV): a PV guest has no local APIC and arms its timer with VCPUOP_set_singleshot_timer, so the WRMSR is a #GP that Xen bounces.',
   }),
   counted({
     name: 'self-ipi', title: 'Self-IPI', defaultCount: 10_000, op: (count) => ({ op: 'ipi', target: 'self', count }),

@@ -118,10 +118,10 @@ test('exit unpins before teardown: the clears are plain stores, no mmu_update', 
   assert.equal(d.attribution['pin-table'], (1000 + 400) + 2 * 1200 + 1200 + (1000 + 8000) + 5 * 200);
 });
 
-test('cpuid traps as forced_invalid_op; the timer is set_timer_op and idle is sched_op block', () => {
+test('cpuid traps as forced_invalid_op; the timer is VCPUOP_set_singleshot_timer (vcpu_op) and idle is sched_op block', () => {
   assert.deepEqual(delta('xen', [], [{ op: 'cpuid', count: 3 }]).exits, { forced_invalid_op: 3 });
   const t = delta('xen', [], [{ op: 'timer', periodUs: 1000, ticks: 2 }]);
-  assert.deepEqual(t.hypercalls, { iret: 2, sched_op: 2, set_timer_op: 2 });
+  assert.deepEqual(t.hypercalls, { iret: 2, sched_op: 2, vcpu_op: 2 });
   assert.deepEqual(t.exits, {});
 });
 
@@ -175,4 +175,26 @@ test('pin and unpin remap the top-level pages with UVMF_TLB_FLUSH: a local flush
   assert.deepEqual(delta('xen:xpti=off', prefix, [{ op: 'fork' }]).flushScope, { full: 3 });
   // core2-2007 has no INVPCID: each of those flushes is Xen's two CR4.PGE writes, 2 full flushes each
   assert.deepEqual(delta('xen:xpti=off', prefix, [{ op: 'fork' }], 'core2-2007').flushScope, { full: 6 });
+});
+
+test('a domU cannot do port I/O: each IN is a #GP bounced to the guest kernel, which returns with iret', () => {
+  const d = delta('xen:xpti=off', [], [{ op: 'pio', port: 0x4d0, write: false, count: 5 }]);
+  assert.deepEqual(d.exits, { general_protection: 5 });
+  assert.deepEqual(d.hypercalls, { iret: 5 });
+  // intel-modern per IN: the native IN 3,353 (guest work), #GP into Xen 250 + the emulation attempt 1,000
+  // (pv-trap), the bounce frame 150 and the iret hypercall's entry 250 (pv-bounce)
+  assert.equal(d.attribution['pv-trap'], 5 * (250 + 1000));
+  assert.equal(d.attribution['pv-bounce'], 5 * (150 + 250));
+  assert.equal(d.attribution['emulate privop'] ?? 0, 0);
+});
+
+test('PV never writes TSC_DEADLINE: the WRMSR is a bounced #GP; MMIO without a device model a bounced #PF', () => {
+  const m = delta('xen', [], [{ op: 'msr', index: 0x6e0, write: true, count: 4 }]);
+  assert.deepEqual(m.exits, { general_protection: 4 });
+  assert.deepEqual(m.hypercalls, { iret: 4 });
+  const io = delta('xen', [], [{ op: 'mmio', write: true, count: 3 }]);
+  assert.deepEqual(io.exits, { page_fault: 3 });
+  assert.deepEqual(io.hypercalls, { iret: 3 });
+  // the timer path never touches the MSR: 3 ticks arm 3 singleshot timers, no #GP
+  assert.deepEqual(delta('xen', [], [{ op: 'timer', periodUs: 1000, ticks: 3 }]).exits, {});
 });
