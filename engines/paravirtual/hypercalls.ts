@@ -9,7 +9,8 @@ export class Hypercalls {
   /** `xen`: the guest's entries into Xen and exits from it (XPTI's CR3 writes, xen-cr3.ts) */
   constructor(private readonly counters: Counters, private readonly pv: PvCosts, private readonly xen: XenCr3) {}
 
-  /** `n` hypercalls `op` entering Xen from `domain` ('guest' calls are hypervisor time; Dom0's are host) */
+  /** `n` hypercalls `op` entering Xen from `domain`: the guest's ('hypervisor' time) are counted as
+   *  hypercalls; Dom0's ('host' time) apart, as events `dom0:<op>` */
   call(op: string, mechanism: string, n = 1, extraCycles = 0, domain: CycleDomain = 'hypervisor'): void {
     this.count(op, mechanism, n, extraCycles, domain);
     if (domain !== 'hypervisor') return;
@@ -21,7 +22,8 @@ export class Hypercalls {
 
   /** the charge and count of `call` alone, for a caller that runs the entry and exit itself */
   count(op: string, mechanism: string, n = 1, extraCycles = 0, domain: CycleDomain = 'hypervisor'): void {
-    this.counters.hypercall(op, n);
+    if (domain === 'host') this.counters.event(`dom0:${op}`, n);
+    else this.counters.hypercall(op, n);
     this.counters.charge(domain, mechanism, this.pv.hypercallEntry * n + extraCycles);
   }
 }

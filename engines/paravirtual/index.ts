@@ -4,7 +4,7 @@ import type { CostProfile } from '../machine/profile.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { runGuest } from '../guest/run.ts';
 import { XenPlatform } from './xen-platform.ts';
-import type { GrantMode } from './split-driver.ts';
+import type { BlkMode, NetMode } from './split-driver.ts';
 
 export const xenEngine: Engine = {
   id: 'xen',
@@ -15,7 +15,8 @@ export const xenEngine: Engine = {
     { name: 'xpti', description: "Xen's xpti= (Meltdown mitigation): the guest runs on a per-CPU root table, CR3 switched on every entry to and exit from Xen; the default depends on the profile: off on AMD (not vulnerable), on elsewhere", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'pcid', description: "Xen's pcid= option: PCIDs keep the TLB across guest page-table switches (CR4.PGE then off); xpti = only for domains under XPTI (Xen's default), noxpti = only for the others; needs PCID+INVPCID", type: 'enum', values: ['xpti', 'off', 'on', 'noxpti'], default: 'xpti' },
     { name: 'batch', description: 'multicall batch size in lazy-MMU windows (Linux MC_BATCH = 32)', type: 'number', default: 32 },
-    { name: 'grant', description: "split-driver back end: map the guest's granted pages, or copy them (GNTTABOP_copy)", type: 'enum', values: ['map', 'copy'], default: 'map' },
+    { name: 'blk', description: 'blkfront/blkback data path: persistent grants (mapped once, data copied by the front end; Linux 3.8+) or a grant map, unmap and TLB flush per request', type: 'enum', values: ['persistent', 'map'], default: 'persistent' },
+    { name: 'net', description: "netback data path: GNTTABOP_copy on receive and batched map/unmap on transmit (today's netback), or a grant map, unmap and flush per request", type: 'enum', values: ['copy', 'map'], default: 'copy' },
   ],
   availability: () => ({ available: true }),
   /** xpti's default (docs/misc/xen-command-line.pandoc): false on hardware known not to be vulnerable to
@@ -39,7 +40,8 @@ export const xenEngine: Engine = {
       pcid: usesPcid(String(o.pcid ?? 'xpti'), xpti, input.profile),
       xpti,
       batch: Number(o.batch ?? 32),
-      grant: (o.grant ?? 'map') as GrantMode,
+      blk: (o.blk ?? 'persistent') as BlkMode,
+      net: (o.net ?? 'copy') as NetMode,
     });
     return runGuest(platform, input.ops, input.seed);
   },

@@ -1,51 +1,154 @@
-// Xen's split block/net drivers (Barham et al. 2003 §3.2; Linux drivers/block/xen-blkfront.c and
-// xen-blkback, public/io/ring.h). The front end places requests carrying grant references in a shared ring
-// and pushes them with RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: it notifies the back end through an event channel
-// only when the back end asked (req_event), i.e. when it had gone idle — so one notification wakes it for a
-// whole batch. Dom0's back end (cycles: `host`) is scheduled, maps or copies the granted pages (a grant unmap
-// forces a TLB flush), does the I/O, pushes responses and notifies back the same way.
+// Xen's split block/net drivers as Linux runs them today (Barham et al. 2003 §3.2; Linux
+// drivers/block/xen-blkfront.c, drivers/block/xen-blkback/, drivers/net/xen-netback/, public/io/ring.h).
+// The front end places requests carrying grant references in a shared ring and pushes them with
+// RING_PUSH_REQUESTS_AND_CHECK_NOTIFY, notifying the back end through an event channel only when the back
+// end's req_event lies among the new requests — it sets req_event = req_cons + 1 when it has drained the ring
+// and goes idle (RING_FINAL_CHECK_FOR_REQUESTS); responses come back the same way under rsp_event. A woken
+// back end means Dom0's vCPU is scheduled on this physical CPU: Xen's context switch loads Dom0's tables
+// (write_ptbase → switch_cr3_cr4) and, when Dom0 blocks again, the guest's, so the guest's TLB is lost.
+// Data: blkfront/blkback negotiate persistent grants (feature-persistent, Linux 3.8): the back end maps each
+// grant once and keeps it; the front end copies the data into and out of the persistently granted pages, so
+// there is no per-request map, unmap or flush (blk=map shows the older per-request grant mapping). netback
+// copies received packets into the guest's buffers with GNTTABOP_copy (batched, gnttab_batch_copy) and maps
+// transmitted ones, unmapping a batch at a time (xenvif_tx_dealloc_action), one TLB flush per batch
+// (net=map: a map and an unmap per request, as blk=map). Dom0's own hypercalls are counted apart from the
+// guest's (events `dom0:<op>`, cycles `host`).
 import type { DeviceKind, IoDirection } from '../types.ts';
 import type { Counters } from '../machine/counters.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import type { Hypercalls } from './hypercalls.ts';
+import type { XenCr3 } from './xen-cr3.ts';
 
-export type GrantMode = 'map' | 'copy';
+export type BlkMode = 'persistent' | 'map';
+export type NetMode = 'copy' | 'map';
+
+/** blkback's default cap on persistent grants per ring (xen-blkback max_persistent_grants = 1056) */
+const MAX_PERSISTENT_GRANTS = 1056;
+
+/** one shared ring's producer and event indexes (public/io/ring.h); both events start at 1 (SHARED_RING_INIT) */
+class RingState {
+  private reqProd = 0;
+  private reqEvent = 1;
+  private rspProd = 0;
+  private rspEvent = 1;
+
+  /** RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: notify when req_event is among the `n` new requests */
+  pushRequests(n: number): boolean {
+    const old = this.reqProd;
+    this.reqProd += n;
+    return this.reqProd - this.reqEvent < this.reqProd - old;
+  }
+
+  /** RING_PUSH_RESPONSES_AND_CHECK_NOTIFY */
+  pushResponses(n: number): boolean {
+    const old = this.rspProd;
+    this.rspProd += n;
+    return this.rspProd - this.rspEvent < this.rspProd - old;
+  }
+
+  /** the back end drained the ring and goes idle: RING_FINAL_CHECK_FOR_REQUESTS sets req_event */
+  backEndIdle(): void {
+    this.reqEvent = this.reqProd + 1;
+  }
+
+  /** the front end consumed every response and waits for more (RING_FINAL_CHECK_FOR_RESPONSES) */
+  frontEndIdle(): void {
+    this.rspEvent = this.rspProd + 1;
+  }
+}
 
 export class SplitDriver {
+  private readonly rings: Record<DeviceKind, RingState> = { disk: new RingState(), net: new RingState() };
+  /** grants blkback has mapped persistently */
+  private persistent = 0;
+  /** Dom0's top-level table, loaded while its back end runs on this physical CPU */
+  private dom0Root = 0;
+
   constructor(
     private readonly counters: Counters,
     private readonly profile: CostProfile,
     private readonly calls: Hypercalls,
-    private readonly grant: GrantMode,
+    private readonly cr3: XenCr3,
+    private readonly blk: BlkMode,
+    private readonly net: NetMode,
+    private readonly allocFrame: () => number,
   ) {}
 
-  /** one batch of `requests` pushed while the back end is idle; returns the completion upcalls (1) */
-  submit(device: DeviceKind, _dir: IoDirection, bytes: number, requests: number): number {
+  /** one batch of `requests` of `bytes`; returns the completion upcalls the front end takes */
+  submit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): number {
+    const c = this.counters;
+    const { pv } = this.profile;
+    const ring = this.rings[device];
+    c.event('ringRequests', requests);
+    if (ring.pushRequests(requests)) {
+      this.calls.call('event_channel_op', 'event-channel', 1, pv.eventChannelNotify);
+      c.event('eventChannel');
+    }
+    const guestRoot = this.switchTo(this.dom0());
+    c.charge('host', 'split-driver', pv.backendWakeup + pv.backendRequest * requests);
+    this.data(device, dir, bytes, requests);
+    c.event(device === 'disk' ? 'blkbackRequests' : 'netbackRequests', requests);
+    ring.backEndIdle();
+    const notify = ring.pushResponses(requests);
+    if (notify) {
+      this.calls.call('event_channel_op', 'event-channel', 1, pv.eventChannelNotify, 'host');
+      c.event('eventChannel');
+    }
+    // Dom0 blocks; Xen's scheduler switches back to the guest, which returns to user mode afterwards
+    this.switchTo(guestRoot);
+    this.cr3.toUser('domain-switch');
+    ring.frontEndIdle();
+    return notify ? 1 : 0;
+  }
+
+  private dom0(): number {
+    if (this.dom0Root === 0) this.dom0Root = this.allocFrame();
+    return this.dom0Root;
+  }
+
+  /** Xen's context switch to another domain on this CPU (write_ptbase); returns the table it left */
+  private switchTo(root: number): number {
+    const left = this.cr3.root;
+    this.cr3.switchBase(root, 'domain-switch');
+    this.counters.event('domainSwitches');
+    return left;
+  }
+
+  private data(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): void {
     const c = this.counters;
     const { native, pv } = this.profile;
     const pages = Math.max(1, Math.ceil(bytes / 4096));
-    c.event('ringRequests', requests);
-    // front end: the first push finds req_event == the new request (back end idle) and notifies; the rest of
-    // the batch is pushed before the back end runs and needs none
-    this.calls.call('event_channel_op', 'event-channel', 1, pv.eventChannelNotify, 'hypervisor');
-    c.event('eventChannel');
-    // Dom0: its back-end vCPU is woken and serves the whole ring
-    c.charge('host', 'split-driver', pv.backendWakeup + pv.backendRequest * requests);
-    if (this.grant === 'map') {
-      // one GNTTABOP_map_grant_ref and one unmap per request (all its segments in one call); each unmap batch
-      // flushes the TLB of Dom0's CPUs (Xen's gnttab_unmap flushes before the frame can be reused)
-      this.calls.call('grant_table_op', 'grant-map', 2 * requests, (pv.grantMap + pv.grantUnmap) * pages * requests, 'host');
-      c.charge('host', 'grant-map', native.cr3Write * requests);
-      c.flush('nonGlobal', 'grantUnmap', requests);
-    } else {
-      // GNTTABOP_copy: Xen copies between the granted page and Dom0's buffer, no mapping and no flush
-      this.calls.call('grant_table_op', 'grant-copy', requests, Math.round(native.copyPerByte * bytes * requests), 'host');
+    const copy = Math.round(native.copyPerByte * bytes * requests);
+    if (device === 'disk' && this.blk === 'persistent') {
+      // blkback maps a grant the first time it sees it and keeps it (up to its cap); the front end copies the
+      // data between its own pages and the granted ones (blkif_queue_rw_req / blkif_completion)
+      const fresh = Math.min(MAX_PERSISTENT_GRANTS, pages * Math.min(requests, 32)) - this.persistent;
+      if (fresh > 0) {
+        this.calls.call('grant_table_op', 'grant-map', 1, pv.grantMap * fresh, 'host');
+        this.persistent += fresh;
+        c.event('grantOps', fresh);
+      }
+      c.charge('guest', 'persistent-grant-copy', copy);
+      return;
     }
-    c.event('grantOps', (this.grant === 'map' ? 2 : 1) * pages * requests);
-    c.event(device === 'disk' ? 'blkbackRequests' : 'netbackRequests', requests);
-    // back end: responses pushed; the front end is waiting (rsp_event set) so exactly one notification
-    this.calls.call('event_channel_op', 'event-channel', 1, pv.eventChannelNotify, 'host');
-    c.event('eventChannel');
-    return 1;
+    if (device === 'net' && this.net === 'copy') {
+      if (dir === 'read') {
+        // netback rx: one batched GNTTABOP_copy, Xen copying into the guest's granted buffers
+        this.calls.call('grant_table_op', 'grant-copy', 1, copy, 'host');
+      } else {
+        // netback tx: the guest's pages mapped in one batch, unmapped in one batch with one TLB flush
+        this.calls.call('grant_table_op', 'grant-map', 2, (pv.grantMap + pv.grantUnmap) * pages * requests, 'host');
+        c.charge('host', 'grant-map', native.cr3Write);
+        c.flush('nonGlobal', 'grantUnmap');
+      }
+      c.event('grantOps', (dir === 'read' ? 1 : 2) * pages * requests);
+      return;
+    }
+    // blk=map / net=map: a GNTTABOP_map_grant_ref and an unmap per request; each unmap flushes Dom0's TLB
+    // before the frame can be reused
+    this.calls.call('grant_table_op', 'grant-map', 2 * requests, (pv.grantMap + pv.grantUnmap) * pages * requests, 'host');
+    c.charge('host', 'grant-map', native.cr3Write * requests);
+    c.flush('nonGlobal', 'grantUnmap', requests);
+    c.event('grantOps', 2 * pages * requests);
   }
 }

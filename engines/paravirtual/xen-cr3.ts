@@ -53,6 +53,11 @@ export class XenCr3 {
     mmu.tlb.setPge(!pcid && !xpti, 'cr3');
   }
 
+  /** the guest kernel table CR3 holds (or a domain's, during a domain switch) */
+  get root(): number {
+    return this.mmu.root;
+  }
+
   private get modeTag(): number {
     return this.kernelMode ? this.kernelTag : this.userTag;
   }

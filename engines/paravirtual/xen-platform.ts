@@ -16,7 +16,7 @@ import { entryFrame, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
 import { KERNEL_HALF_SLOT, KERNEL_SLOT } from '../guest/kernel-image.ts';
 import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
-import { SplitDriver, type GrantMode } from './split-driver.ts';
+import { SplitDriver, type BlkMode, type NetMode } from './split-driver.ts';
 
 export interface XenOptions {
   /** Xen's `pcid=` as it resolves for this domain: PCIDs for the guest kernel and user tables */
@@ -25,7 +25,10 @@ export interface XenOptions {
   xpti: boolean;
   /** multicall batch (Linux MC_BATCH = 32) */
   batch: number;
-  grant: GrantMode;
+  /** blkfront/blkback data path: persistent grants (Linux 3.8+) or a grant map per request */
+  blk: BlkMode;
+  /** netback data path: copy on receive and batched map on transmit (today), or a map per request */
+  net: NetMode;
 }
 
 /** credit2's longest slice for a vCPU with no competitor: CSCHED2_MAX_TIMER = 10 ms (xen/common/sched/credit2.c) */
@@ -56,7 +59,7 @@ export class XenPlatform extends NativePlatform {
     this.calls = new Hypercalls(this.counters, profile.pv, this.cr3);
     this.mc = new MulticallBatcher(this.calls, this.counters, profile.pv, options.batch);
     this.modes = new GuestModeSwitch(this.counters, profile, this.cr3, this.calls);
-    this.split = new SplitDriver(this.counters, profile, this.calls, options.grant);
+    this.split = new SplitDriver(this.counters, profile, this.calls, this.cr3, options.blk, options.net, () => this.memory.allocFrame());
   }
 
   /** a guest trap into Xen that Xen bounces or emulates, counted under its xenalyze name */
