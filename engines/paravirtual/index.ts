@@ -14,6 +14,7 @@ export const xenEngine: Engine = {
   options: [
     { name: 'xpti', description: "Xen's xpti= (Meltdown mitigation): the guest runs on a per-CPU root table, CR3 switched on every entry to and exit from Xen; the default depends on the profile: off on AMD (not vulnerable), on elsewhere", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'pcid', description: "Xen's pcid= option: PCIDs keep the TLB across guest page-table switches (CR4.PGE then off); xpti = only for domains under XPTI (Xen's default), noxpti = only for the others; needs PCID+INVPCID", type: 'enum', values: ['xpti', 'off', 'on', 'noxpti'], default: 'xpti' },
+    { name: 'arch', description: 'x86_64: the guest kernel in ring 3 with its own page table, every syscall through Xen; x86_32: the 2003 design (PAE, kernel in ring 1, Xen in the top 64 MiB behind segment limits, syscalls by the fast trap table straight to the guest kernel); XPTI and PCIDs apply to 64-bit guests only', type: 'enum', values: ['x86_64', 'x86_32'], default: 'x86_64' },
     { name: 'batch', description: 'multicall batch size in lazy-MMU windows (Linux MC_BATCH = 32)', type: 'number', default: 32 },
     { name: 'blk', description: 'blkfront/blkback data path: persistent grants (mapped once, data copied by the front end; Linux 3.8+) or a grant map, unmap and TLB flush per request', type: 'enum', values: ['persistent', 'map'], default: 'persistent' },
     { name: 'net', description: "netback data path: GNTTABOP_copy on receive and batched map/unmap on transmit (today's netback), or a grant map, unmap and flush per request", type: 'enum', values: ['copy', 'map'], default: 'copy' },
@@ -35,10 +36,13 @@ export const xenEngine: Engine = {
   },
   run(input: EngineRunInput): RunCounters {
     const o = { ...this.profileDefaults!(input.profile), ...input.options };
-    const xpti = o.xpti === 'on';
+    // Xen applies XPTI and PCIDs to 64-bit PV domains only (pv_domain_initialise: !is_pv_32bit_domain(d))
+    const pv64 = (o.arch ?? 'x86_64') === 'x86_64';
+    const xpti = pv64 && o.xpti === 'on';
     const platform = new XenPlatform(input.profile, {
-      pcid: usesPcid(String(o.pcid ?? 'xpti'), xpti, input.profile),
+      pcid: pv64 && usesPcid(String(o.pcid ?? 'xpti'), xpti, input.profile),
       xpti,
+      arch: pv64 ? 'x86_64' : 'x86_32',
       batch: Number(o.batch ?? 32),
       blk: (o.blk ?? 'persistent') as BlkMode,
       net: (o.net ?? 'copy') as NetMode,

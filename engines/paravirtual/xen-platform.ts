@@ -25,6 +25,9 @@ export interface XenOptions {
   xpti: boolean;
   /** multicall batch (Linux MC_BATCH = 32) */
   batch: number;
+  /** x86_32: a 32-bit PAE guest, kernel in ring 1 with Xen at the top of every address space behind segment
+   *  limits (the 2003 design); x86_64: kernel in ring 3 with its own page table */
+  arch: 'x86_64' | 'x86_32';
   /** blkfront/blkback data path: persistent grants (Linux 3.8+) or a grant map per request */
   blk: BlkMode;
   /** netback data path: copy on receive and batched map on transmit (today), or a map per request */
@@ -51,10 +54,13 @@ export class XenPlatform extends NativePlatform {
   private readonly pinned = new Set<number>();
   /** init_mm's top-level table (swapper_pg_dir), made on the first leave_mm */
   private initMm = 0;
+  /** a 32-bit PV guest (arch=x86_32) */
+  private readonly pv32: boolean;
 
   constructor(profile: CostProfile, options: XenOptions) {
     // the PV kernel cannot use PCIDs itself: Xen owns CR3
     super(profile, false, false);
+    this.pv32 = options.arch === 'x86_32';
     this.cr3 = new XenCr3(this.counters, profile, this.mmu, options.pcid, options.xpti);
     this.calls = new Hypercalls(this.counters, profile.pv, this.cr3);
     this.mc = new MulticallBatcher(this.calls, this.counters, profile.pv, options.batch);
@@ -124,10 +130,12 @@ export class XenPlatform extends NativePlatform {
     this.pgdRemap();
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
     this.pinned.add(root);
-    const user = this.userRoots.get(root)!;
-    this.pgdRemap();
-    this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
-    this.counters.event('tablesPinned', tables.length + 2);
+    const user = this.userRoots.get(root);
+    if (user !== undefined) {
+      this.pgdRemap();
+      this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
+    }
+    this.counters.event('tablesPinned', tables.length + (user !== undefined ? 2 : 1));
     this.mc.issue();
   }
 
@@ -158,7 +166,8 @@ export class XenPlatform extends NativePlatform {
   private leafLo(lo: number, validated: boolean): number {
     if ((lo & PTE_P) === 0) return lo;
     if ((lo & PTE_US) === 0) return (lo & ~PTE_G) >>> 0;
-    return validated ? (lo | PTE_G) >>> 0 : lo;
+    // adjust_guest_l1e leaves a 32-bit domain's entries alone (is_pv_32bit_domain)
+    return validated && !this.pv32 ? (lo | PTE_G) >>> 0 : lo;
   }
 
   /**
@@ -175,9 +184,11 @@ export class XenPlatform extends NativePlatform {
     let upper = this.typeCost(root);
     for (const t of tables) if (this.tableLevel.get(t) !== 1) upper += this.typeCost(t);
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
-    const user = this.userRoots.get(root)!;
-    this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
-    this.pgdRemap();
+    const user = this.userRoots.get(root);
+    if (user !== undefined) {
+      this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
+      this.pgdRemap();
+    }
     for (const t of tables) {
       if (this.tableLevel.get(t) === 1) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(t), MMUEXT_OP_BYTES);
       this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
@@ -185,7 +196,7 @@ export class XenPlatform extends NativePlatform {
     }
     this.pgdRemap();
     this.pinned.delete(root);
-    this.counters.event('tablesUnpinned', tables.length + 2);
+    this.counters.event('tablesUnpinned', tables.length + (user !== undefined ? 2 : 1));
     this.mc.issue();
   }
 
@@ -206,7 +217,7 @@ export class XenPlatform extends NativePlatform {
     const frame = super.allocTable(level);
     this.tableLevel.set(frame, level);
     // xen_pgd_alloc: the user L4 Xen switches to in guest user mode, beside the kernel's
-    if (level === 4) this.userRoots.set(frame, this.memory.allocFrame());
+    if (level === 4 && !this.pv32) this.userRoots.set(frame, this.memory.allocFrame());
     return frame;
   }
 
@@ -343,9 +354,10 @@ export class XenPlatform extends NativePlatform {
    * BASEPTR): 4 reference updates at pteValidate each; then write_ptbase → switch_cr3_cr4.
    */
   private newBasePtr(root: number): void {
-    const refs = 4 * this.profile.pv.pteValidate;
-    this.mc.submit('mmuext_op', 'mmuext-op', refs / 2, MMUEXT_OP_BYTES);
-    this.mc.submit('mmuext_op', 'mmuext-op', refs / 2, MMUEXT_OP_BYTES);
+    const refs = 2 * this.profile.pv.pteValidate;
+    this.mc.submit('mmuext_op', 'mmuext-op', refs, MMUEXT_OP_BYTES);
+    // a 32-bit guest has one table (xen_write_cr3 sends no NEW_USER_BASEPTR)
+    if (!this.pv32) this.mc.submit('mmuext_op', 'mmuext-op', refs, MMUEXT_OP_BYTES);
     this.mc.issueUnlessLazy();
     this.cr3.switchBase(root, 'mmuext-op');
   }
@@ -394,13 +406,29 @@ export class XenPlatform extends NativePlatform {
   }
 
   /** #PF goes to Xen (it reads CR2), is bounced to the guest kernel, which returns with the iret hypercall */
+  /**
+   * #PF goes to Xen (it reads CR2), is bounced to the guest kernel, which returns with the iret hypercall. A
+   * 32-bit guest's kernel (ring 1) shares the page table with its user: no switch, and it returns with a
+   * plain IRET to ring 3 (Barham et al. 2003 §2.1: faults other than page faults go straight to the guest).
+   */
   override pageFault(): void {
     super.pageFault();
     this.counters.exit('page_fault');
-    this.modes.roundTrips(1, 'trap-pt-switch', 'pv-trap');
+    if (!this.pv32) {
+      this.modes.roundTrips(1, 'trap-pt-switch', 'pv-trap');
+      return;
+    }
+    this.counters.charge('hypervisor', 'pv-trap', this.profile.pv.bounceFrame);
   }
 
+  /**
+   * 64-bit: every syscall enters Xen and switches page tables both ways (guest-mode.ts). 32-bit: the guest
+   * registers int 0x80 in its fast trap table (HYPERVISOR_set_trap_table; Xen installs it as a DPL-3 trap
+   * gate), so a syscall goes straight to the ring-1 kernel and back with IRET, as natively — no Xen entry,
+   * no page-table switch (Barham et al. 2003 §2.1 "fast exception handler").
+   */
   override syscall(count: number, body: KernelBody): void {
+    if (this.pv32) return super.syscall(count, body);
     this.work('syscall', this.profile.native.syscall * count);
     this.modes.roundTrips(count, 'syscall-pt-switch', 'pv-syscall', body);
   }

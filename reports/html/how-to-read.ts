@@ -12,9 +12,15 @@ privileged change, so its cost shows as <b>hypercalls by op</b>: <code>mmu_updat
 <code>update_va_mapping</code> and <code>mmuext_op</code> for page-table changes (batched by
 <code>multicall</code>), <code>iret</code> on the way back from every system call, <code>event_channel_op</code>
 and <code>grant_table_op</code> for split-driver I/O. It has <b>no VM exits</b>. On x86-64 the guest kernel
-has its own page table, so each system call switches address space twice: <b>TLB flushes</b> with cause
-<code>cr3</code> and scope <code>nonGlobal</code> grow with the syscall count (unless PCID tags them). Its TLB
-misses are ordinary one-dimensional walks: <b>walk refs per miss</b> stays close to native's.</p>
+has its own page table, so each system call switches address space twice (<code>cr3Writes</code>): Xen makes
+user pages global, so without XPTI the switches cost the guest kernel's own TLB entries
+(<code>kernelTlbMisses</code>), not the user's; with XPTI (Xen's Meltdown mitigation, on by default on Intel)
+every entry to and exit from Xen switches CR3 too (<code>xpti</code>), and without PCIDs each switch flushes
+everything. Its TLB misses are ordinary one-dimensional walks: <b>walk refs per miss</b> stays close to
+native's. <code>xen:arch=x86_32</code> is the 2003 design the Xen paper measured (Linux build +3 %, null call
+≈ native): the 32-bit kernel runs in ring 1 beside Xen, which sits at the top of every address space behind
+segment limits, so a system call goes straight to the guest kernel with no Xen entry and no page-table switch.
+Published figures from that paper describe that configuration, not the 64-bit default.</p>
 <p><b>Hardware-assisted (KVM with VT-x/AMD-V)</b>: the guest kernel runs unmodified in non-root mode; system
 calls, CR3 writes and PTE writes cost nothing extra. The hypervisor runs only on a <b>VM exit</b>, counted by
 VMX reason: <code>CPUID</code> always exits, <code>HLT</code>, <code>MSR_WRITE</code>,

@@ -82,3 +82,26 @@ test('XPTI: a hypercall enters and leaves through the per-CPU root; the L4 is co
   // without XPTI a hypercall writes no CR3
   assert.equal(delta('xen:xpti=off', warm, [{ op: 'hypercall', count: 3 }]).events.cr3Writes ?? 0, 0);
 });
+
+test('xen:arch=x86_32: a syscall goes straight to the ring-1 kernel (fast trap table): no Xen entry, no CR3 write, no flush', () => {
+  const d = delta('xen:arch=x86_32', warm, [{ op: 'syscall', count: 5 }]);
+  assert.deepEqual(d.hypercalls, {});
+  assert.equal(d.events.cr3Writes ?? 0, 0);
+  assert.deepEqual(d.flushScope, {});
+  // the same cycles as native: SYSCALL 70 + kernel work 180 + 4 footprint reads at 4 cycles, all TLB hits
+  const native = delta('native', warm, [{ op: 'syscall', count: 5 }]);
+  assert.equal(d.cycles, 5 * (70 + 180 + 4 * 4));
+  assert.equal(d.cycles, native.cycles);
+  // XPTI and PCIDs are for 64-bit domains: the intel-modern default xpti=on does not apply
+  assert.equal(d.attribution.xpti ?? 0, 0);
+});
+
+test('xen:arch=x86_32: a page fault is bounced by Xen without a page-table switch and returns with a plain IRET', () => {
+  const d = delta('xen:arch=x86_32', [{ op: 'map', region: 'b', bytes: 4096 * 3, pageSize: '4k' }],
+    [{ op: 'touch', region: 'b', pattern: 'seq', accesses: 3, write: true }]);
+  assert.deepEqual(d.exits, { page_fault: 3 });
+  assert.equal(d.hypercalls.iret ?? 0, 0);
+  assert.equal(d.events.cr3Writes ?? 0, 0);
+  // one table per 32-bit mm: no user L4 entries are mirrored
+  assert.equal(d.attribution['trap-pt-switch'] ?? 0, 0);
+});
