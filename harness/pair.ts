@@ -1,11 +1,14 @@
 // One (workload, engine) pair: generate the workload's operation stream from the seed, run it on the engine
 // for the counters, then time repeated runs with tinybench. Every repeat must reproduce the counters of the
-// first run exactly; a simulated engine that does not is reported as a failed pair, not averaged over.
+// first run exactly; a simulated engine that does not is reported as a failed pair, not averaged over. What
+// run() returns is checked against the counters contract (harness/check-counters.ts) before it is kept, and
+// whatever it throws becomes the pair's one-line error.
 import { Rng } from '../engines/rng.ts';
 import type { GuestOp, RunCounters } from '../engines/types.ts';
 import type { TimingStats } from './results.ts';
 import type { Catalog } from './catalog.ts';
 import { defaultParams } from '../workloads/registry.ts';
+import { checkCounters } from './check-counters.ts';
 import { measureTiming, MEASURED_BUDGET, SIMULATED_BUDGET } from './timing.ts';
 
 export interface PairTask {
@@ -31,12 +34,12 @@ export async function runPairTask(catalog: Catalog, task: PairTask): Promise<Pai
   try {
     const { engine, options } = catalog.resolveEngine(task.engineSpec);
     const input = { ops: generateOps(catalog, task.workloadId, task.seed), profile: catalog.profile, options, seed: task.seed };
-    const counters = await engine.run(input);
+    const counters = checkCounters(await engine.run(input));
     const reference = JSON.stringify(counters);
     let timing: TimingStats | null = null;
     if (task.timing) {
       timing = await measureTiming(async () => {
-        const again = await engine.run(input);
+        const again = checkCounters(await engine.run(input));
         if (engine.mode === 'simulated' && JSON.stringify(again) !== reference) {
           throw new Error(`engine ${engine.id} is not deterministic: a repeat run gave different counters`);
         }
@@ -44,6 +47,26 @@ export async function runPairTask(catalog: Catalog, task: PairTask): Promise<Pai
     }
     return { ok: true, counters, timing };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: describeFailure(err) };
   }
+}
+
+/** longest error kept: a plugin's message is its own, and a results file or a terminal line is no place for a novel */
+const MAX_ERROR_CHARS = 300;
+
+/** one line for whatever a pair threw: an Error's first message line, or what a non-Error value was */
+export function describeFailure(err: unknown): string {
+  let text: string;
+  if (err instanceof Error) {
+    text = err.message.split('\n')[0] || `${err.name} without a message`;
+  } else {
+    let shown: string;
+    try {
+      shown = typeof err === 'string' ? JSON.stringify(err) : typeof err === 'object' && err !== null ? `an object ${JSON.stringify(err)}` : String(err);
+    } catch {
+      shown = `a ${typeof err}`;
+    }
+    text = `threw a non-Error value: ${shown ?? String(err)}`;
+  }
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
 }

@@ -1,40 +1,40 @@
-// Runs pairs on both cores: one worker thread per CPU (DESIGN: "uses both cores"), each loading the catalog
-// once and taking the next pair when it finishes one. With one CPU, or one pair, pairs run in this thread.
-// Outcomes come back in task order whatever order they finish in.
+// Runs pairs on worker threads, one per CPU by default (DESIGN: "uses both cores"), each loading the catalog
+// once and taking the next pair when it finishes one. Pairs always run off the main thread, even with
+// --workers 1: an engine is code the harness does not control (a plugin may loop forever, never resolve,
+// call process.exit() or print to stdout), and only a worker can be stopped whatever it does, while the main
+// thread stays free to keep the per-pair timeout and to answer Ctrl-C at once. A worker that times out is
+// terminated; one that exits or dies is noticed; either way its pair fails with the reason and a fresh worker
+// takes the remaining pairs. What a worker prints on stdout goes to stderr: stdout carries hvbench's own
+// output only. Outcomes come back in task order whatever order they finish in.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CatalogSpec } from './catalog.ts';
-import { runPairTask, type PairOutcome, type PairTask } from './pair.ts';
-import { loadCatalog } from './catalog.ts';
+import type { PairOutcome, PairTask } from './pair.ts';
 
 export interface PoolOptions {
-  /** worker threads; 1 runs everything in this thread */
+  /** worker threads */
   workers: number;
+  /** a pair still running after this many ms fails and its worker is terminated */
+  timeoutMs: number;
   onDone(task: PairTask, outcome: PairOutcome): void;
   /** aborts outstanding work (Ctrl-C): workers are terminated and the promise rejects */
   signal?: AbortSignal;
 }
 
+type WorkerMessage = { type: 'ready' } | { type: 'outcome'; slot: number; outcome: PairOutcome };
+
 export function defaultWorkerCount(): number {
   return os.availableParallelism();
 }
 
-async function runInline(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions): Promise<PairOutcome[]> {
-  const catalog = await loadCatalog(spec);
-  const outcomes: PairOutcome[] = [];
-  for (const task of tasks) {
-    opts.signal?.throwIfAborted();
-    const outcome = await runPairTask(catalog, task);
-    outcomes.push(outcome);
-    opts.onDone(task, outcome);
-  }
-  return outcomes;
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toPrecision(6))} s`;
 }
 
-function runInWorkers(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions, count: number): Promise<PairOutcome[]> {
+export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions): Promise<PairOutcome[]> {
   return new Promise((resolve, reject) => {
     const outcomes = new Array<PairOutcome>(tasks.length);
-    const workers: Worker[] = [];
+    const live = new Set<Worker>();
     let next = 0;
     let finished = 0;
     let settled = false;
@@ -42,33 +42,78 @@ function runInWorkers(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions, c
     const stop = (err?: unknown) => {
       if (settled) return;
       settled = true;
-      for (const w of workers) void w.terminate();
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const w of live) void w.terminate();
+      live.clear();
       if (err === undefined) resolve(outcomes);
       else reject(err);
     };
-    opts.signal?.addEventListener('abort', () => stop(opts.signal?.reason), { once: true });
+    const onAbort = () => stop(opts.signal?.reason);
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const feed = (worker: Worker) => {
-      if (next < tasks.length) worker.postMessage({ type: 'task', task: tasks[next++] });
+    const record = (task: PairTask, outcome: PairOutcome) => {
+      outcomes[task.slot] = outcome;
+      opts.onDone(task, outcome);
+      if (++finished === tasks.length) stop();
     };
-    for (let i = 0; i < count; i++) {
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: spec });
-      workers.push(worker);
-      worker.on('message', (msg: { type: 'outcome'; slot: number; outcome: PairOutcome } | { type: 'ready' }) => {
-        if (msg.type === 'ready') return feed(worker);
-        outcomes[msg.slot] = msg.outcome;
-        opts.onDone(tasks[msg.slot], msg.outcome);
-        finished++;
-        if (finished === tasks.length) stop();
-        else feed(worker);
-      });
-      worker.on('error', (err) => stop(err));
-    }
-  });
-}
 
-export async function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions): Promise<PairOutcome[]> {
-  const count = Math.min(opts.workers, tasks.length);
-  if (count <= 1) return runInline(spec, tasks, opts);
-  return runInWorkers(spec, tasks, opts, count);
+    /** one worker: takes pairs until none are left; replaced when it times out or dies mid-pair */
+    const start = () => {
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: spec, stdout: true });
+      worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+      live.add(worker);
+      let current: PairTask | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let ready = false;
+      let lastError: unknown;
+
+      /** this worker is done for; its pair (if any) fails with `reason` and another worker carries on */
+      const retire = (reason: string) => {
+        clearTimeout(timer);
+        live.delete(worker);
+        void worker.terminate();
+        const task = current;
+        current = undefined;
+        if (settled || task === undefined) return;
+        record(task, { ok: false, error: reason });
+        if (!settled && next < tasks.length) start();
+      };
+      const feed = () => {
+        if (next >= tasks.length) return;
+        const task = (current = tasks[next++]);
+        timer = setTimeout(() => retire(`timed out after ${seconds(opts.timeoutMs)} (--timeout); its worker was stopped`), opts.timeoutMs);
+        worker.postMessage({ type: 'task', task });
+      };
+
+      worker.on('message', (msg: WorkerMessage) => {
+        if (settled || !live.has(worker)) return;
+        if (msg.type === 'ready') {
+          ready = true;
+          return feed();
+        }
+        clearTimeout(timer);
+        const task = current!;
+        current = undefined;
+        record(task, msg.outcome);
+        if (!settled) feed();
+      });
+      worker.on('error', (err) => {
+        lastError = err;
+      });
+      worker.on('exit', (code) => {
+        if (settled || !live.has(worker)) return;
+        const why = lastError instanceof Error ? `: ${lastError.message.split('\n')[0]}` : '';
+        // the catalog loaded in this thread before the pool started, so a worker that cannot load it is a
+        // fault of the harness, not of one pair
+        if (!ready) return stop(new Error(`a worker thread stopped before it was ready (exit code ${code})${why}`));
+        if (current === undefined) return retire('');
+        retire(`its worker thread exited (code ${code}) before the pair finished${why || ' (process.exit() in the engine?)'}`);
+      });
+    };
+
+    if (tasks.length === 0) return stop();
+    const count = Math.max(1, Math.min(opts.workers, tasks.length));
+    for (let i = 0; i < count; i++) start();
+  });
 }

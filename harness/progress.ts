@@ -1,5 +1,6 @@
 // Progress on stderr while pairs run: a redrawn bar with elapsed time and ETA on a terminal, one plain line
-// per finished pair when stderr is not a TTY or CI is set (logs stay readable), nothing with --quiet.
+// per finished pair when stderr is not a TTY or CI is set (logs stay readable), nothing with --quiet. The
+// empty bar is drawn at the start, when the pairs are handed out (and Ctrl-C is already handled).
 export interface ProgressSink {
   start(total: number): void;
   done(label: string, failed: boolean): void;
@@ -36,17 +37,22 @@ export function createProgress(opts: ProgressOptions): ProgressSink {
     return `${bar} ${finished}/${total} ${label}${status}  elapsed ${seconds(elapsed)}  ETA ${seconds(eta)}`;
   }
 
+  function draw(text: string): void {
+    if (opts.quiet) return;
+    if (interactive) stream.write(`\r\x1b[2K${text}`);
+    else stream.write(`${text}\n`);
+  }
+
   return {
     start(n) {
       total = n;
       finished = 0;
       started = now();
+      draw(line('started', false));
     },
     done(label, failed) {
       finished++;
-      if (opts.quiet) return;
-      if (interactive) stream.write(`\r\x1b[2K${line(label, failed)}`);
-      else stream.write(`${line(label, failed)}\n`);
+      draw(line(label, failed));
     },
     finish() {
       if (!opts.quiet && interactive) stream.write('\n');

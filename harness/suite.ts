@@ -24,6 +24,8 @@ export interface SuiteRequest extends CatalogSpec {
   workloads: string[];
   seed: number;
   workers: number;
+  /** a pair still running after this many ms fails (its worker is stopped) */
+  timeoutMs: number;
   timing: boolean;
   progress: ProgressSink;
   signal?: AbortSignal;
@@ -92,6 +94,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   req.progress.start(tasks.length);
   const outcomes: PairOutcome[] = await runPairs(spec, tasks, {
     workers: req.workers,
+    timeoutMs: req.timeoutMs,
     signal: req.signal,
     onDone: (task, outcome) => req.progress.done(`${task.workloadId} × ${task.engineSpec}`, !outcome.ok),
   });
@@ -127,6 +130,8 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
     if (overhead) Object.assign(run, overhead);
   }
 
+  // the power model runs on this thread: Ctrl-C during it is seen here, once it returns
+  req.signal?.throwIfAborted();
   const power = powerScenarios.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios }) : undefined;
   return {
     schema: RESULTS_SCHEMA,

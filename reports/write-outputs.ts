@@ -23,6 +23,8 @@ export interface OutputOptions {
   html: boolean;
   png: boolean;
   extraSections?: readonly ReportSection[];
+  /** aborted (Ctrl-C) before outDir is replaced: throw its reason, leaving outDir as it was */
+  signal?: AbortSignal;
 }
 
 /** the names an output directory may hold; anything else means outDir is not ours to replace */
@@ -116,6 +118,7 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
       for (const chart of [...charts, ...extraSections.flatMap(sectionCharts)]) if (chart.omitted === undefined) await put(`charts/${chart.id}.png`, renderPng(chart));
     }
     if (options.html) await put('report.html', renderHtml(results, { charts, extraSections }));
+    options.signal?.throwIfAborted();
     await replaceDir(temp, target);
   } catch (e) {
     removeTemp();

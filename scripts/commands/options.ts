@@ -23,6 +23,20 @@ export function parseWorkers(cpus: number) {
   return (value: string): number => Math.min(parse(value), cpus);
 }
 
+/** the longest delay a Node timer keeps (2^31 − 1 ms); a longer one would fire at once */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** a duration in seconds, fractions allowed, as milliseconds */
+export function parseSeconds(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_TIMER_SECONDS) {
+      throw new UsageError(`${flag}: expected a number of seconds above 0 and at most ${MAX_TIMER_SECONDS}, got "${value}"`);
+    }
+    return n * 1000;
+  };
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

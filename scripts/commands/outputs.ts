@@ -9,12 +9,15 @@ export interface WriteAllOptions {
   html: boolean;
   png: boolean;
   quiet: boolean;
+  /** once aborted, the output directory is left as it was (checked up to the moment it is replaced) */
+  signal?: AbortSignal;
 }
 
 export async function writeAllOutputs(results: ResultsFile, outDir: string, opts: WriteAllOptions): Promise<void> {
   const files = await writeOutputs(results, outDir, {
     html: opts.html,
     png: opts.png,
+    signal: opts.signal,
     extraSections: [...powerSections(results), ...modelCheckSections(results)],
   });
   if (opts.quiet) return;

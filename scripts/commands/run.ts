@@ -1,16 +1,23 @@
 // `hvbench run`: the suite on the chosen engines and workloads, then every output written atomically into
-// --out and a summary table on stdout. Exit 1 when a pair failed (its run carries the error).
+// --out and a summary table on stdout. A failed pair (an engine that threw, broke the counters contract, ended
+// its worker or outlived --timeout) does not discard the others: every run is written, the failed ones with
+// their error and zero counters (report.html, summary.md and results.csv list them), each failure is one line
+// on stderr, and the exit code is 1. Ctrl-C at any point before the output directory is swapped stops the run:
+// exit 130, the previous output untouched.
 import { Command } from 'commander';
 import { DEFAULT_PROFILE } from '../../engines/machine/profiles/index.ts';
 import { splitEngineList } from '../../harness/engine-specs.ts';
 import { createProgress } from '../../harness/progress.ts';
 import { defaultWorkerCount } from '../../harness/pool.ts';
 import { runSuite } from '../../harness/suite.ts';
-import { collect, commaList, parseSeed, parseWorkers } from './options.ts';
+import { collect, commaList, parseSeconds, parseSeed, parseWorkers } from './options.ts';
 import { writeAllOutputs } from './outputs.ts';
 import { checkOutputDir } from '../../reports/write-outputs.ts';
 
 export const DEFAULT_ENGINES = 'native,xen,kvm';
+/** per pair, timing included: the slowest built-in simulated pair takes seconds; a measured kvm-host pair boots
+ *  its guest six times (counters, two warm-ups, three samples), each under its own 60 s watchdog */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 interface RunOptions {
   engines: string;
@@ -25,6 +32,7 @@ interface RunOptions {
   quiet: boolean;
   timing: boolean;
   workers: number;
+  timeout: number;
 }
 
 export function runCommand(): Command {
@@ -41,11 +49,15 @@ export function runCommand(): Command {
     .option('--no-png', 'skip charts/*.png')
     .option('--no-timing', 'skip wall-clock timing (counters only; faster)')
     .option('--workers <n>', `worker threads, at most one per CPU (${defaultWorkerCount()} here; more is clamped to that)`, parseWorkers(defaultWorkerCount()), defaultWorkerCount())
+    .option('--timeout <seconds>', `a pair still running after this long fails and its worker thread is stopped (default: ${DEFAULT_TIMEOUT_SECONDS})`,
+      parseSeconds('--timeout'), DEFAULT_TIMEOUT_SECONDS * 1000)
     .option('--quiet', 'no progress and no table', false)
     .action(async (opts: RunOptions) => {
       const abort = new AbortController();
+      // every Ctrl-C, not just the first, is ours until the command returns: a second one must not kill the
+      // process half-way through leaving the previous output as it was
       const onSigint = () => abort.abort(new Error('interrupted'));
-      process.once('SIGINT', onSigint);
+      process.on('SIGINT', onSigint);
       try {
         // a --out that cannot be written is refused now, not after the suite ran
         await checkOutputDir(opts.out);
@@ -57,11 +69,12 @@ export function runCommand(): Command {
           profile: opts.profile,
           seed: opts.seed,
           workers: opts.workers,
+          timeoutMs: opts.timeout,
           timing: opts.timing,
           progress: createProgress({ quiet: opts.quiet }),
           signal: abort.signal,
         });
-        await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet });
+        await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet, signal: abort.signal });
         const failed = results.runs.filter((r) => r.error);
         for (const r of failed) process.stderr.write(`hvbench: ${r.workload} × ${r.engine} failed: ${r.error}\n`);
         if (failed.length > 0) process.exitCode = 1;

@@ -7,7 +7,7 @@ function sink() {
   return { chunks, stream: { write: (s: string) => chunks.push(s), isTTY: false } as unknown as NodeJS.WriteStream };
 }
 
-test('plain mode prints one line per finished pair with count, elapsed and ETA', () => {
+test('plain mode prints a start line, then one line per finished pair with count, elapsed and ETA', () => {
   const { chunks, stream } = sink();
   let t = 0;
   const p = createProgress({ quiet: false, stream, now: () => t, interactive: false });
@@ -17,9 +17,10 @@ test('plain mode prints one line per finished pair with count, elapsed and ETA',
   t = 2000;
   p.done('cpu/compute × kvm', true);
   p.finish();
-  assert.equal(chunks.length, 2);
-  assert.match(chunks[0], /1\/4 cpu\/compute × xen {2}elapsed 1\.0s {2}ETA 3\.0s\n$/);
-  assert.match(chunks[1], /2\/4 cpu\/compute × kvm FAILED {2}elapsed 2\.0s {2}ETA 2\.0s\n$/);
+  assert.equal(chunks.length, 3);
+  assert.match(chunks[0], /^\[-{24}\] 0\/4 started {2}elapsed 0\.0s {2}ETA 0\.0s\n$/);
+  assert.match(chunks[1], /1\/4 cpu\/compute × xen {2}elapsed 1\.0s {2}ETA 3\.0s\n$/);
+  assert.match(chunks[2], /2\/4 cpu\/compute × kvm FAILED {2}elapsed 2\.0s {2}ETA 2\.0s\n$/);
 });
 
 test('interactive mode redraws one line and ends it; quiet prints nothing', () => {

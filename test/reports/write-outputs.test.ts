@@ -68,6 +68,18 @@ test('a failing render leaves no output directory, no temp directory, and an old
   assert.ok(readFileSync(join(base, 'old', 'results.json')).equals(before));
 });
 
+test('a signal aborted while rendering (Ctrl-C after the pairs) leaves the older output untouched and no temp directory', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
+  await writeOutputs(buildResults(), join(base, 'old'), { html: false, png: false });
+  const before = readFileSync(join(base, 'old', 'results.json'));
+  const abort = new AbortController();
+  // aborted once rendering is under way: the first section's html is read after results.json is written
+  const section: ReportSection = { id: 'late', title: 'Late', get html() { abort.abort(new Error('interrupted')); return ''; }, charts: [] };
+  await assert.rejects(writeOutputs(buildResults({ measured: true }), join(base, 'old'), { html: true, png: false, extraSections: [section], signal: abort.signal }), /interrupted/);
+  assert.deepEqual(readdirSync(base), ['old']);
+  assert.ok(readFileSync(join(base, 'old', 'results.json')).equals(before));
+});
+
 test('refuses to replace a directory holding files hvbench did not write', async () => {
   const base = mkdtempSync(join(tmpdir(), 'hvbench-out-'));
   mkdirSync(join(base, 'home'));
