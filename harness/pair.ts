@@ -64,7 +64,7 @@ export function describeFailure(err: unknown): string {
     try {
       shown = typeof err === 'string' ? JSON.stringify(err) : typeof err === 'object' && err !== null ? `an object ${JSON.stringify(err)}` : String(err);
     } catch {
-      shown = `a ${typeof err}`;
+      shown = `an unprintable ${typeof err}`;
     }
     text = `threw a non-Error value: ${shown ?? String(err)}`;
   }

@@ -4,8 +4,8 @@
 // call process.exit() or print to stdout), and only a worker can be stopped whatever it does, while the main
 // thread stays free to keep the per-pair timeout and to answer Ctrl-C at once. A worker that times out is
 // terminated; one that exits or dies is noticed; either way its pair fails with the reason and a fresh worker
-// takes the remaining pairs. What a worker prints on stdout goes to stderr: stdout carries hvbench's own
-// output only. Outcomes come back in task order whatever order they finish in.
+// takes the remaining pairs. What a worker prints goes to stderr (harness/worker.ts posts it here): stdout
+// carries hvbench's own output only. Outcomes come back in task order whatever order they finish in.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CatalogSpec } from './catalog.ts';
@@ -21,7 +21,7 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
-type WorkerMessage = { type: 'ready' } | { type: 'outcome'; slot: number; outcome: PairOutcome };
+type WorkerMessage = { type: 'ready' } | { type: 'print'; text: string } | { type: 'outcome'; slot: number; outcome: PairOutcome };
 
 export function defaultWorkerCount(): number {
   return os.availableParallelism();
@@ -34,7 +34,8 @@ function seconds(ms: number): string {
 export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions): Promise<PairOutcome[]> {
   return new Promise((resolve, reject) => {
     const outcomes = new Array<PairOutcome>(tasks.length);
-    const live = new Set<Worker>();
+    /** running workers, each with what stops it: its pair's timer must not outlive the pool either */
+    const live = new Map<Worker, () => void>();
     let next = 0;
     let finished = 0;
     let settled = false;
@@ -43,7 +44,7 @@ export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      for (const w of live) void w.terminate();
+      for (const halt of live.values()) halt();
       live.clear();
       if (err === undefined) resolve(outcomes);
       else reject(err);
@@ -60,19 +61,21 @@ export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions
 
     /** one worker: takes pairs until none are left; replaced when it times out or dies mid-pair */
     const start = () => {
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: spec, stdout: true });
-      worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-      live.add(worker);
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: spec });
       let current: PairTask | undefined;
       let timer: NodeJS.Timeout | undefined;
+      const halt = () => {
+        clearTimeout(timer);
+        void worker.terminate();
+      };
+      live.set(worker, halt);
       let ready = false;
       let lastError: unknown;
 
       /** this worker is done for; its pair (if any) fails with `reason` and another worker carries on */
       const retire = (reason: string) => {
-        clearTimeout(timer);
         live.delete(worker);
-        void worker.terminate();
+        halt();
         const task = current;
         current = undefined;
         if (settled || task === undefined) return;
@@ -87,6 +90,7 @@ export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions
       };
 
       worker.on('message', (msg: WorkerMessage) => {
+        if (msg.type === 'print') return void process.stderr.write(msg.text);
         if (settled || !live.has(worker)) return;
         if (msg.type === 'ready') {
           ready = true;

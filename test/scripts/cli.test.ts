@@ -104,16 +104,27 @@ test('a workload file alone runs just that workload; a plugin engine runs beside
   assert.ok(plug && plug.exits.total > 0 && (plug.overheadPct ?? 0) > 0);
 });
 
-test('a failing pair is reported in its run and the command exits 1', () => {
+test('a failing pair is reported in its run and the command exits 1; report accepts the results it wrote', () => {
   const plugin = join(dir, 'broken-engine.mjs');
   writeFileSync(plugin, `export default { id: 'broken', title: 'Broken', description: 'always fails', mode: 'simulated',
     options: [], availability: () => ({ available: true }), run() { throw new Error('model exploded'); } };\n`);
+  const hostile = new URL('../fixtures/hostile/plugins/hostile-engine.mjs', import.meta.url).pathname;
   const out = join(dir, 'failing');
-  const r = hvbench(['run', '--engine-module', plugin, '--engines', 'broken', '--workloads', 'micro/cpuid', '--out', out, ...FAST]);
+  const r = hvbench(['run', '--engine-module', plugin, '--engine-module', hostile, '--engines', 'broken,hostile:do=nan,hostile',
+    '--workloads', 'micro/cpuid', '--out', out, ...FAST]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /micro\/cpuid × broken failed: model exploded/);
-  const failed = results(out).runs.find((x) => x.engine === 'broken');
-  assert.equal(failed?.error, 'model exploded');
+  assert.match(r.stderr, /micro\/cpuid × broken failed: model exploded\n/);
+  assert.match(r.stderr, /micro\/cpuid × hostile:do=nan failed: run\(\) returned cycles\.guest = NaN; /);
+  // the pairs that did not fail are kept: native, and the well-behaved variant of the hostile plugin
+  const runs = results(out).runs;
+  assert.deepEqual(runs.map((x) => [x.engine, x.error]), [['native', undefined], ['broken', 'model exploded'],
+    ['hostile:do=nan', 'run() returned cycles.guest = NaN; the counters contract wants a finite number ≥ 0'], ['hostile', undefined]]);
+  // hostile's valid counters: one cycle per CPUID of micro/cpuid's 10,000 (its fixture charges one per unit)
+  assert.equal(runs[3].cycles.total, 10_000);
+  assert.equal(runs[2].cycles.total, 0);
+  assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /micro\/cpuid on hostile:do=nan: run\(\) returned cycles\.guest = NaN/);
+  const again = hvbench(['report', join(out, 'results.json'), '--out', join(dir, 'failing-report'), '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
 });
 
 test('report re-renders identical files from a results file', () => {
@@ -134,16 +145,59 @@ test('an unavailable measured engine is a one-line reason and exit 2', () => {
   assert.match(r.stderr, /^hvbench: engine kvm-host is unavailable here: .+/);
 });
 
+/** spawns a run; resolves when a stderr line matches `ready` (the handler is installed by then), with the child */
+function startRun(args: string[], ready: RegExp) {
+  const child = spawn(process.execPath, [BIN, 'run', ...args], { env: { ...process.env, CI: 'true' } });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const readyLine = new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (ready.test(stderr)) resolve();
+    });
+    void exited.then(() => reject(new Error(`exited before ${ready}: ${stderr}`)));
+  });
+  return { child, exited, readyLine, stderr: () => stderr };
+}
+
+/** every file under dir with its bytes */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name)] = readFileSync(join(e.parentPath, e.name), 'base64');
+  }
+  return out;
+}
+
 test('Ctrl-C stops the run and leaves no output or temporary directory', async () => {
   const parent = mkdtempSync(join(dir, 'sigint-'));
   const out = join(parent, 'out');
-  const child = spawn(process.execPath, [BIN, 'run', '--out', out, '--quiet'], { env: { ...process.env, CI: 'true' } });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  assert.equal(code, 130, stderr);
-  assert.match(stderr, /interrupted; nothing was written/);
+  // the progress bar's first line is drawn once the pairs are handed out, after the handler is installed
+  const run = startRun(['--out', out], /\] 0\/\d+ started/);
+  await run.readyLine;
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 130, run.stderr());
+  assert.match(run.stderr(), /interrupted; nothing was written/);
   assert.deepEqual(readdirSync(parent), []);
+});
+
+test('Ctrl-C during a pair with --workers 1 exits 130 at once and leaves the previous output as it was', async () => {
+  const parent = mkdtempSync(join(dir, 'sigint1-'));
+  const out = join(parent, 'out');
+  assert.equal(hvbench(['run', '--workloads', 'micro/cpuid', '--out', out, ...FAST]).code, 0);
+  const before = tree(out);
+  // pairs run on a worker thread even with --workers 1, so this thread answers the signal mid-simulation;
+  // SIGINT is sent once the first pair is done and the second is running
+  const run = startRun(['--workers', '1', '--out', out], /\] 1\/\d+ /);
+  await run.readyLine;
+  const sent = performance.now();
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 130, run.stderr());
+  const seconds = (performance.now() - sent) / 1000;
+  // the promise is 2 s; the bound here is loose so that a loaded machine cannot fail it, while a main thread
+  // blocked for the rest of the suite (tens of seconds) still does
+  assert.ok(seconds < 10, `exited ${seconds.toFixed(1)} s after SIGINT`);
+  assert.match(run.stderr(), /interrupted; nothing was written/);
+  assert.deepEqual(tree(out), before);
+  assert.deepEqual(readdirSync(parent), ['out']);
 });
