@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { Engine, EngineOptionSpec, OptionValue } from './types.ts';
 import type { CostProfile } from './machine/profile.ts';
-import { UsageError } from '../harness/errors.ts';
+import { describeThrown, UsageError } from '../harness/errors.ts';
 import { nativeEngine } from './native/index.ts';
 import { xenEngine } from './paravirtual/index.ts';
 import { kvmEngine } from './hardware-assisted/index.ts';
@@ -48,6 +48,17 @@ function parseValue(engine: Engine, spec: EngineOptionSpec, raw: string): Option
   return hit;
 }
 
+/** calls one of an engine's hooks on this thread: a UsageError is the hook's own one-line refusal; anything
+ *  else it throws (a plugin's bug, a non-Error) is refused in one line naming the engine and the hook */
+export function callHook<T>(engine: Engine, hook: string, call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`engine ${engine.id}: ${hook} failed: ${describeThrown(err)}`);
+  }
+}
+
 /** `kvm:mmu=shadow,io=emulated` → engine, complete validated options, label */
 export function resolveEngine(spec: string, engines: readonly Engine[], profile: CostProfile): ResolvedEngineSpec {
   const colon = spec.indexOf(':');
@@ -56,7 +67,7 @@ export function resolveEngine(spec: string, engines: readonly Engine[], profile:
   if (engine === undefined) throw new UsageError(`unknown engine "${id}"; known engines: ${engines.map((e) => e.id).join(', ')}`);
   const options: Record<string, OptionValue> = {};
   for (const o of engine.options) options[o.name] = o.default;
-  Object.assign(options, engine.profileDefaults?.(profile) ?? {});
+  Object.assign(options, callHook(engine, 'profileDefaults()', () => engine.profileDefaults?.(profile)) ?? {});
   const set = new Set<string>();
   if (colon >= 0) {
     for (const pair of spec.slice(colon + 1).split(',')) {
@@ -72,7 +83,7 @@ export function resolveEngine(spec: string, engines: readonly Engine[], profile:
       set.add(key);
     }
   }
-  engine.checkOptions?.(options, profile);
+  callHook(engine, 'checkOptions()', () => engine.checkOptions?.(options, profile));
   const shown = engine.options.filter((o) => set.has(o.name) || options[o.name] !== o.default);
   const label = shown.length === 0 ? engine.id : `${engine.id}:${shown.map((o) => `${o.name}=${String(options[o.name])}`).join(',')}`;
   return { engine, options, label };

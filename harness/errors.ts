@@ -19,3 +19,23 @@ export function shown(value: unknown): string {
   const head = typeof value === 'string' && value.length > MAX_SHOWN * 4 ? value.slice(0, MAX_SHOWN * 4) : value;
   return clip(JSON.stringify(head) ?? String(head), MAX_SHOWN);
 }
+
+/** longest message kept: a plugin's message is its own, and a results file or a terminal line is no place for a novel */
+const MAX_ERROR_CHARS = 300;
+
+/** one line for whatever was thrown (by plugin code, above all): an Error's first message line, or what a non-Error value was */
+export function describeThrown(err: unknown): string {
+  let text: string;
+  if (err instanceof Error) {
+    text = err.message.split('\n')[0] || `${err.name} without a message`;
+  } else {
+    let shown: string;
+    try {
+      shown = typeof err === 'string' ? JSON.stringify(err) : typeof err === 'object' && err !== null ? `an object ${JSON.stringify(err)}` : String(err);
+    } catch {
+      shown = `an unprintable ${typeof err}`;
+    }
+    text = `threw a non-Error value: ${shown ?? String(err)}`;
+  }
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
+}

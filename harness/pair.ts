@@ -9,6 +9,7 @@ import type { TimingStats } from './results.ts';
 import type { Catalog } from './catalog.ts';
 import { defaultParams } from '../workloads/registry.ts';
 import { checkCounters } from './check-counters.ts';
+import { describeThrown } from './errors.ts';
 import { measureTiming, MEASURED_BUDGET, SIMULATED_BUDGET } from './timing.ts';
 
 export interface PairTask {
@@ -47,26 +48,6 @@ export async function runPairTask(catalog: Catalog, task: PairTask): Promise<Pai
     }
     return { ok: true, counters, timing };
   } catch (err) {
-    return { ok: false, error: describeFailure(err) };
+    return { ok: false, error: describeThrown(err) };
   }
-}
-
-/** longest error kept: a plugin's message is its own, and a results file or a terminal line is no place for a novel */
-const MAX_ERROR_CHARS = 300;
-
-/** one line for whatever a pair threw: an Error's first message line, or what a non-Error value was */
-export function describeFailure(err: unknown): string {
-  let text: string;
-  if (err instanceof Error) {
-    text = err.message.split('\n')[0] || `${err.name} without a message`;
-  } else {
-    let shown: string;
-    try {
-      shown = typeof err === 'string' ? JSON.stringify(err) : typeof err === 'object' && err !== null ? `an object ${JSON.stringify(err)}` : String(err);
-    } catch {
-      shown = `an unprintable ${typeof err}`;
-    }
-    text = `threw a non-Error value: ${shown ?? String(err)}`;
-  }
-  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
 }

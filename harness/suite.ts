@@ -2,6 +2,8 @@
 // native run of the same workload. The native baseline is always part of a run: overhead has no meaning
 // without it.
 import { Counters } from '../engines/machine/counters.ts';
+import { callHook } from '../engines/registry.ts';
+import type { Availability } from '../engines/types.ts';
 import { loadCatalog, type Catalog, type CatalogSpec, type ResolvedEngine } from './catalog.ts';
 import { UsageError } from './errors.ts';
 import { describeHost } from './host.ts';
@@ -36,8 +38,11 @@ const NATIVE = 'native';
 function resolveEngines(catalog: Catalog, specs: string[]): ResolvedEngine[] {
   const resolved = specs.map((s) => catalog.resolveEngine(s));
   for (const r of resolved) {
-    const a = r.engine.availability();
-    if (!a.available) throw new UsageError(`engine ${r.label} is unavailable here: ${a.reason}`);
+    const a: Partial<Availability> | undefined = callHook(r.engine, 'availability()', () => r.engine.availability());
+    if (a?.available !== true) {
+      const reason = a?.available === false && typeof a.reason === 'string' ? a.reason : 'its availability() gave no reason';
+      throw new UsageError(`engine ${r.label} is unavailable here: ${reason}`);
+    }
   }
   const labels = new Set<string>();
   for (const r of resolved) {

@@ -58,6 +58,10 @@ export function runCommand(): Command {
       // process half-way through leaving the previous output as it was
       const onSigint = () => abort.abort(new Error('interrupted'));
       process.on('SIGINT', onSigint);
+      // stdout carries the table only: what plugin code prints on this thread (at import, in availability())
+      // goes to stderr until the suite has run, like what it prints in a worker
+      const stdoutWrite = process.stdout.write;
+      process.stdout.write = process.stderr.write.bind(process.stderr) as typeof stdoutWrite;
       try {
         // a --out that cannot be written is refused now, not after the suite ran
         await checkOutputDir(opts.out);
@@ -74,6 +78,7 @@ export function runCommand(): Command {
           progress: createProgress({ quiet: opts.quiet }),
           signal: abort.signal,
         });
+        process.stdout.write = stdoutWrite;
         await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet, signal: abort.signal });
         const failed = results.runs.filter((r) => r.error);
         for (const r of failed) process.stderr.write(`hvbench: ${r.workload} × ${r.engine} failed: ${r.error}\n`);
@@ -86,6 +91,7 @@ export function runCommand(): Command {
         }
         throw err;
       } finally {
+        process.stdout.write = stdoutWrite;
         process.off('SIGINT', onSigint);
       }
     });
