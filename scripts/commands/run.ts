@@ -4,7 +4,7 @@
 // their error and zero counters (report.html, summary.md and results.csv list them), each failure is one line
 // on stderr, and the exit code is 1. Ctrl-C at any point before the output directory is swapped stops the run:
 // exit 130, the previous output untouched.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { DEFAULT_PROFILE } from '../../engines/machine/profiles/index.ts';
 import { splitEngineList } from '../../harness/engine-specs.ts';
 import { createProgress } from '../../harness/progress.ts';
@@ -49,8 +49,8 @@ export function runCommand(): Command {
     .option('--no-png', 'skip charts/*.png')
     .option('--no-timing', 'skip wall-clock timing (counters only; faster)')
     .option('--workers <n>', `worker threads, at most one per CPU (${defaultWorkerCount()} here; more is clamped to that)`, parseWorkers(defaultWorkerCount()), defaultWorkerCount())
-    .option('--timeout <seconds>', `a pair still running after this long fails and its worker thread is stopped (default: ${DEFAULT_TIMEOUT_SECONDS})`,
-      parseSeconds('--timeout'), DEFAULT_TIMEOUT_SECONDS * 1000)
+    .addOption(new Option('--timeout <seconds>', 'a pair still running after this long fails and its worker thread is stopped')
+      .argParser(parseSeconds('--timeout')).default(DEFAULT_TIMEOUT_SECONDS * 1000, String(DEFAULT_TIMEOUT_SECONDS)))
     .option('--quiet', 'no progress and no table', false)
     .action(async (opts: RunOptions) => {
       const abort = new AbortController();

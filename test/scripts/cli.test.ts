@@ -34,6 +34,7 @@ test('--version and --help exit 0', () => {
   const help = hvbench(['run', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--engines <list>/);
+  assert.match(help.stdout, /--timeout <seconds>[^-]*\(default: 300\)/);
 });
 
 test('run writes every output with the native baseline and overhead for each engine', () => {
