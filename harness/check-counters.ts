@@ -9,8 +9,9 @@ import type { FlushCause, FlushScope, RunCounters } from '../engines/types.ts';
 
 const FLUSH_SCOPES: readonly FlushScope[] = ['full', 'nonGlobal', 'single', 'tagged', 'remote'];
 const FLUSH_CAUSES: readonly FlushCause[] = ['cr3', 'invlpg', 'hypercall', 'vmentry', 'shootdown', 'grantUnmap'];
-/** Cycle sums are floating-point sums accumulated in different orders (per domain, per mechanism): exact while
- *  every figure is a safe integer; otherwise they may differ by rounding, never by more than this fraction. */
+/** Sums are floating-point sums accumulated in different orders (per domain, per mechanism): exact while every
+ *  figure is a safe integer; otherwise (fractional cycles, counts past 2^53) they may differ by rounding, never
+ *  by more than this fraction. */
 const CYCLE_TOLERANCE = 1e-9;
 const SHOWN_CHARS = 40;
 
@@ -37,7 +38,9 @@ function cycles(value: unknown, field: string): number {
 }
 
 function count(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(field, value, 'an integer from 0 to 2^53 − 1');
+  // past 2^53 every double is an integer but no longer exact: a count of 2^53 − 1 events plus the flushes they
+  // cause is such a total, and is accepted as the nearest double
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(field, value, 'a finite integer ≥ 0');
   return value;
 }
 
@@ -57,13 +60,13 @@ function sum(values: Record<string, number> | number[]): number {
   return s;
 }
 
-function sameCycles(a: number, b: number): boolean {
+function sameSum(a: number, b: number): boolean {
   return a === b || (!(Number.isSafeInteger(a) && Number.isSafeInteger(b)) && Math.abs(a - b) <= CYCLE_TOLERANCE * Math.max(a, b));
 }
 
 function totalOf(total: number, parts: Record<string, number>, field: string, of: string): void {
   const s = sum(parts);
-  if (total !== s) throw new CountersError(`run() returned ${field} = ${total} but ${of} sum to ${s}; the counters contract wants them equal`);
+  if (!sameSum(total, s)) throw new CountersError(`run() returned ${field} = ${total} but ${of} sum to ${s}; the counters contract wants them equal`);
 }
 
 /** the counters in `value`, or a CountersError naming the first field that breaks the contract */
@@ -78,12 +81,12 @@ export function checkCounters(value: unknown): RunCounters {
   };
   const total = cycles(c.total, 'cycles.total');
   const byDomain = sum(domains);
-  if (!sameCycles(total, byDomain)) {
+  if (!sameSum(total, byDomain)) {
     throw new CountersError(`run() returned cycles.total = ${total} but guest + hypervisor + host + idle = ${byDomain}; the counters contract wants them equal`);
   }
   const attribution = tally(top.attribution, 'attribution', cycles);
   const attributed = sum(attribution);
-  if (!sameCycles(total, attributed)) {
+  if (!sameSum(total, attributed)) {
     throw new CountersError(`run() returned cycles.total = ${total} but the attribution sums to ${attributed}; the counters contract charges every cycle to a mechanism`);
   }
   const e = record(top.exits, 'exits');

@@ -46,9 +46,8 @@ test('each broken promise fails naming the field and the value', () => {
     ['NaN cycles', (c) => ((c.cycles.guest = NaN), c), /cycles\.guest = NaN; .* a finite number ≥ 0/],
     ['infinite cycles', (c) => ((c.cycles.total = Infinity), c), /cycles\.total = Infinity/],
     ['negative cycles', (c) => ((c.cycles.idle = -5), c), /cycles\.idle = -5/],
-    ['a string count', (c) => ((c.exits.total = '4' as unknown as number), c), /exits\.total = "4"; .* an integer from 0 to 2\^53 − 1/],
+    ['a string count', (c) => ((c.exits.total = '4' as unknown as number), c), /exits\.total = "4"; .* a finite integer ≥ 0/],
     ['a fractional count', (c) => ((c.tlb.walkRefs = 28.5), c), /tlb\.walkRefs = 28\.5/],
-    ['a count past 2^53', (c) => ((c.events.pageFaults = 2 ** 53), c), /events\.pageFaults = 9007199254740992/],
     ['a negative attribution', (c) => ((c.attribution.compute = -1), c), /attribution\.compute = -1/],
     ['a missing section', (c) => ({ ...c, hypercalls: undefined }), /hypercalls = undefined; .* an object/],
     // 100 + 40 + 10 + 5 = 155, not 156
