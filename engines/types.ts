@@ -57,7 +57,14 @@ export type GuestOp =
   /** inter-processor interrupts; `target: 'self'` is a self-IPI */
   | { op: 'ipi'; target: 'self' | 'other'; count: number }
   /** munmap of a region mapped by a process running on `cpus` vCPUs: remote TLB shootdown by IPI */
-  | { op: 'shootdown'; region: string; cpus: number };
+  | { op: 'shootdown'; region: string; cpus: number }
+  /**
+   * the end of setup: the operations before it (mapping and faulting memory in, forking the processes a loop
+   * switches between) prepare the measured phase, the operations after it are what the workload measures, as
+   * HyperBench and kvm-unit-tests time only their loop. At most one per stream; without one, only the VM's
+   * boot is setup. The machine is not reset: the measured phase runs on the state setup left.
+   */
+  | { op: 'phase' };
 
 export type GuestOpName = GuestOp['op'];
 
@@ -71,7 +78,8 @@ export type CycleDomain = 'guest' | 'hypervisor' | 'host' | 'idle';
 export type FlushScope = 'full' | 'nonGlobal' | 'single' | 'tagged' | 'remote';
 export type FlushCause = 'cr3' | 'invlpg' | 'hypercall' | 'vmentry' | 'shootdown' | 'grantUnmap';
 
-export interface RunCounters {
+/** the counters of one phase of a run (setup or measured) */
+export interface PhaseCounters {
   cycles: { total: number; guest: number; hypervisor: number; host: number; idle: number };
   /**
    * Every cycle charged, by the mechanism that caused it (`compute`, `syscall`, `page-walk`,
@@ -89,6 +97,15 @@ export interface RunCounters {
   };
   /** other event counts: interrupts, eventChannel, grantOps, pageFaults, cowFaults, ipis, ... */
   events: Record<string, number>;
+}
+
+/**
+ * What an engine returns. An engine that separates the phases (Engine.phases) reports the measured phase in
+ * the top-level fields and the VM's boot plus the operations before `phase` in `setup`; the whole run is their
+ * sum. An engine without `setup` counted everything as measured.
+ */
+export interface RunCounters extends PhaseCounters {
+  setup?: PhaseCounters;
   /** measured engines only: what they report beside the shared counters (backend, KVM stats, per-op TSC) */
   measured?: Record<string, unknown>;
 }
@@ -127,6 +144,12 @@ export interface Engine {
   /** simulated engines are deterministic; measured ones run real hardware */
   mode: 'simulated' | 'measured';
   options: readonly EngineOptionSpec[];
+  /**
+   * the engine understands the `phase` operation: it counts boot and setup through the same machine as the
+   * measured phase and returns them apart in RunCounters.setup. Without it the harness leaves `phase` out of
+   * the stream the engine sees, and the engine's whole run is compared with native's whole run.
+   */
+  phases?: boolean;
   /** whether this engine can run here (a measured engine may lack /dev/kvm); simulated engines always can */
   availability(): Availability;
   run(input: EngineRunInput): RunCounters | Promise<RunCounters>;
@@ -182,7 +205,8 @@ export interface Platform {
    *  xen batches the switch's hypercalls in a lazy-CPU window and adds the kernel stack switch). Optional */
   startContextSwitch?(): void;
   endContextSwitch?(): void;
-  /** the run is over: charge what accrues with elapsed guest time (host timer ticks while the guest runs) */
+  /** a phase is over (setup at the `phase` operation, the measured phase at the end of the run): charge what
+   *  accrued with elapsed guest time since the last call (host timer ticks while the guest runs) */
   endRun?(): void;
   /** Linux's arch_enter/leave_lazy_mmu_mode: entry writes in between may be batched */
   enterLazyMmu(): void;

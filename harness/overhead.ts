@@ -1,14 +1,22 @@
 // Overhead of each run against the native run of the same workload (DESIGN §5): the percentage, and its
 // explanation as per-mechanism differences. Engines charge work native also does under the same mechanism
 // name, so the differences add up to the total overhead exactly.
-import type { RunCounters } from '../engines/types.ts';
+import type { PhaseCounters, RunCounters } from '../engines/types.ts';
+import { wholeRun } from '../engines/machine/phase-counters.ts';
 
 export interface Overhead {
   overheadPct: number;
   overheadAttribution: Record<string, number>;
 }
 
-export function computeOverhead(run: RunCounters, native: RunCounters): Overhead | null {
+/**
+ * Both runs' measured phases when both engines separate setup (RunCounters.setup), else both whole runs: an
+ * engine that counted everything as measured is held against everything native did.
+ */
+export function computeOverhead(measuredRun: RunCounters, measuredNative: RunCounters): Overhead | null {
+  const bothPhased = measuredRun.setup !== undefined && measuredNative.setup !== undefined;
+  const run: PhaseCounters = bothPhased ? measuredRun : wholeRun(measuredRun);
+  const native: PhaseCounters = bothPhased ? measuredNative : wholeRun(measuredNative);
   const base = native.cycles.total;
   if (base <= 0) return null;
   const attribution: Record<string, number> = {};

@@ -32,6 +32,28 @@ export const OVERHEAD_ATTRIBUTION_GROUP: CounterGroup = {
   prefix: 'overheadAttribution.', title: 'Cycles over native by mechanism', fixed: [], values: (r) => r.overheadAttribution ?? {},
 };
 
+/** the run's setup phase (boot and the operations before `phase`) as a run, for the groups' value readers */
+function setupOf(run: RunResult): RunResult | null {
+  return run.setup ? { ...run, ...run.setup } : null;
+}
+
+/** `group` over the setup phase, prefixed `setup.`; a run without one (an engine that does not separate
+ *  phases, an older results file) has no setup values */
+function setupGroup(group: CounterGroup): CounterGroup {
+  return {
+    prefix: `setup.${group.prefix}`,
+    title: `Setup: ${group.title.charAt(0).toLowerCase()}${group.title.slice(1)}`,
+    fixed: group.fixed,
+    values: (r) => {
+      const setup = setupOf(r);
+      return setup ? group.values(setup) : {};
+    },
+  };
+}
+
+/** the same counters for the setup phase (`setup.cycles.total`, …): CSV columns and `compare` metrics */
+export const SETUP_COUNTER_GROUPS: readonly CounterGroup[] = [...COUNTER_GROUPS, ATTRIBUTION_GROUP].map(setupGroup);
+
 /** the keys (without prefix) of one group over the given runs */
 export function groupKeys(group: CounterGroup, runs: readonly RunResult[]): string[] {
   const dynamic = new Set<string>();

@@ -4,7 +4,7 @@
 // leading single quote; numbers, negative ones included, stay numbers.
 import { stringify } from 'csv-stringify/sync';
 import type { ResultsFile, RunResult } from '../harness/results.ts';
-import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, groupKeys, groupValue } from './counters.ts';
+import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, SETUP_COUNTER_GROUPS, groupKeys, groupValue } from './counters.ts';
 import { powerCsvRows, type PowerCsvRow, type PowerResults } from '../engines/power/index.ts';
 
 type Cell = string | number;
@@ -48,6 +48,10 @@ function columns(runs: readonly RunResult[]): Column[] {
   }
   for (const key of groupKeys(OVERHEAD_ATTRIBUTION_GROUP, runs)) {
     cols.push({ name: OVERHEAD_ATTRIBUTION_GROUP.prefix + key, cell: (r) => (r.overheadAttribution ? groupValue(OVERHEAD_ATTRIBUTION_GROUP, r, key) : '') });
+  }
+  // the setup phase apart, after everything the measured phase counted; empty for a run without one
+  for (const group of SETUP_COUNTER_GROUPS) {
+    for (const key of groupKeys(group, runs)) cols.push({ name: group.prefix + key, cell: (r) => (r.setup ? groupValue(group, r, key) : '') });
   }
   for (const key of ['meanMs', 'p75Ms', 'p99Ms', 'rme', 'samples'] as const) cols.push({ name: `timing.${key}`, cell: (r) => r.timing?.[key] ?? '' });
   cols.push({ name: 'error', cell: (r) => r.error ?? '' });

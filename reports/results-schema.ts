@@ -31,15 +31,8 @@ const timing = z.object({
   samplesMs: z.array(count),
 });
 
-const run = z.object({
-  workload: z.string(),
-  category: z.string(),
-  title: z.string(),
-  engine: z.string(),
-  engineId: z.string(),
-  mode,
-  options,
-  params: options,
+/** the counters of one phase (engines/types.ts PhaseCounters) */
+const phaseCounters = {
   cycles: z.object({ total: count, guest: count, hypervisor: count, host: count, idle: count }),
   attribution: counts,
   exits: z.object({ total: count, byReason: counts }),
@@ -50,6 +43,20 @@ const run = z.object({
     walkRefs: count,
   }),
   events: counts,
+};
+
+const run = z.object({
+  workload: z.string(),
+  category: z.string(),
+  title: z.string(),
+  engine: z.string(),
+  engineId: z.string(),
+  mode,
+  options,
+  params: options,
+  ...phaseCounters,
+  // absent in files written before phases existed, and for engines that do not separate them
+  setup: z.object(phaseCounters).optional(),
   // (engine − native) / native × 100 with engine ≥ 0 cycles
   overheadPct: z.number().min(-100).nullable(),
   overheadAttribution: z.record(z.string(), z.number()).nullable(),

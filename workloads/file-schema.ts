@@ -39,6 +39,7 @@ const opSchemas = {
   timer: z.strictObject({ op: z.literal('timer'), periodUs: z.number().positive().max(MAX_TIMER_PERIOD_US), ticks: count }),
   ipi: z.strictObject({ op: z.literal('ipi'), target: z.enum(['self', 'other']), count }),
   shootdown: z.strictObject({ op: z.literal('shootdown'), region, cpus: positive.max(MAX_SHOOTDOWN_CPUS) }),
+  phase: z.strictObject({ op: z.literal('phase') }),
 } satisfies { [K in GuestOpName]: z.ZodType<Extract<GuestOp, { op: K }>> };
 
 export const OP_NAMES = Object.keys(opSchemas) as GuestOpName[];

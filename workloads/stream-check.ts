@@ -7,7 +7,8 @@
 //
 // Process model (engines/types.ts): the first process is pid 1; `fork` gives the child the next pid, a copy of
 // the parent's regions; the parent keeps running until a `switch`; `exec` empties the current address space; `exit`
-// ends the current process and its parent (or pid 1) runs next. `shootdown` is a munmap.
+// ends the current process and its parent (or pid 1) runs next. `shootdown` is a munmap. One `phase` at most
+// ends setup.
 import type { GuestOp } from '../engines/types.ts';
 import { AddressSpace, MMAP_BASE, type Region } from '../engines/guest/address-space.ts';
 import { LEAF_LEVEL, LEVEL_SPAN } from '../engines/machine/pte.ts';
@@ -75,6 +76,7 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
   // each live process has its root table
   let tablePages = 1;
   let touchedBytes = 0;
+  let phaseAt = -1;
   const problem = (field: string, message: string): StreamProblem => ({ index, field, message });
   const unmapped = (region: string, regions: Map<string, Region>) =>
     problem('region', `region "${region}" is not mapped in pid ${current} at this point ` +
@@ -210,6 +212,10 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
       case 'io':
         work += op.requests;
         field = 'requests';
+        break;
+      case 'phase':
+        if (phaseAt >= 0) return problem('op', `a second phase operation (setup already ended at operation ${phaseAt})`);
+        phaseAt = index;
         break;
       default:
         break;

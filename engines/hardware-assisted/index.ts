@@ -12,6 +12,7 @@ export const kvmEngine: Engine = {
   title: 'KVM (hardware-assisted)',
   description: 'KVM with VT-x/AMD-V: VM exits by VMX reason, EPT 2-D walks or shadow paging, VPID, virtio or emulated devices, APICv',
   mode: 'simulated',
+  phases: true,
   options: [
     { name: 'mmu', description: 'ept: two-dimensional hardware paging; shadow: write-protected guest tables synchronised by KVM (the 2007 design)', type: 'enum', values: ['ept', 'shadow'], default: 'ept' },
     { name: 'vpid', description: 'VPID-tagged TLB entries survive VM entry/exit; off: every VM entry flushes the TLB', type: 'enum', values: ['on', 'off'], default: 'on' },

@@ -12,6 +12,7 @@ import { EptBacking } from './ept-backing.ts';
 import { FrameBitmap } from './frame-bitmap.ts';
 import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
 import { emulatedRegisterAccesses } from './emulated-device.ts';
+import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 
 export interface KvmOptions {
   mmu: 'ept' | 'shadow';
@@ -276,14 +277,16 @@ export class KvmPlatform extends NativePlatform {
     this.eoi(count);
   }
 
+  private readonly hostTick = new ElapsedTicks((this.profile.ghz * 1e9) / HOST_HZ);
+
   /**
    * The host's periodic tick while the guest runs: the host CPU's timer interrupt arrives in guest mode, an
    * EXTERNAL_INTERRUPT exit whose handler runs the host tick (vmx handle_external_interrupt_irqoff). HOST_HZ
-   * per second of guest execution (cycles.guest; none while halted, NO_HZ_IDLE), counted at the end of the run
-   * so the number is a pure function of the guest's time.
+   * per second of guest execution (cycles.guest; none while halted, NO_HZ_IDLE), counted at the end of each phase
+   * (ElapsedTicks) so the number is a pure function of the guest's time.
    */
   override endRun(): void {
-    const ticks = Math.floor(this.counters.cycles.guest / ((this.profile.ghz * 1e9) / HOST_HZ));
+    const ticks = this.hostTick.due(this.counters.cycles.guest);
     if (ticks === 0) return;
     this.counters.event('hostTicks', ticks);
     // estimate: the host's tick handler (tick_sched_timer, scheduler tick) costs one native interrupt

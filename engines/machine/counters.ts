@@ -1,7 +1,8 @@
 // The event and cycle accumulator shared by the machine model and the engines. Every cycle is charged to a
 // domain (guest / hypervisor / host / idle) and a named mechanism, so the harness can explain overhead as
 // per-mechanism differences to native that add up to the total (DESIGN §5).
-import type { CycleDomain, FlushCause, FlushScope, RunCounters } from '../types.ts';
+import type { CycleDomain, FlushCause, FlushScope, PhaseCounters, RunCounters } from '../types.ts';
+import { since } from './phase-counters.ts';
 
 /**
  * Sums by name: a Map from name to a slot of a typed array. Engines count by string name on every operation, and
@@ -189,7 +190,21 @@ export class Counters {
     this.eventTally.add(name, n);
   }
 
+  /** the counters at the end of setup, once markSetup() was called */
+  private setup: PhaseCounters | null = null;
+
+  /** setup ends here: what is counted from now on is the measured phase (the last call wins) */
+  markSetup(): void {
+    this.setup = this.whole();
+  }
+
+  /** the measured phase, and the setup phase apart when markSetup() was called */
   snapshot(): RunCounters {
+    const whole = this.whole();
+    return this.setup === null ? whole : { ...since(whole, this.setup), setup: this.setup };
+  }
+
+  private whole(): PhaseCounters {
     const { guest, hypervisor, host, idle } = this.cycles;
     return {
       cycles: { total: guest + hypervisor + host + idle, guest, hypervisor, host, idle },

@@ -8,6 +8,7 @@ export const nativeEngine: Engine = {
   title: 'Native (bare metal)',
   description: 'the guest kernel on bare metal: SYSCALL/SYSRET, MOV CR3, INVLPG, 1-D page walks, devices accessed directly',
   mode: 'simulated',
+  phases: true,
   options: [],
   availability: () => ({ available: true }),
   run(input: EngineRunInput): RunCounters {

@@ -11,6 +11,7 @@ export const xenEngine: Engine = {
   title: 'Xen PV (paravirtual)',
   description: 'Xen paravirtualized x86-64 guest: hypercalls, direct paging with validated mmu_update and multicall batching, guest-kernel page-table switches on every syscall, split drivers with grants and event channels',
   mode: 'simulated',
+  phases: true,
   options: [
     { name: 'xpti', description: "Xen's xpti= (Meltdown mitigation): the guest runs on a per-CPU root table, CR3 switched on every entry to and exit from Xen; the default depends on the profile: off on AMD (not vulnerable), on elsewhere", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'pcid', description: "Xen's pcid= option: PCIDs keep the TLB across guest page-table switches (CR4.PGE then off); xpti = only for domains under XPTI (Xen's default), noxpti = only for the others; needs PCID+INVPCID", type: 'enum', values: ['xpti', 'off', 'on', 'noxpti'], default: 'xpti' },

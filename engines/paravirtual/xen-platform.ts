@@ -17,6 +17,7 @@ import { KERNEL_HALF_SLOT, KERNEL_SLOT } from '../guest/kernel-image.ts';
 import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type BlkMode, type NetMode } from './split-driver.ts';
+import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 
 export interface XenOptions {
   /** Xen's `pcid=` as it resolves for this domain: PCIDs for the guest kernel and user tables */
@@ -309,6 +310,8 @@ export class XenPlatform extends NativePlatform {
     this.counters.charge('hypervisor', 'ptwr', native.exception + pv.emulatePrivop + pv.pteValidate);
   }
 
+  private readonly xenTimer = new ElapsedTicks(this.profile.ghz * 1e9 * CSCHED2_SLICE_S);
+
   /**
    * Xen's own timer while the PV guest runs: with the credit2 scheduler (Xen's default since 4.12) a vCPU
    * with no competitor is given a slice of CSCHED2_MAX_TIMER = CSCHED2_CREDIT_INIT = 10 ms
@@ -317,7 +320,7 @@ export class XenPlatform extends NativePlatform {
    * (sched_op block). No VM exit exists on PV and xenalyze lists no PV trap for it: counted as an event.
    */
   override endRun(): void {
-    const ticks = Math.floor(this.counters.cycles.guest / (this.profile.ghz * 1e9 * CSCHED2_SLICE_S));
+    const ticks = this.xenTimer.due(this.counters.cycles.guest);
     if (ticks === 0) return;
     this.counters.event('xenTimerInterrupts', ticks);
     for (let i = 0; i < ticks; i++) {

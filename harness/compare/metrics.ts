@@ -7,7 +7,7 @@
 // How a metric is judged is a property of the metric (`metricSpec`): its unit, which way is worse, and whether
 // a change is measured relative to BASE (%) or in absolute points.
 import type { RunResult } from '../results.ts';
-import { COUNTER_GROUPS } from '../../reports/counters.ts';
+import { COUNTER_GROUPS, SETUP_COUNTER_GROUPS } from '../../reports/counters.ts';
 
 export const TIMING_METRIC = 'timing.meanMs';
 export const OVERHEAD_METRIC = 'overheadPct';
@@ -26,7 +26,11 @@ export const METRIC_GROUPS: readonly string[] = [
   'events',
   'timing',
   'power',
+  'setup',
 ];
+
+/** the setup phase's counters are the measured phase's names under this prefix (reports/counters.ts) */
+const SETUP_PREFIX = 'setup.';
 
 /** `power.<group>.*` may name any scenario, design, policy or VM: they are data, not a fixed list */
 export const POWER_PREFIX = 'power.';
@@ -50,14 +54,21 @@ const METRIC_NAME_GRAMMAR: readonly RegExp[] = [
 ];
 
 export function isKnownMetricName(name: string): boolean {
+  if (name.startsWith(SETUP_PREFIX)) return isSetupCounterName(name.slice(SETUP_PREFIX.length));
   return METRIC_NAME_GRAMMAR.some((re) => re.test(name));
+}
+
+/** a counter of the setup phase: a run counter or a mechanism's cycles (not overheadPct, timing or power) */
+function isSetupCounterName(name: string): boolean {
+  if (/^attribution\.[^.*]+$/.test(name)) return true;
+  return !/^(overheadPct|timing\.|power\.)/.test(name) && METRIC_NAME_GRAMMAR.some((re) => re.test(name));
 }
 
 /** every deterministic counter of a run by dotted name, flattened as the CSV flattens them
  *  (reports/counters.ts); overheadPct is included when it is not null */
 export function counterMetrics(run: RunResult): Map<string, number> {
   const out = new Map<string, number>();
-  for (const group of COUNTER_GROUPS) {
+  for (const group of [...COUNTER_GROUPS, ...SETUP_COUNTER_GROUPS]) {
     for (const [key, value] of Object.entries(group.values(run))) if (value !== undefined) out.set(`${group.prefix}${key}`, value);
   }
   if (run.overheadPct !== null) out.set(OVERHEAD_METRIC, run.overheadPct);
@@ -101,6 +112,7 @@ export function metricSpec(name: string): MetricSpec {
 
 /** the unit a counter or timing is counted in, for tables and the github-action-benchmark export */
 export function metricUnit(name: string): string {
+  if (name.startsWith(SETUP_PREFIX)) return name.startsWith(`${SETUP_PREFIX}attribution.`) ? 'cycles' : metricUnit(name.slice(SETUP_PREFIX.length));
   const power = powerSpec(name);
   if (power) return power.unit;
   if (name === TIMING_METRIC) return 'ms';

@@ -32,3 +32,22 @@ test('mechanisms an engine does cheaper than native show as negative entries', (
 test('no overhead against an empty native run', () => {
   assert.equal(computeOverhead(new Counters().snapshot(), new Counters().snapshot()), null);
 });
+
+test('both phased: the measured phases are compared; one engine without phases: both whole runs are', () => {
+  const native = new Counters();
+  native.charge('guest', 'pte-write', 400); // setup
+  native.markSetup();
+  native.charge('guest', 'cpuid', 100);
+  const kvm = new Counters();
+  kvm.charge('guest', 'pte-write', 400);
+  kvm.charge('hypervisor', 'ept-violation', 4000);
+  kvm.markSetup();
+  kvm.charge('guest', 'cpuid', 100);
+  kvm.charge('hypervisor', 'exit:CPUID', 1600);
+  // measured: (1700 − 100) / 100 — the setup's EPT violation is not overhead
+  assert.equal(computeOverhead(kvm.snapshot(), native.snapshot())?.overheadPct, 1600);
+  // a plugin that counted all of it as measured: (400 + 4000 + 1700) against native's whole 500
+  const plugin = new Counters();
+  plugin.charge('guest', 'other', 6100);
+  assert.equal(computeOverhead(plugin.snapshot(), native.snapshot())?.overheadPct, ((6100 - 500) / 500) * 100);
+});

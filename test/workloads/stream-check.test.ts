@@ -117,3 +117,10 @@ test('regions per process and live processes are bounded', () => {
   assert.equal(checkStream(forks(1023), FILE), null);
   assert.match(checkStream(forks(1024), FILE)!.message, /1024 processes are alive, the limit/);
 });
+
+test('one phase operation ends setup; a second is reported at its index', () => {
+  assert.equal(checkStream([{ op: 'cpuid', count: 1 }, { op: 'phase' }, { op: 'cpuid', count: 1 }]), null);
+  const problem = checkStream([{ op: 'phase' }, { op: 'cpuid', count: 1 }, { op: 'phase' }]);
+  assert.equal(problem?.index, 2);
+  assert.match(problem?.message ?? '', /setup already ended at operation 0/);
+});

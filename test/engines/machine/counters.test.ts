@@ -31,3 +31,30 @@ test('flushes are counted by scope and by cause', () => {
   assert.deepEqual(s.tlb.flushes.byScope, { nonGlobal: 2, single: 1 });
   assert.deepEqual(s.tlb.flushes.byCause, { cr3: 2, invlpg: 1 });
 });
+
+test('markSetup splits the run: the top level counts what came after it, setup what came before', () => {
+  const c = new Counters();
+  c.charge('hypervisor', 'ept-violation', 5000);
+  c.exit('EPT_VIOLATION');
+  c.event('pageFaults', 3);
+  c.markSetup();
+  c.charge('hypervisor', 'exit:CPUID', 1600);
+  c.exit('CPUID', 2);
+  c.event('pageFaults', 1);
+  const s = c.snapshot();
+  // measured: only the two CPUID exits and the one fault after the mark; ept-violation is not listed at 0
+  assert.deepEqual(s.cycles, { total: 1600, guest: 0, hypervisor: 1600, host: 0, idle: 0 });
+  assert.deepEqual(s.attribution, { 'exit:CPUID': 1600 });
+  assert.deepEqual(s.exits, { total: 2, byReason: { CPUID: 2 } });
+  assert.deepEqual(s.events, { pageFaults: 1 });
+  // setup: everything up to the mark
+  assert.deepEqual(s.setup?.cycles, { total: 5000, guest: 0, hypervisor: 5000, host: 0, idle: 0 });
+  assert.deepEqual(s.setup?.exits, { total: 1, byReason: { EPT_VIOLATION: 1 } });
+  assert.deepEqual(s.setup?.events, { pageFaults: 3 });
+});
+
+test('without markSetup everything is measured and there is no setup block', () => {
+  const c = new Counters();
+  c.charge('guest', 'compute', 10);
+  assert.equal(c.snapshot().setup, undefined);
+});
