@@ -4,7 +4,8 @@
 // run() returns is checked against the counters contract (harness/check-counters.ts) before it is kept, and
 // whatever it throws becomes the pair's one-line error.
 import { Rng } from '../engines/rng.ts';
-import type { GuestOp, RunCounters } from '../engines/types.ts';
+import type { Engine, GuestOp, OptionValue, RunCounters } from '../engines/types.ts';
+import type { Workload } from '../workloads/types.ts';
 import type { TimingStats } from './results.ts';
 import type { Catalog } from './catalog.ts';
 import { defaultParams } from '../workloads/registry.ts';
@@ -31,9 +32,17 @@ export function generateOps(catalog: Catalog, workloadId: string, seed: number):
   return [...workload.generate(defaultParams(workload), new Rng(seed))];
 }
 
+/** the engine's options for this workload: the spec's, overridden by those the workload fixes for the engine */
+export function workloadOptions(workload: Workload, engine: Engine, options: Record<string, OptionValue>): Record<string, OptionValue> {
+  const fixed = workload.engineOptions?.[engine.id];
+  return fixed ? { ...options, ...fixed } : options;
+}
+
 export async function runPairTask(catalog: Catalog, task: PairTask): Promise<PairOutcome> {
   try {
-    const { engine, options } = catalog.resolveEngine(task.engineSpec);
+    const resolved = catalog.resolveEngine(task.engineSpec);
+    const engine = resolved.engine;
+    const options = workloadOptions(catalog.workload(task.workloadId), engine, resolved.options);
     const all = generateOps(catalog, task.workloadId, task.seed);
     // an engine that does not know the `phase` operation never sees it and counts the whole run as measured
     const ops = engine.phases ? all : all.filter((op) => op.op !== 'phase');

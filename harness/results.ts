@@ -48,6 +48,8 @@ export interface WorkloadInfo {
   category: string;
   title: string;
   description: string;
+  /** what the measured phase repeats: cycles per operation = a run's cycles.total / count */
+  perOp?: { count: number; unit: string };
 }
 
 export interface EngineInfoRecord {
@@ -67,6 +69,8 @@ export interface ResultsFile {
   /** the cost profile's content (harness/profile-hash.ts): two files may name the same profile id with
    *  different costs. Optional: files written before it was recorded lack it. */
   profileHash?: string;
+  /** the profile's clock, to turn cycles into time (ms per GiB forked); absent in older files */
+  clockGhz?: number;
   seed: number;
   engines: EngineInfoRecord[];
   workloads: WorkloadInfo[];

@@ -8,14 +8,14 @@ import { loadCatalog, type Catalog, type CatalogSpec, type ResolvedEngine } from
 import { UsageError } from './errors.ts';
 import { describeHost } from './host.ts';
 import { computeOverhead } from './overhead.ts';
-import type { PairOutcome, PairTask } from './pair.ts';
+import { workloadOptions, type PairOutcome, type PairTask } from './pair.ts';
 import { runPairs } from './pool.ts';
 import type { ProgressSink } from './progress.ts';
 import { RESULTS_SCHEMA, type ResultsFile, type RunResult } from './results.ts';
 import { TOOL_VERSION } from './version.ts';
 import { profileHash } from './profile-hash.ts';
 import { defaultParams, selectWorkloads } from '../workloads/registry.ts';
-import type { Workload } from '../workloads/types.ts';
+import type { PerOp, Workload } from '../workloads/types.ts';
 import { runPowerSuite, type PowerScenario } from '../engines/power/index.ts';
 import { powerWorkloads } from '../workloads/power/index.ts';
 
@@ -83,6 +83,10 @@ function choosePowerScenarios(req: SuiteRequest): PowerScenario[] {
   return chosen;
 }
 
+function perOpOf(w: Workload): { perOp?: PerOp } {
+  return w.perOp ? { perOp: w.perOp(defaultParams(w)) } : {};
+}
+
 export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const spec: CatalogSpec = { profile: req.profile, engineModules: req.engineModules, workloadFiles: req.workloadFiles };
   const catalog = await loadCatalog(spec);
@@ -118,7 +122,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
       engine: engine.label,
       engineId: engine.engine.id,
       mode: engine.engine.mode,
-      options: engine.options,
+      options: workloadOptions(workload, engine.engine, engine.options),
       params: defaultParams(workload),
       ...counters,
       overheadPct: null,
@@ -145,9 +149,10 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
     host: describeHost(),
     profile: catalog.profile.id,
     profileHash: profileHash(catalog.profile),
+    clockGhz: catalog.profile.ghz,
     seed: req.seed,
     engines: engines.map((e) => ({ label: e.label, id: e.engine.id, title: e.engine.title, mode: e.engine.mode, options: e.options })),
-    workloads: workloads.map((w) => ({ id: w.id, category: w.category, title: w.title, description: w.description })),
+    workloads: workloads.map((w) => ({ id: w.id, category: w.category, title: w.title, description: w.description, ...perOpOf(w) })),
     runs,
     ...(power ? { power } : {}),
   };

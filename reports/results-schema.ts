@@ -74,8 +74,12 @@ export const resultsFileSchema = z.object({
   profileHash: z.string().regex(PROFILE_HASH_PATTERN).optional(),
   // as `--seed` accepts it (scripts/commands/options.ts parseSeed)
   seed: z.number().int().min(0).max(0xffffffff),
+  clockGhz: z.number().positive().optional(),
   engines: z.array(z.object({ label: z.string(), id: z.string(), title: z.string(), mode, options })),
-  workloads: z.array(z.object({ id: z.string(), category: z.string(), title: z.string(), description: z.string() })),
+  workloads: z.array(z.object({
+    id: z.string(), category: z.string(), title: z.string(), description: z.string(),
+    perOp: z.object({ count: z.number().positive(), unit: z.string() }).optional(),
+  })),
   runs: z.array(run),
   power: powerResultsSchema.optional(),
 });

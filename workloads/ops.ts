@@ -16,6 +16,9 @@ export function faultIn(region: string, bytes: number, pageSize: PageSize, write
   return { op: 'touch', region, pattern: 'stride', stride: step / PAGE_BYTES['4k'], accesses: Math.ceil(bytes / step), write };
 }
 
+/** the end of setup: what follows is the measured phase (engines/types.ts `phase`) */
+export const SETUP_DONE = { op: 'phase' } as const satisfies GuestOp;
+
 /** map a region and fault every page of it in */
 export function* mapTouched(region: string, bytes: number, pageSize: PageSize, write = true): Generator<GuestOp> {
   yield { op: 'map', region, bytes, pageSize };

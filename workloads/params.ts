@@ -2,7 +2,7 @@
 import { UsageError } from '../harness/errors.ts';
 import type { Rng } from '../engines/rng.ts';
 import type { GuestOp } from '../engines/types.ts';
-import type { Category, ParamSpec, Params, Workload } from './types.ts';
+import type { Category, ParamSpec, Params, PerOp, Workload } from './types.ts';
 import { closeMatches } from './suggest.ts';
 
 export function param(defaultValue: number, min: number, max: number, description: string): ParamSpec {
@@ -16,9 +16,17 @@ export function defineWorkload<K extends string>(w: {
   description: string;
   params: Record<K, ParamSpec>;
   generate(params: Record<K, number>, rng: Rng): Iterable<GuestOp>;
+  perOp?(params: Record<K, number>): PerOp;
+  engineOptions?: Workload['engineOptions'];
 }): Workload {
   const category = w.id.slice(0, w.id.indexOf('/')) as Category;
-  return { ...w, category, generate: (params, rng) => w.generate(params as Record<K, number>, rng) };
+  const { perOp } = w;
+  return {
+    ...w,
+    category,
+    generate: (params, rng) => w.generate(params as Record<K, number>, rng),
+    perOp: perOp && ((params) => perOp(params as Record<K, number>)),
+  };
 }
 
 /** defaults overlaid with `overrides`; strings (from the command line) must be plain integers */

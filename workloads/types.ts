@@ -1,6 +1,6 @@
 // What a workload is (DESIGN §3): a seeded generator of guest operations, written once and run unchanged on
 // every engine. Same id + params + seed → same operation stream on every machine.
-import type { GuestOp } from '../engines/types.ts';
+import type { GuestOp, OptionValue } from '../engines/types.ts';
 import type { Rng } from '../engines/rng.ts';
 
 export const CATEGORIES = ['cpu', 'memory', 'io', 'micro', 'power'] as const;
@@ -26,6 +26,23 @@ export interface Workload {
   params: Record<string, ParamSpec>;
   /** yields operations with counts, so streams stay short; `params` are complete (see applyParams) */
   generate(params: Params, rng: Rng): Iterable<GuestOp>;
+  /**
+   * the operation the measured phase repeats and how often, so results read as cycles per operation beside
+   * native (kvm-unit-tests x86/vmexit and HyperBench report cycles per iteration); e.g. 10,000 × `cpuid`
+   */
+  perOp?(params: Params): PerOp;
+  /**
+   * engine options the workload fixes, by engine id, because they are part of what it names: the host page
+   * size behind guest RAM of `memory/random-4k-4k` is kvm's `thp=off`. They override the engine spec's
+   * options for this workload only; engines without the option are unaffected.
+   */
+  engineOptions?: Readonly<Record<string, Readonly<Record<string, OptionValue>>>>;
   /** the JSON file a user-defined workload came from; absent for built-ins */
   file?: string;
+}
+
+/** `count` repetitions of one `unit` (an operation like `cpuid`, or a size like `GiB` forked) */
+export interface PerOp {
+  count: number;
+  unit: string;
 }

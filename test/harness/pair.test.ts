@@ -8,7 +8,7 @@ import { runPairTask } from '../../harness/pair.ts';
 import { defineWorkload } from '../../workloads/params.ts';
 
 const workload = defineWorkload({
-  id: 'test/split', title: 'split', description: 'setup, then one CPUID', params: {},
+  id: 'cpu/split', title: 'split', description: 'setup, then one CPUID', params: {},
   *generate() {
     yield { op: 'compute', cycles: 10 };
     yield { op: 'phase' };

@@ -10,7 +10,7 @@ const ids = (ws: readonly { id: string }[]) => ws.map((w) => w.id);
 test('every suite the issue names is registered', () => {
   const expected = [
     'cpu/integer', 'cpu/syscall-server', 'cpu/kernel-build', 'cpu/timer-heavy',
-    'memory/fault-storm', 'memory/fork-exit', 'memory/mmap-churn', 'memory/random-4k', 'memory/random-2m',
+    'memory/fault-storm', 'memory/fork-exit', 'memory/mmap-churn', 'memory/random-4k-4k', 'memory/random-4k-2m', 'memory/random-2m-2m',
     'memory/ctx-switch', 'memory/munmap-shootdown',
     'io/disk-seq', 'io/disk-random', 'io/net-rr', 'io/net-stream', 'io/interrupt-heavy',
     'micro/cpuid', 'micro/hypercall', 'micro/pio-kernel', 'micro/pio-user', 'micro/mmio', 'micro/hlt',

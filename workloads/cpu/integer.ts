@@ -3,7 +3,7 @@
 // working set can cost anything under virtualization. No timer op: in the vocabulary a tick idles until it
 // fires, and this job never idles.
 import { defineWorkload, param } from '../params.ts';
-import { KiB, mapTouched } from '../ops.ts';
+import { KiB, SETUP_DONE, mapTouched } from '../ops.ts';
 
 export const integer = defineWorkload({
   id: 'cpu/integer',
@@ -19,6 +19,7 @@ export const integer = defineWorkload({
   },
   *generate(p) {
     yield* mapTouched('heap', p.workingSetKiB * KiB, '4k');
+    yield SETUP_DONE;
     for (let i = 0; i < p.slices; i++) {
       yield { op: 'compute', cycles: p.cyclesPerSlice };
       yield { op: 'touch', region: 'heap', pattern: 'random', accesses: p.accessesPerSlice, write: false };

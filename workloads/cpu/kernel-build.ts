@@ -2,7 +2,7 @@
 // source file, computes, writes an object file and exits. The Xen 2003 "Linux build" case (+3 % on Xen),
 // where process creation, page faults and page-table updates are the virtualization cost.
 import { defineWorkload, param } from '../params.ts';
-import { KiB, MiB, between, mapTouched } from '../ops.ts';
+import { KiB, MiB, SETUP_DONE, between, mapTouched } from '../ops.ts';
 
 export const kernelBuild = defineWorkload({
   id: 'cpu/kernel-build',
@@ -15,6 +15,7 @@ export const kernelBuild = defineWorkload({
   },
   *generate(p, rng) {
     yield* mapTouched('make', 2 * MiB, '4k');
+    yield SETUP_DONE;
     let child = 2; // pids are handed out in order and make (pid 1) is the only parent
     for (let i = 0; i < p.jobs; i++) {
       yield { op: 'syscall', count: 20 }; // make: stat the target and its prerequisites

@@ -2,7 +2,7 @@
 // size follows SPECweb99's file-size classes. Resembles SPEC WEB99 (XenoLinux within 1 % of native in Xen
 // 2003) and, per call, lmbench's lat_syscall null.
 import { defineWorkload, param } from '../params.ts';
-import { KiB, batches, between, mapTouched, weighted } from '../ops.ts';
+import { KiB, SETUP_DONE, batches, between, mapTouched, weighted } from '../ops.ts';
 
 // SPECweb99 static file-size classes and their access frequencies (class 0: < 1 KB … class 3: < 1 MB)
 const RESPONSE_CLASSES: readonly (readonly [number, readonly [number, number]])[] = [
@@ -25,6 +25,7 @@ export const syscallServer = defineWorkload({
   },
   *generate(p, rng) {
     yield* mapTouched('buf', 256 * KiB, '4k');
+    yield SETUP_DONE;
     for (const n of batches(p.requests, p.batch)) {
       const [lo, hi] = weighted(rng, RESPONSE_CLASSES);
       yield { op: 'syscall', count: n * p.syscallsPerRequest };

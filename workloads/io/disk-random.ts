@@ -2,7 +2,7 @@
 // `io` record per request (a record's requests are submitted together), so the whole per-request path —
 // notification, idle wait, completion interrupt — is paid for every 4 KiB.
 import { defineWorkload, param } from '../params.ts';
-import { KiB, mapTouched } from '../ops.ts';
+import { KiB, SETUP_DONE, mapTouched } from '../ops.ts';
 
 export const diskRandom = defineWorkload({
   id: 'io/disk-random',
@@ -15,6 +15,7 @@ export const diskRandom = defineWorkload({
   },
   *generate(p) {
     yield* mapTouched('buf', 64 * KiB, '4k');
+    yield SETUP_DONE;
     for (let i = 0; i < p.requests; i++) {
       yield { op: 'syscall', count: 1 };
       yield { op: 'io', device: 'disk', dir: 'read', bytes: 4 * KiB, requests: 1 };

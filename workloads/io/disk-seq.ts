@@ -2,7 +2,7 @@
 // Few, large requests: the per-request cost of the device path (split-driver ring and grants on Xen, virtio
 // notify on KVM) is amortised over a lot of data.
 import { defineWorkload, param } from '../params.ts';
-import { MiB, batches, mapTouched } from '../ops.ts';
+import { MiB, SETUP_DONE, batches, mapTouched } from '../ops.ts';
 
 export const diskSeq = defineWorkload({
   id: 'io/disk-seq',
@@ -16,6 +16,7 @@ export const diskSeq = defineWorkload({
   },
   *generate(p) {
     yield* mapTouched('buf', 16 * MiB, '4k');
+    yield SETUP_DONE;
     for (const dir of ['read', 'write'] as const) {
       for (const n of batches(p.requestsPerPass, p.iodepth)) {
         yield { op: 'syscall', count: 2 }; // io_submit + io_getevents

@@ -1,7 +1,7 @@
 // Bulk transmit of 64 KiB messages: netperf TCP_STREAM / iperf. Throughput-bound: batching on the rings
 // (notification suppression on Xen's netfront, virtio's event index) decides how many notifications it costs.
 import { defineWorkload, param } from '../params.ts';
-import { KiB, batches, mapTouched } from '../ops.ts';
+import { KiB, SETUP_DONE, batches, mapTouched } from '../ops.ts';
 
 export const netStream = defineWorkload({
   id: 'io/net-stream',
@@ -15,6 +15,7 @@ export const netStream = defineWorkload({
   },
   *generate(p) {
     yield* mapTouched('sendbuf', p.messageKiB * KiB, '4k');
+    yield SETUP_DONE;
     for (const n of batches(p.messages, 256)) {
       yield { op: 'touch', region: 'sendbuf', pattern: 'seq', accesses: 64, write: true };
       yield { op: 'syscall', count: n };

@@ -2,7 +2,7 @@
 // lmbench lat_ctx -s 16K 2. Every hop is two system calls and a context switch (a CR3 write: a hypercall on
 // Xen PV, native with EPT on KVM).
 import { defineWorkload, param } from '../params.ts';
-import { KiB, mapTouched } from '../ops.ts';
+import { KiB, SETUP_DONE, mapTouched } from '../ops.ts';
 
 export const ctxSwitch = defineWorkload({
   id: 'memory/ctx-switch',
@@ -14,10 +14,12 @@ export const ctxSwitch = defineWorkload({
     roundTrips: param(2000, 1, 1_000_000, 'token round trips (two switches each)'),
     workingSetKiB: param(16, 4, 64 * 1024, 'per-process working set in KiB (lat_ctx -s)'),
   },
+  perOp: (p) => ({ count: p.roundTrips, unit: 'round trip' }),
   *generate(p) {
     const touchAll = { op: 'touch', region: 'ws', pattern: 'seq', accesses: Math.ceil(p.workingSetKiB / 4), write: false } as const;
     yield* mapTouched('ws', p.workingSetKiB * KiB, '4k');
     yield { op: 'fork' }; // pid 2; pid 1 keeps running
+    yield SETUP_DONE;
     for (let i = 0; i < p.roundTrips; i++) {
       yield touchAll;
       yield { op: 'syscall', count: 2 }; // write the token, block in read

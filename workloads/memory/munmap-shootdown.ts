@@ -20,6 +20,7 @@ export function shootdownLoop(w: {
       pages: param(w.defaults.pages, 1, 65_536, '4 KiB pages per buffer'),
       cpus: param(w.defaults.cpus, 2, 64, 'vCPUs the process runs on'),
     },
+    perOp: (p) => ({ count: p.iterations, unit: 'munmap' }),
     *generate(p) {
       for (let i = 0; i < p.iterations; i++) {
         yield* mapTouched('buf', p.pages * 4 * KiB, '4k');

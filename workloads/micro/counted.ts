@@ -16,6 +16,7 @@ export function counted(w: {
     title: w.title,
     description: w.description,
     params: { count: param(w.defaultCount, 1, 100_000_000, 'iterations') },
+    perOp: (p) => ({ count: p.count, unit: w.name }),
     *generate(p) {
       yield w.op(p.count);
     },
