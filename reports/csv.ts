@@ -4,7 +4,8 @@
 // leading single quote; numbers, negative ones included, stay numbers.
 import { stringify } from 'csv-stringify/sync';
 import type { ResultsFile, RunResult } from '../harness/results.ts';
-import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, SETUP_COUNTER_GROUPS, groupKeys, groupValue } from './counters.ts';
+import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, SETUP_COUNTER_GROUPS, groupKeys, groupValue, type CounterGroup } from './counters.ts';
+import { trapEngines } from './model.ts';
 import { powerCsvRows, type PowerCsvRow, type PowerResults } from '../engines/power/index.ts';
 
 type Cell = string | number;
@@ -31,7 +32,23 @@ function unionKeys(runs: readonly RunResult[], pick: (r: RunResult) => Record<st
   return [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
 }
 
-function columns(runs: readonly RunResult[]): Column[] {
+/**
+ * A group's columns over `runs`. The exit groups are split: VM exits stay `exits.*`, and an engine whose exits
+ * are traps into the hypervisor (Xen PV) has them under `traps.*` instead, each left empty in the other's rows.
+ */
+function groupColumns(group: CounterGroup, runs: readonly RunResult[], traps: Set<string>, present: (r: RunResult) => boolean): Column[] {
+  const cols = (rows: readonly RunResult[], prefix: string, mine: (r: RunResult) => boolean): Column[] =>
+    groupKeys(group, rows).map((key) => ({ name: prefix + key, cell: (r) => (present(r) && mine(r) ? groupValue(group, r, key) : '') }));
+  if (!group.prefix.includes('exits.')) return cols(runs, group.prefix, () => true);
+  const exiting = runs.filter((r) => !traps.has(r.engine));
+  const trapping = runs.filter((r) => traps.has(r.engine));
+  return [
+    ...(exiting.length > 0 ? cols(exiting, group.prefix, (r) => !traps.has(r.engine)) : []),
+    ...(trapping.length > 0 ? cols(trapping, group.prefix.replace('exits.', 'traps.'), (r) => traps.has(r.engine)) : []),
+  ];
+}
+
+function columns(runs: readonly RunResult[], traps: Set<string>): Column[] {
   const cols: Column[] = [
     { name: 'workload', cell: (r) => r.workload },
     { name: 'category', cell: (r) => r.category },
@@ -43,16 +60,12 @@ function columns(runs: readonly RunResult[]): Column[] {
   for (const key of unionKeys(runs, (r) => r.options)) cols.push({ name: `options.${key}`, cell: (r) => (key in r.options ? String(r.options[key]) : '') });
   for (const key of unionKeys(runs, (r) => r.params)) cols.push({ name: `params.${key}`, cell: (r) => (key in r.params ? String(r.params[key]) : '') });
   cols.push({ name: 'overheadPct', cell: (r) => r.overheadPct ?? '' });
-  for (const group of [...COUNTER_GROUPS, ATTRIBUTION_GROUP]) {
-    for (const key of groupKeys(group, runs)) cols.push({ name: group.prefix + key, cell: (r) => groupValue(group, r, key) });
-  }
+  for (const group of [...COUNTER_GROUPS, ATTRIBUTION_GROUP]) cols.push(...groupColumns(group, runs, traps, () => true));
   for (const key of groupKeys(OVERHEAD_ATTRIBUTION_GROUP, runs)) {
     cols.push({ name: OVERHEAD_ATTRIBUTION_GROUP.prefix + key, cell: (r) => (r.overheadAttribution ? groupValue(OVERHEAD_ATTRIBUTION_GROUP, r, key) : '') });
   }
   // the setup phase apart, after everything the measured phase counted; empty for a run without one
-  for (const group of SETUP_COUNTER_GROUPS) {
-    for (const key of groupKeys(group, runs)) cols.push({ name: group.prefix + key, cell: (r) => (r.setup ? groupValue(group, r, key) : '') });
-  }
+  for (const group of SETUP_COUNTER_GROUPS) cols.push(...groupColumns(group, runs, traps, (r) => r.setup !== undefined));
   for (const key of ['meanMs', 'p75Ms', 'p99Ms', 'rme', 'samples'] as const) cols.push({ name: `timing.${key}`, cell: (r) => r.timing?.[key] ?? '' });
   cols.push({ name: 'error', cell: (r) => r.error ?? '' });
   return cols;
@@ -60,7 +73,7 @@ function columns(runs: readonly RunResult[]): Column[] {
 
 /** the CSV text: a header row, then one row per run in results order */
 export function renderCsv(results: ResultsFile): string {
-  const cols = columns(results.runs);
+  const cols = columns(results.runs, trapEngines(results));
   return csv([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => c.cell(run)))]);
 }
 

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { ResultsFile, RunResult } from '../harness/results.ts';
 import { svmExit, type SvmExit } from './svm-names.ts';
+import { VMX_NAME } from './model.ts';
 
 export const EXIT_MECHANISM_PREFIX = 'exit:';
 
@@ -54,8 +55,6 @@ export interface ExitTable {
   /** an SVM column is worth showing: AMD, and some reason has an SVM counterpart */
   svmColumn: boolean;
 }
-
-const VMX_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 function measuredLatency(run: RunResult): z.infer<typeof latencySchema> | null {
   const parsed = latencySchema.safeParse((run.measured as Record<string, unknown> | undefined)?.exitLatency);

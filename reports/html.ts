@@ -9,7 +9,7 @@ import { checkSections, sectionCharts } from './sections.ts';
 import type { NamedChart, ReportSection } from './types.ts';
 import { CLIENT_SCRIPT, STYLE, chartJsSource, fontFaceCss } from './html/assets.ts';
 import { workloadArticle } from './html/drilldown.ts';
-import { HOW_TO_READ } from './html/how-to-read.ts';
+import { howToRead } from './html/how-to-read.ts';
 import { chartFigure, engineBadge } from './html/fragments.ts';
 import { anchor, runsTable, workloadAnchor } from './html/runs-table.ts';
 import { timingSection } from './html/timing-table.ts';
@@ -61,7 +61,7 @@ function sections(results: ResultsFile, input: HtmlInput): Section[] {
   const figures = (group: NamedChart['group']) => input.charts.filter((c) => c.group === group).map(chartFigure).join('\n');
   const out: Section[] = [
     { id: 'overview', title: 'Overhead', body: `${figures('overhead')}\n${engineList(results)}` },
-    { id: 'how-to-read', title: 'How to read this', body: `<div class="how">${HOW_TO_READ}</div>` },
+    { id: 'how-to-read', title: 'How to read this', body: `<div class="how">${howToRead(results)}</div>` },
     { id: 'runs', title: 'All runs', body: `<p class="muted">Click a column header to sort.</p>${runsTable(results)}` },
   ];
   for (const category of categories(results)) {

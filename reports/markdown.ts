@@ -3,10 +3,12 @@
 // compact exit and hypercall tables (reports/markdown-exits.ts).
 import type { ResultsFile } from '../harness/results.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
-import { formatMs, formatOverhead, formatPercent, formatShare } from './format.ts';
 import { exitSections } from './markdown-exits.ts';
 import { NOISY_RME, timingSummary } from './timing.ts';
 import { comparedEngines, findRun, topMechanisms, workloadList } from './model.ts';
+import { cyclesPerOp, formatPerOp } from './per-op.ts';
+import type { WorkloadInfo } from '../harness/results.ts';
+import { formatMs, formatOverhead, formatPercent, formatShare } from './format.ts';
 
 const TOP = 2;
 /** mechanisms below this share of the overhead are noise in a one-line summary */
@@ -19,15 +21,15 @@ function row(cells: string[]): string {
 export function renderMarkdown(results: ResultsFile): string {
   const engines = comparedEngines(results);
   const measured = new Set(results.runs.filter((r) => r.mode === 'measured').map((r) => r.engine));
-  const header = ['Workload', ...engines.map((e) => cell(e) + (measured.has(e) ? ' (measured)' : '')), 'Top mechanisms'];
+  const header = ['Workload', ...engines.map((e) => cell(e) + (measured.has(e) ? ' (measured)' : '')), 'Cycles per operation', 'Top mechanisms'];
   const lines = [
     '## hvbench summary',
     '',
-    `Overhead against native (cycles), profile ${code(results.profile)}, seed ${results.seed}, ` +
+    `Overhead against native (cycles of the measured phase; setup is in results.json), profile ${code(results.profile)}, seed ${results.seed}, ` +
       `hvbench ${cell(results.tool.version)}, ${results.runs.length} runs.`,
     '',
     row(header),
-    row(header.map((_, i) => (i === 0 || i === header.length - 1 ? '---' : '---:'))),
+    row(header.map((_, i) => (i === 0 || i >= header.length - 2 ? '---' : '---:'))),
   ];
   for (const w of workloadList(results)) {
     const overheads = engines.map((e) => {
@@ -40,7 +42,7 @@ export function renderMarkdown(results: ResultsFile): string {
       const top = run && !run.error ? topMechanisms(run, TOP).filter((m) => m.share >= MIN_SHARE) : [];
       return top.length > 0 ? [`${cell(e)}: ${top.map((m) => `${cell(m.mechanism)} ${formatShare(m.share)}`).join(', ')}`] : [];
     });
-    lines.push(row([cell(w.id), ...overheads, why.join('; ')]));
+    lines.push(row([cell(w.id), ...overheads, perOpCell(results, w, ['native', ...engines]), why.join('; ')]));
   }
   lines.push('', timingLine(results));
   const failed = results.runs.filter((r) => r.error);
@@ -50,6 +52,16 @@ export function renderMarkdown(results: ResultsFile): string {
   }
   lines.push(...exitSections(results));
   return lines.join('\n') + '\n';
+}
+
+/** `cycles per cpuid: native 150, xen 1,400, kvm 1,776` (kvm-unit-tests style), '' when the workload names no operation */
+function perOpCell(results: ResultsFile, w: WorkloadInfo, engines: string[]): string {
+  if (!w.perOp) return '';
+  const values = engines.flatMap((e) => {
+    const cycles = cyclesPerOp(w, findRun(results, w.id, e));
+    return cycles === null ? [] : [`${cell(e)} ${formatPerOp(results, cycles)}`];
+  });
+  return values.length > 0 ? `cycles per ${cell(w.perOp.unit)}: ${values.join(', ')}` : '';
 }
 
 /** host wall-clock cost of the run, kept apart from the model's numbers; noisy runs named, at most three */

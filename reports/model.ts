@@ -60,6 +60,28 @@ function index(results: ResultsFile): Index {
   return built;
 }
 
+/** a VMX basic exit reason's name (Intel SDM Vol. 3 Appendix C): upper case, as KVM's tracepoints print it */
+export const VMX_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Engines whose exits are traps into a paravirtual hypervisor rather than VM exits: the paravirtual engine
+ * counts them under xenalyze's names (`page_fault`, `ptwr`, `emulate privop`), which are not VMX names. Judged
+ * over every run of the engine, setup included, so one without traps is still labelled like its engine.
+ */
+export function trapEngines(results: ResultsFile): Set<string> {
+  const out = new Set<string>();
+  for (const run of results.runs) {
+    const reasons = [...Object.keys(run.exits.byReason), ...Object.keys(run.setup?.exits.byReason ?? {})];
+    if (reasons.some((r) => !VMX_NAME.test(r))) out.add(run.engine);
+  }
+  return out;
+}
+
+/** `traps` for an engine whose exits are traps into the hypervisor, else `exits` */
+export function exitNoun(results: ResultsFile, engine: string): 'traps' | 'exits' {
+  return trapEngines(results).has(engine) ? 'traps' : 'exits';
+}
+
 export function findRun(results: ResultsFile, workload: string, engine: string): RunResult | undefined {
   const run = index(results).byKey.get(workload)?.get(engine);
   // a run edited after the index was built (tests build files by mutation) is looked up again

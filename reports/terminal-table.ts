@@ -2,7 +2,9 @@
 // headline counters and the mechanism that costs most. ANSI colours only when asked (a TTY without NO_COLOR).
 import type { ResultsFile, RunResult } from '../harness/results.ts';
 import { formatCount, formatOverhead, formatShare } from './format.ts';
-import { engineLabels, findRun, topMechanisms, workloadList } from './model.ts';
+import { engineLabels, exitNoun, findRun, topMechanisms, workloadList } from './model.ts';
+import { cyclesPerOp, formatPerOp } from './per-op.ts';
+import type { WorkloadInfo } from '../harness/results.ts';
 
 const ANSI = { reset: '\x1b[0m', dim: '\x1b[2m', bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m' };
 type Style = keyof typeof ANSI | null;
@@ -17,20 +19,26 @@ interface Cell {
   style: Style;
 }
 
-const HEADERS = ['Workload', 'Engine', 'Overhead', 'Cycles', 'Exits', 'Hypercalls', 'TLB flushes', 'TLB misses', 'Top mechanism'];
-const RIGHT = new Set([2, 3, 4, 5, 6, 7]);
+const HEADERS = ['Workload', 'Engine', 'Overhead', 'Cycles', 'Per op', 'Exits / traps', 'Hypercalls', 'TLB flushes', 'TLB misses', 'Top mechanism'];
+const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8]);
 
 function overheadStyle(pct: number | null): Style {
   if (pct === null) return 'dim';
   return pct < 10 ? 'green' : pct < 100 ? 'yellow' : 'red';
 }
 
-function cells(run: RunResult, first: boolean): Cell[] {
+/** `1,776 cyc/cpuid` when the workload names what its measured phase repeats */
+function perOpCell(results: ResultsFile, workload: WorkloadInfo, run: RunResult): string {
+  const cycles = cyclesPerOp(workload, run);
+  return cycles === null ? '' : `${formatPerOp(results, cycles)} cyc/${workload.perOp!.unit}`;
+}
+
+function cells(results: ResultsFile, workload: WorkloadInfo, run: RunResult, first: boolean): Cell[] {
   const engine = run.mode === 'measured' ? `${run.engine} (measured)` : run.engine;
   if (run.error) {
     return [{ text: first ? run.workload : '', style: 'bold' }, { text: engine, style: null }, { text: 'failed', style: 'red' },
       { text: '', style: null }, { text: '', style: null }, { text: '', style: null }, { text: '', style: null }, { text: '', style: null },
-      { text: run.error.replace(/\s+/g, ' '), style: 'red' }];
+      { text: '', style: null }, { text: run.error.replace(/\s+/g, ' '), style: 'red' }];
   }
   const top = topMechanisms(run, 1)[0];
   return [
@@ -38,7 +46,8 @@ function cells(run: RunResult, first: boolean): Cell[] {
     { text: engine, style: null },
     { text: formatOverhead(run.overheadPct), style: overheadStyle(run.overheadPct) },
     { text: formatCount(run.cycles.total), style: null },
-    { text: formatCount(run.exits.total), style: null },
+    { text: perOpCell(results, workload, run), style: null },
+    { text: `${formatCount(run.exits.total)} ${exitNoun(results, run.engine)}`, style: null },
     { text: formatCount(run.hypercalls.total), style: null },
     { text: formatCount(run.tlb.flushes.total), style: null },
     { text: formatCount(run.tlb.misses), style: null },
@@ -52,7 +61,7 @@ export function renderTerminalTable(results: ResultsFile, opts: { color: boolean
   for (const w of workloadList(results)) {
     const runs = engineLabels(results).map((e) => findRun(results, w.id, e)).filter((r): r is RunResult => r !== undefined);
     if (runs.length > 0) groupStarts.add(rows.length);
-    runs.forEach((run, i) => rows.push(cells(run, i === 0)));
+    runs.forEach((run, i) => rows.push(cells(results, w, run, i === 0)));
   }
   const widths = HEADERS.map((_, c) => Math.max(...rows.map((row) => row[c].text.length)));
   const paint = (cell: Cell, c: number) => {

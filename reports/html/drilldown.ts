@@ -1,15 +1,23 @@
 // One workload in report.html: what it does, each engine's overhead and the mechanisms behind it ("why is xen
 // slower here?"), its exit and hypercall tables, and every counter side by side per engine.
 import type { ResultsFile, RunResult, WorkloadInfo } from '../../harness/results.ts';
-import { COUNTER_GROUPS, groupKeys, groupValue } from '../counters.ts';
+import { COUNTER_GROUPS, SETUP_COUNTER_GROUPS, groupKeys, groupValue, type CounterGroup } from '../counters.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { formatCount, formatOverhead, formatShare } from '../format.ts';
-import { engineLabels, findRun, topMechanisms } from '../model.ts';
+import { engineLabels, findRun, topMechanisms, trapEngines } from '../model.ts';
+import { perOpLine } from '../per-op.ts';
 import { exitTablesHtml } from './exit-tables.ts';
 import { engineBadge } from './fragments.ts';
 import { workloadAnchor } from './runs-table.ts';
 
 const TOP = 5;
+
+/** kvm-unit-tests style: `kvm: 1,776 cycles per cpuid vs 150 native`, one line per engine */
+function perOp(results: ResultsFile, workload: WorkloadInfo, runs: RunResult[]): string {
+  const lines = runs.map((r) => [r, perOpLine(results, workload, r)] as const).filter(([, line]) => line !== '');
+  if (lines.length === 0) return '';
+  return `<p class="per-op">Measured phase, per operation: ${lines.map(([r, line]) => `<b>${h(r.engine)}</b> ${h(line)}`).join(' · ')}</p>`;
+}
 
 function why(run: RunResult): string {
   if (run.error || run.overheadPct === null) return '';
@@ -22,23 +30,40 @@ function why(run: RunResult): string {
     `<tbody>${rows.join('')}</tbody></table>`;
 }
 
-function countersTable(runs: RunResult[]): string {
+/** a group's title, naming the engines whose exits are traps into the hypervisor (Xen PV), not VM exits */
+function groupTitle(group: CounterGroup, traps: string[]): string {
+  return traps.length > 0 && group.prefix.includes('exits.') ? group.title.replace('VM exits', `VM exits / traps (${traps.join(', ')})`) : group.title;
+}
+
+function countersTable(results: ResultsFile, runs: RunResult[], groups: readonly CounterGroup[]): string {
   const head = runs.map((r) => `<th class="num">${h(r.engine)}${engineBadge(r.mode)}</th>`).join('');
   const body: string[] = [];
-  for (const group of COUNTER_GROUPS) {
+  const trapping = trapEngines(results);
+  const traps = runs.filter((r) => trapping.has(r.engine)).map((r) => r.engine);
+  for (const group of groups) {
     const keys = groupKeys(group, runs);
     if (keys.length === 0) continue;
-    body.push(`<tr class="group"><th colspan="${runs.length + 1}">${h(group.title)}</th></tr>`);
+    body.push(`<tr class="group"><th colspan="${runs.length + 1}">${h(groupTitle(group, traps))}</th></tr>`);
     for (const key of keys) {
       const cells = runs.map((r) => `<td class="num">${r.error ? '' : formatCount(groupValue(group, r, key))}</td>`).join('');
       body.push(`<tr><td>${h(key)}</td>${cells}</tr>`);
     }
-    if (group.prefix === 'tlb.') {
+    if (group.prefix.endsWith('tlb.')) {
       const perMiss = runs.map((r) => `<td class="num">${r.tlb.misses > 0 ? (r.tlb.walkRefs / r.tlb.misses).toFixed(2) : ''}</td>`).join('');
       body.push(`<tr><td>walk refs per miss</td>${perMiss}</tr>`);
     }
   }
   return `<table class="counters"><thead><tr><th>Counter</th>${head}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** the setup phase apart: the VM's boot and what the workload prepared, not part of any overhead */
+function setupTable(results: ResultsFile, runs: RunResult[]): string {
+  const withSetup = runs.filter((r) => r.setup && !r.error);
+  if (withSetup.length === 0) return '';
+  const cycles = withSetup.map((r) => `${h(r.engine)} ${formatCount(r.setup!.cycles.total)}`).join(', ');
+  return `<details><summary>Setup (boot and preparation, not in the overhead): cycles ${cycles}</summary>
+${countersTable(results, withSetup, SETUP_COUNTER_GROUPS)}
+</details>`;
 }
 
 function params(run: RunResult | undefined): string {
@@ -54,10 +79,12 @@ export function workloadArticle(results: ResultsFile, workload: WorkloadInfo): s
 <p>${h(workload.description)}</p>
 ${params(runs[0])}
 ${failures.join('\n')}
+${perOp(results, workload, runs)}
 ${runs.map(why).filter(Boolean).join('\n')}
 ${exitTablesHtml(results, runs)}
-<details><summary>Counters side by side</summary>
-${countersTable(runs)}
+<details><summary>Counters side by side (measured phase)</summary>
+${countersTable(results, runs, COUNTER_GROUPS)}
 </details>
+${setupTable(results, runs)}
 </article>`;
 }

@@ -4,14 +4,15 @@
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { formatCount, formatOverhead, formatShare } from '../format.ts';
-import { engineLabels, findRun, topMechanisms, workloadList } from '../model.ts';
+import { engineLabels, exitNoun, findRun, topMechanisms, workloadList } from '../model.ts';
+import { cyclesPerOp } from '../per-op.ts';
 import { engineBadge } from './fragments.ts';
 
 export interface Column {
   title: string;
   numeric: boolean;
   /** escaped HTML of the cell and its sort key ('' sorts last) */
-  cell(run: RunResult): { html: string; sort: string };
+  cell(run: RunResult, results: ResultsFile): { html: string; sort: string };
 }
 
 export const count = (title: string, pick: (r: RunResult) => number): Column => ({
@@ -30,7 +31,19 @@ const COLUMNS: Column[] = [
     cell: (r) => (r.error ? { html: `<span class="failed">failed: ${h(r.error)}</span>`, sort: '' } : { html: h(formatOverhead(r.overheadPct)), sort: r.overheadPct === null ? '' : String(r.overheadPct) }),
   },
   count('Cycles', (r) => r.cycles.total),
-  count('VM exits', (r) => r.exits.total),
+  {
+    title: 'Cycles per op', numeric: true,
+    cell: (r, results) => {
+      const w = results.workloads.find((x) => x.id === r.workload);
+      const cycles = cyclesPerOp(w, r);
+      return cycles === null ? { html: '', sort: '' } : { html: `${formatCount(cycles)} <span class="muted">/${h(w!.perOp!.unit)}</span>`, sort: String(cycles) };
+    },
+  },
+  {
+    // Xen's traps into the hypervisor are not VM exits: the cell says which it counts
+    title: 'VM exits / traps', numeric: true,
+    cell: (r, results) => (r.error ? { html: '', sort: '' } : { html: `${formatCount(r.exits.total)} <span class="muted">${exitNoun(results, r.engine)}</span>`, sort: String(r.exits.total) }),
+  },
   count('Hypercalls', (r) => r.hypercalls.total),
   count('TLB flushes', (r) => r.tlb.flushes.total),
   count('TLB misses', (r) => r.tlb.misses),
@@ -66,7 +79,7 @@ export function sortableRunsTable(results: ResultsFile, id: string, columns: rea
       const run = findRun(results, w.id, engine);
       if (!run || !include(run)) continue;
       const cells = columns.map((c) => {
-        const { html, sort } = c.cell(run);
+        const { html, sort } = c.cell(run, results);
         return `<td${c.numeric ? ' class="num"' : ''} data-sort="${h(sort)}">${html}</td>`;
       });
       rows.push(`<tr>${cells.join('')}</tr>`);

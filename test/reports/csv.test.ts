@@ -78,3 +78,27 @@ test('formula injection: text starting with = + - @ tab or CR gets a leading quo
   const again = parseCsv(renderCsv(results));
   assert.equal(again[results.runs.indexOf(run) + 1][again[0].indexOf('overheadPct')], '-2.5');
 });
+
+test('traps into Xen are columns of their own; setup counters follow the measured ones', () => {
+  const base = buildResults();
+  const results = {
+    ...base,
+    runs: base.runs.map((r) => {
+      if (r.workload !== 'micro/cpuid') return r;
+      if (r.engine === 'xen') return { ...r, exits: { total: 50_000, byReason: { forced_invalid_op: 50_000 } } };
+      if (r.engine === 'kvm') return { ...r, setup: { ...r, cycles: { total: 260_000, guest: 0, hypervisor: 260_000, host: 0, idle: 0 }, exits: { total: 1, byReason: { EPT_VIOLATION: 1 } } } };
+      return r;
+    }),
+  };
+  const [header, ...rows] = parseCsv(renderCsv(results));
+  const col = (name: string) => header.indexOf(name);
+  const row = (engine: string) => rows.find((r) => r[0] === 'micro/cpuid' && r[3] === engine)!;
+  assert.ok(col('traps.byReason.forced_invalid_op') > 0 && col('exits.byReason.forced_invalid_op') < 0);
+  assert.equal(row('xen')[col('traps.total')], '50000');
+  assert.equal(row('xen')[col('exits.total')], '');
+  assert.equal(row('kvm')[col('traps.total')], '');
+  assert.equal(row('kvm')[col('exits.byReason.CPUID')], '50000');
+  assert.equal(row('kvm')[col('setup.cycles.total')], '260000');
+  assert.equal(row('kvm')[col('setup.exits.byReason.EPT_VIOLATION')], '1');
+  assert.equal(row('native')[col('setup.cycles.total')], '');
+});
