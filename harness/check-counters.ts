@@ -5,7 +5,7 @@
 // exits, hypercalls and TLB flushes the sum of its breakdown (flushes both by scope and by cause). A plugin's
 // object is not trusted further than that: the result is a fresh object holding only the contract's fields,
 // so nothing it carries can overwrite a run's workload or engine, and `measured` is copied through JSON.
-import type { FlushCause, FlushScope, RunCounters } from '../engines/types.ts';
+import type { FlushCause, FlushScope, PhaseCounters, RunCounters } from '../engines/types.ts';
 
 const FLUSH_SCOPES: readonly FlushScope[] = ['full', 'nonGlobal', 'single', 'tagged', 'remote'];
 const FLUSH_CAUSES: readonly FlushCause[] = ['cr3', 'invlpg', 'hypercall', 'vmentry', 'shootdown', 'grantUnmap'];
@@ -72,6 +72,14 @@ function totalOf(total: number, parts: Record<string, number>, field: string, of
 /** the counters in `value`, or a CountersError naming the first field that breaks the contract */
 export function checkCounters(value: unknown): RunCounters {
   const top = record(value, 'counters');
+  const counters: RunCounters = phaseCounters(top);
+  // the setup phase, when the engine separates it, obeys the same contract
+  if (top.setup !== undefined) counters.setup = phaseCounters(record(top.setup, 'setup'));
+  if (top.measured !== undefined) counters.measured = measured(top.measured);
+  return counters;
+}
+
+function phaseCounters(top: Record<string, unknown>): PhaseCounters {
   const c = record(top.cycles, 'cycles');
   const domains = {
     guest: cycles(c.guest, 'cycles.guest'),
@@ -104,7 +112,7 @@ export function checkCounters(value: unknown): RunCounters {
   const flushTotal = count(f.total, 'tlb.flushes.total');
   totalOf(flushTotal, byScope, 'tlb.flushes.total', 'tlb.flushes.byScope');
   totalOf(flushTotal, byCause, 'tlb.flushes.total', 'tlb.flushes.byCause');
-  const counters: RunCounters = {
+  return {
     cycles: { total, ...domains },
     attribution,
     exits: { total: exitTotal, byReason },
@@ -116,8 +124,6 @@ export function checkCounters(value: unknown): RunCounters {
     },
     events: tally(top.events, 'events', count),
   };
-  if (top.measured !== undefined) counters.measured = measured(top.measured);
-  return counters;
 }
 
 /** a measured engine's extra record, as it will be written to results.json */
