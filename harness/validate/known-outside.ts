@@ -9,17 +9,13 @@ export const KNOWN_OUTSIDE: Readonly<Record<string, string>> = {
   'hyperbench/in':
     'model lacks a Xen HVM engine: Xen forwards the IN to QEMU in Dom0 through an ioreq and an event channel; the case runs kvm, whose QEMU is the VM\'s own process',
   'xen-2003/linux-build':
-    'model lacks 32-bit PV: no xen:arch=x86_32 (guest kernel in ring 1, Xen protected by segment limits, no page-table switch per system call)',
+    'model lacks PAE page tables: xen:arch=x86_32 (ring-1 guest kernel, no page-table switch per system call) runs on the simulated 4-level tables, so every pin and validation scans one level more than 32-bit PAE would',
   'vmware-ept/micro':
     'model lacks shadow-paging write avoidance: every guest PTE write is a trapped, emulated write (KVM\'s unsync shadow pages, mmu_try_to_unsync_pages, and VMware\'s traces are not modelled), so fork + exit costs shadow tens of times what EPT does',
   'vmware-ept/kernel-build':
     'model lacks shadow-paging write avoidance (see vmware-ept/micro): page-table updates under shadow paging are all trapped writes',
-  'redis-fork/physical':
-    'model lacks fork\'s per-page work: copy_present_pte\'s struct page reference and rmap updates (get_page, page_dup_rmap) are not charged, only the PTE copy',
-  'redis-fork/hvm':
-    'model lacks fork\'s per-page work (see redis-fork/physical); under EPT nothing else is added, so the guest is as far below as native',
   'redis-fork/pv':
-    'model lacks fork\'s per-page work (see redis-fork/physical), and the published Xen PV hosts are 2010–2012 Xeons running Xen of that time, whose hypercall and PTE-validation costs the Skylake-SP profile does not have',
+    'model lacks the published hosts: 2010–2012 Xeons running Xen of that time, whose hypercall, trap and PTE-validation costs the Skylake-SP profile does not have; fork\'s dominant cost here, the emulated write-protect of each parent PTE (ptwr), uses an estimated emulation cost (emulatePrivop)',
   'bhargava/walk-cache-gain':
     'model lacks the paper\'s whole-application workloads: the case is a pure random-load loop, nearly all translation, so removing the walk caches costs it far more than SPEC-style benchmarks that also compute',
   'bhargava/host-large-pages':
