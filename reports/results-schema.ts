@@ -72,9 +72,9 @@ export const resultsFileSchema = z.object({
   host: z.object({ platform: z.string(), arch: z.string(), cpus: z.number().int().nonnegative(), cpuModel: z.string(), node: z.string() }),
   profile: z.string(),
   profileHash: z.string().regex(PROFILE_HASH_PATTERN).optional(),
+  clockGhz: z.number().positive().optional(),
   // as `--seed` accepts it (scripts/commands/options.ts parseSeed)
   seed: z.number().int().min(0).max(0xffffffff),
-  clockGhz: z.number().positive().optional(),
   engines: z.array(z.object({ label: z.string(), id: z.string(), title: z.string(), mode, options })),
   workloads: z.array(z.object({
     id: z.string(), category: z.string(), title: z.string(), description: z.string(),
