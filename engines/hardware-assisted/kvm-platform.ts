@@ -155,17 +155,15 @@ export class KvmPlatform extends NativePlatform {
     if (this.shadow) this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
   }
 
-  /** each remote flush is an x2APIC ICR write (exits), an injected interrupt, the remote's flush and EOI */
-  override flushOthers(cpus: number, va: number, pages: number, pageBytes: number, full: boolean): void {
-    super.flushOthers(cpus, va, pages, pageBytes, full);
+  /** each remote flush is an IPI (ipiTo) whose handler flushes as natively; a running target without
+   *  posted interrupts is kicked out first */
+  override flushOthers(cpus: number, _va: number, pages: number, _pageBytes: number, full: boolean): void {
     const hvm = this.profile.hvm;
-    this.exits.inKernel('MSR_WRITE', cpus);
-    this.counters.charge('hypervisor', 'interrupt-injection', hvm.irqInject * cpus);
-    if (!this.options.apicv) {
-      // the target vCPU is running: without posted interrupts KVM kicks it out, and its EOI exits
-      this.exits.inKernel('EXTERNAL_INTERRUPT', cpus);
-      this.eoi(cpus);
-    }
+    this.msr(X2APIC_ICR, true, cpus);
+    // the target vCPU is running: without posted interrupts KVM kicks it out (kvm_vcpu_kick)
+    if (!this.options.apicv) this.exits.inKernel('EXTERNAL_INTERRUPT', cpus);
+    this.ipiDelivery(cpus);
+    this.remoteFlush(cpus, pages, full);
     if (this.shadow) {
       if (full) this.exits.inKernel('CR_ACCESS', cpus, 'shadow-cr3', hvm.shadowCr3Switch);
       else this.exits.inKernel('INVLPG', cpus * pages, 'shadow-sync', hvm.shadowPteSync);
@@ -187,32 +185,33 @@ export class KvmPlatform extends NativePlatform {
     if (this.shadow) this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-fault');
   }
 
+  // An exiting instruction does not also run natively: the exit replaces it (the guest's CPUID, port access or
+  // VMCALL never reaches hardware), so these charge the round trip and KVM's handler only, not NativePlatform's
+  // cost of the instruction.
+
   override cpuid(count: number): void {
-    super.cpuid(count);
     this.exits.inKernel('CPUID', count);
   }
 
   /** A TSC-deadline write (0x6e0) exits and is handled in KVM's fastpath (handle_fastpath_set_msr_irqoff →
    *  kvm_set_lapic_tscdeadline_msr), which arms the VMX-preemption timer while the vCPU runs (start_hv_timer;
-   *  a host hrtimer on AMD): one MSR_WRITE exit, the `timer` op's armTimer included */
+   *  a host hrtimer on AMD): one MSR_WRITE exit, the `timer` op's armTimer included. An MSR the bitmap passes
+   *  through (or an x2APIC write APICv virtualizes) runs natively */
   override msr(index: number, write: boolean, count: number): void {
-    super.msr(index, write, count);
     if (msrExits(index, write, this.options.apicv)) this.exits.inKernel(write ? 'MSR_WRITE' : 'MSR_READ', count);
+    else super.msr(index, write, count);
   }
 
   override hypercall(count: number): void {
-    super.hypercall(count);
     this.exits.inKernel('VMCALL', count);
   }
 
-  override pio(port: number, write: boolean, count: number): void {
-    super.pio(port, write, count);
+  override pio(port: number, _write: boolean, count: number): void {
     if (IN_KERNEL_PORTS.has(port)) this.exits.inKernel('IO_INSTRUCTION', count);
     else this.exits.toUserSpace('IO_INSTRUCTION', count, this.profile.hvm.deviceModelAccess);
   }
 
-  override mmio(write: boolean, count: number): void {
-    super.mmio(write, count);
+  override mmio(_write: boolean, count: number): void {
     this.exits.toUserSpace(this.mmioReason, count, this.profile.hvm.deviceModelAccess);
   }
 
@@ -234,7 +233,9 @@ export class KvmPlatform extends NativePlatform {
    * Then the guest's EOI (eoi()).
    */
   override interrupt(source: InterruptSource, fromIdle: boolean): void {
-    super.interrupt(source, fromIdle);
+    // the guest's own delivery and handler run as natively; its EOI is eoi()'s
+    this.work('interrupt', this.profile.native.interrupt);
+    this.counters.event('interrupts');
     this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject);
     if (source === 'timer') {
       // estimate: the host's hrtimer interrupt costs what a native interrupt does (profile.native.interrupt)
@@ -254,10 +255,14 @@ export class KvmPlatform extends NativePlatform {
    * in guest memory at injection (apic_sync_pv_eoi_to_guest, Linux arch/x86/kvm/lapic.c), the guest's EOI just
    * clears it (kvm_guest_apic_eoi_write) and KVM completes the EOI at its next exit or entry
    * (apic_sync_pv_eoi_from_guest → apic_set_eoi). With APICv KVM tracks no ISR (highest_isr_cache = -1), so PV
-   * EOI stays off there.
+   * EOI stays off there. A virtualized EOI completes in hardware like a native one (native.eoi); an exiting
+   * one replaces the native write; a PV EOI is a bit cleared in memory.
    */
   private eoi(n: number): void {
-    if (this.options.apicv) return;
+    if (this.options.apicv) {
+      this.work('eoi', this.profile.native.eoi * n);
+      return;
+    }
     if (!this.options.pveoi) {
       this.exits.inKernel('MSR_WRITE', n);
       return;
@@ -267,13 +272,26 @@ export class KvmPlatform extends NativePlatform {
     this.counters.charge('hypervisor', 'pv-eoi', this.exits.handler('EOI_INDUCED') * n);
   }
 
-  /** the sender's x2APIC write (ICR, or SELF_IPI which APICv virtualizes), injection into the halted target
-   *  (HyperBench's IPI case), and the target's EOI */
+  /** the sender's x2APIC write (ICR, or SELF_IPI which APICv virtualizes: msr() decides whether it exits),
+   *  then the target's side (ipiDelivery) */
   override sendIpi(target: 'self' | 'other', count: number): void {
-    super.sendIpi(target, count);
-    const apicv = this.options.apicv;
-    if (msrExits(target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR, true, apicv)) this.exits.inKernel('MSR_WRITE', count);
-    this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
+    const index = target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR;
+    this.msr(index, true, count);
+    this.ipiDelivery(count, msrExits(index, true, this.options.apicv));
+  }
+
+  /**
+   * The target's side of `count` IPIs: injection, then its delivery and handler as natively — native.ipi
+   * (HyperBench's send-and-handle figure) less the sender's ICR write (native.msrWrite) and the target's EOI
+   * (native.eoi), which the platform charges on their own paths (msr(), eoi()) because they may exit here.
+   * `injected`: KVM delivered it (kvm_apic_send_ipi); a self-IPI APICv virtualizes is delivered by the CPU
+   * itself (the SELF_IPI write sets the virtual IRR, Intel SDM Vol. 3 §30.1.3), no KVM work
+   */
+  private ipiDelivery(count: number, injected = true): void {
+    const n = this.profile.native;
+    this.work('ipi', (n.ipi - n.msrWrite - n.eoi) * count);
+    this.counters.event('ipis', count);
+    if (injected) this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
     this.eoi(count);
   }
 

@@ -105,10 +105,14 @@ export class NativePlatform implements Platform {
   /** flush_tlb_mm_range's remote half: an IPI to each CPU, whose handler flushes (the remote TLBs are not
    *  simulated: no access runs there, so only the work and the flush count matter) */
   flushOthers(cpus: number, _va: number, pages: number, _pageBytes: number, full: boolean): void {
+    this.sendIpi('other', cpus);
+    this.remoteFlush(cpus, pages, full);
+  }
+
+  /** the flush each of `cpus` remote CPUs runs in its IPI handler: a CR3 reload, or one INVLPG per page */
+  protected remoteFlush(cpus: number, pages: number, full: boolean): void {
     const n = this.profile.native;
-    this.work('ipi', n.ipi * cpus);
     this.work('remote-flush', (full ? n.cr3Write : n.invlpg * pages) * cpus);
-    this.counters.event('ipis', cpus);
     this.counters.flush('remote', 'shootdown', cpus);
   }
 

@@ -31,11 +31,21 @@ function countersOf(id: string): Promise<Record<string, RunCounters>> {
   return cache.get(id)!;
 }
 
+/**
+ * The one case where virtualized is cheaper: KVM emulates port 0x4d0 in the kernel (an exit round trip and a
+ * handler, 1,900 cycles on intel-modern) while bare metal's IN goes out to a real legacy-bus register
+ * (HyperBench's native IN, 3,353); the exit replaces the hardware access, it does not add to it
+ */
+const CHEAPER_ON_KVM = new Set(['micro/pio-kernel']);
+
 for (const w of workloads) {
   test(`${w.id} runs on native, xen and kvm, never cheaper virtualized than native`, async () => {
     const r = await countersOf(w.id);
     assert.ok(r.native.cycles.total > 0);
-    for (const id of ['xen', 'kvm']) assert.ok(r[id].cycles.total >= r.native.cycles.total, `${id} below native`);
+    for (const id of ['xen', 'kvm']) {
+      const below = r[id].cycles.total < r.native.cycles.total;
+      assert.equal(below, id === 'kvm' && CHEAPER_ON_KVM.has(w.id), `${id} below native: ${below}`);
+    }
   });
 }
 

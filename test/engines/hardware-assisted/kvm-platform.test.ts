@@ -8,13 +8,37 @@ import { KvmPlatform, type KvmOptions } from '../../../engines/hardware-assisted
 const map = (region: string, pages: number): GuestOp => ({ op: 'map', region, bytes: pages * 4096, pageSize: '4k' });
 const touch = (region: string, accesses: number): GuestOp => ({ op: 'touch', region, pattern: 'seq', accesses, write: true });
 
-test('N cpuid: N CPUID exits on kvm, none natively; the overhead is exactly the exits', () => {
+test('N cpuid: N CPUID exits on kvm, none natively; the exit replaces the native instruction', () => {
   const kvm = delta('kvm', [], [{ op: 'cpuid', count: 5 }]);
   const native = delta('native', [], [{ op: 'cpuid', count: 5 }]);
   assert.deepEqual(kvm.exits, { CPUID: 5 });
   assert.deepEqual(native.exits, {});
-  // intel-modern: exitRoundTrip 1,500 + CPUID handler 100
-  assert.deepEqual(kvm.attribution, { cpuid: native.attribution.cpuid, 'exit:CPUID': 5 * 1600 });
+  // intel-modern: exitRoundTrip 1,500 + CPUID handler 100; the guest's CPUID never runs on hardware
+  assert.deepEqual(kvm.attribution, { 'exit:CPUID': 5 * 1600 });
+});
+
+test('an exiting port, MMIO or VMCALL access costs the exit round trip and handler only, no native instruction', () => {
+  // micro/pio-kernel's port 0x4d0 (ELCR, emulated in KVM): exitRoundTrip 1,500 + IO_INSTRUCTION handler 400
+  const kernel = delta('kvm', [], [{ op: 'pio', port: 0x4d0, write: false, count: 4 }]);
+  assert.deepEqual(kernel.attribution, { 'exit:IO_INSTRUCTION': 4 * 1900 });
+  assert.equal(kernel.cycles, 4 * 1900);
+  // to QEMU: + userExitExtra 1,200 + deviceModelAccess 3,000 as host work; no native UART access (3,353)
+  const user = delta('kvm', [], [{ op: 'pio', port: 0x1234, write: true, count: 2 }]);
+  assert.deepEqual(user.attribution, { 'exit:IO_INSTRUCTION': 2 * 1900, 'device-model': 2 * 4200 });
+  // MMIO: EPT_MISCONFIG (handler 500) to QEMU; VMCALL: 1,500 + 150
+  assert.deepEqual(delta('kvm', [], [{ op: 'mmio', write: true, count: 1 }]).attribution, { 'exit:EPT_MISCONFIG': 2000, 'device-model': 4200 });
+  assert.deepEqual(delta('kvm', [], [{ op: 'hypercall', count: 3 }]).attribution, { 'exit:VMCALL': 3 * 1650 });
+  // a passed-through MSR runs natively (msrWrite 150)
+  assert.deepEqual(delta('kvm', [], [{ op: 'msr', index: 0xc0000100, write: true, count: 2 }]).attribution, { msr: 300 });
+});
+
+test('IPIs: the sender exit replaces its ICR write; the target handler runs as natively', () => {
+  // native.ipi 2,095 = ICR write (msrWrite 150) + EOI (50) + the target's delivery and handler (1,895)
+  // self-IPI with APICv: the SELF_IPI write and the EOI are virtualized (native costs), no KVM injection
+  assert.deepEqual(delta('kvm', [], [{ op: 'ipi', target: 'self', count: 2 }]).attribution, { msr: 300, ipi: 2 * 1895, eoi: 100 });
+  // to another vCPU: the ICR write exits (1,500 + MSR_WRITE handler 300), KVM injects it (irqInject 500)
+  assert.deepEqual(delta('kvm', [], [{ op: 'ipi', target: 'other', count: 1 }]).attribution,
+    { 'exit:MSR_WRITE': 1800, ipi: 1895, 'interrupt-injection': 500, eoi: 50 });
 });
 
 test('syscalls need no exit and no flush under EPT', () => {
