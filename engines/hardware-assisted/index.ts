@@ -31,7 +31,12 @@ export const kvmEngine: Engine = {
     const f = profile.features;
     if (options.mmu === 'ept' && !f.ept) throw new UsageError(`kvm: mmu=ept needs EPT/NPT, which profile ${profile.id} lacks (use mmu=shadow)`);
     if (options.vpid === 'on' && !f.vpid) throw new UsageError(`kvm: vpid=on needs VPID, which profile ${profile.id} lacks`);
-    if (options.apicv === 'on' && !f.apicv) throw new UsageError(`kvm: apicv=on needs APICv, which profile ${profile.id} lacks`);
+    // SVM has no untagged mode: every VMRUN runs with an ASID (AMD APM Vol. 2 §15.16), KVM always assigns one
+    if (options.vpid === 'off' && profile.vendor === 'amd') throw new UsageError(`kvm: vpid=off is meaningless on SVM (profile ${profile.id}): ASIDs are mandatory`);
+    if (options.apicv === 'on' && !f.apicv) {
+      const why = profile.vendor === 'amd' ? ' (AVIC is inhibited for x2APIC guests before Zen 4)' : '';
+      throw new UsageError(`kvm: apicv=on needs APICv, which profile ${profile.id} lacks${why}`);
+    }
   },
   run(input: EngineRunInput): RunCounters {
     const o = { ...this.profileDefaults!(input.profile), ...input.options };

@@ -29,7 +29,7 @@ const HOT_NESTED_WALK = HOT_NESTED_WALK_;
 export type MmuMode = 'native' | 'nested';
 
 export class Mmu {
-  /** exposed so engines flush with the right cause (cr3, invlpg, hypercall, vmentry, shootdown, grantUnmap) */
+  /** exposed so engines flush with the right cause (cr3, invlpg, hypercall, vmentry, shootdown, grantUnmap, invept) */
   readonly tlb: SetAssociativeTlb;
   /** guest-dimension (or native) paging-structure caches, invalidated together with the TLB */
   readonly pwc: PagingStructureCache;
@@ -130,8 +130,13 @@ export class Mmu {
     if (n > 1) this.counters.flush('full', 'vmentry', n - 1);
   }
 
-  /** INVEPT after the hypervisor changed EPT entries: cached gPA→hPA translations are dropped */
+  /**
+   * INVEPT (single-context) after the hypervisor changed EPT entries: guest-physical mappings (nested TLB,
+   * EPT-side caches) and combined mappings — this vCPU's TLB entries and guest-dimension paging-structure
+   * cache entries, which hold host-physical frames — are dropped (Intel SDM Vol. 3 §29.4.3.1)
+   */
   invept(): void {
     this.nested?.invept();
+    this.tlb.flushTag(-1, this.vpid, 'invept');
   }
 }

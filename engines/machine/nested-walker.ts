@@ -147,17 +147,19 @@ export class NestedWalker2D implements NestedWalker {
     let level = pwc.start(pml4Key, pdptKey, pdKey, tag, root, permBits);
     let table = pwc.startTable;
     let perm = pwc.startPerm;
+    // each guest table's guest-physical frame goes through EPT before it is read; a combined paging-structure-
+    // cache entry already holds the host-physical frame of the table it names (SDM Vol. 3 §29.4.1), so only a
+    // walk from the root (CR3 holds a guest-physical address) translates its first table
+    if (level === 4 && this.translate(table, false) < 0) {
+      r.fault = FAULT_EPT_VIOLATION;
+      r.faultGpa = table * 4096;
+      return r;
+    }
     const words = mem.words;
     const memo = this.guestMemo;
     memo.sync();
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
-      // the guest table's own guest-physical frame goes through EPT first
-      if (this.translate(table, false) < 0) {
-        r.fault = FAULT_EPT_VIOLATION;
-        r.faultGpa = table * 4096;
-        return r;
-      }
       r.refs++;
       const base = memo.base(level, table);
       if (base < 0) {
@@ -205,7 +207,13 @@ export class NestedWalker2D implements NestedWalker {
       if ((lo & this.gAccessed) === 0) words[at] = (lo | this.gAccessed) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
-      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm);
+      const hostTable = this.translate(table, false);
+      if (hostTable < 0) {
+        r.fault = FAULT_EPT_VIOLATION;
+        r.faultGpa = table * 4096;
+        return r;
+      }
+      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm, hostTable);
       level--;
     }
   }
@@ -304,7 +312,7 @@ export class NestedWalker2D implements NestedWalker {
       if ((lo & EPT_A) === 0) words[at] = (lo | EPT_A) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : (lo >>> 12) + frameHi * 1048576;
-      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm);
+      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm, table);
       level--;
     }
   }

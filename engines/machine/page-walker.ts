@@ -94,7 +94,7 @@ export class Walker1D implements PageWalker {
       if ((lo & f.accessed) === 0) words[at] = (lo | f.accessed) >>> 0;
       const frameHi = hi & 0xfffff;
       table = frameHi === 0 ? lo >>> 12 : entryFrame(lo, hi);
-      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm);
+      if (pwc.enabled) pwc.fill(level, pml4Key, pdptKey, pdKey, tag, table, perm, table);
       level--;
     }
   }

@@ -22,9 +22,11 @@ export class PagingStructureCache {
   /** key: va bits 47:21 → PT frame */
   readonly pd: PrefixCache;
 
-  /** start() result: the table a walk reads first and the permissions accumulated above it */
+  /** start() result: the table a walk reads first and the permissions accumulated above it; startHost is the
+   *  table's host-physical frame when a combined entry named it (equal to startTable otherwise) */
   startTable = 0;
   startPerm = 0;
+  startHost = 0;
   /** whether any of the three caches can hold an entry (sizes are fixed): walks skip fill() otherwise */
   readonly enabled: boolean;
 
@@ -42,25 +44,29 @@ export class PagingStructureCache {
    */
   start(pml4Key: number, pdptKey: number, pdKey: number, tag: number, root: number, rootPerm: number): number {
     if (this.pd.used !== 0 && this.pd.lookup(pdKey, tag)) {
-      this.startTable = this.pd.frame; this.startPerm = this.pd.perm;
+      this.startTable = this.pd.frame; this.startPerm = this.pd.perm; this.startHost = this.pd.host;
       return 1;
     }
     if (this.pdpt.used !== 0 && this.pdpt.lookup(pdptKey, tag)) {
-      this.startTable = this.pdpt.frame; this.startPerm = this.pdpt.perm;
+      this.startTable = this.pdpt.frame; this.startPerm = this.pdpt.perm; this.startHost = this.pdpt.host;
       return 2;
     }
     if (this.pml4.used !== 0 && this.pml4.lookup(pml4Key, tag)) {
-      this.startTable = this.pml4.frame; this.startPerm = this.pml4.perm;
+      this.startTable = this.pml4.frame; this.startPerm = this.pml4.perm; this.startHost = this.pml4.host;
       return 3;
     }
-    this.startTable = root; this.startPerm = rootPerm;
+    this.startTable = root; this.startPerm = rootPerm; this.startHost = root;
     return 4;
   }
 
-  /** after a walk read the non-leaf entry at `level` (4..2): cache the next table it names, with `perm` so far */
-  fill(level: number, pml4Key: number, pdptKey: number, pdKey: number, tag: number, table: number, perm: number): void {
+  /**
+   * after a walk read the non-leaf entry at `level` (4..2): cache the next table it names, with `perm` so far.
+   * `host`: the table's host-physical frame — under EPT the guest-dimension entries are combined entries
+   * holding the address the EPT translation gave (Intel SDM Vol. 3 §29.4.1), natively the table itself
+   */
+  fill(level: number, pml4Key: number, pdptKey: number, pdKey: number, tag: number, table: number, perm: number, host: number): void {
     const cache = level === 4 ? this.pml4 : level === 3 ? this.pdpt : this.pd;
-    if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm);
+    if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm, host);
   }
 
   /** drop the entries of one tag */

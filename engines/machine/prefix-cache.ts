@@ -7,9 +7,11 @@
 // recent at the head, so the victim is found without scanning every entry's age.
 
 export class PrefixCache {
-  /** lookup() result */
+  /** lookup() result; `host` is a second frame an entry may carry (combined PWC entries: the table's
+   *  host-physical frame beside its guest-physical one), equal to `frame` unless fill() was given one */
   frame = 0;
   perm = 0;
+  host = 0;
   /**
    * valid entries. Callers on hot paths skip lookup() when it is 0 and fill() when capacity is 0: neither call
    * could change anything then, and walks make several of each.
@@ -18,6 +20,7 @@ export class PrefixCache {
   private readonly keys: Float64Array;
   private readonly tags: Int32Array;
   private readonly frames: Float64Array;
+  private readonly hosts: Float64Array;
   private readonly perms: Int32Array;
   private readonly valid: Uint8Array;
   /** recency list of the valid entries: neighbours towards the head (more recent) and the tail (less recent) */
@@ -36,6 +39,7 @@ export class PrefixCache {
     this.keys = new Float64Array(capacity);
     this.tags = new Int32Array(capacity);
     this.frames = new Float64Array(capacity);
+    this.hosts = new Float64Array(capacity);
     this.perms = new Int32Array(capacity);
     this.valid = new Uint8Array(capacity);
     this.newer = new Int32Array(capacity);
@@ -58,13 +62,14 @@ export class PrefixCache {
         }
         this.frame = this.frames[i];
         this.perm = this.perms[i];
+        this.host = this.hosts[i];
         return true;
       }
     }
     return false;
   }
 
-  fill(key: number, tag: number, frame: number, perm: number): void {
+  fill(key: number, tag: number, frame: number, perm: number, host: number = frame): void {
     const n = this.capacity;
     if (n === 0) return;
     const keys = this.keys;
@@ -101,6 +106,7 @@ export class PrefixCache {
     keys[victim] = key;
     tags[victim] = tag;
     this.frames[victim] = frame;
+    this.hosts[victim] = host;
     this.perms[victim] = perm;
     this.pushHead(victim);
   }

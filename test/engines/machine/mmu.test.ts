@@ -7,6 +7,7 @@ import { getProfile } from '../../../engines/machine/profiles/index.ts';
 import { PTE_D, PTE_G, PTE_RW, PTE_US } from '../../../engines/machine/pte.ts';
 import { FAULT_EPT_VIOLATION, FAULT_NOT_PRESENT } from '../../../engines/machine/types.ts';
 import { Fixture } from './walk-fixture.ts';
+import { walkTag } from '../../../engines/machine/paging-structure-cache.ts';
 
 const BASE = 0x5555_0000_0000;
 const intel = getProfile('intel-modern');
@@ -187,4 +188,49 @@ test('n back-to-back VM exits without VPID: n full flushes counted, the TLB empt
   tagged.mmu.vmExitEntry(1000);
   assert.equal(tagged.mmu.tlb.size, filled);
   assert.equal(tagged.c.flushes, 0);
+});
+
+test('INVEPT after an EPT remap: the next access reaches the new frame (combined TLB entries are dropped too)', () => {
+  const { mmu, c, fx } = nestedMachine('intel-modern');
+  const gfn = fx.guest.allocFrame();
+  fx.guestTables.map(fx.root, BASE, gfn, 0, PTE_RW | PTE_US, 0);
+  const oldFrame = fx.host.allocFrame();
+  fx.ept.map(fx.eptRoot, gfn * 4096, oldFrame, 0, 7, 0);
+  assert.equal(mmu.access(BASE, false, true), 0);
+  const vpn = BASE / 4096;
+  assert.ok(mmu.tlb.lookup(vpn, mmu.pcid, mmu.vpid));
+  assert.equal(mmu.tlb.frame, oldFrame);
+  // the hypervisor moves the page (KSM, migration, compaction) and rewrites the EPT leaf
+  const newFrame = fx.host.allocFrame();
+  fx.ept.map(fx.eptRoot, gfn * 4096, newFrame, 0, 7, 0);
+  // without INVEPT the combined mapping still serves the old frame
+  assert.ok(mmu.tlb.lookup(vpn, mmu.pcid, mmu.vpid));
+  assert.equal(mmu.tlb.frame, oldFrame);
+  const misses = c.tlbMisses;
+  mmu.invept();
+  assert.equal(mmu.tlb.lookup(vpn, mmu.pcid, mmu.vpid), false);
+  assert.equal(mmu.access(BASE, false, true), 0);
+  // one miss, one 2-D walk, and the filled entry holds the new frame
+  assert.equal(c.tlbMisses, misses + 1);
+  assert.ok(mmu.tlb.lookup(vpn, mmu.pcid, mmu.vpid));
+  assert.equal(mmu.tlb.frame, newFrame);
+});
+
+test('a combined paging-structure-cache entry holds the host-physical frame of the table it names', () => {
+  const { mmu, fx } = nestedMachine('intel-modern');
+  const gfn = fx.guest.allocFrame();
+  fx.guestTables.map(fx.root, BASE, gfn, 0, PTE_RW | PTE_US, 0);
+  const hostOf = new Map<number, number>();
+  // back every guest frame handed out so far (root, PDPT, PD, PT, data) one by one
+  for (let g = 0; g <= gfn; g++) {
+    const h = fx.host.allocFrame();
+    hostOf.set(g, h);
+    fx.ept.map(fx.eptRoot, g * 4096, h, 0, 7, 0);
+  }
+  assert.equal(mmu.access(BASE, false, true), 0);
+  // the PDE cache maps va bits 47:21 to the page table: its guest frame for reading, its host frame beside
+  const pdKey = Math.floor(BASE / 4096 / 512);
+  assert.ok(mmu.pwc.pd.lookup(pdKey, walkTag(mmu.pcid, mmu.vpid)));
+  assert.notEqual(mmu.pwc.pd.host, mmu.pwc.pd.frame);
+  assert.equal(mmu.pwc.pd.host, hostOf.get(mmu.pwc.pd.frame));
 });
