@@ -76,7 +76,7 @@ export type GuestOpName = GuestOp['op'];
 export type CycleDomain = 'guest' | 'hypervisor' | 'host' | 'idle';
 
 export type FlushScope = 'full' | 'nonGlobal' | 'single' | 'tagged' | 'remote';
-export type FlushCause = 'cr3' | 'invlpg' | 'hypercall' | 'vmentry' | 'shootdown' | 'grantUnmap' | 'invept';
+export type FlushCause = 'cr3' | 'invlpg' | 'hypercall' | 'vmentry' | 'shootdown' | 'grantUnmap' | 'invept' | 'shadow';
 
 /** the counters of one phase of a run (setup or measured) */
 export interface PhaseCounters {

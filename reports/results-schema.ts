@@ -20,7 +20,7 @@ const option = z.union([z.string(), z.number(), z.boolean()]);
 const options = z.record(z.string(), option);
 const mode = z.enum(['simulated', 'measured']);
 const flushScope = z.enum(['full', 'nonGlobal', 'single', 'tagged', 'remote']);
-const flushCause = z.enum(['cr3', 'invlpg', 'hypercall', 'vmentry', 'shootdown', 'grantUnmap', 'invept']);
+const flushCause = z.enum(['cr3', 'invlpg', 'hypercall', 'vmentry', 'shootdown', 'grantUnmap', 'invept', 'shadow']);
 
 const timing = z.object({
   meanMs: count,

@@ -4,7 +4,7 @@
 import type { Platform } from '../types.ts';
 import type { LeafVisitor, PageTables } from '../machine/page-table.ts';
 import type { PageSizeCode } from '../machine/types.ts';
-import { entryFrame, FLAG_MASK, PTE_NX_HI, PTE_P, PTE_PS, PTE_RW } from '../machine/pte.ts';
+import { entryFrame, FLAG_MASK, PTE_A, PTE_NX_HI, PTE_P, PTE_PS, PTE_RW } from '../machine/pte.ts';
 import type { AddressSpace, Region } from './address-space.ts';
 import type { FrameRefs } from './frame-refs.ts';
 
@@ -46,7 +46,8 @@ export class ForkCopier implements LeafVisitor {
     }
     const frame = entryFrame(lo, hi);
     this.p.counters.charge('guest', 'fork', this.p.profile.native.forkPage);
-    this.tables.map(this.childRoot, va, frame, size, flags & FLAG_MASK & ~(PTE_P | PTE_PS), hi & PTE_NX_HI);
+    // the child's copy is old (__copy_present_ptes: pte = pte_mkold(pte)): its first access sets Accessed
+    this.tables.map(this.childRoot, va, frame, size, flags & FLAG_MASK & ~(PTE_P | PTE_PS | PTE_A), hi & PTE_NX_HI);
     this.refs.share(frame);
     this.copied++;
   }

@@ -1,11 +1,11 @@
 // The hardware-assisted Platform: KVM on VT-x (DESIGN §4). With EPT the guest kernel runs in non-root ring 0:
 // syscalls, CR3 writes, INVLPG and PTE writes are native; TLB misses are 2-D walks; first touches of unbacked
 // guest-physical memory exit with EPT_VIOLATION. Sensitive instructions exit by VMX reason, handled in KVM or
-// forwarded to the user-space device model. `mmu=shadow` is the 2007 design: guest tables write-protected, PTE
-// writes, CR3 writes and INVLPG exit and the shadow tables are synchronised; #PF is intercepted.
+// forwarded to the user-space device model. `mmu=shadow` is the 2007 design (shadow-mmu.ts): the hardware walks
+// KVM's shadow tables in host memory, built on intercepted #PFs; CR3 writes and INVLPG exit.
 import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
-import { FAULT_EPT_VIOLATION } from '../machine/types.ts';
+import { FAULT_EPT_VIOLATION, FAULT_NONE } from '../machine/types.ts';
 import { NativePlatform } from '../native/native-platform.ts';
 import { VmExits } from './vm-exit.ts';
 import { EptBacking } from './ept-backing.ts';
@@ -13,6 +13,7 @@ import { FrameBitmap } from './frame-bitmap.ts';
 import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
 import { emulatedRegisterAccesses } from './emulated-device.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
+import { ShadowMmu } from './shadow-mmu.ts';
 
 export interface KvmOptions {
   mmu: 'ept' | 'shadow';
@@ -46,6 +47,8 @@ export class KvmPlatform extends NativePlatform {
   /** shadow mode: guest frames the host has already faulted in (memslot pages behind shadow entries) */
   private readonly shadowBacked: FrameBitmap | null;
   private readonly shadow: boolean;
+  /** shadow mode: KVM's shadow page tables */
+  readonly shadowMmu: ShadowMmu | null;
   /** KVM's hv_timer: the LAPIC timer on the VMX-preemption timer while the vCPU runs (vmx_set_hv_timer); SVM has
    *  no such timer, so AMD always uses a host hrtimer. estimate: assumed present on Intel parts with EPT
    *  (Nehalem and later — Linux's cpu_has_broken_vmx_preemption_timer lists Nehalem/Westmere models, so they
@@ -53,14 +56,15 @@ export class KvmPlatform extends NativePlatform {
   private readonly hvTimer: boolean;
 
   constructor(profile: CostProfile, private readonly options: KvmOptions) {
-    // shadow paging walks host tables 1-D; the model lets the hardware walk the guest's tables directly,
-    // which have the same shape as their shadows (memslot gfn → hfn taken as the identity)
-    super(profile, options.mmu === 'ept', profile.features.pcid);
+    // the guest's tables live in guest-physical memory in both modes: under EPT the hardware walks them in two
+    // dimensions, under shadow paging it walks KVM's shadow tables in host memory, 1-D
+    super(profile, true, profile.features.pcid);
     this.shadow = options.mmu === 'shadow';
     this.hvTimer = profile.vendor === 'intel' && profile.features.ept;
     this.exits = new VmExits(this.counters, profile.hvm, this.mmu);
     this.ept = this.shadow ? null : new EptBacking(this.machine.memory);
     this.shadowBacked = this.shadow ? new FrameBitmap() : null;
+    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, profile, this.exits, this.mmu) : null;
     // VPID 0 is the host's tag: running the guest with it means every VM entry flushes (Mmu.vmExitEntry)
     this.mmu.setContext(this.shadow ? 'native' : 'nested', 0, 0, options.vpid ? 1 : 0, this.ept?.root ?? 0);
   }
@@ -96,13 +100,22 @@ export class KvmPlatform extends NativePlatform {
       this.eptViolations(faults, this.options.prealloc ? this.exits.handler('EPT_VIOLATION') : this.profile.hvm.eptViolationHandler);
       return;
     }
-    const hvm = this.profile.hvm;
+    // shadow paging: the kernel's first touch of a frame the host has not faulted in faults on its direct
+    // map's shadow entry; KVM's handler faults the host page in (the same THP rule as above)
     const backed = this.shadowBacked!;
-    if (backed.has(frame)) return;
-    // a hidden page fault: no shadow entry yet; KVM faults the host page in and builds the entry
-    this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-fault', hvm.eptViolationHandler);
-    this.counters.event('hiddenFaults');
-    backed.add(frame, frames);
+    if (frames === 1 && backed.has(frame)) return;
+    const hvm = this.profile.hvm;
+    const block = this.options.thp ? HUGE_FRAMES : 1;
+    const handler = this.options.prealloc ? this.exits.handler('EXCEPTION_NMI') : this.options.thp ? hvm.thpFaultHandler : hvm.eptViolationHandler;
+    let faults = 0;
+    for (let f = frame - (frame % block); f < frame + frames; f += block) {
+      if (backed.has(f)) continue;
+      backed.add(f, block);
+      faults++;
+    }
+    if (faults === 0) return;
+    this.exits.inKernel('EXCEPTION_NMI', faults, 'host-page-fault', handler);
+    this.counters.event('hiddenFaults', faults);
   }
 
   private eptViolations(n: number, handler: number): void {
@@ -120,39 +133,68 @@ export class KvmPlatform extends NativePlatform {
     const frame = super.allocTable(level);
     // the kernel zeroes a new page-table page
     this.touchFrames(frame, 1);
+    this.shadowMmu?.guestPageWrite(frame);
     return frame;
   }
 
   override writeEntry(table: number, index: number, lo: number, hi: number): void {
     this.touchFrames(table, 1);
+    // a table with a shadow page is write-protected unless unsync: the store exits (shadow-mmu.ts)
+    this.shadowMmu?.guestEntryWrite(table, index);
     super.writeEntry(table, index, lo, hi);
-    if (!this.shadow) return;
-    // the table is write-protected: the store faults, KVM emulates it and syncs the shadow entry
-    this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-sync', this.profile.hvm.shadowPteSync);
-    this.counters.event('shadowPteWrites');
   }
 
   override zeroPage(frame: number, frames: number): void {
     this.touchFrames(frame, frames);
+    this.pageWrites(frame, frames);
   }
 
   override copyPage(_from: number, to: number, frames: number): void {
     this.touchFrames(to, frames);
+    this.pageWrites(to, frames);
   }
 
+  /** the kernel's stores to whole frames: a freed page-table frame may still be shadowed */
+  private pageWrites(frame: number, frames: number): void {
+    const s = this.shadowMmu;
+    if (s !== null) for (let f = frame; f < frame + frames; f++) s.guestPageWrite(f);
+  }
+
+  /** shadow paging: MOV CR3 exits (the native write does not run); KVM loads the shadow root for the guest's
+   *  root and, on a flushing write, syncs the unsync pages under it */
   override switchAddressSpace(root: number, pcid: number, flush: boolean): void {
-    super.switchAddressSpace(root, pcid, flush);
-    if (this.shadow) this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+    const s = this.shadowMmu;
+    if (s === null) {
+      super.switchAddressSpace(root, pcid, flush);
+      return;
+    }
+    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+    this.mmu.setContext('native', s.loadRoot(root, flush), pcid, this.mmu.vpid);
+    if (flush) this.flushCurrent('cr3');
   }
 
+  /** shadow paging: INVLPG exits; the guest's TLB entry goes and KVM syncs the page's shadow entry */
   override invalidatePage(va: number): void {
-    super.invalidatePage(va);
-    if (this.shadow) this.exits.inKernel('INVLPG', 1, 'shadow-sync', this.profile.hvm.shadowPteSync);
+    const s = this.shadowMmu;
+    if (s === null) {
+      super.invalidatePage(va);
+      return;
+    }
+    this.exits.inKernel('INVLPG', 1);
+    this.dropPage(va, 'invlpg');
+    s.invlpg(va);
   }
 
+  /** shadow paging: the CR3 reload exits and syncs like any flushing CR3 write */
   override flushLocal(): void {
-    super.flushLocal();
-    if (this.shadow) this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+    const s = this.shadowMmu;
+    if (s === null) {
+      super.flushLocal();
+      return;
+    }
+    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+    this.flushCurrent('cr3');
+    s.syncRoots();
   }
 
   /** each remote flush is an IPI (ipiTo) whose handler flushes as natively; a running target without
@@ -171,18 +213,24 @@ export class KvmPlatform extends NativePlatform {
   }
 
   override mmuAccess(va: number, write: boolean, user: boolean): number {
+    const s = this.shadowMmu;
+    if (s !== null) {
+      // a fault on the shadow tables is a #PF KVM intercepts: a guest fault to inject, or a shadow fault fixed
+      // and retried (once: the shadow entry is then in place)
+      for (let round = 0; round < 2; round++) {
+        const fault = this.mmu.access(va, write, user);
+        if (fault === FAULT_NONE) return fault;
+        const guestFault = s.fault(va, write, user);
+        if (guestFault !== FAULT_NONE) return guestFault;
+      }
+      throw new Error(`kvm shadow MMU: access at 0x${va.toString(16)} still faults after a shadow fault`);
+    }
     let fault = this.mmu.access(va, write, user);
     while (fault === FAULT_EPT_VIOLATION) {
       this.touchFrames(Math.floor(this.mmu.faultGpa / 4096), 1);
       fault = this.mmu.access(va, write, user);
     }
     return fault;
-  }
-
-  /** shadow paging intercepts #PF: KVM walks the guest tables, finds a genuine fault and injects it */
-  override pageFault(): void {
-    super.pageFault();
-    if (this.shadow) this.exits.inKernel('EXCEPTION_NMI', 1, 'shadow-fault');
   }
 
   // An exiting instruction does not also run natively: the exit replaces it (the guest's CPUID, port access or

@@ -29,7 +29,7 @@ const HOT_NESTED_WALK = HOT_NESTED_WALK_;
 export type MmuMode = 'native' | 'nested';
 
 export class Mmu {
-  /** exposed so engines flush with the right cause (cr3, invlpg, hypercall, vmentry, shootdown, grantUnmap, invept) */
+  /** exposed so engines flush with the right cause (cr3, invlpg, hypercall, vmentry, shootdown, grantUnmap, invept, shadow) */
   readonly tlb: SetAssociativeTlb;
   /** guest-dimension (or native) paging-structure caches, invalidated together with the TLB */
   readonly pwc: PagingStructureCache;

@@ -123,7 +123,8 @@ export interface HvmCosts {
   /** KVM's EPT violation on guest memory backed by a transparent huge page: the host's 2 MiB anonymous fault
    *  (allocating and zeroing 2 MiB) plus a 2 MiB EPT leaf */
   thpFaultHandler: number;
-  /** shadow paging: emulating one write-protected guest PTE write and syncing the shadow entry */
+  /** shadow paging: KVM's work for one shadow fault or write-protect exit (walking the guest tables or emulating
+   *  the guest's store, and setting the shadow entry) */
   shadowPteSync: number;
   /** shadow paging: switching the shadow root on a guest CR3 write (cached root lookup) */
   shadowCr3Switch: number;

@@ -45,7 +45,7 @@ const METRIC_NAME_GRAMMAR: readonly RegExp[] = [
   /^hypercalls\.byOp\.[^.*]+$/,
   /^tlb\.flushes\.total$/,
   /^tlb\.flushes\.byScope\.(full|nonGlobal|single|tagged|remote)$/,
-  /^tlb\.flushes\.byCause\.(cr3|invlpg|hypercall|vmentry|shootdown|grantUnmap|invept)$/,
+  /^tlb\.flushes\.byCause\.(cr3|invlpg|hypercall|vmentry|shootdown|grantUnmap|invept|shadow)$/,
   /^tlb\.(misses|walkRefs)$/,
   /^events\.[^.*]+$/,
   /^timing\.meanMs$/,

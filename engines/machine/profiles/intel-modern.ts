@@ -168,7 +168,8 @@ export const INTEL_MODERN: CostProfile = {
     // 2.5 GHz: same order, the model is on the cheap side. THP pays the zeroing up front ("requiring larger
     // clear-page copy-page in page faults", Documentation/admin-guide/mm/transhuge.rst)
     thpFaultHandler: 4000 + 511 * 500,
-    // estimate: emulating the faulting PTE write (instruction decode) and syncing one shadow entry
+    // estimate: FNAME(page_fault)'s guest walk and shadow-entry install, or emulating a trapped PTE store
+    // (instruction decode, kvm_mmu_track_write) — either a few hundred loads and stores plus the decode
     shadowPteSync: 1500,
     // estimate: kvm_mmu_new_pgd with a cached shadow root (hash lookup, no rebuild)
     shadowCr3Switch: 1000,
