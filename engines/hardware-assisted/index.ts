@@ -20,6 +20,7 @@ export const kvmEngine: Engine = {
     { name: 'thp', description: 'host transparent huge pages behind guest RAM: one EPT violation maps a 2 MiB EPT leaf, shortening the EPT side of every 2-D walk; off: 4 KiB host pages, one exit per guest frame', type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'prealloc', description: 'QEMU -mem-prealloc: guest RAM allocated and zeroed before boot; first touches still exit (EPT entries are built lazily) but the host page is there', type: 'enum', values: ['off', 'on'], default: 'off' },
     { name: 'apicv', description: 'APIC virtualization: posted interrupts and virtualized EOI / self-IPI without exits', type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'haltpoll', description: "KVM's halt-polling (halt_poll_ns): a halted vCPU polls for a wake-up before the host schedules it out, so an IPI to it arriving within the window costs no host schedule-out/in; off: every wake-up of a halted vCPU is a host context switch out and back in", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'pveoi', description: "the guest's KVM PV EOI (Linux guests enable it when KVM_FEATURE_PV_EOI is offered): without APICv an EOI clears a flag in memory instead of exiting; off: every EOI is an MSR_WRITE exit", type: 'enum', values: ['on', 'off'], default: 'on' },
   ],
   availability: () => ({ available: true }),
@@ -49,6 +50,7 @@ export const kvmEngine: Engine = {
       thp: o.thp !== 'off',
       prealloc: o.prealloc === 'on',
       pveoi: o.pveoi !== 'off',
+      haltPoll: o.haltpoll !== 'off',
     });
     return runGuest(platform, input.ops, input.seed);
   },

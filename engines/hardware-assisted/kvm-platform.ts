@@ -27,6 +27,9 @@ export interface KvmOptions {
   prealloc: boolean;
   /** the guest uses KVM's PV EOI (KVM_FEATURE_PV_EOI; Linux arch/x86/kernel/kvm.c kvm_guest_apic_eoi_write) */
   pveoi: boolean;
+  /** KVM's halt-polling (virt/kvm/kvm_main.c kvm_vcpu_halt, module parameter halt_poll_ns, 200 µs by default
+   *  on x86): a halted vCPU polls for a pending interrupt before it is scheduled out */
+  haltPoll: boolean;
 }
 
 /** host kernel tick rate: kernel/Kconfig.hz `default HZ_250` (upstream default, Debian's amd64 config; RHEL and
@@ -326,6 +329,22 @@ export class KvmPlatform extends NativePlatform {
     const index = target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR;
     this.msr(index, true, count);
     this.ipiDelivery(count, msrExits(index, true, this.options.apicv));
+    if (target === 'other') this.wakeHalted(count);
+  }
+
+  /**
+   * The other vCPU of an `ipi` op is halted (HyperBench's IPI case waits for it): KVM's IPI delivery kicks it
+   * (kvm_vcpu_kick, arch/x86/kvm/lapic.c __apic_accept_irq). Halt-polling finds the interrupt while the target
+   * still polls in kvm_vcpu_halt (back-to-back IPIs arrive well within halt_poll_ns) and it re-enters at once;
+   * without polling it was scheduled out and must be woken and scheduled back in — estimate: a host context
+   * switch each way (native.contextSwitch). After its handler the target halts again: one HLT exit per IPI.
+   * (No sender exit needs IPI virtualization — Intel IPIv from Sapphire Rapids, AVIC in xAPIC mode — which no
+   * profile here has.)
+   */
+  private wakeHalted(count: number): void {
+    this.counters.event('vcpuWakeups', count);
+    if (!this.options.haltPoll) this.counters.charge('host', 'vcpu-wakeup', 2 * this.profile.native.contextSwitch * count);
+    this.exits.inKernel('HLT', count);
   }
 
   /**
