@@ -30,6 +30,8 @@ export interface KvmOptions {
   /** KVM's halt-polling (virt/kvm/kvm_main.c kvm_vcpu_halt, module parameter halt_poll_ns, 200 µs by default
    *  on x86): a halted vCPU polls for a pending interrupt before it is scheduled out */
   haltPoll: boolean;
+  /** the guest's PV send-IPI (KVM_FEATURE_PV_SEND_IPI; Linux arch/x86/kernel/kvm.c kvm_send_ipi_mask) */
+  pvIpi: boolean;
 }
 
 /** host kernel tick rate: kernel/Kconfig.hz `default HZ_250` (upstream default, Debian's amd64 config; RHEL and
@@ -204,7 +206,7 @@ export class KvmPlatform extends NativePlatform {
    *  posted interrupts is kicked out first */
   override flushOthers(cpus: number, _va: number, pages: number, _pageBytes: number, full: boolean): void {
     const hvm = this.profile.hvm;
-    this.msr(X2APIC_ICR, true, cpus);
+    this.sendToOthers(1, cpus);
     // the target vCPU is running: without posted interrupts KVM kicks it out (kvm_vcpu_kick)
     if (!this.options.apicv) this.exits.inKernel('EXTERNAL_INTERRUPT', cpus);
     this.ipiDelivery(cpus);
@@ -326,10 +328,29 @@ export class KvmPlatform extends NativePlatform {
   /** the sender's x2APIC write (ICR, or SELF_IPI which APICv virtualizes: msr() decides whether it exits),
    *  then the target's side (ipiDelivery) */
   override sendIpi(target: 'self' | 'other', count: number): void {
-    const index = target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR;
-    this.msr(index, true, count);
-    this.ipiDelivery(count, msrExits(index, true, this.options.apicv));
-    if (target === 'other') this.wakeHalted(count);
+    if (target === 'self') {
+      this.msr(X2APIC_SELF_IPI, true, count);
+      this.ipiDelivery(count, msrExits(X2APIC_SELF_IPI, true, this.options.apicv));
+      return;
+    }
+    this.sendToOthers(count, 1);
+    this.ipiDelivery(count);
+    this.wakeHalted(count);
+  }
+
+  /**
+   * The sender's side of `sends` IPIs, each to `targets` other vCPUs. With PV send-IPI the guest's
+   * apic->send_IPI_mask is kvm_send_ipi_mask: one KVM_HC_SEND_IPI hypercall per send carries the destination
+   * bitmap (up to 128 APIC IDs; __send_ipi_mask), handled by kvm_pv_send_ipi — a VMCALL exit. Without it the
+   * x2APIC physical-mode driver writes the ICR once per destination (MSR_WRITE exits)
+   */
+  private sendToOthers(sends: number, targets: number): void {
+    if (!this.options.pvIpi) {
+      this.msr(X2APIC_ICR, true, sends * targets);
+      return;
+    }
+    this.counters.event('pvSendIpi', sends);
+    this.exits.inKernel('VMCALL', sends, 'pv-send-ipi', this.exits.handler('VMCALL'));
   }
 
   /**

@@ -37,22 +37,26 @@ test('IPIs: the sender exit replaces its ICR write; the target handler runs as n
   // native.ipi 2,095 = ICR write (msrWrite 150) + EOI (50) + the target's delivery and handler (1,895)
   // self-IPI with APICv: the SELF_IPI write and the EOI are virtualized (native costs), no KVM injection
   assert.deepEqual(delta('kvm', [], [{ op: 'ipi', target: 'self', count: 2 }]).attribution, { msr: 300, ipi: 2 * 1895, eoi: 100 });
-  // to another vCPU: the ICR write exits (1,500 + MSR_WRITE handler 300), KVM injects it (irqInject 500), the
-  // halted target, still halt-polling, re-enters at once and halts again after its handler (HLT: 1,500 + 200)
+  // to another vCPU: the guest's PV send-IPI hypercall exits (1,500 + VMCALL handler 150), KVM injects it
+  // (irqInject 500), the halted target, still halt-polling, re-enters at once and halts again after its handler
+  // (HLT: 1,500 + 200)
   assert.deepEqual(delta('kvm', [], [{ op: 'ipi', target: 'other', count: 1 }]).attribution,
-    { 'exit:MSR_WRITE': 1800, ipi: 1895, 'interrupt-injection': 500, eoi: 50, 'exit:HLT': 1700 });
+    { 'exit:VMCALL': 1500, 'pv-send-ipi': 150, ipi: 1895, 'interrupt-injection': 500, eoi: 50, 'exit:HLT': 1700 });
+  // pvipi=off: the x2APIC ICR write exits instead (1,500 + MSR_WRITE handler 300)
+  assert.equal(delta('kvm:pvipi=off', [], [{ op: 'ipi', target: 'other', count: 1 }]).attribution['exit:MSR_WRITE'], 1800);
 });
 
 test('an IPI to a halted other vCPU: the sender exit, the target woken, the target HLT exit', () => {
   const ipi: GuestOp = { op: 'ipi', target: 'other', count: 3 };
   const d = delta('kvm', [], [ipi]);
-  // per IPI: the sender's ICR write (MSR_WRITE), the target's next HLT; no EOI exit with APICv
-  assert.deepEqual(d.exits, { MSR_WRITE: 3, HLT: 3 });
+  // per IPI: the sender's KVM_HC_SEND_IPI (VMCALL), the target's next HLT; no EOI exit with APICv
+  assert.deepEqual(d.exits, { VMCALL: 3, HLT: 3 });
+  assert.deepEqual(delta('kvm:pvipi=off', [], [ipi]).exits, { MSR_WRITE: 3, HLT: 3 });
   assert.equal(d.events.vcpuWakeups, 3);
   assert.equal(d.attribution['vcpu-wakeup'], undefined);
   // without halt-polling the target was scheduled out: a host context switch out and one back in (1,500 each)
   const off = delta('kvm:haltpoll=off', [], [ipi]);
-  assert.deepEqual(off.exits, { MSR_WRITE: 3, HLT: 3 });
+  assert.deepEqual(off.exits, { VMCALL: 3, HLT: 3 });
   assert.equal(off.attribution['vcpu-wakeup'], 3 * 2 * 1500);
   // a self-IPI wakes nobody
   assert.equal(delta('kvm', [], [{ op: 'ipi', target: 'self', count: 3 }]).events.vcpuWakeups, undefined);
@@ -145,7 +149,7 @@ test('timer expiry: halted = host hrtimer (no exit), running = PREEMPTION_TIMER 
   assert.deepEqual(t.exits, { HLT: 2, MSR_WRITE: 2 });
   assert.equal(t.attribution['host-hrtimer'], 2 * 500);
   assert.equal(t.attribution['interrupt-injection'], 2 * 500);
-  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true };
+  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, pvIpi: true };
   const intel = new KvmPlatform(getProfile('intel-modern'), opts);
   intel.interrupt('timer', false);
   assert.deepEqual(intel.counters.exits, { PREEMPTION_TIMER: 1 });
@@ -163,12 +167,12 @@ test('timer expiry: halted = host hrtimer (no exit), running = PREEMPTION_TIMER 
 
 test('PV EOI: no EOI exits without APICv; the deferred EOI costs the EOI_INDUCED handler', () => {
   const ipi: GuestOp = { op: 'ipi', target: 'other', count: 3 };
-  // ICR write exits (3), the halted target's HLT after each (3); EOIs: pveoi → none, off → 3 more MSR_WRITE
-  assert.deepEqual(delta('kvm:apicv=off', [], [ipi]).exits, { MSR_WRITE: 3, HLT: 3 });
+  // send-IPI hypercalls (3), the halted target's HLT after each (3); EOIs: pveoi → none, off → 3 MSR_WRITE
+  assert.deepEqual(delta('kvm:apicv=off', [], [ipi]).exits, { VMCALL: 3, HLT: 3 });
   assert.equal(delta('kvm:apicv=off', [], [ipi]).attribution['pv-eoi'], 3 * 200);
-  assert.deepEqual(delta('kvm:apicv=off,pveoi=off', [], [ipi]).exits, { MSR_WRITE: 6, HLT: 3 });
+  assert.deepEqual(delta('kvm:apicv=off,pveoi=off', [], [ipi]).exits, { VMCALL: 3, MSR_WRITE: 3, HLT: 3 });
   // with APICv the guest's EOI never exits, PV EOI or not
-  assert.deepEqual(delta('kvm:pveoi=off', [], [ipi]).exits, { MSR_WRITE: 3, HLT: 3 });
+  assert.deepEqual(delta('kvm:pveoi=off', [], [ipi]).exits, { VMCALL: 3, HLT: 3 });
 });
 
 test('host ticks: one EXTERNAL_INTERRUPT exit per 4 ms of guest execution (HZ=250), none natively', () => {
@@ -206,4 +210,13 @@ test('amd-modern (Zen 1): AVIC is inhibited for x2APIC guests, so apicv defaults
   assert.equal(r.exits.byReason.MSR_WRITE, 2);
   // Intel keeps vpid=off (the 2008 VT-x mode without VPID)
   assert.doesNotThrow(() => resolveEngine('kvm:vpid=off', builtinEngines(), getProfile('intel-modern')));
+});
+
+test('PV send-IPI: a TLB shootdown to 3 other vCPUs is one KVM_HC_SEND_IPI, not 3 ICR writes', () => {
+  const prefix: GuestOp[] = [map('a', 16), touch('a', 16)];
+  const shootdown: GuestOp = { op: 'shootdown', region: 'a', cpus: 4 };
+  // flush_tlb_multi to the 3 others: one multicast send
+  assert.deepEqual(delta('kvm', prefix, [shootdown]).exits, { VMCALL: 1 });
+  assert.equal(delta('kvm', prefix, [shootdown]).events.pvSendIpi, 1);
+  assert.deepEqual(delta('kvm:pvipi=off', prefix, [shootdown]).exits, { MSR_WRITE: 3 });
 });
