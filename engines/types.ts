@@ -75,8 +75,11 @@ export type GuestOpName = GuestOp['op'];
 /** where a cycle was spent: the guest itself, the hypervisor, the host (Dom0 / user-space device model), idle */
 export type CycleDomain = 'guest' | 'hypervisor' | 'host' | 'idle';
 
-export type FlushScope = 'full' | 'nonGlobal' | 'single' | 'tagged' | 'remote';
-export type FlushCause = 'cr3' | 'invlpg' | 'hypercall' | 'vmentry' | 'shootdown' | 'grantUnmap' | 'invept' | 'shadow';
+/** the flush scopes and causes, listed once: the results schema and the counters check enumerate these */
+export const FLUSH_SCOPES = ['full', 'nonGlobal', 'single', 'tagged', 'remote'] as const;
+export const FLUSH_CAUSES = ['cr3', 'invlpg', 'hypercall', 'vmentry', 'shootdown', 'grantUnmap', 'invept', 'shadow'] as const;
+export type FlushScope = (typeof FLUSH_SCOPES)[number];
+export type FlushCause = (typeof FLUSH_CAUSES)[number];
 
 /** the counters of one phase of a run (setup or measured) */
 export interface PhaseCounters {

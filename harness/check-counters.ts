@@ -5,14 +5,14 @@
 // exits, hypercalls and TLB flushes the sum of its breakdown (flushes both by scope and by cause). A plugin's
 // object is not trusted further than that: the result is a fresh object holding only the contract's fields,
 // so nothing it carries can overwrite a run's workload or engine, and `measured` is copied through JSON.
-import type { FlushCause, FlushScope, PhaseCounters, RunCounters } from '../engines/types.ts';
+import { FLUSH_CAUSES, FLUSH_SCOPES, type PhaseCounters, type RunCounters } from '../engines/types.ts';
 
-const FLUSH_SCOPES: readonly FlushScope[] = ['full', 'nonGlobal', 'single', 'tagged', 'remote'];
-const FLUSH_CAUSES: readonly FlushCause[] = ['cr3', 'invlpg', 'hypercall', 'vmentry', 'shootdown', 'grantUnmap'];
-/** Sums are floating-point sums accumulated in different orders (per domain, per mechanism): exact while every
- *  figure is a safe integer; otherwise (fractional cycles, counts past 2^53) they may differ by rounding, never
- *  by more than this fraction. */
+/** Sums are floating-point sums accumulated in different orders (per domain, per mechanism), and a measured
+ *  phase is the whole run minus its setup: exact while every figure stays below 2^52 (integers there, and no
+ *  whole-run figure has passed 2^53); otherwise (fractional cycles, counts near or past 2^53) they may differ
+ *  by rounding, never by more than this fraction. */
 const CYCLE_TOLERANCE = 1e-9;
+const EXACT_BELOW = 2 ** 52;
 const SHOWN_CHARS = 40;
 
 export class CountersError extends Error {}
@@ -61,7 +61,8 @@ function sum(values: Record<string, number> | number[]): number {
 }
 
 function sameSum(a: number, b: number): boolean {
-  return a === b || (!(Number.isSafeInteger(a) && Number.isSafeInteger(b)) && Math.abs(a - b) <= CYCLE_TOLERANCE * Math.max(a, b));
+  const exact = Number.isInteger(a) && Number.isInteger(b) && Math.max(a, b) < EXACT_BELOW;
+  return a === b || (!exact && Math.abs(a - b) <= CYCLE_TOLERANCE * Math.max(a, b));
 }
 
 function totalOf(total: number, parts: Record<string, number>, field: string, of: string): void {

@@ -6,6 +6,7 @@
 // Documented field by field in reports/SCHEMA.md; exported as JSON Schema in reports/results.schema.json.
 import { z } from 'zod';
 import { powerResultsSchema } from '../engines/power/schema.ts';
+import { FLUSH_CAUSES, FLUSH_SCOPES } from '../engines/types.ts';
 import { PROFILE_HASH_PATTERN, RESULTS_SCHEMA, type ResultsFile } from '../harness/results.ts';
 import { UsageError, clip, shown } from '../harness/errors.ts';
 import { parseJsonText, readJsonFile } from '../harness/json-file.ts';
@@ -19,8 +20,8 @@ const counts = z.record(z.string(), count);
 const option = z.union([z.string(), z.number(), z.boolean()]);
 const options = z.record(z.string(), option);
 const mode = z.enum(['simulated', 'measured']);
-const flushScope = z.enum(['full', 'nonGlobal', 'single', 'tagged', 'remote']);
-const flushCause = z.enum(['cr3', 'invlpg', 'hypercall', 'vmentry', 'shootdown', 'grantUnmap', 'invept', 'shadow']);
+const flushScope = z.enum(FLUSH_SCOPES);
+const flushCause = z.enum(FLUSH_CAUSES);
 
 const timing = z.object({
   meanMs: count,

@@ -141,7 +141,13 @@ test('TLB misses under shadow paging are 1-D walks of the shadow tables', () => 
   assert.equal(r.attribution['nested-walk'], undefined);
 });
 
-test('shadow/EPT cycles on memory/fork-exit lie between 1.5 and 7 (VMware: EPT up to 48 % faster on MMU-heavy work, ≈ 600 % on MMU micro-benchmarks)', async () => {
+// The measured phase only (the 512 MiB heap's fault-in is setup): fork's write-protects unsync the parent's
+// L1 shadow pages (one exit per table, not per PTE), the child's CR3 write syncs them and its 256 writes take
+// shadow faults, and exit zaps the child's shadow pages. That costs 1.24× EPT here; the whole run, fault-in
+// included, was 2.8× — most of what shadow paging added to the old fork-exit was its demand-fault path, which
+// the measured region now keeps apart. The bounds: shadow dearer by more than a tenth (the mechanisms above),
+// and no more than VMware's ≈ 7× on MMU micro-benchmarks.
+test('shadow/EPT cycles on the measured phase of memory/fork-exit lie above 1.1 and at most 7 (VMware: EPT up to 48 % faster on MMU-heavy work, ≈ 600 % on MMU micro-benchmarks)', async () => {
   const { builtinWorkloads, defaultParams } = await import('../../../workloads/registry.ts');
   const { Rng } = await import('../../../engines/rng.ts');
   const w = builtinWorkloads().find((x) => x.id === 'memory/fork-exit')!;
@@ -149,7 +155,7 @@ test('shadow/EPT cycles on memory/fork-exit lie between 1.5 and 7 (VMware: EPT u
   const shadow = run('kvm:mmu=shadow', ops);
   const ept = run('kvm', ops);
   const ratio = shadow.cycles.total / ept.cycles.total;
-  assert.ok(ratio >= 1.5 && ratio <= 7, `shadow/EPT = ${ratio.toFixed(2)}`);
+  assert.ok(ratio > 1.1 && ratio <= 7, `shadow/EPT = ${ratio.toFixed(2)}`);
   // the guest sees the same faults on both
   assert.equal(shadow.events.cowFaults, ept.events.cowFaults);
   assert.equal(shadow.events.pageFaults, ept.events.pageFaults);
