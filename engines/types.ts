@@ -1,12 +1,12 @@
 // The contracts every part of hvbench is written against: the guest-operation vocabulary that workloads
 // produce, the counters an engine returns, and the Engine interface the harness drives. Built-in and
-// third-party engines implement the same interface (DESIGN §2, §3, §5).
+// third-party engines implement the same interface (docs/architecture.md#engine-interface).
 import type { CostProfile } from './machine/profile.ts';
 import type { Counters } from './machine/counters.ts';
 import type { PhysicalMemory } from './machine/types.ts';
 
 // ---------------------------------------------------------------------------------------------------------
-// Guest operations (DESIGN §3). Operations carry counts so a million syscalls are one record.
+// Guest operations (docs/architecture.md#operations). Operations carry counts so a million syscalls are one record.
 // Field names here are the field names of user workload files.
 // ---------------------------------------------------------------------------------------------------------
 
@@ -69,7 +69,7 @@ export type GuestOp =
 export type GuestOpName = GuestOp['op'];
 
 // ---------------------------------------------------------------------------------------------------------
-// Counters (DESIGN §5): the deterministic output of one (workload, engine) run.
+// Counters (docs/architecture.md#counters): the deterministic output of one (workload, engine) run.
 // ---------------------------------------------------------------------------------------------------------
 
 /** where a cycle was spent: the guest itself, the hypervisor, the host (Dom0 / user-space device model), idle */
@@ -163,7 +163,7 @@ export interface Engine {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Platform (DESIGN §2): the privileged operations of the guest kernel, Linux's paravirt_ops idea. The kernel in
+// Platform (docs/architecture.md#platform): the privileged operations of the guest kernel, Linux's paravirt_ops idea. The kernel in
 // engines/guest/ is written once against this interface; native, xen and kvm are three implementations that
 // charge cycles and count events on the shared machine model. Each method charges what native hardware also
 // does under the same mechanism name on every engine, and virtualization-specific work under its own name.

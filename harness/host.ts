@@ -1,5 +1,5 @@
 // The host a results file was produced on. Deterministic counters are comparable across hosts; timings are
-// not, so `compare` warns when hosts differ (DESIGN §8).
+// not, so `compare` warns when hosts differ (docs/architecture.md#comparing-across-hosts).
 import os from 'node:os';
 import type { ResultsFile } from './results.ts';
 

@@ -1,4 +1,4 @@
-// Overhead of each run against the native run of the same workload (DESIGN §5): the percentage, and its
+// Overhead of each run against the native run of the same workload (docs/architecture.md#overhead): the percentage, and its
 // explanation as per-mechanism differences. Engines charge work native also does under the same mechanism
 // name, so the differences add up to the total overhead exactly.
 import type { PhaseCounters, RunCounters } from '../engines/types.ts';

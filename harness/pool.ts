@@ -1,4 +1,4 @@
-// Runs pairs on worker threads, one per CPU by default (DESIGN: "uses both cores"), each loading the catalog
+// Runs pairs on worker threads, one per CPU by default (docs/architecture.md#harness), each loading the catalog
 // once and taking the next pair when it finishes one. Pairs always run off the main thread, even with
 // --workers 1: an engine is code the harness does not control (a plugin may loop forever, never resolve,
 // call process.exit() or print to stdout), and only a worker can be stopped whatever it does, while the main

@@ -1,4 +1,4 @@
-// The results file (DESIGN §6): one JSON document per `hvbench run`, schema `hvbench/results@1`. Every other
+// The results file (docs/architecture.md#results-file): one JSON document per `hvbench run`, schema `hvbench/results@1`. Every other
 // output (CSV, HTML, PNG, Markdown, `compare`) is rendered from it. Documented field by field in
 // reports/SCHEMA.md.
 import type { RunCounters, OptionValue } from '../engines/types.ts';
@@ -75,6 +75,6 @@ export interface ResultsFile {
   engines: EngineInfoRecord[];
   workloads: WorkloadInfo[];
   runs: RunResult[];
-  /** the power-management section (issue 7), present when power scenarios ran */
+  /** the power-management section (docs/architecture.md#power), present when power scenarios ran */
   power?: PowerResults;
 }

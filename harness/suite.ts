@@ -65,7 +65,7 @@ function chooseWorkloads(catalog: Catalog, req: SuiteRequest): Workload[] {
   return [...chosen, ...fromFiles.filter((w) => !chosen.includes(w))];
 }
 
-/** the power scenarios (issue 7) are not operation streams: they run in the power model, selected alike */
+/** the power scenarios (docs/architecture.md#power) are not operation streams: they run in the power model, selected alike */
 function isPowerSelector(selector: string): boolean {
   return selector === 'power' || selector.startsWith('power/');
 }

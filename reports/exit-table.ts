@@ -1,4 +1,4 @@
-// The rows of an exit table like `perf kvm stat report` (DESIGN §8) and of a hypercall table like
+// The rows of an exit table like `perf kvm stat report` (docs/architecture.md#exit-and-hypercall-tables) and of a hypercall table like
 // `xenalyze --summary`, computed from one run or summed over several runs of one engine. Renderers
 // (reports/html/exit-tables.ts, reports/markdown-exits.ts) only format these rows.
 //

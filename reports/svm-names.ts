@@ -1,4 +1,4 @@
-// The SVM name beside each VMX exit reason, for results from an AMD profile (DESIGN §8): the name `perf kvm
+// The SVM name beside each VMX exit reason, for results from an AMD profile (docs/architecture.md#exit-and-hypercall-tables): the name `perf kvm
 // stat` prints on an AMD host next to the #VMEXIT code of AMD64 Architecture Programmer's Manual Vol. 2
 // (pub. 24593), §15 "Secure Virtual Machine" — exit codes listed in Appendix C, Table C-1 "SVM Intercept Exit
 // Codes"; nested page faults in §15.25.6, AVIC exits in §15.29. VMX reasons without an SVM counterpart

@@ -1,4 +1,4 @@
-// The `timing` block of each run (DESIGN §8, hyperfine / tinybench style): host wall-clock time to simulate
+// The `timing` block of each run (hyperfine / tinybench style, docs/architecture.md#statistics): host wall-clock time to simulate
 // (or, for measured engines, to run) a pair. Not model output: it says what the run cost this host, and
 // `compare` judges it. A run is flagged noisy only when its relative margin of error exceeds NOISY_RME — a
 // mean known to ±10 % is still good enough to read, so ordinary jitter raises no warning.

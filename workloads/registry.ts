@@ -10,7 +10,7 @@ import { memoryWorkloads } from './memory/index.ts';
 import { ioWorkloads } from './io/index.ts';
 import { microWorkloads } from './micro/index.ts';
 
-// The power category (issue 7) is registered so that `power` is a valid selector, but workloads/power/index.ts
+// The power category is registered so that `power` is a valid selector, but workloads/power/index.ts
 // exports PowerScenario values (several VMs with demand traces, engines/power/types.ts), not GuestOp streams:
 // the power suite runs them, so no GuestOp workload of that category is listed here.
 const powerWorkloads: readonly Workload[] = [];

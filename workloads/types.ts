@@ -1,4 +1,4 @@
-// What a workload is (DESIGN §3): a seeded generator of guest operations, written once and run unchanged on
+// What a workload is (docs/architecture.md#operations): a seeded generator of guest operations, written once and run unchanged on
 // every engine. Same id + params + seed → same operation stream on every machine.
 import type { GuestOp, OptionValue } from '../engines/types.ts';
 import type { Rng } from '../engines/rng.ts';

@@ -1,4 +1,4 @@
-// The guest kernel, written once over Platform (DESIGN §2): processes with their own page tables, demand
+// The guest kernel, written once over Platform (docs/architecture.md#guest-kernel): processes with their own page tables, demand
 // paging, COW fork, exec/exit, mmap/munmap/mprotect with TLB invalidation, context switches with PCIDs, the
 // periodic timer and idle HLT, block/net I/O, IPIs and TLB shootdowns. It never touches privileged state except
 // through the platform; its own work is charged from profile.native under the same names on every engine.

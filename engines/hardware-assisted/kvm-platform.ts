@@ -1,4 +1,4 @@
-// The hardware-assisted Platform: KVM on VT-x (DESIGN §4). With EPT the guest kernel runs in non-root ring 0:
+// The hardware-assisted Platform: KVM on VT-x (docs/architecture.md#kvm). With EPT the guest kernel runs in non-root ring 0:
 // syscalls, CR3 writes, INVLPG and PTE writes are native; TLB misses are 2-D walks; first touches of unbacked
 // guest-physical memory exit with EPT_VIOLATION. Sensitive instructions exit by VMX reason, handled in KVM or
 // forwarded to the user-space device model. `mmu=shadow` is the 2007 design (shadow-mmu.ts): the hardware walks

@@ -1,5 +1,5 @@
 // The measured engine `kvm-host`: runs a workload's operation stream in a real guest through /dev/kvm with
-// the small VMM in vmm/ and the guest in guest/ (issue 8). One VMM process per run; a failed run (watchdog,
+// the small VMM in vmm/ and the guest in guest/ (docs/architecture.md#measured-engines). One VMM process per run; a failed run (watchdog,
 // triple fault, failed entry, a crashed VMM) is a rejected promise with a one-line reason, which the harness
 // records as the run's `error`.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';

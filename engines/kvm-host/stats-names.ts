@@ -1,5 +1,5 @@
 // Names: the exit reasons the VMM sees (kvm_run.exit_reason, KVM_EXIT_* without the prefix) next to the VMX
-// names the simulated `kvm` engine counts under and the SVM names an AMD reader knows (DESIGN §5, §8). Only
+// names the simulated `kvm` engine counts under and the SVM names an AMD reader knows (docs/architecture.md#counters, docs/architecture.md#exit-and-hypercall-tables). Only
 // exits that reach user space are here; exits KVM handles itself show up in the binary stats, whose names
 // come from the kernel's descriptors and are passed through unchanged.
 

@@ -1,4 +1,4 @@
-// Turning a VMM report into RunCounters under the shared names (DESIGN §5), with everything else the
+// Turning a VMM report into RunCounters under the shared names (docs/architecture.md#counters), with everything else the
 // measurement knows in `measured`: the backend, KVM binary-stat deltas, exits as KVM named them, per-op
 // TSC costs, skipped operations.
 import { Counters } from '../machine/counters.ts';

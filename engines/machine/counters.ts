@@ -1,6 +1,6 @@
 // The event and cycle accumulator shared by the machine model and the engines. Every cycle is charged to a
 // domain (guest / hypervisor / host / idle) and a named mechanism, so the harness can explain overhead as
-// per-mechanism differences to native that add up to the total (DESIGN §5).
+// per-mechanism differences to native that add up to the total (docs/architecture.md#attribution).
 import type { CycleDomain, FlushCause, FlushScope, PhaseCounters, RunCounters } from '../types.ts';
 import { since } from './phase-counters.ts';
 

@@ -1,6 +1,6 @@
 // A cost profile: the hardware geometry and the cycle costs every engine charges. Each profile file in
 // profiles/ gives every number with its source in a comment, or says it is an estimate and why
-// (REFERENCES.md is the calibration sheet).
+// (docs/architecture.md#calibration lists the sources).
 import type { PowerProfile } from '../power/types.ts';
 
 export interface CacheGeometry {
@@ -175,6 +175,6 @@ export interface CostProfile {
   devices: DeviceProfile;
   hvm: HvmCosts;
   pv: PvCosts;
-  /** P-states, C-state and power figures for the power-management suite (engines/power, issue 7) */
+  /** P-states, C-state and power figures for the power-management suite (engines/power) */
   power: PowerProfile;
 }

@@ -1,4 +1,4 @@
-// Contracts of the simulated x86-64 hardware (DESIGN §2, §4). Implementations live beside this file, one job
+// Contracts of the simulated x86-64 hardware (docs/architecture.md#machine). Implementations live beside this file, one job
 // each: physical-memory.ts, pte.ts, page-table.ts, tlb.ts, paging-structure-cache.ts, page-walker.ts,
 // nested-walker.ts, mmu.ts. Hot paths return results through fields of a reused object, never a fresh one.
 //

@@ -1,4 +1,4 @@
-// The bare-metal Platform: the baseline every overhead is measured against (DESIGN §4, native). SYSCALL/SYSRET,
+// The bare-metal Platform: the baseline every overhead is measured against (docs/architecture.md#native). SYSCALL/SYSRET,
 // MOV CR3 flushing non-global entries unless PCID, INVLPG, 1-D walks, device registers accessed directly.
 // Every cycle here is work native hardware does; the xen and kvm platforms extend this class and charge their
 // virtualization work on top under their own mechanism names, so (engine − native) per mechanism is overhead.

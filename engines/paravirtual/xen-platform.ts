@@ -1,4 +1,4 @@
-// The paravirtual Platform: Xen PV on x86-64 (DESIGN §4). The guest kernel is deprivileged with its own page
+// The paravirtual Platform: Xen PV on x86-64 (docs/architecture.md#xen). The guest kernel is deprivileged with its own page
 // table, so user↔kernel transitions switch CR3 through Xen; page tables are read-only to the guest (direct
 // paging: PTEs hold machine frames, every update validated by Xen through mmu_update, batched by multicall in
 // lazy-MMU windows, except the locked xchg/cmpxchg of munmap and fork, which Xen traps and emulates (ptwr); an

@@ -1,4 +1,4 @@
-// Public API of the power-management model (issue 7), for the harness, the report and `compare`.
+// Public API of the power-management model (docs/architecture.md#power), for the harness, the report and `compare`.
 export { runPowerSuite, type PowerSuiteInput } from './suite.ts';
 export { powerCsvRows, powerMetrics, type PowerCsvRow } from './export.ts';
 export { powerResultsSchema } from './schema.ts';

@@ -1,4 +1,4 @@
-// Contracts of the power-management model (issue 7): the hardware power profile a CostProfile carries, the
+// Contracts of the power-management model (docs/architecture.md#power): the hardware power profile a CostProfile carries, the
 // consolidation scenarios workloads/power/ defines, and the `power` section of results.json.
 //
 // Work is measured in "f_max-milliseconds": the work a CPU does in 1 ms at its highest P-state. A CPU at

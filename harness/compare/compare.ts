@@ -13,7 +13,7 @@ import { thresholdFor, type MetricSelection } from './select.ts';
 
 export { worstFirst, type AnyRow, type MetricRow, type PowerRow } from './row.ts';
 
-/** α for the timing significance test (DESIGN §8: p < 0.01) */
+/** α for the timing significance test (p < 0.01, docs/architecture.md#statistics) */
 export const TIMING_ALPHA = 0.01;
 export const TIMING_TEST_NAME = "Welch's t-test (two-sided)";
 /** the pseudo-metric of a run that failed in one of the files */
@@ -48,7 +48,7 @@ export interface Comparison {
   timingTest: string | null;
   /** selected metrics that could not be judged and why, for the verdict line ("timing.meanMs: different hosts") */
   notJudged: string | null;
-  /** the power section (issue 7): its rows, added and removed power runs */
+  /** the power section (docs/architecture.md#power): its rows, added and removed power runs */
   power: PowerComparison;
 }
 

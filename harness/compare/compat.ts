@@ -3,7 +3,7 @@
 // not only its id: a profile file can keep the id `intel-modern` and change every cost. A file written before
 // hashes were recorded gets a warning instead. (A different schema version never gets here: the reader,
 // reports/results-schema.ts, refuses any file that is not hvbench/results@1.) Different hosts make wall-clock timings
-// incomparable — the A/B-across-hosts trap (DESIGN §8) — so timing verdicts are withheld unless --force;
+// incomparable — the A/B-across-hosts trap (docs/architecture.md#comparing-across-hosts) — so timing verdicts are withheld unless --force;
 // deterministic counters are comparable anywhere. Different hvbench versions are compared with a warning: the
 // model itself may have changed between them.
 import { UsageError, clip } from '../errors.ts';

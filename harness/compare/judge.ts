@@ -9,7 +9,7 @@
 //   fairness index (0..1) is judged the same way in points of the index × 100: `…fairness=2%` allows −0.02.
 // - timing.meanMs: a regression only when the mean is over the threshold AND Welch's t-test on the retained
 //   samples says the difference is significant (p < α); a significant decrease past the threshold is
-//   "changed"; anything else is noise and "ok" (Firecracker's A/B rule: significance and size, DESIGN §8).
+//   "changed"; anything else is noise and "ok" (Firecracker's A/B rule: significance and size, docs/architecture.md#statistics).
 import type { TimingStats } from '../results.ts';
 import { metricSpec } from './metrics.ts';
 import { welchTTest, type WelchResult } from './stats.ts';

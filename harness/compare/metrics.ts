@@ -1,4 +1,4 @@
-// The metrics `compare` knows: every deterministic counter of a run (DESIGN §5), flattened to dotted names
+// The metrics `compare` knows: every deterministic counter of a run (docs/architecture.md#counters), flattened to dotted names
 // (`exits.byReason.CPUID`, `tlb.flushes.byCause.cr3`), plus overheadPct and the wall-clock `timing.meanMs`.
 // Counters absent from a run count as zero, so a reason that appears only in HEAD compares against 0.
 // The power section's metrics (engines/power/export.ts `powerMetrics`) are named

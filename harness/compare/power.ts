@@ -1,4 +1,4 @@
-// The power section of two results files (issue 7), compared: power runs paired by (scenario, design,
+// The power section of two results files (docs/architecture.md#power), compared: power runs paired by (scenario, design,
 // policy) with the same matcher as runs, every metric of `powerMetrics` judged exactly in its own direction
 // (metrics.ts). A power section in only one file is said in a warning and its runs listed as added or
 // removed, never an error.

@@ -1,4 +1,4 @@
-// The one-line verdict and the exit code (issue 6): 0 no regression, 1 regression per --fail-on.
+// The one-line verdict and the exit code (docs/ci.md): 0 no regression, 1 regression per --fail-on.
 //   regression  (default) fail on any ❌ row: a metric worse by more than its threshold (power metrics
 //               included), a significant slower timing, a run that fails in HEAD
 //   any-change  also fail on ⚠️ rows (any counter or power change, a significant timing change) and on added

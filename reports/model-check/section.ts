@@ -1,4 +1,4 @@
-// The model check of report.html (issue 8): for every workload run both by the simulated `kvm` engine and by
+// The model check of report.html (docs/architecture.md#measured-engines): for every workload run both by the simulated `kvm` engine and by
 // the measured `kvm-host` engine, the exits the measured VMM saw next to the simulation's count of the same
 // reason, and the vCPU's total exits from KVM's own statistics next to the simulation's total. A count that
 // differs by more than the tolerance is flagged: either the model or the host backend does something else.

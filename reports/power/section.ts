@@ -1,4 +1,4 @@
-// The power-management section of report.html (issue 7): a summary table per scenario and five charts —
+// The power-management section of report.html (docs/architecture.md#power): a summary table per scenario and five charts —
 // CPU 0's frequency over time in the Hagimont scenario (one chart per design), delivered vs entitled
 // capacity per VM (one per design), and energy against fairness for every policy.
 import type { ChartConfiguration } from 'chart.js';

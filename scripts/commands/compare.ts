@@ -1,4 +1,4 @@
-// The `compare` subcommand: `hvbench compare BASE.json HEAD.json [options]` (issue 6).
+// The `compare` subcommand: `hvbench compare BASE.json HEAD.json [options]` (docs/ci.md).
 // Contract with the CLI top level (scripts/hvbench.ts): bad input throws UsageError out of parseAsync — the
 // top level prints its one-line message and exits 2; otherwise the action reports 0 or 1 through
 // `setExitCode` (by default process.exitCode). It never calls process.exit itself. Option values are

@@ -1,4 +1,4 @@
-// Exit tables like `perf kvm stat report` and hypercall tables like `xenalyze --summary` (DESIGN §8): the rows,
+// Exit tables like `perf kvm stat report` and hypercall tables like `xenalyze --summary` (docs/architecture.md#exit-and-hypercall-tables): the rows,
 // their percentages, SVM names on AMD only, Time % from the exit:* attribution, and measured statistics only
 // where the results have them.
 import { test } from 'node:test';
@@ -111,7 +111,7 @@ test('SVM names beside the VMX names on AMD profiles only', () => {
   assert.equal(isAmdRun(amdHostIntelProfile, run(amdHostIntelProfile, 'micro/cpuid', 'kvm')), false);
 });
 
-test('the SVM table covers the VMX reasons DESIGN §8 lists, as the brief maps them', () => {
+test('the SVM table covers the VMX reasons docs/architecture.md lists, as it maps them', () => {
   const design = ['EXCEPTION_NMI', 'EXTERNAL_INTERRUPT', 'INTERRUPT_WINDOW', 'CPUID', 'HLT', 'INVLPG', 'VMCALL', 'CR_ACCESS', 'IO_INSTRUCTION',
     'MSR_READ', 'MSR_WRITE', 'PAUSE_INSTRUCTION', 'APIC_ACCESS', 'APIC_WRITE', 'EOI_INDUCED', 'EPT_VIOLATION', 'EPT_MISCONFIG', 'XSETBV'];
   for (const reason of design) assert.ok(svmExit(reason), reason);

@@ -1,4 +1,4 @@
-// power.csv (issue 7): written beside results.csv when results.json has a power section, one row per
+// power.csv: written beside results.csv when results.json has a power section, one row per
 // powerCsvRows() entry under a fixed header; absent otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

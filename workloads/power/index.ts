@@ -1,4 +1,4 @@
-// The `power` workload category: consolidation scenarios for the power-management suite (issue 7). They are
+// The `power` workload category: consolidation scenarios for the power-management suite. They are
 // PowerScenario values (engines/power/types.ts), not GuestOp workloads: several VMs with bookings and demand
 // traces sharing physical CPUs over time.
 import type { PowerScenario } from '../../engines/power/types.ts';

@@ -1,6 +1,6 @@
 /* The guest's own virtual memory: regions demand-faulted into 4-level page tables by a real #PF handler,
  * one set of tables per address space (CR3), unmap/mprotect with INVLPG per page up to Linux's 33-page
- * ceiling and one CR3 reload past it (DESIGN §4). The kernel half (PML4 entry 0, the host's identity map) is
+ * ceiling and one CR3 reload past it (docs/architecture.md#native). The kernel half (PML4 entry 0, the host's identity map) is
  * shared by every address space; region i lives at 512 GiB + i * 64 GiB.
  * Frames come from the pool above ABI_POOL_GPA: 4 KiB frames bump up from the bottom, 2 MiB frames down from
  * the top, and freed frames go on a free list threaded through their first word. */

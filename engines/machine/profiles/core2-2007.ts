@@ -40,8 +40,8 @@ export const CORE2_2007: CostProfile = {
     nestedTlb: 0,
   },
   native: {
-    // kernel software paths and HyperBench's host figures as in intel-modern (no Penryn measurements in
-    // REFERENCES); what differs follows
+    // kernel software paths and HyperBench's host figures as in intel-modern (no Penryn measurements
+    // published); what differs follows
     ...INTEL_MODERN.native,
     // estimate: no L3 on Penryn; walk references hit the 12 MiB L2 (~15 cycles) or go to DRAM through the FSB
     memRef: 25,

@@ -1,5 +1,5 @@
 // The devices behind every profile: one NVMe SSD and one 10 GbE NIC. They are the same on every engine and every
-// CPU profile, because the device itself is not virtualized — only the path to it is (DESIGN §4).
+// CPU profile, because the device itself is not virtualized — only the path to it is (docs/architecture.md#what-each-engine-does).
 import type { DeviceProfile } from '../profile.ts';
 
 export const NVME_SSD_10GBE: DeviceProfile = {

@@ -52,7 +52,7 @@ export const INTEL_MODERN: CostProfile = {
     syscall: 70,
     // estimate: Linux's syscall entry/dispatch/exit path for a null call (getpid ~100 ns total on 2.5 GHz)
     syscallKernelWork: 180,
-    // HyperBench host, set-cr3 (REFERENCES.md)
+    // HyperBench host, set-cr3 (Wei et al., POMACS 2019; the repository's docs/Host.png)
     cr3Write: 206,
     // estimate: INVLPG of one page, ~100–200 cycles (Linux picked its 33-page full-flush ceiling because
     // individual INVLPGs this expensive stop paying off; commit "x86/mm: set TLB flush tunable to sane value")
@@ -77,9 +77,9 @@ export const INTEL_MODERN: CostProfile = {
     interrupt: 500,
     // estimate: x2APIC EOI is an MSR write, ~50 cycles
     eoi: 50,
-    // HyperBench host, IPI (REFERENCES.md)
+    // HyperBench host, IPI (Wei et al., POMACS 2019; the repository's docs/Host.png)
     ipi: 2095,
-    // HyperBench host, IN/OUT (REFERENCES.md)
+    // HyperBench host, IN/OUT (Wei et al., POMACS 2019; the repository's docs/Host.png)
     pio: 3353,
     // estimate: an uncached MMIO read of a PCIe device register, ~0.7 µs round trip
     mmio: 1800,
@@ -107,7 +107,7 @@ export const INTEL_MODERN: CostProfile = {
   },
   devices: NVME_SSD_10GBE,
   hvm: {
-    // estimate: no Skylake figure in REFERENCES; between Nehalem's ≈ 2,000 cycles with EPT+VPID (Landau et
+    // estimate: no published Skylake figure found; between Nehalem's ≈ 2,000 cycles with EPT+VPID (Landau et
     // al., SplitX) and recent AMD's ≈ 1,344–1,376 around VMRUN (LKML), following the shrinking trend across
     // generations (Intel, IDF 2008)
     exitRoundTrip: 1500,

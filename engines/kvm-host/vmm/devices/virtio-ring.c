@@ -1,5 +1,5 @@
 /* The "virtio-like" device: requests sit in a ring in guest memory (struct abi_ring) and one port write
- * notifies a whole batch, as a virtio queue notify does through ioeventfd on real KVM (DESIGN §4). The ring
+ * notifies a whole batch, as a virtio queue notify does through ioeventfd on real KVM (docs/architecture.md#kvm). The ring
  * and every descriptor are guest-controlled, so each descriptor is copied out once (no re-reading after the
  * check) and its buffer is bounds-checked against guest RAM before a single byte moves. */
 #include <string.h>
