@@ -8,17 +8,18 @@ import { NVME_SSD_10GBE } from './devices.ts';
 export const AMD_MODERN: CostProfile = {
   id: 'amd-modern',
   title: 'AMD EPYC, Zen class',
-  description: 'AMD EPYC 7601 (Zen 1): NPT, ASID, PCID, 1 GiB pages; AVIC present but inhibited for x2APIC guests',
+  description: 'AMD EPYC 7601 (Zen 1): NPT, ASID, no PCID, 1 GiB pages; AVIC present but inhibited for x2APIC guests',
   vendor: 'amd',
   // EPYC 7601 base clock 2.2 GHz (AMD product page)
   ghz: 2.2,
   // NPT since Barcelona (2007), ASIDs since the first AMD-V parts, 1 GiB pages since Barcelona (AMD64
-  // Architecture Programmer's Manual Vol. 2); PCID on Zen. The profile is a Zen 1 part (EPYC 7601): it has
+  // Architecture Programmer's Manual Vol. 2). No PCID: AMD added it with Zen 3 (the April 2020 revision of
+  // AMD's Programmer's Reference Manual documents CR4.PCIDE for Family 19h). The profile is a Zen 1 part (EPYC 7601): it has
   // AVIC, but AVIC virtualizes only the xAPIC MMIO page; x2APIC virtualization (x2AVIC) came with Zen 4, and
   // before it KVM inhibits AVIC once the guest enables x2APIC (APICV_INHIBIT_REASON_X2APIC, Linux
   // arch/x86/kvm/svm/avic.c avic_set_virtual_apic_mode), which every Linux guest on KVM does (KVM offers
   // x2APIC, kvm_cpu_cap X2APIC). So for the guests modelled here there is no APIC virtualization: apicv false
-  features: { ept: true, vpid: true, pcid: true, apicv: false, gbPages: true },
+  features: { ept: true, vpid: true, pcid: false, apicv: false, gbPages: true },
   tlb: {
     // AMD Software Optimization Guide for Family 17h (Zen), §2.7: L1 DTLB 64 entries, fully associative, all
     // page sizes. The simulator keeps 4 KiB and huge entries in two arrays of that geometry (capacity is shared
@@ -45,7 +46,7 @@ export const AMD_MODERN: CostProfile = {
   devices: NVME_SSD_10GBE,
   hvm: {
     ...INTEL_MODERN.hvm,
-    // ≈ 1,344–1,376 cycles around VMRUN on a recent AMD (LKML measurement, REFERENCES.md): midpoint
+    // ≈ 1,344–1,376 cycles around VMRUN on a recent AMD (an LKML measurement, docs/architecture.md#calibration): midpoint
     exitRoundTrip: 1360,
     // the whole KVM_RUN ioctl ≈ 2,550 cycles on the same host (LKML): 2,550 − 1,360 ≈ 1,190 for the ioctl
     // return to user space and re-entry
