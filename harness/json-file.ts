@@ -7,11 +7,8 @@
 //   otherwise overflow the stack ("Maximum call stack size exceeded") on a file of 100,000 '['.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { UsageError, clip } from './errors.ts';
+import { MAX_JSON_BYTES, MAX_JSON_DEPTH } from './limits.ts';
 
-/** no hvbench file nests deeper than ~8 levels (a results file: runs[i].tlb.flushes.byScope.full) */
-export const MAX_JSON_DEPTH = 64;
-/** the largest JSON input read: a full results file with timing samples is well under 10 MiB */
-export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 const BOM = '\ufeff';
 const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory', ENOTDIR: 'no such file' };

@@ -89,5 +89,15 @@ export const MAX_POWER_SCENARIO_STEPS = 1e6;
 /** requests in one scenario's demand traces (each is queued and served once) */
 export const MAX_POWER_REQUESTS = 1e6;
 
+// ---- JSON inputs and results files -----------------------------------------------------------------------
+
+/** no hvbench file nests deeper than ~8 levels (a results file: runs[i].tlb.flushes.byScope.full) */
+export const MAX_JSON_DEPTH = 64;
+/** the largest JSON input read: a full results file with timing samples is well under 10 MiB */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/** the most runs a results file may hold: 20 × the default suite (96 runs); a report of 2,000 runs renders in
+ *  seconds, one of 20,000 took minutes and gigabytes */
+export const MAX_RUNS = 2000;
+
 // ---- the command line ------------------------------------------------------------------------------------
 // `--workers` is clamped to the CPUs (harness/pool.ts defaultWorkerCount): more threads only add memory.

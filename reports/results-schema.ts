@@ -10,10 +10,8 @@ import { FLUSH_CAUSES, FLUSH_SCOPES } from '../engines/types.ts';
 import { PROFILE_HASH_PATTERN, RESULTS_SCHEMA, type ResultsFile } from '../harness/results.ts';
 import { UsageError, clip, shown } from '../harness/errors.ts';
 import { parseJsonText, readJsonFile } from '../harness/json-file.ts';
+import { MAX_RUNS } from '../harness/limits.ts';
 
-/** the most runs a results file may hold: 20 × the default suite (96 runs); a report of 2,000 runs renders in
- *  seconds, one of 20,000 took minutes and gigabytes */
-export const MAX_RUNS = 2000;
 
 const count = z.number().nonnegative();
 const counts = z.record(z.string(), count);

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_JSON_BYTES, MAX_JSON_DEPTH, parseJsonText, readJsonFile } from '../../harness/json-file.ts';
+import { parseJsonText, readJsonFile } from '../../harness/json-file.ts';
+import { MAX_JSON_BYTES, MAX_JSON_DEPTH } from '../../harness/limits.ts';
 import { UsageError } from '../../harness/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hvbench-json-'));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { MAX_RUNS, parseResultsFile, resultsJsonSchema } from '../../reports/results-schema.ts';
+import { MAX_RUNS } from '../../harness/limits.ts';
+import { parseResultsFile, resultsJsonSchema } from '../../reports/results-schema.ts';
 import { jsonSchemaText, JSON_SCHEMA_PATH } from '../../reports/write-json-schema.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { buildResults } from '../fixtures/results.ts';
