@@ -4,7 +4,7 @@
 import type { ResultsFile } from '../results.ts';
 import { UsageError } from '../errors.ts';
 import { checkCompatible } from './compat.ts';
-import { judgeTiming } from './judge.ts';
+import { judgeTimings, type TimingPair } from './judge.ts';
 import { matchRuns, type RunKey, type RunPair } from './match.ts';
 import { OVERHEAD_METRIC, TIMING_METRIC, counterMetrics } from './metrics.ts';
 import { comparePower, type PowerComparison } from './power.ts';
@@ -82,11 +82,17 @@ function counterRows(pair: RunPair, selection: MetricSelection): MetricRow[] {
   return rows;
 }
 
-function timingRow(pair: RunPair, thresholdPct: number): MetricRow | null {
-  const { timing: b } = pair.base;
-  const { timing: h } = pair.head;
-  if (b === null || h === null) return null;
-  return { run: pair.key, metric: TIMING_METRIC, unit: 'ms', base: b.meanMs, head: h.meanMs, thresholdPct, ...judgeTiming(b, h, thresholdPct, TIMING_ALPHA) };
+/** the timing rows of every pair timed on both sides, judged as one family (Holm-corrected) */
+function timingRows(pairs: readonly RunPair[], thresholdPct: number): { rows: MetricRow[]; untimed: number } {
+  const timed: { pair: RunPair; timing: TimingPair }[] = [];
+  for (const pair of pairs) {
+    const { timing: b } = pair.base;
+    const { timing: h } = pair.head;
+    if (b !== null && h !== null) timed.push({ pair, timing: { base: b, head: h, thresholdPct } });
+  }
+  const judgements = judgeTimings(timed.map((t) => t.timing), TIMING_ALPHA);
+  const rows = timed.map(({ pair, timing }, i): MetricRow => ({ run: pair.key, metric: TIMING_METRIC, unit: 'ms', base: timing.base.meanMs, head: timing.head.meanMs, thresholdPct, ...judgements[i] }));
+  return { rows, untimed: pairs.length - timed.length };
 }
 
 export function compareResults(base: ResultsFile, head: ResultsFile, options: CompareOptions): Comparison {
@@ -95,20 +101,20 @@ export function compareResults(base: ResultsFile, head: ResultsFile, options: Co
   const compat = checkCompatible(base, head, baseName, headName, force, timingThreshold !== undefined);
   const warnings = [...compat.warnings];
   const matched = matchRuns(base.runs, head.runs, baseName, headName);
-  const judgeTimings = timingThreshold !== undefined && compat.timingComparable;
+  const timingsJudged = timingThreshold !== undefined && compat.timingComparable;
   const rows: MetricRow[] = [];
-  let untimed = 0;
+  const healthy: RunPair[] = [];
   for (const pair of matched.pairs) {
     const failed = failedRunRow(pair);
     if (failed) rows.push(failed);
     if (pair.base.error !== undefined || pair.head.error !== undefined) continue;
     rows.push(...counterRows(pair, selection));
-    if (!judgeTimings) continue;
-    const timing = timingRow(pair, timingThreshold);
-    if (timing) rows.push(timing);
-    else untimed++;
+    healthy.push(pair);
   }
-  if (judgeTimings && untimed > 0) {
+  const timings = timingsJudged ? timingRows(healthy, timingThreshold) : { rows: [], untimed: 0 };
+  rows.push(...timings.rows);
+  const untimed = timings.untimed;
+  if (timingsJudged && untimed > 0) {
     warnings.push(`${untimed} run${untimed === 1 ? ' has' : 's have'} no timings in one of the files (e.g. a counters-only baseline): only counters compared there`);
   }
   const timed = rows.some((r) => r.metric === TIMING_METRIC);
@@ -123,7 +129,7 @@ export function compareResults(base: ResultsFile, head: ResultsFile, options: Co
     removed: matched.removed,
     runsCompared: matched.pairs.length,
     warnings,
-    timingTest: timed ? `${TIMING_TEST_NAME}, α = ${TIMING_ALPHA}` : null,
+    timingTest: timed ? `${TIMING_TEST_NAME}, Holm-corrected over ${timings.rows.length} timing${timings.rows.length === 1 ? '' : 's'}, α = ${TIMING_ALPHA}` : null,
     notJudged,
     power,
   };

@@ -4,8 +4,11 @@
 // with an existing tool. Only smaller-is-better metrics are exported (metrics.ts: `worse: 'higher'`): the
 // power section's shares of booked / entitled capacity and its fairness are bigger-is-better and are left out
 // (the action would need a second file with `tool: customBiggerIsBetter`, which hvbench does not write).
-// Which metrics: with `--metric`, exactly the selected smaller-is-better ones; otherwise the headline ones
-// below (one chart per entry on the action's page, so not every per-reason counter or per-VM share).
+// Which metrics: with `--metric`, exactly the selected smaller-is-better ones; otherwise a curated few per run
+// (one chart per entry on the action's page): the overhead against native, and the one counter that says which
+// design paid it — exits for a hardware-assisted run, hypercalls for a paravirtual one — leaving out a headline
+// counter that is zero (xen's exits, kvm's hypercalls, native's both), and the energy of each power run.
+// Wall-clock timing only when selected: it times the simulator, not the model.
 import type { PowerResults } from '../../engines/power/types.ts';
 import type { ResultsFile } from '../results.ts';
 import { powerLabel, runLabel } from './match.ts';
@@ -15,7 +18,7 @@ import { thresholdFor, type MetricSelection } from './select.ts';
 
 export const BENCHMARK_ACTION_FORMAT = 'github-action-benchmark';
 
-export const HEADLINE_METRICS: readonly string[] = ['overheadPct', 'cycles.total', 'exits.total', 'hypercalls.total', 'tlb.flushes.total', 'tlb.misses', TIMING_METRIC];
+export const HEADLINE_METRICS: readonly string[] = ['overheadPct', 'exits.total', 'hypercalls.total'];
 /** of each power run, by the name's last part */
 export const HEADLINE_POWER_METRICS: readonly string[] = ['energyJ'];
 
@@ -40,6 +43,7 @@ export function benchmarkActionEntries(head: ResultsFile, selection: MetricSelec
     const label = runLabel(run);
     const extra = `profile ${head.profile}, seed ${head.seed}, ${run.mode}`;
     for (const [metric, value] of counterMetrics(run)) {
+      if (selection.rules === null && value === 0) continue;
       if (wanted(selection, metric, HEADLINE_METRICS)) entries.push({ name: `${label} ${metric}`, unit: metricUnit(metric), value, extra });
     }
     const timing = run.timing;

@@ -7,12 +7,13 @@
 // - overheadPct is judged in percentage points, not relative: it is already a percentage, and relative change
 //   of a small overhead cries wolf (0.5 % → 0.6 % would be "+20 %"). `overheadPct=2%` allows +2 pp. The power
 //   fairness index (0..1) is judged the same way in points of the index × 100: `…fairness=2%` allows −0.02.
-// - timing.meanMs: a regression only when the mean is over the threshold AND Welch's t-test on the retained
-//   samples says the difference is significant (p < α); a significant decrease past the threshold is
-//   "changed"; anything else is noise and "ok" (Firecracker's A/B rule: significance and size, docs/architecture.md#statistics).
+// - timing.meanMs (judged only when selected): a regression only when the mean is over the threshold AND
+//   Welch's t-test on the retained samples says the difference is significant after Holm's correction over
+//   every timing compared (adjusted p < α); a significant decrease past the threshold is "changed"; anything
+//   else is noise and "ok" (Firecracker's A/B rule: significance and size, docs/architecture.md#statistics).
 import type { TimingStats } from '../results.ts';
 import { metricSpec } from './metrics.ts';
-import { welchTTest, type WelchResult } from './stats.ts';
+import { holmAdjust, welchTTest, type WelchResult } from './stats.ts';
 
 export type Status = 'regression' | 'changed' | 'ok';
 
@@ -49,19 +50,41 @@ export function judgeCounter(metric: string, base: number | null, head: number |
   return { status, delta, deltaPct, judged };
 }
 
+export interface TimingPair {
+  base: TimingStats;
+  head: TimingStats;
+  thresholdPct: number;
+}
+
+/**
+ * Judge a family of timing comparisons together: Welch's t-test per pair, p-values adjusted for the family by
+ * Holm's method (stats.ts `holmAdjust`), then significance (adjusted p < α) and size (the mean moved by more
+ * than the pair's threshold, the minimum effect size) must both hold. Pairs with fewer than two samples a side
+ * are not tested and do not count in the family.
+ */
+export function judgeTimings(pairs: readonly TimingPair[], alpha: number): Judgement[] {
+  const tests = pairs.map(({ base, head }) => (base.samplesMs.length < 2 || head.samplesMs.length < 2 ? null : welchTTest(base.samplesMs, head.samplesMs)));
+  const tested = tests.flatMap((t, i) => (t === null ? [] : [i]));
+  const adjusted = holmAdjust(tested.map((i) => (tests[i] as WelchResult).p));
+  const adjustedOf = new Map(tested.map((i, k) => [i, adjusted[k]]));
+  return pairs.map(({ base, head, thresholdPct }, i) => {
+    const delta = head.meanMs - base.meanMs;
+    const deltaPct = relativeChangePct(base.meanMs, head.meanMs);
+    const test = tests[i];
+    if (test === null) return { status: 'ok', delta, deltaPct, judged: deltaPct, note: 'too few samples to test significance' };
+    const p = adjustedOf.get(i) as number;
+    const significant = p < alpha;
+    const pText = tested.length > 1 ? `p = ${formatP(p)} (Holm, ${tested.length} timings)` : `p = ${formatP(p)}`;
+    if (significant && deltaPct > thresholdPct) return { status: 'regression', delta, deltaPct, judged: deltaPct, test, note: `significant, ${pText}` };
+    if (significant && deltaPct < -thresholdPct) return { status: 'changed', delta, deltaPct, judged: deltaPct, test, note: `significantly faster, ${pText}` };
+    const why = significant ? `within ${thresholdPct} %` : 'not significant';
+    return { status: 'ok', delta, deltaPct, judged: deltaPct, test, note: `${why}, ${pText}` };
+  });
+}
+
+/** one timing comparison on its own (a family of one: no adjustment) */
 export function judgeTiming(base: TimingStats, head: TimingStats, thresholdPct: number, alpha: number): Judgement {
-  const delta = head.meanMs - base.meanMs;
-  const deltaPct = relativeChangePct(base.meanMs, head.meanMs);
-  if (base.samplesMs.length < 2 || head.samplesMs.length < 2) {
-    return { status: 'ok', delta, deltaPct, judged: deltaPct, note: 'too few samples to test significance' };
-  }
-  const test = welchTTest(base.samplesMs, head.samplesMs);
-  const significant = test.p < alpha;
-  const p = `p = ${formatP(test.p)}`;
-  if (significant && deltaPct > thresholdPct) return { status: 'regression', delta, deltaPct, judged: deltaPct, test, note: `significant, ${p}` };
-  if (significant && deltaPct < -thresholdPct) return { status: 'changed', delta, deltaPct, judged: deltaPct, test, note: `significantly faster, ${p}` };
-  const why = significant ? `within ${thresholdPct} %` : 'not significant';
-  return { status: 'ok', delta, deltaPct, judged: deltaPct, test, note: `${why}, ${p}` };
+  return judgeTimings([{ base, head, thresholdPct }], alpha)[0];
 }
 
 export function formatP(p: number): string {

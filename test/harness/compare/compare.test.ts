@@ -13,14 +13,46 @@ const options = (over: Partial<CompareOptions> = {}): CompareOptions => ({
   force: false,
   ...over,
 });
+/** timings are judged only when selected: `*` selects every counter and timing.meanMs */
+const timed = (over: Partial<CompareOptions> = {}): CompareOptions => options({ selection: { rules: [{ pattern: '*', thresholdPct: 5 }], defaultThresholdPct: 5 }, ...over });
 
-test('identical files: every row ok, nothing added or removed, timings judged by Welch', () => {
+test('identical files: every row ok, nothing added or removed; timings not judged unless selected', () => {
   const c = compareResults(buildResults(), buildResults(), options());
   assert.ok(c.rows.length > 100);
   assert.ok(c.rows.every((r) => r.status === 'ok'));
+  assert.ok(c.rows.every((r) => r.metric !== 'timing.meanMs'));
   assert.deepEqual([c.added, c.removed, c.warnings], [[], [], []]);
-  assert.equal(c.timingTest, "Welch's t-test (two-sided), α = 0.01");
+  assert.equal(c.timingTest, null);
   assert.equal(c.runsCompared, buildResults().runs.length);
+  // selected, every run's timing is one family of Welch tests, Holm-corrected
+  const t = compareResults(buildResults(), buildResults(), timed());
+  const timings = t.rows.filter((r) => r.metric === 'timing.meanMs');
+  assert.equal(timings.length, buildResults().runs.length);
+  assert.equal(t.timingTest, `Welch's t-test (two-sided), Holm-corrected over ${timings.length} timings, α = 0.01`);
+});
+
+test('pure noise across many runs is no regression: Holm keeps the family-wise error at α', () => {
+  // noisy(m, 0.32): 12 samples whose offsets square-sum to 6 × 0.32², so s² = 6/11 × 0.1024 = 0.05585 a side.
+  // Welch: se = √(2 × 0.05585 / 12) = 0.0965, Δ = 0.32 (+8 %), t = 3.317, df = 22 → p ≈ 0.0031 < 0.01: one such
+  // pair alone is a regression. All 24 runs of the fixture moving alike: Holm multiplies the smallest p by 24
+  // (≈ 0.075 > 0.01), so none is significant. One genuinely large shift still stands out.
+  const onlyTiming = { selection: { rules: [{ pattern: 'timing.meanMs', thresholdPct: 5 }], defaultThresholdPct: 5 } };
+  const one = [buildResults(), buildResults()];
+  findRun(one[0], 'micro/syscall', 'kvm').timing = timingOf(noisy(4, 0.32));
+  findRun(one[1], 'micro/syscall', 'kvm').timing = timingOf(noisy(4.32, 0.32));
+  for (const file of one) for (const run of file.runs) if (!(run.workload === 'micro/syscall' && run.engine === 'kvm')) run.timing = null;
+  assert.equal(compareResults(one[0], one[1], timed(onlyTiming)).rows[0].status, 'regression');
+
+  const base = buildResults();
+  const head = buildResults();
+  for (const run of base.runs) run.timing = timingOf(noisy(4, 0.32));
+  for (const run of head.runs) run.timing = timingOf(noisy(4.32, 0.32));
+  const all = compareResults(base, head, timed(onlyTiming));
+  assert.equal(all.rows.length, 24);
+  assert.ok(all.rows.every((r) => r.status === 'ok' && /not significant, p = 0\.07\d+ \(Holm, 24 timings\)/.test(r.note ?? '')), all.rows[0].note);
+  findRun(head, 'micro/syscall', 'kvm').timing = timingOf(noisy(6, 0.01));
+  const real = compareResults(base, head, timed());
+  assert.deepEqual(real.rows.filter((r) => r.status === 'regression').map((r) => `${runLabel(r.run)} ${r.metric}`), ['micro/syscall · kvm timing.meanMs']);
 });
 
 test('+10 % exits on one run: its rows are regressions and come first', () => {
@@ -74,7 +106,7 @@ test('noise-only timing differences with overlapping samples are not a regressio
   const head = buildResults();
   findRun(base, 'micro/syscall', 'kvm').timing = timingOf(noisy(4, 1.2));
   findRun(head, 'micro/syscall', 'kvm').timing = timingOf(noisy(4.3, 1.2)); // +7.5 % in the mean, all noise
-  const c = compareResults(base, head, options());
+  const c = compareResults(base, head, timed());
   assert.ok(c.rows.every((r) => r.status === 'ok'));
 });
 
@@ -83,7 +115,7 @@ test('a real timing shift with tight samples is a regression naming the test', (
   const head = buildResults();
   findRun(base, 'micro/syscall', 'kvm').timing = timingOf(noisy(4, 0.02));
   findRun(head, 'micro/syscall', 'kvm').timing = timingOf(noisy(4.6, 0.02));
-  const c = compareResults(base, head, options());
+  const c = compareResults(base, head, timed());
   assert.equal(c.rows[0].metric, 'timing.meanMs');
   assert.equal(c.rows[0].status, 'regression');
   assert.match(c.timingTest ?? '', /Welch's t-test/);
@@ -107,12 +139,12 @@ test('different hosts: counters compared, timings withheld with a warning unless
   const head = buildResults();
   head.host = { ...head.host, cpuModel: 'AMD EPYC 7763' };
   findRun(head, 'micro/syscall', 'kvm').timing = timingOf(noisy(40, 0.02));
-  const c = compareResults(buildResults(), head, options());
+  const c = compareResults(buildResults(), head, timed());
   assert.ok(c.rows.every((r) => r.metric !== 'timing.meanMs'));
   assert.ok(c.rows.some((r) => r.metric === 'exits.total'));
   assert.equal(c.timingTest, null);
   assert.match(c.warnings[0], /different hosts .*timing comparisons across hosts are a trap/);
-  const forced = compareResults(buildResults(), head, options({ force: true }));
+  const forced = compareResults(buildResults(), head, timed({ force: true }));
   assert.equal(forced.rows[0].metric, 'timing.meanMs');
   assert.equal(forced.rows[0].status, 'regression');
   // CI's counters-only comparison against a committed baseline from another machine: nothing to warn about
@@ -123,7 +155,7 @@ test('different hosts: counters compared, timings withheld with a warning unless
 test('a counters-only baseline (timings stripped) compares counters and says why timings were skipped', () => {
   const base = buildResults();
   for (const run of base.runs) run.timing = null;
-  const c = compareResults(base, buildResults(), options());
+  const c = compareResults(base, buildResults(), timed());
   assert.ok(c.rows.every((r) => r.metric !== 'timing.meanMs'));
   assert.match(c.warnings[0], /24 runs have no timings in one of the files/);
 });

@@ -17,20 +17,25 @@ test('customSmallerIsBetter entries: name, unit, numeric value, optional string 
   assert.equal(new Set(entries.map((e: { name: string }) => e.name)).size, entries.length);
   const exits = entries.find((e: { name: string }) => e.name === 'micro/cpuid · kvm exits.total');
   assert.deepEqual(exits, { name: 'micro/cpuid · kvm exits.total', unit: 'exits', value: 50_000, extra: 'profile nehalem-ept, seed 1, simulated' });
-  const timing = entries.find((e: { name: string }) => e.name === 'micro/cpuid · kvm timing.meanMs');
-  assert.equal(timing.unit, 'ms');
-  assert.match(timing.range, /^± \d/);
+  // wall-clock timing only when selected, with its interval as the range
+  assert.ok(!entries.some((e: { name: string }) => e.name.endsWith('timing.meanMs')));
+  const timed = benchmarkActionEntries(buildResults(), { rules: [{ pattern: 'timing.meanMs', thresholdPct: 5 }], defaultThresholdPct: 5 });
+  const timing = timed.find((e) => e.name === 'micro/cpuid · kvm timing.meanMs');
+  assert.equal(timing?.unit, 'ms');
+  assert.match(timing?.range ?? '', /^± \d/);
   // the failed run is left out; native has no overheadPct
   assert.ok(!entries.some((e: { name: string }) => e.name.startsWith('io/disk-read · kvm:mmu=shadow')));
   assert.ok(!entries.some((e: { name: string }) => e.name === 'micro/cpuid · native overheadPct'));
 });
 
-test('default export is the headline metrics; with --metric exactly the selected ones', () => {
+test('default export is a curated few series per run (overhead, and exits or hypercalls when non-zero); with --metric exactly the selected ones', () => {
   const results = buildResults();
   const metricsOf = (entries: { name: string }[]) => new Set(entries.map((e) => e.name.split(' ').pop()));
-  assert.deepEqual(
-    metricsOf(benchmarkActionEntries(results, { rules: null, defaultThresholdPct: 5 })),
-    new Set(['overheadPct', 'cycles.total', 'exits.total', 'hypercalls.total', 'tlb.flushes.total', 'tlb.misses', 'timing.meanMs']),
-  );
+  const curated = benchmarkActionEntries(results, { rules: null, defaultThresholdPct: 5 });
+  assert.deepEqual(metricsOf(curated), new Set(['overheadPct', 'exits.total', 'hypercalls.total']));
+  assert.ok(curated.every((e) => e.value !== 0));
+  // at most three series per run, so a suite of n runs gives at most 3n charts (the full counter set is ~30 per run)
+  assert.ok(curated.length <= 3 * results.runs.length);
+  assert.ok(!curated.some((e) => e.name === 'micro/cpuid · native exits.total' || e.name === 'micro/cpuid · native overheadPct'));
   assert.deepEqual(metricsOf(benchmarkActionEntries(results, { rules: [{ pattern: 'tlb.walkRefs', thresholdPct: 0 }], defaultThresholdPct: 5 })), new Set(['tlb.walkRefs']));
 });

@@ -16,7 +16,9 @@ function doctored() {
   findRun(base, 'micro/syscall', 'native').timing = timingOf(noisy(3.5, 1));
   findRun(head, 'micro/syscall', 'native').timing = timingOf(noisy(3.7, 1));
   head.runs = head.runs.filter((r) => !(r.workload === 'io/disk-read' && r.engine === 'kvm'));
-  const c = compareResults(base, head, { baseName: 'base.json', headName: 'head.json', selection: { rules: null, defaultThresholdPct: 5 }, force: false });
+  // every counter and, selected by name, the timings
+  const selection = { rules: [{ pattern: 'counters', thresholdPct: 5 }, { pattern: 'timing.meanMs', thresholdPct: 5 }], defaultThresholdPct: 5 };
+  const c = compareResults(base, head, { baseName: 'base.json', headName: 'head.json', selection, force: false });
   return { c, v: verdict(c, 'regression') };
 }
 
@@ -30,7 +32,7 @@ test('text: verdict line, worst row first with base, head, Δ, Δ%, the quiet ti
   assert.match(lines[header + 2], /^⚠️ +memory\/fork-exec · xen +overheadPct +.* % +\+1\.00 pp +.* +5 pp$/);
   assert.match(text, /Timings within noise:\n.*\n✅ +micro\/syscall · native +timing\.meanMs .*not significant, p = /);
   assert.match(text, /removed run \(only in BASE\): io\/disk-read · kvm/);
-  assert.match(text, /Welch's t-test \(two-sided\), α = 0\.01/);
+  assert.match(text, /Welch's t-test \(two-sided\), Holm-corrected over 23 timings, α = 0\.01/); // 24 runs, one removed
 });
 
 test('markdown: a pull-request comment with a GFM table, worst first, quiet timings folded', () => {
@@ -85,7 +87,8 @@ test('json: every row with status, the verdict and the test; ∞ as a string', (
   const doc = JSON.parse(formatJson(c, verdict(c, 'regression'), 'regression'));
   assert.equal(doc.schema, 'hvbench/compare@1');
   assert.equal(doc.verdict.exitCode, 1);
-  assert.equal(doc.timingTest, "Welch's t-test (two-sided), α = 0.01");
+  // without --metric, wall-clock timings are not judged
+  assert.equal(doc.timingTest, null);
   assert.deepEqual(
     { metric: doc.rows[0].metric, base: doc.rows[0].base, head: doc.rows[0].head, deltaPct: doc.rows[0].deltaPct, status: doc.rows[0].status },
     { metric: 'exits.byReason.HLT', base: 0, head: 2, deltaPct: 'Infinity', status: 'regression' },

@@ -33,10 +33,11 @@ test('--metric: a longer group beats a shorter one; an entry without =PCT takes 
   assert.equal(thresholdFor(everything, 'timing.meanMs'), 0);
 });
 
-test('without --metric every metric is compared at --threshold', () => {
+test('without --metric every deterministic metric is compared at --threshold, wall-clock timing not at all', () => {
   const sel = { rules: null, defaultThresholdPct: 5 };
   assert.equal(thresholdFor(sel, 'events.pageFaults'), 5);
-  assert.equal(thresholdFor(sel, 'timing.meanMs'), 5);
+  assert.equal(thresholdFor(sel, 'power.hagimont-capped.xen.dvfs-aware-credits.energyJ'), 5);
+  assert.equal(thresholdFor(sel, 'timing.meanMs'), undefined);
 });
 
 test('--metric refuses typos instead of silently comparing nothing', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { incompleteBeta, lnGamma, studentTTwoSided, welchTTest } from '../../../harness/compare/stats.ts';
+import { holmAdjust, incompleteBeta, lnGamma, studentTTwoSided, welchTTest } from '../../../harness/compare/stats.ts';
 
 const close = (actual: number, expected: number, tol: number) => assert.ok(Math.abs(actual - expected) <= tol, `${actual} ≠ ${expected} ± ${tol}`);
 
@@ -61,4 +61,14 @@ test('welchTTest on constant samples: equal means p = 1, different means p = 0',
   assert.equal(r.p, 0);
   assert.equal(r.t, Infinity);
   assert.throws(() => welchTTest([1], [1, 2]), RangeError);
+});
+
+test("holmAdjust: Holm's step-down adjusted p-values, in the input's order", () => {
+  // sorted: 0.005 ×4 = 0.02; 0.01 ×3 = 0.03; 0.03 ×2 = 0.06; 0.04 ×1 = 0.04, raised to the running max 0.06
+  const adjusted = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+  [0.03, 0.06, 0.06, 0.02].forEach((p, i) => close(adjusted[i], p, 1e-15));
+  // capped at 1; a family of one is unadjusted; an empty family is empty
+  assert.deepEqual(holmAdjust([0.5, 0.6]), [1, 1]);
+  assert.deepEqual(holmAdjust([0.2]), [0.2]);
+  assert.deepEqual(holmAdjust([]), []);
 });
