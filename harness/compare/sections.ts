@@ -35,7 +35,7 @@ export function reportSections(comparison: Comparison): ReportSections {
   const method = [
     'Counters are deterministic and compared exactly; higher is worse; overheadPct is judged in percentage points (pp), every other counter relative to BASE.',
     comparison.timingTest === null
-      ? 'Timings were not judged.'
+      ? "Wall-clock timings (the simulator's own speed) were not judged: select them with --metric timing.meanMs=PCT."
       : `Timings (timing.meanMs) regress only when over the threshold and significant: ${comparison.timingTest} on the retained samples.`,
   ];
   if (comparison.power.presence !== 'neither') {
