@@ -1,0 +1,22 @@
+// apt's output as recorded on Debian 12 (test/fixtures/lab/), and the cache directory a version maps to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseCandidate, parseDependency, versionDir } from '../../../engines/lab/debian-packages.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/lab/${name}`, import.meta.url), 'utf8');
+
+test('the candidate version comes from apt-cache policy; "(none)" is no version', () => {
+  assert.equal(parseCandidate(fixture('apt-cache-policy.txt')), '6.1.192-3');
+  assert.equal(parseCandidate('foo:\n  Installed: (none)\n  Candidate: (none)\n'), null);
+  assert.equal(parseCandidate(''), null);
+});
+
+test('a metapackage resolves to its matching dependency', () => {
+  assert.equal(parseDependency(fixture('apt-cache-depends.txt'), /^linux-image-\d/), 'linux-image-6.1.0-57-cloud-amd64');
+  assert.equal(parseDependency(fixture('apt-cache-depends.txt'), /^xen-/), null);
+});
+
+test('an epoch colon does not reach the directory name', () => {
+  assert.equal(versionDir({ name: 'busybox-static', version: '1:1.35.0-4+deb12u1+b1' }), 'busybox-static_1%3a1.35.0-4+deb12u1+b1');
+});

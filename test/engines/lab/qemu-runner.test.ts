@@ -1,0 +1,66 @@
+// The QEMU session's host side against a fake QEMU that speaks the agent's side of the protocol
+// (test/fixtures/lab/fake-qemu.mjs): boot, put in several acknowledged chunks, run, and every way a session
+// ends with a one-line reason.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
+import { qemuArgv, qemuProblem, QemuSession, type QemuBootOptions } from '../../../engines/lab/qemu-runner.ts';
+
+const fake = fileURLToPath(new URL('../../fixtures/lab/fake-qemu.mjs', import.meta.url));
+const base: QemuBootOptions = { kernel: '/k', initrd: '/i', memMb: 512, cpus: 1, accel: 'tcg', bootTimeoutMs: 5000, qemu: fake };
+
+async function withEnv<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS) }, env);
+  try { return await body(); } finally { process.env = saved; }
+}
+
+test('boot, put a file of several chunks, read it back byte for byte, run a command', async () => {
+  await withEnv({}, async () => {
+    const progress: string[] = [];
+    const s = await QemuSession.boot({ ...base, onProgress: (m) => progress.push(m) });
+    // 100,000 bytes are 133,336 base64 characters: four full 32,768-character chunks and a fifth of 2,264
+    const data = new Uint8Array(100_000).map((_, i) => (i * 31 + 7) & 255);
+    await s.put('/tmp/stream', data);
+    const back = await s.run('cat /tmp/stream');
+    assert.equal(back.status, 0);
+    assert.deepEqual(new Uint8Array(back.stdout), data);
+    await s.put('/tmp/empty', new Uint8Array(0));
+    assert.equal((await s.run('cat /tmp/empty')).stdout.length, 0);
+    const failed = await s.run('fail');
+    assert.deepEqual([failed.status, failed.stderr], [3, ['something broke']]);
+    assert.ok(progress.some((m) => m.startsWith('booting: [    0.000000] Linux version')), progress.join('|'));
+    assert.ok(progress.some((m) => /^booted in \d+\.\d s$/.test(m)), progress.join('|'));
+    await s.close();
+    await assert.rejects(s.run('echo late'), /the session was closed/);
+  });
+});
+
+test('a panic during boot is the reason, with the console line that says so', async () => {
+  await withEnv({ HVB_FAKE_BOOT: 'panic' }, async () => {
+    await assert.rejects(QemuSession.boot(base), /^Error: QEMU exited \(status 1\); last console line: \[ +1\.0+\] Kernel panic - not syncing: VFS/);
+  });
+});
+
+test('a boot that never reaches the agent is stopped by the watchdog', async () => {
+  await withEnv({ HVB_FAKE_BOOT: 'silent' }, async () => {
+    await assert.rejects(QemuSession.boot({ ...base, bootTimeoutMs: 2500 }), /QEMU did not finish booting within 3 s; last console line: \[ +0\.0+\] Linux version/);
+  });
+});
+
+test('a command past its deadline ends the session; the next request gets the same reason', async () => {
+  await withEnv({}, async () => {
+    const s = await QemuSession.boot(base);
+    await assert.rejects(s.run('hang', 200), /guest command hang did not finish within 0 s/);
+    await assert.rejects(s.run('echo after'), /guest command hang did not finish/);
+  });
+});
+
+test('a missing QEMU is one line naming the binary; argv carries the console settings the protocol needs', () => {
+  assert.match(qemuProblem('/nonexistent') ?? '', /^qemu-system-x86_64 not found \(hvbench lab setup installs it\)$/);
+  const argv = qemuArgv({ ...base, append: 'hvb=1' });
+  assert.deepEqual(argv.slice(0, 4), ['-accel', 'tcg', '-cpu', 'max']);
+  assert.equal(argv[argv.indexOf('-append') + 1], 'console=ttyS0 loglevel=1 panic=-1 hvb=1');
+  assert.ok(argv.includes('-no-reboot'));
+});
