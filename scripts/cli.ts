@@ -10,6 +10,7 @@ import { reportCommand } from './commands/report.ts';
 import { compareCommand } from './commands/compare.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
 import { validateCommand } from './commands/validate.ts';
+import { labCommand } from './commands/lab.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hvbench')
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION)
     .showHelpAfterError('(run hvbench --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand()]) {
+  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand(), labCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;
