@@ -12,9 +12,15 @@ export function formatOverhead(pct: number | null): string {
   return pct === null ? '—' : `${pctFormat.format(pct)} %`;
 }
 
-/** 42 % (a share of the overhead, 0–100) */
-export function formatShare(share: number): string {
-  return `${Math.round(share * 100)} %`;
+/** 1,234 / −1,234 with a true minus sign (a saving against native) */
+export function formatSignedCount(n: number): string {
+  return n < 0 ? `−${formatCount(-n)}` : formatCount(n);
+}
+
+/** 42 % / −17 %: a whole-percent share of the overhead with a true minus sign (a saving against native is
+ *  negative, a cost offset by savings may exceed 100) */
+export function formatSignedPct(pct: number): string {
+  return pct < 0 ? `−${-pct} %` : `${pct} %`;
 }
 
 /** 2.345 ms */

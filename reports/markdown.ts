@@ -5,14 +5,13 @@ import type { ResultsFile } from '../harness/results.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import { exitSections } from './markdown-exits.ts';
 import { NOISY_RME, timingSummary } from './timing.ts';
-import { comparedEngines, findRun, topMechanisms, workloadList } from './model.ts';
+import { comparedEngines, findRun, overheadBreakdown, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
-import { formatMs, formatOverhead, formatPercent, formatShare } from './format.ts';
+import { formatMs, formatOverhead, formatPercent, formatSignedPct } from './format.ts';
 
+/** costs and savings named per engine; the rest folds into "other mechanisms", so the shares sum to 100 % */
 const TOP = 2;
-/** mechanisms below this share of the overhead are noise in a one-line summary */
-const MIN_SHARE = 0.05;
 
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -39,8 +38,8 @@ export function renderMarkdown(results: ResultsFile): string {
     });
     const why = engines.flatMap((e) => {
       const run = findRun(results, w.id, e);
-      const top = run && !run.error ? topMechanisms(run, TOP).filter((m) => m.share >= MIN_SHARE) : [];
-      return top.length > 0 ? [`${cell(e)}: ${top.map((m) => `${cell(m.mechanism)} ${formatShare(m.share)}`).join(', ')}`] : [];
+      const breakdown = run && !run.error ? overheadBreakdown(run, TOP) : null;
+      return breakdown ? [`${cell(e)}: ${breakdown.rows.map((m) => `${cell(m.mechanism)} ${formatSignedPct(m.pct)}`).join(', ')}`] : [];
     });
     lines.push(row([cell(w.id), ...overheads, perOpCell(results, w, ['native', ...engines]), why.join('; ')]));
   }

@@ -1,8 +1,8 @@
 // The table printed on stdout after a run or `report`: one row per (workload, engine) with the overhead, the
 // headline counters and the mechanism that costs most. ANSI colours only when asked (a TTY without NO_COLOR).
 import type { ResultsFile, RunResult } from '../harness/results.ts';
-import { formatCount, formatOverhead, formatShare } from './format.ts';
-import { engineLabels, exitNoun, findRun, topMechanisms, workloadList } from './model.ts';
+import { formatCount, formatOverhead } from './format.ts';
+import { engineLabels, exitNoun, findRun, topMechanismText, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
 
@@ -40,7 +40,7 @@ function cells(results: ResultsFile, workload: WorkloadInfo, run: RunResult, fir
       { text: '', style: null }, { text: '', style: null }, { text: '', style: null }, { text: '', style: null }, { text: '', style: null },
       { text: '', style: null }, { text: run.error.replace(/\s+/g, ' '), style: 'red' }];
   }
-  const top = topMechanisms(run, 1)[0];
+  const top = topMechanismText(run);
   return [
     { text: first ? run.workload : '', style: 'bold' },
     { text: engine, style: null },
@@ -51,7 +51,7 @@ function cells(results: ResultsFile, workload: WorkloadInfo, run: RunResult, fir
     { text: formatCount(run.hypercalls.total), style: null },
     { text: formatCount(run.tlb.flushes.total), style: null },
     { text: formatCount(run.tlb.misses), style: null },
-    { text: top ? `${top.mechanism} (${formatShare(top.share)})` : '', style: 'dim' },
+    { text: top ?? '', style: 'dim' },
   ];
 }
 

@@ -88,7 +88,7 @@ export const CLIENT_SCRIPT = `
 `;
 
 export const STYLE = `
-:root { --fg: #222; --muted: #666; --line: #ddd; --accent: #4e79a7; --bad: #b3261e; --bg-alt: #f6f7f9; }
+:root { --fg: #222; --muted: #666; --line: #ddd; --accent: #4e79a7; --bad: #b3261e; --saving: #59a14f; --bg-alt: #f6f7f9; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 "DejaVu Sans", system-ui, sans-serif; color: var(--fg); background: #fff; }
 header { background: #1f2d3d; color: #fff; padding: 18px 32px 14px; }
@@ -122,6 +122,9 @@ p.note { font-size: 12px; margin: 0 0 8px; max-width: 900px; }
 .failed { color: var(--bad); }
 .muted { color: var(--muted); }
 .bar { display: inline-block; height: 10px; background: var(--accent); vertical-align: middle; }
+.bar.saving { background: var(--saving); }
+tr.saving td:first-child code { color: var(--saving); }
+tr.total td { font-weight: bold; border-top: 2px solid var(--line); }
 article.workload { border-top: 1px solid var(--line); padding-top: 4px; }
 details { margin: 8px 0; }
 summary { cursor: pointer; color: var(--accent); }

@@ -3,8 +3,8 @@
 import type { ResultsFile, RunResult, WorkloadInfo } from '../../harness/results.ts';
 import { COUNTER_GROUPS, SETUP_COUNTER_GROUPS, groupKeys, groupValue, type CounterGroup } from '../counters.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { formatCount, formatOverhead, formatShare } from '../format.ts';
-import { engineLabels, findRun, topMechanisms, trapEngines } from '../model.ts';
+import { formatCount, formatOverhead, formatSignedCount, formatSignedPct } from '../format.ts';
+import { OTHER_MECHANISMS, engineLabels, findRun, overheadBreakdown, trapEngines } from '../model.ts';
 import { perOpLine } from '../per-op.ts';
 import { exitTablesHtml } from './exit-tables.ts';
 import { engineBadge } from './fragments.ts';
@@ -21,13 +21,20 @@ function perOp(results: ResultsFile, workload: WorkloadInfo, runs: RunResult[]):
 
 function why(run: RunResult): string {
   if (run.error || run.overheadPct === null) return '';
-  const top = topMechanisms(run, TOP);
-  if (top.length === 0) return `<p><b>${h(run.engine)}</b>${engineBadge(run.mode)} is not slower than native here (${h(formatOverhead(run.overheadPct))}).</p>`;
-  const rows = top.map((m) => `<tr><td><code>${h(m.mechanism)}</code></td><td class="num">${formatCount(m.cycles)}</td>` +
-    `<td class="num">${formatShare(m.share)}</td><td><span class="bar" style="width:${Math.round(m.share * 160)}px"></span></td></tr>`);
+  const breakdown = overheadBreakdown(run, TOP);
+  if (breakdown === null) return `<p><b>${h(run.engine)}</b>${engineBadge(run.mode)} is not slower than native here (${h(formatOverhead(run.overheadPct))}).</p>`;
+  const widest = Math.max(...breakdown.rows.map((m) => Math.abs(m.share)));
+  const rows = breakdown.rows.map((m) => {
+    const saving = m.cycles < 0;
+    const name = m.mechanism === OTHER_MECHANISMS ? h(m.mechanism) : `<code>${h(m.mechanism)}</code>`;
+    return `<tr${saving ? ' class="saving"' : ''}><td>${name}${saving ? ' <span class="muted">(saves against native)</span>' : ''}</td>` +
+      `<td class="num">${formatSignedCount(m.cycles)}</td><td class="num">${formatSignedPct(m.pct)}</td>` +
+      `<td><span class="bar${saving ? ' saving' : ''}" style="width:${Math.round((Math.abs(m.share) / widest) * 160)}px"></span></td></tr>`;
+  });
+  const total = `<tr class="total"><td>Total: the overhead</td><td class="num">${formatSignedCount(breakdown.total)}</td><td class="num">100 %</td><td></td></tr>`;
   return `<h4>Why is ${h(run.engine)} slower here? <span class="muted">${h(formatOverhead(run.overheadPct))}</span>${engineBadge(run.mode)}</h4>` +
     `<table class="why"><thead><tr><th>Mechanism</th><th class="num">Cycles over native</th><th class="num">Share of overhead</th><th></th></tr></thead>` +
-    `<tbody>${rows.join('')}</tbody></table>`;
+    `<tbody>${rows.join('')}${total}</tbody></table>`;
 }
 
 /** a group's title, naming the engines whose exits are traps into the hypervisor (Xen PV), not VM exits */

@@ -52,7 +52,8 @@ CPUID), the way kvm-unit-tests' <code>x86/vmexit</code> prints them. The first c
 native cycles</code> on a logarithmic axis (1 = native, 10 = ten times native).${spanSentence(results)} Each
 category's section repeats its workloads in percent on a linear axis, where small differences show. Every cycle
 an engine charges is attributed to a mechanism, and the per-mechanism difference to native adds up to the
-overhead exactly: that is the "why is … slower here?" table under each workload. Cycles are split into
+overhead exactly: that is the "why is … slower here?" table under each workload, where a mechanism that saves
+cycles against native is a negative row and the total row is the overhead itself. Cycles are split into
 <code>guest</code> (the guest itself), <code>hypervisor</code> (Xen or KVM), <code>host</code> (Dom0's back ends or
 KVM's user-space device model) and <code>idle</code>.</p>
 <p><b>Paravirtual (Xen PV)</b>: the guest kernel knows it is virtualised and asks the hypervisor for every

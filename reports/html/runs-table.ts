@@ -3,8 +3,8 @@
 // (reports/html/timing-table.ts) are its column sets.
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
 import { escapeHtml as h } from '../escape.ts';
-import { formatCount, formatOverhead, formatShare } from '../format.ts';
-import { engineLabels, exitNoun, findRun, topMechanisms, workloadList } from '../model.ts';
+import { formatCount, formatOverhead } from '../format.ts';
+import { engineLabels, exitNoun, findRun, topMechanismText, workloadList } from '../model.ts';
 import { cyclesPerOp } from '../per-op.ts';
 import { engineBadge } from './fragments.ts';
 
@@ -51,8 +51,8 @@ const COLUMNS: Column[] = [
   {
     title: 'Top mechanism', numeric: false,
     cell: (r) => {
-      const top = topMechanisms(r, 1)[0];
-      return top ? { html: `${h(top.mechanism)} <span class="muted">${formatShare(top.share)}</span>`, sort: top.mechanism } : { html: '', sort: '' };
+      const top = topMechanismText(r);
+      return top ? { html: h(top), sort: top } : { html: '', sort: '' };
     },
   },
 ];

@@ -27,7 +27,10 @@ test('one row per workload with each compared engine\'s overhead and the top mec
   assert.deepEqual(rows.map((r) => r[0]), results.workloads.map((w) => w.id));
   const syscall = rows.find((r) => r[0] === 'micro/syscall')!;
   assert.equal(syscall[1], '+528.2 %');
-  assert.match(syscall[6], /^xen: syscall-pt-switch 76 %, hc:iret 17 %; kvm: nested-walk 100 %$/);
+  // xen over native: syscall-pt-switch 41.2 M, hc:iret 9 M, page-walk 4.5 M − 0.3 M = 4.2 M (folded: only two
+  // costs by name), 54.4 M in all → 75.7 %, 16.5 %, 7.7 %; floors 75 + 16 + 7 = 98, the two units left go to the
+  // largest remainders (.735 and .721), so the shares read 76, 16 and 8 and sum to 100
+  assert.match(syscall[6], /^xen: syscall-pt-switch 76 %, hc:iret 16 %, other mechanisms 8 %; kvm: nested-walk 100 %$/);
   for (const row of rows) assert.equal(row.length, header.length);
 });
 
