@@ -31,12 +31,32 @@ export interface SuiteRequest extends CatalogSpec {
   timing: boolean;
   progress: ProgressSink;
   signal?: AbortSignal;
+  /** one-line notes for the user (the CLI prints them on stderr), e.g. two engine specs that are one engine */
+  note?: (line: string) => void;
 }
 
 const NATIVE = 'native';
 
-function resolveEngines(catalog: Catalog, specs: string[]): ResolvedEngine[] {
-  const resolved = specs.map((s) => catalog.resolveEngine(s));
+/**
+ * The engines of `--engines`, native first. The same spec twice is a typo and refused; two different specs that
+ * resolve to one engine on this profile — `kvm` and `kvm:mmu=shadow` on a CPU without EPT, where kvm falls back
+ * to the shadow MMU as KVM does — run once, with a note saying why.
+ */
+function resolveEngines(catalog: Catalog, specs: string[], profile: string, note: (line: string) => void): ResolvedEngine[] {
+  const all = specs.map((spec) => ({ spec, engine: catalog.resolveEngine(spec) }));
+  const firstSpec = new Map<string, string>();
+  const resolved: ResolvedEngine[] = [];
+  for (const { spec, engine } of all) {
+    const earlier = firstSpec.get(engine.label);
+    if (earlier === undefined) {
+      firstSpec.set(engine.label, spec);
+      resolved.push(engine);
+    } else if (earlier === spec) {
+      throw new UsageError(`--engines: ${spec} is listed twice`);
+    } else {
+      note(`--engines: ${earlier} and ${spec} are the same engine on profile ${profile} (${engine.label}); it runs once`);
+    }
+  }
   for (const r of resolved) {
     const a: Partial<Availability> | undefined = callHook(r.engine, 'availability()', () => r.engine.availability());
     if (a?.available !== true) {
@@ -44,12 +64,7 @@ function resolveEngines(catalog: Catalog, specs: string[]): ResolvedEngine[] {
       throw new UsageError(`engine ${r.label} is unavailable here: ${reason}`);
     }
   }
-  const labels = new Set<string>();
-  for (const r of resolved) {
-    if (labels.has(r.label)) throw new UsageError(`--engines: ${r.label} is listed twice`);
-    labels.add(r.label);
-  }
-  if (!labels.has(NATIVE)) resolved.unshift(catalog.resolveEngine(NATIVE));
+  if (!firstSpec.has(NATIVE)) resolved.unshift(catalog.resolveEngine(NATIVE));
   return resolved;
 }
 
@@ -90,7 +105,7 @@ function perOpOf(w: Workload): { perOp?: PerOp } {
 export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const spec: CatalogSpec = { profile: req.profile, engineModules: req.engineModules, workloadFiles: req.workloadFiles };
   const catalog = await loadCatalog(spec);
-  const engines = resolveEngines(catalog, req.engines);
+  const engines = resolveEngines(catalog, req.engines, catalog.profile.id, req.note ?? (() => {}));
   const workloads = chooseWorkloads(catalog, req);
   const powerScenarios = choosePowerScenarios(req);
 

@@ -12,14 +12,38 @@ import { calibrateCommand } from './commands/calibrate.ts';
 import { validateCommand } from './commands/validate.ts';
 import { labCommand } from './commands/lab.ts';
 
+/**
+ * commander's own errors (an unknown option, a missing argument) in the style of every other bad input: one
+ * line, `hvbench: …`, with its suggestion on the same line — `error: unknown option '--wrkloads'\n(Did you mean
+ * --workloads?)` becomes `hvbench: unknown option '--wrkloads' (did you mean --workloads?); hvbench run --help
+ * lists the options`.
+ */
+export function oneLineError(message: string, commandPath: string): string {
+  const text = message
+    .replace(/^error: /, '')
+    .replace(/\s*\(Did you mean/g, ' (did you mean')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');
+  return `hvbench: ${text}; ${commandPath} --help lists the options\n`;
+}
+
+/** `hvbench lab setup` for a nested command */
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
+}
+
+/** one-line errors and exit codes of our own on `command` and every command under it */
+function oneLineErrors(command: Command): Command {
+  for (const sub of command.commands) oneLineErrors(sub);
+  return command.configureOutput({ outputError: (message, write) => write(oneLineError(message, commandPath(command))) }).exitOverride();
+}
+
 export function buildProgram(): Command {
-  const program = new Command('hvbench')
-    .description('Side-by-side Xen (paravirtual) vs KVM (hardware-assisted) virtualization benchmarks')
-    .version(TOOL_VERSION)
-    .showHelpAfterError('(run hvbench --help for usage)')
-    .exitOverride();
+  const program = oneLineErrors(
+    new Command('hvbench').description('Side-by-side Xen (paravirtual) vs KVM (hardware-assisted) virtualization benchmarks').version(TOOL_VERSION),
+  );
   for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand(), labCommand()]) {
-    program.addCommand(command.exitOverride());
+    program.addCommand(oneLineErrors(command));
   }
   return program;
 }

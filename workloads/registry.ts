@@ -39,25 +39,41 @@ export function defaultParams(workload: Workload): Params {
   return applyParams(workload, {});
 }
 
+/** the workloads a selector names: an id, a category, an id prefix before the `/`, or a glob where `*` stands
+ *  for any run of characters (`micro/*`, `*fork*`) */
+function matching(pool: readonly Workload[], sel: string): Workload[] {
+  if (sel.includes('*')) {
+    const glob = new RegExp(`^${sel.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return pool.filter((w) => glob.test(w.id));
+  }
+  return pool.filter((w) => w.id === sel || w.category === sel || w.id.startsWith(`${sel}/`));
+}
+
 /**
- * The workloads of `pool` named by `selectors`, in pool order, each once. A selector is an id, a category or
- * an id prefix before the `/`. An unknown selector is a UsageError that suggests close matches.
+ * The workloads of `pool` named by `selectors`, in pool order, each once. A selector is an id, a category, an
+ * id prefix before the `/` or a glob (`micro/*`); one starting with `!` excludes what it names (`!micro/hypercall`)
+ * from what the others chose — from the whole pool when every selector is an exclusion. A selector that names
+ * nothing is a UsageError that suggests close matches, and so is a selection that excludes everything.
  */
 export function selectWorkloads(pool: readonly Workload[], selectors: readonly string[]): Workload[] {
-  const chosen = new Set<Workload>();
-  for (const raw of selectors) {
+  const named = (raw: string): Workload[] => {
     const sel = raw.trim();
-    const matches = pool.filter((w) => w.id === sel || w.category === sel || w.id.startsWith(`${sel}/`));
+    const matches = matching(pool, sel);
     if (matches.length === 0 && !(CATEGORIES as readonly string[]).includes(sel)) {
       const names = [...new Set([...CATEGORIES, ...pool.map((w) => w.id)])];
       const near = closeMatches(sel, names);
       throw new UsageError(
         `unknown workload or category "${sel}"` +
           (near.length ? `; did you mean ${near.join(', ')}?` : '') +
-          ` (categories: ${CATEGORIES.join(', ')}; \`hvbench list\` shows every workload)`,
+          ` (categories: ${CATEGORIES.join(', ')}; globs like micro/*; \`hvbench list\` shows every workload)`,
       );
     }
-    for (const w of matches) chosen.add(w);
-  }
+    return matches;
+  };
+  const includes = selectors.filter((s) => !s.trim().startsWith('!'));
+  const excludes = selectors.filter((s) => s.trim().startsWith('!')).map((s) => s.trim().slice(1));
+  const chosen = new Set<Workload>(includes.length > 0 ? includes.flatMap(named) : pool);
+  for (const w of excludes.flatMap(named)) chosen.delete(w);
+  if (chosen.size === 0 && excludes.length > 0) throw new UsageError(`--workloads ${selectors.join(',')}: the exclusions leave no workload`);
   return pool.filter((w) => chosen.has(w));
 }

@@ -12,7 +12,8 @@ import { defaultWorkerCount } from '../../harness/pool.ts';
 import { runSuite } from '../../harness/suite.ts';
 import { collect, commaList, parseSeconds, parseSeed, parseWorkers } from './options.ts';
 import { writeAllOutputs } from './outputs.ts';
-import { checkOutputDir } from '../../reports/write-outputs.ts';
+import { checkOutputDir, resultsJson } from '../../reports/write-outputs.ts';
+import { UsageError } from '../../harness/errors.ts';
 
 export const DEFAULT_ENGINES = 'native,xen,kvm';
 /** per pair, timing included: the slowest built-in simulated pair takes seconds; a measured kvm-host pair boots
@@ -30,6 +31,7 @@ interface RunOptions {
   html: boolean;
   png: boolean;
   quiet: boolean;
+  json: boolean;
   timing: boolean;
   workers: number;
   timeout: number;
@@ -52,7 +54,10 @@ export function runCommand(): Command {
     .addOption(new Option('--timeout <seconds>', 'a pair still running after this long fails and its worker thread is stopped')
       .argParser(parseSeconds('--timeout')).default(DEFAULT_TIMEOUT_SECONDS * 1000, String(DEFAULT_TIMEOUT_SECONDS)))
     .option('--quiet', 'no progress and no table', false)
-    .action(async (opts: RunOptions) => {
+    .option('--json', 'print results.json on stdout and write no files (progress stays on stderr)', false)
+    .action(async function (this: Command, opts: RunOptions) {
+      if (opts.out === '-') throw new UsageError('--out -: results go to a directory; use --json to print results.json on stdout');
+      if (opts.json && this.getOptionValueSource('out') === 'cli') throw new UsageError('--json prints results.json on stdout and writes no files: give --json or --out, not both');
       const abort = new AbortController();
       // every Ctrl-C, not just the first, is ours until the command returns: a second one must not kill the
       // process half-way through leaving the previous output as it was
@@ -64,7 +69,7 @@ export function runCommand(): Command {
       process.stdout.write = process.stderr.write.bind(process.stderr) as typeof stdoutWrite;
       try {
         // a --out that cannot be written is refused now, not after the suite ran
-        await checkOutputDir(opts.out);
+        if (!opts.json) await checkOutputDir(opts.out);
         const results = await runSuite({
           engines: splitEngineList(opts.engines),
           workloads: opts.workloads,
@@ -77,9 +82,11 @@ export function runCommand(): Command {
           timing: opts.timing,
           progress: createProgress({ quiet: opts.quiet }),
           signal: abort.signal,
+          note: (line) => process.stderr.write(`hvbench: note: ${line}\n`),
         });
         process.stdout.write = stdoutWrite;
-        await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet, signal: abort.signal });
+        if (opts.json) process.stdout.write(resultsJson(results));
+        else await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet, signal: abort.signal });
         const failed = results.runs.filter((r) => r.error);
         for (const r of failed) process.stderr.write(`hvbench: ${r.workload} × ${r.engine} failed: ${r.error}\n`);
         if (failed.length > 0) process.exitCode = 1;

@@ -12,8 +12,8 @@ const BIN = new URL('../../bin/hvbench.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hvbench-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-function hvbench(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
+function hvbench(args: string[], env: Record<string, string> = {}, cwd?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, CI: 'true', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -71,15 +71,44 @@ test('bad input is one line on stderr, exit 2, nothing written', () => {
     [['run', '--workloads', 'memory/nope'], /unknown workload or category "memory\/nope"/],
     [['run', '--profile', 'pentium'], /unknown profile 'pentium'/],
     [['run', '--bogus'], /unknown option '--bogus'/],
+    [['run', '--wrkloads', 'micro'], /^hvbench: unknown option '--wrkloads' \(did you mean --workloads\?\); hvbench run --help lists the options$/],
+    [['rn'], /^hvbench: unknown command 'rn' \(did you mean run\?\)/],
+    [['run', '--engines', 'kvm,kvm'], /^hvbench: --engines: kvm is listed twice$/],
     [['report', join(dir, 'missing.json')], /missing\.json: cannot read/],
   ];
   for (const [args, message] of cases) {
     const r = hvbench([...args, '--out', out]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.match(r.stderr, message);
+    assert.match(r.stderr.trim(), message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.ok(!r.stderr.includes('    at '), `no stack trace for ${args.join(' ')}`);
     assert.ok(!existsSync(out), `${args.join(' ')} wrote output`);
   }
+});
+
+test('--json prints results.json on stdout and writes nothing; --out - and --json with --out are refused in one line', () => {
+  const cwd = mkdtempSync(join(dir, 'json-'));
+  const r = hvbench(['run', '--json', '--workloads', 'micro/cpuid', '--engines', 'native,kvm', ...FAST], {}, cwd);
+  assert.equal(r.code, 0, r.stderr);
+  const results = JSON.parse(r.stdout);
+  assert.equal(results.schema, 'hvbench/results@1');
+  assert.deepEqual(results.runs.map((run: { engine: string }) => run.engine), ['native', 'kvm']);
+  assert.deepEqual(readdirSync(cwd), [], 'no results directory written');
+  const dash = hvbench(['run', '--out', '-']);
+  assert.equal(dash.code, 2);
+  assert.equal(dash.stderr, 'hvbench: --out -: results go to a directory; use --json to print results.json on stdout\n');
+  const both = hvbench(['run', '--json', '--out', join(dir, 'both')]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /^hvbench: --json prints results\.json on stdout and writes no files: give --json or --out, not both\n$/);
+  assert.ok(!existsSync(join(dir, 'both')));
+});
+
+test('two specs that are one engine on the profile run once, with a note (kvm falls back to shadow paging without EPT)', () => {
+  const out = join(dir, 'core2');
+  const r = hvbench(['run', '--profile', 'core2-2007', '--engines', 'native,xen,kvm,kvm:mmu=shadow', '--workloads', 'micro/cpuid', '--no-html', ...FAST, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, 'hvbench: note: --engines: kvm and kvm:mmu=shadow are the same engine on profile core2-2007 (kvm:mmu=shadow,vpid=off,apicv=off); it runs once\n');
+  assert.deepEqual(results(out).runs.map((run) => run.engine), ['native', 'xen', 'kvm:mmu=shadow,vpid=off,apicv=off']);
 });
 
 test('a bad workload file names the file and the field; nothing is written', () => {

@@ -31,6 +31,18 @@ test('select by category, by id, and by id prefix; each workload once, in regist
   assert.deepEqual(ids(selectWorkloads([...all, custom], ['custom'])), ['custom/x']);
 });
 
+test('globs and exclusions: micro/* is the micro category; !id removes from what the others chose, or from all', () => {
+  const micro = ids(all.filter((w) => w.category === 'micro'));
+  assert.deepEqual(ids(selectWorkloads(all, ['micro/*'])), micro);
+  assert.deepEqual(ids(selectWorkloads(all, ['micro/*', '!micro/hypercall'])), micro.filter((id) => id !== 'micro/hypercall'));
+  assert.deepEqual(ids(selectWorkloads(all, ['!micro'])), ids(all.filter((w) => w.category !== 'micro')));
+  assert.deepEqual(ids(selectWorkloads(all, ['*fork*'])), ids(all).filter((id) => id.includes('fork')));
+  // regex characters in a selector are literal: a dot matches a dot only
+  assert.throws(() => selectWorkloads(all, ['micro.cpuid*']), /unknown workload or category "micro\.cpuid\*"/);
+  assert.throws(() => selectWorkloads(all, ['micro', '!micro/*']), /--workloads micro,!micro\/\*: the exclusions leave no workload/);
+  assert.throws(() => selectWorkloads(all, ['!micro/no-such']), /unknown workload or category "micro\/no-such"/);
+});
+
 test('the power category is registered even while it has no workloads of this suite', () => {
   assert.doesNotThrow(() => selectWorkloads(all, ['power']));
 });
