@@ -7,7 +7,10 @@ import type { PhysicalMemory } from './machine/types.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Guest operations (docs/architecture.md#operations). Operations carry counts so a million syscalls are one record.
-// Field names here are the field names of user workload files.
+// Field names here are the field names of user workload files. `cpu` (touch, unmap, protect; default 0) runs
+// the operation on that vCPU as a thread of the current process: the vCPU loads the process's address space
+// first if it has not (a context switch there), and every vCPU that has it loaded is in its mm_cpumask, which
+// the TLB flushes of munmap, mprotect, fork and COW faults reach. Every other operation runs on vCPU 0.
 // ---------------------------------------------------------------------------------------------------------
 
 export type PageSize = '4k' | '2m' | '1g';
@@ -34,12 +37,13 @@ export type GuestOp =
   | { op: 'mmio'; write: boolean; count: number }
   /** mmap of a fresh anonymous region; pages are demand-faulted on first touch */
   | { op: 'map'; region: string; bytes: number; pageSize: PageSize }
-  /** munmap: PTEs cleared, TLB invalidated per page up to Linux's 33-page ceiling, then one full flush */
-  | { op: 'unmap'; region: string }
-  /** mprotect of a whole region */
-  | { op: 'protect'; region: string; writable: boolean }
+  /** munmap: PTEs cleared, TLB invalidated per page up to Linux's 33-page ceiling, then one full flush, on
+   *  this vCPU and (by IPI or hypercall) on every other vCPU that has the address space loaded */
+  | { op: 'unmap'; region: string; cpu?: number }
+  /** mprotect of a whole region, flushed like munmap */
+  | { op: 'protect'; region: string; writable: boolean; cpu?: number }
   /** memory accesses through TLB and page tables; `stride` is in pages for pattern 'stride' (default 1) */
-  | { op: 'touch'; region: string; pattern: AccessPattern; accesses: number; write: boolean; stride?: number }
+  | { op: 'touch'; region: string; pattern: AccessPattern; accesses: number; write: boolean; stride?: number; cpu?: number }
   /** INVLPG of `count` pages of a region (the kvm-unit-tests / HyperBench invlpg case) */
   | { op: 'invlpg'; region: string; count: number }
   /** fork the current process (COW); the child gets the next pid (the first process is pid 1); the parent keeps running until a `switch` */
@@ -56,7 +60,8 @@ export type GuestOp =
   | { op: 'timer'; periodUs: number; ticks: number }
   /** inter-processor interrupts; `target: 'self'` is a self-IPI */
   | { op: 'ipi'; target: 'self' | 'other'; count: number }
-  /** munmap of a region mapped by a process running on `cpus` vCPUs: remote TLB shootdown by IPI */
+  /** munmap of a region by a process whose threads run on vCPUs 0 … `cpus` − 1: each of those vCPUs first
+   *  loads the address space if it has not (a thread scheduled there), then the munmap flushes them all */
   | { op: 'shootdown'; region: string; cpus: number }
   /**
    * the end of setup: the operations before it (mapping and faulting memory in, forking the processes a loop
@@ -223,8 +228,12 @@ export interface Platform {
   invalidatePage(va: number): void;
   /** flush the current address space's non-global TLB entries */
   flushLocal(): void;
-  /** make `cpus` other vCPUs drop `pages` pages starting at `va` (or everything when `full`) */
-  flushOthers(cpus: number, va: number, pages: number, pageBytes: number, full: boolean): void;
+  /** the calls that follow run on vCPU `cpu` (brought up on first use): its MMU, TLB, CR3 and PCIDs */
+  selectCpu(cpu: number): void;
+  /** Linux flush_tlb_multi: the vCPUs `cpus` (other than the current one, each with the current address space
+   *  loaded) drop `pages` pages of `pageBytes` from `va` from their TLBs, or when `full` all of that address
+   *  space's translations */
+  flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void;
   /** one user-mode memory access through the MMU; FAULT_NONE or the guest page-fault kind */
   access(va: number, write: boolean): number;
   /** delivery of a user page fault to the kernel's handler and the return to user mode */

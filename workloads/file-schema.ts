@@ -4,12 +4,14 @@
 import { z } from 'zod';
 import type { GuestOp, GuestOpName } from '../engines/types.ts';
 import { CATEGORIES } from './types.ts';
-import { MAX_SHOOTDOWN_CPUS, MAX_TIMER_PERIOD_US } from '../harness/limits.ts';
+import { MAX_VCPUS, MAX_TIMER_PERIOD_US } from '../harness/limits.ts';
 
 const count = z.number().int().nonnegative();
 const positive = z.number().int().positive();
 const flag = z.boolean();
 const region = z.string().min(1);
+/** the vCPU a thread's memory operation runs on */
+const cpu = z.number().int().min(0).max(MAX_VCPUS - 1).optional();
 
 const opSchemas = {
   compute: z.strictObject({ op: z.literal('compute'), cycles: count }),
@@ -22,11 +24,11 @@ const opSchemas = {
   pio: z.strictObject({ op: z.literal('pio'), port: z.number().int().min(0).max(0xffff), write: flag, count }),
   mmio: z.strictObject({ op: z.literal('mmio'), write: flag, count }),
   map: z.strictObject({ op: z.literal('map'), region, bytes: positive, pageSize: z.enum(['4k', '2m', '1g']) }),
-  unmap: z.strictObject({ op: z.literal('unmap'), region }),
-  protect: z.strictObject({ op: z.literal('protect'), region, writable: flag }),
+  unmap: z.strictObject({ op: z.literal('unmap'), region, cpu }),
+  protect: z.strictObject({ op: z.literal('protect'), region, writable: flag, cpu }),
   touch: z.strictObject({
     op: z.literal('touch'), region, pattern: z.enum(['seq', 'random', 'stride']), accesses: count, write: flag,
-    stride: positive.optional(),
+    stride: positive.optional(), cpu,
   }),
   invlpg: z.strictObject({ op: z.literal('invlpg'), region, count }),
   fork: z.strictObject({ op: z.literal('fork') }),
@@ -38,7 +40,7 @@ const opSchemas = {
   }),
   timer: z.strictObject({ op: z.literal('timer'), periodUs: z.number().positive().max(MAX_TIMER_PERIOD_US), ticks: count }),
   ipi: z.strictObject({ op: z.literal('ipi'), target: z.enum(['self', 'other']), count }),
-  shootdown: z.strictObject({ op: z.literal('shootdown'), region, cpus: positive.max(MAX_SHOOTDOWN_CPUS) }),
+  shootdown: z.strictObject({ op: z.literal('shootdown'), region, cpus: positive.max(MAX_VCPUS) }),
   phase: z.strictObject({ op: z.literal('phase') }),
 } satisfies { [K in GuestOpName]: z.ZodType<Extract<GuestOp, { op: K }>> };
 

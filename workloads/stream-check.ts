@@ -68,7 +68,7 @@ function tablesFor(r: Region, pages: number): number {
 const hex = (n: number) => `0x${n.toString(16)}`;
 
 export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BUDGET): StreamProblem | null {
-  const procs = new Map<number, Process>([[1, { parent: 1, space: new AddressSpace(0, 0), usage: new Map() }]]);
+  const procs = new Map<number, Process>([[1, { parent: 1, space: new AddressSpace(0), usage: new Map() }]]);
   let current = 1;
   let nextPid = 2;
   let index = 0;
@@ -161,7 +161,7 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
         break;
       case 'fork': {
         if (procs.size >= budget.processes) return problem('op', `${procs.size} processes are alive, the limit`);
-        const space = new AddressSpace(0, 0);
+        const space = new AddressSpace(0);
         space.copyLayoutFrom(proc.space);
         const usage = new Map<string, Usage>();
         tablePages++;
@@ -185,7 +185,7 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
       }
       case 'exec':
         work += releaseAll(proc);
-        proc.space = new AddressSpace(0, 0);
+        proc.space = new AddressSpace(0);
         break;
       case 'exit': {
         if (current === 1) return problem('op', 'pid 1 cannot exit: it is the last process to run');

@@ -1,4 +1,4 @@
-// A process's address space as the guest kernel keeps it: the root of its 4-level page table, its PCID, and
+// A process's address space as the guest kernel keeps it: the root of its 4-level page table and
 // its named regions (the VMAs). Region addresses are assigned deterministically from the order of `map`
 // operations, so the same workload gets the same virtual addresses — and the same page-table shape — on every
 // engine.
@@ -29,11 +29,8 @@ export class AddressSpace {
   readonly regions = new Map<string, Region>();
   private nextVa = MMAP_BASE;
 
-  constructor(
-    readonly root: number,
-    /** PCID tag when the platform supports PCIDs (assigned by the kernel's ASID allocator) */
-    public pcid: number,
-  ) {}
+  /** `root`: the top-level table; the PCID it runs under is per vCPU (guest-cpus.ts) */
+  constructor(readonly root: number) {}
 
   addRegion(name: string, bytes: number, pageSize: PageSize): Region {
     const size = PAGE_SIZE_CODE[pageSize];

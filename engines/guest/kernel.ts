@@ -1,7 +1,8 @@
 // The guest kernel, written once over Platform (docs/architecture.md#guest-kernel): processes with their own page tables, demand
 // paging, COW fork, exec/exit, mmap/munmap/mprotect with TLB invalidation, context switches with PCIDs, the
-// periodic timer and idle HLT, block/net I/O, IPIs and TLB shootdowns. It never touches privileged state except
-// through the platform; its own work is charged from profile.native under the same names on every engine.
+// periodic timer and idle HLT, block/net I/O, IPIs, and threads on several vCPUs whose TLBs every flush of
+// their address space reaches (guest-cpus.ts). It never touches privileged state except through the platform;
+// its own work is charged from profile.native under the same names on every engine.
 import type { GuestOp, Platform } from '../types.ts';
 import type { Rng } from '../rng.ts';
 import { UsageError } from '../../harness/errors.ts';
@@ -12,12 +13,11 @@ import { entryFrame, PTE_RW, X86_FORMAT } from '../machine/pte.ts';
 import type { LeafVisitor } from '../machine/page-table.ts';
 import type { PageSizeCode } from '../machine/types.ts';
 import { AddressSpace, type Region } from './address-space.ts';
-import { AsidAllocator } from './asid.ts';
+import { GuestCpus } from './guest-cpus.ts';
 import { FrameRefs } from './frame-refs.ts';
 import { PageFaultHandler } from './page-fault.ts';
 import { ForkCopier } from './fork-copy.ts';
 import { Unmapper } from './unmap.ts';
-import { flushesWhole, invalidateRange } from './tlb-invalidate.ts';
 import { AccessPatternCursor } from './access-pattern.ts';
 import { doIo } from './block-net-driver.ts';
 import { KernelImage } from './kernel-image.ts';
@@ -37,7 +37,7 @@ const MAX_FAULT_ROUNDS = 4;
 export class GuestKernel implements LeafVisitor {
   private readonly tables: PageTables;
   private readonly refs = new FrameRefs();
-  private readonly asids = new AsidAllocator();
+  private readonly cpus: GuestCpus;
   private readonly faults: PageFaultHandler;
   private readonly forker: ForkCopier;
   private readonly unmapper: Unmapper;
@@ -55,9 +55,10 @@ export class GuestKernel implements LeafVisitor {
   ) {
     // the platform is the TableWriter: every entry write and new table goes through it (paravirt_ops)
     this.tables = new PageTables(p.memory, X86_FORMAT, p);
-    this.faults = new PageFaultHandler(p, this.tables, this.refs);
+    this.cpus = new GuestCpus(p);
+    this.faults = new PageFaultHandler(p, this.tables, this.refs, this.cpus);
     this.forker = new ForkCopier(p, this.tables, this.refs);
-    this.unmapper = new Unmapper(p, this.tables, this.refs);
+    this.unmapper = new Unmapper(p, this.tables, this.refs, this.cpus);
     this.image = new KernelImage(p);
     this.current = this.newProcess(0);
     this.image.boot(this.current.space.root, this.tables);
@@ -107,13 +108,19 @@ export class GuestKernel implements LeafVisitor {
       case 'map':
         return this.map(op.region, op.bytes, op.pageSize);
       case 'unmap':
-        return this.unmapper.unmapRegion(this.current.space, this.region(op.region, 'unmap'));
+        this.enterCpu(op.cpu);
+        this.unmapper.unmapRegion(this.current.space, this.region(op.region, 'unmap'));
+        return this.leaveCpu();
       case 'shootdown':
         return this.shootdown(op.region, op.cpus);
       case 'protect':
-        return this.protect(this.region(op.region, 'protect'), op.writable);
+        this.enterCpu(op.cpu);
+        this.protect(this.region(op.region, 'protect'), op.writable);
+        return this.leaveCpu();
       case 'touch':
-        return this.touch(this.region(op.region, 'touch'), op.pattern, op.accesses, op.write, op.stride ?? 1);
+        this.enterCpu(op.cpu);
+        this.touch(this.region(op.region, 'touch'), op.pattern, op.accesses, op.write, op.stride ?? 1);
+        return this.leaveCpu();
       case 'invlpg': {
         const r = this.region(op.region, 'invlpg');
         for (let i = 0; i < op.count; i++) p.invalidatePage(r.base + (i % r.pages) * r.pageBytes);
@@ -147,18 +154,38 @@ export class GuestKernel implements LeafVisitor {
   private newSpace(): AddressSpace {
     const root = this.p.allocTable(4);
     if (this.procs.size > 0) this.image.link(root);
-    return new AddressSpace(root, 0);
+    return new AddressSpace(root);
   }
 
-  /** load `proc`'s address space: MOV CR3, keeping its PCID's entries when the PCID was not reused */
+  /** load `proc`'s address space on the current vCPU: MOV CR3, keeping its PCID's entries when this vCPU's
+   *  PCID for it was not reused */
   private load(proc: Process): void {
     let flush = true;
+    let pcid = 0;
     if (this.p.pcid) {
-      proc.space.pcid = this.asids.choose(proc.spaceId);
-      flush = this.asids.needFlush;
+      const asids = this.cpus.asid;
+      pcid = asids.choose(proc.spaceId);
+      flush = asids.needFlush;
     }
-    this.p.switchAddressSpace(proc.space.root, proc.space.pcid, flush);
+    this.p.switchAddressSpace(proc.space.root, pcid, flush);
+    this.cpus.setLoaded(proc.space);
     this.current = proc;
+  }
+
+  /**
+   * Run the next operation on vCPU `cpu` as a thread of the current process: the first time (or after the
+   * vCPU ran another address space) the thread is scheduled in there — a context switch loading the address
+   * space on that vCPU, which puts it in the space's mm_cpumask.
+   */
+  private enterCpu(cpu: number | undefined): void {
+    if (cpu === undefined || cpu === 0) return;
+    this.cpus.select(cpu);
+    if (this.cpus.loadedHere() !== this.current.space) this.contextSwitch(this.current);
+  }
+
+  /** back to vCPU 0, where the process's main thread and every operation without `cpu` run */
+  private leaveCpu(): void {
+    if (this.cpus.current !== 0) this.cpus.select(0);
   }
 
   private contextSwitch(to: Process): void {
@@ -213,7 +240,7 @@ export class GuestKernel implements LeafVisitor {
     this.tables.forEachLeaf(this.current.space.root, r.base, r.end, this);
     this.p.leaveLazyMmu();
     r.writable = writable;
-    invalidateRange(this.p, r.base, r.pages, r.pageBytes);
+    this.cpus.flushRange(this.current.space, r.base, r.pages, r.pageBytes);
   }
 
   /** protect()'s visitor: change_pte_range rewrites every present PTE; COW-shared pages stay read-only */
@@ -223,12 +250,16 @@ export class GuestKernel implements LeafVisitor {
     this.p.writeEntry(tableFrame, index, (rw ? lo | PTE_RW : lo & ~PTE_RW) >>> 0, hi);
   }
 
+  /** threads of the current process on vCPUs 1 … cpus − 1 (scheduled in where they are not yet), then the
+   *  munmap on vCPU 0, whose flush reaches them all */
   private shootdown(name: string, cpus: number): void {
     if (!Number.isInteger(cpus) || cpus < 1) throw new UsageError(`shootdown: cpus must be an integer ≥ 1, got ${cpus}`);
     const r = this.region(name, 'shootdown');
+    for (let cpu = 1; cpu < cpus; cpu++) {
+      this.enterCpu(cpu);
+      this.leaveCpu();
+    }
     this.unmapper.unmapRegion(this.current.space, r);
-    // flush_tlb_mm_range on the other CPUs that ran this mm: same ceiling rule as the local flush
-    if (cpus > 1) this.p.flushOthers(cpus - 1, r.base, r.pages, r.pageBytes, flushesWhole(r.pages));
   }
 
   private fork(): void {
@@ -242,7 +273,7 @@ export class GuestKernel implements LeafVisitor {
     // dup_mmap's arch_dup_mmap: the child's tables, written while unpinned, are handed over (xen pins them)
     this.p.enterMmap(child.space.root);
     // dup_mmap ends with flush_tlb_mm(oldmm): the parent's writable translations just became read-only
-    if (this.forker.protectedCount > 0) this.p.flushLocal();
+    if (this.forker.protectedCount > 0) this.cpus.flushAll(parent.space);
   }
 
   private exec(): void {
@@ -251,7 +282,8 @@ export class GuestKernel implements LeafVisitor {
     const proc = this.current;
     const old = proc.space;
     proc.space = this.newSpace();
-    this.asids.release(proc.spaceId);
+    // de_thread: the process's other threads are gone; their vCPUs drop the old address space
+    this.cpus.drop(old, proc.spaceId);
     proc.spaceId = this.nextSpaceId++;
     // exec_mmap's activate_mm
     this.p.enterMmap(proc.space.root);
@@ -267,8 +299,8 @@ export class GuestKernel implements LeafVisitor {
     this.procs.delete(proc.pid);
     // do_exit → exit_mm → mmput → exit_mmap runs while this CPU still has the mm loaded; the switch to the
     // next task comes after, in do_task_dead's schedule()
+    this.cpus.drop(proc.space, proc.spaceId);
     this.unmapper.teardown(proc.space);
-    this.asids.release(proc.spaceId);
     this.contextSwitch(this.procs.get(proc.parent) ?? this.procs.get(1)!);
   }
 

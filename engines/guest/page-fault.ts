@@ -7,12 +7,14 @@ import type { PageTables } from '../machine/page-table.ts';
 import { entryFrame, FLAG_MASK, PAGES_PER_SIZE, PTE_NX_HI, PTE_RW, PTE_US } from '../machine/pte.ts';
 import type { AddressSpace } from './address-space.ts';
 import type { FrameRefs } from './frame-refs.ts';
+import type { GuestCpus } from './guest-cpus.ts';
 
 export class PageFaultHandler {
   constructor(
     private readonly p: Platform,
     private readonly tables: PageTables,
     private readonly refs: FrameRefs,
+    private readonly cpus: GuestCpus,
   ) {}
 
   /** handle a fault at `va`; false when the access is not allowed (SIGSEGV: the access is abandoned) */
@@ -54,9 +56,12 @@ export class PageFaultHandler {
         if (p.atomicEntry !== undefined) p.atomicEntry(t.tableFrame, t.index, 0, 0);
         else p.writeEntry(t.tableFrame, t.index, 0, 0);
       }
-      // set_pte_at installs the writable entry; the stale read-only translation must go from this CPU's TLB
+      // set_pte_at installs the writable entry; the stale read-only translation must go from this vCPU's TLB,
+      // and after a copy from the other vCPUs running the address space too (ptep_clear_flush's flush_tlb_page:
+      // they may still read the old frame)
       t.map(space.root, pageVa, frame, region.size, (t.lo & FLAG_MASK) | PTE_RW, PTE_NX_HI);
-      p.invalidatePage(pageVa);
+      if (frame !== old) this.cpus.flushRange(space, pageVa, 1, region.pageBytes);
+      else p.invalidatePage(pageVa);
       return true;
     }
     // the PTE already allows the access: a stale TLB entry (flush_tlb_fix_spurious_fault)

@@ -7,7 +7,7 @@ import type { PageSizeCode } from '../machine/types.ts';
 import { entryFrame, PAGES_PER_SIZE } from '../machine/pte.ts';
 import type { AddressSpace, Region } from './address-space.ts';
 import type { FrameRefs } from './frame-refs.ts';
-import { invalidateRange } from './tlb-invalidate.ts';
+import type { GuestCpus } from './guest-cpus.ts';
 
 /** 2^47: the user half (free_pgtables covers the user VMAs; the kernel's tables are shared and stay) */
 const VA_LIMIT = 2 ** 47;
@@ -17,6 +17,7 @@ export class Unmapper implements LeafVisitor {
     private readonly p: Platform,
     private readonly tables: PageTables,
     private readonly refs: FrameRefs,
+    private readonly cpus: GuestCpus,
   ) {}
 
   leaf(tableFrame: number, index: number, _va: number, size: PageSizeCode, lo: number, hi: number): void {
@@ -29,7 +30,7 @@ export class Unmapper implements LeafVisitor {
     if (this.refs.release(frame)) p.freePage(frame, PAGES_PER_SIZE[size]);
   }
 
-  /** munmap: clear, free, invalidate locally; the caller flushes other CPUs for a shootdown */
+  /** munmap: clear, free, invalidate here and on the other vCPUs running the address space */
   unmapRegion(space: AddressSpace, region: Region): void {
     // zap_pte_range's lazy-MMU window covers the PTE clears only; free_pgtables runs after it, outside any
     // window (Linux 6.8 mm/memory.c, mm/mmap.c unmap_region), so its pmd_clear / release_pte go out one by one
@@ -37,7 +38,7 @@ export class Unmapper implements LeafVisitor {
     this.tables.forEachLeaf(space.root, region.base, region.end, this);
     this.p.leaveLazyMmu();
     this.tables.freeEmptyTables(space.root, region.base, region.end);
-    invalidateRange(this.p, region.base, region.pages, region.pageBytes);
+    this.cpus.flushRange(space, region.base, region.pages, region.pageBytes);
     space.regions.delete(region.name);
   }
 

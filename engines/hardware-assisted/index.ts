@@ -4,6 +4,7 @@
 import type { Engine, EngineRunInput, OptionValue, RunCounters } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { MAX_VCPUS } from '../../harness/limits.ts';
 import { runGuest } from '../guest/run.ts';
 import { KvmPlatform } from './kvm-platform.ts';
 
@@ -22,6 +23,8 @@ export const kvmEngine: Engine = {
     { name: 'apicv', description: 'APIC virtualization: posted interrupts and virtualized EOI / self-IPI without exits', type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'haltpoll', description: "KVM's halt-polling (halt_poll_ns): a halted vCPU polls for a wake-up before the host schedules it out, so an IPI to it arriving within the window costs no host schedule-out/in; off: every wake-up of a halted vCPU is a host context switch out and back in", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'pvipi', description: "the guest's KVM PV send-IPI (Linux guests use it when KVM_FEATURE_PV_SEND_IPI is offered): an IPI to other vCPUs, multicast included, is one KVM_HC_SEND_IPI hypercall; off: one x2APIC ICR write (MSR_WRITE exit) per target", type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'pvtlbflush', description: "the guest's KVM PV TLB flush (Linux guests use it when KVM_FEATURE_PV_TLB_FLUSH is offered): a remote TLB flush skips preempted vCPUs, marking KVM_VCPU_FLUSH_TLB in their steal time so KVM flushes them at their next entry, instead of an IPI that waits for them to run; off: every vCPU in the mask gets the IPI", type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'hostcpus', description: 'host CPUs the vCPU threads share, vCPU i pinned to host CPU i mod hostcpus (vCPUs beyond it are preempted while another runs there); 0: a host CPU per vCPU, none ever preempted', type: 'number', default: 0 },
     { name: 'pveoi', description: "the guest's KVM PV EOI (Linux guests enable it when KVM_FEATURE_PV_EOI is offered): without APICv an EOI clears a flag in memory instead of exiting; off: every EOI is an MSR_WRITE exit", type: 'enum', values: ['on', 'off'], default: 'on' },
   ],
   availability: () => ({ available: true }),
@@ -35,6 +38,10 @@ export const kvmEngine: Engine = {
     if (options.vpid === 'on' && !f.vpid) throw new UsageError(`kvm: vpid=on needs VPID, which profile ${profile.id} lacks`);
     // SVM has no untagged mode: every VMRUN runs with an ASID (AMD APM Vol. 2 §15.16), KVM always assigns one
     if (options.vpid === 'off' && profile.vendor === 'amd') throw new UsageError(`kvm: vpid=off is meaningless on SVM (profile ${profile.id}): ASIDs are mandatory`);
+    const hostCpus = options.hostcpus ?? 0;
+    if (typeof hostCpus !== 'number' || !Number.isInteger(hostCpus) || hostCpus < 0 || hostCpus > MAX_VCPUS) {
+      throw new UsageError(`kvm: option hostcpus must be an integer from 0 to ${MAX_VCPUS}, got ${String(hostCpus)}`);
+    }
     if (options.apicv === 'on' && !f.apicv) {
       const why = profile.vendor === 'amd' ? ' (AVIC is inhibited for x2APIC guests before Zen 4)' : '';
       throw new UsageError(`kvm: apicv=on needs APICv, which profile ${profile.id} lacks${why}`);
@@ -53,6 +60,8 @@ export const kvmEngine: Engine = {
       pveoi: o.pveoi !== 'off',
       haltPoll: o.haltpoll !== 'off',
       pvIpi: o.pvipi !== 'off',
+      pvTlbFlush: o.pvtlbflush !== 'off',
+      hostCpus: Number(o.hostcpus ?? 0),
     });
     return runGuest(platform, input.ops, input.seed);
   },

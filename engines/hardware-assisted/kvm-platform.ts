@@ -14,6 +14,7 @@ import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
 import { emulatedRegisterAccesses } from './emulated-device.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 import { ShadowMmu } from './shadow-mmu.ts';
+import type { Mmu } from '../machine/mmu.ts';
 
 export interface KvmOptions {
   mmu: 'ept' | 'shadow';
@@ -32,6 +33,11 @@ export interface KvmOptions {
   haltPoll: boolean;
   /** the guest's PV send-IPI (KVM_FEATURE_PV_SEND_IPI; Linux arch/x86/kernel/kvm.c kvm_send_ipi_mask) */
   pvIpi: boolean;
+  /** the guest's PV TLB flush (KVM_FEATURE_PV_TLB_FLUSH; Linux arch/x86/kernel/kvm.c kvm_flush_tlb_multi) */
+  pvTlbFlush: boolean;
+  /** host CPUs the vCPU threads run on, vCPU i on host CPU i mod hostCpus; 0: one host CPU per vCPU (no
+   *  vCPU is ever preempted) */
+  hostCpus: number;
 }
 
 /** host kernel tick rate: kernel/Kconfig.hz `default HZ_250` (upstream default, Debian's amd64 config; RHEL and
@@ -66,12 +72,52 @@ export class KvmPlatform extends NativePlatform {
     super(profile, true, profile.features.pcid);
     this.shadow = options.mmu === 'shadow';
     this.hvTimer = profile.vendor === 'intel' && profile.features.ept;
-    this.exits = new VmExits(this.counters, profile.hvm, this.mmu);
+    this.exits = new VmExits(this.counters, profile.hvm, this.machine);
     this.ept = this.shadow ? null : new EptBacking(this.machine.memory);
     this.shadowBacked = this.shadow ? new FrameBitmap() : null;
-    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, profile, this.exits, this.mmu) : null;
+    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, profile, this.exits, this.machine) : null;
     // VPID 0 is the host's tag: running the guest with it means every VM entry flushes (Mmu.vmExitEntry)
     this.mmu.setContext(this.shadow ? 'native' : 'nested', 0, 0, options.vpid ? 1 : 0, this.ept?.root ?? 0);
+    for (let h = 0; h < options.hostCpus; h++) this.hostRunning.push(h);
+  }
+
+  /** per vCPU: KVM_VCPU_FLUSH_TLB set in its steal-time record while it was preempted (kvm_flush_tlb_multi) */
+  private readonly flushOnEntry: boolean[] = [false];
+  /** with hostCpus: the vCPU each host CPU runs now */
+  private readonly hostRunning: number[] = [];
+  /** the vCPUs a remote flush interrupts (reused) */
+  private readonly ipiTargets: number[] = [];
+
+  /** each vCPU has its own VPID (allocate_vpid), 1, 2, … as KVM hands them out */
+  protected override bringUp(mmu: Mmu, index: number): void {
+    super.bringUp(mmu, index);
+    if (this.options.vpid) mmu.setContext(mmu.mode, 0, 0, index + 1, mmu.eptRoot);
+    this.flushOnEntry.push(false);
+  }
+
+  /** a vCPU's thread is scheduled out while runnable (kvm_sched_out: KVM_VCPU_PREEMPTED in its steal time) */
+  private preempted(cpu: number): boolean {
+    const h = this.options.hostCpus;
+    return h > 0 && this.hostRunning[cpu % h] !== cpu;
+  }
+
+  /**
+   * vCPU `cpu` runs next: a preempted vCPU is scheduled back in on its host CPU, preempting the one there
+   * (estimate: one host context switch, native.contextSwitch); at its VM entry record_steal_time finds
+   * KVM_VCPU_FLUSH_TLB and flushes the vCPU's whole guest TLB (kvm_vcpu_flush_tlb_guest: its VPID; under
+   * shadow paging the unsync pages are synced as for a CR3 write)
+   */
+  override selectCpu(cpu: number): void {
+    super.selectCpu(cpu);
+    if (this.preempted(cpu)) {
+      this.hostRunning[cpu % this.options.hostCpus] = cpu;
+      this.counters.event('vcpuPreemptions');
+      this.counters.charge('host', 'vcpu-switch', this.profile.native.contextSwitch);
+    }
+    if (!this.flushOnEntry[cpu]) return;
+    this.flushOnEntry[cpu] = false;
+    this.mmu.tlb.flushTag(-1, this.mmu.vpid, 'shootdown');
+    this.shadowMmu?.syncRoots();
   }
 
   /**
@@ -202,18 +248,52 @@ export class KvmPlatform extends NativePlatform {
     s.syncRoots();
   }
 
-  /** each remote flush is an IPI (ipiTo) whose handler flushes as natively; a running target without
-   *  posted interrupts is kicked out first */
-  override flushOthers(cpus: number, _va: number, pages: number, _pageBytes: number, full: boolean): void {
-    const hvm = this.profile.hvm;
-    this.sendToOthers(1, cpus);
-    // the target vCPU is running: without posted interrupts KVM kicks it out (kvm_vcpu_kick)
-    if (!this.options.apicv) this.exits.inKernel('EXTERNAL_INTERRUPT', cpus);
-    this.ipiDelivery(cpus);
-    this.remoteFlush(cpus, pages, full);
-    if (this.shadow) {
-      if (full) this.exits.inKernel('CR_ACCESS', cpus, 'shadow-cr3', hvm.shadowCr3Switch);
-      else this.exits.inKernel('INVLPG', cpus * pages, 'shadow-sync', hvm.shadowPteSync);
+  /**
+   * flush_tlb_multi. With PV TLB flush (kvm_flush_tlb_multi) a preempted vCPU is not interrupted: the guest
+   * sets KVM_VCPU_FLUSH_TLB in its steal-time record and KVM flushes it at its next entry (selectCpu). The
+   * others get native_flush_tlb_multi: one IPI send for all (sendToOthers), and on each target — running its
+   * thread, so without posted interrupts KVM kicks it out (kvm_vcpu_kick) — the handler flushes as natively;
+   * under shadow paging its INVLPGs or CR3 reload exit and sync. A preempted target without PV TLB flush must
+   * be scheduled in to take the IPI (selectCpu).
+   */
+  override flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
+    const targets = this.ipiTargets;
+    targets.length = 0;
+    for (const cpu of cpus) {
+      if (this.options.pvTlbFlush && this.preempted(cpu)) {
+        this.flushOnEntry[cpu] = true;
+        this.counters.event('pvTlbFlushes');
+      } else targets.push(cpu);
+    }
+    if (targets.length === 0) return;
+    this.sendToOthers(1, targets.length);
+    const here = this.machine.currentIndex;
+    for (const cpu of targets) {
+      this.selectCpu(cpu);
+      if (!this.options.apicv) this.exits.inKernel('EXTERNAL_INTERRUPT', 1);
+      this.ipiDelivery(1);
+      this.remoteFlushHere(va, pages, pageBytes, full);
+    }
+    this.selectCpu(here);
+  }
+
+  /** the IPI handler's flush on the current vCPU: native, or under shadow paging exiting like the guest's own */
+  private remoteFlushHere(va: number, pages: number, pageBytes: number, full: boolean): void {
+    const s = this.shadowMmu;
+    if (s === null) {
+      this.remoteFlush(this.mmu, va, pages, pageBytes, full);
+      return;
+    }
+    if (full) {
+      this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+      this.flushCurrent('cr3');
+      s.syncRoots();
+      return;
+    }
+    for (let i = 0; i < pages; i++) {
+      this.exits.inKernel('INVLPG', 1);
+      this.dropPage(va + i * pageBytes, 'invlpg');
+      s.invlpg(va + i * pageBytes);
     }
   }
 

@@ -18,10 +18,11 @@
 //   neighbours that are present and accessed (FNAME(pte_prefetch), prefetch_invalid_gpte).
 // - Dirty bits: a clean guest PTE is shadowed read-only (FNAME(protect_clean_gpte)), so the first write faults
 //   and KVM sets the guest's Dirty bit before making the shadow entry writable.
-// A shadow change that removes or narrows a present entry flushes the vCPU's TLB (kvm_flush_remote_tlbs).
+// A shadow change that removes or narrows a present entry flushes every vCPU's TLB (kvm_flush_remote_tlbs).
+// The shadow pages are the VM's, shared by its vCPUs; each vCPU has its own root (its guest CR3's).
 import type { Counters } from '../machine/counters.ts';
 import type { CostProfile } from '../machine/profile.ts';
-import type { Mmu } from '../machine/mmu.ts';
+import type { Machine } from '../machine/machine.ts';
 import type { SparsePhysicalMemory } from '../machine/physical-memory.ts';
 import { FAULT_NONE, FAULT_NOT_PRESENT, FAULT_PROTECTION } from '../machine/types.ts';
 import { entryFrame, entryHi, entryLo, PTE_A, PTE_D, PTE_NX_HI, PTE_P, PTE_PS, PTE_RW, PTE_US, tableIndex } from '../machine/pte.ts';
@@ -59,8 +60,9 @@ export class ShadowMmu {
   private readonly pages = new Map<number, ShadowPage>();
   private readonly byFrame = new Map<number, ShadowPage>();
   private readonly unsyncPages = new Set<ShadowPage>();
-  private root: ShadowPage | null = null;
-  private rootGfn = 0;
+  /** per vCPU: its shadow root and the guest root table it shadows */
+  private readonly roots: (ShadowPage | null)[] = [];
+  private readonly rootGfns: number[] = [];
   /** a present shadow entry was removed or narrowed since the last flush */
   private changed = false;
 
@@ -76,8 +78,17 @@ export class ShadowMmu {
     private readonly counters: Counters,
     private readonly profile: CostProfile,
     private readonly exits: VmExits,
-    private readonly mmu: Mmu,
+    private readonly machine: Machine,
   ) {}
+
+  /** the current vCPU's shadow root */
+  private get root(): ShadowPage | null {
+    return this.roots[this.machine.currentIndex] ?? null;
+  }
+
+  private get rootGfn(): number {
+    return this.rootGfns[this.machine.currentIndex];
+  }
 
   /** host frame of the current shadow root */
   get rootFrame(): number {
@@ -92,11 +103,13 @@ export class ShadowMmu {
   /** MOV CR3 to guest root `gfn`: the cached shadow root or a new one; `sync` (a flushing CR3 write) syncs the
    *  unsync pages under it (kvm_mmu_new_pgd, then KVM_REQ_MMU_SYNC → kvm_mmu_sync_roots) */
   loadRoot(gfn: number, sync: boolean): number {
-    this.rootGfn = gfn;
-    this.root = this.getPage(gfn, 4);
+    const cpu = this.machine.currentIndex;
+    this.rootGfns[cpu] = gfn;
+    const root = this.getPage(gfn, 4);
+    this.roots[cpu] = root;
     if (sync) this.syncRoots();
     this.flushIfChanged();
-    return this.root.frame;
+    return root.frame;
   }
 
   /**
@@ -323,9 +336,11 @@ export class ShadowMmu {
     this.counters.event('shadowZaps');
     // estimate: clearing each present entry costs one PTE write
     this.counters.charge('hypervisor', 'shadow-zap', present * this.profile.native.pteWrite);
-    if (sp === this.root) {
-      this.root = this.getPage(this.rootGfn, 4);
-      this.mmu.root = this.root.frame;
+    for (let cpu = 0; cpu < this.roots.length; cpu++) {
+      if (this.roots[cpu] !== sp) continue;
+      const root = this.getPage(this.rootGfns[cpu], 4);
+      this.roots[cpu] = root;
+      this.machine.mmus[cpu].root = root.frame;
     }
   }
 
@@ -362,10 +377,10 @@ export class ShadowMmu {
     return false;
   }
 
-  /** a present shadow entry changed: kvm_flush_remote_tlbs, this vCPU's whole VPID */
+  /** a present shadow entry changed: kvm_flush_remote_tlbs, every vCPU's whole VPID */
   private flushIfChanged(): void {
     if (!this.changed) return;
     this.changed = false;
-    this.mmu.tlb.flushTag(-1, this.mmu.vpid, 'shadow');
+    for (const mmu of this.machine.mmus) mmu.tlb.flushTag(-1, mmu.vpid, 'shadow');
   }
 }

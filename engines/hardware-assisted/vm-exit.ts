@@ -4,13 +4,14 @@
 // VPID every VM entry flushes the whole TLB (Intel SDM Vol. 3 §29.4.3.1; Mmu.vmExitEntry).
 import type { Counters } from '../machine/counters.ts';
 import type { HvmCosts } from '../machine/profile.ts';
-import type { Mmu } from '../machine/mmu.ts';
+import type { Machine } from '../machine/machine.ts';
 
 export class VmExits {
   constructor(
     private readonly counters: Counters,
     private readonly hvm: HvmCosts,
-    private readonly mmu: Mmu,
+    /** exits and entries are the current vCPU's */
+    private readonly machine: Machine,
   ) {}
 
   /** `n` exits for `reason` handled in the kernel; the handler's work is charged under `mechanism` */
@@ -21,7 +22,7 @@ export class VmExits {
     c.event('exitsInKernel', n);
     c.charge('hypervisor', `exit:${reason}`, this.hvm.exitRoundTrip * n);
     c.charge('hypervisor', mechanism, handlerCycles * n);
-    this.mmu.vmExitEntry(n);
+    this.machine.current.vmExitEntry(n);
   }
 
   /** `n` exits forwarded to the user-space device model, each doing `deviceWork` cycles there */
@@ -32,7 +33,7 @@ export class VmExits {
     c.event('exitsToUser', n);
     c.charge('hypervisor', `exit:${reason}`, (this.hvm.exitRoundTrip + this.handler(reason)) * n);
     c.charge('host', 'device-model', (this.hvm.userExitExtra + deviceWork) * n);
-    this.mmu.vmExitEntry(n);
+    this.machine.current.vmExitEntry(n);
   }
 
   handler(reason: string): number {

@@ -17,7 +17,8 @@ export class NativePlatform implements Platform {
   readonly counters = new Counters();
   readonly machine: Machine;
   readonly memory: PhysicalMemory;
-  readonly mmu: Mmu;
+  /** the MMU of the vCPU the platform runs on now (selectCpu) */
+  mmu: Mmu;
   readonly pcid: boolean;
 
   /**
@@ -27,8 +28,20 @@ export class NativePlatform implements Platform {
   constructor(readonly profile: CostProfile, guestPhysical = false, pcid = profile.features.pcid) {
     this.machine = new Machine(profile, this.counters, { vcpus: 1, guestPhysical });
     this.memory = this.machine.guestMemory ?? this.machine.memory;
-    this.mmu = this.machine.mmus[0];
+    this.mmu = this.machine.current;
     this.pcid = pcid;
+    this.machine.onBringUp = (mmu, index) => this.bringUp(mmu, index);
+  }
+
+  selectCpu(cpu: number): void {
+    this.mmu = this.machine.select(cpu);
+  }
+
+  /** a vCPU after the first comes up (INIT-SIPI natively): it runs in the first vCPU's paging mode; its CR3 is
+   *  loaded when the kernel first schedules a thread there */
+  protected bringUp(mmu: Mmu, _index: number): void {
+    const first = this.machine.mmus[0];
+    mmu.setContext(first.mode, 0, 0, first.vpid, first.eptRoot);
   }
 
   /** charge native work of this CPU */
@@ -102,18 +115,26 @@ export class NativePlatform implements Platform {
     else m.tlb.flushNonGlobal(m.vpid, cause);
   }
 
-  /** flush_tlb_mm_range's remote half: an IPI to each CPU, whose handler flushes (the remote TLBs are not
-   *  simulated: no access runs there, so only the work and the flush count matter) */
-  flushOthers(cpus: number, _va: number, pages: number, _pageBytes: number, full: boolean): void {
-    this.sendIpi('other', cpus);
-    this.remoteFlush(cpus, pages, full);
+  /** native_flush_tlb_multi (Linux arch/x86/mm/tlb.c): an IPI to each CPU, whose flush_tlb_func flushes */
+  flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
+    this.sendIpi('other', cpus.length);
+    for (const cpu of cpus) this.remoteFlush(this.machine.vcpu(cpu), va, pages, pageBytes, full);
   }
 
-  /** the flush each of `cpus` remote CPUs runs in its IPI handler: a CR3 reload, or one INVLPG per page */
-  protected remoteFlush(cpus: number, pages: number, full: boolean): void {
+  /**
+   * flush_tlb_func on vCPU `mmu`, for the address space it has loaded: one INVLPG per page, or the whole
+   * address space as a CR3 reload would drop it (its PCID's entries, else every non-global one)
+   */
+  protected remoteFlush(mmu: Mmu, va: number, pages: number, pageBytes: number, full: boolean): void {
     const n = this.profile.native;
-    this.work('remote-flush', (full ? n.cr3Write : n.invlpg * pages) * cpus);
-    this.counters.flush('remote', 'shootdown', cpus);
+    this.work('remote-flush', full ? n.cr3Write : n.invlpg * pages);
+    const tlb = mmu.tlb;
+    if (full) {
+      if (this.pcid) tlb.flushTag(mmu.pcid, mmu.vpid, 'shootdown');
+      else tlb.flushNonGlobal(mmu.vpid, 'shootdown');
+      return;
+    }
+    for (let i = 0; i < pages; i++) tlb.invalidatePage(Math.floor((va + i * pageBytes) / 4096), mmu.pcid, mmu.vpid, 'shootdown');
   }
 
   access(va: number, write: boolean): number {

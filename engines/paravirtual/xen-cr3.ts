@@ -19,6 +19,7 @@
 import type { Counters } from '../machine/counters.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import type { Mmu } from '../machine/mmu.ts';
+import type { Machine } from '../machine/machine.ts';
 
 /** PCIDs of a 64-bit PV domain (xen/arch/x86/include/asm/pv/domain.h): guest kernel, guest user, and the bit
  *  ORed in for the XPTI per-CPU root the guest runs on */
@@ -26,21 +27,30 @@ const PCID_PV_PRIV = 0;
 const PCID_PV_USER = 1;
 const PCID_PV_XPTI = 2;
 
+/** what Xen keeps per vCPU for its CR3 writes */
+export interface VcpuCr3 {
+  mmu: Mmu;
+  /** the vCPU is in guest kernel mode (TF_kernel_mode) */
+  kernelMode: boolean;
+  /** XPTI: the per-CPU root must get the guest's L4 copied in at the next exit (root_pgt_changed) */
+  rootChanged: boolean;
+}
+
+/** The CR3 writes of the vCPU the machine runs now (Machine.select); each vCPU keeps its own mode */
 export class XenCr3 {
   /** the PCID the guest kernel's (priv) or user's table runs under */
   private readonly kernelTag: number;
   private readonly userTag: number;
   /** the XPTI bit of the guest-side PCIDs (0 without PCIDs or XPTI) */
   private readonly xptiTag: number;
-  /** the vCPU is in guest kernel mode (TF_kernel_mode) */
-  private kernelMode = false;
-  /** XPTI: the per-CPU root must get the guest's L4 copied in at the next exit (root_pgt_changed) */
-  private rootChanged = true;
+  private readonly vcpus: VcpuCr3[] = [];
+  /** the current vCPU's state */
+  private v: VcpuCr3;
 
   constructor(
     private readonly counters: Counters,
     private readonly profile: CostProfile,
-    private readonly mmu: Mmu,
+    machine: Machine,
     /** the domain uses PCIDs (Xen's pcid= option): CR4.PCIDE, and CR4.PGE off */
     readonly pcid: boolean,
     /** XPTI: the guest runs on Xen's per-CPU root table; CR4.PGE off */
@@ -49,8 +59,25 @@ export class XenCr3 {
     this.kernelTag = pcid ? PCID_PV_PRIV : 0;
     this.userTag = pcid ? PCID_PV_USER : 0;
     this.xptiTag = pcid && xpti ? PCID_PV_XPTI : 0;
-    // pv_make_cr4: PGE only without PCIDE and XPTI; the TLB starts with PGE on (Xen's own CR4 at boot)
-    mmu.tlb.setPge(!pcid && !xpti, 'cr3');
+    this.v = this.bringUp(machine.current);
+  }
+
+  /** a vCPU first scheduled: pv_make_cr4 gives it PGE only without PCIDE and XPTI; its TLB starts with PGE on
+   *  (Xen's own CR4 at boot) */
+  bringUp(mmu: Mmu): VcpuCr3 {
+    mmu.tlb.setPge(!this.pcid && !this.xpti, 'cr3');
+    const v = { mmu, kernelMode: false, rootChanged: true };
+    this.vcpus.push(v);
+    return v;
+  }
+
+  /** the machine now runs vCPU `index` */
+  select(index: number): void {
+    this.v = this.vcpus[index];
+  }
+
+  private get mmu(): Mmu {
+    return this.v.mmu;
   }
 
   /** the guest kernel table CR3 holds (or a domain's, during a domain switch) */
@@ -59,7 +86,7 @@ export class XenCr3 {
   }
 
   private get modeTag(): number {
-    return this.kernelMode ? this.kernelTag : this.userTag;
+    return this.v.kernelMode ? this.kernelTag : this.userTag;
   }
 
   /** an entry into Xen from the guest (syscall, hypercall, trap, interrupt): with XPTI, CR3 := xen_cr3 */
@@ -70,18 +97,18 @@ export class XenCr3 {
   /** the exit back to the guest: with XPTI, the L4 copied into the per-CPU root if it changed, then CR3 */
   exit(): void {
     if (!this.xpti) return;
-    if (this.rootChanged) {
+    if (this.v.rootChanged) {
       // estimate: restore_all_guest's rep movsq of the guest slots (most of the 4 KiB L4), a page copy
       this.counters.charge('hypervisor', 'xpti', this.profile.native.pageCopy);
       this.counters.event('xptiL4Copies');
-      this.rootChanged = false;
+      this.v.rootChanged = false;
     }
     this.write(this.modeTag | this.xptiTag, 'xpti');
   }
 
   /** the guest's L4 was updated (mmu_update on the root): XPTI copies it at the next exit */
   l4Changed(): void {
-    this.rootChanged = true;
+    for (const v of this.vcpus) v.rootChanged = true;
   }
 
   /** MOV to CR3 loading `tag`'s table: without PCIDE it drops every non-global entry; with PCIDE Xen sets
@@ -96,15 +123,15 @@ export class XenCr3 {
 
   /** _toggle_guest_pt into guest kernel mode (run inside Xen: with XPTI between enter() and exit()) */
   toKernel(mechanism: string): void {
-    this.kernelMode = true;
-    this.rootChanged = true;
+    this.v.kernelMode = true;
+    this.v.rootChanged = true;
     this.write(this.kernelTag, mechanism);
   }
 
   /** _toggle_guest_pt back to guest user mode */
   toUser(mechanism: string): void {
-    this.kernelMode = false;
-    this.rootChanged = true;
+    this.v.kernelMode = false;
+    this.v.rootChanged = true;
     this.write(this.userTag, mechanism);
   }
 
@@ -118,8 +145,8 @@ export class XenCr3 {
   switchBase(root: number, mechanism: string): void {
     const m = this.mmu;
     m.setContext(m.mode, root, this.kernelTag, m.vpid, m.eptRoot);
-    this.kernelMode = true;
-    this.rootChanged = true;
+    this.v.kernelMode = true;
+    this.v.rootChanged = true;
     const pge = !this.pcid && !this.xpti;
     const cost = this.profile.native.cr3Write;
     if (pge) {
@@ -138,10 +165,10 @@ export class XenCr3 {
    * do_tlb_flush (xen/arch/x86/flushtlb.c), as MMUEXT_TLB_FLUSH_LOCAL reaches it: INVPCID all-contexts when
    * Xen uses INVPCID (PCID parts), else the two CR4.PGE writes, else a CR3 reload — global entries go too.
    */
-  flushAll(cause: 'hypercall'): void {
-    const tlb = this.mmu.tlb;
+  flushAll(cause: 'hypercall' | 'shootdown', mmu = this.mmu): void {
+    const tlb = mmu.tlb;
     if (this.profile.features.pcid) tlb.flushAll(cause);
-    else if (this.xpti) tlb.flushNonGlobal(this.mmu.vpid, cause);
+    else if (this.xpti) tlb.flushNonGlobal(mmu.vpid, cause);
     else {
       tlb.setPge(false, cause);
       tlb.setPge(true, cause);

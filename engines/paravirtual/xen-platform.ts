@@ -9,6 +9,7 @@
 // drivers. TLB misses stay 1-D walks: PV's advantage over nested paging.
 import type { DeviceKind, InterruptSource, IoDirection, KernelBody } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
+import type { Mmu } from '../machine/mmu.ts';
 import { MSR_TSC_DEADLINE, NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
 import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
@@ -62,7 +63,7 @@ export class XenPlatform extends NativePlatform {
     // the PV kernel cannot use PCIDs itself: Xen owns CR3
     super(profile, false, false);
     this.pv32 = options.arch === 'x86_32';
-    this.cr3 = new XenCr3(this.counters, profile, this.mmu, options.pcid, options.xpti);
+    this.cr3 = new XenCr3(this.counters, profile, this.machine, options.pcid, options.xpti);
     this.calls = new Hypercalls(this.counters, profile.pv, this.cr3);
     this.mc = new MulticallBatcher(this.calls, this.counters, profile.pv, options.batch);
     this.modes = new GuestModeSwitch(this.counters, profile, this.cr3, this.calls);
@@ -396,16 +397,35 @@ export class XenPlatform extends NativePlatform {
     this.mc.issueUnlessLazy();
   }
 
-  /** Linux xen_flush_tlb_multi: one mmuext_op, MMUEXT_INVLPG_MULTI for a single page, else TLB_FLUSH_MULTI;
-   *  Xen itself interrupts the other physical CPUs — no guest IPIs, no upcalls */
-  override flushOthers(cpus: number, _va: number, pages: number, _pageBytes: number, full: boolean): void {
+  override selectCpu(cpu: number): void {
+    super.selectCpu(cpu);
+    this.cr3.select(cpu);
+  }
+
+  protected override bringUp(mmu: Mmu, index: number): void {
+    super.bringUp(mmu, index);
+    this.cr3.bringUp(mmu);
+  }
+
+  /**
+   * Linux xen_flush_tlb_multi (arch/x86/xen/mmu_pv.c): one mmuext_op for the whole vCPU mask,
+   * MMUEXT_INVLPG_MULTI when the range is one page, else MMUEXT_TLB_FLUSH_MULTI. Xen (xen/arch/x86/mm.c
+   * do_mmuext_op → vcpumask_to_pcpumask, flush_tlb_one_mask / flush_tlb_mask) interrupts the physical CPUs
+   * those vCPUs run on itself — no guest IPIs, no upcalls — and each flushes as MMUEXT_INVLPG_LOCAL /
+   * TLB_FLUSH_LOCAL would there: the one page, or everything (do_tlb_flush, the guest's global user pages too)
+   */
+  override flushOthers(cpus: readonly number[], va: number, pages: number, _pageBytes: number, full: boolean): void {
     const n = this.profile.native;
     const single = !full && pages === 1;
     this.calls.call('mmuext_op', 'mmuext-op');
-    this.counters.charge('hypervisor', 'ipi', n.ipi * cpus);
-    this.counters.charge('hypervisor', 'remote-flush', (single ? n.invlpg : n.cr3Write) * cpus);
-    this.counters.event('ipis', cpus);
-    this.counters.flush('remote', 'shootdown', cpus);
+    this.counters.charge('hypervisor', 'ipi', n.ipi * cpus.length);
+    this.counters.charge('hypervisor', 'remote-flush', (single ? n.invlpg : n.cr3Write) * cpus.length);
+    this.counters.event('ipis', cpus.length);
+    for (const cpu of cpus) {
+      const mmu = this.machine.vcpu(cpu);
+      if (single) mmu.tlb.invalidatePage(Math.floor(va / 4096), mmu.pcid, mmu.vpid, 'shootdown');
+      else this.cr3.flushAll('shootdown', mmu);
+    }
   }
 
   /** #PF goes to Xen (it reads CR2), is bounced to the guest kernel, which returns with the iret hypercall */
