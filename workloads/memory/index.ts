@@ -6,5 +6,6 @@ import { mmapChurn } from './mmap-churn.ts';
 import { random2m2m, random4k2m, random4k4k } from './random-access.ts';
 import { ctxSwitch } from './ctx-switch.ts';
 import { munmapShootdown } from './munmap-shootdown.ts';
+import { threadsShootdown } from './threads-shootdown.ts';
 
-export const memoryWorkloads: Workload[] = [faultStorm, forkExit, mmapChurn, random4k4k, random4k2m, random2m2m, ctxSwitch, munmapShootdown];
+export const memoryWorkloads: Workload[] = [faultStorm, forkExit, mmapChurn, random4k4k, random4k2m, random2m2m, ctxSwitch, munmapShootdown, threadsShootdown];

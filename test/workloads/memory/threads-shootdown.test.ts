@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../../engines/rng.ts';
+import { applyParams, builtinWorkloads } from '../../../workloads/registry.ts';
+import { run } from '../../engines/guest/run-engine.ts';
+
+const w = builtinWorkloads().find((x) => x.id === 'memory/threads-shootdown')!;
+const params = applyParams(w, { iterations: 5 });
+const ops = () => [...w.generate(params, new Rng(1))];
+
+test('threads-shootdown: 4 threads on vCPUs 0–3 write the shared region and the buffer; each munmap reaches the 3 others', () => {
+  const native = run('native', ops(), 'intel-modern', 1);
+  // per round: 16 INVLPGs on vCPU 0 (16 ≤ 33 pages) and one IPI + 16 INVLPGs on each of vCPUs 1–3
+  assert.equal(native.tlb.flushes.byCause.invlpg, 5 * 16);
+  assert.equal(native.tlb.flushes.byCause.shootdown, 5 * 3 * 16);
+  assert.equal(native.events.ipis, 5 * 3);
+  // the threads were scheduled on vCPUs 1–3 in setup (one context switch each), not in the measured rounds
+  assert.equal(native.setup?.events.contextSwitches, 3);
+  assert.equal(native.events.contextSwitches, undefined);
+  // per round: vCPU 0 faults the 16 buffer pages in (a miss before and after each fault: 32), vCPUs 1–3 miss
+  // each buffer page once (48); the 64 shared pages stay in every vCPU's STLB (80 entries in 1,536)
+  assert.equal(native.tlb.misses, 5 * (32 + 48));
+  assert.deepEqual(w.perOp?.(params), { count: 5, unit: 'munmap' });
+});
+
+test('threads-shootdown on xen: TLB_FLUSH_MULTI empties the other vCPUs, so they re-walk the shared region every round', () => {
+  const xen = run('xen', ops(), 'intel-modern', 1);
+  assert.equal(xen.tlb.flushes.byCause.shootdown, 5 * 3);
+  assert.equal(xen.tlb.flushes.byScope.full, 5 * 3);
+  // native's 80 misses per round, and in rounds 2–5 (the flush ends each round) each of vCPUs 1–3 re-walks
+  // the 64 shared pages it lost
+  assert.equal(xen.tlb.misses, 5 * 80 + 4 * 3 * 64);
+});
