@@ -27,19 +27,31 @@ const kvmOptions = (o: Partial<KvmOptions> = {}): KvmOptions => ({
 
 type AnyPlatform = NativePlatform;
 
-/** 4 threads on vCPUs 0–3 write all 16 pages of `shared` and the 4 of `other` */
-function fourThreads(p: AnyPlatform): GuestKernel {
+/** 4 threads on vCPUs 0–3 write all `sharedPages` pages of `shared` and the 4 of `other` */
+function fourThreads(p: AnyPlatform, sharedPages = 16): GuestKernel {
   const k = new GuestKernel(p, new Rng(1));
   const ops: GuestOp[] = [
-    { op: 'map', region: 'shared', bytes: 16 * PAGE, pageSize: '4k' },
+    { op: 'map', region: 'shared', bytes: sharedPages * PAGE, pageSize: '4k' },
     { op: 'map', region: 'other', bytes: 4 * PAGE, pageSize: '4k' },
   ];
   for (let cpu = 0; cpu < 4; cpu++) {
-    ops.push({ op: 'touch', region: 'shared', pattern: 'seq', accesses: 16, write: true, cpu });
+    ops.push({ op: 'touch', region: 'shared', pattern: 'seq', accesses: sharedPages, write: true, cpu });
     ops.push({ op: 'touch', region: 'other', pattern: 'seq', accesses: 4, write: true, cpu });
   }
   for (const op of ops) k.run(op);
   return k;
+}
+
+/** after the munmap of the 16 shared pages: vCPUs 1–3 hold none of them and re-walk all 16; they keep the
+ *  other region's 4 entries, or (`otherLost`) lost them too and re-walk those */
+function lostExactly(p: AnyPlatform, otherLost: boolean): void {
+  for (let cpu = 1; cpu < 4; cpu++) {
+    assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0, `vCPU ${cpu} lost the 16 unmapped pages`);
+    assert.equal(cached(p, cpu, vpns(OTHER, 4)), otherLost ? 0 : 4, `vCPU ${cpu}'s other region`);
+    // with a stale entry the read would have hit the freed frame; it misses and walks to a not-present entry
+    assert.equal(missesReading(p, cpu, vpns(SHARED, 16)), 16);
+    assert.equal(missesReading(p, cpu, vpns(OTHER, 4)), otherLost ? 4 : 0);
+  }
 }
 
 /** how many of `pages` vCPU `cpu`'s TLB holds, for the context it runs with */
@@ -87,13 +99,7 @@ test('native: a munmap of 16 shared pages costs 3 IPIs and 16 INVLPGs on each ot
   assert.deepEqual(sub(after.scope, before.scope), { single: 64 });
   assert.deepEqual(sub(after.cause, before.cause), { invlpg: 16, shootdown: 48 });
   assert.equal(after.ipis - before.ipis, 3);
-  for (let cpu = 1; cpu < 4; cpu++) {
-    assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0, `vCPU ${cpu} lost the 16 unmapped pages`);
-    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4, `vCPU ${cpu} kept the other region`);
-    // with a stale entry the read would have hit the freed frame; it misses and walks to a not-present entry
-    assert.equal(missesReading(p, cpu, vpns(SHARED, 16)), 16);
-    assert.equal(missesReading(p, cpu, vpns(OTHER, 4)), 0);
-  }
+  lostExactly(p, false);
   p.selectCpu(2);
   assert.equal(p.access(SHARED, false), FAULT_NOT_PRESENT);
 });
@@ -110,25 +116,14 @@ test('xen: one TLB_FLUSH_MULTI hypercall, no guest IPI; Xen flushes all of each 
   assert.deepEqual(sub(after.cause, before.cause), { hypercall: 16, shootdown: 3 });
   assert.deepEqual(sub(after.scope, before.scope), { single: 16, full: 3 });
   assert.equal(after.ipis - before.ipis, 3);
-  for (let cpu = 1; cpu < 4; cpu++) {
-    assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0);
-    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 0);
-    assert.equal(missesReading(p, cpu, vpns(SHARED, 16)), 16);
-    assert.equal(missesReading(p, cpu, vpns(OTHER, 4)), 4);
-  }
+  lostExactly(p, true);
 });
 
 test('xen: a one-page munmap is MMUEXT_INVLPG_MULTI: the other vCPUs lose exactly that entry', () => {
   const p = new XenPlatform(intel, { pcid: true, xpti: true, batch: 32, arch: 'x86_64', blk: 'persistent', net: 'copy' });
-  const k = new GuestKernel(p, new Rng(1));
-  const ops: GuestOp[] = [{ op: 'map', region: 'one', bytes: PAGE, pageSize: '4k' }, { op: 'map', region: 'other', bytes: 4 * PAGE, pageSize: '4k' }];
-  for (let cpu = 0; cpu < 4; cpu++) {
-    ops.push({ op: 'touch', region: 'one', pattern: 'seq', accesses: 1, write: true, cpu });
-    ops.push({ op: 'touch', region: 'other', pattern: 'seq', accesses: 4, write: true, cpu });
-  }
-  for (const op of ops) k.run(op);
+  const k = fourThreads(p, 1);
   const before = flushes(p);
-  k.run({ op: 'unmap', region: 'one' });
+  k.run({ op: 'unmap', region: 'shared' });
   // 1 INVLPG_LOCAL here, one INVLPG on each of the 3 others
   assert.deepEqual(sub(flushes(p).cause, before.cause), { hypercall: 1, shootdown: 3 });
   for (let cpu = 1; cpu < 4; cpu++) {
@@ -146,12 +141,7 @@ test('kvm: running vCPUs get one PV send-IPI (one VMCALL exit), posted to them w
   const after = flushes(p);
   assert.deepEqual(sub(after.exits, before.exits), { VMCALL: 1 });
   assert.deepEqual(sub(after.cause, before.cause), { invlpg: 16, shootdown: 48 });
-  for (let cpu = 1; cpu < 4; cpu++) {
-    assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0);
-    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4);
-    assert.equal(missesReading(p, cpu, vpns(SHARED, 16)), 16);
-    assert.equal(missesReading(p, cpu, vpns(OTHER, 4)), 0);
-  }
+  lostExactly(p, false);
 });
 
 test('kvm without APICv or PV send-IPI: an ICR write per target (3 MSR_WRITE exits) and a kick of each running target', () => {
