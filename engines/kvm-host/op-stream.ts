@@ -58,6 +58,10 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
   const records: Array<{ kind: number } & Fields> = [];
   for (const op of ops) {
     const f: Fields = { flags: 0, region: 0, a: 0, b: 0n, c: 0n };
+    // the measured guest runs on one vCPU: a thread on another would silently run on vCPU 0
+    if ((op.op === 'touch' || op.op === 'unmap' || op.op === 'protect') && (op.cpu ?? 0) !== 0) {
+      throw new UsageError(`kvm-host: ${op.op}.cpu ${op.cpu}: the measured guest has one vCPU`);
+    }
     switch (op.op) {
       case 'compute': f.b = u64(op.cycles, 'compute.cycles'); break;
       case 'syscall': case 'cpuid': case 'rdtsc': case 'hlt': case 'hypercall': f.b = u64(op.count, `${op.op}.count`); break;

@@ -66,4 +66,7 @@ test('streams the guest cannot hold are refused with a UsageError', () => {
   assert.throws(() => serialize(tooMany), /more than fit/);
   assert.throws(() => serialize([{ op: 'pio', port: 70000, write: true, count: 1 }]), /pio.port/);
   assert.throws(() => serialize([{ op: 'cpuid', count: -1 }]), UsageError);
+  // one vCPU in the measured guest: a thread on vCPU 1 is refused, vCPU 0 named explicitly is fine
+  assert.throws(() => serialize([{ op: 'touch', region: 'r', pattern: 'seq', accesses: 1, write: true, cpu: 1 }]), /touch\.cpu 1: the measured guest has one vCPU/);
+  assert.doesNotThrow(() => serialize([{ op: 'unmap', region: 'r', cpu: 0 }]));
 });
