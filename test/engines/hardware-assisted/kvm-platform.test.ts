@@ -221,3 +221,11 @@ test('PV send-IPI: a TLB shootdown to 3 other vCPUs is one KVM_HC_SEND_IPI, not 
   assert.equal(delta('kvm', prefix, [shootdown]).events.pvSendIpi, 1);
   assert.deepEqual(delta('kvm:pvipi=off', prefix, [shootdown]).exits, { MSR_WRITE: 3 });
 });
+
+test('kvm hostcpus: a whole number of host CPUs from 0 to the vCPU limit, refused in one line otherwise', () => {
+  const intel = getProfile('intel-modern');
+  assert.doesNotThrow(() => resolveEngine('kvm:hostcpus=2', builtinEngines(), intel));
+  for (const bad of ['-1', '1.5', '65']) {
+    assert.throws(() => resolveEngine(`kvm:hostcpus=${bad}`, builtinEngines(), intel), (e: Error) => /hostcpus must be an integer from 0 to 64/.test(e.message) && !e.message.includes('\n'));
+  }
+});
