@@ -235,3 +235,13 @@ test('PV never writes TSC_DEADLINE: the WRMSR is a bounced #GP; MMIO without a d
   // the timer path never touches the MSR: 3 ticks arm 3 singleshot timers, no #GP
   assert.deepEqual(delta('xen', [], [{ op: 'timer', periodUs: 1000, ticks: 3 }]).exits, {});
 });
+
+test('an FS/GS base change is HYPERVISOR_set_segment_base (Linux arch/x86/xen/enlighten_pv.c xen_do_write_msr), not an emulated WRMSR', () => {
+  // 3 writes of MSR_FS_BASE (0xc0000100) → 3 set_segment_base hypercalls; no trap for Xen to emulate
+  const fs = delta('xen', [], [{ op: 'msr', index: 0xc0000100, write: true, count: 3 }]);
+  assert.deepEqual(fs.hypercalls, { set_segment_base: 3 });
+  assert.deepEqual(fs.exits, {});
+  // another MSR (IA32_SPEC_CTRL, 0x48) has no hypercall: 2 writes are 2 privileged-op traps Xen emulates
+  const other = delta('xen', [], [{ op: 'msr', index: 0x48, write: true, count: 2 }]);
+  assert.deepEqual(other.exits, { 'emulate privop': 2 });
+});
