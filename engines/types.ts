@@ -3,7 +3,7 @@
 // third-party engines implement the same interface (docs/architecture.md#engine-interface).
 import type { CostProfile } from './machine/profile.ts';
 import type { Counters } from './machine/counters.ts';
-import type { PhysicalMemory } from './machine/types.ts';
+import type { EntryFormat, PhysicalMemory } from './machine/types.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Guest operations (docs/architecture.md#operations). Operations carry counts so a million syscalls are one record.
@@ -177,10 +177,28 @@ export interface KernelBody {
 /** what raised an interrupt the kernel takes: the periodic timer, a device completion, another vCPU */
 export type InterruptSource = 'timer' | 'device' | 'ipi';
 
+/** a guest's paging mode and where its kernel and user space sit in it (values in engines/guest/layout.ts) */
+export interface AddressLayout {
+  /** the table format the kernel builds and the MMU walks; `format.levels` is the root's level */
+  readonly format: EntryFormat;
+  /** the root-table slot linking the kernel's own mappings into every address space */
+  readonly kernelSlot: number;
+  /** first root-table slot of the kernel's part: user space lies below `kernelHalfSlot` root entries */
+  readonly kernelHalfSlot: number;
+  /** virtual address of the kernel's data footprint (engines/guest/kernel-image.ts) */
+  readonly kernelBase: number;
+  /** where user regions start (the mmap area, grown upwards) */
+  readonly mmapBase: number;
+  /** user regions must end at or below this address */
+  readonly userVaEnd: number;
+}
+
 export interface Platform {
   /** where every cycle and event of the run is counted; the kernel charges its own work here too */
   readonly counters: Counters;
   readonly profile: CostProfile;
+  /** the guest's paging mode and address layout */
+  readonly layout: AddressLayout;
   /** the memory the kernel's page tables live in, as the kernel addresses it (read-only use) */
   readonly memory: PhysicalMemory;
   /** whether the kernel may tag address spaces with PCIDs (MOV CR3 without flushing) */
@@ -189,7 +207,7 @@ export interface Platform {
    *  frame number the kernel puts in its PTEs: physical (native), machine via p2m (xen), guest-physical (kvm) */
   allocPage(frames: number): number;
   freePage(frame: number, frames: number): void;
-  /** a zeroed page-table page for `level` (4 = root); xen pins it */
+  /** a zeroed page-table page for `level` (layout.format.levels = root); xen pins it */
   allocTable(level: number): number;
   freeTable(frame: number, level: number): void;
   /** a new address space (root `root`) is about to be used for the first time: end of fork's dup_mmap,

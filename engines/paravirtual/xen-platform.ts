@@ -13,7 +13,7 @@ import { MSR_TSC_DEADLINE, NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
 import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
 import { entryFrame, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
-import { KERNEL_HALF_SLOT, KERNEL_SLOT } from '../guest/kernel-image.ts';
+import { PAE_LAYOUT, X86_64_LAYOUT } from '../guest/layout.ts';
 import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type BlkMode, type NetMode } from './split-driver.ts';
@@ -59,8 +59,8 @@ export class XenPlatform extends NativePlatform {
   private readonly pv32: boolean;
 
   constructor(profile: CostProfile, options: XenOptions) {
-    // the PV kernel cannot use PCIDs itself: Xen owns CR3
-    super(profile, false, false);
+    // the PV kernel cannot use PCIDs itself: Xen owns CR3; a 32-bit guest runs with PAE paging
+    super(profile, false, false, options.arch === 'x86_32' ? PAE_LAYOUT : X86_64_LAYOUT);
     this.pv32 = options.arch === 'x86_32';
     this.cr3 = new XenCr3(this.counters, profile, this.mmu, options.pcid, options.xpti);
     this.calls = new Hypercalls(this.counters, profile.pv, this.cr3);
@@ -95,7 +95,7 @@ export class XenPlatform extends NativePlatform {
   private collectTables(frame: number, level: number, out: number[]): void {
     if (level === 1) return;
     const mem = this.memory;
-    const end = level === 4 ? KERNEL_HALF_SLOT : 512;
+    const end = level === this.layout.format.levels ? this.layout.kernelHalfSlot : 512;
     for (let i = 0; i < end; i++) {
       const lo = mem.readLo(frame, i);
       if ((lo & PTE_P) === 0 || (lo & PTE_PS) !== 0) continue;
@@ -117,7 +117,7 @@ export class XenPlatform extends NativePlatform {
     if (this.pinned.has(root)) return;
     const pv = this.profile.pv;
     const tables: number[] = [];
-    this.collectTables(root, 4, tables);
+    this.collectTables(root, this.layout.format.levels, tables);
     let upper = this.typeCost(root);
     for (const t of tables) {
       this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
@@ -181,7 +181,7 @@ export class XenPlatform extends NativePlatform {
     if (!this.pinned.has(root)) return;
     const pv = this.profile.pv;
     const tables: number[] = [];
-    this.collectTables(root, 4, tables);
+    this.collectTables(root, this.layout.format.levels, tables);
     let upper = this.typeCost(root);
     for (const t of tables) if (this.tableLevel.get(t) !== 1) upper += this.typeCost(t);
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
@@ -209,7 +209,8 @@ export class XenPlatform extends NativePlatform {
   private leaveMm(root: number): void {
     if (this.initMm === 0) {
       this.initMm = this.memory.allocFrame();
-      this.memory.write(this.initMm, KERNEL_SLOT, this.memory.readLo(root, KERNEL_SLOT), this.memory.readHi(root, KERNEL_SLOT));
+      const slot = this.layout.kernelSlot;
+      this.memory.write(this.initMm, slot, this.memory.readLo(root, slot), this.memory.readHi(root, slot));
     }
     this.newBasePtr(this.initMm);
   }
@@ -253,7 +254,7 @@ export class XenPlatform extends NativePlatform {
     super.writeEntry(table, index, lo, hi);
     const pv = this.profile.pv;
     // the user L4 holds the user half only: the guest kernel is not mapped in guest user mode
-    const user = index < KERNEL_HALF_SLOT ? this.userRoots.get(table) : undefined;
+    const user = index < this.layout.kernelHalfSlot ? this.userRoots.get(table) : undefined;
     if (user !== undefined) this.memory.write(user, index, lo, hi);
     if (!this.pinned.has(table)) {
       if (level !== 1 || (lo & PTE_P) === 0) return;

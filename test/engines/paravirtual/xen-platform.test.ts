@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuestOp } from '../../../engines/types.ts';
-import { delta } from '../guest/run-engine.ts';
+import { delta, run } from '../guest/run-engine.ts';
 
 const map = (region: string, pages: number): GuestOp => ({ op: 'map', region, bytes: pages * 4096, pageSize: '4k' });
 const touch = (region: string, accesses: number): GuestOp => ({ op: 'touch', region, pattern: 'seq', accesses, write: true });
@@ -244,4 +244,39 @@ test('an FS/GS base change is HYPERVISOR_set_segment_base (Linux arch/x86/xen/en
   // another MSR (IA32_SPEC_CTRL, 0x48) has no hypercall: 2 writes are 2 privileged-op traps Xen emulates
   const other = delta('xen', [], [{ op: 'msr', index: 0x48, write: true, count: 2 }]);
   assert.deepEqual(other.exits, { 'emulate privop': 2 });
+});
+
+test('xen:arch=x86_32 runs on PAE tables: regions from TASK_UNMAPPED_BASE, 2-reference walks, 3 GiB of user space', () => {
+  // the region's first page is at 0x40000000 (PDPT slot 1, whose PMD pgd_alloc preallocated). The first
+  // access walks PDPTE (a register) → PDE, not present: 1 reference, a fault; the handler links a PT and the
+  // PTE; the retry walks PDE + PTE: 2 references. On x86-64 the first walk stops at the empty PML4E of
+  // slot 254 (1 reference), the retry reads PML4E, PDPTE, PDE, PTE (4)
+  const pae = delta('xen:arch=x86_32', [map('a', 1)], [touch('a', 1)]);
+  assert.deepEqual(pae.exits, { page_fault: 1 });
+  assert.deepEqual([pae.misses, pae.walkRefs], [2, 1 + 2]);
+  const x64 = delta('xen:xpti=off', [map('a', 1)], [touch('a', 1)]);
+  assert.deepEqual([x64.misses, x64.walkRefs], [2, 1 + 4]);
+  // 3 GiB − 0x40000000 = 2 GiB of room: a 2 GiB region ends exactly at 0xc0000000 and fits, 2 GiB + 4 KiB not
+  assert.doesNotThrow(() => run('xen:arch=x86_32', [{ op: 'map', region: 'a', bytes: 2 ** 31, pageSize: '4k' }]));
+  assert.throws(() => run('xen:arch=x86_32', [{ op: 'map', region: 'a', bytes: 2 ** 31 + 4096, pageSize: '4k' }]),
+    /does not fit below the end of user space \(0xc0000000\)/);
+  assert.throws(() => run('xen:arch=x86_32', [{ op: 'map', region: 'a', bytes: 2 ** 30, pageSize: '1g' }]), /1g pages do not exist under PAE/);
+});
+
+test('mmap/munmap cycles beside another VMA free and re-pin only the PTE page; the directories and the pgd stay pinned', () => {
+  // 'keep' is a VMA at the mmap base that was never touched: no pages, no tables of its own. 'a' lands 4 MiB
+  // up (after keep's page and the 2 MiB gap, 2 MiB-aligned), in the same PD. free_pgd_range's floor is keep's
+  // end: a's PT (its 2 MiB all above the floor, nothing above it) goes, the PD and the PDPT, empty as they
+  // are, start below the floor and stay (the prefix's first cycle created them). Per cycle: 10 bounced faults
+  // (10 iret); the PT linked by xen_alloc_ptpage (update_va_mapping + PIN_L1: a multicall) then set_pmd
+  // (mmu_update); 10 PTEs (10 lone mmu_update); munmap: 10 ptwr clears, pmd_clear (mmu_update), the PT's
+  // UNPIN + writable remap (a multicall), 10 MMUEXT_INVLPG_LOCAL
+  const cycle: GuestOp[] = [map('a', 10), touch('a', 10), { op: 'unmap', region: 'a' }];
+  const d = delta('xen', [map('keep', 1), ...cycle], [...cycle, ...cycle]);
+  assert.deepEqual(d.hypercalls, { iret: 2 * 10, multicall: 2 * 2, mmu_update: 2 * 12, mmuext_op: 2 * 10 });
+  assert.deepEqual([d.events.tablesPinned, d.events.tablesUnpinned], [2 * 1, 2 * 1]);
+  // alone in its mm (floor 0, ceiling the top of user space) Linux frees everything the region used: PT, PD
+  // and PDPT go and come back each cycle (3 pinned, 3 unpinned); the pgd itself is never unpinned
+  const lone = delta('xen', [...cycle], [...cycle, ...cycle]);
+  assert.deepEqual([lone.events.tablesPinned, lone.events.tablesUnpinned], [2 * 3, 2 * 3]);
 });
