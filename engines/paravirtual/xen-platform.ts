@@ -298,6 +298,7 @@ export class XenPlatform extends NativePlatform {
    */
   override atomicEntry(table: number, index: number, lo: number, hi: number): void {
     const pinned = this.pinned.has(table);
+    const old = this.memory.readLo(table, index);
     // ptwr_emulated_update applies adjust_guest_l1e too (xen/arch/x86/pv/ro-page-fault.c)
     super.writeEntry(table, index, this.leafLo(lo, pinned), hi);
     if (!pinned) return;
@@ -307,8 +308,12 @@ export class XenPlatform extends NativePlatform {
     this.cr3.enter();
     this.cr3.exit();
     // #PF into Xen (native.exception) + x86_emulate of the instruction (pv.emulatePrivop, the same emulator
-    // as "emulate privop") + one reference-count update (pv.pteValidate); all estimates, see the profile
-    this.counters.charge('hypervisor', 'ptwr', native.exception + pv.emulatePrivop + pv.pteValidate);
+    // as "emulate privop") + a reference-count update (pv.pteValidate) per present entry it checks: fork's
+    // write-protect turns a present PTE into a present one (get_page_from_l1e of the new value and
+    // put_page_from_l1e of the old: 2), munmap's and a COW break's clear drops one (put only: 1); all
+    // estimates, see the profile
+    const refs = ((old & PTE_P) !== 0 ? 1 : 0) + ((lo & PTE_P) !== 0 ? 1 : 0);
+    this.counters.charge('hypervisor', 'ptwr', native.exception + pv.emulatePrivop + refs * pv.pteValidate);
   }
 
   private readonly xenTimer = new ElapsedTicks(this.profile.ghz * 1e9 * CSCHED2_SLICE_S);

@@ -71,8 +71,9 @@ test('fork of a process with M mapped pages: parent write-protects trap (ptwr), 
   assert.equal(d.attribution['pin-table'], 5 * 200 + (1000 + 40 * 200) + (1000 + 2 * 200) + 2 * (1000 + 200) + (1000 + 200));
   // 40 plain stores by Xen (pteWrite 10) + 2 hypercall entries × 250
   assert.equal(d.attribution['mmu-update'], 40 * 10 + 2 * 250);
-  // each ptwr: #PF into Xen (exception 250) + x86_emulate (emulatePrivop 1,000) + one reference update (200)
-  assert.equal(d.attribution.ptwr, 40 * (250 + 1000 + 200));
+  // each ptwr: #PF into Xen (exception 250) + x86_emulate (emulatePrivop 1,000) + ptwr_emulated_update's
+  // get_page_from_l1e of the new, still present, read-only PTE and put_page_from_l1e of the old (2 × 200)
+  assert.equal(d.attribution.ptwr, 40 * (250 + 1000 + 2 * 200));
   // batch=8: MC_ARGS = 128 bytes, 7 requests per mmu_update: ⌈40 / 7⌉ = 6; the pin batch fills 8 slots
   const b8 = delta('xen:batch=8', prefix, [{ op: 'fork' }]);
   assert.deepEqual(b8.hypercalls, { mmu_update: 6, multicall: 1, mmuext_op: 1 });
@@ -82,6 +83,8 @@ test('munmap in a pinned mm: every PTE clear is a ptwr trap; free_pgtables runs 
   const d = delta('xen', [map('a', 10), touch('a', 10)], [{ op: 'unmap', region: 'a' }]);
   // zap_pte_range: 10 × ptep_get_and_clear (xchg) on the pinned PT → 10 ptwr, no mmu_update for the clears
   assert.deepEqual(d.exits, { ptwr: 10 });
+  // a clear puts the old entry's reference only (the new value is not present): 250 + 1,000 + 200 each
+  assert.equal(d.attribution.ptwr, 10 * (250 + 1000 + 200));
   // free_pgtables, outside any lazy window, each call issued at once: pmd_clear → mmu_update; release of the
   // PT → UNPIN_TABLE + writable remap (a multicall of 2); pud_clear → mmu_update; release of the PD → a lone
   // update_va_mapping; p4d_clear of kernel and user L4 entries → one mmu_update of 2 requests; release of the
