@@ -52,7 +52,9 @@ export const xenEngine: Engine = {
   },
 };
 
-/** pv_domain_initialise: whether the domain uses PCIDs — only with PCID and INVPCID, then by pcid= */
+/** pv_domain_initialise: whether the domain uses PCIDs — only with PCID and INVPCID, then by pcid=
+ *  (docs/misc/xen-command-line.pandoc `pcid`: `xpti`, the default, for domains with XPTI active only,
+ *  `noxpti` for the others, a boolean for all or none) */
 function usesPcid(pcid: string, xpti: boolean, profile: CostProfile): boolean {
   if (!profile.features.pcid) return false;
   return pcid === 'on' || (pcid === 'xpti' && xpti) || (pcid === 'noxpti' && !xpti);
