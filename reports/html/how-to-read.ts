@@ -69,7 +69,8 @@ user pages global, so without XPTI the switches cost the guest kernel's own TLB 
 every entry to and exit from Xen switches CR3 too (<code>xpti</code>), and without PCIDs each switch flushes
 everything. Its TLB misses are one-dimensional walks, like native's. <code>xen:arch=x86_32</code> is the 2003 design the Xen paper measured (Linux build +3 %, null call
 ≈ native): the 32-bit kernel runs in ring 1 beside Xen, which sits at the top of every address space behind
-segment limits, so a system call goes straight to the guest kernel with no Xen entry and no page-table switch.
+segment limits, so a system call goes straight to the guest kernel with no Xen entry and no page-table switch;
+its tables are PAE's 3 levels, so a TLB miss reads at most 2 entries (the PDPTE comes from a register).
 Published figures from that paper describe that configuration, not the 64-bit default.</p>
 <p><b>Hardware-assisted (KVM with VT-x/AMD-V)</b>: the guest kernel runs unmodified in non-root mode; system
 calls, CR3 writes and PTE writes need no exit. The hypervisor runs only on a <b>VM exit</b>, counted by
