@@ -77,7 +77,11 @@ export class QemuSession {
 
   /** boots and resolves once the agent says `ready`; rejects with a one-line reason otherwise */
   static boot(o: QemuBootOptions): Promise<QemuSession> {
-    const child = spawn(o.qemu ?? QEMU, qemuArgv(o), { stdio: ['pipe', 'pipe', 'pipe'] });
+    // setpriv(1) --pdeathsig: QEMU dies with the thread that started it (a harness worker that is stopped or a
+    // process that exits), where a plain child would keep an emulated machine running after its owner is gone
+    const setpriv = findExecutable('setpriv');
+    const [file, args] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', o.qemu ?? QEMU, ...qemuArgv(o)]] : [o.qemu ?? QEMU, qemuArgv(o)];
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const session = new QemuSession(child);
     const started = Date.now();
     return new Promise((resolve, reject) => {
