@@ -11,7 +11,7 @@ import { aptProblem } from '../lab/debian-packages.ts';
 import { qemuProblem } from '../lab/qemu-runner.ts';
 import { missingRequirements } from '../lab/requirements.ts';
 import { imagePackages } from './image.ts';
-import { l1, runOnL1, type L1 } from './l1-session.ts';
+import { l1, runOnL1, type L1, type L1Config } from './l1-session.ts';
 
 function backendOf(l: L1): Backend {
   const kernel = l.image.packages[0];
@@ -24,12 +24,8 @@ function backendOf(l: L1): Backend {
   };
 }
 
-export interface KvmQemuConfig {
-  /** a QEMU stand-in (tests); given, the host checks are skipped */
-  qemu?: string;
-}
-
-export function createKvmQemuEngine(config: KvmQemuConfig = {}): Engine {
+/** with a QEMU stand-in (tests) the host checks are skipped */
+export function createKvmQemuEngine(config: L1Config = {}): Engine {
   let checked: Availability | null = null;
   function availability(): Availability {
     if (checked) return checked;
@@ -58,7 +54,7 @@ export function createKvmQemuEngine(config: KvmQemuConfig = {}): Engine {
       if (!a.available) throw new Error(`kvm-qemu is unavailable: ${a.reason}`);
       const ops = [...input.ops];
       const stream = serialize(ops);
-      const machine = await l1(config.qemu);
+      const machine = await l1(config);
       const backend = backendOf(machine);
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
       const args = vmmArgsFrom(input.options, false, []);
@@ -79,4 +75,4 @@ export function createKvmQemuEngine(config: KvmQemuConfig = {}): Engine {
   };
 }
 
-export const kvmQemuEngine = createKvmQemuEngine(process.env.HVBENCH_KVM_QEMU_QEMU ? { qemu: process.env.HVBENCH_KVM_QEMU_QEMU } : {});
+export const kvmQemuEngine = createKvmQemuEngine();

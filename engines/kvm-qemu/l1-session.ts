@@ -43,9 +43,12 @@ export async function runOnL1(session: QemuSession, args: VmmArgs, stream: Uint8
   return { report: outcome.report, exits };
 }
 
-async function start(qemu?: string): Promise<L1> {
+/** stand-ins for tests: a QEMU that speaks the agent protocol, an image that is never built */
+export interface L1Config { qemu?: string; image?: () => KvmQemuImage }
+
+async function start({ qemu, image: given }: L1Config): Promise<L1> {
   const progress = progressLine('kvm-qemu');
-  const image = ensureImage(progress);
+  const image = given ? given() : ensureImage(progress);
   if (image.buildMs) progress(`built the image in ${(image.buildMs / 1000).toFixed(1)} s`);
   const { accel, timings } = pickAccel();
   const started = Date.now();
@@ -64,10 +67,17 @@ async function start(qemu?: string): Promise<L1> {
 }
 
 /** this thread's L1, booted on first use; a failed boot is retried at the next call */
-export function l1(qemu?: string): Promise<L1> {
+export function l1(config: L1Config = {}): Promise<L1> {
   if (!current) {
-    current = start(qemu);
+    current = start(config);
     current.catch(() => { current = null; });
   }
   return current;
+}
+
+/** powers this thread's L1 off (tests, and a process that wants to exit before its threads do) */
+export async function shutdownL1(): Promise<void> {
+  const running = current;
+  current = null;
+  if (running) await (await running.catch(() => null))?.session.close();
 }

@@ -60,7 +60,7 @@ export function vmxReason(e: SvmExit): string {
   if (e.code <= 0x5f) return 'EXCEPTION_NMI';
   if (e.code === 0x7c) return e.info1 === 1n ? 'MSR_WRITE' : 'MSR_READ';
   if (e.code === 0x400) return e.info1 & PFERR_RSVD ? 'EPT_MISCONFIG' : 'EPT_VIOLATION';
-  return CODES[e.code]?.vmx ?? `SVM_${svmName(e).toUpperCase()}`;
+  return CODES[e.code]?.vmx ?? svmName(e).toUpperCase();
 }
 
 export interface ExitHistogram {
