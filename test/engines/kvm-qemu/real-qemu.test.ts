@@ -30,3 +30,16 @@ test('50 CPUID, 20 port writes and 4 TSC-deadline MSR writes exit exactly that o
   // the VMM saw the port writes in user space too
   assert.equal(c.exits.byReason.IO_INSTRUCTION, 20);
 });
+
+test('guest RAM on 2 MiB boundaries with MADV_HUGEPAGE: writing 4,096 fresh 4 KiB pages takes a nested fault per 2 MiB, not per page', { skip, timeout: 600_000 }, async () => {
+  const ops: GuestOp[] = [
+    { op: 'map', region: 'r', bytes: 16 << 20, pageSize: '4k' },
+    { op: 'touch', region: 'r', pattern: 'seq', accesses: 4096, write: true },
+  ];
+  const c = await kvmQemuEngine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 64, computeCap: 0 }, seed: 1 });
+  const l1 = (c.measured as { l1Exits: { byReason: Record<string, number>; baseline: Record<string, number> } }).l1Exits;
+  const npf = (l1.byReason.EPT_VIOLATION ?? 0) - (l1.baseline.EPT_VIOLATION ?? 0);
+  // 16 MiB of guest frames plus their page tables (16 KiB of PTE pages) span at most 9 huge pages of guest
+  // RAM, some already faulted in at boot; with 4 KiB nested mappings it would be one fault per page (4,096+)
+  assert.ok(npf >= 1 && npf <= 9, `nested faults: ${npf}`);
+});
