@@ -18,17 +18,17 @@ export function qemuProblem(path = process.env.PATH ?? ''): string | null {
 export type Accel = 'kvm' | 'tcg';
 
 /**
- * KVM when /dev/kvm is usable, else TCG. What timings mean follows: under TCG every guest instruction is
- * translated, so cycle counts say nothing about hardware; under KVM the lab's own guests run nested.
+ * KVM when /dev/kvm is usable, else TCG, and what the timings then are: neither is representative of a
+ * guest on bare metal (under TCG every guest instruction is translated; under KVM the lab's guests run nested).
  */
 export function pickAccel(): { accel: Accel; timings: string } {
   try {
     if (existsSync('/dev/kvm')) {
       accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
-      return { accel: 'kvm', timings: 'nested-KVM timings (L1 under KVM): not representative of bare metal' };
+      return { accel: 'kvm', timings: 'nested KVM (L1 itself runs under KVM)' };
     }
   } catch { /* no access: TCG */ }
-  return { accel: 'tcg', timings: 'TCG timings (QEMU emulates every instruction): not representative' };
+  return { accel: 'tcg', timings: 'TCG (QEMU translates every guest instruction)' };
 }
 
 export interface QemuBootOptions {
