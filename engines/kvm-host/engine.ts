@@ -114,7 +114,10 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
   };
 }
 
+/** the VMM override of $HVBENCH_KVM_HOST_VMM (and _GUEST), which calibrate must use as the engine does */
+export const overriddenPaths: VmmPaths | undefined = process.env.HVBENCH_KVM_HOST_VMM
+  ? { vmm: process.env.HVBENCH_KVM_HOST_VMM, guest: process.env.HVBENCH_KVM_HOST_GUEST ?? builtPaths.guest }
+  : undefined;
+
 /** the built-in instance: register as `kvm-host` */
-export const kvmHostEngine = createKvmHostEngine(process.env.HVBENCH_KVM_HOST_VMM
-  ? { paths: { vmm: process.env.HVBENCH_KVM_HOST_VMM, guest: process.env.HVBENCH_KVM_HOST_GUEST ?? builtPaths.guest } }
-  : {});
+export const kvmHostEngine = createKvmHostEngine({ paths: overriddenPaths });
