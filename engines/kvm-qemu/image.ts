@@ -34,8 +34,8 @@ export interface KvmQemuImage {
   buildMs: number;
 }
 
-export function imagePackages(): DebianPackage[] {
-  return [resolvePackage(KERNEL_META, /^linux-image-\d/), resolvePackage(BUSYBOX)];
+export function imagePackages(cacheDir = labCacheDir()): DebianPackage[] {
+  return [resolvePackage(KERNEL_META, /^linux-image-\d/, cacheDir), resolvePackage(BUSYBOX, undefined, cacheDir)];
 }
 
 /** the VMM and guest sources, the build script and the image recipe: a change to any of them is a new image */
@@ -69,7 +69,7 @@ function staticVmm(into: string): { vmm: string; guest: string } {
 
 /** the cached image, built first when missing */
 export function ensureImage(onProgress: (message: string) => void = () => {}, cacheDir = labCacheDir()): KvmQemuImage {
-  const packages = imagePackages();
+  const packages = imagePackages(cacheDir);
   const key = imageKey(packages);
   const dir = join(cacheDir, 'kvm-qemu', key);
   const done = (buildMs: number): KvmQemuImage => ({
