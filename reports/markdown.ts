@@ -1,6 +1,7 @@
 // summary.md: a Markdown table fit for a pull request — per workload the overhead of each engine against
 // native, and the mechanisms that cause most of it — then one line on the simulation's wall-clock cost, and
 // compact exit and hypercall tables (reports/markdown-exits.ts).
+import { modelCheckMarkdown } from './model-check/text.ts';
 import type { ResultsFile } from '../harness/results.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import { exitSections } from './markdown-exits.ts';
@@ -50,6 +51,7 @@ export function renderMarkdown(results: ResultsFile): string {
     for (const r of failed) lines.push(`- ${cell(r.workload)} on ${cell(r.engine)}: ${cell(r.error)}`);
   }
   lines.push(...exitSections(results));
+  lines.push(...modelCheckMarkdown(results));
   return lines.join('\n') + '\n';
 }
 

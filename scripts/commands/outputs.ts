@@ -4,6 +4,7 @@ import { renderTerminalTable, useColor } from '../../reports/terminal-table.ts';
 import { writeOutputs } from '../../reports/write-outputs.ts';
 import { powerSections } from '../../reports/power/section.ts';
 import { modelCheckSections } from '../../reports/model-check/section.ts';
+import { modelCheckTerminal } from '../../reports/model-check/text.ts';
 
 export interface WriteAllOptions {
   html: boolean;
@@ -22,5 +23,6 @@ export async function writeAllOutputs(results: ResultsFile, outDir: string, opts
   });
   if (opts.quiet) return;
   process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout) }));
+  process.stdout.write(modelCheckTerminal(results));
   process.stdout.write(`\nwrote ${files.length} files to ${outDir}/${opts.html ? ` — open ${outDir}/report.html` : ''}\n`);
 }
