@@ -35,7 +35,7 @@ const run = z.object({
   scenario: z.string(),
   design,
   policy,
-  scheduler: z.enum(['credit', 'cfs']),
+  scheduler: z.enum(['credit2', 'credit', 'cfs']),
   hostGovernor: z.union([governor, z.literal('vpm')]),
   guestGovernor: governor.nullable(),
   energyJ: z.number(),

@@ -2,12 +2,11 @@
 // each physical CPU's scheduler hands out the millisecond at the CPU's current P-state, energy is
 // integrated, and the governors (host, and guests where the policy lets them) pick the next P-states.
 // All state is allocated before the loop; the loop itself allocates nothing.
-import type { DemandTrace, PowerDesign, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
+import type { DemandTrace, PowerDesign, XenSchedulerId, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
 import type { VcpuScheduler } from './schedulers/scheduler.ts';
 import type { Governor } from './governors/governor.ts';
 import { EPS } from './schedulers/scheduler.ts';
-import { CreditScheduler } from './schedulers/credit-scheduler.ts';
-import { CfsScheduler } from './schedulers/cfs.ts';
+import { createSchedulers } from './schedulers/create.ts';
 import { createGovernor } from './governors/create.ts';
 import { EnergyMeter } from './energy.ts';
 import { VmDemand, ENTITLEMENT_WINDOW_MS } from './demand.ts';
@@ -30,9 +29,11 @@ export interface SimulationInput {
   profile: PowerProfile;
   design: PowerDesign;
   policy: PowerPolicyId;
+  /** Xen's scheduler; KVM's host always runs CFS */
+  xenScheduler?: XenSchedulerId;
 }
 
-export function simulatePower({ scenario, traces, profile, design, policy }: SimulationInput): PowerRun {
+export function simulatePower({ scenario, traces, profile, design, policy, xenScheduler = 'credit2' }: SimulationInput): PowerRun {
   const plan = planFor(policy, design);
   const states = profile.pStates;
   const fmax = states[0].mhz;
@@ -47,10 +48,8 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
     local[v] = members[vm.cpu].length;
     members[vm.cpu].push(v);
   });
-  const scheds: VcpuScheduler[] = members.map((m) => {
-    const specs = m.map((v) => vms[v]);
-    return design === 'xen' ? new CreditScheduler(specs, plan.dvfsAware) : new CfsScheduler(specs, plan.dvfsAware);
-  });
+  const scheduler = design === 'xen' ? xenScheduler : 'cfs';
+  const scheds: VcpuScheduler[] = createSchedulers(scheduler, vms, members, plan.dvfsAware);
   const host = plan.host;
   const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile));
   const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor('ondemand', profile));
@@ -198,7 +197,7 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
     scenario: scenario.id,
     design,
     policy,
-    scheduler: design === 'xen' ? 'credit' : 'cfs',
+    scheduler,
     hostGovernor: plan.host,
     guestGovernor: plan.guest === 'none' ? null : 'ondemand',
     energyJ,

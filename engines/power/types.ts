@@ -80,6 +80,10 @@ export type PowerPolicyId =
 
 export type GovernorId = 'performance' | 'powersave' | 'ondemand' | 'schedutil';
 
+/** credit2 is Xen's default since 4.12 (`sched=credit2`); `credit` is credit1 (`sched=credit`); KVM's host runs CFS */
+export type PowerSchedulerId = XenSchedulerId | 'cfs';
+export type XenSchedulerId = 'credit2' | 'credit';
+
 // ---------------------------------------------------------------------------------------------------------
 // Results: the `power` section of results.json (schema in schema.ts)
 // ---------------------------------------------------------------------------------------------------------
@@ -106,7 +110,7 @@ export interface PowerRun {
   scenario: string;
   design: PowerDesign;
   policy: PowerPolicyId;
-  scheduler: 'credit' | 'cfs';
+  scheduler: PowerSchedulerId;
   /** the host's frequency decision: a governor, or `vpm` (VirtualPower's rules over guest soft states) */
   hostGovernor: GovernorId | 'vpm';
   /** the governor the guests run, when the policy lets them request P-states */

@@ -13,7 +13,7 @@ import { color } from '../charts/common.ts';
 
 const DESIGNS: readonly PowerDesign[] = ['xen', 'kvm'];
 const DESIGN_TITLES: Record<PowerDesign, string> = {
-  xen: 'Xen: credit scheduler, in-hypervisor ondemand',
+  xen: 'Xen: credit2 scheduler, in-hypervisor ondemand',
   kvm: 'KVM: host CFS, host schedutil',
 };
 /** the scenario whose frequency trace is drawn: the one that shows the unfairness */

@@ -21,7 +21,15 @@ function busyShare(r: PowerResults, design: string, policy: string): number {
 for (const profile of listProfiles()) {
   const r = profile.id === 'intel-modern' ? results : runPowerSuite({ profile, seed: 7 });
   for (const design of ['xen', 'kvm']) {
-    test(`${profile.id} ${design}: a load-driven governor shortchanges the busy capped VM; DVFS-aware credits restore its booking for less energy than performance`, () => {
+    test(`${profile.id} ${design}: a load-driven governor shortchanges the busy capped VM where a slower P-state fits its load; DVFS-aware credits restore its booking for less energy than performance`, () => {
+      if (profile.id === 'core2-2007' && design === 'xen') {
+        // two P-states, 3000 and 2000 MHz: credit2's budget runs the capped VM 5 ms of every 10 ms, a 50 %
+        // load, for which ondemand asks 0.5 × 3000 / 0.7 = 2143 MHz; RELATION_L rounds that up to 3000
+        // — and at P0 DVFS-aware charging (ms × f/f_max) is plain charging: the same run
+        assert.ok(busyShare(r, design, 'host-only') > 99, `host-only gave ${busyShare(r, design, 'host-only')} %`);
+        assert.equal(run(r, 'hagimont-capped', design, 'dvfs-aware-credits').energyJ, run(r, 'hagimont-capped', design, 'host-only').energyJ);
+        return;
+      }
       assert.ok(busyShare(r, design, 'host-only') < 90, `host-only gave ${busyShare(r, design, 'host-only')} %`);
       const restored = busyShare(r, design, 'dvfs-aware-credits');
       assert.ok(restored > 97 && restored <= 100.5, `dvfs-aware gave ${restored} %`);
