@@ -8,6 +8,7 @@ import type { Governor } from './governors/governor.ts';
 import { EPS } from './schedulers/scheduler.ts';
 import { createSchedulers } from './schedulers/create.ts';
 import { createGovernor } from './governors/create.ts';
+import { ONDEMAND_DEFAULTS, xenOndemandTunables } from './governors/ondemand.ts';
 import { EnergyMeter } from './energy.ts';
 import { VmDemand, ENTITLEMENT_WINDOW_MS } from './demand.ts';
 import { planFor } from './policies.ts';
@@ -17,8 +18,8 @@ import { slowestIndex } from './p-states.ts';
 /** the simulation's fixed time step, ms: fine enough for 10 ms ticks and samples, coarse enough to be fast */
 export const STEP_MS = 1;
 const FREQ_BUCKET_MS = 100;
-/** VirtualPower re-applies its rules at the host governor's sampling rate (estimate: the paper's rules are
- * event-driven; a 10 ms period matches ondemand's so the comparison is not about reaction speed) */
+/** VirtualPower re-applies its rules periodically (estimate: the paper's rules are event-driven; 10 ms is
+ * Linux ondemand's sampling period, the guests' governor here) */
 const VPM_PERIOD_MS = 10;
 /** a step needs at most a few scheduling decisions; more means a scheduler stopped making progress */
 const MAX_DECISIONS_PER_STEP = 64;
@@ -31,9 +32,11 @@ export interface SimulationInput {
   policy: PowerPolicyId;
   /** Xen's scheduler; KVM's host always runs CFS */
   xenScheduler?: XenSchedulerId;
+  /** when the ondemand sampling timers are armed, ms after the start (governors/ondemand.ts) */
+  phaseMs?: number;
 }
 
-export function simulatePower({ scenario, traces, profile, design, policy, xenScheduler = 'credit2' }: SimulationInput): PowerRun {
+export function simulatePower({ scenario, traces, profile, design, policy, xenScheduler = 'credit2', phaseMs = 0 }: SimulationInput): PowerRun {
   const plan = planFor(policy, design);
   const states = profile.pStates;
   const fmax = states[0].mhz;
@@ -51,8 +54,11 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
   const scheduler = design === 'xen' ? xenScheduler : 'cfs';
   const scheds: VcpuScheduler[] = createSchedulers(scheduler, vms, members, plan.dvfsAware);
   const host = plan.host;
-  const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile));
-  const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor('ondemand', profile));
+  // Xen's ondemand runs in the hypervisor with Xen's tunables; guests run Linux's
+  const hostOndemand = design === 'xen' ? xenOndemandTunables(profile, phaseMs) : { ...ONDEMAND_DEFAULTS, phaseMs };
+  const guestOndemand = { ...ONDEMAND_DEFAULTS, phaseMs };
+  const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile, hostOndemand));
+  const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor('ondemand', profile, guestOndemand));
   const demand = vms.map((vm, v) => new VmDemand(traces[v], vm.booked, vm.deadlineMs));
 
   const pIdx = new Int32Array(nCpu); // firmware hands over at P0

@@ -134,6 +134,34 @@ export interface PowerRun {
   vms: PowerVmResult[];
 }
 
+/** a mean over seeds with its 95 % confidence interval */
+export interface PowerInterval {
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/** one (scenario, design, policy) over several seeds, and over the sampling phase of its governors */
+export interface PowerRunStats {
+  scenario: string;
+  design: PowerDesign;
+  policy: PowerPolicyId;
+  seeds: number[];
+  energyJ: PowerInterval;
+  fairness: PowerInterval;
+  vms: { vm: string; deliveredOfBookedPct: PowerInterval }[];
+  /** the first seed again with the ondemand sampling timers armed at each offset */
+  phase: {
+    offsetsMs: number[];
+    /** the largest spread of a VM's delivered % of booking across the offsets, points */
+    deliveredSpreadPts: number;
+    /** the spread of energy across the offsets, % of its mean */
+    energySpreadPct: number;
+    /** both spreads within PHASE_ROBUST_PTS / PHASE_ROBUST_PCT (engines/power/suite.ts) */
+    robust: boolean;
+  };
+}
+
 export interface PowerScenarioInfo {
   id: string;
   title: string;
@@ -144,11 +172,14 @@ export interface PowerScenarioInfo {
 }
 
 export interface PowerResults {
-  schema: 'hvbench/power@1';
+  schema: 'hvbench/power@2';
   profile: string;
   seed: number;
   stepMs: number;
   pStatesMhz: number[];
   scenarios: PowerScenarioInfo[];
+  /** every (scenario, design, policy) at `seed`, sampling phase 0 */
   runs: PowerRun[];
+  /** the same, over seeds seed … seed + n − 1 and over sampling phases */
+  stats: PowerRunStats[];
 }

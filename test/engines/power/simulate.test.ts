@@ -35,3 +35,18 @@ for (const xenScheduler of ['credit2', 'credit'] as const) {
     assert.ok(run.vms[1].deliveredCycles >= run.vms[1].demandCycles * 0.999);
   });
 }
+
+for (const design of ['xen', 'kvm'] as const) {
+  test(`${design}: DVFS-aware charging restores caps of 0.5, 0.7 and 0.9 to within 3 points of the booking`, () => {
+    const profile = getProfile('intel-modern').power;
+    for (const cap of [0.5, 0.7, 0.9]) {
+      const scenario: PowerScenario = {
+        ...cappedBesideIdle,
+        vms: [{ ...cappedBesideIdle.vms[0], booked: cap, cap }, cappedBesideIdle.vms[1]],
+      };
+      const run = simulatePower({ scenario, traces: scenario.traces(3), profile, design, policy: 'dvfs-aware-credits' });
+      const got = run.vms[0].deliveredOfBookedPct;
+      assert.ok(Math.abs(got - 100) <= 3, `cap ${cap}: ${got.toFixed(1)} % of the booking`);
+    }
+  });
+}

@@ -19,7 +19,7 @@ function busyShare(r: PowerResults, design: string, policy: string): number {
 }
 
 for (const profile of listProfiles()) {
-  const r = profile.id === 'intel-modern' ? results : runPowerSuite({ profile, seed: 7 });
+  const r = profile.id === 'intel-modern' ? results : runPowerSuite({ profile, seed: 7, seeds: 1, phases: 1 });
   for (const design of ['xen', 'kvm']) {
     test(`${profile.id} ${design}: a load-driven governor shortchanges the busy capped VM where a slower P-state fits its load; DVFS-aware credits restore its booking for less energy than performance`, () => {
       if (profile.id === 'core2-2007' && design === 'xen') {
@@ -75,10 +75,33 @@ test('soft P-states keep the busy capped VM at its booking (it asks for P0)', ()
   for (const design of ['xen', 'kvm']) assert.ok(busyShare(results, design, 'soft-pstates') > 99);
 });
 
+test('every result is repeated over 5 seeds with a 95 % interval; the Hagimont loss holds on both designs across them', () => {
+  assert.equal(results.stats.length, results.runs.length);
+  for (const s of results.stats) {
+    assert.deepEqual(s.seeds, [7, 8, 9, 10, 11]);
+    assert.ok(s.energyJ.lo <= s.energyJ.mean && s.energyJ.mean <= s.energyJ.hi);
+  }
+  for (const design of ['xen', 'kvm']) {
+    const stat = (policy: string) => results.stats.find((x) => x.scenario === 'hagimont-capped' && x.design === design && x.policy === policy)!;
+    const busy = (policy: string) => stat(policy).vms.find((v) => v.vm === 'busy')!.deliveredOfBookedPct;
+    assert.ok(busy('host-only').hi < 90, `${design} host-only ${JSON.stringify(busy('host-only'))}`);
+    assert.ok(busy('dvfs-aware-credits').lo > 97, `${design} dvfs-aware ${JSON.stringify(busy('dvfs-aware-credits'))}`);
+  }
+});
+
+test('a fixed governor makes no decision, so its results cannot depend on the sampling phase', () => {
+  for (const s of results.stats.filter((x) => x.policy === 'performance' || x.policy === 'powersave')) {
+    assert.deepEqual(s.phase.offsetsMs, [0, 5, 10, 15]); // Xen's 20 ms sampling period in quarters
+    assert.equal(s.phase.deliveredSpreadPts, 0);
+    assert.equal(s.phase.energySpreadPct, 0);
+    assert.equal(s.phase.robust, true);
+  }
+});
+
 test('deterministic from the seed', () => {
-  const again = runPowerSuite({ profile: getProfile('intel-modern'), seed: 7 });
-  assert.deepEqual(again, results);
-  const other = runPowerSuite({ profile: getProfile('intel-modern'), seed: 8 });
+  const again = runPowerSuite({ profile: getProfile('intel-modern'), seed: 7, seeds: 1, phases: 1 });
+  assert.deepEqual(again.runs, results.runs);
+  const other = runPowerSuite({ profile: getProfile('intel-modern'), seed: 8, seeds: 1, phases: 1 });
   assert.notDeepEqual(run(other, 'bursty-web', 'xen', 'host-only').vms, run(results, 'bursty-web', 'xen', 'host-only').vms);
 });
 
