@@ -9,7 +9,7 @@ import { xenOndemandTunables } from './governors/ondemand.ts';
 import { interval, spread } from './stats.ts';
 import { MAX_POWER_REQUESTS, MAX_POWER_SCENARIO_STEPS } from '../../harness/limits.ts';
 
-const DESIGNS = ['xen', 'kvm'] as const;
+export const POWER_DESIGNS: readonly PowerDesign[] = ['xen', 'kvm'];
 /** seeds every result is repeated over: enough for a t-interval that is not dominated by t's tail */
 export const POWER_SEEDS = 5;
 /** sampling phases the first seed is repeated at, evenly over Xen's ondemand sampling period */
@@ -30,6 +30,8 @@ export interface PowerSuiteInput {
   /** defaults to POWER_SEEDS and POWER_PHASES */
   seeds?: number;
   phases?: number;
+  /** defaults to both */
+  designs?: readonly PowerDesign[];
 }
 
 /** what makes a scenario unfit to simulate: a loop past the limits, or a VM pinned to a CPU that is not there */
@@ -49,7 +51,7 @@ export function scenarioProblem(scenario: PowerScenario, traces: readonly Demand
   return null;
 }
 
-export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds = POWER_SEEDS, phases = POWER_PHASES }: PowerSuiteInput): PowerResults {
+export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds = POWER_SEEDS, phases = POWER_PHASES, designs = POWER_DESIGNS }: PowerSuiteInput): PowerResults {
   const problems = validatePowerProfile(profile.power);
   if (problems.length > 0) throw new Error(`profile ${profile.id}: invalid power block: ${problems.join('; ')}`);
   const seedList = Array.from({ length: seeds }, (_, k) => seed + k);
@@ -63,8 +65,8 @@ export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds
       const problem = scenarioProblem(scenario, traces);
       if (problem) throw new RangeError(`power scenario ${scenario.id}: ${problem}`);
     }
-    for (const design of DESIGNS) {
-      for (const policy of POWER_POLICIES) {
+    for (const design of designs) {
+      for (const policy of scenario.policies ?? POWER_POLICIES) {
         const simulate = (traces: readonly DemandTrace[], phaseMs: number) =>
           simulatePower({ scenario, traces, profile: profile.power, design, policy, phaseMs });
         const bySeed = tracesBySeed.map((traces) => simulate(traces, 0));

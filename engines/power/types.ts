@@ -60,6 +60,8 @@ export interface PowerScenario {
   cpus: number;
   durationMs: number;
   vms: PowerVmSpec[];
+  /** the policies to run it under; every one when absent */
+  policies?: readonly PowerPolicyId[];
   /** one trace per VM, in `vms` order; deterministic from the seed */
   traces(seed: number): DemandTrace[];
 }

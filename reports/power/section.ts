@@ -17,15 +17,20 @@ const DESIGN_TITLES: Record<PowerDesign, string> = {
   xen: 'Xen: credit2 scheduler, in-hypervisor ondemand',
   kvm: 'KVM: host CFS, host schedutil',
 };
-/** the scenario whose frequency trace is drawn: the one that shows the unfairness */
+/** the scenario whose frequency trace is drawn: the one that shows the unfairness, when it ran */
 const TRACE_SCENARIO = 'hagimont-capped';
+
+function traceScenario(power: PowerResults): string {
+  return power.scenarios.some((s) => s.id === TRACE_SCENARIO) ? TRACE_SCENARIO : (power.scenarios[0]?.id ?? TRACE_SCENARIO);
+}
 
 function title(text: string) {
   return { display: true, text };
 }
 
 function frequencyChart(power: PowerResults, design: PowerDesign): ChartConfiguration {
-  const runs = power.runs.filter((r) => r.scenario === TRACE_SCENARIO && r.design === design);
+  const scenario = traceScenario(power);
+  const runs = power.runs.filter((r) => r.scenario === scenario && r.design === design);
   const bucketMs = runs[0]?.freqTrace.bucketMs ?? 100;
   const points = runs[0]?.freqTrace.mhzByCpu[0]?.length ?? 0;
   return {
@@ -43,7 +48,7 @@ function frequencyChart(power: PowerResults, design: PowerDesign): ChartConfigur
     },
     options: {
       animation: false,
-      plugins: { title: title(`${TRACE_SCENARIO}, ${design}: CPU 0 frequency over time (MHz, ${bucketMs} ms means)`) },
+      plugins: { title: title(`${scenario}, ${design}: CPU 0 frequency over time (MHz, ${bucketMs} ms means)`) },
       scales: {
         x: { title: { display: true, text: 'simulated time (s)' } },
         y: { title: { display: true, text: 'MHz' }, min: 0 },
@@ -147,7 +152,7 @@ function summaryTable(power: PowerResults): string {
 }
 
 function intro(power: PowerResults): string {
-  const designs = DESIGNS.map((d) => `<li>${escapeHtml(DESIGN_TITLES[d])}</li>`).join('');
+  const designs = DESIGNS.filter((d) => power.runs.some((r) => r.design === d)).map((d) => `<li>${escapeHtml(DESIGN_TITLES[d])}</li>`).join('');
   const policies = POWER_POLICIES.map((p) => `<li><code>${escapeHtml(p)}</code>: ${escapeHtml(POLICY_TITLES[p])}</li>`).join('');
   const scenarios = power.scenarios
     .map((s) => `<li><strong>${escapeHtml(s.title)}</strong> (<code>${escapeHtml(s.id)}</code>): ${escapeHtml(s.description)}</li>`)
@@ -169,14 +174,15 @@ export function powerSections(results: ResultsFile): ReportSection[] {
     throw new UsageError(`results file: power.${issue.path.join('.')}: ${issue.message}`);
   }
   const power = parsed.data;
+  const designs = DESIGNS.filter((d) => power.runs.some((r) => r.design === d));
   return [
     {
       id: 'power',
       title: 'Power management: DVFS, governor conflicts and fairness to VMs',
       html: intro(power) + summaryTable(power),
       charts: [
-        ...DESIGNS.map((d) => frequencyChart(power, d)),
-        ...DESIGNS.map((d) => deliveredChart(power, d)),
+        ...designs.map((d) => frequencyChart(power, d)),
+        ...designs.map((d) => deliveredChart(power, d)),
         energyFairnessChart(power),
       ],
     },
