@@ -19,6 +19,7 @@ import type { PerOp, Workload } from '../workloads/types.ts';
 import { runPowerSuite, POWER_DESIGNS, type PowerDesign, type PowerScenario } from '../engines/power/index.ts';
 import { powerWorkloads } from '../workloads/power/index.ts';
 import { loadPowerFile } from '../workloads/power/file.ts';
+import { runEnergyJ } from '../engines/power/run-energy.ts';
 
 export interface SuiteRequest extends CatalogSpec {
   /** engine specs, e.g. `kvm:mmu=shadow` */
@@ -159,7 +160,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
       overheadPct: null,
       overheadAttribution: null,
       timing: outcome.ok ? outcome.timing : null,
-      ...(outcome.ok ? {} : { error: outcome.error }),
+      ...(outcome.ok ? { energyJ: runEnergyJ(counters, catalog.profile.ghz, catalog.profile.power) } : { error: outcome.error }),
     };
   });
   // A measured run's cycles are a real guest's TSC; native's are the model's: no overhead between the two.
