@@ -91,6 +91,7 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
     for (let v = 0; v < nVm; v++) if (demand[v].arrive(t)) scheds[vms[v].cpu].wake(local[v], t);
     ranMs.fill(0);
     switchedIn.fill(0);
+    let packageBusy = 0;
 
     for (let c = 0; c < nCpu; c++) {
       const sched = scheds[c];
@@ -120,7 +121,10 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
       residencyMs[pIdx[c]] += STEP_MS;
       availableWork += avail * rate;
       mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += states[pIdx[c]].mhz * STEP_MS;
+      if (busyMs[c] > packageBusy) packageBusy = busyMs[c];
     }
+    // every CPU executes from the start of the step, so all of them are idle together after the busiest one stops
+    meter.packageIdle(nCpu, STEP_MS - packageBusy);
 
     if (hostGovs !== null) {
       for (let c = 0; c < nCpu; c++) {

@@ -25,6 +25,11 @@ export interface PowerProfile {
   dynamicWattsAtP0: number;
   /** the C-state an idle core enters and what it draws there (clock and most leakage gated) */
   idle: { state: string; watts: number };
+  /**
+   * the package C-state entered while every core is idle, which gates the uncore: what each core's static
+   * share drops to; absent when the part has none
+   */
+  packageIdle?: { state: string; wattsPerCore: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------

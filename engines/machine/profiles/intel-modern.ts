@@ -225,5 +225,8 @@ export const INTEL_MODERN: CostProfile = {
     dynamicWattsAtP0: 4.5,
     // core C6 power-gates the core; estimate: ~0.1 W residual
     idle: { state: 'C6', watts: 0.1 },
+    // package C6 (Skylake-SP's PC6, entered when every core is in C6) gates most of the uncore; estimate: a
+    // tenth of the 2 W share stays on (memory self-refresh, the I/O ring)
+    packageIdle: { state: 'PC6', wattsPerCore: 0.2 },
   },
 };
