@@ -21,14 +21,18 @@ export class EnergyMeter {
       const v = s.volts / p0.volts;
       this.busyWatts[i] = profile.leakWattsAtP0 * v + profile.dynamicWattsAtP0 * v * v * (s.mhz / p0.mhz);
     });
-    this.idleWatts = profile.idle.watts;
+    // the deepest idle state: the default for callers without an idle governor, and the floor's
+    this.idleWatts = Math.min(profile.idle.watts, ...(profile.cStates ?? []).map((c) => c.watts));
     this.staticWatts = profile.staticWattsPerCore;
     this.packageIdleWatts = profile.packageIdle?.wattsPerCore ?? profile.staticWattsPerCore;
   }
 
-  /** one core for `dtMs`, executing (or stalled in a transition) for `busyMs` of it at P-state `pIndex` */
-  add(pIndex: number, busyMs: number, dtMs: number): void {
-    const watts = this.staticWatts + (busyMs * this.busyWatts[pIndex] + (dtMs - busyMs) * this.idleWatts) / dtMs;
+  /**
+   * one core for `dtMs`, executing (or stalled in a transition or a C-state exit) for `busyMs` of it at
+   * P-state `pIndex`, idle the rest in a state drawing `idleWatts` (the profile's idle state by default)
+   */
+  add(pIndex: number, busyMs: number, dtMs: number, idleWatts = this.idleWatts): void {
+    const watts = this.staticWatts + (busyMs * this.busyWatts[pIndex] + (dtMs - busyMs) * idleWatts) / dtMs;
     this.joules += (watts * dtMs) / 1000;
   }
 

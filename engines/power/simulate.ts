@@ -14,6 +14,7 @@ import { VmDemand, ENTITLEMENT_WINDOW_MS } from './demand.ts';
 import { planFor } from './policies.ts';
 import { jainIndex } from './fairness.ts';
 import { slowestIndex } from './p-states.ts';
+import { CpuIdle, cStatesOf } from './idle.ts';
 
 /** the simulation's fixed time step, ms: fine enough for 10 ms ticks and samples, coarse enough to be fast */
 export const STEP_MS = 1;
@@ -21,6 +22,9 @@ const FREQ_BUCKET_MS = 100;
 /** VirtualPower re-applies its rules periodically (estimate: the paper's rules are event-driven; 10 ms is
  * Linux ondemand's sampling period, the guests' governor here) */
 const VPM_PERIOD_MS = 10;
+/** credit1's tick and credit2's budget period: when a vCPU waiting for credit or budget is reconsidered (a
+ * throttled CFS group can wait its whole 100 ms period, which this prediction then underestimates) */
+const SCHED_TIMER_MS = 10;
 /** a step needs at most a few scheduling decisions; more means a scheduler stopped making progress */
 const MAX_DECISIONS_PER_STEP = 64;
 
@@ -79,6 +83,21 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
   let guestRequests = 0;
   let availableWork = 0;
 
+  // KVM's host polls a halting vCPU before it sleeps; Xen's idle vCPU enters the C-state (idle.ts)
+  const cStates = cStatesOf(profile);
+  const idle = members.map(() => new CpuIdle(cStates, design === 'kvm'));
+  /** the next event on CPU c after `atMs`: a request arriving, or its scheduler's 10 ms timer if a vCPU waits */
+  const nextEventMs = (c: number, atMs: number): number => {
+    let next = Infinity;
+    const onCpu = members[c];
+    for (let k = 0; k < onCpu.length; k++) {
+      const v = onCpu[k];
+      next = Math.min(next, demand[v].nextArrivalMs());
+      if (demand[v].backlog > EPS) next = Math.min(next, (Math.floor(atMs / SCHED_TIMER_MS) + 1) * SCHED_TIMER_MS);
+    }
+    return next - atMs;
+  };
+
   const setPState = (c: number, i: number): void => {
     if (i === pIdx[c]) return;
     pIdx[c] = i;
@@ -100,10 +119,20 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
       stall[c] -= stalled;
       const avail = STEP_MS - stalled;
       let used = 0;
+      let exited = 0;
       for (let decisions = 0; avail - used > EPS; decisions++) {
         if (decisions === MAX_DECISIONS_PER_STEP) throw new Error(`power: scheduler on CPU ${c} made no progress at ${t} ms`);
         const l = sched.pick(t + used);
         if (l < 0) break;
+        // leaving a C-state: the core executes nothing until it is out
+        const exit = idle[c].wake();
+        if (exit > 0) {
+          const waking = Math.min(exit, avail - used);
+          used += waking;
+          stall[c] += exit - waking;
+          exited += waking;
+          if (avail - used <= EPS) break;
+        }
         const v = members[c][l];
         if (v !== lastVcpu[c]) {
           lastVcpu[c] = v;
@@ -117,9 +146,10 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
         if (drained) sched.block(l);
       }
       busyMs[c] = used + stalled;
-      meter.add(pIdx[c], busyMs[c], STEP_MS);
+      if (STEP_MS - busyMs[c] > EPS) busyMs[c] += idle[c].rest(STEP_MS - busyMs[c], nextEventMs(c, t + busyMs[c]));
+      meter.add(pIdx[c], busyMs[c], STEP_MS, idle[c].watts);
       residencyMs[pIdx[c]] += STEP_MS;
-      availableWork += avail * rate;
+      availableWork += (avail - exited) * rate;
       mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += states[pIdx[c]].mhz * STEP_MS;
       if (busyMs[c] > packageBusy) packageBusy = busyMs[c];
     }

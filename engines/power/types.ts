@@ -12,6 +12,17 @@ export interface PState {
   volts: number;
 }
 
+/** one core idle state, as cpuidle's tables give it */
+export interface CState {
+  name: string;
+  /** time from the wake-up event until the core executes again, µs */
+  exitLatencyUs: number;
+  /** the shortest stay for which entering the state saves energy, µs */
+  targetResidencyUs: number;
+  /** what the core draws in it */
+  watts: number;
+}
+
 export interface PowerProfile {
   /** P-states, fastest (P0) first; frequencies strictly descending, voltages non-increasing */
   pStates: PState[];
@@ -25,6 +36,8 @@ export interface PowerProfile {
   dynamicWattsAtP0: number;
   /** the C-state an idle core enters and what it draws there (clock and most leakage gated) */
   idle: { state: string; watts: number };
+  /** the core C-states the idle governor chooses from, shallowest first; absent: `idle` alone, free to leave */
+  cStates?: CState[];
   /**
    * the package C-state entered while every core is idle, which gates the uncore: what each core's static
    * share drops to; absent when the part has none
