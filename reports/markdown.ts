@@ -8,6 +8,7 @@ import { exitSections } from './markdown-exits.ts';
 import { NOISY_RME, timingSummary } from './timing.ts';
 import { comparedEngines, findRun, overheadBreakdown, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
+import { energyLine } from './energy.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
 import { formatMs, formatOverhead, formatPercent, formatSignedPct } from './format.ts';
 
@@ -21,7 +22,7 @@ function row(cells: string[]): string {
 export function renderMarkdown(results: ResultsFile): string {
   const engines = comparedEngines(results);
   const measured = new Set(results.runs.filter((r) => r.mode === 'measured').map((r) => r.engine));
-  const header = ['Workload', ...engines.map((e) => cell(e) + (measured.has(e) ? ' (measured)' : '')), 'Cycles per operation', 'Top mechanisms'];
+  const header = ['Workload', ...engines.map((e) => cell(e) + (measured.has(e) ? ' (measured)' : '')), 'Cycles per operation', 'Energy at P0', 'Top mechanisms'];
   const lines = [
     '## hvbench summary',
     '',
@@ -29,7 +30,7 @@ export function renderMarkdown(results: ResultsFile): string {
       `hvbench ${cell(results.tool.version)}, ${results.runs.length} runs.`,
     '',
     row(header),
-    row(header.map((_, i) => (i === 0 || i >= header.length - 2 ? '---' : '---:'))),
+    row(header.map((_, i) => (i === 0 || i >= header.length - 3 ? '---' : '---:'))),
   ];
   for (const w of workloadList(results)) {
     const overheads = engines.map((e) => {
@@ -42,7 +43,7 @@ export function renderMarkdown(results: ResultsFile): string {
       const breakdown = run && !run.error ? overheadBreakdown(run, TOP) : null;
       return breakdown ? [`${cell(e)}: ${breakdown.rows.map((m) => `${cell(m.mechanism)} ${formatSignedPct(m.pct)}`).join(', ')}`] : [];
     });
-    lines.push(row([cell(w.id), ...overheads, perOpCell(results, w, ['native', ...engines]), why.join('; ')]));
+    lines.push(row([cell(w.id), ...overheads, perOpCell(results, w, ['native', ...engines]), cell(energyLine(results, w.id, ['native', ...engines])), why.join('; ')]));
   }
   lines.push('', timingLine(results));
   const failed = results.runs.filter((r) => r.error);
