@@ -1,4 +1,4 @@
-/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--cpu=N] [--privileged] STREAM|-
+/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--xen-marker] [--cpu=N] [--privileged] STREAM|-
  *
  * Runs an hvbench operation stream (the binary form engines/kvm-host/op-stream.ts writes) with real system
  * calls and prints, on standard output, one header line, one line per operation and a last line:
@@ -10,7 +10,10 @@
  * `ns` is CLOCK_MONOTONIC time around the operation; `faults` and `csw` the page faults and context
  * switches during it (counts.c says whose). With --marker (ftrace's trace_marker) it writes
  * `hvbench op <index> begin <kind>` before and `hvbench op <index> end` after each operation, so every
- * tracepoint event in between belongs to that operation. All processes run on one CPU (--cpu, default 0). */
+ * tracepoint event in between belongs to that operation. With --xen-marker (in a Xen domain with privcmd) it
+ * also makes an mmuext_op hypercall of zero operations right after the begin marker and right before the end
+ * one: Linux never issues an empty mmuext_op, so in Xen's trace buffer (xentrace) these two hypercalls
+ * bracket what the hypervisor saw of the operation. All processes run on one CPU (--cpu, default 0). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +40,7 @@ static struct runner_config config = { .compute_cap = 1000000000ull };
 static const struct abi_op *ops;
 static uint32_t op_count;
 static int marker = -1;
+static int xen_marker;
 
 static _Noreturn void usage(const char *message) {
   fprintf(stderr, "op-runner: %s\n", message);
@@ -59,9 +63,11 @@ static void begin(uint32_t i) {
   shared->start_faults = c.faults;
   shared->start_csw = c.csw;
   shared->start_ns = now_ns();
+  if (xen_marker) cpu_xen_marker();
 }
 
 static void end(uint32_t i, struct op_outcome out) {
+  if (xen_marker) cpu_xen_marker();
   uint64_t ns = now_ns() - shared->start_ns;
   struct sw_counts c = counts_read();
   if (marker >= 0) dprintf(marker, "hvbench op %u end\n", i);
@@ -192,6 +198,7 @@ int main(int argc, char **argv) {
     else if (strncmp(a, "--marker=", 9) == 0) marker_path = a + 9;
     else if (strncmp(a, "--cpu=", 6) == 0) cpu = number(a + 6, "--cpu");
     else if (strcmp(a, "--privileged") == 0) config.privileged = 1;
+    else if (strcmp(a, "--xen-marker") == 0) xen_marker = 1;
     else if (strncmp(a, "--resume=", 9) == 0 && sscanf(a + 9, "%ld:%ld", &resume_op, &resume_pid) == 2) {}
     else if (a[0] == '-' && a[1]) { char m[160]; snprintf(m, sizeof m, "unknown option %.100s", a); usage(m); }
     else if (input) usage("more than one stream given");
@@ -210,6 +217,7 @@ int main(int argc, char **argv) {
   CPU_ZERO(&set);
   CPU_SET((int)cpu, &set);
   if (cpu >= CPU_SETSIZE || sched_setaffinity(0, sizeof set, &set) < 0) usage("--cpu names a CPU this process may not run on");
+  if (xen_marker && access("/dev/xen/privcmd", R_OK | W_OK) < 0) usage("--xen-marker: no Xen privcmd device (/dev/xen/privcmd)");
   if (marker_path) {
     int fd = open(marker_path, O_WRONLY);
     if (fd < 0 || dup2(fd, FD_MARKER) < 0) { fprintf(stderr, "op-runner: %s: %s\n", marker_path, strerror(errno)); exit(2); }

@@ -98,6 +98,8 @@ void cpu_rdtsc(uint64_t n);
 void cpu_compute(uint64_t n);
 void cpu_syscall(uint64_t n);
 struct op_outcome cpu_hypercall(uint64_t n);
+/* an mmuext_op hypercall with no operations, the marker --xen-marker puts in Xen's trace; -1 without privcmd */
+int cpu_xen_marker(void);
 struct op_outcome cpu_pio(uint16_t port, int write, uint64_t n, int privileged);
 
 #endif
