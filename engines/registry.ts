@@ -11,6 +11,7 @@ import { nativeEngine } from './native/index.ts';
 import { xenEngine } from './paravirtual/index.ts';
 import { kvmEngine } from './hardware-assisted/index.ts';
 import { kvmHostEngine } from './kvm-host/engine.ts';
+import { xenQemuEngine } from './lab/xen-qemu/engine.ts';
 
 export interface ResolvedEngineSpec {
   engine: Engine;
@@ -18,9 +19,10 @@ export interface ResolvedEngineSpec {
   label: string;
 }
 
-// kvm-host (measured, over /dev/kvm) is built in but never a default engine: the default run must give
-// bit-identical counters for a seed, and a real guest's counts and timings depend on the host.
-const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine, kvmHostEngine];
+// kvm-host (measured, over /dev/kvm) and xen-qemu (measured, real Xen under QEMU) are built in but never
+// default engines: the default run must give bit-identical counters for a seed, and a real guest's counts
+// and timings depend on the host.
+const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine, kvmHostEngine, xenQemuEngine];
 
 export function builtinEngines(): readonly Engine[] {
   return BUILTIN;

@@ -57,20 +57,21 @@ static const char *kind_name(uint8_t kind) {
   return kind > 0 && kind < OPK_LIMIT ? KIND_NAMES[kind] : "unknown";
 }
 
+/* the two markers sit next to each other, so Linux's and Xen's windows of an operation nearly coincide */
 static void begin(uint32_t i) {
-  if (marker >= 0) dprintf(marker, "hvbench op %u begin %s\n", i, kind_name(ops[i].kind));
   struct sw_counts c = counts_read();
   shared->start_faults = c.faults;
   shared->start_csw = c.csw;
   shared->start_ns = now_ns();
+  if (marker >= 0) dprintf(marker, "hvbench op %u begin %s\n", i, kind_name(ops[i].kind));
   if (xen_marker) cpu_xen_marker();
 }
 
 static void end(uint32_t i, struct op_outcome out) {
   if (xen_marker) cpu_xen_marker();
+  if (marker >= 0) dprintf(marker, "hvbench op %u end\n", i);
   uint64_t ns = now_ns() - shared->start_ns;
   struct sw_counts c = counts_read();
-  if (marker >= 0) dprintf(marker, "hvbench op %u end\n", i);
   dprintf(1, "op %u %s %s %u %d %llu %llu %llu %u\n", i, kind_name(ops[i].kind), STATUS_NAMES[out.status], out.detail,
           out.err, (unsigned long long)ns, (unsigned long long)(c.faults - shared->start_faults),
           (unsigned long long)(c.csw - shared->start_csw), proc_self());

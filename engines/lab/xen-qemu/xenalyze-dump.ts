@@ -5,7 +5,8 @@
 //    0.111509188 x d32768v0 hypercall  d (multicall) 13 calls
 //    0.111539445 x d32768v0  hypercall 1a (mmuext_op) 2 ops          ← an entry of that multicall
 //    ...         x d32768v0 ptwr l1e 0 eip ffffffff812c9365 addr ...
-// The time column may be stripped (the guest strips it to make the trace compress). The op-runner's marker
+// The time column and the bracketed values may be stripped (the guest strips them to make the trace
+// compress: `page_fault[]`). The op-runner's marker
 // (an mmuext_op of zero operations, engines/lab/op-runner/main.c) alternates begin and end of each operation.
 import { bump, OpWindows, type Tally } from './op-windows.ts';
 

@@ -72,11 +72,12 @@ test('nested multicall entries, continuations and records between operations', (
     '   0.6 x d32768v0 hypercall  1 (mmu_update) 0 updates (preempted)',
     '   0.7 x d32768v0 page_fault[ 402ff0 0 6640ed80 7f9c 6 ]',
     'x d32768v0 ptwr',
+    'x d32768v0 emulate privop[]',
     '   0.8 x d32768v0 hypercall 1a (mmuext_op) 0 ops',
     '   0.9 x d32768v0 hypercall 17 (iret)',
   ].join('\n');
   assert.deepEqual(parseXenalyzeDump(dump), [{
     'hypercall:multicall': 1, 'entry:mmuext_op': 1, 'requests:mmuext_op': 2, 'entry:update_va_mapping': 1,
-    'hypercall:mmu_update': 1, 'continuation:mmu_update': 1, 'trap:page_fault': 1, 'trap:ptwr': 1,
+    'hypercall:mmu_update': 1, 'continuation:mmu_update': 1, 'trap:page_fault': 1, 'trap:ptwr': 1, 'trap:emulate privop': 1,
   }]);
 });
