@@ -228,7 +228,9 @@ int main(int argc, char **argv) {
   load_stream(input);
   map_stream();
   proc_create_shared();
-  io_prepare();
+  /* only a stream with io ops gets the I/O buffer: its pages would otherwise be copied by every fork */
+  for (uint32_t i = 0; i < op_count; i++)
+    if (ops[i].kind == OPK_IO) { io_prepare(); break; }
   const char *source = counts_open();
   dprintf(1, "op-runner 1 ops=%u counts=%s\n", op_count, source);
   run_from(0, argv);
