@@ -28,11 +28,15 @@ const FLUSH = /^flushing (\d+) hypercalls/;
  *    before the window opened;
  *  - `set_pte`, `set_pmd`, `set_pud`, `set_p4d`, `ptep_modify_prot`, `pgd_pin`, `pgd_unpin`,
  *    `ptpage_pinned`, `ptpage_released_pinned`, `cr3:kernel`, `cr3:user`, `flush_tlb_one_user`,
- *    `flush_tlb_multi`.
+ *    `flush_tlb_multi`;
+ *  - `pin_pages` / `unpin_pages`: table pages an mm's pin (unpin) made read-only (writable): the
+ *    update_va_mapping entries its walk queues (mmu_pv.c xen_pin_page / xen_unpin_page, one per table page
+ *    of every level) between xen_mmu_pgd_pin (unpin) and the next event that is not a multicall's.
  */
 export function parseLinuxXenTrace(text: string): Tally[] {
   const windows = new OpWindows('Linux Xen trace');
   let pending: string[] = [];
+  let walk: 'pin_pages' | 'unpin_pages' | null = null;
   for (const line of text.split('\n')) {
     const m = EVENT.exec(line);
     if (!m) continue;
@@ -50,6 +54,7 @@ export function parseLinuxXenTrace(text: string): Tally[] {
       if (call) {
         pending.push(call[1]);
         if (windows.open) bump(windows.open, `queued:${call[1]}`);
+        if (walk && windows.open && call[1] === 'update_va_mapping') bump(windows.open, walk);
       }
       continue;
     }
@@ -69,6 +74,8 @@ export function parseLinuxXenTrace(text: string): Tally[] {
       pending = [];
       continue;
     }
+    // the pin walk only queues and issues multicall entries; any other event ends it
+    walk = event === 'xen_mmu_pgd_pin' ? 'pin_pages' : event === 'xen_mmu_pgd_unpin' ? 'unpin_pages' : event.startsWith('xen_mc_') ? walk : null;
     const tally = windows.open;
     if (!tally) continue;
     switch (event) {

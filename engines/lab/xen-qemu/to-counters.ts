@@ -77,7 +77,10 @@ export function toCounters(run: XenQemuRun): RunCounters {
       mmuextOps: xen[i]['requests:mmuext_op'] ?? 0,
       pgdPins: l.pgd_pin ?? 0,
       pgdUnpins: l.pgd_unpin ?? 0,
-      ptPagesPinned: l.ptpage_pinned ?? 0,
+      // table pages made read-only for Xen and back, as the xen engine counts them: every page of an mm's
+      // tree at its pin / unpin, and a table page linked into (released from) a pinned tree
+      tablesPinned: (l.pin_pages ?? 0) + (l.ptpage_pinned ?? 0),
+      tablesUnpinned: (l.unpin_pages ?? 0) + (l.ptpage_released_pinned ?? 0),
       cr3Writes: (l['cr3:kernel'] ?? 0) + (l['cr3:user'] ?? 0),
       linuxMulticallEntries: l.multicallEntries ?? 0,
       linuxMergedRequests: Object.values(prefixed(l, 'merged:')).reduce((a, b) => a + b, 0),

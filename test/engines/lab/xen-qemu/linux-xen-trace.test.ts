@@ -26,6 +26,12 @@ test('memory/fork-exit (1 MiB heap, 8 child writes): faults, pins, batching', ()
     assert.ok(fork['merged:mmu_update'] >= 256 - fork['queued:mmu_update'], JSON.stringify(fork));
   }
   for (const exit of [ops[5], ops[9]]) assert.equal(exit.pgd_unpin, 1, 'exit_mmap unpins the child before teardown');
+  // the pin walk makes every table page of the child read-only and the unpin walk makes the same pages
+  // writable again, one update_va_mapping each: the two counts are equal (and the root is among them)
+  for (const [fork, exit] of [[ops[2], ops[5]], [ops[6], ops[9]]]) {
+    assert.ok(fork.pin_pages >= 2, JSON.stringify(fork));
+    assert.equal(fork.pin_pages, exit.unpin_pages);
+  }
   // each child write is a COW fault: ptep_clear_flush's INVLPG of the old mapping (flush_tlb_one_user, a
   // lone mmuext_op) and the new PTE
   for (const childTouch of [ops[4], ops[8]]) {
