@@ -1,7 +1,6 @@
 /* map/unmap/protect/touch as mmap/munmap/mprotect and loads and stores. Regions are this process's own: a
- * forked child inherits them (copy-on-write), exec drops them, as the vocabulary says. The touch pattern is
- * the kvm-host guest's (engines/kvm-host/guest/paging.c paging_touch), so both measured engines touch the same
- * pages in the same order. */
+ * forked child inherits them (copy-on-write), exec drops them, as the vocabulary says. The touch order is
+ * abi.h's abi_touch_page, the kvm-host guest's too. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
@@ -66,12 +65,9 @@ struct op_outcome mem_touch(uint32_t index, uint32_t pattern, uint64_t accesses,
   const struct region *r = &regions[index];
   if (write && !r->writable) return failed(DETAIL_ERRNO, EACCES); /* would be SIGSEGV */
   uint64_t pages = r->bytes / r->page;
-  uint64_t x = 0x9e3779b97f4a7c15ull ^ accesses; /* xorshift for the random pattern */
+  uint64_t x = ABI_TOUCH_SEED(accesses);
   for (uint64_t i = 0; i < accesses; i++) {
-    uint64_t p;
-    if (pattern == 1) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; p = x % pages; }
-    else if (pattern == 2) p = (i * stride) % pages;
-    else p = i % pages;
+    uint64_t p = abi_touch_page(pattern, i, &x, pages, stride);
     volatile uint64_t *at = (volatile uint64_t *)(r->base + p * r->page + ((i * 64) & (r->page - 1)));
     if (write) *at = i;
     else (void)*at;
