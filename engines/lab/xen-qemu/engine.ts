@@ -23,13 +23,16 @@ const OPTIONS: readonly EngineOptionSpec[] = [
 
 /**
  * Xen's command line: its console on the first serial port (where QEMU's -serial stdio is), dom0 fixed in
- * size and on one vCPU, no reboot on a crash so the console keeps the reason. SMAP, SMEP and PKU are off
+ * size and on one vCPU, no reboot on a crash so the console keeps the reason. `sync_console`: dom0's console
+ * (the agent's replies, traces in base64) goes through Xen's serial driver, which drops characters when its
+ * transmit buffer is full (xen/drivers/char/serial.c __serial_putc, serial_tx_buffer 16 KiB) unless the
+ * console is synchronous; seen here as corrupted gzip streams and lost lines. SMAP, SMEP and PKU are off
  * in the CPU model: Xen 4.17 with SMAP on crashes dom0 at its first exception under TCG.
  */
 export const QEMU_CPU = 'max,-smap,-smep,-pku';
 export function xenCommandLine(memMb: number): string {
   const dom0 = Math.max(256, memMb - 256);
-  return `console=com1 com1=115200,8n1 dom0_mem=${dom0}M,max:${dom0}M dom0_max_vcpus=1 noreboot`;
+  return `console=com1 com1=115200,8n1 sync_console dom0_mem=${dom0}M,max:${dom0}M dom0_max_vcpus=1 noreboot`;
 }
 /** dom0's own command line: Xen's console (hvc0) carries the agent; kernel messages stay off it */
 export const DOM0_COMMAND_LINE = 'console=hvc0 loglevel=1';
@@ -40,8 +43,11 @@ export function xenQemuProblem(): string | null {
   return qemuProblem() ?? aptProblem() ?? runnerProblem();
 }
 
+/** a file's bytes over the serial line (≈10 KB/s under TCG: memory/fork-exit's traces take minutes) */
+const FETCH_TIMEOUT_MS = 900_000;
+
 async function fetchFile(session: QemuSession, path: string): Promise<Buffer> {
-  const r = await session.run(`cat ${path}`);
+  const r = await session.run(`cat ${path}`, FETCH_TIMEOUT_MS);
   if (r.status !== 0) throw new Error(`xen-qemu: could not read ${path} in dom0`);
   return r.stdout;
 }

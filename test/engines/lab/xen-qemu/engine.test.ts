@@ -31,6 +31,6 @@ test('without QEMU on $PATH: unavailable with the reason, and `run` exits 2 writ
 });
 
 test("Xen's command line gives dom0 all but 256 MiB, one vCPU, the console on COM1", () => {
-  assert.equal(xenCommandLine(1536), 'console=com1 com1=115200,8n1 dom0_mem=1280M,max:1280M dom0_max_vcpus=1 noreboot');
+  assert.equal(xenCommandLine(1536), 'console=com1 com1=115200,8n1 sync_console dom0_mem=1280M,max:1280M dom0_max_vcpus=1 noreboot');
   assert.match(xenCommandLine(300), /dom0_mem=256M,max:256M/, 'never below 256 MiB');
 });
