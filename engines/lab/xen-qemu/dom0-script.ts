@@ -39,6 +39,8 @@ echo 1 > $T/tracing_on
 op-runner --marker=$T/trace_marker --xen-marker --privileged "$1" > $O/runner.txt 2> $O/runner.err
 st=$?
 echo 0 > $T/tracing_on
+# xentrace reads the buffers at each poll (every 100 ms): let it take the last records before it stops
+sleep 3
 kill -INT $XT; wait $XT
 grep -v '^#' $T/trace | sed -E \\
   -e 's/^ *.+-[0-9]+ +\\[[0-9]+\\] [^ ]+ +[0-9.]+: //' \\
