@@ -12,6 +12,7 @@ import { xenEngine } from './paravirtual/index.ts';
 import { kvmEngine } from './hardware-assisted/index.ts';
 import { kvmHostEngine } from './kvm-host/engine.ts';
 import { kvmQemuEngine } from './kvm-qemu/engine.ts';
+import { xenQemuEngine } from './lab/xen-qemu/engine.ts';
 
 export interface ResolvedEngineSpec {
   engine: Engine;
@@ -19,9 +20,10 @@ export interface ResolvedEngineSpec {
   label: string;
 }
 
-// kvm-host (measured, over /dev/kvm) and kvm-qemu (measured, a real KVM inside QEMU) are built in but never a default engine: the default run must give
-// bit-identical counters for a seed, and a real guest's counts and timings depend on the host.
-const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine, kvmHostEngine, kvmQemuEngine];
+// kvm-host (measured, over /dev/kvm), kvm-qemu (measured, a real KVM inside QEMU) and xen-qemu (measured, real
+// Xen under QEMU) are built in but never default engines: the default run must give bit-identical counters for
+// a seed, and a real guest's counts and timings depend on the host.
+const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine, kvmHostEngine, kvmQemuEngine, xenQemuEngine];
 
 export function builtinEngines(): readonly Engine[] {
   return BUILTIN;

@@ -22,3 +22,6 @@ hvb_agent
 poweroff -f
 `;
 }
+
+/** the directories every lab image has, busybox's included (the init script also creates the mount points) */
+export const BASE_DIRS = ['bin', 'sbin', 'proc', 'sys', 'dev', 'tmp', 'lab'];

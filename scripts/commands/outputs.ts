@@ -5,6 +5,7 @@ import { writeOutputs } from '../../reports/write-outputs.ts';
 import { powerSections } from '../../reports/power/section.ts';
 import { modelCheckSections } from '../../reports/model-check/section.ts';
 import { modelCheckTerminal } from '../../reports/model-check/text.ts';
+import { xenModelCheckSections } from '../../reports/model-check/xen-section.ts';
 
 export interface WriteAllOptions {
   html: boolean;
@@ -19,7 +20,7 @@ export async function writeAllOutputs(results: ResultsFile, outDir: string, opts
     html: opts.html,
     png: opts.png,
     signal: opts.signal,
-    extraSections: [...powerSections(results), ...modelCheckSections(results)],
+    extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results)],
   });
   if (opts.quiet) return;
   process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout) }));

@@ -11,8 +11,8 @@ const modern = getProfile('intel-modern');
 const core2 = getProfile('core2-2007');
 
 test('built-in engines by id', () => {
-  // kvm-host is built in since 643b602, kvm-qemu since it was added (both opt-in, measured)
-  assert.deepEqual(listEngines().map((e) => e.id), ['native', 'xen', 'kvm', 'kvm-host', 'kvm-qemu']);
+  // kvm-host, kvm-qemu and xen-qemu are built in, opt-in and measured
+  assert.deepEqual(listEngines().map((e) => e.id), ['native', 'xen', 'kvm', 'kvm-host', 'kvm-qemu', 'xen-qemu']);
 });
 
 test('specs: defaults applied, values validated, the label names what differs from the defaults', () => {
