@@ -271,3 +271,18 @@ export interface Platform {
    *  and the interrupts are the kernel's to charge and take) */
   deviceSubmit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): number;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// VMX exit handling (docs/architecture.md#kvm): the same VT-x machine runs a guest
+// under KVM or under Xen; what differs after the VM exit is whose handler runs and where the device model is.
+// ---------------------------------------------------------------------------------------------------------
+
+/** the hypervisor side of a VM exit, a parameter of the shared hardware-assisted machinery */
+export interface VmxExitHandlers {
+  /** the handler's work for one exit of `reason` after the VMX round trip (decode, emulate, inject) */
+  handler(reason: string): number;
+  /** `n` exits the hypervisor forwards to the user-space device model, each doing `deviceWork` cycles of
+   *  emulation there: everything after the exit and the handler (KVM: KVM_RUN returns to QEMU in the same
+   *  process; Xen: an ioreq to QEMU in Dom0, scheduled in on this physical CPU) */
+  forward(reason: string, n: number, deviceWork: number): void;
+}
