@@ -286,3 +286,17 @@ export interface VmxExitHandlers {
    *  process; Xen: an ioreq to QEMU in Dom0, scheduled in on this physical CPU) */
   forward(reason: string, n: number, deviceWork: number): void;
 }
+
+/**
+ * How a Xen guest's split-driver front end reaches Xen, and how Xen's scheduler moves the shared physical CPU
+ * between the guest and Dom0 (docs/architecture.md#xen): a PV guest notifies by hypercall and Xen switches its
+ * page tables; an HVM / PVH guest notifies by VMCALL and Xen switches from its VMCS to Dom0's tables and back.
+ */
+export interface XenDomainPort {
+  /** the front end's EVTCHNOP_send to its back end: `cycles` of Xen's work charged under `mechanism` */
+  notify(mechanism: string, cycles: number): void;
+  /** Xen's scheduler runs Dom0 on this physical CPU: its back end or device model was woken */
+  toDom0(): void;
+  /** Dom0 blocked again: Xen's scheduler runs the guest's vCPU */
+  toGuest(): void;
+}
