@@ -37,7 +37,7 @@ export interface XenOptions {
 }
 
 /** credit2's longest slice for a vCPU with no competitor: CSCHED2_MAX_TIMER = 10 ms (xen/common/sched/credit2.c) */
-const CSCHED2_SLICE_S = 0.010;
+export const CSCHED2_SLICE_S = 0.010;
 
 /** MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE: Linux PV writes them with HYPERVISOR_set_segment_base */
 const SEGMENT_BASE_MSRS = new Set([0xc0000100, 0xc0000101, 0xc0000102]);
