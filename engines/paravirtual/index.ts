@@ -10,7 +10,7 @@ import type { BlkMode, NetMode } from './split-driver.ts';
 
 export const xenEngine: Engine = {
   id: 'xen',
-  title: 'Xen PV (paravirtual)',
+  title: 'Xen (PV; HVM and PVH with mode=)',
   description: 'Xen paravirtualized x86-64 guest: hypercalls, direct paging with validated mmu_update and multicall batching, guest-kernel page-table switches on every syscall, split drivers with grants and event channels',
   mode: 'simulated',
   phases: true,
@@ -40,8 +40,8 @@ export const xenEngine: Engine = {
     if (options.pcid === 'on' && !profile.features.pcid) {
       throw new UsageError(`xen: pcid=on needs a CPU with PCID, which profile ${profile.id} lacks`);
     }
-    if (options.mode !== 'pv' && options.mode !== undefined && !profile.features.ept) {
-      throw new UsageError(`xen: mode=${String(options.mode)} needs EPT/NPT in this model (Xen's shadow paging is not modelled), which profile ${profile.id} lacks`);
+    if (options.mode !== 'pv' && options.mode !== undefined && options.pod === 'on' && !profile.features.ept) {
+      throw new UsageError(`xen: pod=on needs EPT/NPT in this model (populate-on-demand under shadow paging is not modelled), which profile ${profile.id} lacks`);
     }
     if (options.mode === 'pvh' && options.io === 'emulated') {
       throw new UsageError('xen: io=emulated needs a device model, and a mode=pvh domain has none (PVH guests use PV drivers: io=pv)');

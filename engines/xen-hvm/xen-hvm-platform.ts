@@ -57,7 +57,9 @@ export class XenHvmPlatform extends VmxPlatform {
 
   constructor(profile: CostProfile, private readonly options: XenHvmOptions) {
     let dom0: Dom0Switch | null = null;
-    super(profile, { mmu: 'ept', vpid: profile.features.vpid, apicv: profile.features.apicv }, (p) => {
+    // without EPT Xen runs HVM guests on shadow paging (xen/arch/x86/mm/shadow/); modelled with the shared
+    // shadow MMU and its costs (shadow-mmu.ts), not Xen's own out-of-sync and write-protect heuristics
+    super(profile, { mmu: profile.features.ept ? 'ept' : 'shadow', vpid: profile.features.vpid, apicv: profile.features.apicv }, (p) => {
       dom0 = new Dom0Switch(p.counters, profile, p.mmu, () => p.machine.memory.allocFrame());
       // Dom0 runs with XPTI where Xen's xpti= default turns it on: everywhere but AMD
       return xenExitHandlers(options.mode === 'hvm' ? new IoreqChannel(p.counters, profile, dom0, profile.vendor !== 'amd') : null);
@@ -79,7 +81,9 @@ export class XenHvmPlatform extends VmxPlatform {
    * kernel numbers its frames from 0 and does not follow a real guest's physical layout.
    */
   protected touchFrames(frame: number, frames: number): void {
-    const ept = this.ept!;
+    const ept = this.ept;
+    // shadow paging: the p2m is built as well; the shadow MMU faults its own entries in
+    if (ept === null) return;
     if (frames === 1 && ept.isBacked(frame)) return;
     let faults = 0;
     for (let block = frame - (frame % SUPERPAGE_FRAMES); block < frame + frames; block += SUPERPAGE_FRAMES) {

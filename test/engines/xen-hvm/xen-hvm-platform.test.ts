@@ -83,8 +83,13 @@ test('pvh: no device model — ports complete in Xen\'s null handler, io=emulate
     (e: Error) => /io=emulated needs a device model/.test(e.message) && !e.message.includes('\n'));
 });
 
-test('mode=hvm needs EPT here: refused in one line on core2-2007', () => {
-  assert.throws(() => resolveEngine('xen:mode=hvm', builtinEngines(), getProfile('core2-2007')),
-    (e: Error) => /mode=hvm needs EPT/.test(e.message) && !e.message.includes('\n'));
-  assert.equal(resolveEngine('xen:mode=hvm', builtinEngines(), getProfile('intel-modern')).label, 'xen:mode=hvm');
+test('without EPT (core2-2007) mode=hvm runs on shadow paging: a shadow fault per first access; pod=on is refused', () => {
+  const core2 = getProfile('core2-2007');
+  assert.throws(() => resolveEngine('xen:mode=hvm,pod=on', builtinEngines(), core2),
+    (e: Error) => /pod=on needs EPT/.test(e.message) && !e.message.includes('\n'));
+  assert.equal(resolveEngine('xen:mode=hvm', builtinEngines(), core2).label, 'xen:mode=hvm');
+  // a MOV CR3 exits under shadow paging (CR_ACCESS), never under EPT
+  const sw: GuestOp[] = [{ op: 'fork' }, { op: 'switch', to: 2 }];
+  assert.equal(delta('xen:mode=hvm', [], sw, 'core2-2007').exits.CR_ACCESS, 1);
+  assert.equal(delta('xen:mode=hvm', [], sw).exits.CR_ACCESS, undefined);
 });
