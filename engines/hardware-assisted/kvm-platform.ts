@@ -7,7 +7,6 @@ import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { FrameBitmap } from './frame-bitmap.ts';
 import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
-import { emulatedRegisterAccesses } from './emulated-device.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 import { VmxPlatform, type VmxOptions } from './vmx-platform.ts';
 import { kvmExitHandlers } from './kvm-exit-handlers.ts';
@@ -260,12 +259,6 @@ export class KvmPlatform extends VmxPlatform {
       this.counters.charge('host', 'virtio-backend', hvm.virtioRequest * requests);
       return 1;
     }
-    // a register-level device emulated in QEMU: every register access of every request exits to user space,
-    // and each request completes with its own interrupt
-    const regs = emulatedRegisterAccesses(device);
-    this.exits.toUserSpace(device === 'disk' ? 'IO_INSTRUCTION' : this.mmioReason, regs * requests, hvm.deviceModelAccess);
-    // estimate: the device model's I/O submission per request costs what a virtio back end's does
-    this.counters.charge('host', 'device-model', hvm.virtioRequest * requests);
-    return requests;
+    return this.emulatedDeviceSubmit(device, requests);
   }
 }

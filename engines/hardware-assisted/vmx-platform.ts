@@ -6,13 +6,14 @@
 // writes and INVLPG exit. This class is the machine side only: who handles an exit (`VmxExitHandlers`), how
 // guest memory gets host memory (touchFrames), interrupts, IPIs and devices are the hypervisor's, in its
 // subclass.
-import type { VmxExitHandlers } from '../types.ts';
+import type { DeviceKind, VmxExitHandlers } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { FAULT_EPT_VIOLATION, FAULT_NONE } from '../machine/types.ts';
 import { NativePlatform } from '../native/native-platform.ts';
 import { VmExits } from './vm-exit.ts';
 import { EptBacking } from './ept-backing.ts';
 import { msrExits } from './msr-bitmap.ts';
+import { emulatedRegisterAccesses } from './emulated-device.ts';
 import { ShadowMmu } from './shadow-mmu.ts';
 
 /** what the VT-x machine runs with, whichever hypervisor handles its exits */
@@ -174,5 +175,15 @@ export abstract class VmxPlatform extends NativePlatform {
   override halt(): void {
     super.halt();
     this.exits.inKernel('HLT', 1);
+  }
+
+  /** a register-level device emulated in the user-space device model (QEMU's IDE or e1000): every register
+   *  access of every request exits and is forwarded, and each request completes with its own interrupt */
+  protected emulatedDeviceSubmit(device: DeviceKind, requests: number): number {
+    const hvm = this.profile.hvm;
+    this.exits.toUserSpace(device === 'disk' ? 'IO_INSTRUCTION' : this.mmioReason, emulatedRegisterAccesses(device) * requests, hvm.deviceModelAccess);
+    // estimate: the device model's I/O submission per request costs what a virtio back end's does
+    this.counters.charge('host', 'device-model', hvm.virtioRequest * requests);
+    return requests;
   }
 }

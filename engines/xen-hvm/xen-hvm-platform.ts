@@ -15,7 +15,6 @@
 import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { VmxPlatform } from '../hardware-assisted/vmx-platform.ts';
-import { emulatedRegisterAccesses } from '../hardware-assisted/emulated-device.ts';
 import { X2APIC_ICR, X2APIC_SELF_IPI, msrExits } from '../hardware-assisted/msr-bitmap.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 import { SplitDriver, type BlkMode, type NetMode } from '../paravirtual/split-driver.ts';
@@ -215,10 +214,6 @@ export class XenHvmPlatform extends VmxPlatform {
    *  ioreq to QEMU, one interrupt per request */
   override deviceSubmit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): number {
     if (this.options.io === 'pv') return this.split.submit(device, dir, bytes, requests);
-    const hvm = this.profile.hvm;
-    this.exits.toUserSpace(device === 'disk' ? 'IO_INSTRUCTION' : this.mmioReason, emulatedRegisterAccesses(device) * requests, hvm.deviceModelAccess);
-    // estimate: QEMU's I/O submission per request costs what a virtio back end's does (as under kvm)
-    this.counters.charge('host', 'device-model', hvm.virtioRequest * requests);
-    return requests;
+    return this.emulatedDeviceSubmit(device, requests);
   }
 }
