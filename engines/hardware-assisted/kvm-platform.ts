@@ -242,11 +242,8 @@ export class KvmPlatform extends VmxPlatform {
    * (ElapsedTicks) so the number is a pure function of the guest's time.
    */
   override endRun(): void {
-    const ticks = this.hostTick.due(this.counters.cycles.guest);
-    if (ticks === 0) return;
-    this.counters.event('hostTicks', ticks);
-    // estimate: the host's tick handler (tick_sched_timer, scheduler tick) costs one native interrupt
-    this.exits.inKernel('EXTERNAL_INTERRUPT', ticks, 'host-tick', this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
+    // the host's tick handler: tick_sched_timer, the scheduler tick
+    this.periodicTimerExits(this.hostTick, 'hostTicks', 'host-tick');
   }
 
   override deviceSubmit(device: DeviceKind, _dir: IoDirection, _bytes: number, requests: number): number {

@@ -15,6 +15,7 @@ import { EptBacking } from './ept-backing.ts';
 import { msrExits } from './msr-bitmap.ts';
 import { emulatedRegisterAccesses } from './emulated-device.ts';
 import { ShadowMmu } from './shadow-mmu.ts';
+import type { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 
 /** what the VT-x machine runs with, whichever hypervisor handles its exits */
 export interface VmxOptions {
@@ -175,6 +176,16 @@ export abstract class VmxPlatform extends NativePlatform {
   override halt(): void {
     super.halt();
     this.exits.inKernel('HLT', 1);
+  }
+
+  /** a periodic timer of the hypervisor's own while the guest runs (`ticker`, due at the end of each phase):
+   *  its interrupt arrives in VMX non-root mode as an EXTERNAL_INTERRUPT exit, counted as `event`; estimate: the
+   *  tick's handling costs one native interrupt, charged under `mechanism` */
+  protected periodicTimerExits(ticker: ElapsedTicks, event: string, mechanism: string): void {
+    const ticks = ticker.due(this.counters.cycles.guest);
+    if (ticks === 0) return;
+    this.counters.event(event, ticks);
+    this.exits.inKernel('EXTERNAL_INTERRUPT', ticks, mechanism, this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
   }
 
   /** a register-level device emulated in the user-space device model (QEMU's IDE or e1000): every register

@@ -203,11 +203,7 @@ export class XenHvmPlatform extends VmxPlatform {
    * running vCPU. One per 10 ms of guest execution, counted at the end of each phase.
    */
   override endRun(): void {
-    const ticks = this.xenTimer.due(this.counters.cycles.guest);
-    if (ticks === 0) return;
-    this.counters.event('xenTimerInterrupts', ticks);
-    // estimate: the timer interrupt and a schedule() that keeps the vCPU, one native interrupt
-    this.exits.inKernel('EXTERNAL_INTERRUPT', ticks, 'xen-timer', this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
+    this.periodicTimerExits(this.xenTimer, 'xenTimerInterrupts', 'xen-timer');
   }
 
   /** io=pv: the split driver (blkfront / netfront); io=emulated: every register access of every request an
