@@ -271,3 +271,32 @@ export interface Platform {
    *  and the interrupts are the kernel's to charge and take) */
   deviceSubmit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): number;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// VMX exit handling (docs/architecture.md#kvm): the same VT-x machine runs a guest
+// under KVM or under Xen; what differs after the VM exit is whose handler runs and where the device model is.
+// ---------------------------------------------------------------------------------------------------------
+
+/** the hypervisor side of a VM exit, a parameter of the shared hardware-assisted machinery */
+export interface VmxExitHandlers {
+  /** the handler's work for one exit of `reason` after the VMX round trip (decode, emulate, inject) */
+  handler(reason: string): number;
+  /** `n` exits the hypervisor forwards to the user-space device model, each doing `deviceWork` cycles of
+   *  emulation there: everything after the exit and the handler (KVM: KVM_RUN returns to QEMU in the same
+   *  process; Xen: an ioreq to QEMU in Dom0, scheduled in on this physical CPU) */
+  forward(reason: string, n: number, deviceWork: number): void;
+}
+
+/**
+ * How a Xen guest's split-driver front end reaches Xen, and how Xen's scheduler moves the shared physical CPU
+ * between the guest and Dom0 (docs/architecture.md#xen): a PV guest notifies by hypercall and Xen switches its
+ * page tables; an HVM / PVH guest notifies by VMCALL and Xen switches from its VMCS to Dom0's tables and back.
+ */
+export interface XenDomainPort {
+  /** the front end's EVTCHNOP_send to its back end: `cycles` of Xen's work charged under `mechanism` */
+  notify(mechanism: string, cycles: number): void;
+  /** Xen's scheduler runs Dom0 on this physical CPU: its back end or device model was woken */
+  toDom0(): void;
+  /** Dom0 blocked again: Xen's scheduler runs the guest's vCPU */
+  toGuest(): void;
+}

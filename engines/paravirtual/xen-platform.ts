@@ -17,6 +17,7 @@ import { PAE_LAYOUT, X86_64_LAYOUT } from '../guest/layout.ts';
 import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type BlkMode, type NetMode } from './split-driver.ts';
+import { PvDomainPort } from './pv-domain-port.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 
 export interface XenOptions {
@@ -36,7 +37,7 @@ export interface XenOptions {
 }
 
 /** credit2's longest slice for a vCPU with no competitor: CSCHED2_MAX_TIMER = 10 ms (xen/common/sched/credit2.c) */
-const CSCHED2_SLICE_S = 0.010;
+export const CSCHED2_SLICE_S = 0.010;
 
 /** MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE: Linux PV writes them with HYPERVISOR_set_segment_base */
 const SEGMENT_BASE_MSRS = new Set([0xc0000100, 0xc0000101, 0xc0000102]);
@@ -66,7 +67,8 @@ export class XenPlatform extends NativePlatform {
     this.calls = new Hypercalls(this.counters, profile.pv, this.cr3);
     this.mc = new MulticallBatcher(this.calls, this.counters, profile.pv, options.batch);
     this.modes = new GuestModeSwitch(this.counters, profile, this.cr3, this.calls);
-    this.split = new SplitDriver(this.counters, profile, this.calls, this.cr3, options.blk, options.net, () => this.memory.allocFrame());
+    const port = new PvDomainPort(this.counters, this.calls, this.cr3, () => this.memory.allocFrame());
+    this.split = new SplitDriver(this.counters, profile, port, options.blk, options.net);
   }
 
   /** a guest trap into Xen that Xen bounces or emulates, counted under its xenalyze name */

@@ -4,6 +4,7 @@
 // (reports/findings.ts), and left out when the run has nothing to compute it from.
 import type { ResultsFile } from '../../harness/results.ts';
 import { escapeHtml as h } from '../escape.ts';
+import { hvmParagraph } from './xen-hvm-vs-kvm.ts';
 import { dominantMechanisms, missHeaviest, overheadSpan, refsPerMiss, winsByCategory, type RefsPerMiss } from '../findings.ts';
 
 const ratio = (r: number) => `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×`;
@@ -83,6 +84,7 @@ and the hypervisor synchronises shadow page tables (<code>shadow-sync</code>). E
 like <code>perf kvm stat report</code>: Samples, Samples % and Time % per reason (Time % from the cycles charged
 under <code>exit:&lt;reason&gt;</code>); on AMD profiles the SVM exit name (<code>npf</code>, <code>io</code>,
 <code>msr</code>, …) stands beside it.</p>
+${hvmParagraph(results)}
 ${walkSentence(results)}
 ${winsParagraph(results)}
 <p>Counters of simulated engines are deterministic for a given seed and profile and comparable across hosts.

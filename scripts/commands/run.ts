@@ -15,7 +15,7 @@ import { writeAllOutputs } from './outputs.ts';
 import { checkOutputDir, resultsJson } from '../../reports/write-outputs.ts';
 import { UsageError } from '../../harness/errors.ts';
 
-export const DEFAULT_ENGINES = 'native,xen,kvm';
+export const DEFAULT_ENGINES = 'native,xen,kvm,xen:mode=hvm';
 /** per pair, timing included: the slowest built-in simulated pair takes seconds; a measured kvm-host pair boots
  *  its guest six times (counters, two warm-ups, three samples), each under its own 60 s watchdog */
 export const DEFAULT_TIMEOUT_SECONDS = 300;
