@@ -11,6 +11,8 @@ import { nativeEngine } from './native/index.ts';
 import { xenEngine } from './paravirtual/index.ts';
 import { kvmEngine } from './hardware-assisted/index.ts';
 import { kvmHostEngine } from './kvm-host/engine.ts';
+import { kvmQemuEngine } from './kvm-qemu/engine.ts';
+import { xenQemuEngine } from './lab/xen-qemu/engine.ts';
 
 export interface ResolvedEngineSpec {
   engine: Engine;
@@ -18,9 +20,10 @@ export interface ResolvedEngineSpec {
   label: string;
 }
 
-// kvm-host (measured, over /dev/kvm) is built in but never a default engine: the default run must give
-// bit-identical counters for a seed, and a real guest's counts and timings depend on the host.
-const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine, kvmHostEngine];
+// kvm-host (measured, over /dev/kvm), kvm-qemu (measured, a real KVM inside QEMU) and xen-qemu (measured, real
+// Xen under QEMU) are built in but never default engines: the default run must give bit-identical counters for
+// a seed, and a real guest's counts and timings depend on the host.
+const BUILTIN: readonly Engine[] = [nativeEngine, xenEngine, kvmEngine, kvmHostEngine, kvmQemuEngine, xenQemuEngine];
 
 export function builtinEngines(): readonly Engine[] {
   return BUILTIN;

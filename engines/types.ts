@@ -3,7 +3,7 @@
 // third-party engines implement the same interface (docs/architecture.md#engine-interface).
 import type { CostProfile } from './machine/profile.ts';
 import type { Counters } from './machine/counters.ts';
-import type { PhysicalMemory } from './machine/types.ts';
+import type { EntryFormat, PhysicalMemory } from './machine/types.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Guest operations (docs/architecture.md#operations). Operations carry counts so a million syscalls are one record.
@@ -182,10 +182,28 @@ export interface KernelBody {
 /** what raised an interrupt the kernel takes: the periodic timer, a device completion, another vCPU */
 export type InterruptSource = 'timer' | 'device' | 'ipi';
 
+/** a guest's paging mode and where its kernel and user space sit in it (values in engines/guest/layout.ts) */
+export interface AddressLayout {
+  /** the table format the kernel builds and the MMU walks; `format.levels` is the root's level */
+  readonly format: EntryFormat;
+  /** the root-table slot linking the kernel's own mappings into every address space */
+  readonly kernelSlot: number;
+  /** first root-table slot of the kernel's part: user space lies below `kernelHalfSlot` root entries */
+  readonly kernelHalfSlot: number;
+  /** virtual address of the kernel's data footprint (engines/guest/kernel-image.ts) */
+  readonly kernelBase: number;
+  /** where user regions start (the mmap area, grown upwards) */
+  readonly mmapBase: number;
+  /** user regions must end at or below this address */
+  readonly userVaEnd: number;
+}
+
 export interface Platform {
   /** where every cycle and event of the run is counted; the kernel charges its own work here too */
   readonly counters: Counters;
   readonly profile: CostProfile;
+  /** the guest's paging mode and address layout */
+  readonly layout: AddressLayout;
   /** the memory the kernel's page tables live in, as the kernel addresses it (read-only use) */
   readonly memory: PhysicalMemory;
   /** whether the kernel may tag address spaces with PCIDs (MOV CR3 without flushing) */
@@ -194,7 +212,7 @@ export interface Platform {
    *  frame number the kernel puts in its PTEs: physical (native), machine via p2m (xen), guest-physical (kvm) */
   allocPage(frames: number): number;
   freePage(frame: number, frames: number): void;
-  /** a zeroed page-table page for `level` (4 = root); xen pins it */
+  /** a zeroed page-table page for `level` (layout.format.levels = root); xen pins it */
   allocTable(level: number): number;
   freeTable(frame: number, level: number): void;
   /** a new address space (root `root`) is about to be used for the first time: end of fork's dup_mmap,
@@ -261,4 +279,33 @@ export interface Platform {
    *  and back-end work); returns how many completion interrupts the kernel then takes (the device's own time
    *  and the interrupts are the kernel's to charge and take) */
   deviceSubmit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// VMX exit handling (docs/architecture.md#kvm): the same VT-x machine runs a guest
+// under KVM or under Xen; what differs after the VM exit is whose handler runs and where the device model is.
+// ---------------------------------------------------------------------------------------------------------
+
+/** the hypervisor side of a VM exit, a parameter of the shared hardware-assisted machinery */
+export interface VmxExitHandlers {
+  /** the handler's work for one exit of `reason` after the VMX round trip (decode, emulate, inject) */
+  handler(reason: string): number;
+  /** `n` exits the hypervisor forwards to the user-space device model, each doing `deviceWork` cycles of
+   *  emulation there: everything after the exit and the handler (KVM: KVM_RUN returns to QEMU in the same
+   *  process; Xen: an ioreq to QEMU in Dom0, scheduled in on this physical CPU) */
+  forward(reason: string, n: number, deviceWork: number): void;
+}
+
+/**
+ * How a Xen guest's split-driver front end reaches Xen, and how Xen's scheduler moves the shared physical CPU
+ * between the guest and Dom0 (docs/architecture.md#xen): a PV guest notifies by hypercall and Xen switches its
+ * page tables; an HVM / PVH guest notifies by VMCALL and Xen switches from its VMCS to Dom0's tables and back.
+ */
+export interface XenDomainPort {
+  /** the front end's EVTCHNOP_send to its back end: `cycles` of Xen's work charged under `mechanism` */
+  notify(mechanism: string, cycles: number): void;
+  /** Xen's scheduler runs Dom0 on this physical CPU: its back end or device model was woken */
+  toDom0(): void;
+  /** Dom0 blocked again: Xen's scheduler runs the guest's vCPU */
+  toGuest(): void;
 }

@@ -37,6 +37,8 @@ export interface RunResult extends RunCounters {
   /** per-mechanism cycles of this run minus native's: explains overheadPct, sums to cycles.total − native */
   overheadAttribution: Record<string, number> | null;
   timing: TimingStats | null;
+  /** joules of the run's core at P0 from its cycles by domain (engines/power/run-energy.ts); absent when it failed */
+  energyJ?: number;
   /** set when the run failed; the counters are then zero */
   error?: string;
   /** measured engines: anything the engine reports beside the shared counters (backend, per-op TSC costs) */

@@ -16,14 +16,18 @@ import { TOOL_VERSION } from './version.ts';
 import { profileHash } from './profile-hash.ts';
 import { defaultParams, selectWorkloads } from '../workloads/registry.ts';
 import type { PerOp, Workload } from '../workloads/types.ts';
-import { runPowerSuite, type PowerScenario } from '../engines/power/index.ts';
+import { runPowerSuite, POWER_DESIGNS, type PowerDesign, type PowerScenario } from '../engines/power/index.ts';
 import { powerWorkloads } from '../workloads/power/index.ts';
+import { loadPowerFile } from '../workloads/power/file.ts';
+import { runEnergyJ } from '../engines/power/run-energy.ts';
 
 export interface SuiteRequest extends CatalogSpec {
   /** engine specs, e.g. `kvm:mmu=shadow` */
   engines: string[];
   /** workload ids or categories; empty = every built-in workload plus the user's files */
   workloads: string[];
+  /** user power scenario files (workloads/power/file.ts), run beside the power scenarios selected */
+  powerFiles?: string[];
   seed: number;
   workers: number;
   /** a pair still running after this many ms fails (its worker is stopped) */
@@ -85,17 +89,29 @@ function isPowerSelector(selector: string): boolean {
   return selector === 'power' || selector.startsWith('power/');
 }
 
+/** `power` selects every built-in scenario, `power/<id>` one; the user's power files always run */
 function choosePowerScenarios(req: SuiteRequest): PowerScenario[] {
-  if (req.workloads.length === 0) return req.workloadFiles.length > 0 ? [] : [...powerWorkloads];
+  const fromFiles: PowerScenario[] = [];
+  for (const path of req.powerFiles ?? []) fromFiles.push(loadPowerFile(path, [...powerWorkloads, ...fromFiles].map((s) => s.id)));
+  if (req.workloads.length === 0) return req.workloadFiles.length > 0 ? fromFiles : [...powerWorkloads, ...fromFiles];
   const chosen: PowerScenario[] = [];
   for (const selector of req.workloads.filter(isPowerSelector)) {
-    const matches = powerWorkloads.filter((s) => selector === 'power' || s.id === selector);
+    const matches = powerWorkloads.filter((s) => selector === 'power' || selector === `power/${s.id}`);
     if (matches.length === 0) {
-      throw new UsageError(`unknown power scenario "${selector}" (known: ${powerWorkloads.map((s) => s.id).join(', ')})`);
+      throw new UsageError(`unknown power scenario "${selector}" (known: ${powerWorkloads.map((s) => `power/${s.id}`).join(', ')})`);
     }
     for (const m of matches) if (!chosen.includes(m)) chosen.push(m);
   }
-  return chosen;
+  return [...chosen, ...fromFiles];
+}
+
+/** the power model's designs are the xen and kvm engines among those requested */
+function choosePowerDesigns(engines: readonly ResolvedEngine[], scenarios: readonly PowerScenario[]): PowerDesign[] {
+  const designs = POWER_DESIGNS.filter((d) => engines.some((e) => e.engine.id === d));
+  if (scenarios.length > 0 && designs.length === 0) {
+    throw new UsageError(`power scenarios run on the xen and kvm designs; --engines names neither (power: ${scenarios.map((s) => s.id).join(', ')})`);
+  }
+  return designs;
 }
 
 function perOpOf(w: Workload): { perOp?: PerOp } {
@@ -108,6 +124,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const engines = resolveEngines(catalog, req.engines, catalog.profile.id, req.note ?? (() => {}));
   const workloads = chooseWorkloads(catalog, req);
   const powerScenarios = choosePowerScenarios(req);
+  const powerDesigns = choosePowerDesigns(engines, powerScenarios);
 
   const tasks: PairTask[] = [];
   for (const w of workloads) {
@@ -143,7 +160,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
       overheadPct: null,
       overheadAttribution: null,
       timing: outcome.ok ? outcome.timing : null,
-      ...(outcome.ok ? {} : { error: outcome.error }),
+      ...(outcome.ok ? { energyJ: runEnergyJ(counters, catalog.profile.ghz, catalog.profile.power) } : { error: outcome.error }),
     };
   });
   // A measured run's cycles are a real guest's TSC; native's are the model's: no overhead between the two.
@@ -156,7 +173,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
 
   // the power model runs on this thread: Ctrl-C during it is seen here, once it returns
   req.signal?.throwIfAborted();
-  const power = powerScenarios.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios }) : undefined;
+  const power = powerScenarios.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios, designs: powerDesigns }) : undefined;
   return {
     schema: RESULTS_SCHEMA,
     tool: { name: 'hvbench', version: TOOL_VERSION },

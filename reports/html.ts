@@ -10,6 +10,7 @@ import type { NamedChart, ReportSection } from './types.ts';
 import { CLIENT_SCRIPT, STYLE, chartJsSource, fontFaceCss } from './html/assets.ts';
 import { workloadArticle } from './html/drilldown.ts';
 import { howToRead } from './html/how-to-read.ts';
+import { hvmExitTable } from './html/xen-hvm-vs-kvm.ts';
 import { chartFigure, engineBadge } from './html/fragments.ts';
 import { anchor, runsTable, workloadAnchor } from './html/runs-table.ts';
 import { timingSection } from './html/timing-table.ts';
@@ -59,9 +60,11 @@ function categoryTable(results: ResultsFile, category: string): string {
 
 function sections(results: ResultsFile, input: HtmlInput): Section[] {
   const figures = (group: NamedChart['group']) => input.charts.filter((c) => c.group === group).map(chartFigure).join('\n');
+  const hvm = hvmExitTable(results);
   const out: Section[] = [
     { id: 'overview', title: 'Overhead', body: `${figures('overhead')}\n${engineList(results)}` },
     { id: 'how-to-read', title: 'How to read this', body: `<div class="how">${howToRead(results)}</div>` },
+    ...(hvm ? [{ id: 'xen-hvm-vs-kvm', title: 'Xen HVM beside KVM', body: hvm }] : []),
     { id: 'runs', title: 'All runs', body: `<p class="muted">Click a column header to sort.</p>${runsTable(results)}` },
   ];
   for (const category of categories(results)) {

@@ -1,12 +1,14 @@
 // summary.md: a Markdown table fit for a pull request — per workload the overhead of each engine against
 // native, and the mechanisms that cause most of it — then one line on the simulation's wall-clock cost, and
 // compact exit and hypercall tables (reports/markdown-exits.ts).
+import { modelCheckMarkdown } from './model-check/text.ts';
 import type { ResultsFile } from '../harness/results.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import { exitSections } from './markdown-exits.ts';
 import { NOISY_RME, timingSummary } from './timing.ts';
 import { comparedEngines, findRun, overheadBreakdown, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
+import { energyLine } from './energy.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
 import { formatMs, formatOverhead, formatPercent, formatSignedPct } from './format.ts';
 
@@ -20,7 +22,7 @@ function row(cells: string[]): string {
 export function renderMarkdown(results: ResultsFile): string {
   const engines = comparedEngines(results);
   const measured = new Set(results.runs.filter((r) => r.mode === 'measured').map((r) => r.engine));
-  const header = ['Workload', ...engines.map((e) => cell(e) + (measured.has(e) ? ' (measured)' : '')), 'Cycles per operation', 'Top mechanisms'];
+  const header = ['Workload', ...engines.map((e) => cell(e) + (measured.has(e) ? ' (measured)' : '')), 'Cycles per operation', 'Energy at P0', 'Top mechanisms'];
   const lines = [
     '## hvbench summary',
     '',
@@ -28,7 +30,7 @@ export function renderMarkdown(results: ResultsFile): string {
       `hvbench ${cell(results.tool.version)}, ${results.runs.length} runs.`,
     '',
     row(header),
-    row(header.map((_, i) => (i === 0 || i >= header.length - 2 ? '---' : '---:'))),
+    row(header.map((_, i) => (i === 0 || i >= header.length - 3 ? '---' : '---:'))),
   ];
   for (const w of workloadList(results)) {
     const overheads = engines.map((e) => {
@@ -41,7 +43,7 @@ export function renderMarkdown(results: ResultsFile): string {
       const breakdown = run && !run.error ? overheadBreakdown(run, TOP) : null;
       return breakdown ? [`${cell(e)}: ${breakdown.rows.map((m) => `${cell(m.mechanism)} ${formatSignedPct(m.pct)}`).join(', ')}`] : [];
     });
-    lines.push(row([cell(w.id), ...overheads, perOpCell(results, w, ['native', ...engines]), why.join('; ')]));
+    lines.push(row([cell(w.id), ...overheads, perOpCell(results, w, ['native', ...engines]), cell(energyLine(results, w.id, ['native', ...engines])), why.join('; ')]));
   }
   lines.push('', timingLine(results));
   const failed = results.runs.filter((r) => r.error);
@@ -50,6 +52,7 @@ export function renderMarkdown(results: ResultsFile): string {
     for (const r of failed) lines.push(`- ${cell(r.workload)} on ${cell(r.engine)}: ${cell(r.error)}`);
   }
   lines.push(...exitSections(results));
+  lines.push(...modelCheckMarkdown(results));
   return lines.join('\n') + '\n';
 }
 

@@ -60,6 +60,8 @@ const run = z.object({
   overheadPct: z.number().min(-100).nullable(),
   overheadAttribution: z.record(z.string(), z.number()).nullable(),
   timing: timing.nullable(),
+  // absent in files written before per-run energy, and for failed runs
+  energyJ: z.number().nonnegative().optional(),
   error: z.string().optional(),
   measured: z.record(z.string(), z.unknown()).optional(),
 });

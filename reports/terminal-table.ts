@@ -4,6 +4,7 @@ import type { ResultsFile, RunResult } from '../harness/results.ts';
 import { formatCount, formatOverhead } from './format.ts';
 import { engineLabels, exitNoun, findRun, topMechanismText, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
+import { energyText } from './energy.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
 
 const ANSI = { reset: '\x1b[0m', dim: '\x1b[2m', bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m' };
@@ -19,8 +20,8 @@ interface Cell {
   style: Style;
 }
 
-const HEADERS = ['Workload', 'Engine', 'Overhead', 'Cycles', 'Per op', 'Exits / traps', 'Hypercalls', 'TLB flushes', 'TLB misses', 'Top mechanism'];
-const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8]);
+const HEADERS = ['Workload', 'Engine', 'Overhead', 'Cycles', 'Per op', 'Exits / traps', 'Hypercalls', 'TLB flushes', 'TLB misses', 'Energy at P0', 'Top mechanism'];
+const RIGHT = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
 
 function overheadStyle(pct: number | null): Style {
   if (pct === null) return 'dim';
@@ -38,7 +39,7 @@ function cells(results: ResultsFile, workload: WorkloadInfo, run: RunResult, fir
   if (run.error) {
     return [{ text: first ? run.workload : '', style: 'bold' }, { text: engine, style: null }, { text: 'failed', style: 'red' },
       { text: '', style: null }, { text: '', style: null }, { text: '', style: null }, { text: '', style: null }, { text: '', style: null },
-      { text: '', style: null }, { text: run.error.replace(/\s+/g, ' '), style: 'red' }];
+      { text: '', style: null }, { text: '', style: null }, { text: run.error.replace(/\s+/g, ' '), style: 'red' }];
   }
   const top = topMechanismText(run);
   return [
@@ -51,6 +52,7 @@ function cells(results: ResultsFile, workload: WorkloadInfo, run: RunResult, fir
     { text: formatCount(run.hypercalls.total), style: null },
     { text: formatCount(run.tlb.flushes.total), style: null },
     { text: formatCount(run.tlb.misses), style: null },
+    { text: energyText(run), style: null },
     { text: top ?? '', style: 'dim' },
   ];
 }

@@ -36,8 +36,8 @@ function jsonType(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-/** the first schema issue as `path: problem` */
-function describe(issue: z.core.$ZodIssue, data: unknown): string {
+/** the first schema issue as `path: problem` (also used by workloads/power/file.ts) */
+export function describe(issue: z.core.$ZodIssue, data: unknown): string {
   const got = valueAt(data, issue.path);
   const shown = show(got);
   switch (issue.code) {
@@ -56,7 +56,7 @@ function describe(issue: z.core.$ZodIssue, data: unknown): string {
     case 'too_small':
       if (issue.origin === 'array') return `${jsonPath(issue.path)}: must not be empty`;
       if (issue.origin === 'string') return `${jsonPath(issue.path)}: must not be empty`;
-      return `${jsonPath(issue.path)}: must be ${Number(issue.minimum) === 0 ? 'non-negative' : issue.inclusive ? `≥ ${issue.minimum}` : `> ${issue.minimum}`} (got ${shown})`;
+      return `${jsonPath(issue.path)}: must be ${Number(issue.minimum) === 0 && issue.inclusive ? 'non-negative' : issue.inclusive ? `≥ ${issue.minimum}` : `> ${issue.minimum}`} (got ${shown})`;
     case 'too_big':
       return `${jsonPath(issue.path)}: must be ≤ ${issue.maximum} (got ${shown})`;
     case 'invalid_value':

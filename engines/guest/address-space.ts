@@ -1,4 +1,4 @@
-// A process's address space as the guest kernel keeps it: the root of its 4-level page table and
+// A process's address space as the guest kernel keeps it: the root of its page table (4-level, or PAE's 3) and
 // its named regions (the VMAs). Region addresses are assigned deterministically from the order of `map`
 // operations, so the same workload gets the same virtual addresses — and the same page-table shape — on every
 // engine.
@@ -7,10 +7,16 @@ import type { PageSizeCode } from '../machine/types.ts';
 import { PAGE_SIZE_CODE } from '../machine/types.ts';
 import { LEAF_LEVEL, LEVEL_SPAN } from '../machine/pte.ts';
 
-/** first region base: the bottom of PML4 slot 254, like Linux's top-down mmap area but growing up (estimate) */
+/** x86-64's first region base: the bottom of PML4 slot 254, like Linux's top-down mmap area but growing up
+ *  (estimate) */
 export const MMAP_BASE = 254 * LEVEL_SPAN[4];
 /** regions start on a 2 MiB boundary and are separated by a 2 MiB guard gap, so each gets its own PTs */
 const REGION_ALIGN = LEVEL_SPAN[2];
+/** free_pgtables' bounds for one unmapped region: page-table pages wholly inside [floor, ceiling) may go */
+export interface TableBounds {
+  floor: number;
+  ceiling: number;
+}
 
 export interface Region {
   name: string;
@@ -27,10 +33,16 @@ export interface Region {
 
 export class AddressSpace {
   readonly regions = new Map<string, Region>();
-  private nextVa = MMAP_BASE;
+  private nextVa: number;
 
   /** `root`: the top-level table; the PCID it runs under is per vCPU (guest-cpus.ts) */
-  constructor(readonly root: number) {}
+  constructor(
+    readonly root: number,
+    /** where the first region goes (the layout's mmap base) */
+    mmapBase = MMAP_BASE,
+  ) {
+    this.nextVa = mmapBase;
+  }
 
   addRegion(name: string, bytes: number, pageSize: PageSize): Region {
     const size = PAGE_SIZE_CODE[pageSize];
@@ -49,6 +61,23 @@ export class AddressSpace {
   copyLayoutFrom(parent: AddressSpace): void {
     for (const r of parent.regions.values()) this.regions.set(r.name, { ...r });
     this.nextVa = parent.nextVa;
+  }
+
+  /**
+   * free_pgtables' floor and ceiling for unmapping `region` (Linux mm/memory.c free_pgtables → free_pgd_range):
+   * the end of the VMA below it, or 0, and the start of the VMA above it, or `top`, the end of user space.
+   * The model's processes have only the regions their workload maps (no program text, libraries or stack
+   * VMAs), so a lone region's tables all go, as Linux frees them in an mm without other VMAs.
+   */
+  tableBounds(region: Region, top: number): TableBounds {
+    let floor = 0;
+    let ceiling = top;
+    for (const r of this.regions.values()) {
+      if (r === region) continue;
+      if (r.end <= region.base && r.end > floor) floor = r.end;
+      if (r.base >= region.end && r.base < ceiling) ceiling = r.base;
+    }
+    return { floor, ceiling };
   }
 
   regionAt(va: number): Region | undefined {

@@ -1,7 +1,6 @@
-// The guest kernel's own mappings and the data pages a system call touches. Linux maps the kernel at
-// __START_KERNEL_map (0xffffffff80000000: PML4 slot 511, PDPT slot 510; arch/x86/include/asm/page_64_types.h)
-// in one set of tables that every process's top-level table links to (pgd_alloc → pgd_ctor copies the kernel
-// PGD entries, arch/x86/mm/pgtable.c). A null system call reads and writes a handful of kernel data pages:
+// The guest kernel's own mappings and the data pages a system call touches. Linux maps the kernel (at the
+// layout's kernelBase, engines/guest/layout.ts) in one set of tables that every process's top-level table
+// links to (pgd_alloc → pgd_ctor copies the kernel PGD entries, arch/x86/mm/pgtable.c). A null system call reads and writes a handful of kernel data pages:
 // entry_SYSCALL_64 (arch/x86/entry/entry_64.S) switches to the task's stack through the per-CPU
 // cpu_current_top_of_stack and pushes pt_regs there, do_syscall_64 reads current's thread flags (task_struct)
 // and indexes sys_call_table. Those four data pages are the footprint simulated here (the instruction TLB is
@@ -11,14 +10,8 @@
 // loses them and the next system call walks for them again.
 import type { Platform } from '../types.ts';
 import type { PageTables } from '../machine/page-table.ts';
-import { LEVEL_SPAN, PTE_G, PTE_RW } from '../machine/pte.ts';
+import { PTE_G, PTE_RW } from '../machine/pte.ts';
 
-/** __START_KERNEL_map: PML4 slot 511, PDPT slot 510 */
-export const KERNEL_BASE = 511 * LEVEL_SPAN[4] + 510 * LEVEL_SPAN[3];
-/** the kernel's PML4 slot, linked into every process's top-level table */
-export const KERNEL_SLOT = 511;
-/** first PML4 slot of the kernel half: user address spaces end below it */
-export const KERNEL_HALF_SLOT = 256;
 /** kernel stack top, per-CPU area, task_struct, sys_call_table (see above) */
 export const SYSCALL_FOOTPRINT_PAGES = 4;
 
@@ -31,18 +24,20 @@ export class KernelImage {
 
   /** boot: map the footprint pages into the first process's top-level table `root` */
   boot(root: number, tables: PageTables): void {
+    const { kernelBase, kernelSlot } = this.p.layout;
     for (let i = 0; i < SYSCALL_FOOTPRINT_PAGES; i++) {
-      const va = KERNEL_BASE + i * 4096;
+      const va = kernelBase + i * 4096;
       tables.map(root, va, this.p.allocPage(1), 0, PTE_RW | PTE_G, 0);
       this.pages.push(va);
     }
-    this.slotLo = this.p.memory.readLo(root, KERNEL_SLOT);
-    this.slotHi = this.p.memory.readHi(root, KERNEL_SLOT);
+    this.slotLo = this.p.memory.readLo(root, kernelSlot);
+    this.slotHi = this.p.memory.readHi(root, kernelSlot);
   }
 
-  /** pgd_ctor: a new top-level table gets the kernel's PML4 entry */
+  /** pgd_ctor: a new top-level table gets the kernel's top-level entry (a PML4E; under PAE the PDPTE of the
+   *  kernel's PMD, shared as with SHARED_KERNEL_PMD) */
   link(root: number): void {
-    this.p.writeEntry(root, KERNEL_SLOT, this.slotLo, this.slotHi);
+    this.p.writeEntry(root, this.p.layout.kernelSlot, this.slotLo, this.slotHi);
   }
 
   /** the kernel side of one system call: its footprint pages, read and written in kernel mode */

@@ -6,10 +6,9 @@
 import type { GuestOp, Platform } from '../types.ts';
 import type { Rng } from '../rng.ts';
 import { UsageError } from '../../harness/errors.ts';
-import { USER_VA_END } from '../../harness/limits.ts';
 import { PageTables } from '../machine/page-table.ts';
 import { FAULT_NONE } from '../machine/types.ts';
-import { entryFrame, PTE_RW, X86_FORMAT } from '../machine/pte.ts';
+import { entryFrame, entryHi, entryLo, PTE_RW } from '../machine/pte.ts';
 import type { LeafVisitor } from '../machine/page-table.ts';
 import type { PageSizeCode } from '../machine/types.ts';
 import { AddressSpace, type Region } from './address-space.ts';
@@ -54,7 +53,7 @@ export class GuestKernel implements LeafVisitor {
     private readonly rng: Rng,
   ) {
     // the platform is the TableWriter: every entry write and new table goes through it (paravirt_ops)
-    this.tables = new PageTables(p.memory, X86_FORMAT, p);
+    this.tables = new PageTables(p.memory, p.layout.format, p);
     this.cpus = new GuestCpus(p);
     this.faults = new PageFaultHandler(p, this.tables, this.refs, this.cpus);
     this.forker = new ForkCopier(p, this.tables, this.refs);
@@ -150,11 +149,23 @@ export class GuestKernel implements LeafVisitor {
     return proc;
   }
 
-  /** pgd_alloc: a top-level table with the kernel's mappings linked in (none yet at boot) */
+  /**
+   * pgd_alloc: a top-level table with the kernel's mappings linked in (none yet at boot). Under PAE it also
+   * allocates and links the user PMDs (preallocate_pmds / pgd_prepopulate_pmd, arch/x86/mm/pgtable.c: the
+   * processor reads PDPTEs only at MOV to CR3, so Linux never changes them under a loaded CR3).
+   */
   private newSpace(): AddressSpace {
-    const root = this.p.allocTable(4);
+    const p = this.p;
+    const { format, kernelHalfSlot, mmapBase } = p.layout;
+    const root = p.allocTable(format.levels);
+    if (format.levels === 3) {
+      for (let i = 0; i < kernelHalfSlot; i++) {
+        const pmd = p.allocTable(2);
+        p.writeEntry(root, i, entryLo(pmd, format.rootTableFlags), entryHi(pmd, 0));
+      }
+    }
     if (this.procs.size > 0) this.image.link(root);
-    return new AddressSpace(root);
+    return new AddressSpace(root, mmapBase);
   }
 
   /** load `proc`'s address space on the current vCPU: MOV CR3, keeping its PCID's entries when this vCPU's
@@ -209,13 +220,18 @@ export class GuestKernel implements LeafVisitor {
     if (pageSize === '1g' && !this.p.profile.features.gbPages) {
       throw new UsageError(`map: 1g pages need 1 GiB page support, which profile ${this.p.profile.id} lacks`);
     }
+    if (pageSize === '1g' && this.p.layout.format.levels === 3) {
+      throw new UsageError('map: 1g pages do not exist under PAE paging (a PDPTE maps no page), as on xen:arch=x86_32');
+    }
     // mmap only creates the VMA: pages and their tables appear on first touch
     const r = space.addRegion(name, bytes, pageSize);
     // no 5-level paging here: an address past the 48-bit user half would wrap the PML4 index (user files are
-    // refused earlier, in workloads/stream-check.ts; this catches a built-in's parameters)
-    if (r.end > USER_VA_END) {
+    // refused earlier, in workloads/stream-check.ts; this catches a built-in's parameters, and a 32-bit guest's
+    // 3 GiB of user space)
+    const end = this.p.layout.userVaEnd;
+    if (r.end > end) {
       space.regions.delete(name);
-      throw new UsageError(`map: region "${name}" of ${bytes} bytes does not fit below the end of user space (0x${USER_VA_END.toString(16)})`);
+      throw new UsageError(`map: region "${name}" of ${bytes} bytes does not fit below the end of user space (0x${end.toString(16)})`);
     }
   }
 

@@ -1,6 +1,6 @@
-// Tearing mappings down: munmap of one region (PTEs cleared in a lazy-MMU window, frames released, then emptied
-// page tables freed — Linux zap_pte_range + free_pgtables — then the range invalidated), and the whole address
-// space on exec and exit.
+// Tearing mappings down: munmap of one region (PTEs cleared in a lazy-MMU window, frames released, then the page
+// tables wholly inside the gap between the neighbouring VMAs freed — Linux zap_pte_range + free_pgtables — then
+// the range invalidated), and the whole address space on exec and exit.
 import type { Platform } from '../types.ts';
 import type { LeafVisitor, PageTables } from '../machine/page-table.ts';
 import type { PageSizeCode } from '../machine/types.ts';
@@ -8,9 +8,7 @@ import { entryFrame, PAGES_PER_SIZE } from '../machine/pte.ts';
 import type { AddressSpace, Region } from './address-space.ts';
 import type { FrameRefs } from './frame-refs.ts';
 import type { GuestCpus } from './guest-cpus.ts';
-
-/** 2^47: the user half (free_pgtables covers the user VMAs; the kernel's tables are shared and stay) */
-const VA_LIMIT = 2 ** 47;
+import { userTop } from './layout.ts';
 
 export class Unmapper implements LeafVisitor {
   constructor(
@@ -37,7 +35,11 @@ export class Unmapper implements LeafVisitor {
     this.p.enterLazyMmu();
     this.tables.forEachLeaf(space.root, region.base, region.end, this);
     this.p.leaveLazyMmu();
-    this.tables.freeEmptyTables(space.root, region.base, region.end);
+    // a table goes only when the whole range it maps lies between the neighbouring VMAs; under PAE the PMDs
+    // stay as long as the PGD (pgd_alloc preallocated them, see kernel.ts newSpace)
+    const layout = this.p.layout;
+    const { floor, ceiling } = space.tableBounds(region, layout.userVaEnd);
+    this.tables.freeEmptyTables(space.root, region.base, region.end, { floor, ceiling, keepRootChildren: layout.format.levels === 3 });
     this.cpus.flushRange(space, region.base, region.pages, region.pageBytes);
     space.regions.delete(region.name);
   }
@@ -48,9 +50,11 @@ export class Unmapper implements LeafVisitor {
     this.p.exitMmap(space.root);
     this.p.enterLazyMmu();
     for (const region of space.regions.values()) this.tables.forEachLeaf(space.root, region.base, region.end, this);
-    this.tables.freeEmptyTables(space.root, 0, VA_LIMIT);
+    // the user part (free_pgtables covers the user VMAs; the kernel's tables are shared and stay)
+    const top = userTop(this.p.layout);
+    this.tables.freeEmptyTables(space.root, 0, top, { floor: 0, ceiling: top, keepRootChildren: false });
     this.p.leaveLazyMmu();
-    this.p.freeTable(space.root, 4);
+    this.p.freeTable(space.root, this.p.layout.format.levels);
     space.regions.clear();
   }
 }

@@ -1,26 +1,19 @@
-// The hardware-assisted Platform: KVM on VT-x (docs/architecture.md#kvm). With EPT the guest kernel runs in non-root ring 0:
-// syscalls, CR3 writes, INVLPG and PTE writes are native; TLB misses are 2-D walks; first touches of unbacked
-// guest-physical memory exit with EPT_VIOLATION. Sensitive instructions exit by VMX reason, handled in KVM or
-// forwarded to the user-space device model. `mmu=shadow` is the 2007 design (shadow-mmu.ts): the hardware walks
-// KVM's shadow tables in host memory, built on intercepted #PFs; CR3 writes and INVLPG exit.
+// The hardware-assisted Platform: KVM on VT-x (docs/architecture.md#kvm). The VT-x machine (EPT or shadow paging,
+// VPID, exits by VMX reason) is VmxPlatform's; here is what KVM does with it: exits handled in KVM or forwarded
+// to QEMU in the same process (kvm-exit-handlers.ts), host page faults behind first touches, the
+// preemption-timer and host hrtimer, APICv / PV EOI, PV send-IPI, halt-polling, the host tick, virtio or
+// emulated devices. `mmu=shadow` is the 2007 design (shadow-mmu.ts).
 import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
-import { FAULT_EPT_VIOLATION, FAULT_NONE } from '../machine/types.ts';
-import { NativePlatform } from '../native/native-platform.ts';
-import { VmExits } from './vm-exit.ts';
-import { EptBacking } from './ept-backing.ts';
 import { FrameBitmap } from './frame-bitmap.ts';
 import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
-import { emulatedRegisterAccesses } from './emulated-device.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
-import { ShadowMmu } from './shadow-mmu.ts';
+import { VmxPlatform, type VmxOptions } from './vmx-platform.ts';
+import { kvmExitHandlers } from './kvm-exit-handlers.ts';
 import type { Mmu } from '../machine/mmu.ts';
 
-export interface KvmOptions {
-  mmu: 'ept' | 'shadow';
-  vpid: boolean;
+export interface KvmOptions extends VmxOptions {
   io: 'virtio' | 'emulated';
-  apicv: boolean;
   /** host memory backed by transparent huge pages: 2 MiB EPT leaves */
   thp: boolean;
   /** QEMU -mem-prealloc: guest RAM faulted in (allocated and zeroed) by the host before the guest runs; KVM
@@ -52,14 +45,9 @@ const HUGE_FRAMES = 512;
  *  as kvm-unit-tests' inl_from_kernel (0x4d0) vs inl_from_qemu (0x1234) show */
 const IN_KERNEL_PORTS = new Set([0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x4d0, 0x4d1]);
 
-export class KvmPlatform extends NativePlatform {
-  private readonly exits: VmExits;
-  private readonly ept: EptBacking | null;
+export class KvmPlatform extends VmxPlatform {
   /** shadow mode: guest frames the host has already faulted in (memslot pages behind shadow entries) */
   private readonly shadowBacked: FrameBitmap | null;
-  private readonly shadow: boolean;
-  /** shadow mode: KVM's shadow page tables */
-  readonly shadowMmu: ShadowMmu | null;
   /** KVM's hv_timer: the LAPIC timer on the VMX-preemption timer while the vCPU runs (vmx_set_hv_timer); SVM has
    *  no such timer, so AMD always uses a host hrtimer. estimate: assumed present on Intel parts with EPT
    *  (Nehalem and later — Linux's cpu_has_broken_vmx_preemption_timer lists Nehalem/Westmere models, so they
@@ -67,17 +55,9 @@ export class KvmPlatform extends NativePlatform {
   private readonly hvTimer: boolean;
 
   constructor(profile: CostProfile, private readonly options: KvmOptions) {
-    // the guest's tables live in guest-physical memory in both modes: under EPT the hardware walks them in two
-    // dimensions, under shadow paging it walks KVM's shadow tables in host memory, 1-D
-    super(profile, true, profile.features.pcid);
-    this.shadow = options.mmu === 'shadow';
+    super(profile, options, (p) => kvmExitHandlers(p.counters, profile.hvm));
     this.hvTimer = profile.vendor === 'intel' && profile.features.ept;
-    this.exits = new VmExits(this.counters, profile.hvm, this.machine);
-    this.ept = this.shadow ? null : new EptBacking(this.machine.memory);
     this.shadowBacked = this.shadow ? new FrameBitmap() : null;
-    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, profile, this.exits, this.machine) : null;
-    // VPID 0 is the host's tag: running the guest with it means every VM entry flushes (Mmu.vmExitEntry)
-    this.mmu.setContext(this.shadow ? 'native' : 'nested', 0, 0, options.vpid ? 1 : 0, this.ept?.root ?? 0);
     for (let h = 0; h < options.hostCpus; h++) this.hostRunning.push(h);
   }
 
@@ -127,7 +107,7 @@ export class KvmPlatform extends NativePlatform {
    * PMD): one exit per 2 MiB block, whatever the guest's page size (THP is PMD-sized, so a 1 GiB guest page
    * takes 512 exits and its EPT leaves stay 2 MiB). Without THP every 4 KiB frame exits once.
    */
-  private touchFrames(frame: number, frames: number): void {
+  protected touchFrames(frame: number, frames: number): void {
     const ept = this.ept;
     if (ept !== null) {
       if (frames === 1 && ept.isBacked(frame)) return;
@@ -169,85 +149,6 @@ export class KvmPlatform extends NativePlatform {
     this.counters.event('hiddenFaults', faults);
   }
 
-  private eptViolations(n: number, handler: number): void {
-    if (n === 0) return;
-    this.exits.inKernel('EPT_VIOLATION', n, 'ept-violation', handler);
-    this.counters.event('eptViolations', n);
-  }
-
-  private get mmioReason(): string {
-    // MMIO to an unbacked region: a misconfigured EPT entry, or under shadow paging a reserved-bit #PF
-    return this.shadow ? 'EXCEPTION_NMI' : 'EPT_MISCONFIG';
-  }
-
-  override allocTable(level: number): number {
-    const frame = super.allocTable(level);
-    // the kernel zeroes a new page-table page
-    this.touchFrames(frame, 1);
-    this.shadowMmu?.guestPageWrite(frame);
-    return frame;
-  }
-
-  override writeEntry(table: number, index: number, lo: number, hi: number): void {
-    this.touchFrames(table, 1);
-    // a table with a shadow page is write-protected unless unsync: the store exits (shadow-mmu.ts)
-    this.shadowMmu?.guestEntryWrite(table, index);
-    super.writeEntry(table, index, lo, hi);
-  }
-
-  override zeroPage(frame: number, frames: number): void {
-    this.touchFrames(frame, frames);
-    this.pageWrites(frame, frames);
-  }
-
-  override copyPage(_from: number, to: number, frames: number): void {
-    this.touchFrames(to, frames);
-    this.pageWrites(to, frames);
-  }
-
-  /** the kernel's stores to whole frames: a freed page-table frame may still be shadowed */
-  private pageWrites(frame: number, frames: number): void {
-    const s = this.shadowMmu;
-    if (s !== null) for (let f = frame; f < frame + frames; f++) s.guestPageWrite(f);
-  }
-
-  /** shadow paging: MOV CR3 exits (the native write does not run); KVM loads the shadow root for the guest's
-   *  root and, on a flushing write, syncs the unsync pages under it */
-  override switchAddressSpace(root: number, pcid: number, flush: boolean): void {
-    const s = this.shadowMmu;
-    if (s === null) {
-      super.switchAddressSpace(root, pcid, flush);
-      return;
-    }
-    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
-    this.mmu.setContext('native', s.loadRoot(root, flush), pcid, this.mmu.vpid);
-    if (flush) this.flushCurrent('cr3');
-  }
-
-  /** shadow paging: INVLPG exits; the guest's TLB entry goes and KVM syncs the page's shadow entry */
-  override invalidatePage(va: number): void {
-    const s = this.shadowMmu;
-    if (s === null) {
-      super.invalidatePage(va);
-      return;
-    }
-    this.exits.inKernel('INVLPG', 1);
-    this.dropPage(va, 'invlpg');
-    s.invlpg(va);
-  }
-
-  /** shadow paging: the CR3 reload exits and syncs like any flushing CR3 write */
-  override flushLocal(): void {
-    const s = this.shadowMmu;
-    if (s === null) {
-      super.flushLocal();
-      return;
-    }
-    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
-    this.flushCurrent('cr3');
-    s.syncRoots();
-  }
-
   /**
    * flush_tlb_multi. With PV TLB flush (kvm_flush_tlb_multi) a preempted vCPU is not interrupted: the guest
    * sets KVM_VCPU_FLUSH_TLB in its steal-time record and KVM flushes it at its next entry (selectCpu). The
@@ -277,80 +178,9 @@ export class KvmPlatform extends NativePlatform {
     this.selectCpu(here);
   }
 
-  /** the IPI handler's flush on the current vCPU: native, or under shadow paging exiting like the guest's own */
-  private remoteFlushHere(va: number, pages: number, pageBytes: number, full: boolean): void {
-    const s = this.shadowMmu;
-    if (s === null) {
-      this.remoteFlush(this.mmu, va, pages, pageBytes, full);
-      return;
-    }
-    if (full) {
-      this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
-      this.flushCurrent('cr3');
-      s.syncRoots();
-      return;
-    }
-    for (let i = 0; i < pages; i++) {
-      this.exits.inKernel('INVLPG', 1);
-      this.dropPage(va + i * pageBytes, 'invlpg');
-      s.invlpg(va + i * pageBytes);
-    }
-  }
-
-  override mmuAccess(va: number, write: boolean, user: boolean): number {
-    const s = this.shadowMmu;
-    if (s !== null) {
-      // a fault on the shadow tables is a #PF KVM intercepts: a guest fault to inject, or a shadow fault fixed
-      // and retried (once: the shadow entry is then in place)
-      for (let round = 0; round < 2; round++) {
-        const fault = this.mmu.access(va, write, user);
-        if (fault === FAULT_NONE) return fault;
-        const guestFault = s.fault(va, write, user);
-        if (guestFault !== FAULT_NONE) return guestFault;
-      }
-      throw new Error(`kvm shadow MMU: access at 0x${va.toString(16)} still faults after a shadow fault`);
-    }
-    let fault = this.mmu.access(va, write, user);
-    while (fault === FAULT_EPT_VIOLATION) {
-      this.touchFrames(Math.floor(this.mmu.faultGpa / 4096), 1);
-      fault = this.mmu.access(va, write, user);
-    }
-    return fault;
-  }
-
-  // An exiting instruction does not also run natively: the exit replaces it (the guest's CPUID, port access or
-  // VMCALL never reaches hardware), so these charge the round trip and KVM's handler only, not NativePlatform's
-  // cost of the instruction.
-
-  override cpuid(count: number): void {
-    this.exits.inKernel('CPUID', count);
-  }
-
-  /** A TSC-deadline write (0x6e0) exits and is handled in KVM's fastpath (handle_fastpath_set_msr_irqoff →
-   *  kvm_set_lapic_tscdeadline_msr), which arms the VMX-preemption timer while the vCPU runs (start_hv_timer;
-   *  a host hrtimer on AMD): one MSR_WRITE exit, the `timer` op's armTimer included. An MSR the bitmap passes
-   *  through (or an x2APIC write APICv virtualizes) runs natively */
-  override msr(index: number, write: boolean, count: number): void {
-    if (msrExits(index, write, this.options.apicv)) this.exits.inKernel(write ? 'MSR_WRITE' : 'MSR_READ', count);
-    else super.msr(index, write, count);
-  }
-
-  override hypercall(count: number): void {
-    this.exits.inKernel('VMCALL', count);
-  }
-
   override pio(port: number, _write: boolean, count: number): void {
     if (IN_KERNEL_PORTS.has(port)) this.exits.inKernel('IO_INSTRUCTION', count);
     else this.exits.toUserSpace('IO_INSTRUCTION', count, this.profile.hvm.deviceModelAccess);
-  }
-
-  override mmio(_write: boolean, count: number): void {
-    this.exits.toUserSpace(this.mmioReason, count, this.profile.hvm.deviceModelAccess);
-  }
-
-  override halt(): void {
-    super.halt();
-    this.exits.inKernel('HLT', 1);
   }
 
   /**
@@ -472,11 +302,8 @@ export class KvmPlatform extends NativePlatform {
    * (ElapsedTicks) so the number is a pure function of the guest's time.
    */
   override endRun(): void {
-    const ticks = this.hostTick.due(this.counters.cycles.guest);
-    if (ticks === 0) return;
-    this.counters.event('hostTicks', ticks);
-    // estimate: the host's tick handler (tick_sched_timer, scheduler tick) costs one native interrupt
-    this.exits.inKernel('EXTERNAL_INTERRUPT', ticks, 'host-tick', this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
+    // the host's tick handler: tick_sched_timer, the scheduler tick
+    this.periodicTimerExits(this.hostTick, 'hostTicks', 'host-tick');
   }
 
   override deviceSubmit(device: DeviceKind, _dir: IoDirection, _bytes: number, requests: number): number {
@@ -489,12 +316,6 @@ export class KvmPlatform extends NativePlatform {
       this.counters.charge('host', 'virtio-backend', hvm.virtioRequest * requests);
       return 1;
     }
-    // a register-level device emulated in QEMU: every register access of every request exits to user space,
-    // and each request completes with its own interrupt
-    const regs = emulatedRegisterAccesses(device);
-    this.exits.toUserSpace(device === 'disk' ? 'IO_INSTRUCTION' : this.mmioReason, regs * requests, hvm.deviceModelAccess);
-    // estimate: the device model's I/O submission per request costs what a virtio back end's does
-    this.counters.charge('host', 'device-model', hvm.virtioRequest * requests);
-    return requests;
+    return this.emulatedDeviceSubmit(device, requests);
   }
 }

@@ -1,7 +1,9 @@
-// One VM exit and re-entry, by VMX exit-reason name as `perf kvm stat` shows it. Exits handled inside KVM cost
-// the round trip plus the reason's handler; exits forwarded to the user-space device model (KVM_RUN returns to
-// QEMU) cost the ioctl return and re-entry on top, plus the device model's own work (cycles: `host`). Without
-// VPID every VM entry flushes the whole TLB (Intel SDM Vol. 3 §29.4.3.1; Mmu.vmExitEntry).
+// One VM exit and re-entry, by VMX exit-reason name as `perf kvm stat` and xenalyze show it. Exits handled inside
+// the hypervisor cost the round trip plus the reason's handler; exits forwarded to the user-space device model
+// cost that plus the forwarding (cycles: `host`), which is the hypervisor's own (`handlers`: KVM_RUN returning to
+// QEMU, or Xen's ioreq to QEMU in Dom0). Without VPID every VM entry flushes the whole TLB (Intel SDM Vol. 3
+// §29.4.3.1; Mmu.vmExitEntry).
+import type { VmxExitHandlers } from '../types.ts';
 import type { Counters } from '../machine/counters.ts';
 import type { HvmCosts } from '../machine/profile.ts';
 import type { Machine } from '../machine/machine.ts';
@@ -12,6 +14,7 @@ export class VmExits {
     private readonly hvm: HvmCosts,
     /** exits and entries are the current vCPU's */
     private readonly machine: Machine,
+    private readonly handlers: VmxExitHandlers,
   ) {}
 
   /** `n` exits for `reason` handled in the kernel; the handler's work is charged under `mechanism` */
@@ -32,11 +35,11 @@ export class VmExits {
     c.exit(reason, n);
     c.event('exitsToUser', n);
     c.charge('hypervisor', `exit:${reason}`, (this.hvm.exitRoundTrip + this.handler(reason)) * n);
-    c.charge('host', 'device-model', (this.hvm.userExitExtra + deviceWork) * n);
+    this.handlers.forward(reason, n, deviceWork);
     this.machine.current.vmExitEntry(n);
   }
 
   handler(reason: string): number {
-    return this.hvm.exitHandler[reason] ?? this.hvm.exitHandler.default;
+    return this.handlers.handler(reason);
   }
 }

@@ -1,12 +1,15 @@
 // Builds the kvm-host VMM and guest with the machine's C compiler; run by the root `postinstall` script.
-// It never fails `npm install`: any problem (not Linux x86-64, no cc, no <linux/kvm.h>, a compile error) is
+// `--out DIR --static` builds a statically linked copy elsewhere: the kvm-qemu engine copies it into a
+// busybox initramfs, which has no C library. It never fails `npm install`: any problem (not Linux x86-64, no cc, no <linux/kvm.h>, a compile error) is
 // recorded in build/status.json, which the engine's availability() reads, and the script exits 0.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const here = new URL('.', import.meta.url).pathname;
-const out = join(here, 'build');
+const flag = (name) => process.argv.indexOf(name);
+const out = flag('--out') > 0 && process.argv[flag('--out') + 1] ? process.argv[flag('--out') + 1] : join(here, 'build');
+const linkage = flag('--static') > 0 ? ['-static'] : [];
 const cc = process.env.CC || 'cc';
 const sources = (dir) => readdirSync(join(here, dir)).filter((f) => /\.(c|S)$/.test(f)).sort().map((f) => join(here, dir, f));
 const GUEST_FLAGS = [
@@ -27,7 +30,7 @@ function run(stage, file, args) {
 function build() {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw Object.assign(new Error(`needs Linux on x86-64, this is ${process.platform}/${process.arch}`), { stage: 'platform' });
   mkdirSync(out, { recursive: true });
-  run('vmm', cc, ['-O2', '-Wall', '-Wextra', '-std=gnu11', '-o', join(out, 'hvbench-vmm'), ...sources('vmm'), ...sources('vmm/devices')]);
+  run('vmm', cc, ['-O2', '-Wall', '-Wextra', '-std=gnu11', ...linkage, '-o', join(out, 'hvbench-vmm'), ...sources('vmm'), ...sources('vmm/devices')]);
   run('guest', cc, [...GUEST_FLAGS, '-o', join(out, 'guest.elf'), ...sources('guest')]);
   run('guest image', 'objcopy', ['-O', 'binary', join(out, 'guest.elf'), join(out, 'guest.bin')]);
   let ccVersion = '';

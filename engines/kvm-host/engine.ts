@@ -9,7 +9,8 @@ import { serialize } from './op-stream.ts';
 import { toCounters } from './to-counters.ts';
 import { builtPaths, readBuildStatus, runVmm, runVmmSync, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
 
-const OPTIONS: readonly EngineOptionSpec[] = [
+/** also the options of kvm-qemu, which runs the same VMM one level down */
+export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'io', type: 'enum', values: ['virtio', 'emulated'], default: 'virtio', description: 'block device for io ops: the virtio-like ring (one notify per batch) or the register-level emulated device' },
   { name: 'timeoutMs', type: 'number', default: 60000, description: 'watchdog: a guest still running after this long is stopped and the run fails' },
   { name: 'memMb', type: 'number', default: 256, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it' },
@@ -34,7 +35,8 @@ function kvmDeviceProblem(): string | null {
 
 const EMPTY_STREAM = serialize([]).bytes;
 
-function describe(outcome: VmmOutcome): string | null {
+/** what went wrong in a VMM run, in one line; null when it completed */
+export function describe(outcome: VmmOutcome): string | null {
   if (outcome.kind === 'report') {
     const r = outcome.report;
     if (r.ok) return null;
@@ -44,6 +46,18 @@ function describe(outcome: VmmOutcome): string | null {
     return `${r.error ?? 'failed'} (exit ${r.exitReason ?? 'unknown'}${where}, rip 0x${(r.rip ?? 0).toString(16)})${console}`;
   }
   return outcome.error;
+}
+
+/** the VMM's arguments from the engine options; `native`: the guest runs natively, so compute loops are not capped */
+export function vmmArgsFrom(options: EngineRunInput['options'], native: boolean, disable: VmmArgs['disable']): VmmArgs {
+  const cap = Number(options.computeCap ?? 0);
+  return {
+    memMb: Number(options.memMb ?? 256),
+    timeoutMs: Number(options.timeoutMs ?? 60000),
+    io: options.io === 'emulated' ? 'emulated' : 'virtio',
+    computeCap: cap > 0 ? cap : native ? 1e9 : 1000,
+    disable,
+  };
 }
 
 export interface KvmHostEngine extends Engine {
@@ -80,7 +94,7 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
     title: 'KVM, measured',
     description: 'the same operations in a real 64-bit guest through /dev/kvm with a small VMM of our own: exits, KVM binary stats and guest TSC cycles as measured',
     mode: 'measured',
-    options: OPTIONS,
+    options: KVM_HOST_OPTIONS,
     availability: () => check().availability,
     loopCycles: () => check().loopCycles,
     async run(input: EngineRunInput): Promise<RunCounters> {
@@ -89,15 +103,8 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
       const ops = [...input.ops];
       const stream = serialize(ops);
       const backend = detectBackend();
-      const cap = Number(input.options.computeCap ?? 0);
       const native = loopCycles !== null && loopCycles <= NATIVE_LOOP_LIMIT;
-      const args: VmmArgs = {
-        memMb: Number(input.options.memMb ?? 256),
-        timeoutMs: Number(input.options.timeoutMs ?? 60000),
-        io: input.options.io === 'emulated' ? 'emulated' : 'virtio',
-        computeCap: cap > 0 ? cap : native ? 1e9 : 1000,
-        disable: backend.disabledOps,
-      };
+      const args = vmmArgsFrom(input.options, native, backend.disabledOps);
       const outcome = await runVmm(paths, args, stream.bytes);
       const problem = describe(outcome);
       if (problem || outcome.kind !== 'report') throw new Error(`kvm-host run failed: ${problem}`);
@@ -107,7 +114,10 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
   };
 }
 
+/** the VMM override of $HVBENCH_KVM_HOST_VMM (and _GUEST), which calibrate must use as the engine does */
+export const overriddenPaths: VmmPaths | undefined = process.env.HVBENCH_KVM_HOST_VMM
+  ? { vmm: process.env.HVBENCH_KVM_HOST_VMM, guest: process.env.HVBENCH_KVM_HOST_GUEST ?? builtPaths.guest }
+  : undefined;
+
 /** the built-in instance: register as `kvm-host` */
-export const kvmHostEngine = createKvmHostEngine(process.env.HVBENCH_KVM_HOST_VMM
-  ? { paths: { vmm: process.env.HVBENCH_KVM_HOST_VMM, guest: process.env.HVBENCH_KVM_HOST_GUEST ?? builtPaths.guest } }
-  : {});
+export const kvmHostEngine = createKvmHostEngine({ paths: overriddenPaths });

@@ -3,7 +3,7 @@
 // Xen upload gives a new directory and an unchanged one is never fetched twice. Works as any user (apt-get
 // download needs no root) wherever the package lists are present (`apt-get update`).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findExecutable } from './executables.ts';
 
@@ -48,10 +48,43 @@ function apt(tool: string, args: string[], cwd?: string): string {
 }
 
 /**
+ * What apt's answers depend on: its package lists and the installed set. Their modification times change
+ * whenever `apt-get update` or an install could change a candidate (both replace files by rename), so a
+ * resolution recorded under the same stamp is still apt's answer and apt-cache (seconds on a busy machine)
+ * need not run again.
+ */
+export function aptStamp(files = ['/var/lib/apt/lists', '/var/lib/dpkg/status']): string {
+  return files.map((f) => { try { return String(statSync(f).mtimeMs); } catch { return '-'; } }).join('/');
+}
+
+/**
  * The package and candidate version apt would install for `name`. With `through`, `name` is a metapackage
  * (linux-image-cloud-amd64) and the answer is its dependency matching `through` (linux-image-6.1.0-…-cloud-amd64).
+ * With `cacheDir`, answers are kept in `<cacheDir>/apt-resolved.json` under aptStamp().
  */
-export function resolvePackage(name: string, through?: RegExp): DebianPackage {
+export function resolvePackage(name: string, through?: RegExp, cacheDir?: string): DebianPackage {
+  if (!cacheDir) return resolveWithApt(name, through);
+  const file = join(cacheDir, 'apt-resolved.json');
+  const query = `${name} ${through ?? ''}`;
+  const stamp = aptStamp();
+  let memo: { stamp: string; answers: Record<string, DebianPackage> } = { stamp, answers: {} };
+  try {
+    const read = JSON.parse(readFileSync(file, 'utf8')) as typeof memo;
+    if (read.stamp === stamp && read.answers && typeof read.answers === 'object') memo = read;
+  } catch { /* no memo yet, or an unreadable one: ask apt */ }
+  const known = memo.answers[query];
+  if (known && typeof known.name === 'string' && typeof known.version === 'string') return known;
+  const answer = resolveWithApt(name, through);
+  memo.answers[query] = answer;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(`${file}.${process.pid}`, JSON.stringify(memo) + '\n');
+    renameSync(`${file}.${process.pid}`, file);
+  } catch { /* a read-only cache only costs the next call another apt-cache */ }
+  return answer;
+}
+
+function resolveWithApt(name: string, through?: RegExp): DebianPackage {
   const real = through ? parseDependency(apt('apt-cache', ['depends', name]), through) : name;
   if (!real) throw new Error(`apt-cache depends ${name}: no dependency matching ${through}`);
   const version = parseCandidate(apt('apt-cache', ['policy', real]));

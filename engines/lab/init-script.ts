@@ -10,11 +10,11 @@ export function initScript(setup: string[]): string {
   return `#!${BUSYBOX_PATH} sh
 ${BUSYBOX_PATH} --install -s /bin
 export PATH=/bin:/sbin
+mkdir -p /proc /sys /dev /tmp
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-mkdir -p /tmp
 exec < /dev/console > /dev/console 2>&1
 ${setup.map((line) => `${line} || echo "lab setup failed: ${line.replace(/["$`\\]/g, '\\$&')}"`).join('\n')}
 ${AGENT_SCRIPT}
@@ -23,5 +23,5 @@ poweroff -f
 `;
 }
 
-/** the directories and nodes every lab image has, busybox included */
+/** the directories every lab image has, busybox's included (the init script also creates the mount points) */
 export const BASE_DIRS = ['bin', 'sbin', 'proc', 'sys', 'dev', 'tmp', 'lab'];

@@ -8,12 +8,15 @@ import { Counters } from './counters.ts';
 import { SparsePhysicalMemory } from './physical-memory.ts';
 import { Mmu } from './mmu.ts';
 import { MAX_VCPUS } from '../../harness/limits.ts';
+import type { EntryFormat } from './types.ts';
 
 export interface MachineOptions {
   /** vCPUs brought up at once; more come up on first use (vcpu()), up to MAX_VCPUS */
   vcpus: number;
   /** give the guest its own guest-physical address space (hardware-assisted engines) */
   guestPhysical: boolean;
+  /** the paging mode of 1-D walks (default x86-64 4-level; PAE_FORMAT for a 32-bit PAE guest) */
+  paging?: EntryFormat;
 }
 
 export class Machine {
@@ -23,6 +26,8 @@ export class Machine {
   /** the vCPU the engine runs on now (select()); platforms and their helpers act on its MMU */
   current: Mmu;
   currentIndex = 0;
+  /** the paging mode every vCPU's 1-D walks use (MachineOptions.paging) */
+  private readonly paging: EntryFormat | undefined;
   /** called with each vCPU brought up after the first, to give it the context its engine runs vCPUs with */
   onBringUp: ((mmu: Mmu, index: number) => void) | null = null;
 
@@ -31,6 +36,7 @@ export class Machine {
       throw new RangeError(`machine: vcpus must be from 1 to ${MAX_VCPUS}, got ${options.vcpus}`);
     }
     this.guestMemory = options.guestPhysical ? new SparsePhysicalMemory() : null;
+    this.paging = options.paging;
     for (let i = 0; i < options.vcpus; i++) this.vcpu(i);
     this.current = this.cpus[0];
   }
@@ -44,7 +50,7 @@ export class Machine {
   vcpu(index: number): Mmu {
     if (!Number.isInteger(index) || index < 0 || index >= MAX_VCPUS) throw new RangeError(`machine: no vCPU ${index} (0 to ${MAX_VCPUS - 1})`);
     while (this.cpus.length <= index) {
-      const mmu = new Mmu(this.profile, this.counters, this.memory, this.guestMemory ?? undefined);
+      const mmu = new Mmu(this.profile, this.counters, this.memory, this.guestMemory ?? undefined, this.paging);
       this.cpus.push(mmu);
       if (this.cpus.length > 1) this.onBringUp?.(mmu, this.cpus.length - 1);
     }

@@ -6,7 +6,7 @@
 import { HOT_MEMORY_ACCESS as HOT_MEMORY_ACCESS_, HOT_NESTED_WALK as HOT_NESTED_WALK_, HOT_PAGE_WALK as HOT_PAGE_WALK_, HOT_TLB_L2 as HOT_TLB_L2_, type Counters } from './counters.ts';
 import type { CostProfile } from './profile.ts';
 import type { SparsePhysicalMemory } from './physical-memory.ts';
-import { FAULT_NONE as FAULT_NONE_ } from './types.ts';
+import { FAULT_NONE as FAULT_NONE_, type EntryFormat } from './types.ts';
 import { PAGES_PER_SIZE as PAGES_PER_SIZE_, PTE_D as PTE_D_, PTE_RW as PTE_RW_, PTE_US as PTE_US_, X86_FORMAT } from './pte.ts';
 import { PagingStructureCache, walkTag as walkTag_ } from './paging-structure-cache.ts';
 import { SetAssociativeTlb } from './tlb.ts';
@@ -58,16 +58,18 @@ export class Mmu {
   /**
    * `memory`: where 1-D walks read tables (host memory: native, PV direct paging, shadow tables).
    * `guestMemory`: guest-physical memory holding the guest's own tables for 2-D walks (EPT engines only).
+   * `paging`: the layout 1-D walks read, 4-level x86-64 unless a 32-bit guest runs with PAE (PAE_FORMAT).
    */
   constructor(
     private readonly profile: CostProfile,
     private readonly counters: Counters,
     memory: SparsePhysicalMemory,
     guestMemory?: SparsePhysicalMemory,
+    paging: EntryFormat = X86_FORMAT,
   ) {
     this.pwc = new PagingStructureCache(profile.pwc);
     this.tlb = new SetAssociativeTlb(profile.tlb, counters, this.pwc);
-    this.walker = new Walker1D(memory, X86_FORMAT, this.pwc);
+    this.walker = new Walker1D(memory, paging, this.pwc);
     this.nested = guestMemory ? new NestedWalker2D(guestMemory, memory, X86_FORMAT, this.pwc, profile.pwc) : null;
     this.l1HitCycles = profile.tlb.l1HitCycles;
     this.l2HitCycles = profile.tlb.l2HitCycles;

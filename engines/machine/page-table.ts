@@ -1,5 +1,6 @@
 // Software operations on 4-level tables held in simulated memory: what a kernel does to its page tables and a
-// hypervisor to EPT or shadow tables. One mechanism for both layouts, parameterised by EntryFormat. Every
+// hypervisor to EPT or shadow tables. One mechanism for every layout, parameterised by EntryFormat (x86-64,
+// EPT, and PAE's 3 levels below a 4-entry PDPT). Every
 // entry write and every new or freed table goes through a TableWriter, so the paravirtual engine can turn
 // writes into validated mmu_update hypercalls and pin new tables, and shadow paging can trap them.
 import type { EntryFormat, PageSizeCode, PhysicalMemory } from './types.ts';
@@ -26,6 +27,13 @@ export class DirectTableWriter implements TableWriter {
   freeTable(frame: number, _level: number): void {
     this.mem.freeFrame(frame);
   }
+}
+
+/** free_pgtables' limits: the gap between the neighbouring VMAs, and whether the root's tables stay (PAE) */
+export interface FreeBounds {
+  floor: number;
+  ceiling: number;
+  keepRootChildren: boolean;
 }
 
 /** called once per present leaf by forEachLeaf; the visitor may rewrite the entry through the writer */
@@ -57,13 +65,13 @@ export class PageTables {
   locate(root: number, va: number, level: number, create: boolean): boolean {
     const f = this.format;
     let table = root;
-    for (let l = 4; l > level; l--) {
+    for (let l: number = f.levels; l > level; l--) {
       const i = tableIndex(va, l);
       const lo = this.mem.readLo(table, i);
       if ((lo & f.present) === 0) {
         if (!create) return false;
         const child = this.writer.allocTable(l - 1);
-        this.writer.writeEntry(table, i, entryLo(child, f.tableFlags), entryHi(child, 0));
+        this.writer.writeEntry(table, i, entryLo(child, l === f.levels ? f.rootTableFlags : f.tableFlags), entryHi(child, 0));
         table = child;
         continue;
       }
@@ -86,6 +94,7 @@ export class PageTables {
     const f = this.format;
     const level = LEAF_LEVEL[size];
     if (va % LEVEL_SPAN[level] !== 0) throw new Error(`page-table: 0x${va.toString(16)} not aligned to its page size`);
+    if (level >= f.levels) throw new Error(`page-table: no ${LEVEL_SPAN[level] / 2 ** 20} MiB pages in ${f.levels}-level paging`);
     this.locate(root, va, level, true);
     const existing = this.mem.readLo(this.tableFrame, this.index);
     if (level > 1 && (existing & f.present) !== 0 && (existing & f.pageSize) === 0) {
@@ -99,12 +108,13 @@ export class PageTables {
   read(root: number, va: number): boolean {
     const f = this.format;
     let table = root;
-    for (let l = 4; l >= 1; l--) {
+    for (let l: number = f.levels; l >= 1; l--) {
       const i = tableIndex(va, l);
       const lo = this.mem.readLo(table, i);
       if ((lo & f.present) === 0) return false;
       const hi = this.mem.readHi(table, i);
-      if (l === 1 || (l <= 3 && (lo & f.pageSize) !== 0)) {
+      // a page-size bit below the root only: a PML4E's and a PAE PDPTE's bit 7 are reserved
+      if (l === 1 || (l < f.levels && (lo & f.pageSize) !== 0)) {
         this.tableFrame = table;
         this.index = i;
         this.lo = lo;
@@ -119,15 +129,18 @@ export class PageTables {
 
   /** visit every present leaf whose page starts in [start, end) (fork's copy, munmap's teardown) */
   forEachLeaf(root: number, start: number, end: number, visitor: LeafVisitor): void {
-    this.visit(root, 4, 0, start, end, visitor);
+    this.visit(root, this.format.levels, 0, start, end, visitor);
   }
 
   /**
-   * Unlink and free every table below `root` covering [start, end) whose 512 entries are all zero. Returns
-   * the number of tables freed. The caller invalidates TLBs / paging-structure caches afterwards.
+   * free_pgd_range (Linux mm/memory.c): unlink and free every table below `root` that maps part of [start, end)
+   * and whose whole span lies inside [bounds.floor, bounds.ceiling) — the gap between the neighbouring VMAs —
+   * once its entries are all zero; with `keepRootChildren`, the tables the root links stay (PAE PMDs live as
+   * long as their PGD). Returns the number of tables freed. The caller invalidates TLBs / paging-structure
+   * caches afterwards.
    */
-  freeEmptyTables(root: number, start: number, end: number): number {
-    return this.prune(root, 4, 0, start, end);
+  freeEmptyTables(root: number, start: number, end: number, bounds: FreeBounds): number {
+    return this.prune(root, this.format.levels, 0, start, end, bounds);
   }
 
   private visit(table: number, level: number, base: number, start: number, end: number, visitor: LeafVisitor): void {
@@ -140,7 +153,7 @@ export class PageTables {
       if ((lo & f.present) === 0) continue;
       const va = base + i * span;
       const hi = this.mem.readHi(table, i);
-      if (level === 1 || (level <= 3 && (lo & f.pageSize) !== 0)) {
+      if (level === 1 || (level < f.levels && (lo & f.pageSize) !== 0)) {
         if (va >= start) visitor.leaf(table, i, va, (level - 1) as PageSizeCode, lo, hi);
       } else {
         this.visit(entryFrame(lo, hi), level - 1, va, start, end, visitor);
@@ -148,7 +161,7 @@ export class PageTables {
     }
   }
 
-  private prune(table: number, level: number, base: number, start: number, end: number): number {
+  private prune(table: number, level: number, base: number, start: number, end: number, bounds: FreeBounds): number {
     const f = this.format;
     const span = LEVEL_SPAN[level];
     const first = start > base ? Math.floor((start - base) / span) : 0;
@@ -158,8 +171,10 @@ export class PageTables {
       const lo = this.mem.readLo(table, i);
       if ((lo & f.present) === 0 || (lo & f.pageSize) !== 0) continue;
       const child = entryFrame(lo, this.mem.readHi(table, i));
-      freed += this.prune(child, level - 1, base + i * span, start, end);
-      if (this.isEmpty(child)) {
+      const childBase = base + i * span;
+      freed += this.prune(child, level - 1, childBase, start, end, bounds);
+      const inGap = childBase >= bounds.floor && childBase + span <= bounds.ceiling;
+      if (inGap && !(bounds.keepRootChildren && level === f.levels) && this.isEmpty(child)) {
         this.writer.writeEntry(table, i, 0, 0);
         this.writer.freeTable(child, level - 1);
         freed++;

@@ -3,8 +3,14 @@
 // on every entry used and Dirty on the leaf of a write (§4.8). Permissions are the AND of R/W and U/S over the
 // path (§4.6; CR0.WP = 1, so supervisor writes to read-only pages fault too).
 //
-// The same walker reads EPT tables (EntryFormat selects the bits; faults become EPT violations). The 2-D walk
-// (nested-walker.ts) follows it step for step in its own flat loops.
+// The same walker reads EPT tables (EntryFormat selects the bits; faults become EPT violations) and PAE tables
+// (EntryFormat.levels = 3, §4.4): there the root's 4 PDPTEs sit in the processor's PDPTE registers, loaded on
+// MOV to CR3 (§4.4.1), so a walk reads its PDPTE without a memory reference, takes no access rights from it
+// (§4.6.1: PDPTEs have no R/W or U/S), sets no Accessed bit in it (Table 4-8: reserved) and never caches it
+// (§4.10.3.1: PAE paging has only PDE-cache entries). The registers are read here from the root table in
+// memory, which gives the same translation while the PDPTEs do not change under a loaded CR3: Linux
+// preallocates every PMD with the PGD for that reason (arch/x86/mm/pgtable.c, PREALLOCATED_PMDS). The 2-D walk
+// (nested-walker.ts) follows the 4-level walk step for step in its own flat loops.
 import type { EntryFormat, PageWalker, WalkResult } from './types.ts';
 import type { SparsePhysicalMemory } from './physical-memory.ts';
 import { FAULT_NOT_PRESENT as FAULT_NOT_PRESENT_, FAULT_PROTECTION as FAULT_PROTECTION_ } from './types.ts';
@@ -31,6 +37,8 @@ export class Walker1D implements PageWalker {
   private readonly permBits: number;
   /** where each level's table of the last walk lives in mem */
   private readonly memo: TableMemo;
+  /** the level whose entries come from registers, not memory: 3 under PAE (the PDPTEs), else none (0) */
+  private readonly registerLevel: number;
 
   constructor(
     private readonly mem: SparsePhysicalMemory,
@@ -42,6 +50,7 @@ export class Walker1D implements PageWalker {
   ) {
     this.permBits = format.present | format.writable | format.user;
     this.memo = new TableMemo(mem);
+    this.registerLevel = format.levels === 3 ? 3 : 0;
   }
 
   walk(root: number, va: number, write: boolean, user: boolean, tag: number): WalkResult {
@@ -60,22 +69,30 @@ export class Walker1D implements PageWalker {
     const low = vpn - pdptKey * PDPT_SPAN;
     const pdKey = pdptKey * 512 + (low >>> 9);
     const pml4Key = pdptKey >>> 9;
-    let level = pwc.start(pml4Key, pdptKey, pdKey, tag, root, this.permBits);
+    // a PAE walk that no PDE-cache entry shortens starts at its PDPTE (pwc.start then returns 4: PAE never
+    // fills the PML4 or PDPTE caches)
+    let level = Math.min(pwc.start(pml4Key, pdptKey, pdKey, tag, root, this.permBits), f.levels);
     let table = pwc.startTable;
     let perm = pwc.startPerm;
     const words = mem.words;
     const memo = this.memo;
+    const registerLevel = this.registerLevel;
     memo.sync();
     for (;;) {
       const index = level === 1 ? low & 511 : level === 2 ? low >>> 9 : level === 3 ? pdptKey & 511 : pml4Key;
-      r.refs++;
+      if (level !== registerLevel) r.refs++;
       const base = memo.base(level, table);
       if (base < 0) return this.fault(this.notPresentFault);
       const at = base + index * 2;
       let lo = words[at];
       if ((lo & f.present) === 0) return this.fault(this.notPresentFault);
-      perm &= lo;
       const hi = words[at + 1];
+      if (level === registerLevel) {
+        table = entryFrame(lo, hi);
+        level--;
+        continue;
+      }
+      perm &= lo;
       if (level === 1 || (level <= 3 && (lo & f.pageSize) !== 0)) {
         if ((write && (perm & f.writable) === 0) || (user && (perm & f.user) === 0 && f.user !== 0)) {
           return this.fault(this.protectionFault);

@@ -41,7 +41,17 @@ export const X86_FORMAT: EntryFormat = {
   pageSize: PTE_PS,
   // non-leaf entries the kernel creates: present, writable, user — permissions are decided at the leaf
   tableFlags: PTE_P | PTE_RW | PTE_US,
+  levels: 4,
+  rootTableFlags: PTE_P | PTE_RW | PTE_US,
 };
+
+/**
+ * PAE paging (Intel SDM Vol. 3 §4.4): the same 64-bit entries (Tables 4-9 … 4-11 match the 4-level PDE and
+ * PTE), 512 to a directory or table, below a root of 4 PDPTEs indexed by address bits 31:30 (tableIndex at
+ * level 3 gives 0–3 for a 32-bit address). A PDPTE has only P (Linux pgalloc.h pud_populate under PAE:
+ * "almost everything apart from _PAGE_PRESENT is reserved at the pmd (PDPT) level").
+ */
+export const PAE_FORMAT: EntryFormat = { ...X86_FORMAT, levels: 3, rootTableFlags: PTE_P };
 
 export const EPT_FORMAT: EntryFormat = {
   // an EPT entry is present when any of R/W/X is set; reads need R, so R stands for "present"
@@ -52,6 +62,8 @@ export const EPT_FORMAT: EntryFormat = {
   dirty: EPT_D,
   pageSize: EPT_PS,
   tableFlags: EPT_R | EPT_W | EPT_X,
+  levels: 4,
+  rootTableFlags: EPT_R | EPT_W | EPT_X,
 };
 
 /** low half of an entry mapping `frame` with `flags` (bits 0–11) */
@@ -69,7 +81,7 @@ export function entryFrame(lo: number, hi: number): number {
   return (lo >>> 12) + (hi & FRAME_HI_MASK) * FRAME_LO_SPAN;
 }
 
-/** the 9-bit table index of `va` at `level` (4 = PML4 … 1 = PT) */
+/** the 9-bit table index of `va` at `level` (4 = PML4 … 1 = PT; at level 3 under PAE, 0–3) */
 export function tableIndex(va: number, level: number): number {
   return Math.floor(va / LEVEL_SPAN[level]) & 511;
 }

@@ -72,6 +72,12 @@ export interface EntryFormat {
   pageSize: number;
   /** flags of a non-leaf entry that software creates (x86: P|RW|US; EPT: R|W|X) */
   tableFlags: number;
+  /** levels of the table tree: 4 (PML4 root; x86-64 and EPT), or 3 for PAE paging, whose root is a 4-entry
+   *  PDPT the processor loads into its PDPTE registers on every MOV to CR3 (Intel SDM Vol. 3 §4.4.1) */
+  levels: 3 | 4;
+  /** flags of an entry of the root table that links a table: tableFlags, except under PAE, where a PDPTE
+   *  has only P (bits 1, 2 and 5–8 are reserved, SDM Vol. 3 Table 4-8) */
+  rootTableFlags: number;
 }
 
 /** result fields of a walk, reused across walks */
@@ -99,7 +105,7 @@ export const FAULT_PROTECTION = 2;
 /** second dimension: guest-physical address has no EPT mapping (EPT_VIOLATION) */
 export const FAULT_EPT_VIOLATION = 3;
 
-/** one-dimensional walker over a 4-level table, with paging-structure caches */
+/** one-dimensional walker over a 4-level (or PAE 3-level) table, with paging-structure caches */
 export interface PageWalker {
   readonly result: WalkResult;
   /** walk `va` from table root frame `root`; sets A (and D on write); `tag` selects PWC entries (PCID/VPID) */

@@ -2,13 +2,14 @@
 // MOV CR3 flushing non-global entries unless PCID, INVLPG, 1-D walks, device registers accessed directly.
 // Every cycle here is work native hardware does; the xen and kvm platforms extend this class and charge their
 // virtualization work on top under their own mechanism names, so (engine − native) per mechanism is overhead.
-import type { DeviceKind, InterruptSource, IoDirection, KernelBody, Platform } from '../types.ts';
+import type { AddressLayout, DeviceKind, InterruptSource, IoDirection, KernelBody, Platform } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import type { PhysicalMemory } from '../machine/types.ts';
 import { Counters } from '../machine/counters.ts';
 import { Machine } from '../machine/machine.ts';
 import type { Mmu } from '../machine/mmu.ts';
 import { FAULT_NONE } from '../machine/types.ts';
+import { X86_64_LAYOUT } from '../guest/layout.ts';
 
 /** IA32_TSC_DEADLINE (Intel SDM Vol. 3 §10.5.4.1): the one-shot timer Linux re-arms each tick */
 export const MSR_TSC_DEADLINE = 0x6e0;
@@ -24,9 +25,15 @@ export class NativePlatform implements Platform {
   /**
    * `guestPhysical`: the kernel's memory is a guest-physical space apart from host memory (hardware-assisted).
    * `pcid`: whether the kernel may use PCIDs (a PV guest cannot: Xen owns CR3).
+   * `layout`: the guest's paging mode (x86-64, or PAE for a 32-bit PV guest), which the MMU walks.
    */
-  constructor(readonly profile: CostProfile, guestPhysical = false, pcid = profile.features.pcid) {
-    this.machine = new Machine(profile, this.counters, { vcpus: 1, guestPhysical });
+  constructor(
+    readonly profile: CostProfile,
+    guestPhysical = false,
+    pcid = profile.features.pcid,
+    readonly layout: AddressLayout = X86_64_LAYOUT,
+  ) {
+    this.machine = new Machine(profile, this.counters, { vcpus: 1, guestPhysical, paging: layout.format });
     this.memory = this.machine.guestMemory ?? this.machine.memory;
     this.mmu = this.machine.current;
     this.pcid = pcid;

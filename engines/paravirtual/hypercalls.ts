@@ -22,8 +22,15 @@ export class Hypercalls {
 
   /** the charge and count of `call` alone, for a caller that runs the entry and exit itself */
   count(op: string, mechanism: string, n = 1, extraCycles = 0, domain: CycleDomain = 'hypervisor'): void {
-    if (domain === 'host') this.counters.event(`dom0:${op}`, n);
-    else this.counters.hypercall(op, n);
+    if (domain === 'host') return dom0Hypercall(this.counters, this.pv, op, mechanism, n, extraCycles);
+    this.counters.hypercall(op, n);
     this.counters.charge(domain, mechanism, this.pv.hypercallEntry * n + extraCycles);
   }
+}
+
+/** `n` hypercalls `op` by Dom0 (a PV domain whatever the guest is): counted apart from the guest's, as events
+ *  `dom0:<op>`, their cycles `host` */
+export function dom0Hypercall(counters: Counters, pv: PvCosts, op: string, mechanism: string, n = 1, extraCycles = 0): void {
+  counters.event(`dom0:${op}`, n);
+  counters.charge('host', mechanism, pv.hypercallEntry * n + extraCycles);
 }

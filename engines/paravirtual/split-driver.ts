@@ -12,12 +12,12 @@
 // copies received packets into the guest's buffers with GNTTABOP_copy (batched, gnttab_batch_copy) and maps
 // transmitted ones, unmapping a batch at a time (xenvif_tx_dealloc_action), one TLB flush per batch
 // (net=map: a map and an unmap per request, as blk=map). Dom0's own hypercalls are counted apart from the
-// guest's (events `dom0:<op>`, cycles `host`).
-import type { DeviceKind, IoDirection } from '../types.ts';
+// guest's (events `dom0:<op>`, cycles `host`). The guest side is a parameter (XenDomainPort): a PV guest's
+// front end and an HVM guest's PVHVM front end reach Xen differently, the ring, grant and Dom0 side is the same.
+import type { DeviceKind, IoDirection, XenDomainPort } from '../types.ts';
 import type { Counters } from '../machine/counters.ts';
 import type { CostProfile } from '../machine/profile.ts';
-import type { Hypercalls } from './hypercalls.ts';
-import type { XenCr3 } from './xen-cr3.ts';
+import { dom0Hypercall } from './hypercalls.ts';
 
 export type BlkMode = 'persistent' | 'map';
 export type NetMode = 'copy' | 'map';
@@ -61,18 +61,19 @@ export class SplitDriver {
   private readonly rings: Record<DeviceKind, RingState> = { disk: new RingState(), net: new RingState() };
   /** grants blkback has mapped persistently */
   private persistent = 0;
-  /** Dom0's top-level table, loaded while its back end runs on this physical CPU */
-  private dom0Root = 0;
 
   constructor(
     private readonly counters: Counters,
     private readonly profile: CostProfile,
-    private readonly calls: Hypercalls,
-    private readonly cr3: XenCr3,
+    private readonly port: XenDomainPort,
     private readonly blk: BlkMode,
     private readonly net: NetMode,
-    private readonly allocFrame: () => number,
   ) {}
+
+  /** Dom0's back end calls Xen */
+  private dom0Call(op: string, mechanism: string, n = 1, extraCycles = 0): void {
+    dom0Hypercall(this.counters, this.profile.pv, op, mechanism, n, extraCycles);
+  }
 
   /** one batch of `requests` of `bytes`; returns the completion upcalls the front end takes */
   submit(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): number {
@@ -81,37 +82,23 @@ export class SplitDriver {
     const ring = this.rings[device];
     c.event('ringRequests', requests);
     if (ring.pushRequests(requests)) {
-      this.calls.call('event_channel_op', 'event-channel', 1, pv.eventChannelNotify);
+      this.port.notify('event-channel', pv.eventChannelNotify);
       c.event('eventChannel');
     }
-    const guestRoot = this.switchTo(this.dom0());
+    this.port.toDom0();
     c.charge('host', 'split-driver', pv.backendWakeup + pv.backendRequest * requests);
     this.data(device, dir, bytes, requests);
     c.event(device === 'disk' ? 'blkbackRequests' : 'netbackRequests', requests);
     ring.backEndIdle();
     const notify = ring.pushResponses(requests);
     if (notify) {
-      this.calls.call('event_channel_op', 'event-channel', 1, pv.eventChannelNotify, 'host');
+      this.dom0Call('event_channel_op', 'event-channel', 1, pv.eventChannelNotify);
       c.event('eventChannel');
     }
-    // Dom0 blocks; Xen's scheduler switches back to the guest, which returns to user mode afterwards
-    this.switchTo(guestRoot);
-    this.cr3.toUser('domain-switch');
+    // Dom0 blocks; Xen's scheduler switches back to the guest
+    this.port.toGuest();
     ring.frontEndIdle();
     return notify ? 1 : 0;
-  }
-
-  private dom0(): number {
-    if (this.dom0Root === 0) this.dom0Root = this.allocFrame();
-    return this.dom0Root;
-  }
-
-  /** Xen's context switch to another domain on this CPU (write_ptbase); returns the table it left */
-  private switchTo(root: number): number {
-    const left = this.cr3.root;
-    this.cr3.switchBase(root, 'domain-switch');
-    this.counters.event('domainSwitches');
-    return left;
   }
 
   private data(device: DeviceKind, dir: IoDirection, bytes: number, requests: number): void {
@@ -124,7 +111,7 @@ export class SplitDriver {
       // data between its own pages and the granted ones (blkif_queue_rw_req / blkif_completion)
       const fresh = Math.min(MAX_PERSISTENT_GRANTS, pages * Math.min(requests, 32)) - this.persistent;
       if (fresh > 0) {
-        this.calls.call('grant_table_op', 'grant-map', 1, pv.grantMap * fresh, 'host');
+        this.dom0Call('grant_table_op', 'grant-map', 1, pv.grantMap * fresh);
         this.persistent += fresh;
         c.event('grantOps', fresh);
       }
@@ -134,10 +121,10 @@ export class SplitDriver {
     if (device === 'net' && this.net === 'copy') {
       if (dir === 'read') {
         // netback rx: one batched GNTTABOP_copy, Xen copying into the guest's granted buffers
-        this.calls.call('grant_table_op', 'grant-copy', 1, copy, 'host');
+        this.dom0Call('grant_table_op', 'grant-copy', 1, copy);
       } else {
         // netback tx: the guest's pages mapped in one batch, unmapped in one batch with one TLB flush
-        this.calls.call('grant_table_op', 'grant-map', 2, (pv.grantMap + pv.grantUnmap) * pages * requests, 'host');
+        this.dom0Call('grant_table_op', 'grant-map', 2, (pv.grantMap + pv.grantUnmap) * pages * requests);
         c.charge('host', 'grant-map', native.cr3Write);
         c.flush('nonGlobal', 'grantUnmap');
       }
@@ -146,7 +133,7 @@ export class SplitDriver {
     }
     // blk=map / net=map: a GNTTABOP_map_grant_ref and an unmap per request; each unmap flushes Dom0's TLB
     // before the frame can be reused
-    this.calls.call('grant_table_op', 'grant-map', 2 * requests, (pv.grantMap + pv.grantUnmap) * pages * requests, 'host');
+    this.dom0Call('grant_table_op', 'grant-map', 2 * requests, (pv.grantMap + pv.grantUnmap) * pages * requests);
     c.charge('host', 'grant-map', native.cr3Write * requests);
     c.flush('nonGlobal', 'grantUnmap', requests);
     c.event('grantOps', 2 * pages * requests);

@@ -14,10 +14,11 @@ import { MSR_TSC_DEADLINE, NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
 import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
 import { entryFrame, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
-import { KERNEL_HALF_SLOT, KERNEL_SLOT } from '../guest/kernel-image.ts';
+import { PAE_LAYOUT, X86_64_LAYOUT } from '../guest/layout.ts';
 import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
 import { SplitDriver, type BlkMode, type NetMode } from './split-driver.ts';
+import { PvDomainPort } from './pv-domain-port.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 
 export interface XenOptions {
@@ -37,7 +38,7 @@ export interface XenOptions {
 }
 
 /** credit2's longest slice for a vCPU with no competitor: CSCHED2_MAX_TIMER = 10 ms (xen/common/sched/credit2.c) */
-const CSCHED2_SLICE_S = 0.010;
+export const CSCHED2_SLICE_S = 0.010;
 
 /** MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE: Linux PV writes them with HYPERVISOR_set_segment_base */
 const SEGMENT_BASE_MSRS = new Set([0xc0000100, 0xc0000101, 0xc0000102]);
@@ -60,14 +61,15 @@ export class XenPlatform extends NativePlatform {
   private readonly pv32: boolean;
 
   constructor(profile: CostProfile, options: XenOptions) {
-    // the PV kernel cannot use PCIDs itself: Xen owns CR3
-    super(profile, false, false);
+    // the PV kernel cannot use PCIDs itself: Xen owns CR3; a 32-bit guest runs with PAE paging
+    super(profile, false, false, options.arch === 'x86_32' ? PAE_LAYOUT : X86_64_LAYOUT);
     this.pv32 = options.arch === 'x86_32';
     this.cr3 = new XenCr3(this.counters, profile, this.machine, options.pcid, options.xpti);
     this.calls = new Hypercalls(this.counters, profile.pv, this.cr3);
     this.mc = new MulticallBatcher(this.calls, this.counters, profile.pv, options.batch);
     this.modes = new GuestModeSwitch(this.counters, profile, this.cr3, this.calls);
-    this.split = new SplitDriver(this.counters, profile, this.calls, this.cr3, options.blk, options.net, () => this.memory.allocFrame());
+    const port = new PvDomainPort(this.counters, this.calls, this.cr3, () => this.memory.allocFrame());
+    this.split = new SplitDriver(this.counters, profile, port, options.blk, options.net);
   }
 
   /** a guest trap into Xen that Xen bounces or emulates, counted under its xenalyze name */
@@ -96,7 +98,7 @@ export class XenPlatform extends NativePlatform {
   private collectTables(frame: number, level: number, out: number[]): void {
     if (level === 1) return;
     const mem = this.memory;
-    const end = level === 4 ? KERNEL_HALF_SLOT : 512;
+    const end = level === this.layout.format.levels ? this.layout.kernelHalfSlot : 512;
     for (let i = 0; i < end; i++) {
       const lo = mem.readLo(frame, i);
       if ((lo & PTE_P) === 0 || (lo & PTE_PS) !== 0) continue;
@@ -118,7 +120,7 @@ export class XenPlatform extends NativePlatform {
     if (this.pinned.has(root)) return;
     const pv = this.profile.pv;
     const tables: number[] = [];
-    this.collectTables(root, 4, tables);
+    this.collectTables(root, this.layout.format.levels, tables);
     let upper = this.typeCost(root);
     for (const t of tables) {
       this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
@@ -182,7 +184,7 @@ export class XenPlatform extends NativePlatform {
     if (!this.pinned.has(root)) return;
     const pv = this.profile.pv;
     const tables: number[] = [];
-    this.collectTables(root, 4, tables);
+    this.collectTables(root, this.layout.format.levels, tables);
     let upper = this.typeCost(root);
     for (const t of tables) if (this.tableLevel.get(t) !== 1) upper += this.typeCost(t);
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
@@ -210,7 +212,8 @@ export class XenPlatform extends NativePlatform {
   private leaveMm(root: number): void {
     if (this.initMm === 0) {
       this.initMm = this.memory.allocFrame();
-      this.memory.write(this.initMm, KERNEL_SLOT, this.memory.readLo(root, KERNEL_SLOT), this.memory.readHi(root, KERNEL_SLOT));
+      const slot = this.layout.kernelSlot;
+      this.memory.write(this.initMm, slot, this.memory.readLo(root, slot), this.memory.readHi(root, slot));
     }
     this.newBasePtr(this.initMm);
   }
@@ -254,7 +257,7 @@ export class XenPlatform extends NativePlatform {
     super.writeEntry(table, index, lo, hi);
     const pv = this.profile.pv;
     // the user L4 holds the user half only: the guest kernel is not mapped in guest user mode
-    const user = index < KERNEL_HALF_SLOT ? this.userRoots.get(table) : undefined;
+    const user = index < this.layout.kernelHalfSlot ? this.userRoots.get(table) : undefined;
     if (user !== undefined) this.memory.write(user, index, lo, hi);
     if (!this.pinned.has(table)) {
       if (level !== 1 || (lo & PTE_P) === 0) return;
@@ -298,6 +301,7 @@ export class XenPlatform extends NativePlatform {
    */
   override atomicEntry(table: number, index: number, lo: number, hi: number): void {
     const pinned = this.pinned.has(table);
+    const old = this.memory.readLo(table, index);
     // ptwr_emulated_update applies adjust_guest_l1e too (xen/arch/x86/pv/ro-page-fault.c)
     super.writeEntry(table, index, this.leafLo(lo, pinned), hi);
     if (!pinned) return;
@@ -307,8 +311,12 @@ export class XenPlatform extends NativePlatform {
     this.cr3.enter();
     this.cr3.exit();
     // #PF into Xen (native.exception) + x86_emulate of the instruction (pv.emulatePrivop, the same emulator
-    // as "emulate privop") + one reference-count update (pv.pteValidate); all estimates, see the profile
-    this.counters.charge('hypervisor', 'ptwr', native.exception + pv.emulatePrivop + pv.pteValidate);
+    // as "emulate privop") + a reference-count update (pv.pteValidate) per present entry it checks: fork's
+    // write-protect turns a present PTE into a present one (get_page_from_l1e of the new value and
+    // put_page_from_l1e of the old: 2), munmap's and a COW break's clear drops one (put only: 1); all
+    // estimates, see the profile
+    const refs = ((old & PTE_P) !== 0 ? 1 : 0) + ((lo & PTE_P) !== 0 ? 1 : 0);
+    this.counters.charge('hypervisor', 'ptwr', native.exception + pv.emulatePrivop + refs * pv.pteValidate);
   }
 
   private readonly xenTimer = new ElapsedTicks(this.profile.ghz * 1e9 * CSCHED2_SLICE_S);

@@ -47,6 +47,11 @@ export class VmDemand {
     return wasIdle && this.backlog > EPS;
   }
 
+  /** when the next request arrives, ms; Infinity after the last */
+  nextArrivalMs(): number {
+    return this.nextArrival < this.trace.arrivalMs.length ? this.trace.arrivalMs[this.nextArrival] : Infinity;
+  }
+
   /** `amount` of work done from `startMs` at `rate` work per ms; records completions; true when drained */
   serve(amount: number, startMs: number, rate: number): boolean {
     this.delivered += amount;

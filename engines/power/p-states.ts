@@ -28,6 +28,9 @@ export function validatePowerProfile(profile: PowerProfile): string[] {
     const busySlow = profile.leakWattsAtP0 * (slow.volts / s[0].volts);
     // an executing core must never draw less than an idle one, or "static × time" would not bound energy
     if (busySlow < profile.idle.watts) problems.push(`idle ${profile.idle.state} draws more than leakage at the slowest P-state`);
+    const pkg = profile.packageIdle;
+    // gating the uncore cannot make it draw more
+    if (pkg && pkg.wattsPerCore > profile.staticWattsPerCore) problems.push(`package ${pkg.state} draws more than the static share it gates`);
   }
   return problems;
 }

@@ -35,7 +35,7 @@ const run = z.object({
   scenario: z.string(),
   design,
   policy,
-  scheduler: z.enum(['credit', 'cfs']),
+  scheduler: z.enum(['credit2', 'credit', 'cfs']),
   hostGovernor: z.union([governor, z.literal('vpm')]),
   guestGovernor: governor.nullable(),
   energyJ: z.number(),
@@ -50,8 +50,26 @@ const run = z.object({
   vms: z.array(vmResult),
 });
 
+const interval = z.object({ mean: z.number(), lo: z.number(), hi: z.number() });
+
+const stats = z.object({
+  scenario: z.string(),
+  design,
+  policy,
+  seeds: z.array(z.number().int()),
+  energyJ: interval,
+  fairness: interval,
+  vms: z.array(z.object({ vm: z.string(), deliveredOfBookedPct: interval })),
+  phase: z.object({
+    offsetsMs: z.array(z.number()),
+    deliveredSpreadPts: z.number(),
+    energySpreadPct: z.number(),
+    robust: z.boolean(),
+  }),
+});
+
 export const powerResultsSchema = z.object({
-  schema: z.literal('hvbench/power@1'),
+  schema: z.literal('hvbench/power@2'),
   profile: z.string(),
   seed: z.number(),
   stepMs: z.number().positive(),
@@ -67,6 +85,7 @@ export const powerResultsSchema = z.object({
     }),
   ),
   runs: z.array(run),
+  stats: z.array(stats),
 });
 
 type Parsed = z.infer<typeof powerResultsSchema>;

@@ -2,25 +2,29 @@
 // each physical CPU's scheduler hands out the millisecond at the CPU's current P-state, energy is
 // integrated, and the governors (host, and guests where the policy lets them) pick the next P-states.
 // All state is allocated before the loop; the loop itself allocates nothing.
-import type { DemandTrace, PowerDesign, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
+import type { DemandTrace, PowerDesign, XenSchedulerId, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
 import type { VcpuScheduler } from './schedulers/scheduler.ts';
 import type { Governor } from './governors/governor.ts';
 import { EPS } from './schedulers/scheduler.ts';
-import { CreditScheduler } from './schedulers/credit-scheduler.ts';
-import { CfsScheduler } from './schedulers/cfs.ts';
+import { createSchedulers } from './schedulers/create.ts';
 import { createGovernor } from './governors/create.ts';
+import { ONDEMAND_DEFAULTS, xenOndemandTunables } from './governors/ondemand.ts';
 import { EnergyMeter } from './energy.ts';
 import { VmDemand, ENTITLEMENT_WINDOW_MS } from './demand.ts';
 import { planFor } from './policies.ts';
 import { jainIndex } from './fairness.ts';
 import { slowestIndex } from './p-states.ts';
+import { CpuIdle, cStatesOf } from './idle.ts';
 
 /** the simulation's fixed time step, ms: fine enough for 10 ms ticks and samples, coarse enough to be fast */
 export const STEP_MS = 1;
 const FREQ_BUCKET_MS = 100;
-/** VirtualPower re-applies its rules at the host governor's sampling rate (estimate: the paper's rules are
- * event-driven; a 10 ms period matches ondemand's so the comparison is not about reaction speed) */
+/** VirtualPower re-applies its rules periodically (estimate: the paper's rules are event-driven; 10 ms is
+ * Linux ondemand's sampling period, the guests' governor here) */
 const VPM_PERIOD_MS = 10;
+/** credit1's tick and credit2's budget period: when a vCPU waiting for credit or budget is reconsidered (a
+ * throttled CFS group can wait its whole 100 ms period, which this prediction then underestimates) */
+const SCHED_TIMER_MS = 10;
 /** a step needs at most a few scheduling decisions; more means a scheduler stopped making progress */
 const MAX_DECISIONS_PER_STEP = 64;
 
@@ -30,9 +34,13 @@ export interface SimulationInput {
   profile: PowerProfile;
   design: PowerDesign;
   policy: PowerPolicyId;
+  /** Xen's scheduler; KVM's host always runs CFS */
+  xenScheduler?: XenSchedulerId;
+  /** when the ondemand sampling timers are armed, ms after the start (governors/ondemand.ts) */
+  phaseMs?: number;
 }
 
-export function simulatePower({ scenario, traces, profile, design, policy }: SimulationInput): PowerRun {
+export function simulatePower({ scenario, traces, profile, design, policy, xenScheduler = 'credit2', phaseMs = 0 }: SimulationInput): PowerRun {
   const plan = planFor(policy, design);
   const states = profile.pStates;
   const fmax = states[0].mhz;
@@ -47,13 +55,14 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
     local[v] = members[vm.cpu].length;
     members[vm.cpu].push(v);
   });
-  const scheds: VcpuScheduler[] = members.map((m) => {
-    const specs = m.map((v) => vms[v]);
-    return design === 'xen' ? new CreditScheduler(specs, plan.dvfsAware) : new CfsScheduler(specs, plan.dvfsAware);
-  });
+  const scheduler = design === 'xen' ? xenScheduler : 'cfs';
+  const scheds: VcpuScheduler[] = createSchedulers(scheduler, vms, members, plan.dvfsAware);
   const host = plan.host;
-  const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile));
-  const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor('ondemand', profile));
+  // Xen's ondemand runs in the hypervisor with Xen's tunables; guests run Linux's
+  const hostOndemand = design === 'xen' ? xenOndemandTunables(profile, phaseMs) : { ...ONDEMAND_DEFAULTS, phaseMs };
+  const guestOndemand = { ...ONDEMAND_DEFAULTS, phaseMs };
+  const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile, hostOndemand));
+  const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor('ondemand', profile, guestOndemand));
   const demand = vms.map((vm, v) => new VmDemand(traces[v], vm.booked, vm.deadlineMs));
 
   const pIdx = new Int32Array(nCpu); // firmware hands over at P0
@@ -74,6 +83,21 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
   let guestRequests = 0;
   let availableWork = 0;
 
+  // KVM's host polls a halting vCPU before it sleeps; Xen's idle vCPU enters the C-state (idle.ts)
+  const cStates = cStatesOf(profile);
+  const idle = members.map(() => new CpuIdle(cStates, design === 'kvm'));
+  /** the next event on CPU c after `atMs`: a request arriving, or its scheduler's 10 ms timer if a vCPU waits */
+  const nextEventMs = (c: number, atMs: number): number => {
+    let next = Infinity;
+    const onCpu = members[c];
+    for (let k = 0; k < onCpu.length; k++) {
+      const v = onCpu[k];
+      next = Math.min(next, demand[v].nextArrivalMs());
+      if (demand[v].backlog > EPS) next = Math.min(next, (Math.floor(atMs / SCHED_TIMER_MS) + 1) * SCHED_TIMER_MS);
+    }
+    return next - atMs;
+  };
+
   const setPState = (c: number, i: number): void => {
     if (i === pIdx[c]) return;
     pIdx[c] = i;
@@ -86,6 +110,7 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
     for (let v = 0; v < nVm; v++) if (demand[v].arrive(t)) scheds[vms[v].cpu].wake(local[v], t);
     ranMs.fill(0);
     switchedIn.fill(0);
+    let packageBusy = 0;
 
     for (let c = 0; c < nCpu; c++) {
       const sched = scheds[c];
@@ -94,10 +119,20 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
       stall[c] -= stalled;
       const avail = STEP_MS - stalled;
       let used = 0;
+      let exited = 0;
       for (let decisions = 0; avail - used > EPS; decisions++) {
         if (decisions === MAX_DECISIONS_PER_STEP) throw new Error(`power: scheduler on CPU ${c} made no progress at ${t} ms`);
         const l = sched.pick(t + used);
         if (l < 0) break;
+        // leaving a C-state: the core executes nothing until it is out
+        const exit = idle[c].wake();
+        if (exit > 0) {
+          const waking = Math.min(exit, avail - used);
+          used += waking;
+          stall[c] += exit - waking;
+          exited += waking;
+          if (avail - used <= EPS) break;
+        }
         const v = members[c][l];
         if (v !== lastVcpu[c]) {
           lastVcpu[c] = v;
@@ -111,11 +146,15 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
         if (drained) sched.block(l);
       }
       busyMs[c] = used + stalled;
-      meter.add(pIdx[c], busyMs[c], STEP_MS);
+      if (STEP_MS - busyMs[c] > EPS) busyMs[c] += idle[c].rest(STEP_MS - busyMs[c], nextEventMs(c, t + busyMs[c]));
+      meter.add(pIdx[c], busyMs[c], STEP_MS, idle[c].watts);
       residencyMs[pIdx[c]] += STEP_MS;
-      availableWork += avail * rate;
+      availableWork += (avail - exited) * rate;
       mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += states[pIdx[c]].mhz * STEP_MS;
+      if (busyMs[c] > packageBusy) packageBusy = busyMs[c];
     }
+    // every CPU executes from the start of the step, so all of them are idle together after the busiest one stops
+    meter.packageIdle(nCpu, STEP_MS - packageBusy);
 
     if (hostGovs !== null) {
       for (let c = 0; c < nCpu; c++) {
@@ -198,7 +237,7 @@ export function simulatePower({ scenario, traces, profile, design, policy }: Sim
     scenario: scenario.id,
     design,
     policy,
-    scheduler: design === 'xen' ? 'credit' : 'cfs',
+    scheduler,
     hostGovernor: plan.host,
     guestGovernor: plan.guest === 'none' ? null : 'ondemand',
     energyJ,

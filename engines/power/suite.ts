@@ -1,13 +1,25 @@
-// The power suite: every scenario × design × policy, for one profile and seed. This is what `hvbench run`
-// calls to fill the `power` section of results.json.
-import type { DemandTrace, PowerProfile, PowerResults, PowerRun, PowerScenario } from './types.ts';
+// The power suite: every scenario × design × policy, for one profile, over several seeds and sampling
+// phases. This is what `hvbench run` calls to fill the `power` section of results.json.
+import type { DemandTrace, PowerDesign, PowerPolicyId, PowerProfile, PowerResults, PowerRun, PowerRunStats, PowerScenario } from './types.ts';
 import { powerWorkloads } from '../../workloads/power/index.ts';
 import { POWER_POLICIES } from './policies.ts';
 import { simulatePower, STEP_MS } from './simulate.ts';
 import { validatePowerProfile } from './p-states.ts';
+import { xenOndemandTunables } from './governors/ondemand.ts';
+import { interval, spread } from './stats.ts';
 import { MAX_POWER_REQUESTS, MAX_POWER_SCENARIO_STEPS } from '../../harness/limits.ts';
 
-const DESIGNS = ['xen', 'kvm'] as const;
+export const POWER_DESIGNS: readonly PowerDesign[] = ['xen', 'kvm'];
+/** seeds every result is repeated over: enough for a t-interval that is not dominated by t's tail */
+export const POWER_SEEDS = 5;
+/** sampling phases the first seed is repeated at, evenly over Xen's ondemand sampling period */
+export const POWER_PHASES = 4;
+/**
+ * a result is robust to the sampling phase when no VM's delivered share moves by more than 2 points and
+ * energy by more than 2 % across the phases: well below the tens of points the policies differ by
+ */
+export const PHASE_ROBUST_PTS = 2;
+export const PHASE_ROBUST_PCT = 2;
 
 export interface PowerSuiteInput {
   /** a CostProfile: only its id and power block are used */
@@ -15,6 +27,11 @@ export interface PowerSuiteInput {
   seed: number;
   /** defaults to the `power` workload category */
   scenarios?: readonly PowerScenario[];
+  /** defaults to POWER_SEEDS and POWER_PHASES */
+  seeds?: number;
+  phases?: number;
+  /** defaults to both */
+  designs?: readonly PowerDesign[];
 }
 
 /** what makes a scenario unfit to simulate: a loop past the limits, or a VM pinned to a CPU that is not there */
@@ -34,27 +51,68 @@ export function scenarioProblem(scenario: PowerScenario, traces: readonly Demand
   return null;
 }
 
-export function runPowerSuite({ profile, seed, scenarios = powerWorkloads }: PowerSuiteInput): PowerResults {
+export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds = POWER_SEEDS, phases = POWER_PHASES, designs = POWER_DESIGNS }: PowerSuiteInput): PowerResults {
   const problems = validatePowerProfile(profile.power);
   if (problems.length > 0) throw new Error(`profile ${profile.id}: invalid power block: ${problems.join('; ')}`);
+  const seedList = Array.from({ length: seeds }, (_, k) => seed + k);
+  const samplingMs = xenOndemandTunables(profile.power).samplingMs;
+  const offsets = Array.from({ length: phases }, (_, k) => (k * samplingMs) / phases);
   const runs: PowerRun[] = [];
+  const stats: PowerRunStats[] = [];
   for (const scenario of scenarios) {
-    const traces = scenario.traces(seed);
-    const problem = scenarioProblem(scenario, traces);
-    if (problem) throw new RangeError(`power scenario ${scenario.id}: ${problem}`);
-    for (const design of DESIGNS) {
-      for (const policy of POWER_POLICIES) {
-        runs.push(simulatePower({ scenario, traces, profile: profile.power, design, policy }));
+    const tracesBySeed = seedList.map((s) => scenario.traces(s));
+    for (const traces of tracesBySeed) {
+      const problem = scenarioProblem(scenario, traces);
+      if (problem) throw new RangeError(`power scenario ${scenario.id}: ${problem}`);
+    }
+    for (const design of designs) {
+      for (const policy of scenario.policies ?? POWER_POLICIES) {
+        const simulate = (traces: readonly DemandTrace[], phaseMs: number) =>
+          simulatePower({ scenario, traces, profile: profile.power, design, policy, phaseMs });
+        const bySeed = tracesBySeed.map((traces) => simulate(traces, 0));
+        const byPhase = [bySeed[0], ...offsets.slice(1).map((o) => simulate(tracesBySeed[0], o))];
+        runs.push(bySeed[0]);
+        stats.push(runStats(scenario, design, policy, seedList, bySeed, byPhase, offsets));
       }
     }
   }
   return {
-    schema: 'hvbench/power@1',
+    schema: 'hvbench/power@2',
     profile: profile.id,
     seed,
     stepMs: STEP_MS,
     pStatesMhz: profile.power.pStates.map((s) => s.mhz),
     scenarios: scenarios.map(({ id, title, description, cpus, durationMs, vms }) => ({ id, title, description, cpus, durationMs, vms })),
     runs,
+    stats,
+  };
+}
+
+function runStats(
+  scenario: PowerScenario,
+  design: PowerDesign,
+  policy: PowerPolicyId,
+  seeds: number[],
+  bySeed: readonly PowerRun[],
+  byPhase: readonly PowerRun[],
+  offsetsMs: number[],
+): PowerRunStats {
+  const deliveredSpreadPts = Math.max(...scenario.vms.map((_, v) => spread(byPhase.map((r) => r.vms[v].deliveredOfBookedPct))));
+  const energies = byPhase.map((r) => r.energyJ);
+  const energySpreadPct = (100 * spread(energies)) / (energies.reduce((s, e) => s + e, 0) / energies.length);
+  return {
+    scenario: scenario.id,
+    design,
+    policy,
+    seeds,
+    energyJ: interval(bySeed.map((r) => r.energyJ)),
+    fairness: interval(bySeed.map((r) => r.fairness)),
+    vms: scenario.vms.map((vm, v) => ({ vm: vm.id, deliveredOfBookedPct: interval(bySeed.map((r) => r.vms[v].deliveredOfBookedPct)) })),
+    phase: {
+      offsetsMs,
+      deliveredSpreadPts,
+      energySpreadPct,
+      robust: deliveredSpreadPts <= PHASE_ROBUST_PTS && energySpreadPct <= PHASE_ROBUST_PCT,
+    },
   };
 }

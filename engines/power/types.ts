@@ -12,6 +12,17 @@ export interface PState {
   volts: number;
 }
 
+/** one core idle state, as cpuidle's tables give it */
+export interface CState {
+  name: string;
+  /** time from the wake-up event until the core executes again, µs */
+  exitLatencyUs: number;
+  /** the shortest stay for which entering the state saves energy, µs */
+  targetResidencyUs: number;
+  /** what the core draws in it */
+  watts: number;
+}
+
 export interface PowerProfile {
   /** P-states, fastest (P0) first; frequencies strictly descending, voltages non-increasing */
   pStates: PState[];
@@ -25,6 +36,13 @@ export interface PowerProfile {
   dynamicWattsAtP0: number;
   /** the C-state an idle core enters and what it draws there (clock and most leakage gated) */
   idle: { state: string; watts: number };
+  /** the core C-states the idle governor chooses from, shallowest first; absent: `idle` alone, free to leave */
+  cStates?: CState[];
+  /**
+   * the package C-state entered while every core is idle, which gates the uncore: what each core's static
+   * share drops to; absent when the part has none
+   */
+  packageIdle?: { state: string; wattsPerCore: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -60,6 +78,8 @@ export interface PowerScenario {
   cpus: number;
   durationMs: number;
   vms: PowerVmSpec[];
+  /** the policies to run it under; every one when absent */
+  policies?: readonly PowerPolicyId[];
   /** one trace per VM, in `vms` order; deterministic from the seed */
   traces(seed: number): DemandTrace[];
 }
@@ -79,6 +99,10 @@ export type PowerPolicyId =
   | 'dvfs-aware-credits';
 
 export type GovernorId = 'performance' | 'powersave' | 'ondemand' | 'schedutil';
+
+/** credit2 is Xen's default since 4.12 (`sched=credit2`); `credit` is credit1 (`sched=credit`); KVM's host runs CFS */
+export type PowerSchedulerId = XenSchedulerId | 'cfs';
+export type XenSchedulerId = 'credit2' | 'credit';
 
 // ---------------------------------------------------------------------------------------------------------
 // Results: the `power` section of results.json (schema in schema.ts)
@@ -106,7 +130,7 @@ export interface PowerRun {
   scenario: string;
   design: PowerDesign;
   policy: PowerPolicyId;
-  scheduler: 'credit' | 'cfs';
+  scheduler: PowerSchedulerId;
   /** the host's frequency decision: a governor, or `vpm` (VirtualPower's rules over guest soft states) */
   hostGovernor: GovernorId | 'vpm';
   /** the governor the guests run, when the policy lets them request P-states */
@@ -130,6 +154,34 @@ export interface PowerRun {
   vms: PowerVmResult[];
 }
 
+/** a mean over seeds with its 95 % confidence interval */
+export interface PowerInterval {
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/** one (scenario, design, policy) over several seeds, and over the sampling phase of its governors */
+export interface PowerRunStats {
+  scenario: string;
+  design: PowerDesign;
+  policy: PowerPolicyId;
+  seeds: number[];
+  energyJ: PowerInterval;
+  fairness: PowerInterval;
+  vms: { vm: string; deliveredOfBookedPct: PowerInterval }[];
+  /** the first seed again with the ondemand sampling timers armed at each offset */
+  phase: {
+    offsetsMs: number[];
+    /** the largest spread of a VM's delivered % of booking across the offsets, points */
+    deliveredSpreadPts: number;
+    /** the spread of energy across the offsets, % of its mean */
+    energySpreadPct: number;
+    /** both spreads within PHASE_ROBUST_PTS / PHASE_ROBUST_PCT (engines/power/suite.ts) */
+    robust: boolean;
+  };
+}
+
 export interface PowerScenarioInfo {
   id: string;
   title: string;
@@ -140,11 +192,14 @@ export interface PowerScenarioInfo {
 }
 
 export interface PowerResults {
-  schema: 'hvbench/power@1';
+  schema: 'hvbench/power@2';
   profile: string;
   seed: number;
   stepMs: number;
   pStatesMhz: number[];
   scenarios: PowerScenarioInfo[];
+  /** every (scenario, design, policy) at `seed`, sampling phase 0 */
   runs: PowerRun[];
+  /** the same, over seeds seed … seed + n − 1 and over sampling phases */
+  stats: PowerRunStats[];
 }

@@ -4,6 +4,7 @@
 // (reports/findings.ts), and left out when the run has nothing to compute it from.
 import type { ResultsFile } from '../../harness/results.ts';
 import { escapeHtml as h } from '../escape.ts';
+import { hvmParagraph } from './xen-hvm-vs-kvm.ts';
 import { dominantMechanisms, missHeaviest, overheadSpan, refsPerMiss, winsByCategory, type RefsPerMiss } from '../findings.ts';
 
 const ratio = (r: number) => `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×`;
@@ -69,7 +70,8 @@ user pages global, so without XPTI the switches cost the guest kernel's own TLB 
 every entry to and exit from Xen switches CR3 too (<code>xpti</code>), and without PCIDs each switch flushes
 everything. Its TLB misses are one-dimensional walks, like native's. <code>xen:arch=x86_32</code> is the 2003 design the Xen paper measured (Linux build +3 %, null call
 ≈ native): the 32-bit kernel runs in ring 1 beside Xen, which sits at the top of every address space behind
-segment limits, so a system call goes straight to the guest kernel with no Xen entry and no page-table switch.
+segment limits, so a system call goes straight to the guest kernel with no Xen entry and no page-table switch;
+its tables are PAE's 3 levels, so a TLB miss reads at most 2 entries (the PDPTE comes from a register).
 Published figures from that paper describe that configuration, not the 64-bit default.</p>
 <p><b>Hardware-assisted (KVM with VT-x/AMD-V)</b>: the guest kernel runs unmodified in non-root mode; system
 calls, CR3 writes and PTE writes need no exit. The hypervisor runs only on a <b>VM exit</b>, counted by
@@ -82,6 +84,7 @@ and the hypervisor synchronises shadow page tables (<code>shadow-sync</code>). E
 like <code>perf kvm stat report</code>: Samples, Samples % and Time % per reason (Time % from the cycles charged
 under <code>exit:&lt;reason&gt;</code>); on AMD profiles the SVM exit name (<code>npf</code>, <code>io</code>,
 <code>msr</code>, …) stands beside it.</p>
+${hvmParagraph(results)}
 ${walkSentence(results)}
 ${winsParagraph(results)}
 <p>Counters of simulated engines are deterministic for a given seed and profile and comparable across hosts.

@@ -4,7 +4,8 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { ResultsFile } from '../../harness/results.ts';
 import type { ReportSection } from '../types.ts';
-import type { PowerDesign, PowerResults, PowerRun } from '../../engines/power/types.ts';
+import type { PowerDesign, PowerInterval, PowerResults, PowerRun } from '../../engines/power/types.ts';
+import { PHASE_ROBUST_PCT, PHASE_ROBUST_PTS } from '../../engines/power/suite.ts';
 import { powerResultsSchema } from '../../engines/power/schema.ts';
 import { POWER_POLICIES, POLICY_TITLES } from '../../engines/power/policies.ts';
 import { UsageError } from '../../harness/errors.ts';
@@ -13,18 +14,23 @@ import { color } from '../charts/common.ts';
 
 const DESIGNS: readonly PowerDesign[] = ['xen', 'kvm'];
 const DESIGN_TITLES: Record<PowerDesign, string> = {
-  xen: 'Xen: credit scheduler, in-hypervisor ondemand',
+  xen: 'Xen: credit2 scheduler, in-hypervisor ondemand',
   kvm: 'KVM: host CFS, host schedutil',
 };
-/** the scenario whose frequency trace is drawn: the one that shows the unfairness */
+/** the scenario whose frequency trace is drawn: the one that shows the unfairness, when it ran */
 const TRACE_SCENARIO = 'hagimont-capped';
+
+function traceScenario(power: PowerResults): string {
+  return power.scenarios.some((s) => s.id === TRACE_SCENARIO) ? TRACE_SCENARIO : (power.scenarios[0]?.id ?? TRACE_SCENARIO);
+}
 
 function title(text: string) {
   return { display: true, text };
 }
 
 function frequencyChart(power: PowerResults, design: PowerDesign): ChartConfiguration {
-  const runs = power.runs.filter((r) => r.scenario === TRACE_SCENARIO && r.design === design);
+  const scenario = traceScenario(power);
+  const runs = power.runs.filter((r) => r.scenario === scenario && r.design === design);
   const bucketMs = runs[0]?.freqTrace.bucketMs ?? 100;
   const points = runs[0]?.freqTrace.mhzByCpu[0]?.length ?? 0;
   return {
@@ -42,7 +48,7 @@ function frequencyChart(power: PowerResults, design: PowerDesign): ChartConfigur
     },
     options: {
       animation: false,
-      plugins: { title: title(`${TRACE_SCENARIO}, ${design}: CPU 0 frequency over time (MHz, ${bucketMs} ms means)`) },
+      plugins: { title: title(`${scenario}, ${design}: CPU 0 frequency over time (MHz, ${bucketMs} ms means)`) },
       scales: {
         x: { title: { display: true, text: 'simulated time (s)' } },
         y: { title: { display: true, text: 'MHz' }, min: 0 },
@@ -103,39 +109,57 @@ function fmt(n: number, digits: number): string {
   return n.toFixed(digits);
 }
 
+/** mean [lo–hi] of a 95 % interval */
+function withInterval(i: PowerInterval, digits: number): string {
+  return i.lo === i.hi ? fmt(i.mean, digits) : `${fmt(i.mean, digits)} [${fmt(i.lo, digits)}–${fmt(i.hi, digits)}]`;
+}
+
 function summaryTable(power: PowerResults): string {
+  const n = power.stats[0]?.seeds.length ?? 1;
   const head =
-    '<tr><th>scenario</th><th>design</th><th>policy</th><th>energy (J)</th><th>avg power (W)</th><th>fairness</th>' +
-    '<th>P-state transitions</th><th>guest requests</th><th>SLA misses</th><th>least served VM (% of entitlement)</th></tr>';
-  const rows = power.runs.map((r) => {
-    const least = r.vms.reduce((a, b) => (b.deliveredOfEntitledPct < a.deliveredOfEntitledPct ? b : a), r.vms[0]);
+    `<tr><th>scenario</th><th>design</th><th>policy</th><th>energy (J), mean [95 % interval] over ${n} seeds</th><th>avg power (W)</th>` +
+    '<th>fairness, mean [95 % interval]</th><th>P-state transitions</th><th>guest requests</th><th>SLA misses</th>' +
+    '<th>least served VM (% of booking, mean [95 % interval])</th><th>sampling phase</th></tr>';
+  const rows = power.runs.map((r, i) => {
+    const stat = power.stats[i];
+    const least = stat.vms.reduce((a, b) => (b.deliveredOfBookedPct.mean < a.deliveredOfBookedPct.mean ? b : a), stat.vms[0]);
     const misses = r.vms.reduce((s, v) => s + v.slaMisses, 0);
+    const phase = stat.phase.robust
+      ? 'robust'
+      : `moves ${fmt(stat.phase.deliveredSpreadPts, 1)} pts, ${fmt(stat.phase.energySpreadPct, 1)} % energy`;
     const cells = [
       r.scenario,
       r.design,
       r.policy,
-      fmt(r.energyJ, 1),
+      withInterval(stat.energyJ, 1),
       fmt(r.avgPowerW, 2),
-      fmt(r.fairness, 3),
+      withInterval(stat.fairness, 3),
       String(r.transitions),
       String(r.guestRequests),
       String(misses),
-      least ? `${least.vm}: ${fmt(least.deliveredOfEntitledPct, 1)}` : '',
+      least ? `${least.vm}: ${withInterval(least.deliveredOfBookedPct, 1)}` : '',
+      phase,
     ];
     return `<tr>${cells.map((c, i) => (i < 3 ? `<td>${escapeHtml(c)}</td>` : `<td class="num">${escapeHtml(c)}</td>`)).join('')}</tr>`;
   });
-  return `<table class="power-summary"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+  const offsets = power.stats[0]?.phase.offsetsMs.join(', ') ?? '0';
+  return (
+    `<table class="power-summary"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>` +
+    `<p>Transitions, guest requests, SLA misses and the charts are the first seed's. "Sampling phase": the first seed ` +
+    `again with the ondemand sampling timers armed ${escapeHtml(offsets)} ms after the start; robust when no VM's share ` +
+    `of its booking moves by more than ${PHASE_ROBUST_PTS} points and energy by more than ${PHASE_ROBUST_PCT} %.</p>`
+  );
 }
 
 function intro(power: PowerResults): string {
-  const designs = DESIGNS.map((d) => `<li>${escapeHtml(DESIGN_TITLES[d])}</li>`).join('');
+  const designs = DESIGNS.filter((d) => power.runs.some((r) => r.design === d)).map((d) => `<li>${escapeHtml(DESIGN_TITLES[d])}</li>`).join('');
   const policies = POWER_POLICIES.map((p) => `<li><code>${escapeHtml(p)}</code>: ${escapeHtml(POLICY_TITLES[p])}</li>`).join('');
   const scenarios = power.scenarios
     .map((s) => `<li><strong>${escapeHtml(s.title)}</strong> (<code>${escapeHtml(s.id)}</code>): ${escapeHtml(s.description)}</li>`)
     .join('');
   return (
     `<p>Simulated power management on profile <code>${escapeHtml(power.profile)}</code> (P-states ` +
-    `${escapeHtml(power.pStatesMhz.join(' / '))} MHz), seed ${escapeHtml(power.seed)}, ${escapeHtml(power.stepMs)} ms steps. ` +
+    `${escapeHtml(power.pStatesMhz.join(' / '))} MHz), seeds ${escapeHtml(power.stats[0]?.seeds.join(', ') ?? power.seed)}, ${escapeHtml(power.stepMs)} ms steps. ` +
     `Capacity is counted in cycles at f_max: a VM that booked 50 % of a CPU is owed half of the CPU's f_max cycles.</p>` +
     `<ul>${designs}</ul><ul>${policies}</ul><ul>${scenarios}</ul>`
   );
@@ -150,14 +174,15 @@ export function powerSections(results: ResultsFile): ReportSection[] {
     throw new UsageError(`results file: power.${issue.path.join('.')}: ${issue.message}`);
   }
   const power = parsed.data;
+  const designs = DESIGNS.filter((d) => power.runs.some((r) => r.design === d));
   return [
     {
       id: 'power',
       title: 'Power management: DVFS, governor conflicts and fairness to VMs',
       html: intro(power) + summaryTable(power),
       charts: [
-        ...DESIGNS.map((d) => frequencyChart(power, d)),
-        ...DESIGNS.map((d) => deliveredChart(power, d)),
+        ...designs.map((d) => frequencyChart(power, d)),
+        ...designs.map((d) => deliveredChart(power, d)),
         energyFairnessChart(power),
       ],
     },

@@ -5,9 +5,9 @@ import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_PROFILE, getProfile } from '../../engines/machine/profiles/index.ts';
-import { kvmHostEngine } from '../../engines/kvm-host/engine.ts';
+import { kvmHostEngine, overriddenPaths } from '../../engines/kvm-host/engine.ts';
 import { buildHostProfile, measureHost } from '../../engines/kvm-host/calibration.ts';
-import { UsageError } from '../../harness/errors.ts';
+import { describeThrown, UsageError } from '../../harness/errors.ts';
 import { HOST_PROFILE_PATH } from '../../engines/machine/profiles/profile-file.ts';
 import { assertReplaceableFile, writeFileAtomic } from '../../harness/write-atomic.ts';
 
@@ -22,7 +22,15 @@ export function calibrateCommand(): Command {
       await assertReplaceableFile(opts.out);
       const availability = kvmHostEngine.availability();
       if (!availability.available) throw new UsageError(`calibrate needs kvm-host: ${availability.reason}`);
-      const m = await measureHost();
+      let m;
+      try {
+        m = await measureHost(overriddenPaths);
+      } catch (err) {
+        // a run that failed on this host is not a bug of hvbench: one line, exit 1, nothing written
+        process.stderr.write(`hvbench: calibrate failed: ${describeThrown(err)}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const profile = buildHostProfile(base, m);
       mkdirSync(dirname(opts.out), { recursive: true });
       await writeFileAtomic(opts.out, JSON.stringify(profile, null, 2) + '\n');

@@ -4,6 +4,8 @@ import { renderTerminalTable, useColor } from '../../reports/terminal-table.ts';
 import { writeOutputs } from '../../reports/write-outputs.ts';
 import { powerSections } from '../../reports/power/section.ts';
 import { modelCheckSections } from '../../reports/model-check/section.ts';
+import { modelCheckTerminal } from '../../reports/model-check/text.ts';
+import { xenModelCheckSections } from '../../reports/model-check/xen-section.ts';
 
 export interface WriteAllOptions {
   html: boolean;
@@ -18,9 +20,10 @@ export async function writeAllOutputs(results: ResultsFile, outDir: string, opts
     html: opts.html,
     png: opts.png,
     signal: opts.signal,
-    extraSections: [...powerSections(results), ...modelCheckSections(results)],
+    extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results)],
   });
   if (opts.quiet) return;
   process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout) }));
+  process.stdout.write(modelCheckTerminal(results));
   process.stdout.write(`\nwrote ${files.length} files to ${outDir}/${opts.html ? ` — open ${outDir}/report.html` : ''}\n`);
 }

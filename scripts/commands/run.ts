@@ -15,7 +15,7 @@ import { writeAllOutputs } from './outputs.ts';
 import { checkOutputDir, resultsJson } from '../../reports/write-outputs.ts';
 import { UsageError } from '../../harness/errors.ts';
 
-export const DEFAULT_ENGINES = 'native,xen,kvm';
+export const DEFAULT_ENGINES = 'native,xen,kvm,xen:mode=hvm';
 /** per pair, timing included: the slowest built-in simulated pair takes seconds; a measured kvm-host pair boots
  *  its guest six times (counters, two warm-ups, three samples), each under its own 60 s watchdog */
 export const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -24,6 +24,7 @@ interface RunOptions {
   engines: string;
   workloads: string[];
   workloadFile: string[];
+  powerFile: string[];
   engineModule: string[];
   profile: string;
   seed: number;
@@ -43,6 +44,7 @@ export function runCommand(): Command {
     .option('--engines <list>', 'engines with options, e.g. native,xen,kvm:mmu=shadow,io=emulated (native is always included)', DEFAULT_ENGINES)
     .option('--workloads <list>', 'workload ids or categories, comma-separated (default: all built-in)', commaList, [])
     .option('--workload-file <file>', 'a user workload JSON file (repeatable); alone, runs just the files', collect, [])
+    .option('--power-file <file>', 'a user power scenario JSON file (repeatable), run in the power model beside the power/ scenarios selected', collect, [])
     .option('--engine-module <file>', 'load a third-party engine module (repeatable)', collect, [])
     .option('--profile <name>', 'cost profile (hvbench list shows them)', DEFAULT_PROFILE)
     .option('--seed <n>', 'seed of every generator', parseSeed, 1)
@@ -74,6 +76,7 @@ export function runCommand(): Command {
           engines: splitEngineList(opts.engines),
           workloads: opts.workloads,
           workloadFiles: opts.workloadFile,
+          powerFiles: opts.powerFile,
           engineModules: opts.engineModule,
           profile: opts.profile,
           seed: opts.seed,

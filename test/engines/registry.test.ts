@@ -11,8 +11,8 @@ const modern = getProfile('intel-modern');
 const core2 = getProfile('core2-2007');
 
 test('built-in engines by id', () => {
-  // kvm-host is built in since 643b602 (opt-in, measured)
-  assert.deepEqual(listEngines().map((e) => e.id), ['native', 'xen', 'kvm', 'kvm-host']);
+  // kvm-host, kvm-qemu and xen-qemu are built in, opt-in and measured
+  assert.deepEqual(listEngines().map((e) => e.id), ['native', 'xen', 'kvm', 'kvm-host', 'kvm-qemu', 'xen-qemu']);
 });
 
 test('specs: defaults applied, values validated, the label names what differs from the defaults', () => {
@@ -20,7 +20,7 @@ test('specs: defaults applied, values validated, the label names what differs fr
   assert.equal(k.label, 'kvm:mmu=shadow,io=emulated');
   assert.deepEqual(k.options, { mmu: 'shadow', vpid: 'on', io: 'emulated', thp: 'on', prealloc: 'off', apicv: 'on', haltpoll: 'on', pvipi: 'on', pvtlbflush: 'on', hostcpus: 0, pveoi: 'on' });
   const x = resolveEngine('xen:pcid=on,batch=8', builtinEngines(), modern);
-  assert.deepEqual(x.options, { xpti: 'on', pcid: 'on', arch: 'x86_64', batch: 8, blk: 'persistent', net: 'copy' });
+  assert.deepEqual(x.options, { mode: 'pv', io: 'pv', pod: 'off', ipi: 'evtchn', xpti: 'on', pcid: 'on', arch: 'x86_64', batch: 8, blk: 'persistent', net: 'copy' });
   assert.equal(x.label, 'xen:pcid=on,batch=8');
   // XPTI's default comes from the profile: off on AMD (not vulnerable to Meltdown), so the label says so
   const amd = resolveEngine('xen', builtinEngines(), getProfile('amd-modern'));

@@ -22,7 +22,7 @@ function tableRows(md: string): string[][] {
 test('one row per workload with each compared engine\'s overhead and the top mechanisms', () => {
   const results = buildResults({ measured: true });
   const [header, rule, ...rows] = tableRows(renderMarkdown(results));
-  assert.deepEqual(header, ['Workload', 'xen', 'kvm', 'kvm:mmu=shadow', 'kvm-host (measured)', 'Cycles per operation', 'Top mechanisms']);
+  assert.deepEqual(header, ['Workload', 'xen', 'kvm', 'kvm:mmu=shadow', 'kvm-host (measured)', 'Cycles per operation', 'Energy at P0', 'Top mechanisms']);
   assert.equal(rule.length, header.length);
   assert.deepEqual(rows.map((r) => r[0]), results.workloads.map((w) => w.id));
   const syscall = rows.find((r) => r[0] === 'micro/syscall')!;
@@ -30,8 +30,18 @@ test('one row per workload with each compared engine\'s overhead and the top mec
   // xen over native: syscall-pt-switch 41.2 M, hc:iret 9 M, page-walk 4.5 M − 0.3 M = 4.2 M (folded: only two
   // costs by name), 54.4 M in all → 75.7 %, 16.5 %, 7.7 %; floors 75 + 16 + 7 = 98, the two units left go to the
   // largest remainders (.735 and .721), so the shares read 76, 16 and 8 and sum to 100
-  assert.match(syscall[6], /^xen: syscall-pt-switch 76 %, hc:iret 16 %, other mechanisms 8 %; kvm: nested-walk 100 %$/);
+  assert.match(syscall[7], /^xen: syscall-pt-switch 76 %, hc:iret 16 %, other mechanisms 8 %; kvm: nested-walk 100 %$/);
   for (const row of rows) assert.equal(row.length, header.length);
+});
+
+test("each run's energy at P0 is listed per workload, engines in table order", () => {
+  const results = buildResults({});
+  const set = (engine: string, j: number) => (results.runs.find((r) => r.workload === 'micro/syscall' && r.engine === engine)!.energyJ = j);
+  set('xen', 0.4712);
+  set('kvm', 0.24);
+  const header = tableRows(renderMarkdown(results))[0];
+  const syscall = tableRows(renderMarkdown(results)).find((r) => r[0] === 'micro/syscall')!;
+  assert.equal(syscall[header.indexOf('Energy at P0')], 'xen 0.471 J, kvm 0.24 J');
 });
 
 test('user strings cannot inject HTML or break the table; failures are listed', () => {

@@ -70,6 +70,9 @@ test('bad input is one line on stderr, exit 2, nothing written', () => {
     [['run', '--engines', 'kvm:mmu=magic'], /mmu/],
     [['run', '--workloads', 'memory/nope'], /unknown workload or category "memory\/nope"/],
     [['run', '--profile', 'pentium'], /unknown profile 'pentium'/],
+    [['run', '--workloads', 'power/nope'], /unknown power scenario "power\/nope" \(known: power\/hagimont-capped, /],
+    [['run', '--workloads', 'power/hagimont-capped', '--engines', 'native'], /power scenarios run on the xen and kvm designs; --engines names neither/],
+    [['run', '--power-file', join(dir, 'missing-power.json')], /missing-power\.json: cannot read/],
     [['run', '--bogus'], /unknown option '--bogus'/],
     [['run', '--wrkloads', 'micro'], /^hvbench: unknown option '--wrkloads' \(did you mean --workloads\?\); hvbench run --help lists the options$/],
     [['rn'], /^hvbench: unknown command 'rn' \(did you mean run\?\)/],
@@ -132,6 +135,18 @@ test('a workload file alone runs just that workload; a plugin engine runs beside
   assert.deepEqual([...new Set(res.runs.map((x) => x.workload))], [res.workloads[0].id]);
   const plug = res.runs.find((x) => x.engine === 'trap-emulate:trap=5000');
   assert.ok(plug && plug.exits.total > 0 && (plug.overheadPct ?? 0) > 0);
+});
+
+test('power/<scenario> selects one power scenario, --engines picks the designs, and a power file runs beside it', () => {
+  const out = join(dir, 'power');
+  const example = new URL('../../workloads/power/examples/capped-beside-idle.json', import.meta.url).pathname;
+  const r = hvbench(['run', '--workloads', 'power/hagimont-capped', '--engines', 'kvm', '--power-file', example, '--out', out, ...FAST]);
+  assert.equal(r.code, 0, r.stderr);
+  const power = results(out).power!;
+  assert.deepEqual(power.scenarios.map((s) => s.id), ['hagimont-capped', 'capped-beside-idle']);
+  assert.deepEqual([...new Set(power.runs.map((x) => x.design))], ['kvm']);
+  // the file names three policies, the built-in scenario runs all six
+  assert.equal(power.runs.length, 6 + 3);
 });
 
 test('a failing pair is reported in its run and the command exits 1; report accepts the results it wrote', () => {

@@ -203,12 +203,9 @@ uint32_t paging_touch(uint32_t index, uint32_t pattern, uint64_t accesses, int w
   const struct region *r = &regions[index];
   if (write && !r->writable) return ABI_ST_FAILED; /* would be SIGSEGV in a process */
   uint64_t page = r->huge ? SZ_2M : SZ_4K, pages = r->bytes / page, base = REGION_BASE(index);
-  uint64_t x = 0x9e3779b97f4a7c15ull ^ accesses; /* xorshift for the random pattern */
+  uint64_t x = ABI_TOUCH_SEED(accesses);
   for (uint64_t i = 0; i < accesses; i++) {
-    uint64_t p;
-    if (pattern == 1) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; p = x % pages; }
-    else if (pattern == 2) p = (i * stride) % pages;
-    else p = i % pages;
+    uint64_t p = abi_touch_page(pattern, i, &x, pages, stride);
     volatile uint64_t *at = (volatile uint64_t *)(base + p * page + ((i * 64) & (page - 1)));
     if (write) *at = i;
     else (void)*at;

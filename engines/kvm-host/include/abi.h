@@ -99,6 +99,20 @@ struct abi_op {
   uint64_t d;      /* reserved, zero */
 };
 
+/* ---- the touch op's access order, shared with the op-runner (engines/lab/op-runner/memory.c) so both measured
+ * engines touch the same pages in the same order: access i of `accesses` goes to page abi_touch_page(...) of
+ * the region, pattern 0 seq, 1 random (a xorshift whose state starts at ABI_TOUCH_SEED), 2 every stride-th. */
+#define ABI_TOUCH_SEED(accesses) (0x9e3779b97f4a7c15ull ^ (uint64_t)(accesses))
+static inline uint64_t abi_touch_page(uint32_t pattern, uint64_t i, uint64_t *x, uint64_t pages, uint64_t stride) {
+  if (pattern == 1) {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x % pages;
+  }
+  return pattern == 2 ? (i * stride) % pages : i % pages;
+}
+
 /* ---- results written by the guest, read by the VMM ------------------------------------------------------- */
 enum abi_op_status { ABI_ST_NOT_RUN = 0, ABI_ST_OK = 1, ABI_ST_SKIPPED = 2, ABI_ST_FAILED = 3 };
 

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include "vmm.h"
 
+#define HUGE_2M (2ull << 20)
+
 #define PTE_P  0x001ull
 #define PTE_RW 0x002ull
 #define PTE_US 0x004ull /* user-accessible: the guest's user-mode syscall stub runs from the identity map */
@@ -50,10 +52,19 @@ int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t er
   vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
   if (vm->vm_fd < 0) return fail(err, errlen, "KVM_CREATE_VM");
 
-  /* MAP_NORESERVE: only the pages the guest touches are ever backed, so a large RAM size costs nothing. */
+  /* MAP_NORESERVE: only the pages the guest touches are ever backed, so a large RAM size costs nothing.
+   * Guest RAM starts on a 2 MiB boundary and is advised for transparent huge pages, as QEMU does for its RAM
+   * (qemu_anon_ram_alloc in util/oslib-posix.c aligns to QEMU_VMALLOC_ALIGN; ram_block_add in
+   * softmmu/physmem.c advises QEMU_MADV_HUGEPAGE): KVM forbids large nested mappings in a memslot whose host
+   * address and guest frame differ in their offset within a large page (kvm_alloc_memslot_metadata in
+   * arch/x86/kvm/x86.c), so unaligned guest RAM takes one nested fault per 4 KiB page. */
   vm->mem_bytes = opt->mem_bytes;
-  vm->mem = mmap(NULL, vm->mem_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (vm->mem == MAP_FAILED) { vm->mem = NULL; return fail(err, errlen, "mmap guest memory"); }
+  vm->mem_map_len = vm->mem_bytes + HUGE_2M;
+  vm->mem_map = mmap(NULL, vm->mem_map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (vm->mem_map == MAP_FAILED) { vm->mem_map = NULL; return fail(err, errlen, "mmap guest memory"); }
+  vm->mem = (uint8_t *)(((uintptr_t)vm->mem_map + HUGE_2M - 1) & ~(uintptr_t)(HUGE_2M - 1));
+  /* a kernel without THP refuses the advice; the run still works, with 4 KiB nested mappings */
+  (void)madvise(vm->mem, vm->mem_bytes, MADV_HUGEPAGE);
   struct kvm_userspace_memory_region region = {
     .slot = 0, .guest_phys_addr = 0, .memory_size = vm->mem_bytes, .userspace_addr = (uint64_t)(uintptr_t)vm->mem,
   };
@@ -170,11 +181,12 @@ int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, 
 
 void vm_destroy(struct vm *vm) {
   if (vm->run) munmap(vm->run, vm->run_size);
-  if (vm->mem) munmap(vm->mem, vm->mem_bytes);
+  if (vm->mem_map) munmap(vm->mem_map, vm->mem_map_len);
   if (vm->vcpu_fd >= 0) close(vm->vcpu_fd);
   if (vm->vm_fd >= 0) close(vm->vm_fd);
   if (vm->kvm_fd >= 0) close(vm->kvm_fd);
   vm->run = NULL;
   vm->mem = NULL;
+  vm->mem_map = NULL;
   vm->vcpu_fd = vm->vm_fd = vm->kvm_fd = -1;
 }

@@ -27,6 +27,8 @@ struct vm {
   size_t run_size;
   uint8_t *mem;
   uint64_t mem_bytes;
+  void *mem_map;      /* the mapping guest RAM was carved from (mem is its first 2 MiB boundary) */
+  size_t mem_map_len;
   uint32_t ops_count;
   int amd;
   /* tallies */

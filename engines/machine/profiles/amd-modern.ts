@@ -72,5 +72,7 @@ export const AMD_MODERN: CostProfile = {
     dynamicWattsAtP0: 3.1,
     // Zen core CC6 power-gates the core; estimate: ~0.1 W residual
     idle: { state: 'CC6', watts: 0.1 },
+    // package C6 (PC6, every CCD in CC6) gates the Infinity Fabric clocks; estimate: a tenth of the share stays on
+    packageIdle: { state: 'PC6', wattsPerCore: 0.15 },
   },
 };

@@ -225,5 +225,16 @@ export const INTEL_MODERN: CostProfile = {
     dynamicWattsAtP0: 4.5,
     // core C6 power-gates the core; estimate: ~0.1 W residual
     idle: { state: 'C6', watts: 0.1 },
+    // Skylake-SP's table in Linux intel_idle (skx_cstates): exit latency / target residency C1 2/2 µs,
+    // C1E 10/20 µs, C6 133/600 µs. Power, estimates: C1 stops the clock (leakage at base voltage, 1.5 W),
+    // C1E also drops to the LFM voltage (1.5 × 0.7 V/1.0 V), C6 power-gates the core (0.1 W, as above)
+    cStates: [
+      { name: 'C1', exitLatencyUs: 2, targetResidencyUs: 2, watts: 1.5 },
+      { name: 'C1E', exitLatencyUs: 10, targetResidencyUs: 20, watts: 1.05 },
+      { name: 'C6', exitLatencyUs: 133, targetResidencyUs: 600, watts: 0.1 },
+    ],
+    // package C6 (Skylake-SP's PC6, entered when every core is in C6) gates most of the uncore; estimate: a
+    // tenth of the 2 W share stays on (memory self-refresh, the I/O ring)
+    packageIdle: { state: 'PC6', wattsPerCore: 0.2 },
   },
 };

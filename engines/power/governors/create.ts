@@ -2,16 +2,17 @@
 import type { Governor } from './governor.ts';
 import type { GovernorId, PowerProfile } from '../types.ts';
 import { FixedGovernor } from './fixed.ts';
-import { OndemandGovernor } from './ondemand.ts';
+import { OndemandGovernor, ONDEMAND_DEFAULTS, type OndemandTunables } from './ondemand.ts';
 import { SchedutilGovernor } from './schedutil.ts';
 
-export function createGovernor(id: GovernorId, profile: PowerProfile): Governor {
+/** `ondemand`: the tunables of the cpufreq that runs it (Xen's or a Linux kernel's) */
+export function createGovernor(id: GovernorId, profile: PowerProfile, ondemand: OndemandTunables = ONDEMAND_DEFAULTS): Governor {
   switch (id) {
     case 'performance':
     case 'powersave':
       return new FixedGovernor(id, profile);
     case 'ondemand':
-      return new OndemandGovernor(profile);
+      return new OndemandGovernor(profile, ondemand);
     case 'schedutil':
       return new SchedutilGovernor(profile);
   }

@@ -28,6 +28,7 @@ export interface Delta {
   flushCause: Record<string, number>;
   events: Record<string, number>;
   misses: number;
+  walkRefs: number;
 }
 
 /** counters of `prefix` + `ops` minus counters of `prefix` alone */
@@ -43,5 +44,6 @@ export function delta(spec: string, prefix: GuestOp[], ops: GuestOp[], profile =
     flushCause: diff(a.tlb.flushes.byCause as Record<string, number>, b.tlb.flushes.byCause as Record<string, number>),
     events: diff(a.events, b.events),
     misses: a.tlb.misses - b.tlb.misses,
+    walkRefs: a.tlb.walkRefs - b.tlb.walkRefs,
   };
 }

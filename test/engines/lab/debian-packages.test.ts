@@ -20,3 +20,26 @@ test('a metapackage resolves to its matching dependency', () => {
 test('an epoch colon does not reach the directory name', () => {
   assert.equal(versionDir({ name: 'busybox-static', version: '1:1.35.0-4+deb12u1+b1' }), 'busybox-static_1%3a1.35.0-4+deb12u1+b1');
 });
+
+test('a resolution recorded under the current apt stamp is answered without apt; the stamp follows the files', async () => {
+  const { mkdtempSync, rmSync, utimesSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { aptStamp, resolvePackage } = await import('../../../engines/lab/debian-packages.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-apt-'));
+  try {
+    // a name apt cannot know: only the memo can answer it
+    const memo = { stamp: aptStamp(), answers: { 'hvbench-no-such-package /^x/': { name: 'hvbench-no-such-package-1', version: '9' } } };
+    writeFileSync(join(dir, 'apt-resolved.json'), JSON.stringify(memo));
+    assert.deepEqual(resolvePackage('hvbench-no-such-package', /^x/, dir), { name: 'hvbench-no-such-package-1', version: '9' });
+    const lists = join(dir, 'lists');
+    writeFileSync(lists, '');
+    utimesSync(lists, 1000, 1000);
+    const before = aptStamp([lists]);
+    utimesSync(lists, 2000, 2000);
+    assert.notEqual(aptStamp([lists]), before);
+    assert.equal(aptStamp([join(dir, 'missing')]), '-');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -45,7 +45,9 @@ test('a panic during boot is the reason, with the console line that says so', as
 
 test('a boot that never reaches the agent is stopped by the watchdog', async () => {
   await withEnv({ HVB_FAKE_BOOT: 'silent' }, async () => {
-    await assert.rejects(QemuSession.boot({ ...base, bootTimeoutMs: 2500 }), /QEMU did not finish booting within 3 s; last console line: \[ +0\.0+\] Linux version/);
+    // the fake's first console line names the kernel, unless the machine is so busy that node has not
+    // started it within the deadline
+    await assert.rejects(QemuSession.boot({ ...base, bootTimeoutMs: 8000 }), /^Error: QEMU did not finish booting within 8 s(; last console line: \[ +0\.0+\] Linux version 6\.1\.0 \(fake\)|; the console stayed silent)$/);
   });
 });
 
@@ -61,6 +63,6 @@ test('a missing QEMU is one line naming the binary; argv carries the console set
   assert.match(qemuProblem('/nonexistent') ?? '', /^qemu-system-x86_64 not found \(hvbench lab setup installs it\)$/);
   const argv = qemuArgv({ ...base, append: 'hvb=1' });
   assert.deepEqual(argv.slice(0, 4), ['-accel', 'tcg', '-cpu', 'max']);
-  assert.equal(argv[argv.indexOf('-append') + 1], 'console=ttyS0 loglevel=1 panic=-1 hvb=1');
+  assert.equal(argv[argv.indexOf('-append') + 1], 'console=ttyS0 loglevel=1 panic=-1 no_timer_check hvb=1');
   assert.ok(argv.includes('-no-reboot'));
 });

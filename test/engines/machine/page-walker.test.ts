@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Walker1D } from '../../../engines/machine/page-walker.ts';
 import { PagingStructureCache } from '../../../engines/machine/paging-structure-cache.ts';
-import { PTE_A, PTE_D, PTE_RW, X86_FORMAT } from '../../../engines/machine/pte.ts';
+import { PAE_FORMAT, PTE_A, PTE_D, PTE_P, PTE_RW, PTE_US, X86_FORMAT } from '../../../engines/machine/pte.ts';
+import { PageTables } from '../../../engines/machine/page-table.ts';
+import { SparsePhysicalMemory } from '../../../engines/machine/physical-memory.ts';
 import { FAULT_NOT_PRESENT, FAULT_PROTECTION } from '../../../engines/machine/types.ts';
 import { CACHES, Fixture, NO_CACHES } from './walk-fixture.ts';
 
@@ -87,4 +89,34 @@ test('guest faults: not present, write to read-only, user access to a supervisor
   assert.equal(ok.flags & PTE_RW, 0);
   fx.guestTables.read(fx.root, BASE);
   assert.equal(fx.guestTables.lo & PTE_D, 0, 'a faulting write sets no Dirty bit');
+});
+
+test('PAE: the PDPTE comes from the PDPTE registers, so a cold walk is 2 references, a PDE-cache hit 1, a 2 MiB page 1', () => {
+  const mem = new SparsePhysicalMemory();
+  const tables = new PageTables(mem, PAE_FORMAT);
+  const root = mem.allocFrame();
+  // 0x40000000 is PDPT slot 1; 0x80000000 slot 2 (another PD); a 2 MiB page at 0x40400000 in slot 1's PD
+  const data = mem.allocContiguous(2);
+  tables.map(root, 0x4000_0000, data, 0, PTE_RW | PTE_US, 0);
+  tables.map(root, 0x8000_0000, data + 1, 0, PTE_RW | PTE_US, 0);
+  const huge = mem.allocContiguous(512);
+  tables.map(root, 0x4040_0000, huge, 1, PTE_RW | PTE_US, 0);
+  const w = new Walker1D(mem, PAE_FORMAT, new PagingStructureCache(CACHES));
+  // PDPTE (register, no reference) → PDE (1) → PTE (1)
+  let r = w.walk(root, 0x4000_0000 + 12, false, true, 0);
+  assert.deepEqual([r.fault, r.refs, r.frame], [0, 2, data]);
+  // the PDE cache names the PT: the PTE alone
+  assert.equal(w.walk(root, 0x4000_0000, false, true, 0).refs, 1);
+  // another 1 GiB slot: PDE + PTE again; no PML4 / PDPTE cache exists to shorten it
+  assert.equal(w.walk(root, 0x8000_0000, false, true, 0).refs, 2);
+  // the 2 MiB page is a PDE leaf: one reference, frame + page offset 3
+  r = w.walk(root, 0x4040_0000 + 3 * 4096, true, true, 0);
+  assert.deepEqual([r.refs, r.size, r.frame], [1, 1, huge + 3]);
+  // a PDPTE holds P only (its R/W and U/S bits are reserved), and the walk sets no Accessed bit in it;
+  // permissions come from the PDE and PTE: user and writable here
+  assert.equal(mem.readLo(root, 1) & 0xfff, PTE_P);
+  assert.equal(r.flags & (PTE_RW | PTE_US), PTE_RW | PTE_US);
+  // an empty slot (0: nothing below 0x40000000) faults not-present at the PDPTE, without a reference
+  r = w.walk(root, 0x1000, false, true, 0);
+  assert.deepEqual([r.fault, r.refs], [FAULT_NOT_PRESENT, 0]);
 });

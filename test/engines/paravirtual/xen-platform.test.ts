@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuestOp } from '../../../engines/types.ts';
-import { delta } from '../guest/run-engine.ts';
+import { delta, run } from '../guest/run-engine.ts';
 
 const map = (region: string, pages: number): GuestOp => ({ op: 'map', region, bytes: pages * 4096, pageSize: '4k' });
 const touch = (region: string, accesses: number): GuestOp => ({ op: 'touch', region, pattern: 'seq', accesses, write: true });
@@ -71,8 +71,9 @@ test('fork of a process with M mapped pages: parent write-protects trap (ptwr), 
   assert.equal(d.attribution['pin-table'], 5 * 200 + (1000 + 40 * 200) + (1000 + 2 * 200) + 2 * (1000 + 200) + (1000 + 200));
   // 40 plain stores by Xen (pteWrite 10) + 2 hypercall entries × 250
   assert.equal(d.attribution['mmu-update'], 40 * 10 + 2 * 250);
-  // each ptwr: #PF into Xen (exception 250) + x86_emulate (emulatePrivop 1,000) + one reference update (200)
-  assert.equal(d.attribution.ptwr, 40 * (250 + 1000 + 200));
+  // each ptwr: #PF into Xen (exception 250) + x86_emulate (emulatePrivop 1,000) + ptwr_emulated_update's
+  // get_page_from_l1e of the new, still present, read-only PTE and put_page_from_l1e of the old (2 × 200)
+  assert.equal(d.attribution.ptwr, 40 * (250 + 1000 + 2 * 200));
   // batch=8: MC_ARGS = 128 bytes, 7 requests per mmu_update: ⌈40 / 7⌉ = 6; the pin batch fills 8 slots
   const b8 = delta('xen:batch=8', prefix, [{ op: 'fork' }]);
   assert.deepEqual(b8.hypercalls, { mmu_update: 6, multicall: 1, mmuext_op: 1 });
@@ -82,6 +83,8 @@ test('munmap in a pinned mm: every PTE clear is a ptwr trap; free_pgtables runs 
   const d = delta('xen', [map('a', 10), touch('a', 10)], [{ op: 'unmap', region: 'a' }]);
   // zap_pte_range: 10 × ptep_get_and_clear (xchg) on the pinned PT → 10 ptwr, no mmu_update for the clears
   assert.deepEqual(d.exits, { ptwr: 10 });
+  // a clear puts the old entry's reference only (the new value is not present): 250 + 1,000 + 200 each
+  assert.equal(d.attribution.ptwr, 10 * (250 + 1000 + 200));
   // free_pgtables, outside any lazy window, each call issued at once: pmd_clear → mmu_update; release of the
   // PT → UNPIN_TABLE + writable remap (a multicall of 2); pud_clear → mmu_update; release of the PD → a lone
   // update_va_mapping; p4d_clear of kernel and user L4 entries → one mmu_update of 2 requests; release of the
@@ -234,4 +237,49 @@ test('PV never writes TSC_DEADLINE: the WRMSR is a bounced #GP; MMIO without a d
   assert.deepEqual(io.hypercalls, { iret: 3 });
   // the timer path never touches the MSR: 3 ticks arm 3 singleshot timers, no #GP
   assert.deepEqual(delta('xen', [], [{ op: 'timer', periodUs: 1000, ticks: 3 }]).exits, {});
+});
+
+test('an FS/GS base change is HYPERVISOR_set_segment_base (Linux arch/x86/xen/enlighten_pv.c xen_do_write_msr), not an emulated WRMSR', () => {
+  // 3 writes of MSR_FS_BASE (0xc0000100) → 3 set_segment_base hypercalls; no trap for Xen to emulate
+  const fs = delta('xen', [], [{ op: 'msr', index: 0xc0000100, write: true, count: 3 }]);
+  assert.deepEqual(fs.hypercalls, { set_segment_base: 3 });
+  assert.deepEqual(fs.exits, {});
+  // another MSR (IA32_SPEC_CTRL, 0x48) has no hypercall: 2 writes are 2 privileged-op traps Xen emulates
+  const other = delta('xen', [], [{ op: 'msr', index: 0x48, write: true, count: 2 }]);
+  assert.deepEqual(other.exits, { 'emulate privop': 2 });
+});
+
+test('xen:arch=x86_32 runs on PAE tables: regions from TASK_UNMAPPED_BASE, 2-reference walks, 3 GiB of user space', () => {
+  // the region's first page is at 0x40000000 (PDPT slot 1, whose PMD pgd_alloc preallocated). The first
+  // access walks PDPTE (a register) → PDE, not present: 1 reference, a fault; the handler links a PT and the
+  // PTE; the retry walks PDE + PTE: 2 references. On x86-64 the first walk stops at the empty PML4E of
+  // slot 254 (1 reference), the retry reads PML4E, PDPTE, PDE, PTE (4)
+  const pae = delta('xen:arch=x86_32', [map('a', 1)], [touch('a', 1)]);
+  assert.deepEqual(pae.exits, { page_fault: 1 });
+  assert.deepEqual([pae.misses, pae.walkRefs], [2, 1 + 2]);
+  const x64 = delta('xen:xpti=off', [map('a', 1)], [touch('a', 1)]);
+  assert.deepEqual([x64.misses, x64.walkRefs], [2, 1 + 4]);
+  // 3 GiB − 0x40000000 = 2 GiB of room: a 2 GiB region ends exactly at 0xc0000000 and fits, 2 GiB + 4 KiB not
+  assert.doesNotThrow(() => run('xen:arch=x86_32', [{ op: 'map', region: 'a', bytes: 2 ** 31, pageSize: '4k' }]));
+  assert.throws(() => run('xen:arch=x86_32', [{ op: 'map', region: 'a', bytes: 2 ** 31 + 4096, pageSize: '4k' }]),
+    /does not fit below the end of user space \(0xc0000000\)/);
+  assert.throws(() => run('xen:arch=x86_32', [{ op: 'map', region: 'a', bytes: 2 ** 30, pageSize: '1g' }]), /1g pages do not exist under PAE/);
+});
+
+test('mmap/munmap cycles beside another VMA free and re-pin only the PTE page; the directories and the pgd stay pinned', () => {
+  // 'keep' is a VMA at the mmap base that was never touched: no pages, no tables of its own. 'a' lands 4 MiB
+  // up (after keep's page and the 2 MiB gap, 2 MiB-aligned), in the same PD. free_pgd_range's floor is keep's
+  // end: a's PT (its 2 MiB all above the floor, nothing above it) goes, the PD and the PDPT, empty as they
+  // are, start below the floor and stay (the prefix's first cycle created them). Per cycle: 10 bounced faults
+  // (10 iret); the PT linked by xen_alloc_ptpage (update_va_mapping + PIN_L1: a multicall) then set_pmd
+  // (mmu_update); 10 PTEs (10 lone mmu_update); munmap: 10 ptwr clears, pmd_clear (mmu_update), the PT's
+  // UNPIN + writable remap (a multicall), 10 MMUEXT_INVLPG_LOCAL
+  const cycle: GuestOp[] = [map('a', 10), touch('a', 10), { op: 'unmap', region: 'a' }];
+  const d = delta('xen', [map('keep', 1), ...cycle], [...cycle, ...cycle]);
+  assert.deepEqual(d.hypercalls, { iret: 2 * 10, multicall: 2 * 2, mmu_update: 2 * 12, mmuext_op: 2 * 10 });
+  assert.deepEqual([d.events.tablesPinned, d.events.tablesUnpinned], [2 * 1, 2 * 1]);
+  // alone in its mm (floor 0, ceiling the top of user space) Linux frees everything the region used: PT, PD
+  // and PDPT go and come back each cycle (3 pinned, 3 unpinned); the pgd itself is never unpinned
+  const lone = delta('xen', [...cycle], [...cycle, ...cycle]);
+  assert.deepEqual([lone.events.tablesPinned, lone.events.tablesUnpinned], [2 * 3, 2 * 3]);
 });

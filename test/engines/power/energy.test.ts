@@ -28,6 +28,19 @@ test('busy power: static + leakage ∝ V + switching ∝ V²·f; idle: static + 
   assert.ok(Math.abs(idle.energyJ - idle.floorJ(1, 1000)) < 1e-9);
 });
 
+test('package C-state: while every core idles, the static share drops to the package idle figure; the floor assumes it throughout', () => {
+  const pkg: PowerProfile = { ...profile, packageIdle: { state: 'PC6', wattsPerCore: 0.25 } };
+  const meter = new EnergyMeter(pkg);
+  // two idle cores for 1 s: 2 × (2 static + 0.5 C6) = 5 J, less 2 × (2 − 0.25) = 3.5 J gated: 1.5 J
+  for (let i = 0; i < 1000; i++) {
+    meter.add(0, 0, 1);
+    meter.add(0, 0, 1);
+    meter.packageIdle(2, 1);
+  }
+  assert.ok(Math.abs(meter.energyJ - 1.5) < 1e-9, `${meter.energyJ}`);
+  assert.ok(Math.abs(meter.floorJ(2, 1000) - 1.5) < 1e-9);
+});
+
 test("Jain's index: 1 when equal, 1/n when one party gets everything", () => {
   assert.equal(jainIndex([0.5, 0.5, 0.5]), 1);
   assert.ok(Math.abs(jainIndex([1, 0, 0, 0]) - 0.25) < 1e-12);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OndemandGovernor } from '../../../engines/power/governors/ondemand.ts';
+import { OndemandGovernor, xenOndemandTunables } from '../../../engines/power/governors/ondemand.ts';
 import { SchedutilGovernor } from '../../../engines/power/governors/schedutil.ts';
 import { FixedGovernor } from '../../../engines/power/governors/fixed.ts';
 import { atOrAbove, validatePowerProfile } from '../../../engines/power/p-states.ts';
@@ -50,6 +50,19 @@ test('ondemand: above 80 % load jumps to P0; below 70 % scales f_cur by load / 7
   assert.equal(drive(new OndemandGovernor(profile), 0, 20), 4);
   // between 70 and 80 % it holds
   assert.equal(drive(new OndemandGovernor(profile), 0.75, 100, 2), 2);
+});
+
+test("Xen's ondemand samples every 20 ms (a 10 µs part's 10 ms raised to MIN_STAT_SAMPLING_RATE); the phase arms the timer later", () => {
+  assert.equal(xenOndemandTunables(profile).samplingMs, 20);
+  assert.equal(xenOndemandTunables({ ...profile, transitionLatencyUs: 50 }).samplingMs, 50);
+  // saturated from the slowest state: the first sample, at 20 ms, jumps to P0
+  const od = new OndemandGovernor(profile, xenOndemandTunables(profile));
+  for (let i = 0; i < 19; i++) assert.equal(od.step(1, 1, 4), -1);
+  assert.equal(od.step(1, 1, 4), 0);
+  // armed 5 ms late: the first sample is at 25 ms
+  const late = new OndemandGovernor(profile, xenOndemandTunables(profile, 5));
+  for (let i = 0; i < 24; i++) assert.equal(late.step(1, 1, 4), -1);
+  assert.equal(late.step(1, 1, 4), 0);
 });
 
 test('schedutil: a saturated CPU climbs to P0; a CPU half busy in time sinks, since util is frequency-invariant', () => {

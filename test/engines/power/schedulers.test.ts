@@ -1,46 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreditScheduler } from '../../../engines/power/schedulers/credit-scheduler.ts';
-import { CfsScheduler } from '../../../engines/power/schedulers/cfs.ts';
-import type { SchedVcpu, VcpuScheduler } from '../../../engines/power/schedulers/scheduler.ts';
+import { createSchedulers } from '../../../engines/power/schedulers/create.ts';
+import type { SchedVcpu } from '../../../engines/power/schedulers/scheduler.ts';
+import type { PowerSchedulerId } from '../../../engines/power/types.ts';
+import { drive, type Demand } from './schedulers/drive.ts';
 
-/** always-runnable vCPUs for `ms`; returns each one's run time */
-function share(sched: VcpuScheduler, n: number, ms: number, rate = 1): number[] {
-  const ran = new Array<number>(n).fill(0);
-  for (let v = 0; v < n; v++) sched.wake(v, 0);
-  for (let t = 0; t < ms; t++) {
-    sched.tick(t);
-    let used = 0;
-    while (1 - used > 1e-9) {
-      const v = sched.pick(t + used);
-      if (v < 0) break;
-      const run = Math.min(1 - used, sched.budgetMs(v, rate));
-      used += run;
-      sched.charge(v, run, rate, t + used);
-      ran[v] += run;
-    }
-  }
-  return ran;
+/** one CPU with every vCPU on it */
+function oneCpu(id: PowerSchedulerId, specs: SchedVcpu[], dvfs = false) {
+  return createSchedulers(id, specs, [specs.map((_, i) => i)], dvfs)[0];
 }
 
-const make = {
-  credit: (specs: SchedVcpu[], dvfs = false) => new CreditScheduler(specs, dvfs),
-  cfs: (specs: SchedVcpu[], dvfs = false) => new CfsScheduler(specs, dvfs),
-};
+const busy: Demand = { kind: 'busy' };
+/** an idle guest's timer tick: 0.2 ms of work every 10 ms, arriving at 3 ms past each tick */
+const idleGuest: Demand = { kind: 'periodic', periodMs: 10, offsetMs: 3, workMs: 0.2 };
 
-for (const [name, create] of Object.entries(make)) {
-  test(`${name}: weights split a contended CPU proportionally`, () => {
-    const [a, b] = share(create([{ weight: 512, cap: null }, { weight: 256, cap: null }]), 2, 3000);
+for (const id of ['credit2', 'credit', 'cfs'] as const) {
+  test(`${id}: weights split a contended CPU proportionally`, () => {
+    const { ran } = drive(oneCpu(id, [{ weight: 512, cap: null }, { weight: 256, cap: null }]), [busy, busy], 3000);
+    const [a, b] = ran;
     assert.ok(Math.abs(a / (a + b) - 2 / 3) < 0.02, `${a} vs ${b}`);
   });
 
-  test(`${name}: a cap limits a vCPU even on an otherwise idle CPU (time-based)`, () => {
-    const [a] = share(create([{ weight: 256, cap: 0.4 }]), 1, 3000, 0.5);
-    assert.ok(Math.abs(a / 3000 - 0.4) < 0.01, `${a}`);
+  test(`${id}: a cap limits a vCPU even on an otherwise idle CPU (time-based)`, () => {
+    const { ran } = drive(oneCpu(id, [{ weight: 256, cap: 0.4 }]), [busy], 3000, 0.5);
+    assert.ok(Math.abs(ran[0] / 3000 - 0.4) < 0.01, `${ran[0]}`);
   });
 
-  test(`${name}: DVFS-aware, the cap is work at f_max: half speed doubles the time allowed`, () => {
-    const [a] = share(create([{ weight: 256, cap: 0.4 }], true), 1, 3000, 0.5);
-    assert.ok(Math.abs(a / 3000 - 0.8) < 0.01, `${a}`);
+  test(`${id}: DVFS-aware, the cap is work at f_max: half speed doubles the time allowed`, () => {
+    const { ran } = drive(oneCpu(id, [{ weight: 256, cap: 0.4 }], true), [busy], 3000, 0.5);
+    assert.ok(Math.abs(ran[0] / 3000 - 0.8) < 0.01, `${ran[0]}`);
+  });
+
+  // The cap is above the 50 % weight share: a scheduler that hands the idle neighbour half the capacity
+  // (or lets it count as competing) holds the capped VM near 50 %. The neighbour asks for 0.2 ms per
+  // 10 ms = 2 %, so the capped VM can get 90 % and must get at least 85 %.
+  test(`${id}: a VM capped at 0.9 beside an idle VM gets its cap, not the weight share`, () => {
+    const { ran } = drive(oneCpu(id, [{ weight: 256, cap: 0.9 }, { weight: 256, cap: null }]), [busy, idleGuest], 3000);
+    assert.ok(ran[0] / 3000 >= 0.85 && ran[0] / 3000 <= 0.9 + 0.01, `capped VM ran ${ran[0]} ms of 3000`);
+    assert.ok(Math.abs(ran[1] - 0.2 * 300) < 1e-6, `the idle neighbour's 300 requests of 0.2 ms all ran: ${ran[1]}`);
   });
 }

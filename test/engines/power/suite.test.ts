@@ -19,15 +19,24 @@ function busyShare(r: PowerResults, design: string, policy: string): number {
 }
 
 for (const profile of listProfiles()) {
-  const r = profile.id === 'intel-modern' ? results : runPowerSuite({ profile, seed: 7 });
+  const r = profile.id === 'intel-modern' ? results : runPowerSuite({ profile, seed: 7, seeds: 1, phases: 1 });
   for (const design of ['xen', 'kvm']) {
-    test(`${profile.id} ${design}: a load-driven governor shortchanges the busy capped VM; DVFS-aware credits restore its booking for less energy than performance`, () => {
+    test(`${profile.id} ${design}: a load-driven governor shortchanges the busy capped VM where a slower P-state fits its load; DVFS-aware credits restore its booking`, () => {
+      if (profile.id === 'core2-2007' && design === 'xen') {
+        // two P-states, 3000 and 2000 MHz: credit2's budget runs the capped VM 5 ms of every 10 ms, a 50 %
+        // load, for which ondemand asks 0.5 × 3000 / 0.7 = 2143 MHz; RELATION_L rounds that up to 3000
+        // — and at P0 DVFS-aware charging (ms × f/f_max) is plain charging: the same run
+        assert.ok(busyShare(r, design, 'host-only') > 99, `host-only gave ${busyShare(r, design, 'host-only')} %`);
+        assert.equal(run(r, 'hagimont-capped', design, 'dvfs-aware-credits').energyJ, run(r, 'hagimont-capped', design, 'host-only').energyJ);
+        return;
+      }
       assert.ok(busyShare(r, design, 'host-only') < 90, `host-only gave ${busyShare(r, design, 'host-only')} %`);
       const restored = busyShare(r, design, 'dvfs-aware-credits');
       assert.ok(restored > 97 && restored <= 100.5, `dvfs-aware gave ${restored} %`);
       assert.ok(busyShare(r, design, 'performance') > 99);
       const energy = (p: string) => run(r, 'hagimont-capped', design, p).energyJ;
-      assert.ok(energy('dvfs-aware-credits') < energy('performance'));
+      // it does 2.5 times the busy VM's work of host-only: that cannot come for less energy
+      assert.ok(energy('dvfs-aware-credits') > energy('host-only'));
       assert.ok(run(r, 'hagimont-capped', design, 'host-only').fairness < run(r, 'hagimont-capped', design, 'dvfs-aware-credits').fairness);
     });
   }
@@ -44,33 +53,67 @@ test('conservation: no CPU delivers more than it could execute, no VM more than 
   }
 });
 
-test('performance never transitions; powersave saves energy over performance', () => {
+test('performance never transitions', () => {
   for (const r of results.runs.filter((x) => x.policy === 'performance')) assert.equal(r.transitions, 0);
-  for (const scenario of results.scenarios) {
-    for (const design of ['xen', 'kvm']) {
-      assert.ok(run(results, scenario.id, design, 'powersave').energyJ < run(results, scenario.id, design, 'performance').energyJ);
-    }
+});
+
+test('race to idle: with package C6, P0 beats the lowest P-state where the package can idle, not where it cannot', () => {
+  // intel-modern per f_max-ms of work: at P0 1 ms at 2 + 1.5 + 4.5 = 8 W; at 1000 MHz (0.7 V) 2.5 ms at
+  // 2 + 1.5 × 0.7 + 4.5 × 0.49 × 0.4 = 3.932 W = 9.83 mJ, against P0's 8 mJ plus 1.5 ms of package C6 at
+  // 0.2 + 0.1 W = 8.45 mJ. bursty-web leaves both CPUs idle most of the time: racing wins, on both designs
+  for (const design of ['xen', 'kvm']) {
+    assert.ok(run(results, 'bursty-web', design, 'performance').energyJ < run(results, 'bursty-web', design, 'powersave').energyJ, design);
+  }
+  // batch-latency's CPU is never idle, so there is no idle to race to: 8 W against 3.932 W all the time
+  for (const design of ['xen', 'kvm']) {
+    assert.ok(run(results, 'batch-latency', design, 'powersave').energyJ < run(results, 'batch-latency', design, 'performance').energyJ, design);
   }
 });
 
-test('guest and host governors fighting over one CPU multiply P-state transitions', () => {
-  for (const design of ['xen', 'kvm']) {
-    const conflict = run(results, 'batch-latency', design, 'guest-host-conflict');
-    const hostOnly = run(results, 'batch-latency', design, 'host-only');
-    assert.ok(conflict.transitions > 10 * Math.max(1, hostOnly.transitions));
-    assert.ok(conflict.guestRequests > 0);
-    assert.equal(hostOnly.guestRequests, 0);
-  }
+test("guest governors: Xen discards their PERF_CTL writes, so nothing changes; a hypothetical pass-through on KVM multiplies transitions", () => {
+  const xenConflict = run(results, 'batch-latency', 'xen', 'guest-host-conflict');
+  const xenHost = run(results, 'batch-latency', 'xen', 'host-only');
+  assert.ok(xenConflict.guestRequests > 0, 'the guests still ask');
+  assert.equal(xenConflict.transitions, xenHost.transitions);
+  assert.deepEqual(xenConflict.vms, xenHost.vms);
+  assert.equal(xenConflict.energyJ, xenHost.energyJ);
+  const kvmConflict = run(results, 'batch-latency', 'kvm', 'guest-host-conflict');
+  const kvmHost = run(results, 'batch-latency', 'kvm', 'host-only');
+  assert.ok(kvmConflict.transitions > 10 * Math.max(1, kvmHost.transitions));
+  assert.equal(kvmHost.guestRequests, 0);
 });
 
 test('soft P-states keep the busy capped VM at its booking (it asks for P0)', () => {
   for (const design of ['xen', 'kvm']) assert.ok(busyShare(results, design, 'soft-pstates') > 99);
 });
 
+test('every result is repeated over 5 seeds with a 95 % interval; the Hagimont loss holds on both designs across them', () => {
+  assert.equal(results.stats.length, results.runs.length);
+  for (const s of results.stats) {
+    assert.deepEqual(s.seeds, [7, 8, 9, 10, 11]);
+    assert.ok(s.energyJ.lo <= s.energyJ.mean && s.energyJ.mean <= s.energyJ.hi);
+  }
+  for (const design of ['xen', 'kvm']) {
+    const stat = (policy: string) => results.stats.find((x) => x.scenario === 'hagimont-capped' && x.design === design && x.policy === policy)!;
+    const busy = (policy: string) => stat(policy).vms.find((v) => v.vm === 'busy')!.deliveredOfBookedPct;
+    assert.ok(busy('host-only').hi < 90, `${design} host-only ${JSON.stringify(busy('host-only'))}`);
+    assert.ok(busy('dvfs-aware-credits').lo > 97, `${design} dvfs-aware ${JSON.stringify(busy('dvfs-aware-credits'))}`);
+  }
+});
+
+test('a fixed governor makes no decision, so its results cannot depend on the sampling phase', () => {
+  for (const s of results.stats.filter((x) => x.policy === 'performance' || x.policy === 'powersave')) {
+    assert.deepEqual(s.phase.offsetsMs, [0, 5, 10, 15]); // Xen's 20 ms sampling period in quarters
+    assert.equal(s.phase.deliveredSpreadPts, 0);
+    assert.equal(s.phase.energySpreadPct, 0);
+    assert.equal(s.phase.robust, true);
+  }
+});
+
 test('deterministic from the seed', () => {
-  const again = runPowerSuite({ profile: getProfile('intel-modern'), seed: 7 });
-  assert.deepEqual(again, results);
-  const other = runPowerSuite({ profile: getProfile('intel-modern'), seed: 8 });
+  const again = runPowerSuite({ profile: getProfile('intel-modern'), seed: 7, seeds: 1, phases: 1 });
+  assert.deepEqual(again.runs, results.runs);
+  const other = runPowerSuite({ profile: getProfile('intel-modern'), seed: 8, seeds: 1, phases: 1 });
   assert.notDeepEqual(run(other, 'bursty-web', 'xen', 'host-only').vms, run(results, 'bursty-web', 'xen', 'host-only').vms);
 });
 

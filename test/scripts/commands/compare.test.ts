@@ -237,5 +237,6 @@ test('two back-to-back runs of the same code, timings included, compare with exi
   assert.ok(JSON.parse(readFileSync(b, 'utf8')).runs.every((r: { timing: unknown }) => r.timing !== null), 'both runs were timed');
   const r = spawnSync(process.execPath, [bin, 'compare', a, b], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^✅ no regression: \d+ metrics across 6 runs within threshold$/m);
+  // 2 workloads × the 4 default engines (native, xen, kvm, xen:mode=hvm)
+  assert.match(r.stdout, /^✅ no regression: \d+ metrics across 8 runs within threshold$/m);
 });

@@ -1,0 +1,83 @@
+// The L1 machine of this thread: Debian's kernel under QEMU with kvm_amd loaded, booted at the first run and
+// kept for the next ones (each harness worker thread has its own; QEMU dies with the thread). Right after
+// boot an empty operation stream runs once: it checks that a 64-bit guest runs on L1's KVM, measures the
+// guest's loop cost, and gives the exits a guest's boot costs, which the model check subtracts.
+import { serialize } from '../kvm-host/op-stream.ts';
+import { parseVmmOutput, type VmmArgs, type VmmRunReport } from '../kvm-host/vmm-process.ts';
+import { describe } from '../kvm-host/engine.ts';
+import { pickAccel, QemuSession, type Accel } from '../lab/qemu-runner.ts';
+import { progressLine } from '../lab/progress-line.ts';
+import { ensureImage, type KvmQemuImage } from './image.ts';
+import { GUEST_STREAM, runCommand, splitRunOutput } from './l1-commands.ts';
+import { parseExitHistogram, type ExitHistogram } from './svm-exits.ts';
+
+/** L1's RAM: the largest guest the VMM allows (768 MiB) plus room for L1's kernel and busybox */
+const L1_MEM_MB = 1280;
+const BOOT_TIMEOUT_MS = 240_000;
+
+export interface L1 {
+  session: QemuSession;
+  image: KvmQemuImage;
+  accel: Accel;
+  timings: string;
+  bootMs: number;
+  /** the exits of a guest that boots and runs nothing */
+  baseline: ExitHistogram;
+  loopCycles: number;
+}
+
+export interface L1Run { report: VmmRunReport; exits: ExitHistogram }
+
+let current: Promise<L1> | null = null;
+
+/** runs one stream on L1's KVM; a failure is one line */
+export async function runOnL1(session: QemuSession, args: VmmArgs, stream: Uint8Array): Promise<L1Run> {
+  await session.put(GUEST_STREAM, stream);
+  const r = await session.run(runCommand(args), args.timeoutMs + 60_000);
+  const { vmm, hist } = splitRunOutput(r.stdout.toString('utf8'));
+  const outcome = parseVmmOutput(vmm, r.status, null);
+  const problem = describe(outcome);
+  if (problem || outcome.kind !== 'report') throw new Error(`${problem}${r.stderr.length ? ` (L1: ${r.stderr[r.stderr.length - 1]})` : ''}`);
+  const exits = parseExitHistogram(hist);
+  if (!hist) throw new Error('L1 printed no kvm_exit histogram (tracefs or the kvm module is missing in the image)');
+  return { report: outcome.report, exits };
+}
+
+/** stand-ins for tests: a QEMU that speaks the agent protocol, an image that is never built */
+export interface L1Config { qemu?: string; image?: () => KvmQemuImage }
+
+async function start({ qemu, image: given }: L1Config): Promise<L1> {
+  const progress = progressLine('kvm-qemu');
+  const image = given ? given() : ensureImage(progress);
+  if (image.buildMs) progress(`built the image in ${(image.buildMs / 1000).toFixed(1)} s`);
+  const { accel, timings } = pickAccel();
+  const started = Date.now();
+  const session = await QemuSession.boot({
+    kernel: image.kernel, initrd: image.initrd, memMb: L1_MEM_MB, cpus: 1, accel, bootTimeoutMs: BOOT_TIMEOUT_MS,
+    onProgress: progress, qemu,
+  });
+  const bootMs = Date.now() - started;
+  try {
+    const probe = await runOnL1(session, { memMb: 16, timeoutMs: 60_000, io: 'virtio', computeCap: 1, disable: [] }, serialize([]).bytes);
+    return { session, image, accel, timings, bootMs, baseline: probe.exits, loopCycles: probe.report.guest.loopCyclesX1000 / 1000 };
+  } catch (err) {
+    await session.close();
+    throw new Error(`a 64-bit guest does not run on L1's kvm_amd: ${(err as Error).message}`);
+  }
+}
+
+/** this thread's L1, booted on first use; a failed boot is retried at the next call */
+export function l1(config: L1Config = {}): Promise<L1> {
+  if (!current) {
+    current = start(config);
+    current.catch(() => { current = null; });
+  }
+  return current;
+}
+
+/** powers this thread's L1 off (tests, and a process that wants to exit before its threads do) */
+export async function shutdownL1(): Promise<void> {
+  const running = current;
+  current = null;
+  if (running) await (await running.catch(() => null))?.session.close();
+}

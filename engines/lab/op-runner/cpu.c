@@ -1,0 +1,80 @@
+/* The instruction-level ops: compute loops, null system calls, CPUID, RDTSC, a null hypercall through Linux's
+ * privcmd driver (only inside a Xen domain), and port I/O through ioperm (only with --privileged). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "op-runner.h"
+
+/* Xen's public/xen.h: __HYPERVISOR_xen_version = 17; public/version.h: XENVER_version = 0, which only reads
+ * the version, the cheapest hypercall that does nothing */
+#define HYPERVISOR_XEN_VERSION 17
+#define XENVER_VERSION 0
+/* public/xen.h: __HYPERVISOR_mmuext_op = 26, DOMID_SELF = 0x7ff0 */
+#define HYPERVISOR_MMUEXT_OP 26
+#define DOMID_SELF 0x7ff0
+
+/* Linux include/uapi/xen/privcmd.h (its installed copy needs kernel-internal headers, so the two definitions
+ * the runner uses are restated) */
+struct privcmd_hypercall { uint64_t op, arg[5]; };
+#define IOCTL_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+void cpu_compute(uint64_t n) {
+  if (n) __asm__ volatile("1: dec %0; jnz 1b" : "+r"(n));
+}
+
+/* getppid: a system call that does no work and is not cached by the C library */
+void cpu_syscall(uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) syscall(SYS_getppid);
+}
+
+void cpu_cpuid(uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) {
+    uint32_t a = 0, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d)::"memory");
+  }
+}
+
+void cpu_rdtsc(uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) {
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+  }
+}
+
+int cpu_xen_marker(void) {
+  static int fd = -2;
+  if (fd == -2) fd = open("/dev/xen/privcmd", O_RDWR);
+  if (fd < 0) return -1;
+  struct privcmd_hypercall call = { .op = HYPERVISOR_MMUEXT_OP, .arg = { 0, 0, 0, DOMID_SELF } };
+  return ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call) < 0 ? -1 : 0;
+}
+
+struct op_outcome cpu_hypercall(uint64_t n) {
+  int fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_NO_DEVICE, errno };
+  struct privcmd_hypercall call = { .op = HYPERVISOR_XEN_VERSION, .arg = { XENVER_VERSION } };
+  for (uint64_t i = 0; i < n; i++) {
+    if (ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call) < 0) {
+      int err = errno;
+      close(fd);
+      return (struct op_outcome){ ABI_ST_FAILED, DETAIL_ERRNO, err };
+    }
+  }
+  close(fd);
+  return (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
+}
+
+struct op_outcome cpu_pio(uint16_t port, int write, uint64_t n, int privileged) {
+  if (!privileged) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_NOT_PRIVILEGED, 0 };
+  if (ioperm(port, 1, 1) < 0) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_ERRNO, errno };
+  for (uint64_t i = 0; i < n; i++) {
+    if (write) outb((uint8_t)i, port);
+    else (void)inb(port);
+  }
+  ioperm(port, 1, 0);
+  return (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
+}

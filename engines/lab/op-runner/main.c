@@ -1,0 +1,238 @@
+/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--xen-marker] [--cpu=N] [--privileged] STREAM|-
+ *
+ * Runs an hvbench operation stream (the binary form engines/kvm-host/op-stream.ts writes) with real system
+ * calls and prints, on standard output, one header line, one line per operation and a last line:
+ *
+ *   op-runner 1 ops=<count> counts=<perf|proc>
+ *   op <index> <kind> <ok|skipped|failed> <detail> <errno> <ns> <faults> <csw> <pid>
+ *   op-runner done
+ *
+ * `ns` is CLOCK_MONOTONIC time around the operation; `faults` and `csw` the page faults and context
+ * switches during it (counts.c says whose). With --marker (ftrace's trace_marker) it writes
+ * `hvbench op <index> begin <kind>` before and `hvbench op <index> end` after each operation, so every
+ * tracepoint event in between belongs to that operation. With --xen-marker (in a Xen domain with privcmd) it
+ * also makes an mmuext_op hypercall of zero operations right after the begin marker and right before the end
+ * one: Linux never issues an empty mmuext_op, so in Xen's trace buffer (xentrace) these two hypercalls
+ * bracket what the hypervisor saw of the operation. All processes run on one CPU (--cpu, default 0). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "op-runner.h"
+
+static const char *const KIND_NAMES[OPK_LIMIT] = {
+  [OPK_COMPUTE] = "compute", [OPK_SYSCALL] = "syscall", [OPK_CPUID] = "cpuid", [OPK_RDTSC] = "rdtsc",
+  [OPK_MSR] = "msr", [OPK_HLT] = "hlt", [OPK_HYPERCALL] = "hypercall", [OPK_PIO] = "pio", [OPK_MMIO] = "mmio",
+  [OPK_MAP] = "map", [OPK_UNMAP] = "unmap", [OPK_PROTECT] = "protect", [OPK_TOUCH] = "touch",
+  [OPK_INVLPG] = "invlpg", [OPK_FORK] = "fork", [OPK_EXEC] = "exec", [OPK_EXIT] = "exit", [OPK_SWITCH] = "switch",
+  [OPK_IO] = "io", [OPK_TIMER] = "timer", [OPK_IPI] = "ipi", [OPK_SHOOTDOWN] = "shootdown",
+};
+static const char *const STATUS_NAMES[] = { "not-run", "ok", "skipped", "failed" };
+
+static struct runner_config config = { .compute_cap = 1000000000ull };
+static const struct abi_op *ops;
+static uint32_t op_count;
+static int marker = -1;
+static int xen_marker;
+
+static _Noreturn void usage(const char *message) {
+  fprintf(stderr, "op-runner: %s\n", message);
+  exit(2);
+}
+
+static uint64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static const char *kind_name(uint8_t kind) {
+  return kind > 0 && kind < OPK_LIMIT ? KIND_NAMES[kind] : "unknown";
+}
+
+/* the two markers sit next to each other, so Linux's and Xen's windows of an operation nearly coincide */
+static void begin(uint32_t i) {
+  struct sw_counts c = counts_read();
+  shared->start_faults = c.faults;
+  shared->start_csw = c.csw;
+  shared->start_ns = now_ns();
+  if (marker >= 0) dprintf(marker, "hvbench op %u begin %s\n", i, kind_name(ops[i].kind));
+  if (xen_marker) cpu_xen_marker();
+}
+
+static void end(uint32_t i, struct op_outcome out) {
+  if (xen_marker) cpu_xen_marker();
+  if (marker >= 0) dprintf(marker, "hvbench op %u end\n", i);
+  uint64_t ns = now_ns() - shared->start_ns;
+  struct sw_counts c = counts_read();
+  dprintf(1, "op %u %s %s %u %d %llu %llu %llu %u\n", i, kind_name(ops[i].kind), STATUS_NAMES[out.status], out.detail,
+          out.err, (unsigned long long)ns, (unsigned long long)(c.faults - shared->start_faults),
+          (unsigned long long)(c.csw - shared->start_csw), proc_self());
+}
+
+static const struct op_outcome OK = { ABI_ST_OK, DETAIL_NONE, 0 };
+
+static struct op_outcome skipped(uint32_t detail) { return (struct op_outcome){ ABI_ST_SKIPPED, detail, 0 }; }
+
+/* runs op i; for the ops that pass control to another process, sets *resumed_at to the op index control
+ * came back with (its line is already printed) and returns 1 */
+static int run_op(uint32_t i, char **argv, struct op_outcome *out, uint32_t *resumed_at) {
+  const struct abi_op *op = &ops[i];
+  int write = op->flags & ABI_F_WRITE;
+  switch (op->kind) {
+  case OPK_COMPUTE:
+    cpu_compute(op->b < config.compute_cap ? op->b : config.compute_cap);
+    *out = op->b > config.compute_cap ? (struct op_outcome){ ABI_ST_OK, DETAIL_CAPPED, 0 } : OK;
+    return 0;
+  case OPK_SYSCALL: cpu_syscall(op->b); *out = OK; return 0;
+  case OPK_CPUID: cpu_cpuid(op->b); *out = OK; return 0;
+  case OPK_RDTSC: cpu_rdtsc(op->b); *out = OK; return 0;
+  case OPK_HYPERCALL: *out = cpu_hypercall(op->b); return 0;
+  case OPK_PIO: *out = cpu_pio((uint16_t)op->a, write, op->b, config.privileged); return 0;
+  case OPK_MSR: case OPK_HLT: case OPK_MMIO: case OPK_INVLPG: *out = skipped(DETAIL_RING0); return 0;
+  case OPK_IPI: case OPK_SHOOTDOWN: *out = skipped(DETAIL_SMP); return 0;
+  case OPK_MAP: *out = mem_map(op->region, op->b, (op->flags & ABI_F_PS_MASK) >> ABI_F_PS_SHIFT); return 0;
+  case OPK_UNMAP: *out = mem_unmap(op->region); return 0;
+  case OPK_PROTECT: *out = mem_protect(op->region, write); return 0;
+  case OPK_TOUCH:
+    *out = mem_touch(op->region, (op->flags & ABI_F_PAT_MASK) >> ABI_F_PAT_SHIFT, op->b, write,
+                     (op->flags & ABI_F_HAS_STRIDE) ? op->c : 1);
+    return 0;
+  case OPK_IO:
+    *out = (op->flags & ABI_F_NET) ? io_net(write, op->c, op->b) : io_disk(config.disk, write, op->c, op->b);
+    return 0;
+  case OPK_TIMER: *out = io_timer(op->a, op->b); return 0;
+  case OPK_FORK:
+    if (proc_fork(out)) { /* the child runs only when switched to */
+      *resumed_at = proc_wait();
+      return 1;
+    }
+    return 0;
+  case OPK_SWITCH:
+    *out = proc_switch(op->a, i, resumed_at);
+    return out->status == ABI_ST_OK && *resumed_at != i;
+  case OPK_EXIT:
+    if (proc_self() == 1) { *out = skipped(DETAIL_NO_PROCESS); return 0; } /* pid 1 runs the stream to its end */
+    proc_exit(i);
+  case OPK_EXEC: *out = proc_exec(argv, i); return 0;
+  default: *out = (struct op_outcome){ ABI_ST_FAILED, DETAIL_NONE, 0 }; return 0;
+  }
+}
+
+static void run_from(uint32_t i, char **argv) {
+  while (i < op_count) {
+    begin(i);
+    struct op_outcome out;
+    uint32_t resumed_at;
+    if (run_op(i, argv, &out, &resumed_at)) {
+      /* another process ran meanwhile and passed control back in op `resumed_at`, whose line is ours */
+      end(resumed_at, OK);
+      i = resumed_at + 1;
+      continue;
+    }
+    end(i, out);
+    i++;
+  }
+  dprintf(1, "op-runner done\n");
+  proc_finish();
+}
+
+static uint64_t number(const char *text, const char *what) {
+  char *rest;
+  errno = 0;
+  unsigned long long v = strtoull(text, &rest, 10);
+  if (errno || rest == text || *rest) {
+    char message[160];
+    snprintf(message, sizeof message, "%s must be a non-negative integer, got \"%s\"", what, text);
+    usage(message);
+  }
+  return v;
+}
+
+/* the input, copied into a memfd at FD_STREAM so an exec'd image maps the same stream */
+static void load_stream(const char *path) {
+  int in = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+  if (in < 0) { fprintf(stderr, "op-runner: %s: %s\n", path, strerror(errno)); exit(2); }
+  int fd = memfd_create("op-runner-stream", 0);
+  if (fd < 0 || dup2(fd, FD_STREAM) < 0) usage("cannot create the stream copy");
+  if (fd != FD_STREAM) close(fd);
+  char buf[65536];
+  ssize_t got;
+  uint64_t total = 0;
+  while ((got = read(in, buf, sizeof buf)) > 0) {
+    total += (uint64_t)got;
+    if (total > ABI_OPS_MAX || write(FD_STREAM, buf, (size_t)got) != got) usage("the stream is larger than an operation stream may be");
+  }
+  if (got < 0) { fprintf(stderr, "op-runner: %s: %s\n", path, strerror(errno)); exit(2); }
+  if (in > 0) close(in);
+}
+
+static void map_stream(void) {
+  struct stat st;
+  if (fstat(FD_STREAM, &st) < 0) usage("no stream");
+  size_t size = (size_t)st.st_size;
+  const uint8_t *bytes = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, FD_STREAM, 0) : NULL;
+  const struct abi_ops_header *h = (const struct abi_ops_header *)bytes;
+  if (size < sizeof *h || bytes == MAP_FAILED || h->magic != ABI_OPS_MAGIC || h->version != ABI_OPS_VERSION)
+    usage("the input is not an hvbench operation stream (version 1)");
+  if (h->count > (size - sizeof *h) / sizeof(struct abi_op) || h->names_offset != sizeof *h + h->count * sizeof(struct abi_op))
+    usage("the operation stream's header does not match its length");
+  ops = (const struct abi_op *)(bytes + sizeof *h);
+  op_count = h->count;
+}
+
+int main(int argc, char **argv) {
+  const char *input = NULL, *marker_path = NULL;
+  long resume_op = -1, resume_pid = 0;
+  uint64_t cpu = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "--compute-cap=", 14) == 0) config.compute_cap = number(a + 14, "--compute-cap");
+    else if (strncmp(a, "--disk=", 7) == 0) config.disk = a + 7;
+    else if (strncmp(a, "--marker=", 9) == 0) marker_path = a + 9;
+    else if (strncmp(a, "--cpu=", 6) == 0) cpu = number(a + 6, "--cpu");
+    else if (strcmp(a, "--privileged") == 0) config.privileged = 1;
+    else if (strcmp(a, "--xen-marker") == 0) xen_marker = 1;
+    else if (strncmp(a, "--resume=", 9) == 0 && sscanf(a + 9, "%ld:%ld", &resume_op, &resume_pid) == 2) {}
+    else if (a[0] == '-' && a[1]) { char m[160]; snprintf(m, sizeof m, "unknown option %.100s", a); usage(m); }
+    else if (input) usage("more than one stream given");
+    else input = a;
+  }
+  if (resume_op >= 0) { /* an exec'd image: the stream, shared state and counters are at their FD_* numbers */
+    map_stream();
+    proc_attach((uint32_t)resume_pid);
+    if (fcntl(FD_MARKER, F_GETFD) >= 0) marker = FD_MARKER;
+    end((uint32_t)resume_op, OK);
+    run_from((uint32_t)resume_op + 1, argv);
+    return 0;
+  }
+  if (!input) usage("no stream given (a file, or - for standard input)");
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET((int)cpu, &set);
+  if (cpu >= CPU_SETSIZE || sched_setaffinity(0, sizeof set, &set) < 0) usage("--cpu names a CPU this process may not run on");
+  if (xen_marker && access("/dev/xen/privcmd", R_OK | W_OK) < 0) usage("--xen-marker: no Xen privcmd device (/dev/xen/privcmd)");
+  if (marker_path) {
+    int fd = open(marker_path, O_WRONLY);
+    if (fd < 0 || dup2(fd, FD_MARKER) < 0) { fprintf(stderr, "op-runner: %s: %s\n", marker_path, strerror(errno)); exit(2); }
+    if (fd != FD_MARKER) close(fd);
+    marker = FD_MARKER;
+  }
+  load_stream(input);
+  map_stream();
+  proc_create_shared();
+  /* only a stream with io ops gets the I/O buffer: its pages would otherwise be copied by every fork */
+  for (uint32_t i = 0; i < op_count; i++)
+    if (ops[i].kind == OPK_IO) { io_prepare(); break; }
+  const char *source = counts_open();
+  dprintf(1, "op-runner 1 ops=%u counts=%s\n", op_count, source);
+  run_from(0, argv);
+  return 0;
+}

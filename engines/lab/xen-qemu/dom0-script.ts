@@ -1,0 +1,56 @@
+// What runs in dom0 for one operation stream, as a busybox shell script the image carries at /lab/run.sh:
+// Linux's Xen tracepoints on (only those the parsers read, so the ring buffer holds a large workload) and
+// xentrace recording Xen's PV class, then the op-runner with its markers, then both traces reduced and
+// compressed for the serial line: ftrace's per-line prefix (task, CPU, flags, time), pointer values and
+// xenalyze's time column carry nothing the parsers read and make every line unique, so they are cut before
+// gzip (linux-xen-trace.ts and xenalyze-dump.ts read lines with or without them). Results land in /tmp/out.
+//
+// Xen's trace classes (xen/include/public/trace.h): TRC_PV = 0x0020f000, hypercalls and PV traps.
+export const TRC_PV_MASK = '0x0020f000';
+
+/** the tracepoints enabled, under /sys/kernel/tracing/events/xen/ (include/trace/events/xen.h) */
+export const LINUX_EVENTS = [
+  'xen_mc_entry', 'xen_mc_extend_args', 'xen_mc_flush',
+  'xen_mmu_set_pte', 'xen_mmu_set_pmd', 'xen_mmu_set_pud', 'xen_mmu_set_p4d',
+  'xen_mmu_ptep_modify_prot_commit', 'xen_mmu_alloc_ptpage', 'xen_mmu_release_ptpage',
+  'xen_mmu_pgd_pin', 'xen_mmu_pgd_unpin', 'xen_mmu_write_cr3', 'xen_mmu_flush_tlb_one_user', 'xen_mmu_flush_tlb_multi',
+] as const;
+
+/** ftrace ring buffer per CPU: memory/fork-exit's 512 MiB heap writes ~400,000 events of ~40 bytes */
+export const FTRACE_BUFFER_KB = 65536;
+/** xentrace's per-CPU buffer in pages; xentrace drains it into its file while the run goes on */
+export const XENTRACE_BUFFER_PAGES = 2048;
+
+export const DOM0_SCRIPT = `#!/bin/sh
+# usage: run.sh STREAM   (results in /tmp/out: runner.txt, linux.gz, xen.gz, and ftrace's overrun count in lost.txt)
+T=/sys/kernel/tracing
+O=/tmp/out
+rm -rf $O; mkdir -p $O
+echo 0 > $T/tracing_on
+echo ${FTRACE_BUFFER_KB} > $T/buffer_size_kb
+echo 0 > $T/events/enable
+for e in ${LINUX_EVENTS.join(' ')}; do echo 1 > $T/events/xen/$e/enable || exit 3; done
+echo > $T/trace
+xentrace -D -e ${TRC_PV_MASK} -S ${XENTRACE_BUFFER_PAGES} /tmp/xen.trc &
+XT=$!
+# xentrace maps the buffers and starts tracing before its first poll
+sleep 1
+echo 1 > $T/tracing_on
+op-runner --marker=$T/trace_marker --xen-marker --privileged "$1" > $O/runner.txt 2> $O/runner.err
+st=$?
+echo 0 > $T/tracing_on
+# xentrace reads the buffers at each poll (every 100 ms): let it take the last records before it stops
+sleep 3
+kill -INT $XT; wait $XT
+grep -v '^#' $T/trace | sed -E \\
+  -e 's/^ *.+-[0-9]+ +\\[[0-9]+\\] [^ ]+ +[0-9.]+: //' \\
+  -e 's/^(xen_mmu_(set_p[a-z0-9]+|ptep_modify_prot_commit|flush_tlb_one_user|flush_tlb_multi|pgd_pin|pgd_unpin)):.*/\\1:/' \\
+  -e 's/^(xen_mmu_(alloc|release)_ptpage):.* (pinned|unpinned)$/\\1: \\3/' \\
+  -e 's/^(xen_mmu_write_cr3: [a-z]+) .*/\\1/' \\
+  -e 's/^(xen_mc_entry: op [0-9]+\\([a-z_]+\\)).*/\\1/' | gzip -c > $O/linux.gz
+grep overrun $T/per_cpu/cpu0/stats > $O/lost.txt
+xenalyze --dump-all /tmp/xen.trc 2>/dev/null | sed -E \\
+  -e 's/^ *[0-9.]+ //' -e 's/\\[.*\\]/[]/' -e 's/^([^ ]+ d[0-9]+v[0-9]+ +ptwr) .*/\\1/' | gzip -c > $O/xen.gz
+rm -f /tmp/xen.trc
+exit $st
+`;

@@ -1,0 +1,122 @@
+// The measured engine `xen-qemu`: real Xen 4.17 with Debian's kernel as its PV dom0, under QEMU (TCG, or KVM
+// nested where /dev/kvm is usable). Each run boots the image (image.ts, built at first use), copies the
+// operation stream in, runs it with the op-runner under Linux's Xen tracepoints and xentrace (dom0-script.ts),
+// brings both traces back over the serial console and maps them per operation (to-counters.ts). Opt-in: its
+// counts are real Xen and Linux behaviour, its times are an emulator's.
+import { gunzipSync } from 'node:zlib';
+import type { Availability, Engine, EngineOptionSpec, EngineRunInput, RunCounters } from '../../types.ts';
+import { serialize } from '../../kvm-host/op-stream.ts';
+import { labCacheDir } from '../cache-dir.ts';
+import { aptProblem } from '../debian-packages.ts';
+import { endProgressLine, progressLine } from '../progress-line.ts';
+import { pickAccel, qemuProblem, QemuSession } from '../qemu-runner.ts';
+import { parseRunnerOutput, runnerProblem } from '../op-runner/output.ts';
+import { parseLinuxXenTrace } from './linux-xen-trace.ts';
+import { parseXenalyzeDump } from './xenalyze-dump.ts';
+import { toCounters } from './to-counters.ts';
+import { XEN_VERSION, xenImage } from './image.ts';
+
+const OPTIONS: readonly EngineOptionSpec[] = [
+  { name: 'timeoutMs', type: 'number', default: 1_200_000, description: 'the most one run may take in the guest once booted (an emulated dom0 faulting in 512 MiB takes minutes)' },
+  { name: 'memMb', type: 'number', default: 1536, description: 'RAM QEMU gives the machine; dom0 gets all but 256 MiB of it (memory/fork-exit needs over 1 GiB)' },
+];
+
+/**
+ * Xen's command line: its console on the first serial port (where QEMU's -serial stdio is), dom0 fixed in
+ * size and on one vCPU, no reboot on a crash so the console keeps the reason. `sync_console`: dom0's console
+ * (the agent's replies, traces in base64) goes through Xen's serial driver, which drops characters when its
+ * transmit buffer is full (xen/drivers/char/serial.c __serial_putc, serial_tx_buffer 16 KiB) unless the
+ * console is synchronous; seen here as corrupted gzip streams and lost lines. SMAP, SMEP and PKU are off
+ * in the CPU model: Xen 4.17 with SMAP on crashes dom0 at its first exception under TCG.
+ */
+export const QEMU_CPU = 'max,-smap,-smep,-pku';
+export function xenCommandLine(memMb: number): string {
+  const dom0 = Math.max(256, memMb - 256);
+  return `console=com1 com1=115200,8n1 sync_console dom0_mem=${dom0}M,max:${dom0}M dom0_max_vcpus=1 noreboot`;
+}
+/** dom0's own command line: Xen's console (hvc0) carries the agent; kernel messages stay off it */
+export const DOM0_COMMAND_LINE = 'console=hvc0 loglevel=1';
+
+const BOOT_TIMEOUT_MS = 300_000;
+
+export function xenQemuProblem(): string | null {
+  return qemuProblem() ?? aptProblem() ?? runnerProblem();
+}
+
+/** a file's bytes over the serial line (≈10 KB/s under TCG: memory/fork-exit's traces take minutes) */
+const FETCH_TIMEOUT_MS = 900_000;
+
+async function fetchFile(session: QemuSession, path: string): Promise<Buffer> {
+  const r = await session.run(`cat ${path}`, FETCH_TIMEOUT_MS);
+  if (r.status !== 0) throw new Error(`xen-qemu: could not read ${path} in dom0`);
+  return r.stdout;
+}
+
+export const xenQemuEngine: Engine = {
+  id: 'xen-qemu',
+  title: 'Xen PV, measured (QEMU)',
+  description: `Xen ${XEN_VERSION} with a Linux PV dom0 under QEMU: the operations as real system calls in dom0, hypercalls and PV traps from Xen's trace buffer (xentrace), batching and pins from Linux's Xen tracepoints`,
+  mode: 'measured',
+  options: OPTIONS,
+  availability(): Availability {
+    const problem = xenQemuProblem();
+    return problem ? { available: false, reason: problem } : { available: true };
+  },
+  async run(input: EngineRunInput): Promise<RunCounters> {
+    const problem = xenQemuProblem();
+    if (problem) throw new Error(`xen-qemu is unavailable: ${problem}`);
+    const ops = [...input.ops];
+    const stream = serialize(ops).bytes;
+    const progress = progressLine('xen-qemu');
+    const memMb = Number(input.options.memMb ?? 1536);
+    const timeoutMs = Number(input.options.timeoutMs ?? 1_200_000);
+    const started = Date.now();
+    const image = xenImage(labCacheDir(), progress);
+    const built = Date.now();
+    const { accel, timings } = pickAccel();
+    progress(`booting Xen ${XEN_VERSION} and dom0 (${accel})`);
+    const session = await QemuSession.boot({
+      kernel: image.xen,
+      initrd: `${image.kernel} ${DOM0_COMMAND_LINE},${image.initrd}`,
+      append: xenCommandLine(memMb),
+      memMb,
+      cpus: 1,
+      accel,
+      cpu: QEMU_CPU,
+      bootTimeoutMs: BOOT_TIMEOUT_MS,
+      onProgress: progress,
+    });
+    const booted = Date.now();
+    try {
+      progress(`running ${ops.length} operations in dom0`);
+      await session.put('/tmp/stream.bin', stream);
+      const ran = await session.run('sh /lab/run.sh /tmp/stream.bin', timeoutMs);
+      if (ran.status !== 0) {
+        const err = (await fetchFile(session, '/tmp/out/runner.err')).toString('utf8').trim().split('\n').pop();
+        throw new Error(`xen-qemu: the run in dom0 failed (status ${ran.status})${err ? `: ${err}` : ''}`);
+      }
+      progress('reading the traces back');
+      const runner = parseRunnerOutput((await fetchFile(session, '/tmp/out/runner.txt')).toString('utf8'));
+      // a full ring buffer drops events (ftrace counts them as overruns; xentrace writes a lost_records
+      // record, xen/include/public/trace.h TRC_LOST_RECORDS): the counts would be short
+      const overrun = /overrun:\s*([1-9]\d*)/.exec((await fetchFile(session, '/tmp/out/lost.txt')).toString('utf8'));
+      if (overrun) throw new Error(`xen-qemu: Linux's trace buffer overflowed (${overrun[1]} events lost)`);
+      const linux = parseLinuxXenTrace(gunzipSync(await fetchFile(session, '/tmp/out/linux.gz')).toString('utf8'));
+      const dump = gunzipSync(await fetchFile(session, '/tmp/out/xen.gz')).toString('utf8');
+      if (/lost_record/.test(dump)) throw new Error("xen-qemu: Xen's trace buffer lost records (xentrace could not keep up)");
+      const xen = parseXenalyzeDump(dump);
+      const done = Date.now();
+      return toCounters({
+        ops, runner, linux, xen,
+        about: {
+          backend: { label: `Xen ${XEN_VERSION} PV dom0 under QEMU (${accel})`, accel, versions: image.versions },
+          timings,
+          seconds: { image: (built - started) / 1000, boot: (booted - built) / 1000, run: (done - booted) / 1000 },
+        },
+      });
+    } finally {
+      await session.close();
+      endProgressLine();
+    }
+  },
+};

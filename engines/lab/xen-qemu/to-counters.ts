@@ -1,0 +1,108 @@
+// One xen-qemu run as RunCounters under the shared names (docs/architecture.md#counters): Xen's own trace
+// gives the hypercalls (by Xen's name, a multicall once) and the PV traps (by xenalyze's name, as the `xen`
+// engine counts them among `exits`), Linux's tracepoints the batching, pins and CR3 writes, the op-runner
+// the page faults and context switches. Per operation, everything is kept in `measured.ops`.
+import { Counters } from '../../machine/counters.ts';
+import type { GuestOp, RunCounters } from '../../types.ts';
+import type { RunnerOutput } from '../op-runner/output.ts';
+import type { Tally } from './op-windows.ts';
+
+/**
+ * The op-runner's begin marker is a privcmd ioctl: after the marker hypercall the kernel returns to user
+ * mode, and a 64-bit PV kernel returns to user mode by the `iret` hypercall (Linux arch/x86/xen/xen-asm.S
+ * xen_iret). That return falls inside every window; the end marker's entry (a system call, which Xen
+ * bounces without a trace record) does not. So each window holds exactly one `iret` that is the marker's.
+ */
+export const MARKER_IRETS_PER_OP = 1;
+
+export interface XenQemuRun {
+  ops: GuestOp[];
+  runner: RunnerOutput;
+  /** parseLinuxXenTrace, one tally per op */
+  linux: Tally[];
+  /** parseXenalyzeDump, one tally per op */
+  xen: Tally[];
+  /** what the report says about the run: Xen / kernel versions, accelerator, boot time */
+  about: Record<string, unknown>;
+}
+
+export interface OpRecord {
+  index: number;
+  op: string;
+  status: string;
+  ns: number;
+  pageFaults: number;
+  contextSwitches: number;
+  hypercalls: Tally;
+  traps: Tally;
+  linux: Tally;
+}
+
+function prefixed(tally: Tally, prefix: string): Tally {
+  const out: Tally = {};
+  for (const [k, v] of Object.entries(tally)) if (k.startsWith(prefix) && v) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
+/** the hypercalls Xen saw in one window, less the marker's own iret */
+export function opHypercalls(xen: Tally): Tally {
+  const calls = prefixed(xen, 'hypercall:');
+  if (calls.iret !== undefined) {
+    calls.iret -= MARKER_IRETS_PER_OP;
+    if (calls.iret <= 0) delete calls.iret;
+  }
+  return calls;
+}
+
+export function toCounters(run: XenQemuRun): RunCounters {
+  const { ops, runner, linux, xen } = run;
+  if (linux.length !== ops.length) throw new Error(`xen-qemu: Linux's trace has ${linux.length} operations for ${ops.length}`);
+  if (xen.length !== ops.length) throw new Error(`xen-qemu: Xen's trace has ${xen.length} operations for ${ops.length}`);
+  const c = new Counters();
+  const records: OpRecord[] = [];
+  const skipped: Record<string, number> = {};
+  ops.forEach((op, i) => {
+    const r = runner.ops[i];
+    if (r.status === 'skipped') skipped[op.op] = (skipped[op.op] ?? 0) + 1;
+    const hypercalls = opHypercalls(xen[i]);
+    const traps = prefixed(xen[i], 'trap:');
+    const l = linux[i];
+    for (const [name, n] of Object.entries(hypercalls)) c.hypercall(name, n);
+    for (const [name, n] of Object.entries(traps)) c.exit(name, n);
+    const events: Tally = {
+      pageFaults: r.pageFaults,
+      contextSwitches: r.contextSwitches,
+      multicallEntries: Object.values(prefixed(xen[i], 'entry:')).reduce((a, b) => a + b, 0),
+      mmuUpdates: xen[i]['requests:mmu_update'] ?? 0,
+      mmuextOps: xen[i]['requests:mmuext_op'] ?? 0,
+      pgdPins: l.pgd_pin ?? 0,
+      pgdUnpins: l.pgd_unpin ?? 0,
+      // table pages made read-only for Xen and back, as the xen engine counts them: every page of an mm's
+      // tree at its pin / unpin, and a table page linked into (released from) a pinned tree
+      tablesPinned: (l.pin_pages ?? 0) + (l.ptpage_pinned ?? 0),
+      tablesUnpinned: (l.unpin_pages ?? 0) + (l.ptpage_released_pinned ?? 0),
+      cr3Writes: (l['cr3:kernel'] ?? 0) + (l['cr3:user'] ?? 0),
+      linuxMulticallEntries: l.multicallEntries ?? 0,
+      linuxMergedRequests: Object.values(prefixed(l, 'merged:')).reduce((a, b) => a + b, 0),
+      setPte: l.set_pte ?? 0,
+    };
+    for (const [name, n] of Object.entries(events)) if (n) c.event(name, n);
+    // a new CR3 (MMUEXT_NEW_BASEPTR / NEW_USER_BASEPTR) drops the non-global TLB entries; Linux's
+    // flush_tlb_one_user is MMUEXT_INVLPG_LOCAL, one page; flush_tlb_multi an INVLPG/TLB flush on other CPUs
+    if (events.cr3Writes) c.flush('nonGlobal', 'cr3', events.cr3Writes);
+    if (l.flush_tlb_one_user) c.flush('single', 'invlpg', l.flush_tlb_one_user);
+    if (l.flush_tlb_multi) c.flush('remote', 'shootdown', l.flush_tlb_multi);
+    records.push({ index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, traps, linux: l });
+  });
+  const counters = c.snapshot();
+  counters.measured = {
+    ...run.about,
+    counts: runner.counts === 'perf' ? 'page faults and context switches of the op-runner\'s processes (perf software events)' : 'page faults and context switches of all of dom0 (/proc deltas)',
+    timingsRepresentative: false,
+    timingsNote: 'QEMU emulates every instruction (TCG): counts are real Xen and Linux behaviour, times are not, so no cycles are charged',
+    markerIretsPerOp: MARKER_IRETS_PER_OP,
+    skipped: { total: Object.values(skipped).reduce((a, b) => a + b, 0), byOp: skipped },
+    ops: records,
+  };
+  return counters;
+}

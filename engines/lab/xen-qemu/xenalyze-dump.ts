@@ -1,0 +1,55 @@
+// What Xen saw, from its trace buffer: `xentrace` records in dom0, `xenalyze --dump-all` prints one line per
+// record (Xen tools/xentrace/xenalyze.c, the PV records of pv_process), e.g.
+//    0.088180350 x d32768v0 page_fault[ 584980 0 584980 0 14 ]
+//    0.088432920 x d32768v0 hypercall  1 (mmu_update) 1 updates
+//    0.111509188 x d32768v0 hypercall  d (multicall) 13 calls
+//    0.111539445 x d32768v0  hypercall 1a (mmuext_op) 2 ops          ← an entry of that multicall
+//    ...         x d32768v0 ptwr l1e 0 eip ffffffff812c9365 addr ...
+// The time column and the bracketed values may be stripped (the guest strips them to make the trace
+// compress: `page_fault[]`). The op-runner's marker
+// (an mmuext_op of zero operations, engines/lab/op-runner/main.c) alternates begin and end of each operation.
+import { bump, OpWindows, type Tally } from './op-windows.ts';
+
+const RECORD = /^\s*(?:[\d.]+\s+)?\S\s+d\d+v\d+( +)(.*)$/;
+const HYPERCALL = /^hypercall\s+[0-9a-f]+ \((\w+)\)\s*(.*)$/;
+const REQUESTS = /^(-?\d+) (updates|ops|calls)\b/;
+/** Xen's hypercall continuation flag in a count (MMU_UPDATE_PREEMPTED): the call resumes earlier work */
+const PREEMPTED = /\bpreempted\b|^-\d/;
+
+/**
+ * Per operation. Tally keys: `hypercall:<name>` hypercalls the guest made (a multicall counts once),
+ * `entry:<name>` calls carried inside multicalls, `requests:<name>` the mmu_update updates and mmuext_op ops
+ * those calls carried (top level and inside multicalls; a continuation's count is not new work and is left
+ * out), `continuation:<name>` preempted calls resumed, and `trap:<name>` every other record, by the name
+ * xenalyze gives it (page_fault, ptwr, emulate privop, ...).
+ */
+export function parseXenalyzeDump(text: string): Tally[] {
+  const windows = new OpWindows('xenalyze dump');
+  for (const line of text.split('\n')) {
+    const m = RECORD.exec(line);
+    if (!m) continue;
+    const nested = m[1].length > 1;
+    const body = m[2];
+    const call = HYPERCALL.exec(body);
+    if (!call) {
+      const tally = windows.open;
+      if (!tally) continue;
+      const name = (body.includes('[') ? body.slice(0, body.indexOf('[')) : body.split(' ')[0]).trim();
+      if (name) bump(tally, `trap:${name}`);
+      continue;
+    }
+    const [, name, rest] = call;
+    const req = REQUESTS.exec(rest);
+    if (!nested && name === 'mmuext_op' && req && req[1] === '0') {
+      if (windows.open) windows.end();
+      else windows.begin(windows.ops.length);
+      continue;
+    }
+    const tally = windows.open;
+    if (!tally) continue;
+    bump(tally, nested ? `entry:${name}` : `hypercall:${name}`);
+    if (PREEMPTED.test(rest)) bump(tally, `continuation:${name}`);
+    else if (req && (name === 'mmu_update' || name === 'mmuext_op')) bump(tally, `requests:${name}`, Number(req[1]));
+  }
+  return windows.finish();
+}

@@ -1,0 +1,70 @@
+// The kvm-qemu engine end to end against a fake QEMU (test/fixtures/lab/fake-qemu.mjs) that replays what L1
+// printed on a real run (Debian 6.1 cloud kernel, kvm_amd, QEMU 7.2 TCG): the boot probe's empty stream,
+// then a stream of 100 CPUID, 10 port-0x80 writes, 10 MMIO writes, 5 writes of MSR 0x6e0 and 3 HLT.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import type { GuestOp } from '../../../engines/types.ts';
+import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
+import { createKvmQemuEngine } from '../../../engines/kvm-qemu/engine.ts';
+import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
+import { getProfile } from '../../../engines/machine/profiles/index.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lab/${name}`, import.meta.url));
+
+test.after(shutdownL1);
+
+const ops: GuestOp[] = [
+  { op: 'cpuid', count: 100 },
+  { op: 'pio', port: 0x80, write: true, count: 10 },
+  { op: 'mmio', write: true, count: 10 },
+  { op: 'msr', index: 0x6e0, write: true, count: 5 },
+  { op: 'hlt', count: 3 },
+];
+
+test('a run returns the VMM counters plus L1 kvm_exit counts by VMX reason, with the boot baseline beside them', async () => {
+  Object.assign(process.env, {
+    HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
+    HVB_FAKE_VMM_OUTPUTS: `${fixture('kvm-qemu-run-empty.txt')}:${fixture('kvm-qemu-run-mixed.txt')}`,
+  });
+  const engine = createKvmQemuEngine({
+    qemu: fixture('fake-qemu.mjs'),
+    image: () => ({ kernel: '/k', initrd: '/i', key: 'test', packages: [{ name: 'linux-image-test', version: '1' }], buildMs: 0 }),
+  });
+  assert.deepEqual(engine.availability(), { available: true });
+  const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 64, computeCap: 0 }, seed: 1 });
+  const m = c.measured as Record<string, any>;
+  // the VMM's own view, as kvm-host reports it: user-space exits only (10 port writes, 10 MMIO writes, 3 HLT)
+  assert.deepEqual(c.exits.byReason, { IO_INSTRUCTION: 10, HLT: 3, EPT_MISCONFIG: 10 });
+  // L1's histogram of the run, line by line from the fixture: CPUID 100; IOIO 10 (port 0x80) + 1 (the
+  // guest's done port); MSR info1=1 6 (5 TSC-deadline writes + 1 at boot), info1=0 1; HLT 3; NPF without the
+  // reserved bit 1 + 2 + 3 + 4 = 10 (the first MMIO access among them, which installs KVM's MMIO SPTE), with
+  // it 9 (the other nine MMIO writes)
+  assert.deepEqual(m.l1Exits.byReason, { CPUID: 100, IO_INSTRUCTION: 11, MSR_WRITE: 6, MSR_READ: 1, HLT: 3, EPT_VIOLATION: 10, EPT_MISCONFIG: 9 });
+  assert.equal(m.l1Exits.total, 140);
+  // the empty stream's histogram: MSR write 1, read 1, NPF 1 + 2 + 2 + 3 = 8, INTR 1, IOIO 1
+  assert.deepEqual(m.l1Exits.baseline, { MSR_WRITE: 1, MSR_READ: 1, EPT_VIOLATION: 8, EXTERNAL_INTERRUPT: 1, IO_INSTRUCTION: 1 });
+  assert.equal(m.timingsRepresentative, false);
+  assert.match(m.timingsNote, /^(TCG|nested KVM) .*; a 2-instruction guest loop costs \d+ TSC cycles per iteration$/);
+  assert.match(m.backend.label, /^kvm_amd \(SVM\) in linux-image-test 1 under QEMU (TCG|KVM)$/);
+  // TSC cycles under emulation are never charged as cycles
+  assert.equal(c.cycles.total, 0);
+});
+
+test('without QEMU on PATH, asking for kvm-qemu is one line naming what is missing, exit 2, nothing written', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-kvmq-'));
+  try {
+    const bin = fileURLToPath(new URL('../../../bin/hvbench.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'run', '--engines', 'kvm-qemu', '--workloads', 'micro/cpuid', '--out', join(dir, 'out')],
+      { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent', CI: 'true' } });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'hvbench: engine kvm-qemu is unavailable here: qemu-system-x86_64 not found (hvbench lab setup installs it)\n');
+    assert.equal(existsSync(join(dir, 'out')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

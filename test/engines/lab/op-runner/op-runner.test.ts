@@ -1,0 +1,110 @@
+// The op-runner as a real program on this machine: real mmap/fork/exec/exit, real page faults and context
+// switches, counted by the kernel. Expected counts are Linux's mechanism, derived in each test. Skipped,
+// with the reason printed, where the runner is not built.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GuestOp } from '../../../../engines/types.ts';
+import { serialize } from '../../../../engines/kvm-host/op-stream.ts';
+import { parseRunnerOutput, RUNNER_PATH, runnerProblem, type RunnerOutput } from '../../../../engines/lab/op-runner/output.ts';
+
+const skip = runnerProblem() ?? false;
+if (skip) console.log(`# skipping op-runner tests: ${skip}`);
+const dir = mkdtempSync(join(tmpdir(), 'op-runner-test-'));
+
+function run(ops: GuestOp[], args: string[] = []): { out: RunnerOutput; status: number | null } {
+  const result = spawnSync(RUNNER_PATH, [...args, '-'], { input: serialize(ops).bytes, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(result.status, 0, result.stderr);
+  return { out: parseRunnerOutput(result.stdout), status: result.status };
+}
+
+test('first touches of fresh anonymous pages fault once per page, later ones not at all', { skip }, () => {
+  // 64 pages, not 2 MiB aligned or sized, so no huge page. Linux mm/memory.c do_anonymous_page: a write to an
+  // unmapped page faults once and maps a fresh writable page; rewriting (128 accesses = each page twice) and
+  // reading pages already mapped fault no more. (Reads first are left out: whether they map the shared zero
+  // page, and so fault again on the write, depends on the kernel.)
+  const { out } = run([
+    { op: 'map', region: 'a', bytes: 64 * 4096, pageSize: '4k' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 64, write: true },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 128, write: true },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 64, write: false },
+    { op: 'unmap', region: 'a' },
+  ]);
+  assert.deepEqual(out.ops.map((o) => o.status), ['ok', 'ok', 'ok', 'ok', 'ok']);
+  if (out.counts === 'perf') {
+    assert.deepEqual(out.ops.slice(1, 4).map((o) => o.pageFaults), [64, 0, 0]);
+  } else {
+    // system-wide counts: other processes add to them, never take away
+    assert.ok(out.ops[1].pageFaults >= 64);
+  }
+});
+
+test('fork, switch and exit pass control between real processes on one CPU', { skip }, () => {
+  // pid 1 forks pid 2 (the child waits), switches to it (pid 1 blocks on its pipe: at least one context
+  // switch), pid 2 writes the inherited region (copy-on-write: one fault per page it writes, 8), exits, and
+  // pid 1 finishes the exit op and the last touch.
+  const { out } = run([
+    { op: 'map', region: 'a', bytes: 8 * 4096, pageSize: '4k' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+    { op: 'fork' },
+    { op: 'switch', to: 2 },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+    { op: 'exit' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+  ]);
+  assert.deepEqual(out.ops.map((o) => [o.kind, o.status, o.pid]), [
+    ['map', 'ok', 1], ['touch', 'ok', 1], ['fork', 'ok', 1], ['switch', 'ok', 2], ['touch', 'ok', 2], ['exit', 'ok', 1], ['touch', 'ok', 1],
+  ]);
+  // pid 1 blocks on its pipe from the switch until the exit hands control back: at least one switch away
+  // from it in between (on which op's clock it lands depends on when the woken child first reads the counter)
+  assert.ok(out.ops.slice(3, 6).reduce((sum, o) => sum + o.contextSwitches, 0) >= 1, 'the switch blocked pid 1');
+  if (out.counts === 'perf') {
+    assert.equal(out.ops[4].pageFaults, 8, 'COW: the child copies each page it writes');
+    // fork write-protected the parent's PTEs too (copy_present_pte); with the child gone each page has one
+    // user again and do_wp_page reuses it in place, still one fault per page
+    assert.equal(out.ops[6].pageFaults, 8);
+  }
+});
+
+test('exec gives a fresh address space: a region mapped before it is gone after', { skip }, () => {
+  const { out } = run([
+    { op: 'map', region: 'a', bytes: 4096, pageSize: '4k' },
+    { op: 'exec' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 1, write: true },
+    { op: 'map', region: 'a', bytes: 4096, pageSize: '4k' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 1, write: true },
+  ]);
+  assert.deepEqual(out.ops.map((o) => o.status), ['ok', 'ok', 'failed', 'ok', 'ok']);
+  assert.equal(out.ops[2].detail, 4, 'region not mapped');
+});
+
+test('ring-0 ops are skipped with their reason, a hypercall without privcmd too, and io runs', { skip }, () => {
+  const disk = join(dir, 'disk.img');
+  writeFileSync(disk, Buffer.alloc(1 << 20));
+  const { out } = run([
+    { op: 'hlt', count: 1 },
+    { op: 'invlpg', region: 'a', count: 1 },
+    { op: 'syscall', count: 100 },
+    { op: 'cpuid', count: 10 },
+    { op: 'io', device: 'disk', dir: 'write', bytes: 4096, requests: 4 },
+    { op: 'io', device: 'net', dir: 'read', bytes: 512, requests: 4 },
+    { op: 'timer', periodUs: 1000, ticks: 3 },
+  ], [`--disk=${disk}`]);
+  assert.deepEqual(out.ops.slice(0, 2).map((o) => [o.status, o.detail]), [['skipped', 1], ['skipped', 1]]);
+  // O_DIRECT is refused by some file systems (tmpfs): then the write fails with EINVAL, which is reported
+  assert.ok(out.ops[4].status === 'ok' || (out.ops[4].status === 'failed' && out.ops[4].errno === 22), JSON.stringify(out.ops[4]));
+  assert.deepEqual(out.ops.slice(5).map((o) => o.status), ['ok', 'ok']);
+  // (how often the timer op blocks depends on load: one read may collect several expirations)
+});
+
+test('bad input: a one-line error and exit 2', { skip }, () => {
+  const result = spawnSync(RUNNER_PATH, ['-'], { input: 'not a stream', encoding: 'utf8' });
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr, 'op-runner: the input is not an hvbench operation stream (version 1)\n');
+  const option = spawnSync(RUNNER_PATH, ['--compute-cap=lots', '-'], { input: '', encoding: 'utf8' });
+  assert.equal(option.status, 2);
+  assert.match(option.stderr, /^op-runner: --compute-cap must be a non-negative integer, got "lots"\n$/);
+});

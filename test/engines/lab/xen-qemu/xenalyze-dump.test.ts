@@ -1,0 +1,83 @@
+// Xen's trace buffer as xenalyze dumps it, from runs recorded in a real PV dom0 (fixtures.ts). Expected
+// counts are derived from what Linux and Xen do for the operation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseXenalyzeDump } from '../../../../engines/lab/xen-qemu/xenalyze-dump.ts';
+import { opHypercalls } from '../../../../engines/lab/xen-qemu/to-counters.ts';
+import { fixture } from './fixtures.ts';
+
+test('memory/fork-exit (1 MiB heap): the faults, mmu_updates and ptwr emulations Xen saw', () => {
+  const ops = parseXenalyzeDump(fixture('memory-fork-exit').xenalyze);
+  assert.equal(ops.length, 10);
+  const touch = ops[1];
+  // 256 first touches: each a #PF bounced through Xen, and each new PTE one direct mmu_update (Linux 6.1
+  // __xen_set_pte outside lazy-MMU mode), plus the mmu_update of the set_pmd that links the PTE page
+  assert.equal(touch['trap:page_fault'], 256);
+  assert.equal(touch['hypercall:mmu_update'], 257);
+  assert.equal(touch['requests:mmu_update'], 257);
+  for (const fork of [ops[2], ops[6]]) {
+    // fork write-protects the parent's PTEs with ptep_set_wrprotect, a locked RMW with no paravirt hook: in
+    // the parent's pinned (read-only) table each one is a fault Xen emulates (ptwr) — in the first fork at
+    // least the 256 heap PTEs; the second finds them read-only already, only the pages the first child's
+    // exit left writable again (the 8 it copied are the child's; the parent's stay read-only)
+    assert.equal(fork['hypercall:multicall'], 1, 'the pin: one multicall of update_va_mapping and mmuext_op entries');
+  }
+  assert.ok(ops[2]['trap:ptwr'] >= 256, JSON.stringify(ops[2]));
+  for (const childTouch of [ops[4], ops[8]]) {
+    // 8 COW faults: the #PF, ptep_clear_flush's xchg on the pinned table (ptwr), its INVLPG
+    // (MMUEXT_INVLPG_LOCAL, a lone mmuext_op) and the new PTE (direct mmu_update)
+    assert.deepEqual([childTouch['trap:page_fault'], childTouch['trap:ptwr'], childTouch['hypercall:mmu_update']], [8, 8, 8]);
+  }
+  assert.equal(ops[4]['hypercall:mmuext_op'], 8);
+  // the second child was preempted once during its writes (Linux's trace shows two CR3 pairs): switching
+  // away and back is two more mmuext_op calls (MMUEXT_NEW_BASEPTR with NEW_USER_BASEPTR merged in)
+  assert.equal(ops[8]['hypercall:mmuext_op'], 8 + 2);
+});
+
+test('micro/hypercall: 20 null hypercalls through privcmd are 20 xen_version calls', () => {
+  const [op] = parseXenalyzeDump(fixture('micro-hypercall').xenalyze);
+  assert.equal(op['hypercall:xen_version'], 20);
+  // each ioctl returns to user mode by the iret hypercall: 20, plus the begin marker's own return
+  assert.ok(opHypercalls(op).iret! >= 20, JSON.stringify(op));
+});
+
+test('micro/null-syscall: every system call returns through the iret hypercall', () => {
+  const [op] = parseXenalyzeDump(fixture('micro-null-syscall').xenalyze);
+  // 50 getppid calls, each returning to user mode by HYPERVISOR_iret (64-bit PV has no SYSRET to user);
+  // timer ticks during the op add a few more (one vcpu_op set_singleshot_timer and one iret each)
+  const calls = opHypercalls(op);
+  assert.ok(calls.iret! >= 50 && calls.iret! <= 50 + 2 * (calls.vcpu_op ?? 0) + 4, JSON.stringify(calls));
+});
+
+test('micro/pio-kernel: port reads from dom0 user mode with ioperm are emulated by Xen, one trap each', () => {
+  const [op] = parseXenalyzeDump(fixture('micro-pio-kernel').xenalyze);
+  // 10 INs, each a #GP Xen emulates against the I/O bitmap ioperm set (physdev_op PHYSDEVOP_set_iobitmap,
+  // once to open the port and once to close it)
+  assert.equal(op['trap:emulate privop'], 10);
+  assert.equal(op['hypercall:physdev_op'], 2);
+});
+
+test('micro/cpuid from dom0 user mode: no trap at all (the emulated CPU has no CPUID faulting for Xen to use)', () => {
+  const [op] = parseXenalyzeDump(fixture('micro-cpuid').xenalyze);
+  assert.equal(Object.keys(op).filter((k) => k.startsWith('trap:')).length, 0, JSON.stringify(op));
+});
+
+test('nested multicall entries, continuations and records between operations', () => {
+  const dump = [
+    '   0.1 x d32768v0 hypercall  1 (mmu_update) 3 updates',
+    '   0.2 x d32768v0 hypercall 1a (mmuext_op) 0 ops',
+    '   0.3 x d32768v0 hypercall  d (multicall) 2 calls',
+    '   0.4 x d32768v0  hypercall 1a (mmuext_op) 2 ops',
+    '   0.5 x d32768v0  hypercall  e (update_va_mapping)',
+    '   0.6 x d32768v0 hypercall  1 (mmu_update) 0 updates (preempted)',
+    '   0.7 x d32768v0 page_fault[ 402ff0 0 6640ed80 7f9c 6 ]',
+    'x d32768v0 ptwr',
+    'x d32768v0 emulate privop[]',
+    '   0.8 x d32768v0 hypercall 1a (mmuext_op) 0 ops',
+    '   0.9 x d32768v0 hypercall 17 (iret)',
+  ].join('\n');
+  assert.deepEqual(parseXenalyzeDump(dump), [{
+    'hypercall:multicall': 1, 'entry:mmuext_op': 1, 'requests:mmuext_op': 2, 'entry:update_va_mapping': 1,
+    'hypercall:mmu_update': 1, 'continuation:mmu_update': 1, 'trap:page_fault': 1, 'trap:ptwr': 1, 'trap:emulate privop': 1,
+  }]);
+});

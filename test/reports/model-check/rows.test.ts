@@ -1,0 +1,52 @@
+// The model check's rows for kvm-qemu: L1's exits less the boot baseline against the simulated run's setup
+// plus measured phase, skipped operations excluded, and known causes attached to differences.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildResults } from '../../fixtures/results.ts';
+import { modelCheck } from '../../../reports/model-check/rows.ts';
+import type { ResultsFile, RunResult } from '../../../harness/results.ts';
+
+/** the fixture's micro/cpuid kvm-host run relabelled as kvm-qemu, with L1 counts */
+function withL1(l1: { byReason: Record<string, number>; baseline: Record<string, number> }, skipped: Record<string, number> = {}): { results: ResultsFile; sim: RunResult } {
+  const results = buildResults({ measured: true });
+  results.runs = results.runs.filter((r) => r.workload === 'micro/cpuid' && (r.engineId === 'kvm' || r.engineId === 'kvm-host' || r.engineId === 'native'));
+  const run = results.runs.find((r) => r.engineId === 'kvm-host')!;
+  Object.assign(run, { engineId: 'kvm-qemu', engine: 'kvm-qemu' });
+  run.measured = { backend: { label: 'kvm_amd (SVM) in L1' }, timingsRepresentative: false, timingsNote: 'TCG', l1Exits: l1, skipped: { total: 0, byOp: skipped } };
+  const sim = results.runs.find((r) => r.engine === 'kvm')!;
+  sim.exits.byReason = { CPUID: 1000 };
+  sim.setup = { ...sim, exits: { ...sim.exits, byReason: { EPT_VIOLATION: 1 } } };
+  return { results, sim };
+}
+
+test('L1 counts less the baseline meet the simulated setup + measured counts; interrupts are explained', () => {
+  const { results } = withL1({
+    byReason: { CPUID: 1030, EPT_VIOLATION: 9, MSR_WRITE: 1, EXTERNAL_INTERRUPT: 50 },
+    baseline: { EPT_VIOLATION: 8, MSR_WRITE: 1, EXTERNAL_INTERRUPT: 1 },
+  });
+  const check = modelCheck(results);
+  const by = Object.fromEntries(check.rows.map((r) => [r.what, r]));
+  // CPUID: 1,030 measured vs 1,000 simulated: 30 apart, within 5 % of 1,030 (51.5)
+  assert.deepEqual([by.CPUID.simulated, by.CPUID.measured, by.CPUID.agrees], [1000, 1030, true]);
+  // EPT_VIOLATION: 9 − 8 = 1 against the simulated setup's 1
+  assert.deepEqual([by.EPT_VIOLATION.simulated, by.EPT_VIOLATION.measured, by.EPT_VIOLATION.agrees], [1, 1, true]);
+  // MSR_WRITE: 1 − 1 = 0 on both sides: no row
+  assert.equal(by.MSR_WRITE, undefined);
+  // EXTERNAL_INTERRUPT: 50 − 1 = 49 against 0: differs, with the wall-clock reason (timings not representative)
+  assert.equal(by.EXTERNAL_INTERRUPT.agrees, false);
+  assert.match(by.EXTERNAL_INTERRUPT.why ?? '', /wall-clock/);
+  // total: 1,001 simulated vs 1,030 + 1 + 49 = 1,080: 79 apart > 5 % of 1,080 (54); without interrupts
+  // 1,001 vs 1,031 agree, so the total carries that reason
+  assert.deepEqual([by.total.simulated, by.total.measured, by.total.agrees], [1001, 1080, false]);
+  assert.match(by.total.why ?? '', /agrees without EXTERNAL_INTERRUPT/);
+  assert.deepEqual(check.engines, [{ engine: 'kvm-qemu', backend: 'kvm_amd (SVM) in L1', timingsNote: 'TCG' }]);
+});
+
+test('an unexplained difference has no reason; a workload with skipped ops is listed, not compared', () => {
+  const far = modelCheck(withL1({ byReason: { CPUID: 1000, EPT_VIOLATION: 500 }, baseline: {} }).results);
+  const npf = far.rows.find((r) => r.what === 'EPT_VIOLATION')!;
+  assert.deepEqual([npf.agrees, npf.why], [false, null]);
+  const skipped = modelCheck(withL1({ byReason: { CPUID: 1000 }, baseline: {} }, { ipi: 2 }).results);
+  assert.deepEqual(skipped.rows, []);
+  assert.deepEqual(skipped.excluded, [{ workload: 'micro/cpuid', engine: 'kvm-qemu', skipped: { ipi: 2 } }]);
+});

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../../engines/rng.ts';
+import type { GuestOp } from '../../../engines/types.ts';
+import { defaultParams, builtinWorkloads } from '../../../workloads/registry.ts';
+import { MSR_TSC_DEADLINE } from '../../../engines/native/native-platform.ts';
+import { run } from '../../engines/guest/run-engine.ts';
+
+/** what a PV domU cannot do: port I/O (no I/O privilege), device MMIO (no device model), TSC_DEADLINE (no
+ *  local APIC) — each one a bounced exception on xen, nothing the workload meant to measure */
+function pvCannot(op: GuestOp): boolean {
+  return op.op === 'pio' || op.op === 'mmio' || (op.op === 'msr' && op.write && op.index === MSR_TSC_DEADLINE);
+}
+
+test('every built-in workload made of what a PV domU cannot do says so in its description (shown by list and the report)', () => {
+  const flagged: string[] = [];
+  for (const w of builtinWorkloads()) {
+    const ops = [...w.generate(defaultParams(w), new Rng(1))];
+    if (!ops.some(pvCannot)) continue;
+    flagged.push(w.id);
+    assert.match(w.description, /Not meaningful on xen \(PV\)/, w.id);
+  }
+  // pio-kernel, pio-user, mmio and tsc-deadline: the four micro cases built on such an instruction
+  assert.deepEqual(flagged.sort(), ['micro/mmio', 'micro/pio-kernel', 'micro/pio-user', 'micro/tsc-deadline']);
+});
+
+test('micro/pio-kernel on xen: each of the count INs is one bounced #GP, never an emulated port', () => {
+  const w = builtinWorkloads().find((x) => x.id === 'micro/pio-kernel')!;
+  const r = run('xen', [...w.generate({ count: 25 }, new Rng(1))]);
+  // 25 INs → 25 general_protection traps and 25 iret hypercalls back from the guest's #GP handler
+  assert.equal(r.exits.byReason.general_protection, 25);
+  assert.equal(r.hypercalls.byOp.iret, 25);
+  assert.equal(r.exits.byReason['emulate privop'], undefined);
+});
