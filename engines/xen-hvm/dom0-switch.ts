@@ -24,7 +24,8 @@ export class Dom0Switch {
   constructor(
     private readonly counters: Counters,
     private readonly profile: CostProfile,
-    private readonly mmu: Mmu,
+    /** the MMU of the vCPU whose physical CPU Dom0 takes over: the one running now */
+    private readonly current: () => Mmu,
     private readonly allocHostFrame: () => number,
   ) {}
 
@@ -34,7 +35,7 @@ export class Dom0Switch {
    * own accesses are not simulated), so the others find nothing to drop and are only counted.
    */
   toDom0(times = 1): void {
-    const m = this.mmu;
+    const m = this.current();
     if (this.dom0Root === 0) this.dom0Root = this.allocHostFrame();
     this.mode = m.mode;
     this.root = m.root;
@@ -47,7 +48,7 @@ export class Dom0Switch {
 
   /** `times` returns to the guest's vCPU (see toDom0) */
   toGuest(times = 1): void {
-    this.mmu.setContext(this.mode, this.root, this.pcid, this.vpid, this.eptRoot);
+    this.current().setContext(this.mode, this.root, this.pcid, this.vpid, this.eptRoot);
     this.cr3Writes(times);
   }
 
@@ -56,7 +57,7 @@ export class Dom0Switch {
     c.charge('hypervisor', 'domain-switch', this.profile.native.cr3Write * times);
     c.event('cr3Writes', times);
     c.event('domainSwitches', times);
-    this.mmu.tlb.flushNonGlobal(HOST_VPID, 'cr3');
+    this.current().tlb.flushNonGlobal(HOST_VPID, 'cr3');
     if (times > 1) c.flush('nonGlobal', 'cr3', times - 1);
   }
 }
