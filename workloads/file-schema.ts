@@ -37,7 +37,7 @@ const opSchemas = {
     op: z.literal('io'), device: z.enum(['disk', 'net']), dir: z.enum(['read', 'write']), bytes: positive, requests: count,
   }),
   timer: z.strictObject({ op: z.literal('timer'), periodUs: z.number().positive().max(MAX_TIMER_PERIOD_US), ticks: count }),
-  ipi: z.strictObject({ op: z.literal('ipi'), target: z.enum(['self', 'other']), count }),
+  ipi: z.strictObject({ op: z.literal('ipi'), target: z.enum(['self', 'other']), count, masked: flag.optional() }),
   shootdown: z.strictObject({ op: z.literal('shootdown'), region, cpus: positive.max(MAX_SHOOTDOWN_CPUS) }),
   phase: z.strictObject({ op: z.literal('phase') }),
 } satisfies { [K in GuestOpName]: z.ZodType<Extract<GuestOp, { op: K }>> };

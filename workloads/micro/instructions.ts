@@ -41,8 +41,8 @@ export const instructionMicros = [
     description: 'WRMSR of IA32_TSC_DEADLINE (0x6e0), which exits on VT-x; kvm-unit-tests "tscdeadline_immed". Not meaningful on xen (PV): a PV guest has no local APIC and arms its timer with VCPUOP_set_singleshot_timer, so the WRMSR is a #GP that Xen bounces.',
   }),
   counted({
-    name: 'self-ipi', title: 'Self-IPI', defaultCount: 10_000, op: (count) => ({ op: 'ipi', target: 'self', count }),
-    description: 'An IPI to the sending CPU (x2APIC ICR write plus EOI); kvm-unit-tests "self_ipi_sti_nop".',
+    name: 'self-ipi', title: 'Self-IPI', defaultCount: 10_000, op: (count) => ({ op: 'ipi', target: 'self', count, masked: true }),
+    description: 'An IPI to the sending CPU with interrupts disabled, taken at the STI after it (x2APIC SELF_IPI write plus EOI; without APICv KVM needs an interrupt-window exit to deliver it); kvm-unit-tests "self_ipi_sti_nop".',
   }),
   counted({
     name: 'ipi', title: 'IPI to another CPU', defaultCount: 10_000, op: (count) => ({ op: 'ipi', target: 'other', count }),
