@@ -28,8 +28,10 @@ export type GuestOp =
   | { op: 'hlt'; count: number }
   /** explicit null hypercall (VMCALL/VMMCALL on HVM, a hypercall-page call on PV) */
   | { op: 'hypercall'; count: number }
-  /** port I/O; which ports are handled in the hypervisor kernel vs forwarded to user space is the engine's device map */
-  | { op: 'pio'; port: number; write: boolean; count: number }
+  /** port I/O; which ports are handled in the hypervisor kernel vs forwarded to user space is the engine's device
+   *  map. With `rep`, each of the `count` instructions is a string PIO (`rep ins` / `rep outs`) moving `rep`
+   *  elements of `width` bytes (1, 2 or 4; default 1) through a page-aligned buffer */
+  | { op: 'pio'; port: number; write: boolean; count: number; rep?: number; width?: 1 | 2 | 4 }
   /** accesses to an emulated device's MMIO register */
   | { op: 'mmio'; write: boolean; count: number }
   /** mmap of a fresh anonymous region; pages are demand-faulted on first touch */
@@ -257,7 +259,9 @@ export interface Platform {
   rdtsc(count: number): void;
   msr(index: number, write: boolean, count: number): void;
   hypercall(count: number): void;
-  pio(port: number, write: boolean, count: number): void;
+  /** `count` IN/OUT instructions, each moving `elements` elements (a string PIO when more than 1) of `width`
+   *  bytes */
+  pio(port: number, write: boolean, count: number, elements?: number, width?: number): void;
   mmio(write: boolean, count: number): void;
   /** idle until the next interrupt (HLT); `waitCycles`: how long until it arrives, when the kernel knows (a
    *  timer period, a device's service time; 0 for an interrupt already on its way) */

@@ -19,7 +19,10 @@ const opSchemas = {
   msr: z.strictObject({ op: z.literal('msr'), index: z.number().int().min(0).max(0xffff_ffff), write: flag, count }),
   hlt: z.strictObject({ op: z.literal('hlt'), count }),
   hypercall: z.strictObject({ op: z.literal('hypercall'), count }),
-  pio: z.strictObject({ op: z.literal('pio'), port: z.number().int().min(0).max(0xffff), write: flag, count }),
+  pio: z.strictObject({
+    op: z.literal('pio'), port: z.number().int().min(0).max(0xffff), write: flag, count,
+    rep: positive.optional(), width: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
+  }),
   mmio: z.strictObject({ op: z.literal('mmio'), write: flag, count }),
   map: z.strictObject({ op: z.literal('map'), region, bytes: positive, pageSize: z.enum(['4k', '2m', '1g']) }),
   unmap: z.strictObject({ op: z.literal('unmap'), region }),

@@ -102,7 +102,7 @@ export class GuestKernel implements LeafVisitor {
       case 'hypercall':
         return p.hypercall(op.count);
       case 'pio':
-        return p.pio(op.port, op.write, op.count);
+        return p.pio(op.port, op.write, op.count, op.rep ?? 1, op.width ?? 1);
       case 'mmio':
         return p.mmio(op.write, op.count);
       case 'hlt':

@@ -7,6 +7,7 @@ import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { FrameBitmap } from './frame-bitmap.ts';
 import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
+import { pioExitsPerInstruction } from './string-pio.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 import { VmxPlatform, type VmxOptions } from './vmx-platform.ts';
 import { kvmExitHandlers } from './kvm-exit-handlers.ts';
@@ -129,9 +130,11 @@ export class KvmPlatform extends VmxPlatform {
     }
   }
 
-  override pio(port: number, _write: boolean, count: number): void {
-    if (IN_KERNEL_PORTS.has(port)) this.exits.inKernel('IO_INSTRUCTION', count);
-    else this.exits.toUserSpace('IO_INSTRUCTION', count, this.profile.hvm.deviceModelAccess);
+  override pio(port: number, write: boolean, count: number, elements = 1, width = 1): void {
+    const inKernel = IN_KERNEL_PORTS.has(port);
+    const exits = count * pioExitsPerInstruction(elements, width, write, inKernel);
+    if (inKernel) this.exits.inKernel('IO_INSTRUCTION', exits);
+    else this.exits.toUserSpace('IO_INSTRUCTION', exits, this.profile.hvm.deviceModelAccess);
   }
 
   /** HLT exits; KVM then halts the vCPU (kvm_vcpu_halt): halt-polling may see the wake-up arrive, otherwise

@@ -166,8 +166,9 @@ export class NativePlatform implements Platform {
     this.work('call', this.profile.native.call * count);
   }
 
-  pio(_port: number, _write: boolean, count: number): void {
-    this.work('pio', this.profile.native.pio * count);
+  /** a string PIO accesses the device register once per element */
+  pio(_port: number, _write: boolean, count: number, elements = 1, _width = 1): void {
+    this.work('pio', this.profile.native.pio * count * elements);
   }
 
   mmio(_write: boolean, count: number): void {

@@ -7,6 +7,9 @@ import { counted } from './counted.ts';
 const PORT_IN_KERNEL = 0x4d0;
 const PORT_IN_USER_SPACE = 0x1234;
 const IA32_TSC_DEADLINE = 0x6e0;
+/** QEMU's fw_cfg data port (hw/nvram/fw_cfg.c: FW_CFG_IO_BASE 0x510 selector, +1 data), which firmware and the
+ *  guest's fw_cfg driver read blobs from with `rep insb` */
+const FW_CFG_DATA = 0x511;
 
 export const instructionMicros = [
   counted({
@@ -26,6 +29,11 @@ export const instructionMicros = [
     name: 'pio-user', title: 'Port I/O forwarded to user space', defaultCount: 10_000,
     op: (count) => ({ op: 'pio', port: PORT_IN_USER_SPACE, write: false, count }),
     description: 'IN from port 0x1234, forwarded to the user-space device model; kvm-unit-tests "inl_from_qemu", HyperBench IN. Not meaningful on xen (PV): a domU has no device model and no I/O privilege, so every IN is a #GP that Xen bounces to the guest kernel.',
+  }),
+  counted({
+    name: 'pio-string', title: 'String port input (rep insb, 4 KiB)', defaultCount: 1000,
+    op: (count) => ({ op: 'pio', port: FW_CFG_DATA, write: false, count, rep: 4096, width: 1 }),
+    description: "A 4 KiB rep insb from QEMU's fw_cfg data port (0x511) into a page-aligned buffer, as a fw_cfg blob read does: KVM's emulator reads ahead 1,024 bytes per exit to user space. Not meaningful on xen (PV): a domU has no device model and no I/O privilege, so every INS is a #GP that Xen bounces to the guest kernel.",
   }),
   counted({
     name: 'mmio', title: 'MMIO register write', defaultCount: 10_000, op: (count) => ({ op: 'mmio', write: true, count }),

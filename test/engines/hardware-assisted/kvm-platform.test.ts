@@ -302,3 +302,19 @@ test('halt: the host blocks the vCPU unless halt-polling sees the wake-up; the g
   assert.deepEqual(delta('kvm:guesthaltpoll=on', [], [ipi]).exits, { VMCALL: 3 });
   assert.deepEqual(delta('kvm:guesthaltpoll=on,apicv=off', [], [ipi]).exits, { VMCALL: 3, EXTERNAL_INTERRUPT: 3 });
 });
+
+test('a string PIO: rep ins exits once per 1,024 bytes read ahead, rep outs to QEMU once per element', () => {
+  // 3 × rep insb of 4,096 bytes from QEMU's fw_cfg port: 4,096 / 1,024 = 4 exits to user space each
+  const ins = delta('kvm', [], [{ op: 'pio', port: 0x511, write: false, count: 3, rep: 4096, width: 1 }]);
+  assert.deepEqual(ins.exits, { IO_INSTRUCTION: 12 });
+  assert.equal(ins.events.exitsToUser, 12);
+  // rep insw of one 512-byte ATA sector (256 words): 512 bytes fit one read-ahead: 1 exit
+  assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x1f0, write: false, count: 1, rep: 256, width: 2 }]).exits, { IO_INSTRUCTION: 1 });
+  // rep outsw of that sector to QEMU: one KVM_EXIT_IO per word, 256
+  assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x1f0, write: true, count: 1, rep: 256, width: 2 }]).exits, { IO_INSTRUCTION: 256 });
+  // rep outsb of 3,000 bytes to an in-kernel port (the PIT's 0x40): the emulator re-enters the guest every
+  // 1,024 iterations: ceil(3,000 / 1,024) = 3 exits
+  assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x40, write: true, count: 1, rep: 3000, width: 1 }]).exits, { IO_INSTRUCTION: 3 });
+  // natively each element is one access to the device register (native.pio 3,353)
+  assert.deepEqual(delta('native', [], [{ op: 'pio', port: 0x511, write: false, count: 2, rep: 10, width: 1 }]).attribution, { pio: 2 * 10 * 3353 });
+});
