@@ -516,10 +516,14 @@ export class XenPlatform extends NativePlatform {
   }
 
   /** an IPI is an event-channel send (EVTCHNOP_send); Xen interrupts the target's physical CPU when it is
-   *  another one; the target takes an upcall */
-  override sendIpi(target: 'self' | 'other', count: number): void {
+   *  another one; the target takes an upcall. A self-IPI sent with the guest's events masked
+   *  (vcpu_info.evtchn_upcall_mask) stays pending: the unmask (xen_irq_enable, Linux arch/x86/xen/irq.c) finds
+   *  evtchn_upcall_pending set and forces the upcall with a null hypercall (xen_force_evtchn_callback:
+   *  HYPERVISOR_xen_version) */
+  override sendIpi(target: 'self' | 'other', count: number, masked = false): void {
     const { native, pv } = this.profile;
     this.calls.call('event_channel_op', 'event-channel', count, pv.eventChannelNotify * count);
+    if (masked) this.calls.call('xen_version', 'event-channel', count);
     this.counters.event('eventChannel', count);
     this.counters.event('ipis', count);
     if (target === 'other') this.counters.charge('hypervisor', 'ipi', native.ipi * count);
