@@ -130,11 +130,17 @@ export class KvmPlatform extends VmxPlatform {
     }
   }
 
+  /** QEMU serves a KVM_EXIT_IO of n elements one element at a time (accel/kvm/kvm-all.c kvm_handle_io loops
+   *  address_space_rw over the count): the device model's work is per element, the exit's per exit */
   override pio(port: number, write: boolean, count: number, elements = 1, width = 1): void {
     const inKernel = IN_KERNEL_PORTS.has(port);
     const exits = count * pioExitsPerInstruction(elements, width, write, inKernel);
-    if (inKernel) this.exits.inKernel('IO_INSTRUCTION', exits);
-    else this.exits.toUserSpace('IO_INSTRUCTION', exits, this.profile.hvm.deviceModelAccess);
+    if (inKernel) {
+      this.exits.inKernel('IO_INSTRUCTION', exits);
+      return;
+    }
+    this.exits.toUserSpace('IO_INSTRUCTION', exits, 0);
+    this.counters.charge('host', 'device-model', this.profile.hvm.deviceModelAccess * count * elements);
   }
 
   /** HLT exits; KVM then halts the vCPU (kvm_vcpu_halt): halt-polling may see the wake-up arrive, otherwise
