@@ -282,6 +282,7 @@ test('mmap/munmap cycles beside another VMA free and re-pin only the PTE page; t
   // and PDPT go and come back each cycle (3 pinned, 3 unpinned); the pgd itself is never unpinned
   const lone = delta('xen', [...cycle], [...cycle, ...cycle]);
   assert.deepEqual([lone.events.tablesPinned, lone.events.tablesUnpinned], [2 * 3, 2 * 3]);
+});
 
 test('a self-IPI sent with events masked: the unmask forces the pending upcall with a null hypercall', () => {
   // per IPI: EVTCHNOP_send, the upcall's iret — and masked, one xen_version from xen_force_evtchn_callback
