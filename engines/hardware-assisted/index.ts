@@ -21,6 +21,7 @@ export const kvmEngine: Engine = {
     { name: 'prealloc', description: 'QEMU -mem-prealloc: guest RAM allocated and zeroed before boot; first touches still exit (EPT entries are built lazily) but the host page is there', type: 'enum', values: ['off', 'on'], default: 'off' },
     { name: 'apicv', description: 'APIC virtualization: posted interrupts and virtualized EOI / self-IPI without exits', type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'haltpoll', description: "KVM's halt-polling (halt_poll_ns): a halted vCPU polls for a wake-up before the host schedules it out, so an IPI to it arriving within the window costs no host schedule-out/in; off: every wake-up of a halted vCPU is a host context switch out and back in", type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'guesthaltpoll', description: "the guest's cpuidle-haltpoll (Linux loads it on KVM only with the KVM_HINTS_REALTIME hint or haltpoll.force=1): the guest polls before HLT, so a wake-up within its adaptive window costs guest cycles instead of a HLT exit", type: 'enum', values: ['off', 'on'], default: 'off' },
     { name: 'pvipi', description: "the guest's KVM PV send-IPI (Linux guests use it when KVM_FEATURE_PV_SEND_IPI is offered): an IPI to other vCPUs, multicast included, is one KVM_HC_SEND_IPI hypercall; off: one x2APIC ICR write (MSR_WRITE exit) per target", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'pveoi', description: "the guest's KVM PV EOI (Linux guests enable it when KVM_FEATURE_PV_EOI is offered): without APICv an EOI clears a flag in memory instead of exiting; off: every EOI is an MSR_WRITE exit", type: 'enum', values: ['on', 'off'], default: 'on' },
   ],
@@ -52,6 +53,7 @@ export const kvmEngine: Engine = {
       prealloc: o.prealloc === 'on',
       pveoi: o.pveoi !== 'off',
       haltPoll: o.haltpoll !== 'off',
+      guestHaltPoll: o.guesthaltpoll === 'on',
       pvIpi: o.pvipi !== 'off',
     });
     return runGuest(platform, input.ops, input.seed);
