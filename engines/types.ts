@@ -31,8 +31,10 @@ export type GuestOp =
   | { op: 'hlt'; count: number }
   /** explicit null hypercall (VMCALL/VMMCALL on HVM, a hypercall-page call on PV) */
   | { op: 'hypercall'; count: number }
-  /** port I/O; which ports are handled in the hypervisor kernel vs forwarded to user space is the engine's device map */
-  | { op: 'pio'; port: number; write: boolean; count: number }
+  /** port I/O; which ports are handled in the hypervisor kernel vs forwarded to user space is the engine's device
+   *  map. With `rep`, each of the `count` instructions is a string PIO (`rep ins` / `rep outs`) moving `rep`
+   *  elements of `width` bytes (1, 2 or 4; default 1) through a page-aligned buffer */
+  | { op: 'pio'; port: number; write: boolean; count: number; rep?: number; width?: 1 | 2 | 4 }
   /** accesses to an emulated device's MMIO register */
   | { op: 'mmio'; write: boolean; count: number }
   /** mmap of a fresh anonymous region; pages are demand-faulted on first touch */
@@ -58,8 +60,9 @@ export type GuestOp =
   | { op: 'io'; device: DeviceKind; dir: IoDirection; bytes: number; requests: number }
   /** `ticks` periodic timer interrupts at `periodUs` (TSC-deadline re-armed each tick) */
   | { op: 'timer'; periodUs: number; ticks: number }
-  /** inter-processor interrupts; `target: 'self'` is a self-IPI */
-  | { op: 'ipi'; target: 'self' | 'other'; count: number }
+  /** inter-processor interrupts; `target: 'self'` is a self-IPI. `masked`: each self-IPI is sent with the
+   *  sender's interrupts disabled and taken at the STI after it (kvm-unit-tests x86/vmexit.c self_ipi_sti_nop) */
+  | { op: 'ipi'; target: 'self' | 'other'; count: number; masked?: boolean }
   /** munmap of a region by a process whose threads run on vCPUs 0 … `cpus` − 1: each of those vCPUs first
    *  loads the address space if it has not (a thread scheduled there), then the munmap flushes them all */
   | { op: 'shootdown'; region: string; cpus: number }
@@ -265,16 +268,24 @@ export interface Platform {
   rdtsc(count: number): void;
   msr(index: number, write: boolean, count: number): void;
   hypercall(count: number): void;
-  pio(port: number, write: boolean, count: number): void;
+  /** `count` IN/OUT instructions, each moving `elements` elements (a string PIO when more than 1) of `width`
+   *  bytes */
+  pio(port: number, write: boolean, count: number, elements?: number, width?: number): void;
   mmio(write: boolean, count: number): void;
-  /** idle until the next interrupt (HLT) */
-  halt(): void;
-  /** take one interrupt: delivery, handler entry/exit and EOI; `fromIdle` when the vCPU was halted */
-  interrupt(source: InterruptSource, fromIdle: boolean): void;
-  /** program the one-shot timer for the next tick */
-  armTimer(): void;
-  /** send `count` IPIs (self or to another, halted vCPU) */
-  sendIpi(target: 'self' | 'other', count: number): void;
+  /** idle until the next interrupt (HLT); `waitCycles`: how long until it arrives, when the kernel knows (a
+   *  timer period, a device's service time; 0 for an interrupt already on its way) */
+  halt(waitCycles?: number): void;
+  /** take `count` interrupts (default 1): delivery, handler entry/exit and EOI; `fromIdle` when the vCPU was
+   *  halted, otherwise it arrives while the vCPU runs */
+  interrupt(source: InterruptSource, fromIdle: boolean, count?: number): void;
+  /** program the timer for the next tick, `count` times (default 1) */
+  armTimer(count?: number): void;
+  /** send `count` IPIs (self or to another, halted vCPU); `masked`: a self-IPI sent with interrupts disabled,
+   *  taken when the sender enables them again */
+  sendIpi(target: 'self' | 'other', count: number, masked?: boolean): void;
+  /** the guest has loaded cpuidle-haltpoll (Linux drivers/cpuidle/cpuidle-haltpoll.c, KVM guests only): it
+   *  polls before it halts. Optional, off when absent */
+  readonly guestHaltPoll?: boolean;
   /** hand a batch of `requests` requests of `bytes` to a device through the engine's device path (submission
    *  and back-end work); returns how many completion interrupts the kernel then takes (the device's own time
    *  and the interrupts are the kernel's to charge and take) */

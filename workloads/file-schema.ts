@@ -21,7 +21,10 @@ const opSchemas = {
   msr: z.strictObject({ op: z.literal('msr'), index: z.number().int().min(0).max(0xffff_ffff), write: flag, count }),
   hlt: z.strictObject({ op: z.literal('hlt'), count }),
   hypercall: z.strictObject({ op: z.literal('hypercall'), count }),
-  pio: z.strictObject({ op: z.literal('pio'), port: z.number().int().min(0).max(0xffff), write: flag, count }),
+  pio: z.strictObject({
+    op: z.literal('pio'), port: z.number().int().min(0).max(0xffff), write: flag, count,
+    rep: positive.optional(), width: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
+  }),
   mmio: z.strictObject({ op: z.literal('mmio'), write: flag, count }),
   map: z.strictObject({ op: z.literal('map'), region, bytes: positive, pageSize: z.enum(['4k', '2m', '1g']) }),
   unmap: z.strictObject({ op: z.literal('unmap'), region, cpu }),
@@ -39,7 +42,7 @@ const opSchemas = {
     op: z.literal('io'), device: z.enum(['disk', 'net']), dir: z.enum(['read', 'write']), bytes: positive, requests: count,
   }),
   timer: z.strictObject({ op: z.literal('timer'), periodUs: z.number().positive().max(MAX_TIMER_PERIOD_US), ticks: count }),
-  ipi: z.strictObject({ op: z.literal('ipi'), target: z.enum(['self', 'other']), count }),
+  ipi: z.strictObject({ op: z.literal('ipi'), target: z.enum(['self', 'other']), count, masked: flag.optional() }),
   shootdown: z.strictObject({ op: z.literal('shootdown'), region, cpus: positive.max(MAX_VCPUS) }),
   phase: z.strictObject({ op: z.literal('phase') }),
 } satisfies { [K in GuestOpName]: z.ZodType<Extract<GuestOp, { op: K }>> };

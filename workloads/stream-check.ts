@@ -201,6 +201,11 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
         }
         current = op.to;
         break;
+      case 'ipi':
+        if (op.masked === true && op.target !== 'self') {
+          return problem('masked', "masked applies to a self-IPI (the sender's own interrupt flag), not to target \"other\"");
+        }
+        break;
       case 'hlt':
         work += op.count;
         field = 'count';

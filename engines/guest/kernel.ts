@@ -3,7 +3,7 @@
 // periodic timer and idle HLT, block/net I/O, IPIs, and threads on several vCPUs whose TLBs every flush of
 // their address space reaches (guest-cpus.ts). It never touches privileged state except through the platform;
 // its own work is charged from profile.native under the same names on every engine.
-import type { GuestOp, Platform } from '../types.ts';
+import type { GuestOp, InterruptSource, Platform } from '../types.ts';
 import type { Rng } from '../rng.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { PageTables } from '../machine/page-table.ts';
@@ -20,6 +20,8 @@ import { Unmapper } from './unmap.ts';
 import { AccessPatternCursor } from './access-pattern.ts';
 import { doIo } from './block-net-driver.ts';
 import { KernelImage } from './kernel-image.ts';
+import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
+import { GUEST_HALT_POLL, HaltPollWindow } from '../halt-poll.ts';
 
 interface Process {
   pid: number;
@@ -30,6 +32,10 @@ interface Process {
 }
 
 const PAGE = 4096;
+/** the guest kernel's tick rate: kernel/Kconfig.hz `default HZ_250`, the value of Debian's amd64 kernels. With
+ *  CONFIG_NO_HZ_IDLE (the default) the tick is stopped while the CPU idles, so it runs per second of non-idle
+ *  time; an idle wait's own wake-up is the `timer` operation's one-shot timer */
+export const GUEST_HZ = 250;
 /** a fault at one address that is not resolved after this many rounds is a kernel-model bug */
 const MAX_FAULT_ROUNDS = 4;
 
@@ -47,6 +53,10 @@ export class GuestKernel implements LeafVisitor {
   private nextSpaceId = 1;
   /** protect(): the permission being applied */
   private protectWritable = false;
+  /** the periodic tick while the CPU is busy */
+  private readonly tick: ElapsedTicks;
+  /** cpuidle-haltpoll's poll window, when the platform has the guest load it */
+  private readonly haltPoll: HaltPollWindow | null;
 
   constructor(
     private readonly p: Platform,
@@ -59,6 +69,8 @@ export class GuestKernel implements LeafVisitor {
     this.forker = new ForkCopier(p, this.tables, this.refs);
     this.unmapper = new Unmapper(p, this.tables, this.refs, this.cpus);
     this.image = new KernelImage(p);
+    this.tick = new ElapsedTicks((p.profile.ghz * 1e9) / GUEST_HZ);
+    this.haltPoll = p.guestHaltPoll === true ? new HaltPollWindow(GUEST_HALT_POLL, p.profile.ghz) : null;
     this.current = this.newProcess(0);
     this.image.boot(this.current.space.root, this.tables);
     p.enterMmap(this.current.space.root);
@@ -91,19 +103,22 @@ export class GuestKernel implements LeafVisitor {
       case 'hypercall':
         return p.hypercall(op.count);
       case 'pio':
-        return p.pio(op.port, op.write, op.count);
+        return p.pio(op.port, op.write, op.count, op.rep ?? 1, op.width ?? 1);
       case 'mmio':
         return p.mmio(op.write, op.count);
       case 'hlt':
+        // an explicit HLT (kvm-unit-tests' hlt, HyperBench idle), not the cpuidle path: the wake-up is already
+        // on its way
         for (let i = 0; i < op.count; i++) {
-          p.halt();
+          p.halt(0);
           p.interrupt('timer', true);
         }
         return;
       case 'timer':
         return this.timer(op.periodUs, op.ticks);
       case 'ipi':
-        return p.sendIpi(op.target, op.count);
+        if (op.masked === true && op.target !== 'self') throw new UsageError("ipi: masked applies to a self-IPI (the sender's own interrupt flag)");
+        return p.sendIpi(op.target, op.count, op.masked === true);
       case 'map':
         return this.map(op.region, op.bytes, op.pageSize);
       case 'unmap':
@@ -138,8 +153,48 @@ export class GuestKernel implements LeafVisitor {
         return;
       }
       case 'io':
-        return doIo(p, op.device, op.dir, op.bytes, op.requests);
+        return doIo(p, op.device, op.dir, op.bytes, op.requests, this);
     }
+  }
+
+  /**
+   * The periodic tick (tick_sched_timer: scheduler_tick, update_process_times) that fell due while the CPU was
+   * busy: GUEST_HZ per second of non-idle time, taken after each operation (ElapsedTicks). Each tick is the
+   * local timer's interrupt arriving at a running CPU and the re-arm of the one-shot timer for the next one
+   * (tick_program_event → lapic_next_deadline).
+   */
+  takeTicks(): void {
+    const p = this.p;
+    const c = p.counters.cycles;
+    const n = this.tick.due(c.guest + c.hypervisor + c.host);
+    if (n === 0) return;
+    p.counters.event('guestTicks', n);
+    p.interrupt('timer', false, n);
+    p.armTimer(n);
+  }
+
+  /**
+   * Idle until an interrupt from `source` arrives `waitCycles` from now. With cpuidle-haltpoll the kernel first
+   * polls (guest cycles: haltpoll's poll state runs with the tick on); a wake-up within the poll finds the vCPU
+   * running and HLT never executes. Otherwise HLT, the wait, and the interrupt wakes the halted CPU.
+   */
+  idle(waitCycles: number, source: InterruptSource): void {
+    const p = this.p;
+    let wait = waitCycles;
+    const hp = this.haltPoll;
+    if (hp !== null) {
+      const polled = hp.idle(wait);
+      p.counters.charge('guest', 'guest-halt-poll', polled);
+      if (hp.woke) {
+        p.counters.event('guestHaltPollWakeups');
+        p.interrupt(source, false);
+        return;
+      }
+      wait -= polled;
+    }
+    p.halt(wait);
+    p.counters.charge('idle', source === 'device' ? 'device' : 'idle', wait);
+    p.interrupt(source, true);
   }
 
   private newProcess(parent: number): Process {
@@ -325,9 +380,7 @@ export class GuestKernel implements LeafVisitor {
     const idle = Math.round(periodUs * p.profile.ghz * 1000);
     for (let i = 0; i < ticks; i++) {
       // idle until the tick: the wait is the same on every engine, only the wake-up path differs
-      p.halt();
-      p.counters.charge('idle', 'idle', idle);
-      p.interrupt('timer', true);
+      this.idle(idle, 'timer');
       p.armTimer();
     }
   }

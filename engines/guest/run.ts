@@ -10,7 +10,10 @@ export function runGuest(platform: Platform, ops: Iterable<GuestOp>, seed: numbe
   endSetup(platform);
   for (const op of ops) {
     if (op.op === 'phase') endSetup(platform);
-    else kernel.run(op);
+    else {
+      kernel.run(op);
+      kernel.takeTicks();
+    }
   }
   platform.endRun?.();
   return platform.counters.snapshot();

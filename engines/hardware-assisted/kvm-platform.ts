@@ -7,10 +7,13 @@ import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { FrameBitmap } from './frame-bitmap.ts';
 import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
+import { pioExitsPerInstruction } from './string-pio.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 import { VmxPlatform, type VmxOptions } from './vmx-platform.ts';
 import { kvmExitHandlers } from './kvm-exit-handlers.ts';
 import type { Mmu } from '../machine/mmu.ts';
+import { InterruptWindow } from './interrupt-window.ts';
+import { HaltPollWindow, KVM_HALT_POLL } from '../halt-poll.ts';
 
 export interface KvmOptions extends VmxOptions {
   io: 'virtio' | 'emulated';
@@ -24,6 +27,8 @@ export interface KvmOptions extends VmxOptions {
   /** KVM's halt-polling (virt/kvm/kvm_main.c kvm_vcpu_halt, module parameter halt_poll_ns, 200 µs by default
    *  on x86): a halted vCPU polls for a pending interrupt before it is scheduled out */
   haltPoll: boolean;
+  /** the guest loads cpuidle-haltpoll and polls before it executes HLT */
+  guestHaltPoll: boolean;
   /** the guest's PV send-IPI (KVM_FEATURE_PV_SEND_IPI; Linux arch/x86/kernel/kvm.c kvm_send_ipi_mask) */
   pvIpi: boolean;
   /** the guest's PV TLB flush (KVM_FEATURE_PV_TLB_FLUSH; Linux arch/x86/kernel/kvm.c kvm_flush_tlb_multi) */
@@ -53,10 +58,17 @@ export class KvmPlatform extends VmxPlatform {
    *  (Nehalem and later — Linux's cpu_has_broken_vmx_preemption_timer lists Nehalem/Westmere models, so they
    *  had one) and absent on Penryn */
   private readonly hvTimer: boolean;
+  /** the guest's interrupt flag and the interrupts held until it opens */
+  private readonly window = new InterruptWindow();
+  /** KVM's halt-poll window for this vCPU; null with haltpoll=off */
+  private readonly hostPoll: HaltPollWindow | null;
+  readonly guestHaltPoll: boolean;
 
   constructor(profile: CostProfile, private readonly options: KvmOptions) {
     super(profile, options, (p) => kvmExitHandlers(p.counters, profile.hvm));
     this.hvTimer = profile.vendor === 'intel' && profile.features.ept;
+    this.hostPoll = options.haltPoll ? new HaltPollWindow(KVM_HALT_POLL, profile.ghz) : null;
+    this.guestHaltPoll = options.guestHaltPoll;
     this.shadowBacked = this.shadow ? new FrameBitmap() : null;
     for (let h = 0; h < options.hostCpus; h++) this.hostRunning.push(h);
   }
@@ -178,9 +190,36 @@ export class KvmPlatform extends VmxPlatform {
     this.selectCpu(here);
   }
 
-  override pio(port: number, _write: boolean, count: number): void {
-    if (IN_KERNEL_PORTS.has(port)) this.exits.inKernel('IO_INSTRUCTION', count);
-    else this.exits.toUserSpace('IO_INSTRUCTION', count, this.profile.hvm.deviceModelAccess);
+  /** QEMU serves a KVM_EXIT_IO of n elements one element at a time (accel/kvm/kvm-all.c kvm_handle_io loops
+   *  address_space_rw over the count): the device model's work is per element, the exit's per exit */
+  override pio(port: number, write: boolean, count: number, elements = 1, width = 1): void {
+    const inKernel = IN_KERNEL_PORTS.has(port);
+    const exits = count * pioExitsPerInstruction(elements, width, write, inKernel);
+    if (inKernel) {
+      this.exits.inKernel('IO_INSTRUCTION', exits);
+      return;
+    }
+    this.exits.toUserSpace('IO_INSTRUCTION', exits, 0);
+    this.counters.charge('host', 'device-model', this.profile.hvm.deviceModelAccess * count * elements);
+  }
+
+  /** HLT exits; KVM then halts the vCPU (kvm_vcpu_halt): halt-polling may see the wake-up arrive, otherwise
+   *  the vCPU thread blocks (kvm_vcpu_block → schedule()) and is scheduled back in by the wake-up. A wake-up
+   *  already pending needs neither. Polled time stays idle time here: the same wall time, spent spinning in
+   *  KVM instead of in a C-state. The HLT exit itself is VmxPlatform's */
+  override halt(waitCycles = 0): void {
+    super.halt(waitCycles);
+    const poll = this.hostPoll;
+    if (poll !== null) poll.idle(waitCycles);
+    if (poll !== null ? poll.woke : waitCycles === 0) return;
+    this.scheduleOutIn(1);
+  }
+
+  /** `n` blocked vCPU threads scheduled out and back in at their wake-up. estimate: a host context switch
+   *  each way (native.contextSwitch) */
+  private scheduleOutIn(n: number): void {
+    this.counters.event('vcpuBlocks', n);
+    this.counters.charge('host', 'vcpu-wakeup', 2 * this.profile.native.contextSwitch * n);
   }
 
   /**
@@ -191,42 +230,48 @@ export class KvmPlatform extends VmxPlatform {
    * - timer, running: with the hv timer the VMX-preemption timer expires in guest mode, a PREEMPTION_TIMER exit
    *   (handle_preemption_timer → kvm_lapic_expired_hv_timer); without one the host hrtimer's interrupt is an
    *   EXTERNAL_INTERRUPT exit;
-   * - other sources, running: without APICv KVM must kick the vCPU out (EXTERNAL_INTERRUPT); with it the
-   *   posted-interrupt notification is taken in guest mode.
-   * Then the guest's EOI (eoi()).
+   * - other sources, running: without APICv KVM must kick the vCPU out (kvm_vcpu_kick: a host IPI, an
+   *   EXTERNAL_INTERRUPT exit); with it the posted-interrupt notification is taken in guest mode, no exit.
+   * Then the guest's EOI (eoi()): a device interrupt of the emulated devices is a level-triggered IOAPIC INTx
+   * (QEMU's PIIX IDE and e1000 raise PCI INTx lines); virtio's are edge-triggered MSI-X.
    */
-  override interrupt(source: InterruptSource, fromIdle: boolean): void {
+  override interrupt(source: InterruptSource, fromIdle: boolean, count = 1): void {
     // the guest's own delivery and handler run as natively; its EOI is eoi()'s
-    this.work('interrupt', this.profile.native.interrupt);
-    this.counters.event('interrupts');
-    this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject);
+    this.work('interrupt', this.profile.native.interrupt * count);
+    this.counters.event('interrupts', count);
+    this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
     if (source === 'timer') {
       // estimate: the host's hrtimer interrupt costs what a native interrupt does (profile.native.interrupt)
-      if (fromIdle) this.counters.charge('hypervisor', 'host-hrtimer', this.profile.native.interrupt);
-      else if (this.hvTimer) this.exits.inKernel('PREEMPTION_TIMER', 1);
-      else this.exits.inKernel('EXTERNAL_INTERRUPT', 1, 'host-hrtimer', this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
+      if (fromIdle) this.counters.charge('hypervisor', 'host-hrtimer', this.profile.native.interrupt * count);
+      else if (this.hvTimer) this.exits.inKernel('PREEMPTION_TIMER', count);
+      else this.exits.inKernel('EXTERNAL_INTERRUPT', count, 'host-hrtimer', this.exits.handler('EXTERNAL_INTERRUPT') + this.profile.native.interrupt);
     } else if (!fromIdle && !this.options.apicv) {
-      this.exits.inKernel('EXTERNAL_INTERRUPT', 1);
+      this.exits.inKernel('EXTERNAL_INTERRUPT', count);
     }
-    this.eoi(1);
+    this.eoi(count, source === 'device' && this.options.io === 'emulated');
   }
 
   /**
-   * `n` EOIs of edge-triggered interrupts (LAPIC timer, IPIs, MSI). APICv: virtualized, no exit — the
-   * EOI-exit bitmap only has the level-triggered IOAPIC vectors KVM must see (vmx_load_eoi_exitmap). Without
-   * APICv an x2APIC EOI is a WRMSR to 0x80b, an MSR_WRITE exit, unless the guest uses PV EOI: KVM sets a flag
-   * in guest memory at injection (apic_sync_pv_eoi_to_guest, Linux arch/x86/kvm/lapic.c), the guest's EOI just
+   * `n` EOIs. Edge-triggered interrupts (LAPIC timer, IPIs, MSI): with APICv virtualized, no exit. A
+   * level-triggered IOAPIC vector is in the EOI-exit bitmap (vmx_load_eoi_exitmap, from the IOAPIC's
+   * redirection table: kvm_ioapic_scan_entry), because KVM must clear the IOAPIC's Remote IRR and re-inject if
+   * the line is still asserted (kvm_ioapic_update_eoi, the EOI broadcast): the virtualized EOI is followed by a
+   * trap-like EOI_INDUCED exit (Intel SDM Vol. 3C "EOI Virtualization"; handle_apic_eoi_induced). Without APICv
+   * an x2APIC EOI is a WRMSR to 0x80b, an MSR_WRITE exit, unless the guest uses PV EOI: KVM sets a flag in
+   * guest memory at injection (apic_sync_pv_eoi_to_guest, Linux arch/x86/kvm/lapic.c), the guest's EOI just
    * clears it (kvm_guest_apic_eoi_write) and KVM completes the EOI at its next exit or entry
-   * (apic_sync_pv_eoi_from_guest → apic_set_eoi). With APICv KVM tracks no ISR (highest_isr_cache = -1), so PV
-   * EOI stays off there. A virtualized EOI completes in hardware like a native one (native.eoi); an exiting
-   * one replaces the native write; a PV EOI is a bit cleared in memory.
+   * (apic_sync_pv_eoi_from_guest → apic_set_eoi). KVM does not offer PV EOI for a vector the IOAPIC handles
+   * ("Need EOI to update ioapic", apic_sync_pv_eoi_to_guest), nor with APICv (highest_isr_cache = -1). A
+   * virtualized EOI completes in hardware like a native one (native.eoi); an exiting one replaces the native
+   * write; a PV EOI is a bit cleared in memory.
    */
-  private eoi(n: number): void {
+  private eoi(n: number, levelTriggered = false): void {
     if (this.options.apicv) {
       this.work('eoi', this.profile.native.eoi * n);
+      if (levelTriggered) this.exits.inKernel('EOI_INDUCED', n);
       return;
     }
-    if (!this.options.pveoi) {
+    if (!this.options.pveoi || levelTriggered) {
       this.exits.inKernel('MSR_WRITE', n);
       return;
     }
@@ -236,10 +281,16 @@ export class KvmPlatform extends VmxPlatform {
   }
 
   /** the sender's x2APIC write (ICR, or SELF_IPI which APICv virtualizes: msr() decides whether it exits),
-   *  then the target's side (ipiDelivery) */
-  override sendIpi(target: 'self' | 'other', count: number): void {
+   *  then the target's side (ipiDelivery). A masked self-IPI (CLI, the IPI, STI: kvm-unit-tests
+   *  self_ipi_sti_nop) is accepted while the guest's IF is clear and held until its STI (InterruptWindow):
+   *  without APICv each one is delivered by an INTERRUPT_WINDOW exit */
+  override sendIpi(target: 'self' | 'other', count: number, masked = false): void {
     if (target === 'self') {
+      if (masked) this.window.disable();
       this.msr(X2APIC_SELF_IPI, true, count);
+      this.window.accept(count);
+      const held = masked ? this.window.enable() : 0;
+      if (!this.options.apicv) this.exits.inKernel('INTERRUPT_WINDOW', held);
       this.ipiDelivery(count, msrExits(X2APIC_SELF_IPI, true, this.options.apicv));
       return;
     }
@@ -269,12 +320,19 @@ export class KvmPlatform extends VmxPlatform {
    * still polls in kvm_vcpu_halt (back-to-back IPIs arrive well within halt_poll_ns) and it re-enters at once;
    * without polling it was scheduled out and must be woken and scheduled back in — estimate: a host context
    * switch each way (native.contextSwitch). After its handler the target halts again: one HLT exit per IPI.
-   * (No sender exit needs IPI virtualization — Intel IPIv from Sapphire Rapids, AVIC in xAPIC mode — which no
-   * profile here has.)
+   * With cpuidle-haltpoll the target never halts: it polls in the guest (its time overlaps the sender's and is
+   * not this vCPU's) and the IPI reaches a running vCPU — no exit with posted interrupts, a kick
+   * (EXTERNAL_INTERRUPT) without. (No sender exit needs IPI virtualization — Intel IPIv from Sapphire Rapids,
+   * AVIC in xAPIC mode — which no profile here has.)
    */
   private wakeHalted(count: number): void {
+    if (this.guestHaltPoll) {
+      this.counters.event('guestHaltPollWakeups', count);
+      if (!this.options.apicv) this.exits.inKernel('EXTERNAL_INTERRUPT', count);
+      return;
+    }
     this.counters.event('vcpuWakeups', count);
-    if (!this.options.haltPoll) this.counters.charge('host', 'vcpu-wakeup', 2 * this.profile.native.contextSwitch * count);
+    if (!this.options.haltPoll) this.scheduleOutIn(count);
     this.exits.inKernel('HLT', count);
   }
 

@@ -194,8 +194,8 @@ export abstract class VmxPlatform extends NativePlatform {
     this.exits.toUserSpace(this.mmioReason, count, this.profile.hvm.deviceModelAccess);
   }
 
-  override halt(): void {
-    super.halt();
+  override halt(waitCycles = 0): void {
+    super.halt(waitCycles);
     this.exits.inKernel('HLT', 1);
   }
 

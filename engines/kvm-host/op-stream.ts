@@ -68,6 +68,7 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
       case 'msr': f.a = u32(op.index, 'msr.index'); f.flags = op.write ? F_WRITE : 0; f.b = u64(op.count, 'msr.count'); break;
       case 'pio':
         if (!Number.isInteger(op.port) || op.port < 0 || op.port > 0xffff) throw new UsageError(`kvm-host: pio.port must be 0..65535, got ${op.port}`);
+        if ((op.rep ?? 1) !== 1) throw new UsageError('kvm-host: pio.rep (a string PIO) is not in the binary operation stream');
         f.a = op.port; f.flags = op.write ? F_WRITE : 0; f.b = u64(op.count, 'pio.count'); break;
       case 'mmio': f.flags = op.write ? F_WRITE : 0; f.b = u64(op.count, 'mmio.count'); break;
       case 'map': f.region = regionIndex(op.region); f.b = u64(op.bytes, 'map.bytes'); f.flags = PAGE_SIZES.indexOf(op.pageSize) << F_PS_SHIFT; break;

@@ -187,29 +187,31 @@ export class NativePlatform implements Platform {
     this.work('call', this.profile.native.call * count);
   }
 
-  pio(_port: number, _write: boolean, count: number): void {
-    this.work('pio', this.profile.native.pio * count);
+  /** a string PIO accesses the device register once per element */
+  pio(_port: number, _write: boolean, count: number, elements = 1, _width = 1): void {
+    this.work('pio', this.profile.native.pio * count * elements);
   }
 
   mmio(_write: boolean, count: number): void {
     this.work('mmio', this.profile.native.mmio * count);
   }
 
-  halt(): void {
+  halt(_waitCycles = 0): void {
     this.counters.event('halts');
   }
 
-  interrupt(_source: InterruptSource, _fromIdle: boolean): void {
-    this.work('interrupt', this.profile.native.interrupt);
-    this.work('eoi', this.profile.native.eoi);
-    this.counters.event('interrupts');
+  interrupt(_source: InterruptSource, _fromIdle: boolean, count = 1): void {
+    this.work('interrupt', this.profile.native.interrupt * count);
+    this.work('eoi', this.profile.native.eoi * count);
+    this.counters.event('interrupts', count);
   }
 
-  armTimer(): void {
-    this.msr(MSR_TSC_DEADLINE, true, 1);
+  armTimer(count = 1): void {
+    this.msr(MSR_TSC_DEADLINE, true, count);
   }
 
-  sendIpi(_target: 'self' | 'other', count: number): void {
+  /** a self-IPI sent with interrupts disabled is taken at the STI after it, at no extra cost */
+  sendIpi(_target: 'self' | 'other', count: number, _masked = false): void {
     this.work('ipi', this.profile.native.ipi * count);
     this.counters.event('ipis', count);
   }

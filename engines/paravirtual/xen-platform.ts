@@ -520,26 +520,30 @@ export class XenPlatform extends NativePlatform {
 
   /** an event-channel upcall: Xen builds a bounce frame to the guest's callback; the guest returns with iret
    *  and has no APIC to EOI. The timer is Xen's own interrupt (VIRQ_TIMER), which Xen takes and EOIs first. */
-  override interrupt(source: InterruptSource, _fromIdle: boolean): void {
+  override interrupt(source: InterruptSource, _fromIdle: boolean, count = 1): void {
     const n = this.profile.native;
-    this.work('interrupt', n.interrupt);
-    this.counters.event('interrupts');
-    this.counters.event('upcalls');
-    this.calls.call('iret', 'event-channel', 1, this.profile.pv.bounceFrame);
-    if (source === 'timer') this.counters.charge('hypervisor', 'event-channel', n.interrupt + n.eoi);
+    this.work('interrupt', n.interrupt * count);
+    this.counters.event('interrupts', count);
+    this.counters.event('upcalls', count);
+    this.calls.call('iret', 'event-channel', count, this.profile.pv.bounceFrame * count);
+    if (source === 'timer') this.counters.charge('hypervisor', 'event-channel', (n.interrupt + n.eoi) * count);
   }
 
   /** Linux's Xen clockevent (arch/x86/xen/time.c xen_vcpuop_set_next_event): VCPUOP_set_singleshot_timer,
    *  a vcpu_op hypercall; Xen programs its own deadline timer for the vCPU (estimate: one WRMSR) */
-  override armTimer(): void {
-    this.calls.call('vcpu_op', 'singleshot-timer', 1, this.profile.native.msrWrite);
+  override armTimer(count = 1): void {
+    this.calls.call('vcpu_op', 'singleshot-timer', count, this.profile.native.msrWrite * count);
   }
 
   /** an IPI is an event-channel send (EVTCHNOP_send); Xen interrupts the target's physical CPU when it is
-   *  another one; the target takes an upcall */
-  override sendIpi(target: 'self' | 'other', count: number): void {
+   *  another one; the target takes an upcall. A self-IPI sent with the guest's events masked
+   *  (vcpu_info.evtchn_upcall_mask) stays pending: the unmask (xen_irq_enable, Linux arch/x86/xen/irq.c) finds
+   *  evtchn_upcall_pending set and forces the upcall with a null hypercall (xen_force_evtchn_callback:
+   *  HYPERVISOR_xen_version) */
+  override sendIpi(target: 'self' | 'other', count: number, masked = false): void {
     const { native, pv } = this.profile;
     this.calls.call('event_channel_op', 'event-channel', count, pv.eventChannelNotify * count);
+    if (masked) this.calls.call('xen_version', 'event-channel', count);
     this.counters.event('eventChannel', count);
     this.counters.event('ipis', count);
     if (target === 'other') this.counters.charge('hypervisor', 'ipi', native.ipi * count);

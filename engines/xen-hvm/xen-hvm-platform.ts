@@ -101,10 +101,14 @@ export class XenHvmPlatform extends VmxPlatform {
     return 'EPT_VIOLATION';
   }
 
-  override pio(port: number, _write: boolean, count: number): void {
+  /** A string PIO (`elements` > 1) is emulated as one access of `elements` repetitions (hvmemul_rep_ins /
+   *  hvmemul_rep_outs, the repetitions clipped to the buffer's page): one exit per instruction for a buffer
+   *  within a page, and QEMU's cpu_ioreq_pio loops over the ioreq's count, so the device model's work is per
+   *  element. estimate: the page-aligned buffers of the pio op never cross a page per instruction */
+  override pio(port: number, _write: boolean, count: number, elements = 1, _width = 1): void {
     if (this.options.mode === 'pvh') this.exits.inKernel('IO_INSTRUCTION', count, 'null-io', this.exits.handler('IO_INSTRUCTION'));
     else if (XEN_PORTS.has(port)) this.exits.inKernel('IO_INSTRUCTION', count);
-    else this.exits.toUserSpace('IO_INSTRUCTION', count, this.profile.hvm.deviceModelAccess);
+    else this.exits.toUserSpace('IO_INSTRUCTION', count, this.profile.hvm.deviceModelAccess * elements);
   }
 
   /** PVH: no ioreq server, so hvmemul_do_io completes the access with Xen's null_handler */
@@ -120,10 +124,10 @@ export class XenHvmPlatform extends VmxPlatform {
   }
 
   /** Linux's Xen clockevent (xen_vcpuop_set_next_event): VCPUOP_set_singleshot_timer by VMCALL; Xen programs its
-   *  own deadline timer for the vCPU (estimate: one WRMSR, as on PV) */
-  override armTimer(): void {
-    this.counters.hypercall('vcpu_op');
-    this.exits.inKernel('VMCALL', 1, 'singleshot-timer', this.exits.handler('VMCALL') + this.profile.native.msrWrite);
+   *  own deadline timer for the vCPU (estimate: one WRMSR, as on PV), `count` times */
+  override armTimer(count = 1): void {
+    this.counters.hypercall('vcpu_op', count);
+    this.exits.inKernel('VMCALL', count, 'singleshot-timer', this.exits.handler('VMCALL') + this.profile.native.msrWrite);
   }
 
   /**
@@ -133,18 +137,18 @@ export class XenHvmPlatform extends VmxPlatform {
    * timer interrupt. The kernel takes these halted (fromIdle): the vCPU was blocked in Xen, no exit; a running
    * vCPU is kicked out first (an EXTERNAL_INTERRUPT exit, the callback vector is not posted).
    */
-  override interrupt(source: InterruptSource, fromIdle: boolean): void {
+  override interrupt(source: InterruptSource, fromIdle: boolean, count = 1): void {
     const n = this.profile.native;
-    this.work('interrupt', n.interrupt);
-    this.counters.event('interrupts');
-    this.counters.event('upcalls');
+    this.work('interrupt', n.interrupt * count);
+    this.counters.event('interrupts', count);
+    this.counters.event('upcalls', count);
     // estimate: injecting a vector at VM entry costs Xen what it costs KVM (hvm.irqInject)
-    this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject);
+    this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
     // estimate: Xen's timer interrupt and its softirq, one native interrupt
-    if (source === 'timer') this.counters.charge('hypervisor', 'xen-timer', n.interrupt);
-    if (!fromIdle) this.exits.inKernel('EXTERNAL_INTERRUPT', 1);
+    if (source === 'timer') this.counters.charge('hypervisor', 'xen-timer', n.interrupt * count);
+    if (!fromIdle) this.exits.inKernel('EXTERNAL_INTERRUPT', count);
     // emulated devices raise a legacy IRQ through the virtual IOAPIC and local APIC: that one is EOIed
-    if (source === 'device' && this.options.io === 'emulated') this.apicEoi(1);
+    if (source === 'device' && this.options.io === 'emulated') this.apicEoi(count);
   }
 
   /** a virtual local APIC EOI: virtualized with APICv, else an x2APIC EOI write that exits */
@@ -158,9 +162,12 @@ export class XenHvmPlatform extends VmxPlatform {
    * ipi=apic: an x2APIC ICR write (MSR_WRITE exit → vlapic_ipi; a self-IPI's SELF_IPI write APICv virtualizes);
    * the target EOIs its local APIC. Another vCPU is halted (blocked in Xen): evtchn_set_pending / vlapic_set_irq
    * kick it, Xen interrupts its physical CPU (an IPI of Xen's own) and schedules it; it halts again after its
-   * handler (HLT exit).
+   * handler (HLT exit). A masked self-IPI (sent with the guest's IF clear, taken at its STI) cannot be
+   * injected at once: vmx_intr_assist opens an interrupt window, an INTERRUPT_WINDOW exit at the STI — unless
+   * APICv's virtual-interrupt delivery takes the vlapic's SELF_IPI vector (ipi=apic); the callback vector of an
+   * event channel always goes through the window.
    */
-  override sendIpi(target: 'self' | 'other', count: number): void {
+  override sendIpi(target: 'self' | 'other', count: number, masked = false): void {
     const n = this.profile.native;
     const apic = this.options.ipi === 'apic';
     if (apic) this.msr(target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR, true, count);
@@ -175,6 +182,7 @@ export class XenHvmPlatform extends VmxPlatform {
     else this.counters.event('upcalls', count);
     const virtualized = apic && target === 'self' && !msrExits(X2APIC_SELF_IPI, true, this.profile.features.apicv);
     if (!virtualized) this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
+    if (masked && target === 'self' && !virtualized) this.exits.inKernel('INTERRUPT_WINDOW', count);
     if (target === 'self') return;
     this.counters.charge('hypervisor', 'ipi', n.ipi * count);
     this.counters.event('vcpuWakeups', count);

@@ -82,11 +82,6 @@ export function judgeTimings(pairs: readonly TimingPair[], alpha: number): Judge
   });
 }
 
-/** one timing comparison on its own (a family of one: no adjustment) */
-export function judgeTiming(base: TimingStats, head: TimingStats, thresholdPct: number, alpha: number): Judgement {
-  return judgeTimings([{ base, head, thresholdPct }], alpha)[0];
-}
-
 export function formatP(p: number): string {
   if (p === 0) return '0';
   if (p < 1e-4) return p.toExponential(1);

@@ -235,13 +235,13 @@ test('Ctrl-C during a pair with --workers 1 exits 130 at once and leaves the pre
   // SIGINT is sent once the first pair is done and the second is running
   const run = startRun(['--workers', '1', '--out', out], /\] 1\/\d+ /);
   await run.readyLine;
-  const sent = performance.now();
   run.child.kill('SIGINT');
   assert.equal(await run.exited, 130, run.stderr());
-  const seconds = (performance.now() - sent) / 1000;
-  // the promise is 2 s; the bound here is loose so that a loaded machine cannot fail it, while a main thread
-  // blocked for the rest of the suite (tens of seconds) still does
-  assert.ok(seconds < 10, `exited ${seconds.toFixed(1)} s after SIGINT`);
+  // "at once" by what ran, not by the clock (a loaded machine stretches any time bound): the pair running when
+  // the signal came may still finish, no pair after it starts — a main thread blocked until the suite ends
+  // would report every pair done
+  const done = [...run.stderr().matchAll(/\] (\d+)\/\d+ /g)].map((m) => Number(m[1]));
+  assert.ok(Math.max(...done) <= 2, `pairs done after SIGINT: ${done.join(', ')}`);
   assert.match(run.stderr(), /interrupted; nothing was written/);
   assert.deepEqual(tree(out), before);
   assert.deepEqual(readdirSync(parent), ['out']);

@@ -32,11 +32,16 @@ function countersOf(id: string): Promise<Record<string, RunCounters>> {
 }
 
 /**
- * The one case where virtualized is cheaper: KVM emulates port 0x4d0 in the kernel (an exit round trip and a
- * handler, 1,900 cycles on intel-modern) while bare metal's IN goes out to a real legacy-bus register
- * (HyperBench's native IN, 3,353); the exit replaces the hardware access, it does not add to it
+ * Where virtualized is cheaper: KVM emulates port 0x4d0 in the kernel (an exit round trip and a handler, 1,900
+ * cycles on intel-modern) while bare metal's IN goes out to a real legacy-bus register (HyperBench's native
+ * IN, 3,353); the exit replaces the hardware access, it does not add to it. A 4 KiB rep insb likewise: bare
+ * metal reads the bus register 4,096 times (13,733,888 cycles), KVM takes 4 exits to QEMU (4 × 3,100) whose
+ * emulated port answers each byte from memory (4,096 × 3,000): 12,300,400
  */
-const CHEAPER_ON_KVM = new Set(['micro/pio-kernel']);
+const CHEAPER_ON_KVM = new Set(['micro/pio-kernel', 'micro/pio-string']);
+/** a domU has no I/O privilege: its rep insb is a #GP at the first byte that Xen bounces, nothing is read, so it
+ *  costs less than bare metal's 4,096 bus reads */
+const CHEAPER_ON_XEN = new Set(['micro/pio-string']);
 
 for (const w of workloads) {
   test(`${w.id} runs on native, xen and kvm, never cheaper virtualized than native`, async () => {
@@ -44,7 +49,7 @@ for (const w of workloads) {
     assert.ok(r.native.cycles.total > 0);
     for (const id of ['xen', 'kvm']) {
       const below = r[id].cycles.total < r.native.cycles.total;
-      assert.equal(below, id === 'kvm' && CHEAPER_ON_KVM.has(w.id), `${id} below native: ${below}`);
+      assert.equal(below, (id === 'kvm' ? CHEAPER_ON_KVM : CHEAPER_ON_XEN).has(w.id), `${id} below native: ${below}`);
     }
   });
 }

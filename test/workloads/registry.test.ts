@@ -13,7 +13,7 @@ test('every suite the issue names is registered', () => {
     'memory/fault-storm', 'memory/fork-exit', 'memory/mmap-churn', 'memory/random-4k-4k', 'memory/random-4k-2m', 'memory/random-2m-2m',
     'memory/ctx-switch', 'memory/munmap-shootdown', 'memory/threads-shootdown',
     'io/disk-seq', 'io/disk-random', 'io/net-rr', 'io/net-stream', 'io/interrupt-heavy',
-    'micro/cpuid', 'micro/hypercall', 'micro/pio-kernel', 'micro/pio-user', 'micro/mmio', 'micro/hlt',
+    'micro/cpuid', 'micro/hypercall', 'micro/pio-kernel', 'micro/pio-user', 'micro/pio-string', 'micro/mmio', 'micro/hlt',
     'micro/tsc-deadline', 'micro/self-ipi', 'micro/ipi', 'micro/set-cr3', 'micro/invlpg', 'micro/hot-access',
     'micro/cold-access', 'micro/set-page-table', 'micro/tlb-shootdown', 'micro/null-syscall',
   ];

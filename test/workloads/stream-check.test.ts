@@ -124,3 +124,10 @@ test('one phase operation ends setup; a second is reported at its index', () => 
   assert.equal(problem?.index, 2);
   assert.match(problem?.message ?? '', /setup already ended at operation 0/);
 });
+
+test('a masked IPI is a self-IPI: the sender masks its own interrupts, not another vCPU\'s', () => {
+  assert.equal(checkStream([{ op: 'ipi', target: 'self', count: 3, masked: true }], FILE), null);
+  const other = checkStream([{ op: 'ipi', target: 'other', count: 3, masked: true }], FILE);
+  assert.deepEqual([other?.index, other?.field], [0, 'masked']);
+  assert.match(other!.message, /masked applies to a self-IPI/);
+});

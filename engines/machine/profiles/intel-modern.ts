@@ -132,6 +132,9 @@ export const INTEL_MODERN: CostProfile = {
       MSR_WRITE: 300,
       // estimate: handle_external_interrupt_irqoff dispatches the host vector; the host handler is charged apart
       EXTERNAL_INTERRUPT: 300,
+      // estimate: handle_interrupt_window clears the window control and raises KVM_REQ_EVENT; the injection
+      // itself is irqInject's. No decode
+      INTERRUPT_WINDOW: 150,
       // estimate: handle_apic_access decodes and emulates the xAPIC MMIO instruction (x86_emulate_instruction)
       APIC_ACCESS: 500,
       // estimate: handle_apic_write → kvm_apic_write_nodecode, a trap-like exit with no instruction decode

@@ -90,3 +90,14 @@ test('the last pages below the end of user space are distinct pages on every eng
   ];
   for (const spec of ['native', 'xen', 'kvm', 'kvm:mmu=shadow']) assert.equal(run(spec, ops).events.pageFaults, 3, spec);
 });
+
+test("the guest's periodic tick: HZ=250 per second of busy time, none while idle (NO_HZ_IDLE)", () => {
+  // native, 2.5 GHz: 30,000,000 cycles of compute = 12 ms, 3 ticks of 10,000,000 cycles (boot adds far less
+  // than one more). Each: interrupt delivery and handler (500), EOI (50), the TSC-deadline re-arm (WRMSR, 150)
+  const d = delta('native', [], [{ op: 'compute', cycles: 30_000_000 }]);
+  assert.equal(d.events.guestTicks, 3);
+  assert.equal(d.events.interrupts, 3);
+  assert.deepEqual(d.attribution, { compute: 30_000_000, interrupt: 1500, eoi: 150, msr: 450 });
+  // 12 ms spent waiting for a timer is idle: only the timer op's own wake-up
+  assert.equal(delta('native', [], [{ op: 'timer', periodUs: 12_000, ticks: 1 }]).events.guestTicks, undefined);
+});

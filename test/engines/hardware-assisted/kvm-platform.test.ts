@@ -123,8 +123,9 @@ test('the same I/O: virtio kicks once per 32-request batch in the kernel, emulat
   const emulated = delta('kvm:io=emulated', [], [io]);
   // libata-sff's BMDMA path per request: 18 port accesses to issue (device select 4, task file 7, BMDMA setup
   // and command 5, start 2) and 8 in the interrupt handler = 26, each to QEMU; one completion interrupt (and
-  // HLT) per request
-  assert.deepEqual(emulated.exits, { HLT: 40, IO_INSTRUCTION: 40 * 26 });
+  // HLT) per request. PIIX IDE raises a PCI INTx line: a level-triggered IOAPIC vector, so with APICv each
+  // completion's EOI is followed by an EOI_INDUCED exit (KVM's IOAPIC EOI broadcast)
+  assert.deepEqual(emulated.exits, { HLT: 40, IO_INSTRUCTION: 40 * 26, EOI_INDUCED: 40 });
   assert.equal(emulated.events.exitsToUser, 40 * 26);
   // e1000: TDT write, ICR read, IMC write + flush read, IMS write + flush read = 6 MMIO exits per packet
   const net = delta('kvm:io=emulated', [], [{ op: 'io', device: 'net', dir: 'write', bytes: 1500, requests: 8 }]);
@@ -149,7 +150,7 @@ test('timer expiry: halted = host hrtimer (no exit), running = PREEMPTION_TIMER 
   assert.deepEqual(t.exits, { HLT: 2, MSR_WRITE: 2 });
   assert.equal(t.attribution['host-hrtimer'], 2 * 500);
   assert.equal(t.attribution['interrupt-injection'], 2 * 500);
-  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, pvIpi: true, pvTlbFlush: true, hostCpus: 0 };
+  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0 };
   const intel = new KvmPlatform(getProfile('intel-modern'), opts);
   intel.interrupt('timer', false);
   assert.deepEqual(intel.counters.exits, { PREEMPTION_TIMER: 1 });
@@ -176,10 +177,11 @@ test('PV EOI: no EOI exits without APICv; the deferred EOI costs the EOI_INDUCED
 });
 
 test('host ticks: one EXTERNAL_INTERRUPT exit per 4 ms of guest execution (HZ=250), none natively', () => {
-  // 30,000,000 guest cycles at 2.5 GHz = 12 ms (boot adds far less than 4 ms): 3 ticks
+  // 30,000,000 guest cycles at 2.5 GHz = 12 ms (boot adds far less than 4 ms): 3 host ticks. The guest's own
+  // HZ=250 tick fires 3 times too (guest-ticks test): 3 PREEMPTION_TIMER expiries and 3 TSC-deadline re-arms
   const work: GuestOp[] = [{ op: 'compute', cycles: 30_000_000 }];
   const d = delta('kvm', [], work);
-  assert.deepEqual(d.exits, { EXTERNAL_INTERRUPT: 3 });
+  assert.deepEqual(d.exits, { EXTERNAL_INTERRUPT: 3, PREEMPTION_TIMER: 3, MSR_WRITE: 3 });
   // each: exitRoundTrip 1,500 + handler 300 + the host's tick as one native interrupt (500)
   assert.equal(d.attribution['exit:EXTERNAL_INTERRUPT'], 3 * 1500);
   assert.equal(d.attribution['host-tick'], 3 * (300 + 500));
@@ -192,11 +194,17 @@ test('an exit count is a multiplier: 2^40 CPUIDs without VPID are that many exit
   const n = 2 ** 40;
   const d = delta('kvm:vpid=off', [], [{ op: 'cpuid', count: n }]);
   // each CPUID exits (CPUID is unconditionally intercepted, SDM §26.1.2) and the exit replaces the instruction:
-  // the time is the hypervisor's, no guest time accrues, so no host tick lands in guest mode; every exit
-  // re-enters, and without VPID each entry flushes
+  // the time is the hypervisor's (2^40 × (1,500 + 100) = 1,759,218,604,441,600 cycles). The guest's tick runs
+  // in wall time: floor(1,759,218,604,441,600 / 10,000,000) = 175,921,860 ticks (boot is far below the
+  // 0.44 tick left over), each a PREEMPTION_TIMER exit and a TSC-deadline MSR_WRITE exit; the guest time is
+  // each tick's interrupt and virtualized EOI, 175,921,860 × (500 + 50) = 96,757,023,000 cycles, so
+  // floor(96,757,023,000 / 10,000,000) = 9,675 host ticks land in guest mode. Every exit re-enters, and
+  // without VPID each entry flushes
   assert.equal(d.exits.CPUID, n);
-  assert.equal(d.exits.EXTERNAL_INTERRUPT, undefined);
-  assert.equal(d.flushCause.vmentry, n);
+  assert.equal(d.exits.PREEMPTION_TIMER, 175_921_860);
+  assert.equal(d.exits.MSR_WRITE, 175_921_860);
+  assert.equal(d.exits.EXTERNAL_INTERRUPT, 9675);
+  assert.equal(d.flushCause.vmentry, n + 2 * 175_921_860 + 9675);
   assert.equal(d.flushScope.full, d.flushCause.vmentry);
 });
 
@@ -220,6 +228,99 @@ test('PV send-IPI: a TLB shootdown to 3 other vCPUs is one KVM_HC_SEND_IPI, not 
   assert.deepEqual(delta('kvm', prefix, [shootdown]).exits, { VMCALL: 1 });
   assert.equal(delta('kvm', prefix, [shootdown]).events.pvSendIpi, 1);
   assert.deepEqual(delta('kvm:pvipi=off', prefix, [shootdown]).exits, { MSR_WRITE: 3 });
+});
+
+test('a masked self-IPI (CLI, IPI, STI): without APICv an INTERRUPT_WINDOW exit delivers each; with APICv none', () => {
+  const masked: GuestOp = { op: 'ipi', target: 'self', count: 4, masked: true };
+  // apicv=off: the SELF_IPI write exits (MSR_WRITE, 1,500 + 300); KVM cannot inject while IF = 0, sets
+  // interrupt-window exiting, and the STI opens it: one INTERRUPT_WINDOW exit per IPI (1,500 + 150). The EOI
+  // is a PV EOI (edge-triggered): no exit
+  const off = delta('kvm:apicv=off', [], [masked]);
+  assert.deepEqual(off.exits, { MSR_WRITE: 4, INTERRUPT_WINDOW: 4 });
+  assert.equal(off.attribution['exit:INTERRUPT_WINDOW'], 4 * 1650);
+  // unmasked, KVM injects on the SELF_IPI exit's re-entry: no window
+  assert.deepEqual(delta('kvm:apicv=off', [], [{ op: 'ipi', target: 'self', count: 4 }]).exits, { MSR_WRITE: 4 });
+  // APICv: the SELF_IPI write sets the virtual IRR and the CPU delivers it at the STI: no exit at all
+  assert.deepEqual(delta('kvm', [], [masked]).exits, {});
+  // natively the IPI waits for the STI at no extra cost
+  assert.equal(delta('native', [], [masked]).cycles, delta('native', [], [{ op: 'ipi', target: 'self', count: 4 }]).cycles);
+});
+
+test('level-triggered INTx of the emulated devices: EOI_INDUCED with APICv, an EOI exit without (no PV EOI for IOAPIC vectors)', () => {
+  const io: GuestOp = { op: 'io', device: 'net', dir: 'write', bytes: 1500, requests: 8 };
+  // e1000: 6 MMIO exits per packet, one completion interrupt per packet, each waited for with a HLT
+  assert.deepEqual(delta('kvm:io=emulated', [], [io]).exits, { EPT_MISCONFIG: 48, HLT: 8, EOI_INDUCED: 8 });
+  // apicv=off: the x2APIC EOI write exits even though the guest has PV EOI: KVM does not set the PV EOI flag
+  // for a vector the IOAPIC must see
+  assert.deepEqual(delta('kvm:io=emulated,apicv=off', [], [io]).exits, { EPT_MISCONFIG: 48, HLT: 8, MSR_WRITE: 8 });
+  // virtio's completion is an edge-triggered MSI-X: no EOI exit either way (one kick, one interrupt per batch)
+  assert.deepEqual(delta('kvm:apicv=off', [], [io]).exits, { EPT_MISCONFIG: 1, HLT: 1 });
+});
+
+test("the guest's own HZ=250 tick while it computes: an expiry exit and a TSC-deadline re-arm per 4 ms of busy time", () => {
+  // 4 × 25,000,000 cycles = 100,000,000 cycles = 40 ms at 2.5 GHz: 10 guest ticks (boot and the ticks' own
+  // exits add well under one more 4 ms). Each: the preemption timer expires in guest mode (PREEMPTION_TIMER),
+  // the interrupt is injected (posted, APICv) and EOIed without an exit, the handler re-arms TSC_DEADLINE
+  // (MSR_WRITE). The guest time, 100,000,000 + 10 × (500 + 50), also gives 10 host ticks (EXTERNAL_INTERRUPT)
+  const work: GuestOp[] = Array.from({ length: 4 }, () => ({ op: 'compute', cycles: 25_000_000 }) as GuestOp);
+  const d = delta('kvm', [], work);
+  assert.equal(d.events.guestTicks, 10);
+  assert.deepEqual(d.exits, { PREEMPTION_TIMER: 10, MSR_WRITE: 10, EXTERNAL_INTERRUPT: 10 });
+  // AMD has no preemption timer: the host hrtimer's interrupt is the expiry exit. 2.2 GHz: 100,000,000 /
+  // 8,800,000 = 11.4 → 11 guest ticks, and as many host ticks; the EOI is a PV EOI (no AVIC on this profile)
+  const amd = delta('kvm', [], work, 'amd-modern');
+  assert.equal(amd.events.guestTicks, 11);
+  assert.deepEqual(amd.exits, { EXTERNAL_INTERRUPT: 22, MSR_WRITE: 11 });
+  // an idle wait does not tick (NO_HZ_IDLE): 40 ms of timer wait adds none
+  assert.equal(delta('kvm', [], [{ op: 'timer', periodUs: 40_000, ticks: 1 }]).events.guestTicks, undefined);
+});
+
+test('halt: the host blocks the vCPU unless halt-polling sees the wake-up; the guest may poll before HLT', () => {
+  // six 100 µs timer waits (250,000 cycles each). KVM's poll limit before each HLT: 0, 10, 20, 40, 80, 160 µs
+  // (halt-poll.test.ts): five blocks (a host context switch out and one in, 1,500 each), the sixth wake-up
+  // lands while KVM polls
+  const timer: GuestOp = { op: 'timer', periodUs: 100, ticks: 6 };
+  const host = delta('kvm', [], [timer]);
+  assert.deepEqual(host.exits, { HLT: 6, MSR_WRITE: 6 });
+  assert.equal(host.events.vcpuBlocks, 5);
+  assert.equal(host.attribution['vcpu-wakeup'], 5 * 3000);
+  assert.equal(delta('kvm:haltpoll=off', [], [timer]).events.vcpuBlocks, 6);
+  // cpuidle-haltpoll: the guest's limit before each idle is 0, 50, 100, 100, 100, 100 µs. Idle 1 halts at
+  // once; idle 2 polls 50 µs (125,000 cycles) and halts for the other 50; idles 3–6 see the tick while polling
+  // (4 × 250,000 cycles): no HLT, and the tick reaches a running vCPU — a PREEMPTION_TIMER exit. KVM sees two
+  // HLTs of 100 and 50 µs with its limit at 0 and 10 µs: both block
+  const guest = delta('kvm:guesthaltpoll=on', [], [timer]);
+  assert.deepEqual(guest.exits, { HLT: 2, PREEMPTION_TIMER: 4, MSR_WRITE: 6 });
+  assert.equal(guest.attribution['guest-halt-poll'], 125_000 + 4 * 250_000);
+  assert.equal(guest.events.guestHaltPollWakeups, 4);
+  assert.equal(guest.events.vcpuBlocks, 2);
+  // the polled time was idle time without it: 6 × 250,000 idle cycles become 250,000 + 125,000
+  assert.equal(host.attribution.idle - guest.attribution.idle, 1_125_000);
+  // an IPI to another vCPU that polls in the guest: no HLT exit, no wake-up; the posted interrupt needs no
+  // kick with APICv, a kick (EXTERNAL_INTERRUPT) without
+  const ipi: GuestOp = { op: 'ipi', target: 'other', count: 3 };
+  assert.deepEqual(delta('kvm:guesthaltpoll=on', [], [ipi]).exits, { VMCALL: 3 });
+  assert.deepEqual(delta('kvm:guesthaltpoll=on,apicv=off', [], [ipi]).exits, { VMCALL: 3, EXTERNAL_INTERRUPT: 3 });
+});
+
+test('a string PIO: rep ins exits once per 1,024 bytes read ahead, rep outs to QEMU once per element', () => {
+  // 3 × rep insb of 4,096 bytes from QEMU's fw_cfg port: 4,096 / 1,024 = 4 exits to user space each (the
+  // guest's tick fires meanwhile: its expiry and re-arm exits are left out here)
+  const ins = delta('kvm', [], [{ op: 'pio', port: 0x511, write: false, count: 3, rep: 4096, width: 1 }]);
+  assert.equal(ins.exits.IO_INSTRUCTION, 12);
+  assert.equal(ins.events.exitsToUser, 12);
+  // QEMU serves each exit's 1,024 bytes one byte at a time: userExitExtra 1,200 per exit, deviceModelAccess
+  // 3,000 per byte
+  assert.equal(ins.attribution['device-model'], 12 * 1200 + 3 * 4096 * 3000);
+  // rep insw of one 512-byte ATA sector (256 words): 512 bytes fit one read-ahead: 1 exit
+  assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x1f0, write: false, count: 1, rep: 256, width: 2 }]).exits, { IO_INSTRUCTION: 1 });
+  // rep outsw of that sector to QEMU: one KVM_EXIT_IO per word, 256
+  assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x1f0, write: true, count: 1, rep: 256, width: 2 }]).exits, { IO_INSTRUCTION: 256 });
+  // rep outsb of 3,000 bytes to an in-kernel port (the PIT's 0x40): the emulator re-enters the guest every
+  // 1,024 iterations: ceil(3,000 / 1,024) = 3 exits
+  assert.deepEqual(delta('kvm', [], [{ op: 'pio', port: 0x40, write: true, count: 1, rep: 3000, width: 1 }]).exits, { IO_INSTRUCTION: 3 });
+  // natively each element is one access to the device register (native.pio 3,353)
+  assert.deepEqual(delta('native', [], [{ op: 'pio', port: 0x511, write: false, count: 2, rep: 10, width: 1 }]).attribution, { pio: 2 * 10 * 3353 });
 });
 
 test('kvm hostcpus: a whole number of host CPUs from 0 to the vCPU limit, refused in one line otherwise', () => {

@@ -283,3 +283,11 @@ test('mmap/munmap cycles beside another VMA free and re-pin only the PTE page; t
   const lone = delta('xen', [...cycle], [...cycle, ...cycle]);
   assert.deepEqual([lone.events.tablesPinned, lone.events.tablesUnpinned], [2 * 3, 2 * 3]);
 });
+
+test('a self-IPI sent with events masked: the unmask forces the pending upcall with a null hypercall', () => {
+  // per IPI: EVTCHNOP_send, the upcall's iret — and masked, one xen_version from xen_force_evtchn_callback
+  const plain = delta('xen', [], [{ op: 'ipi', target: 'self', count: 3 }]);
+  assert.deepEqual(plain.hypercalls, { event_channel_op: 3, iret: 3 });
+  const masked = delta('xen', [], [{ op: 'ipi', target: 'self', count: 3, masked: true }]);
+  assert.deepEqual(masked.hypercalls, { event_channel_op: 3, xen_version: 3, iret: 3 });
+});

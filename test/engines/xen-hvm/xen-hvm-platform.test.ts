@@ -93,3 +93,23 @@ test('without EPT (core2-2007) mode=hvm runs on shadow paging: a shadow fault pe
   assert.equal(delta('xen:mode=hvm', [], sw, 'core2-2007').exits.CR_ACCESS, 1);
   assert.equal(delta('xen:mode=hvm', [], sw).exits.CR_ACCESS, undefined);
 });
+
+test('a masked self-IPI waits for an interrupt window: an INTERRUPT_WINDOW exit, unless APICv delivers the vlapic vector', () => {
+  const op: GuestOp = { op: 'ipi', target: 'self', count: 4, masked: true };
+  assert.equal(delta('xen:mode=hvm', [], [op]).exits.INTERRUPT_WINDOW, 4);
+  assert.equal(delta('xen:mode=hvm', [], [{ ...op, masked: false }]).exits.INTERRUPT_WINDOW, undefined);
+  // ipi=apic on intel-modern: the SELF_IPI write is virtualized, delivered at the STI without an exit
+  assert.equal(delta('xen:mode=hvm,ipi=apic', [], [op]).exits.INTERRUPT_WINDOW, undefined);
+});
+
+test('a string PIO to QEMU is one ioreq per instruction, QEMU\'s work per element; the guest tick counts every interrupt', () => {
+  const one = delta('xen:mode=hvm', [], [{ op: 'pio', port: 0x511, write: false, count: 1 }]);
+  const rep = delta('xen:mode=hvm', [], [{ op: 'pio', port: 0x511, write: false, count: 1, rep: 16 }]);
+  assert.equal(rep.exits.IO_INSTRUCTION, 1);
+  assert.equal(rep.events.ioreqs, 1);
+  assert.equal(rep.attribution['device-model'], 16 * one.attribution['device-model']!);
+  const t = delta('xen:mode=hvm', [], [{ op: 'timer', periodUs: 1000, ticks: 3 }, { op: 'compute', cycles: 25e6 }]);
+  assert.ok((t.events.guestTicks ?? 0) >= 2);
+  assert.equal(t.events.upcalls, 3 + t.events.guestTicks!);
+  assert.equal(t.hypercalls.vcpu_op, 3 + t.events.guestTicks!);
+});

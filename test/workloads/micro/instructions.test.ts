@@ -20,8 +20,8 @@ test('every built-in workload made of what a PV domU cannot do says so in its de
     flagged.push(w.id);
     assert.match(w.description, /Not meaningful on xen \(PV\)/, w.id);
   }
-  // pio-kernel, pio-user, mmio and tsc-deadline: the four micro cases built on such an instruction
-  assert.deepEqual(flagged.sort(), ['micro/mmio', 'micro/pio-kernel', 'micro/pio-user', 'micro/tsc-deadline']);
+  // pio-kernel, pio-user, pio-string, mmio and tsc-deadline: the five micro cases built on such an instruction
+  assert.deepEqual(flagged.sort(), ['micro/mmio', 'micro/pio-kernel', 'micro/pio-string', 'micro/pio-user', 'micro/tsc-deadline']);
 });
 
 test('micro/pio-kernel on xen: each of the count INs is one bounced #GP, never an emulated port', () => {
