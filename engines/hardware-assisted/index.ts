@@ -27,6 +27,8 @@ export const kvmEngine: Engine = {
     { name: 'pvtlbflush', description: "the guest's KVM PV TLB flush (Linux guests use it when KVM_FEATURE_PV_TLB_FLUSH is offered): a remote TLB flush skips preempted vCPUs, marking KVM_VCPU_FLUSH_TLB in their steal time so KVM flushes them at their next entry, instead of an IPI that waits for them to run; off: every vCPU in the mask gets the IPI", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'hostcpus', description: 'host CPUs the vCPU threads share, vCPU i pinned to host CPU i mod hostcpus (vCPUs beyond it are preempted while another runs there); 0: a host CPU per vCPU, none ever preempted', type: 'number', default: 0 },
     { name: 'pveoi', description: "the guest's KVM PV EOI (Linux guests enable it when KVM_FEATURE_PV_EOI is offered): without APICv an EOI clears a flag in memory instead of exiting; off: every EOI is an MSR_WRITE exit", type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'apic', description: "the guest's local APIC mode: x2apic (MSR registers, what KVM offers and Linux picks); xapic (memory-mapped registers, a guest booted with nox2apic): with APICv its ICR and timer writes exit as APIC_WRITE, without it every access but the EOI short-cut is an emulated APIC_ACCESS", type: 'enum', values: ['x2apic', 'xapic'], default: 'x2apic' },
+    { name: 'lapictimer', description: "the guest's clock event device: deadline (lapic-deadline, a TSC-deadline WRMSR per tick); oneshot (lapic=notscdeadline: the LAPIC timer re-armed by a TMICT write per tick)", type: 'enum', values: ['deadline', 'oneshot'], default: 'deadline' },
   ],
   availability: () => ({ available: true }),
   profileDefaults(profile: CostProfile): Record<string, OptionValue> {
@@ -64,6 +66,8 @@ export const kvmEngine: Engine = {
       pvIpi: o.pvipi !== 'off',
       pvTlbFlush: o.pvtlbflush !== 'off',
       hostCpus: Number(o.hostcpus ?? 0),
+      apic: o.apic === 'xapic' ? 'xapic' : 'x2apic',
+      lapicTimer: o.lapictimer === 'oneshot' ? 'oneshot' : 'deadline',
     });
     return runGuest(platform, input.ops, input.seed);
   },

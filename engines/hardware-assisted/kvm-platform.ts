@@ -6,7 +6,7 @@
 import type { DeviceKind, InterruptSource, IoDirection } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { FrameBitmap } from './frame-bitmap.ts';
-import { msrExits, X2APIC_ICR, X2APIC_SELF_IPI } from './msr-bitmap.ts';
+import { apicWriteExit, type ApicMode, type ApicRegister } from './apic-access.ts';
 import { pioExitsPerInstruction } from './string-pio.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 import { VmxPlatform, type VmxOptions } from './vmx-platform.ts';
@@ -36,6 +36,13 @@ export interface KvmOptions extends VmxOptions {
   /** host CPUs the vCPU threads run on, vCPU i on host CPU i mod hostCpus; 0: one host CPU per vCPU (no
    *  vCPU is ever preempted) */
   hostCpus: number;
+  /** the guest's local APIC mode: x2APIC (KVM offers it to every guest, and Linux enables it when CPUID has it)
+   *  or xAPIC (memory-mapped registers; a guest booted with `nox2apic`) — apic-access.ts */
+  apic: ApicMode;
+  /** the guest's clock event device: Linux's `lapic-deadline` (IA32_TSC_DEADLINE writes, chosen when CPUID has
+   *  TSC_DEADLINE_TIMER, which KVM offers) or `lapic` in one-shot mode (`lapic=notscdeadline`: each tick
+   *  re-armed by a write of the initial count, lapic_next_event → APIC_TMICT) */
+  lapicTimer: 'deadline' | 'oneshot';
 }
 
 /** host kernel tick rate: kernel/Kconfig.hz `default HZ_250` (upstream default, Debian's amd64 config; RHEL and
@@ -272,7 +279,7 @@ export class KvmPlatform extends VmxPlatform {
       return;
     }
     if (!this.options.pveoi || levelTriggered) {
-      this.exits.inKernel('MSR_WRITE', n);
+      this.apicWrite('eoi', n);
       return;
     }
     this.counters.event('pvEoi', n);
@@ -280,18 +287,42 @@ export class KvmPlatform extends VmxPlatform {
     this.counters.charge('hypervisor', 'pv-eoi', this.exits.handler('EOI_INDUCED') * n);
   }
 
-  /** the sender's x2APIC write (ICR, or SELF_IPI which APICv virtualizes: msr() decides whether it exits),
+  /**
+   * `count` writes of the guest's local APIC register `reg`, in its APIC mode (apic-access.ts): true if they
+   * exited. One that does not completes as natively (native.msrWrite; estimate for xAPIC: a write to the core's
+   * own APIC page costs about what its x2APIC WRMSR does — no bus is involved). KVM's short-circuit of an xAPIC
+   * EOI (handle_apic_access → kvm_lapic_set_eoi, no decode) does what an EOI_INDUCED exit's handler does
+   */
+  private apicWrite(reg: ApicRegister, count: number): boolean {
+    const exit = apicWriteExit(reg, this.options.apic, this.options.apicv);
+    if (exit === 'none') {
+      this.work('msr', this.profile.native.msrWrite * count);
+      return false;
+    }
+    if (exit === 'APIC_ACCESS' && reg === 'eoi') this.exits.inKernel(exit, count, `exit:${exit}`, this.exits.handler('EOI_INDUCED'));
+    else this.exits.inKernel(exit, count);
+    return true;
+  }
+
+  /** the guest re-arms its clock event device for the next tick: a TSC-deadline WRMSR, or with lapictimer=oneshot
+   *  a write of the LAPIC timer's initial count (TMICT), an exit in either APIC mode (KVM emulates the timer) */
+  override armTimer(count = 1): void {
+    if (this.options.lapicTimer === 'deadline') super.armTimer(count);
+    else this.apicWrite('tmict', count);
+  }
+
+  /** the sender's APIC write (ICR, or x2APIC's SELF_IPI, which APICv virtualizes: apicWrite() decides whether it exits),
    *  then the target's side (ipiDelivery). A masked self-IPI (CLI, the IPI, STI: kvm-unit-tests
    *  self_ipi_sti_nop) is accepted while the guest's IF is clear and held until its STI (InterruptWindow):
    *  without APICv each one is delivered by an INTERRUPT_WINDOW exit */
   override sendIpi(target: 'self' | 'other', count: number, masked = false): void {
     if (target === 'self') {
       if (masked) this.window.disable();
-      this.msr(X2APIC_SELF_IPI, true, count);
+      const exited = this.apicWrite('self-ipi', count);
       this.window.accept(count);
       const held = masked ? this.window.enable() : 0;
       if (!this.options.apicv) this.exits.inKernel('INTERRUPT_WINDOW', held);
-      this.ipiDelivery(count, msrExits(X2APIC_SELF_IPI, true, this.options.apicv));
+      this.ipiDelivery(count, exited);
       return;
     }
     this.sendToOthers(count, 1);
@@ -307,7 +338,7 @@ export class KvmPlatform extends VmxPlatform {
    */
   private sendToOthers(sends: number, targets: number): void {
     if (!this.options.pvIpi) {
-      this.msr(X2APIC_ICR, true, sends * targets);
+      this.apicWrite('icr', sends * targets);
       return;
     }
     this.counters.event('pvSendIpi', sends);

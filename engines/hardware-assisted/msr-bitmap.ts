@@ -8,6 +8,8 @@ const IA32_TSC = 0x10;
 export const X2APIC_TPR = 0x808;
 export const X2APIC_EOI = 0x80b;
 export const X2APIC_ICR = 0x830;
+/** the LAPIC timer's initial count: a write starts a one-shot or periodic count-down */
+export const X2APIC_TMICT = 0x838;
 export const X2APIC_SELF_IPI = 0x83f;
 const APICV_WRITES = new Set([X2APIC_TPR, X2APIC_EOI, X2APIC_SELF_IPI]);
 

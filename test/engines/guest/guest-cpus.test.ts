@@ -22,7 +22,7 @@ const vpns = (base: number, n: number) => Array.from({ length: n }, (_, i) => ba
 
 const kvmOptions = (o: Partial<KvmOptions> = {}): KvmOptions => ({
   mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false,
-  pvIpi: true, pvTlbFlush: true, hostCpus: 0, ...o,
+  pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline', ...o,
 });
 
 type AnyPlatform = NativePlatform;

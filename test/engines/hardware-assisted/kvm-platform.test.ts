@@ -150,7 +150,7 @@ test('timer expiry: halted = host hrtimer (no exit), running = PREEMPTION_TIMER 
   assert.deepEqual(t.exits, { HLT: 2, MSR_WRITE: 2 });
   assert.equal(t.attribution['host-hrtimer'], 2 * 500);
   assert.equal(t.attribution['interrupt-injection'], 2 * 500);
-  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0 };
+  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline' };
   const intel = new KvmPlatform(getProfile('intel-modern'), opts);
   intel.interrupt('timer', false);
   assert.deepEqual(intel.counters.exits, { PREEMPTION_TIMER: 1 });
@@ -329,4 +329,38 @@ test('kvm hostcpus: a whole number of host CPUs from 0 to the vCPU limit, refuse
   for (const bad of ['-1', '1.5', '65']) {
     assert.throws(() => resolveEngine(`kvm:hostcpus=${bad}`, builtinEngines(), intel), (e: Error) => /hostcpus must be an integer from 0 to 64/.test(e.message) && !e.message.includes('\n'));
   }
+});
+
+test('xAPIC mode and the one-shot LAPIC timer: which APIC writes exit, as APIC_WRITE with APICv and APIC_ACCESS without', () => {
+  const self: GuestOp = { op: 'ipi', target: 'self', count: 4 };
+  // xAPIC has no SELF_IPI register: the ICR write with the self shorthand completes into the virtual-APIC page
+  // and exits trap-like (APIC_WRITE: 1,500 + handler 400); KVM injects it (irqInject 500), the target's
+  // delivery and handler run as natively (1,895), the EOI is virtualized (native.eoi 50)
+  assert.deepEqual(delta('kvm:apic=xapic', [], [self]).attribution, { 'exit:APIC_WRITE': 4 * 1900, 'interrupt-injection': 4 * 500, ipi: 4 * 1895, eoi: 4 * 50 });
+  // without APICv the write is an emulated APIC_ACCESS (1,500 + 500); the edge-triggered EOI is a PV EOI: no exit
+  const noApicv = delta('kvm:apic=xapic,apicv=off', [], [self]);
+  assert.deepEqual(noApicv.exits, { APIC_ACCESS: 4 });
+  assert.equal(noApicv.attribution['exit:APIC_ACCESS'], 4 * 2000);
+
+  // six 100 µs idle waits, each ended by the timer and followed by the re-arm (the halt test above: HLT and a
+  // TSC-deadline MSR_WRITE each). One-shot TMICT in x2APIC mode is MSR 0x838, which APICv does not virtualize:
+  // the same MSR_WRITE exits. In xAPIC mode it is an APIC_WRITE with APICv, an APIC_ACCESS without; the
+  // TSC-deadline timer is an MSR in either mode
+  const timer: GuestOp = { op: 'timer', periodUs: 100, ticks: 6 };
+  assert.deepEqual(delta('kvm:lapictimer=oneshot', [], [timer]).exits, { HLT: 6, MSR_WRITE: 6 });
+  assert.deepEqual(delta('kvm:apic=xapic,lapictimer=oneshot', [], [timer]).exits, { HLT: 6, APIC_WRITE: 6 });
+  assert.deepEqual(delta('kvm:apic=xapic', [], [timer]).exits, { HLT: 6, MSR_WRITE: 6 });
+  // without APICv or PV EOI each timer interrupt's EOI exits too: KVM short-circuits an xAPIC EOI without
+  // decoding it (handler as EOI_INDUCED's, 200) while the TMICT write is emulated (500):
+  // 6 × (1,500 + 500) + 6 × (1,500 + 200) = 22,200
+  const bare = delta('kvm:apic=xapic,lapictimer=oneshot,apicv=off,pveoi=off', [], [timer]);
+  assert.deepEqual(bare.exits, { HLT: 6, APIC_ACCESS: 12 });
+  assert.equal(bare.attribution['exit:APIC_ACCESS'], 22_200);
+  // the same guest in x2APIC mode: MSR_WRITE exits for both (handler 300): no emulation, no short-cut
+  assert.deepEqual(delta('kvm:lapictimer=oneshot,apicv=off,pveoi=off', [], [timer]).exits, { HLT: 6, MSR_WRITE: 12 });
+
+  // IPIs to another vCPU without PV send-IPI: one ICR write per target, APIC_WRITE in xAPIC mode with APICv
+  const other: GuestOp = { op: 'ipi', target: 'other', count: 3 };
+  assert.deepEqual(delta('kvm:pvipi=off,apic=xapic', [], [other]).exits, { APIC_WRITE: 3, HLT: 3 });
+  assert.deepEqual(delta('kvm:pvipi=off', [], [other]).exits, { MSR_WRITE: 3, HLT: 3 });
 });

@@ -54,7 +54,7 @@ test("the child's first reads take one shadow fault per page: fork's PTEs are ol
 
 /** a shadow-paging platform with `pages` user pages mapped by hand at VA, PTE flags `flags`, root loaded */
 function shadowPlatform(pages: number, flags: number) {
-  const p = new KvmPlatform(getProfile('intel-modern'), { mmu: 'shadow', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0 });
+  const p = new KvmPlatform(getProfile('intel-modern'), { mmu: 'shadow', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline' });
   const tables = new PageTables(p.memory, X86_FORMAT);
   const root = p.memory.allocFrame();
   const first = p.memory.allocContiguous(pages);
