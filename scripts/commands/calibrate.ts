@@ -4,11 +4,11 @@
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_PROFILE, getProfile } from '../../engines/machine/profiles/index.ts';
+import { DEFAULT_PROFILE, getProfile, listProfiles } from '../../engines/machine/profiles/index.ts';
 import { kvmHostEngine, overriddenPaths } from '../../engines/kvm-host/engine.ts';
 import { buildHostProfile, measureHost } from '../../engines/kvm-host/calibration.ts';
 import { describeThrown, UsageError } from '../../harness/errors.ts';
-import { HOST_PROFILE_PATH } from '../../engines/machine/profiles/profile-file.ts';
+import { HOST_PROFILE_PATH, profileFileContent } from '../../engines/machine/profiles/profile-file.ts';
 import { assertReplaceableFile, writeFileAtomic } from '../../harness/write-atomic.ts';
 
 export function calibrateCommand(): Command {
@@ -33,7 +33,10 @@ export function calibrateCommand(): Command {
       }
       const profile = buildHostProfile(base, m);
       mkdirSync(dirname(opts.out), { recursive: true });
-      await writeFileAtomic(opts.out, JSON.stringify(profile, null, 2) + '\n');
+      // over a built-in base the file states only what was measured and extends the base, so it keeps loading
+      // when a later hvbench adds profile fields
+      const content = listProfiles().includes(base) ? profileFileContent(profile, base) : profile;
+      await writeFileAtomic(opts.out, JSON.stringify(content, null, 2) + '\n');
       const f = (n: number | null) => (n === null ? 'not runnable on this backend' : `${Math.round(n)} cycles`);
       process.stdout.write([
         `backend: ${m.backend.label}${m.backend.hostIsGuest ? ' (this host is itself a guest)' : ''}`,

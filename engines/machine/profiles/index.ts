@@ -18,7 +18,8 @@ export function listProfiles(): readonly CostProfile[] {
 export function getProfile(id: string): CostProfile {
   const found = PROFILES.find((p) => p.id === id);
   if (found) return found;
-  if (id === 'host') return loadProfileFile(HOST_PROFILE_PATH, INTEL_MODERN);
-  if (id.endsWith('.json')) return loadProfileFile(id, INTEL_MODERN);
+  const builtin = (name: string) => PROFILES.find((p) => p.id === name);
+  if (id === 'host') return loadProfileFile(HOST_PROFILE_PATH, INTEL_MODERN, builtin);
+  if (id.endsWith('.json')) return loadProfileFile(id, INTEL_MODERN, builtin);
   throw new UsageError(`unknown profile '${id}'; known profiles: ${PROFILES.map((p) => p.id).join(', ')}, host (from hvbench calibrate), or a .json file`);
 }

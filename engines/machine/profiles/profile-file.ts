@@ -1,9 +1,12 @@
 // Cost profiles from JSON files: `--profile host` reads the one `hvbench calibrate` writes, and
-// `--profile ./my-profile.json` any other. A file must have every field of the built-in profiles, with the
-// same types (extra fields, such as calibrate's `calibration` block, are kept) and values in range
-// (profile-ranges.ts); the first field that does not fit is named in a one-line error.
+// `--profile ./my-profile.json` any other. A file either has every field of the built-in profiles, or says
+// `"extends": "<built-in id>"` and gives only what differs: objects merge key by key over that profile, any
+// other value (numbers, strings, arrays) replaces the built-in one — so a file keeps loading when a later
+// version adds fields. Either way the result must have every field with the built-in profile's types (extra
+// fields, such as calibrate's `calibration` block, are kept) and values in range (profile-ranges.ts); the
+// first field that does not fit is named in a one-line error.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CostProfile } from '../profile.ts';
 import { UsageError } from '../../../harness/errors.ts';
 import { profileRangeProblem } from './profile-ranges.ts';
@@ -35,8 +38,45 @@ function mismatch(value: unknown, reference: unknown, path: string): string | nu
   return null;
 }
 
-export function loadProfileFile(file: string, reference: CostProfile): CostProfile {
-  const parsed = readJsonFile(file, 'profile', file === HOST_PROFILE_PATH ? ' (run `hvbench calibrate` first)' : '');
+function isObject(v: unknown): v is Record<string, unknown> {
+  return kind(v) === 'object';
+}
+
+/** `overrides` over `base`: objects merged key by key, anything else replaced */
+function merge(base: unknown, overrides: unknown): unknown {
+  if (!isObject(base) || !isObject(overrides)) return overrides;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) out[key] = key in base ? merge(base[key], value) : value;
+  return out;
+}
+
+/** what `value` changes of `base`, as the smallest object `merge` turns back into `value`; undefined if nothing */
+function changes(value: unknown, base: unknown): unknown {
+  if (!isObject(value) || !isObject(base)) return JSON.stringify(value) === JSON.stringify(base) ? undefined : value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const c = key in base ? changes(v, base[key]) : v;
+    if (c !== undefined) out[key] = c;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** a profile file's content for `profile`: `extends` the built-in `base` and states only what differs from it */
+export function profileFileContent(profile: object, base: CostProfile): Record<string, unknown> {
+  return { extends: base.id, ...(changes(profile, base) as Record<string, unknown> | undefined) };
+}
+
+/** `builtin(id)`: the built-in profile an `extends` names, or undefined */
+export function loadProfileFile(file: string, reference: CostProfile, builtin: (id: string) => CostProfile | undefined = () => undefined): CostProfile {
+  let parsed = readJsonFile(file, 'profile', file === HOST_PROFILE_PATH ? ' (run `hvbench calibrate` first)' : '');
+  if (isObject(parsed) && 'extends' in parsed) {
+    const { extends: name, ...overrides } = parsed;
+    const base = typeof name === 'string' ? builtin(name) : undefined;
+    if (base === undefined) throw new UsageError(`${file}: extends: not a built-in profile: ${JSON.stringify(name)?.slice(0, 40)}`);
+    reference = base;
+    // a file that names no id is known by its file name, not as the profile it extends
+    parsed = merge(base, { id: basename(file, '.json'), ...overrides });
+  }
   const problem = mismatch(parsed, reference, '');
   if (problem) throw new UsageError(`${file}: not a cost profile: ${problem}`);
   const range = profileRangeProblem(parsed as CostProfile, reference);
