@@ -199,6 +199,9 @@ export interface AddressLayout {
   readonly mmapBase: number;
   /** user regions must end at or below this address */
   readonly userVaEnd: number;
+  /** Linux SHARED_KERNEL_PMD: every new root links the kernel's own table at `kernelSlot` (true), or gets a
+   *  private copy of it (false: PAE under Xen PV, engines/guest/layout.ts) */
+  readonly sharedKernelPmd: boolean;
 }
 
 export interface Platform {

@@ -67,8 +67,8 @@ export class GuestKernel implements LeafVisitor {
     this.cpus = new GuestCpus(p);
     this.faults = new PageFaultHandler(p, this.tables, this.refs, this.cpus);
     this.forker = new ForkCopier(p, this.tables, this.refs);
-    this.unmapper = new Unmapper(p, this.tables, this.refs, this.cpus);
     this.image = new KernelImage(p);
+    this.unmapper = new Unmapper(p, this.tables, this.refs, this.cpus, this.image);
     this.tick = new ElapsedTicks((p.profile.ghz * 1e9) / GUEST_HZ);
     this.haltPoll = p.guestHaltPoll === true ? new HaltPollWindow(GUEST_HALT_POLL, p.profile.ghz) : null;
     this.current = this.newProcess(0);
