@@ -48,8 +48,9 @@ export type GuestOp =
   | { op: 'touch'; region: string; pattern: AccessPattern; accesses: number; write: boolean; stride?: number; cpu?: number }
   /** INVLPG of `count` pages of a region (the kvm-unit-tests / HyperBench invlpg case) */
   | { op: 'invlpg'; region: string; count: number }
-  /** fork the current process (COW); the child gets the next pid (the first process is pid 1); the parent keeps running until a `switch` */
-  | { op: 'fork' }
+  /** fork the current process (COW); the child gets the next pid (the first process is pid 1); the parent keeps running until a `switch`.
+   *  `vfork`: the child shares the parent's address space (CLONE_VM) until it execs or exits: nothing is copied */
+  | { op: 'fork'; vfork?: boolean }
   /** replace the current process's address space */
   | { op: 'exec' }
   /** exit the current process; its parent (or pid 1) runs next */
@@ -199,6 +200,9 @@ export interface AddressLayout {
   readonly mmapBase: number;
   /** user regions must end at or below this address */
   readonly userVaEnd: number;
+  /** Linux SHARED_KERNEL_PMD: every new root links the kernel's own table at `kernelSlot` (true), or gets a
+   *  private copy of it (false: PAE under Xen PV, engines/guest/layout.ts) */
+  readonly sharedKernelPmd: boolean;
 }
 
 export interface Platform {

@@ -34,7 +34,7 @@ const opSchemas = {
     stride: positive.optional(), cpu,
   }),
   invlpg: z.strictObject({ op: z.literal('invlpg'), region, count }),
-  fork: z.strictObject({ op: z.literal('fork') }),
+  fork: z.strictObject({ op: z.literal('fork'), vfork: flag.optional() }),
   exec: z.strictObject({ op: z.literal('exec') }),
   exit: z.strictObject({ op: z.literal('exit') }),
   switch: z.strictObject({ op: z.literal('switch'), to: positive }),

@@ -92,6 +92,11 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
     // tearing down visits each present page and table
     return u.pages + u.tables;
   };
+  /** a vfork child and its parent share one address space until the child execs or exits */
+  const sharesSpace = (proc: Process): boolean => {
+    for (const other of procs.values()) if (other !== proc && other.space === proc.space) return true;
+    return false;
+  };
   const releaseAll = (proc: Process): number => {
     let visited = 0;
     for (const name of [...proc.space.regions.keys()]) visited += release(proc, name);
@@ -161,6 +166,11 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
         break;
       case 'fork': {
         if (procs.size >= budget.processes) return problem('op', `${procs.size} processes are alive, the limit`);
+        if (op.vfork === true) {
+          // the child runs on the parent's address space: nothing copied, nothing new to count
+          procs.set(nextPid++, { parent: current, space: proc.space, usage: proc.usage });
+          break;
+        }
         const space = new AddressSpace(0);
         space.copyLayoutFrom(proc.space);
         const usage = new Map<string, Usage>();
@@ -184,13 +194,18 @@ export function checkStream(ops: Iterable<GuestOp>, budget: StreamBudget = NO_BU
         break;
       }
       case 'exec':
-        work += releaseAll(proc);
+        // a vfork child's exec leaves the shared address space to its parent and gets a root of its own
+        if (sharesSpace(proc)) tablePages++;
+        else work += releaseAll(proc);
         proc.space = new AddressSpace(0);
+        proc.usage = new Map();
         break;
       case 'exit': {
         if (current === 1) return problem('op', 'pid 1 cannot exit: it is the last process to run');
-        work += releaseAll(proc);
-        tablePages--;
+        if (!sharesSpace(proc)) {
+          work += releaseAll(proc);
+          tablePages--;
+        }
         procs.delete(current);
         current = procs.has(proc.parent) ? proc.parent : 1;
         break;

@@ -67,8 +67,8 @@ export class GuestKernel implements LeafVisitor {
     this.cpus = new GuestCpus(p);
     this.faults = new PageFaultHandler(p, this.tables, this.refs, this.cpus);
     this.forker = new ForkCopier(p, this.tables, this.refs);
-    this.unmapper = new Unmapper(p, this.tables, this.refs, this.cpus);
     this.image = new KernelImage(p);
+    this.unmapper = new Unmapper(p, this.tables, this.refs, this.cpus, this.image);
     this.tick = new ElapsedTicks((p.profile.ghz * 1e9) / GUEST_HZ);
     this.haltPoll = p.guestHaltPoll === true ? new HaltPollWindow(GUEST_HALT_POLL, p.profile.ghz) : null;
     this.current = this.newProcess(0);
@@ -141,7 +141,7 @@ export class GuestKernel implements LeafVisitor {
         return;
       }
       case 'fork':
-        return this.fork();
+        return op.vfork === true ? this.vfork() : this.fork();
       case 'exec':
         return this.exec();
       case 'exit':
@@ -254,13 +254,22 @@ export class GuestKernel implements LeafVisitor {
     if (this.cpus.current !== 0) this.cpus.select(0);
   }
 
+  /** schedule(): switch_mm loads the next task's address space unless this vCPU has it loaded already (a
+   *  vfork child and its parent share one: switch_mm_irqs_off returns early for the same mm, no CR3 write) */
   private contextSwitch(to: Process): void {
     const p = this.p;
     p.counters.charge('guest', 'context-switch', p.profile.native.contextSwitch);
     p.counters.event('contextSwitches');
     p.startContextSwitch?.();
-    this.load(to);
+    if (this.cpus.loadedHere() === to.space) this.current = to;
+    else this.load(to);
     p.endContextSwitch?.();
+  }
+
+  /** whether a live process other than `proc` uses `proc`'s address space (mm_users > 1: a vfork) */
+  private shared(proc: Process): boolean {
+    for (const other of this.procs.values()) if (other !== proc && other.space === proc.space) return true;
+    return false;
   }
 
   private region(name: string, op: string): Region {
@@ -347,19 +356,35 @@ export class GuestKernel implements LeafVisitor {
     if (this.forker.protectedCount > 0) this.cpus.flushAll(parent.space);
   }
 
+  /**
+   * vfork (kernel/fork.c copy_process with CLONE_VM | CLONE_VFORK): the task is duplicated (forkBase), the
+   * address space is not — the child runs on the parent's mm, nothing is copied, write-protected or pinned,
+   * until its exec or exit hands the mm back
+   */
+  private vfork(): void {
+    const c = this.p.counters;
+    c.charge('guest', 'fork', this.p.profile.native.forkBase);
+    c.event('forks');
+    const parent = this.current;
+    const child: Process = { pid: this.nextPid++, parent: parent.pid, space: parent.space, spaceId: parent.spaceId };
+    this.procs.set(child.pid, child);
+  }
+
   private exec(): void {
     this.p.counters.charge('guest', 'exec', this.p.profile.native.execBase);
     this.p.counters.event('execs');
     const proc = this.current;
+    // a vfork child's mm is its parent's: exec_mmap's mmput only drops the child's reference
+    const keep = this.shared(proc);
     const old = proc.space;
     proc.space = this.newSpace();
     // de_thread: the process's other threads are gone; their vCPUs drop the old address space
-    this.cpus.drop(old, proc.spaceId);
+    if (!keep) this.cpus.drop(old, proc.spaceId);
     proc.spaceId = this.nextSpaceId++;
     // exec_mmap's activate_mm
     this.p.enterMmap(proc.space.root);
     this.load(proc);
-    this.unmapper.teardown(old);
+    if (!keep) this.unmapper.teardown(old);
   }
 
   private exit(): void {
@@ -369,9 +394,12 @@ export class GuestKernel implements LeafVisitor {
     this.p.counters.event('exits');
     this.procs.delete(proc.pid);
     // do_exit → exit_mm → mmput → exit_mmap runs while this CPU still has the mm loaded; the switch to the
-    // next task comes after, in do_task_dead's schedule()
-    this.cpus.drop(proc.space, proc.spaceId);
-    this.unmapper.teardown(proc.space);
+    // next task comes after, in do_task_dead's schedule(). A vfork child that never exec'd leaves the mm to
+    // its parent
+    if (!this.shared(proc)) {
+      this.cpus.drop(proc.space, proc.spaceId);
+      this.unmapper.teardown(proc.space);
+    }
     this.contextSwitch(this.procs.get(proc.parent) ?? this.procs.get(1)!);
   }
 

@@ -15,6 +15,8 @@ export const X86_64_LAYOUT: AddressLayout = {
   kernelBase: 511 * LEVEL_SPAN[4] + 510 * LEVEL_SPAN[3],
   mmapBase: MMAP_BASE,
   userVaEnd: USER_VA_END,
+  // pgd_ctor links the kernel's PGD entries (clone_pgd_range, arch/x86/mm/pgtable.c): one set of kernel tables
+  sharedKernelPmd: true,
 };
 
 /** 32-bit PAE: PAGE_OFFSET = TASK_SIZE = 0xc0000000, PDPT slot 3 (arch/x86/Kconfig VMSPLIT_3G), the kernel
@@ -27,6 +29,11 @@ export const PAE_LAYOUT: AddressLayout = {
   kernelBase: 3 * LEVEL_SPAN[3] + 16 * 2 ** 20,
   mmapBase: 2 ** 30,
   userVaEnd: 3 * 2 ** 30,
+  // Xen PV (Linux enlighten_pv.c xen_info.shared_kernel_pmd = 0, so SHARED_KERNEL_PMD is 0 in
+  // pgtable-3level_types.h): Xen writes each pgd's own linear page-table mapping into the top of the PMD at
+  // PDPT slot 3 (xen/arch/x86/mm.c create_pae_xen_mappings), so that PMD cannot be shared between pgds;
+  // pgd_alloc → pgd_prepopulate_pmd copies the kernel PMD (swapper_pg_dir's) into a PMD of each new pgd
+  sharedKernelPmd: false,
 };
 
 /** the end of the user part of the root table: everything free_pgtables may free lies below it */

@@ -9,6 +9,7 @@ import type { AddressSpace, Region } from './address-space.ts';
 import type { FrameRefs } from './frame-refs.ts';
 import type { GuestCpus } from './guest-cpus.ts';
 import { userTop } from './layout.ts';
+import type { KernelImage } from './kernel-image.ts';
 
 export class Unmapper implements LeafVisitor {
   constructor(
@@ -16,6 +17,7 @@ export class Unmapper implements LeafVisitor {
     private readonly tables: PageTables,
     private readonly refs: FrameRefs,
     private readonly cpus: GuestCpus,
+    private readonly image: KernelImage,
   ) {}
 
   leaf(tableFrame: number, index: number, _va: number, size: PageSizeCode, lo: number, hi: number): void {
@@ -50,10 +52,12 @@ export class Unmapper implements LeafVisitor {
     this.p.exitMmap(space.root);
     this.p.enterLazyMmu();
     for (const region of space.regions.values()) this.tables.forEachLeaf(space.root, region.base, region.end, this);
-    // the user part (free_pgtables covers the user VMAs; the kernel's tables are shared and stay)
+    // the user part (free_pgtables covers the user VMAs; the kernel's tables are shared and stay, except an
+    // unshared kernel PMD, which goes with the pgd)
     const top = userTop(this.p.layout);
     this.tables.freeEmptyTables(space.root, 0, top, { floor: 0, ceiling: top, keepRootChildren: false });
     this.p.leaveLazyMmu();
+    this.image.unlink(space.root);
     this.p.freeTable(space.root, this.p.layout.format.levels);
     space.regions.clear();
   }

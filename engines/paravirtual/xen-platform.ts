@@ -13,7 +13,7 @@ import type { Mmu } from '../machine/mmu.ts';
 import { MSR_TSC_DEADLINE, NativePlatform } from '../native/native-platform.ts';
 import { Hypercalls } from './hypercalls.ts';
 import { MMU_UPDATE_BYTES, MMUEXT_OP_BYTES, MulticallBatcher } from './multicall.ts';
-import { entryFrame, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
+import { entryFrame, entryHi, entryLo, PTE_G, PTE_P, PTE_PS, PTE_US } from '../machine/pte.ts';
 import { PAE_LAYOUT, X86_64_LAYOUT } from '../guest/layout.ts';
 import { XenCr3 } from './xen-cr3.ts';
 import { GuestModeSwitch } from './guest-mode.ts';
@@ -39,6 +39,15 @@ export interface XenOptions {
 
 /** credit2's longest slice for a vCPU with no competitor: CSCHED2_MAX_TIMER = 10 ms (xen/common/sched/credit2.c) */
 export const CSCHED2_SLICE_S = 0.010;
+
+/** the PAE root's entries: four PDPTEs (Intel SDM Vol. 3 §4.4.1), all Xen's alloc_l3_table scans (PAE
+ *  Xen's L3_PAGETABLE_ENTRIES) */
+const PAE_PDPTES = 4;
+/** the PAE kernel PMD's guest slots: below HYPERVISOR_VIRT_START, 0xF5800000 with PAE (xen/include/public/
+ *  arch-x86/xen-x86_32.h __HYPERVISOR_VIRT_START_PAE), i.e. (0xF5800000 − 0xC0000000) / 2 MiB = 428; Xen
+ *  validates only those (is_guest_l2_slot on a PGT_pae_xen_l2 page) and writes its own mappings into the
+ *  84 above (create_pae_xen_mappings) */
+const PAE_XEN_L2_FIRST_SLOT = (0xf5800000 - 0xc0000000) / 2 ** 21;
 
 /** MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE: Linux PV writes them with HYPERVISOR_set_segment_base */
 const SEGMENT_BASE_MSRS = new Set([0xc0000100, 0xc0000101, 0xc0000102]);
@@ -82,14 +91,29 @@ export class XenPlatform extends NativePlatform {
     }
   }
 
-  /** Xen's validation work when a table page takes (or drops) its type: alloc_lN_table / free_lN_table scan
-   *  all 512 entries, and every present one costs a get_page / put_page with its type and reference count */
-  private typeCost(frame: number): number {
+  /** Xen's validation work when a table page takes (or drops) its type: alloc_lN_table / free_lN_table go
+   *  through the table's `slots` entries (pinTablePage for all 512 of a page), and every present one of the
+   *  first `guestSlots` costs a get_page / put_page with its type and reference count */
+  private typeCost(frame: number, slots = 512, guestSlots = slots): number {
     const pv = this.profile.pv;
     const mem = this.memory;
     let present = 0;
-    for (let i = 0; i < 512; i++) if ((mem.readLo(frame, i) & PTE_P) !== 0) present++;
-    return pv.pinTablePage + present * pv.pteValidate;
+    for (let i = 0; i < guestSlots; i++) if ((mem.readLo(frame, i) & PTE_P) !== 0) present++;
+    return Math.round((pv.pinTablePage * slots) / 512) + present * pv.pteValidate;
+  }
+
+  /** the root's type: a PAE root is a 4-entry PDPT, not a page of 512 */
+  private rootTypeCost(root: number): number {
+    return this.layout.format.levels === 3 ? this.typeCost(root, PAE_PDPTES) : this.typeCost(root);
+  }
+
+  /** an unshared kernel PMD (PAE, engines/guest/layout.ts) below `root`, else 0. Xen types it
+   *  PGT_pae_xen_l2: its guest slots validated, the rest filled with Xen's own entries (one step per slot) */
+  private kernelPmd(root: number): number {
+    const { kernelSlot, sharedKernelPmd } = this.layout;
+    if (sharedKernelPmd) return 0;
+    const lo = this.memory.readLo(root, kernelSlot);
+    return (lo & PTE_P) === 0 ? 0 : entryFrame(lo, this.memory.readHi(root, kernelSlot));
   }
 
   /** the table pages below `root` (not `root` itself), parents before children, into `out`; the kernel
@@ -114,14 +138,17 @@ export class XenPlatform extends NativePlatform {
    * activate_mm, boot): every table page's kernel alias made read-only (update_va_mapping), each PTE page
    * pinned as L1 (MMUEXT_PIN_L1_TABLE, validated), then MMUEXT_PIN_L4_TABLE on the root, which validates the
    * L4, L3 and L2 pages below it (their L1 children are already typed: a reference each); the same for the
-   * user L4. One batch, issued at once.
+   * user L4. One batch, issued at once. A 32-bit PAE guest's pgd holds its own copy of the kernel PMD: Linux
+   * makes it read-only too ("Need to make sure unshared kernel PMD is pinnable", xen_pin_page(…, PT_PMD)
+   * before MMUEXT_PIN_L3_TABLE, Linux ≤ 5.8 arch/x86/xen/mmu_pv.c __xen_pgd_pin), and the L3's validation
+   * types it with the user PMDs.
    */
   override enterMmap(root: number): void {
     if (this.pinned.has(root)) return;
     const pv = this.profile.pv;
     const tables: number[] = [];
     this.collectTables(root, this.layout.format.levels, tables);
-    let upper = this.typeCost(root);
+    let upper = this.rootTypeCost(root);
     for (const t of tables) {
       this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
       if (this.tableLevel.get(t) === 1) {
@@ -132,6 +159,12 @@ export class XenPlatform extends NativePlatform {
       this.pinned.add(t);
     }
     this.pgdRemap();
+    const kpmd = this.kernelPmd(root);
+    if (kpmd !== 0) {
+      this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+      upper += this.typeCost(kpmd, 512, PAE_XEN_L2_FIRST_SLOT);
+      this.pinned.add(kpmd);
+    }
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
     this.pinned.add(root);
     const user = this.userRoots.get(root);
@@ -139,7 +172,7 @@ export class XenPlatform extends NativePlatform {
       this.pgdRemap();
       this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
     }
-    this.counters.event('tablesPinned', tables.length + (user !== undefined ? 2 : 1));
+    this.counters.event('tablesPinned', tables.length + (user !== undefined ? 2 : 1) + (kpmd !== 0 ? 1 : 0));
     this.mc.issue();
   }
 
@@ -177,7 +210,8 @@ export class XenPlatform extends NativePlatform {
   /**
    * xen_exit_mmap → xen_pgd_unpin before exit_mmap tears the tables down: MMUEXT_UNPIN_TABLE on both L4s
    * (Xen drops the types and references of everything below), every page made writable again, PTE pages
-   * unpinned one by one; from then on teardown is plain stores into ordinary pages.
+   * unpinned one by one; from then on teardown is plain stores into ordinary pages. An unshared kernel PMD
+   * loses its type with the L3 and is made writable ("Need to make sure unshared kernel PMD is unpinned").
    */
   override exitMmap(root: number): void {
     if (this.mmu.root === root) this.leaveMm(root);
@@ -185,13 +219,19 @@ export class XenPlatform extends NativePlatform {
     const pv = this.profile.pv;
     const tables: number[] = [];
     this.collectTables(root, this.layout.format.levels, tables);
-    let upper = this.typeCost(root);
+    let upper = this.rootTypeCost(root);
     for (const t of tables) if (this.tableLevel.get(t) !== 1) upper += this.typeCost(t);
+    const kpmd = this.kernelPmd(root);
+    if (kpmd !== 0) upper += this.typeCost(kpmd, 512, PAE_XEN_L2_FIRST_SLOT);
     this.mc.submit('mmuext_op', 'pin-table', upper, MMUEXT_OP_BYTES);
     const user = this.userRoots.get(root);
     if (user !== undefined) {
       this.mc.submit('mmuext_op', 'pin-table', this.typeCost(user), MMUEXT_OP_BYTES);
       this.pgdRemap();
+    }
+    if (kpmd !== 0) {
+      this.mc.submit('update_va_mapping', 'pin-table', pv.pteValidate);
+      this.pinned.delete(kpmd);
     }
     for (const t of tables) {
       if (this.tableLevel.get(t) === 1) this.mc.submit('mmuext_op', 'pin-table', this.typeCost(t), MMUEXT_OP_BYTES);
@@ -200,7 +240,7 @@ export class XenPlatform extends NativePlatform {
     }
     this.pgdRemap();
     this.pinned.delete(root);
-    this.counters.event('tablesUnpinned', tables.length + (user !== undefined ? 2 : 1));
+    this.counters.event('tablesUnpinned', tables.length + (user !== undefined ? 2 : 1) + (kpmd !== 0 ? 1 : 0));
     this.mc.issue();
   }
 
@@ -210,12 +250,27 @@ export class XenPlatform extends NativePlatform {
    * and Xen's new_guest_cr3 with it. init_mm's table holds only the kernel's mappings.
    */
   private leaveMm(root: number): void {
-    if (this.initMm === 0) {
-      this.initMm = this.memory.allocFrame();
-      const slot = this.layout.kernelSlot;
-      this.memory.write(this.initMm, slot, this.memory.readLo(root, slot), this.memory.readHi(root, slot));
-    }
+    if (this.initMm === 0) this.initMm = this.swapperPgDir(root);
     this.newBasePtr(this.initMm);
+  }
+
+  /** init_mm's table as it has been since boot: the kernel's entry at its slot, taken from `root`; an
+   *  unshared kernel PMD is swapper_pg_dir's own, not `root`'s copy, which goes with `root` */
+  private swapperPgDir(root: number): number {
+    const mem = this.memory;
+    const slot = this.layout.kernelSlot;
+    const pgd = mem.allocFrame();
+    let lo = mem.readLo(root, slot);
+    let hi = mem.readHi(root, slot);
+    const kpmd = this.kernelPmd(root);
+    if (kpmd !== 0) {
+      const own = mem.allocFrame();
+      for (let i = 0; i < 512; i++) mem.write(own, i, mem.readLo(kpmd, i), mem.readHi(kpmd, i));
+      lo = entryLo(own, this.layout.format.rootTableFlags);
+      hi = entryHi(own, 0);
+    }
+    mem.write(pgd, slot, lo, hi);
+    return pgd;
   }
 
   override allocTable(level: number): number {

@@ -7,7 +7,7 @@ export const KNOWN_OUTSIDE: Readonly<Record<string, string>> = {
   'kvm-unit-tests/tscdeadline_immed':
     'model lacks the timer interrupt the test waits for: its TSC-deadline write is only the MSR_WRITE exit; a deadline already in the past is delivered at once on real KVM (injection and the guest handler are in the published cycles)',
   'xen-2003/linux-build':
-    'model lacks the 2003 setup: XenoLinux 2.4 on non-PAE 2-level tables and a Pentium 4 Xeon. xen:arch=x86_32 runs on PAE tables now (2-reference walks, no page-table switch per system call), but its overhead is page-table validation and pinning — each demand-fault PTE a validated mmu_update, each forked and exec\'d mm\'s PTE pages typed entry by entry at pin and at unpin — which PAE does not shorten, divided by core2-2007\'s estimated native fork, exec and fault costs',
+    'model lacks the 2003 setup: XenoLinux 2.4 on non-PAE 2-level tables and a Pentium 4 Xeon, whose costs core2-2007 only estimates. With PAE tables, no page-table switch per system call and a make that vforks its jobs, xen:arch=x86_32 is 3.9 % over native, nearly all of it page-table validation — each demand-faulted PTE a validated mmu_update hypercall (1.9 %), each compiler\'s PTE pages typed as they are linked and untyped entry by entry at its exit (1.0 %) — then the faults Xen bounces (0.6 %) and the split-driver I/O (0.3 %); the per-entry validation and hypercall-entry costs behind them are estimates',
   'bhargava/walk-cache-gain':
     'model lacks the paper\'s whole-application workloads: the case is a pure random-load loop, nearly all translation, so removing the walk caches costs it far more than SPEC-style benchmarks that also compute',
   'bhargava/host-large-pages':

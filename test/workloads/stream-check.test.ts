@@ -94,6 +94,19 @@ test('forked processes hold copies of their parent tables; exit gives them back'
   assert.equal(checkStream([...setup, ...forks(6), ...exitOne, ...forks(1)], FILE), null);
 });
 
+test('a vfork child shares its parent\'s tables until its exec gives it a root of its own', () => {
+  // the same 1028 tables of pid 1 (see above): 6 forks fit (7196), a 7th does not; vforks copy nothing, so
+  // 6 forks and any number of vfork children fit, and each vfork child's exec adds just its root: 6 forks +
+  // 2 exec'd vfork children = 7196 + 2 ≤ 8192
+  const setup: GuestOp[] = [map('a', 2 * GiB), touch('a', 10_000)];
+  const forks = (n: number): GuestOp[] => Array.from({ length: n }, () => ({ op: 'fork' }) as GuestOp);
+  const vforkExec = (pid: number): GuestOp[] => [{ op: 'switch', to: 1 }, { op: 'fork', vfork: true }, { op: 'switch', to: pid }, { op: 'exec' }];
+  assert.equal(checkStream([...setup, ...forks(6), ...vforkExec(8), ...vforkExec(9)], FILE), null);
+  // a vfork child that exits before exec leaves the tables to its parent, which still has its region
+  assert.equal(checkStream([...setup, { op: 'fork', vfork: true }, { op: 'switch', to: 2 }, { op: 'exit' }, touch('a', 1)], FILE), null);
+  assert.equal(checkStream([...setup, ...forks(7)], FILE)?.field, 'op');
+});
+
 test('touched memory: pages of the region size faulted in, up to 32 GiB alive', () => {
   // 64 GiB of 2 MiB pages: 16,384 touched pages are exactly 32 GiB; one more access may fault one more page
   assert.equal(checkStream([map('h', 64 * GiB, '2m'), touch('h', 16_384)], FILE), null);

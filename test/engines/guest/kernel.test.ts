@@ -26,6 +26,38 @@ test('fork makes writes copy-on-write: one COW fault per written page, in parent
   }
 });
 
+test('vfork shares the address space: nothing copied or write-protected, no CR3 write until the child execs', () => {
+  const prefix: GuestOp[] = [map('a', 6), touch('a', 6)];
+  for (const e of ENGINES) {
+    // vfork, the switch to the child, the child's exec and exit, the parent writing its 6 pages: the parent's
+    // PTEs were never write-protected, so no COW fault; the only page faults are none (exec maps nothing)
+    const d = delta(e, prefix, [{ op: 'fork', vfork: true }, { op: 'switch', to: 2 }, { op: 'exec' }, { op: 'exit' }, touch('a', 6)]);
+    assert.equal(d.events.cowFaults, undefined, e);
+    assert.equal(d.events.pageFaults, undefined, e);
+    assert.deepEqual([d.events.forks, d.events.execs, d.events.exits, d.events.contextSwitches], [1, 1, 1, 2], e);
+  }
+  // native, intel-modern (PCIDs): vfork is forkBase (25,000) alone: no PTE copied (forkPage, pteWrite), no
+  // flush; the switch to the child is a context switch (1,500) without a CR3 write (same mm)
+  const vfork = delta('native', prefix, [{ op: 'fork', vfork: true }, { op: 'switch', to: 2 }]);
+  assert.deepEqual(vfork.attribution, { fork: 25_000, 'context-switch': 1500 });
+  assert.deepEqual(vfork.flushScope, {});
+  // the child's exec loads its new address space (one CR3 write, 206); the parent's pages stay: its exit
+  // and the switch back to the parent (a CR3 write) leave the parent's 6 translations intact, no misses
+  const back = delta('native', [...prefix, { op: 'fork', vfork: true }, { op: 'switch', to: 2 }], [{ op: 'exec' }, { op: 'exit' }, touch('a', 6)]);
+  assert.equal(back.attribution['cr3-write'], 2 * 206);
+  assert.equal(back.misses, 0);
+  // a vfork child that exits without exec leaves the mm to its parent: no teardown, no CR3 write either way
+  const noExec = delta('native', prefix, [{ op: 'fork', vfork: true }, { op: 'switch', to: 2 }, { op: 'exit' }, touch('a', 6)]);
+  assert.equal(noExec.attribution['cr3-write'] ?? 0, 0);
+  assert.equal(noExec.attribution['pte-write'] ?? 0, 0);
+  // xen: no pin, no write-protect trap; each of the two context switches is the lazy-CPU batch's
+  // MULTI_stack_switch alone (no NEW_BASEPTR): a lone stack_switch hypercall
+  const xen = delta('xen:arch=x86_32', prefix, [{ op: 'fork', vfork: true }, { op: 'switch', to: 2 }, { op: 'exit' }]);
+  assert.deepEqual(xen.hypercalls, { stack_switch: 2 });
+  assert.deepEqual(xen.exits, {});
+  assert.equal(xen.events.tablesPinned, undefined);
+});
+
 test('munmap invalidates page by page up to 33 pages, then flushes once (tlb_single_page_flush_ceiling)', () => {
   const at33 = delta('native', [map('a', 33), touch('a', 33)], [{ op: 'unmap', region: 'a' }]);
   assert.deepEqual(at33.flushScope, { single: 33 });

@@ -266,6 +266,32 @@ test('xen:arch=x86_32 runs on PAE tables: regions from TASK_UNMAPPED_BASE, 2-ref
   assert.throws(() => run('xen:arch=x86_32', [{ op: 'map', region: 'a', bytes: 2 ** 30, pageSize: '1g' }]), /1g pages do not exist under PAE/);
 });
 
+test('xen:arch=x86_32: each pgd has its own copy of the kernel PMD, read-only and typed with the 4-entry L3 at pin and untyped at unpin', () => {
+  // the child's pgd (pgd_alloc without SHARED_KERNEL_PMD): a PDPT, 3 user PMDs and a copy of the kernel PMD,
+  // whose one present entry links the kernel's footprint PT. 'a' (40 pages at 0x40000000) gets a PT under
+  // user PMD 1 in the child. Pin, one multicall of 8 entries: update_va_mapping (read-only) of PMD 0, PMD 1,
+  // the PT, PMD 2; PIN_L1 of the PT; the pgd's update_va_mapping; the kernel PMD's update_va_mapping (no pin
+  // of its own); PIN_L3_TABLE — 6 tables pinned
+  const prefix: GuestOp[] = [map('a', 40), touch('a', 40)];
+  const fork = delta('xen:arch=x86_32', prefix, [{ op: 'fork' }]);
+  assert.equal(fork.events.multicallEntries, 8);
+  assert.equal(fork.events.tablesPinned, 6);
+  // intel-modern: 6 read-only remaps × pteValidate 200; PIN_L1: the 512-entry scan (pinTablePage 1,000) + 40
+  // present × 200; PIN_L3 validates the PDPT (4 entries scanned: 1,000 × 4 / 512 ≈ 8, and 4 present × 200),
+  // the 3 user PMDs (a scan each, PMD 1 with 1 present entry) and the kernel PMD (428 guest slots checked and
+  // 84 filled by Xen, a page's scan, with 1 present entry)
+  const pin = 6 * 200 + (1000 + 40 * 200) + (8 + 4 * 200) + 3 * 1000 + 200 + (1000 + 200);
+  assert.equal(fork.attribution['pin-table'], pin);
+  // exit of the child: UNPIN_TABLE on the L3 drops the same types (PDPT, 3 PMDs, kernel PMD), the kernel PMD
+  // is made writable, the PT unpinned (its 40 references dropped) and made writable, PMDs and pgd writable:
+  // the same work as the pin, 6 tables unpinned
+  const exit = delta('xen:arch=x86_32', [...prefix, { op: 'fork' }, { op: 'switch', to: 2 }], [{ op: 'exit' }]);
+  assert.equal(exit.events.tablesUnpinned, 6);
+  assert.equal(exit.attribution['pin-table'], pin);
+  // 64-bit: the kernel's tables are linked, never copied, and pinned once at boot: 5 tables per fork
+  assert.equal(delta('xen', prefix, [{ op: 'fork' }]).events.tablesPinned, 5);
+});
+
 test('mmap/munmap cycles beside another VMA free and re-pin only the PTE page; the directories and the pgd stay pinned', () => {
   // 'keep' is a VMA at the mmap base that was never touched: no pages, no tables of its own. 'a' lands 4 MiB
   // up (after keep's page and the 2 MiB gap, 2 MiB-aligned), in the same PD. free_pgd_range's floor is keep's
