@@ -1,4 +1,4 @@
-/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--xen-marker] [--cpu=N] [--privileged] STREAM|-
+/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--xen-marker] [--kvm-marker] [--cpu=N] [--privileged] STREAM|-
  *
  * Runs an hvbench operation stream (the binary form engines/kvm-host/op-stream.ts writes) with real system
  * calls and prints, on standard output, one header line, one line per operation and a last line:
@@ -13,7 +13,10 @@
  * tracepoint event in between belongs to that operation. With --xen-marker (in a Xen domain with privcmd) it
  * also makes an mmuext_op hypercall of zero operations right after the begin marker and right before the end
  * one: Linux never issues an empty mmuext_op, so in Xen's trace buffer (xentrace) these two hypercalls
- * bracket what the hypervisor saw of the operation. All processes run on one CPU (--cpu, default 0). */
+ * bracket what the hypervisor saw of the operation. With --kvm-marker (in a KVM guest) it executes CPUID
+ * leaf KVM_MARKER_BEGIN, subleaf <index>, right after the begin marker and leaf KVM_MARKER_END right before
+ * the end one: each exits to the host, whose kvm_cpuid tracepoint names the leaf and subleaf, so the host's
+ * kvm_exit events in between are the operation's (plus the end marker's own CPUID exit). All processes run on one CPU (--cpu, default 0). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +44,7 @@ static const struct abi_op *ops;
 static uint32_t op_count;
 static int marker = -1;
 static int xen_marker;
+static int kvm_marker;
 
 static _Noreturn void usage(const char *message) {
   fprintf(stderr, "op-runner: %s\n", message);
@@ -65,9 +69,11 @@ static void begin(uint32_t i) {
   shared->start_ns = now_ns();
   if (marker >= 0) dprintf(marker, "hvbench op %u begin %s\n", i, kind_name(ops[i].kind));
   if (xen_marker) cpu_xen_marker();
+  if (kvm_marker) cpu_kvm_marker(KVM_MARKER_BEGIN, i);
 }
 
 static void end(uint32_t i, struct op_outcome out) {
+  if (kvm_marker) cpu_kvm_marker(KVM_MARKER_END, i);
   if (xen_marker) cpu_xen_marker();
   if (marker >= 0) dprintf(marker, "hvbench op %u end\n", i);
   uint64_t ns = now_ns() - shared->start_ns;
@@ -200,6 +206,7 @@ int main(int argc, char **argv) {
     else if (strncmp(a, "--cpu=", 6) == 0) cpu = number(a + 6, "--cpu");
     else if (strcmp(a, "--privileged") == 0) config.privileged = 1;
     else if (strcmp(a, "--xen-marker") == 0) xen_marker = 1;
+    else if (strcmp(a, "--kvm-marker") == 0) kvm_marker = 1;
     else if (strncmp(a, "--resume=", 9) == 0 && sscanf(a + 9, "%ld:%ld", &resume_op, &resume_pid) == 2) {}
     else if (a[0] == '-' && a[1]) { char m[160]; snprintf(m, sizeof m, "unknown option %.100s", a); usage(m); }
     else if (input) usage("more than one stream given");
