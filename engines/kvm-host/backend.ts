@@ -1,8 +1,8 @@
-// Which KVM implementation serves /dev/kvm, and whether it runs nested: read from /sys/module and
-// /proc/cpuinfo, never assumed. The backend decides what the measured numbers mean: under kvm_intel or
+// Which KVM implementation serves /dev/kvm, and whether it runs nested: read from the module that owns
+// /dev/kvm and /proc/cpuinfo, never assumed. The backend decides what the measured numbers mean: under kvm_intel or
 // kvm_amd a plain guest runs natively between exits; kvm_pvm (a paravirtual, software backend) runs such a
 // guest under instruction emulation, so its TSC timings say nothing about hardware virtualization.
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 
 export type BackendModule = 'kvm_intel' | 'kvm_amd' | 'kvm_pvm' | 'other' | 'none';
 
@@ -40,12 +40,52 @@ function readFlag(path: string): boolean | null {
   }
 }
 
-export function detectBackend(sysModule = '/sys/module', cpuinfo = '/proc/cpuinfo'): Backend {
-  const loaded = (name: string) => existsSync(`${sysModule}/${name}`);
-  let module: BackendModule = 'none';
-  for (const name of ['kvm_pvm', 'kvm_intel', 'kvm_amd'] as const) {
-    if (loaded(name)) { module = name; break; }
+const VENDORS = ['kvm_pvm', 'kvm_intel', 'kvm_amd'] as const;
+
+function refcnt(sysModule: string, name: string): number | null {
+  try {
+    return Number(readFileSync(`${sysModule}/${name}/refcnt`, 'utf8').trim());
+  } catch {
+    return null;
   }
+}
+
+/** opens /dev/kvm and returns its closer, or null when it cannot be opened */
+export type KvmOpener = () => (() => void) | null;
+
+const openDevKvm: KvmOpener = () => {
+  try {
+    const fd = openSync('/dev/kvm', 'r+');
+    return () => closeSync(fd);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The vendor module bound to /dev/kvm: kvm_init() makes the vendor module that registered the owner of
+ * /dev/kvm's file operations (virt/kvm/kvm_main.c, `kvm_chardev_ops.owner = module`), so an open file on
+ * /dev/kvm holds a reference on that module and no other. A module that is loaded but did not register
+ * (one that refused the CPU, or lost to another vendor module) keeps its count. Null when /dev/kvm cannot
+ * be opened or no count moved.
+ */
+export function boundModule(sysModule: string, open: KvmOpener = openDevKvm): BackendModule | null {
+  const before = VENDORS.map((name) => refcnt(sysModule, name));
+  const close = open();
+  if (!close) return null;
+  try {
+    const after = VENDORS.map((name) => refcnt(sysModule, name));
+    const i = VENDORS.findIndex((_, k) => before[k] !== null && after[k] !== null && after[k]! > before[k]!);
+    return i >= 0 ? VENDORS[i] : null;
+  } finally {
+    close();
+  }
+}
+
+export function detectBackend(sysModule = '/sys/module', cpuinfo = '/proc/cpuinfo', open: KvmOpener = openDevKvm): Backend {
+  const loaded = (name: string) => existsSync(`${sysModule}/${name}`);
+  // without /dev/kvm to open, the first vendor module loaded is the best guess there is
+  let module: BackendModule = boundModule(sysModule, open) ?? VENDORS.find(loaded) ?? 'none';
   if (module === 'none' && loaded('kvm')) module = 'other';
   const nestedParam = module === 'none' || module === 'other' ? null : readFlag(`${sysModule}/${module}/parameters/nested`);
   let hostIsGuest = false;
