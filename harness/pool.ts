@@ -10,6 +10,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CatalogSpec } from './catalog.ts';
 import type { PairOutcome, PairTask } from './pair.ts';
+import type { ClockMessage } from './pair-clock.ts';
 
 export interface PoolOptions {
   /** worker threads */
@@ -21,7 +22,7 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
-type WorkerMessage = { type: 'ready' } | { type: 'print'; text: string } | { type: 'outcome'; slot: number; outcome: PairOutcome };
+type WorkerMessage = { type: 'ready' } | { type: 'print'; text: string } | ClockMessage | { type: 'outcome'; slot: number; outcome: PairOutcome };
 
 export function defaultWorkerCount(): number {
   return os.availableParallelism();
@@ -82,10 +83,24 @@ export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions
         record(task, { ok: false, error: reason });
         if (!settled && next < tasks.length) start();
       };
+      /** the pair's clock: what is left of its timeout, and since when it runs (null: stopped, pair-clock.ts) */
+      let left = 0;
+      let since: number | null = null;
+      const runClock = () => {
+        since = Date.now();
+        timer = setTimeout(() => retire(`timed out after ${seconds(opts.timeoutMs)} (--timeout); its worker was stopped`), left);
+      };
+      const stopClock = () => {
+        if (since === null) return;
+        clearTimeout(timer);
+        left -= Date.now() - since;
+        since = null;
+      };
       const feed = () => {
         if (next >= tasks.length) return;
         const task = (current = tasks[next++]);
-        timer = setTimeout(() => retire(`timed out after ${seconds(opts.timeoutMs)} (--timeout); its worker was stopped`), opts.timeoutMs);
+        left = opts.timeoutMs;
+        runClock();
         worker.postMessage({ type: 'task', task });
       };
 
@@ -96,7 +111,12 @@ export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions
           ready = true;
           return feed();
         }
+        if (msg.type === 'clock') {
+          if (current === undefined) return;
+          return msg.running ? (since === null ? runClock() : undefined) : stopClock();
+        }
         clearTimeout(timer);
+        since = null;
         const task = current!;
         current = undefined;
         record(task, msg.outcome);
