@@ -1,6 +1,7 @@
 // The kvm-qemu boot image: Debian's cloud kernel (whose kvm_amd runs on the SVM with nested paging that
 // QEMU's TCG emulates for `-cpu max`), busybox-static, the kernel's KVM modules, and a static build of the
-// kvm-host VMM and guest, in one initramfs. Built at first use and cached under the lab cache keyed by the
+// kvm-host VMM and guest, in one initramfs, with what L1 needs to run a real Linux guest under its KVM
+// (l2-payload.ts: QEMU, its libraries and firmware, the same kernel, the op-runner). Built at first use and cached under the lab cache keyed by the
 // package versions and a hash of everything else that goes in, so a kernel update or a VMM change gives a
 // new image and nothing else does. Concurrent builders (the harness's worker threads) take a lock directory;
 // the image appears only when complete.
@@ -15,6 +16,9 @@ import { Initramfs } from '../lab/initramfs.ts';
 import { modulesInLoadOrder } from '../lab/kernel-modules.ts';
 import { withLock } from '../lab/build-lock.ts';
 import { L1_SETUP } from './l1-commands.ts';
+import { RUNNER_DIR, RUNNER_PATH, runnerProblem } from '../lab/op-runner/output.ts';
+import { addL2Payload, hostQemu, l2InitScript, l2Initramfs, L2_MODULES, type HostQemu } from './l2-payload.ts';
+import { BRACKETS_AWK } from './op-brackets.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 const KVM_HOST = join(here, '..', 'kvm-host');
@@ -38,24 +42,26 @@ export function imagePackages(cacheDir = labCacheDir()): DebianPackage[] {
   return [resolvePackage(KERNEL_META, /^linux-image-\d/, cacheDir), resolvePackage(BUSYBOX, undefined, cacheDir)];
 }
 
-/** the VMM and guest sources, the build script and the image recipe: a change to any of them is a new image */
-function sourceHash(): string {
+/** the VMM, guest and op-runner sources, the build scripts, this host's QEMU and the image recipe: a change
+ *  to any of them is a new image */
+function sourceHash(qemu: HostQemu): string {
   const hash = createHash('sha256');
-  const walk = (dir: string) => {
+  const walk = (root: string, dir = root) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (name === 'build') continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(c|h|S|ld|mjs)$/.test(name)) hash.update(`${path.slice(KVM_HOST.length)}\0`).update(readFileSync(path));
+      if (statSync(path).isDirectory()) walk(root, path);
+      else if (/\.(c|h|S|ld|mjs)$/.test(name)) hash.update(`${path.slice(root.length)}\0`).update(readFileSync(path));
     }
   };
   walk(KVM_HOST);
-  hash.update(initScript(L1_SETUP));
+  walk(RUNNER_DIR);
+  hash.update(initScript(L1_SETUP)).update(l2InitScript()).update(BRACKETS_AWK).update(qemu.identity);
   return hash.digest('hex');
 }
 
-export function imageKey(packages: DebianPackage[]): string {
-  const hash = createHash('sha256').update(sourceHash());
+export function imageKey(packages: DebianPackage[], qemu: HostQemu): string {
+  const hash = createHash('sha256').update(sourceHash(qemu));
   for (const p of packages) hash.update(`${p.name}=${p.version}\n`);
   return hash.digest('hex').slice(0, 16);
 }
@@ -70,7 +76,10 @@ function staticVmm(into: string): { vmm: string; guest: string } {
 /** the cached image, built first when missing */
 export function ensureImage(onProgress: (message: string) => void = () => {}, cacheDir = labCacheDir()): KvmQemuImage {
   const packages = imagePackages(cacheDir);
-  const key = imageKey(packages);
+  const runner = runnerProblem();
+  if (runner) throw new Error(runner);
+  const qemu = hostQemu();
+  const key = imageKey(packages, qemu);
   const dir = join(cacheDir, 'kvm-qemu', key);
   const done = (buildMs: number): KvmQemuImage => ({
     kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.cpio'), key, packages, buildMs,
@@ -101,8 +110,13 @@ export function ensureImage(onProgress: (message: string) => void = () => {}, ca
       for (const m of modules) image.file(`lab/modules/${m.name}.ko`, readFileSync(m.file));
       image.file('lab/modules/order', modules.map((m) => m.name).join('\n') + '\n');
       image.file('init', initScript(L1_SETUP), 0o755);
+      const vmlinuz = readFileSync(join(kernel.root, 'boot', `vmlinuz-${release}`));
+      onProgress('adding QEMU and a Linux guest for guest=linux');
+      const l2Modules = modulesInLoadOrder(join(kernel.root, 'lib', 'modules', release), L2_MODULES);
+      const busyboxBytes = readFileSync(join(busybox.root, 'bin', 'busybox'));
+      addL2Payload(image, qemu, vmlinuz, l2Initramfs(busyboxBytes, readFileSync(RUNNER_PATH), l2Modules));
       writeFileSync(join(tmp, 'initrd.cpio'), image.bytes());
-      writeFileSync(join(tmp, 'vmlinuz'), readFileSync(join(kernel.root, 'boot', `vmlinuz-${release}`)));
+      writeFileSync(join(tmp, 'vmlinuz'), vmlinuz);
       writeFileSync(join(tmp, 'image.json'), JSON.stringify({ key, packages, modules: modules.map((m) => m.name) }, null, 2) + '\n');
       rmSync(join(tmp, 'vmm'), { recursive: true, force: true });
       renameSync(tmp, dir);

@@ -10,6 +10,10 @@ import { progressLine } from '../lab/progress-line.ts';
 import { ensureImage, type KvmQemuImage } from './image.ts';
 import { GUEST_STREAM, runCommand, splitRunOutput } from './l1-commands.ts';
 import { parseExitHistogram, type ExitHistogram } from './svm-exits.ts';
+import { L2_ARCHIVE, l2RunCommand, splitL2Output, type L2RunOptions } from './l2-commands.ts';
+import { streamArchive } from './l2-payload.ts';
+import { parseBrackets, type OpExits } from './op-brackets.ts';
+import { parseRunnerOutput, type RunnerOutput } from '../lab/op-runner/output.ts';
 
 /** L1's RAM: the largest guest the VMM allows (768 MiB) plus room for L1's kernel and busybox */
 const L1_MEM_MB = 1280;
@@ -41,6 +45,25 @@ export async function runOnL1(session: QemuSession, args: VmmArgs, stream: Uint8
   const exits = parseExitHistogram(hist);
   if (!hist) throw new Error('L1 printed no kvm_exit histogram (tracefs or the kvm module is missing in the image)');
   return { report: outcome.report, exits };
+}
+
+export interface L2Result { runner: RunnerOutput; exits: OpExits; overrun: number }
+
+/** runs one stream in a Linux guest under L1's KVM (QEMU in L1); a failure is one line naming L2's last words */
+export async function runLinuxOnL1(session: QemuSession, o: L2RunOptions & { timeoutMs: number }, stream: Uint8Array, ops: number): Promise<L2Result> {
+  await session.put(L2_ARCHIVE, streamArchive(stream));
+  const r = await session.run(l2RunCommand(o), o.timeoutMs);
+  const out = splitL2Output(r.stdout.toString('latin1'));
+  let runner: RunnerOutput;
+  try {
+    runner = parseRunnerOutput(out.console);
+  } catch (err) {
+    const last = out.console.trim().split('\n').map((l) => l.trim()).filter(Boolean).pop();
+    const why = out.qemuErrors ? `QEMU in L1: ${out.qemuErrors.split('\n').pop()}` : last ? `L2's last console line: ${last.slice(0, 160)}` : 'L2 printed nothing';
+    throw new Error(`${(err as Error).message} (${why})`);
+  }
+  if (out.overrun) throw new Error(`L1's trace buffer overflowed (${out.overrun} events lost): run fewer operations`);
+  return { runner, exits: parseBrackets(out.brackets, ops), overrun: out.overrun };
 }
 
 /** stand-ins for tests: a QEMU that speaks the agent protocol, an image that is never built */

@@ -1,0 +1,56 @@
+// A `kvm-qemu:guest=linux` run as RunCounters under the shared names (docs/architecture.md#counters): the
+// exits L1's KVM took inside each operation's bracket, by VMX reason as the simulated `kvm` engine counts
+// them, and the op-runner's page faults and context switches. Skipped operations add nothing and are listed.
+// Per operation, everything is kept in `measured.ops`.
+import { Counters } from '../machine/counters.ts';
+import type { GuestOp, RunCounters } from '../types.ts';
+import type { RunnerOutput } from '../lab/op-runner/output.ts';
+import type { ExitHistogram } from './svm-exits.ts';
+import type { OpExits } from './op-brackets.ts';
+
+export interface L2Run {
+  ops: GuestOp[];
+  runner: RunnerOutput;
+  exits: OpExits;
+  /** events L1's ring buffer lost (nonzero: the counts are short) */
+  overrun: number;
+  about: Record<string, unknown>;
+}
+
+function add(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+export function l2Counters({ ops, runner, exits, overrun, about }: L2Run): RunCounters {
+  if (runner.ops.length !== ops.length) throw new Error(`kvm-qemu: the op-runner reported ${runner.ops.length} operations for ${ops.length}`);
+  const c = new Counters();
+  const total: ExitHistogram = { byReason: {}, bySvm: {}, total: 0, dropped: overrun };
+  const skipped: Record<string, number> = {};
+  const records = ops.map((op, i) => {
+    const r = runner.ops[i];
+    const h = exits.byOp[i];
+    if (r.status === 'skipped') skipped[op.op] = (skipped[op.op] ?? 0) + 1;
+    else {
+      for (const [reason, n] of Object.entries(h.byReason)) c.exit(reason, n);
+      add(total.byReason, h.byReason);
+      add(total.bySvm, h.bySvm);
+      total.total += h.total;
+      if (r.pageFaults) c.event('pageFaults', r.pageFaults);
+      if (r.contextSwitches) c.event('contextSwitches', r.contextSwitches);
+    }
+    return { index: i, op: op.op, status: r.status, detail: r.detail, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, exits: h.byReason };
+  });
+  const counters = c.snapshot();
+  counters.measured = {
+    ...about,
+    guest: 'linux',
+    timingsRepresentative: false,
+    counts: runner.counts === 'perf' ? "page faults and context switches of the op-runner's processes (perf software events)" : 'page faults and context switches of all of L2 (/proc deltas)',
+    // exits are counted inside each operation's bracket only: L2's boot is outside every bracket, so there is
+    // no boot baseline to subtract
+    l1Exits: { ...total, baseline: {}, outsideOps: exits.outside, source: "kvm:kvm_exit and kvm:kvm_cpuid tracepoints in L1's ring buffer, split by the op-runner's CPUID brackets" },
+    skipped: { total: Object.values(skipped).reduce((a, b) => a + b, 0), byOp: skipped },
+    ops: records,
+  };
+  return counters;
+}

@@ -1,0 +1,114 @@
+// kvm-qemu:guest=linux against the fake QEMU, which replays what L1 printed on a real run (Debian 6.1 cloud
+// kernel as L1 and L2, kvm_amd in L1, QEMU 7.2 TCG outside and `-accel kvm` inside): the op-runner's lines
+// from L2's console, then the kvm_exit events L1's trace put inside each operation's CPUID brackets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GuestOp } from '../../../engines/types.ts';
+import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
+import { createKvmQemuEngine } from '../../../engines/kvm-qemu/engine.ts';
+import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
+import { BRACKETS_AWK, parseBrackets } from '../../../engines/kvm-qemu/op-brackets.ts';
+import { getProfile } from '../../../engines/machine/profiles/index.ts';
+import { findExecutable } from '../../../engines/lab/executables.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lab/${name}`, import.meta.url));
+
+test.after(shutdownL1);
+
+/** the stream of the recorded run */
+const ops: GuestOp[] = [
+  { op: 'cpuid', count: 50 },
+  { op: 'pio', port: 0x80, write: true, count: 20 },
+  { op: 'syscall', count: 10 },
+  { op: 'msr', index: 0x10, write: true, count: 1 },
+  { op: 'map', region: 'r', bytes: 1 << 20, pageSize: '4k' },
+  { op: 'touch', region: 'r', pattern: 'seq', accesses: 256, write: true },
+  { op: 'fork' },
+  { op: 'switch', to: 2 },
+  { op: 'exec' },
+  { op: 'exit' },
+  { op: 'timer', periodUs: 1000, ticks: 10 },
+  { op: 'io', device: 'disk', dir: 'write', bytes: 4096, requests: 4 },
+  { op: 'ipi', target: 'other', count: 1 },
+];
+
+test('guest=linux: exits by VMX reason summed over the operations L2 ran, skipped ones listed, per-op detail kept', async () => {
+  Object.assign(process.env, {
+    HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
+    HVB_FAKE_VMM_OUTPUTS: fixture('kvm-qemu-run-empty.txt'),
+    HVB_FAKE_L2_OUTPUT: fixture('kvm-qemu-l2-run-mixed.txt'),
+  });
+  const engine = createKvmQemuEngine({
+    qemu: fixture('fake-qemu.mjs'),
+    image: () => ({ kernel: '/k', initrd: '/i', key: 'test', packages: [{ name: 'linux-image-test', version: '1' }], buildMs: 0 }),
+  });
+  const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 128, computeCap: 0, guest: 'linux' }, seed: 1 });
+  const m = c.measured as Record<string, any>;
+  // From the fixture's bracket lines, by reason over the ten operations that ran:
+  // CPUID: 50 (op 0, SVM intercepts every CPUID) + 33 (op 8, exec: the new image's C library start-up
+  //   reads the CPU's features with CPUID) = 83;
+  // EXTERNAL_INTERRUPT (SVM `interrupt`): 2 + 2 + 2 + 2 + 2 (ops 2, 4, 5, 6, 7) + 13 + 2 + 10 + 8 (ops 8-11) = 43;
+  // INTERRUPT_WINDOW (`vintr`): 1 + 3 + 1 + 15 + 8 (ops 7, 8, 9, 10, 11) = 28;
+  // MSR_WRITE (`msr`, EXITINFO1 1): 1 × 5 (ops 2, 4, 5, 6, 7) + 14 + 1 + 18 + 14 (ops 8-11) = 52, the
+  //   TSC-deadline re-arms of L2's timer; MSR_READ (EXITINFO1 0): 1 (op 10);
+  // HLT: 1 (op 10, the timer op's idle wait);
+  // EPT_MISCONFIG (`npf` with the reserved bit, EXITINFO1 0x10000000e): 4 (op 11: one virtio-blk notify, an
+  //   MMIO write KVM finds through a reserved-bit nested entry, per request).
+  const expected = { CPUID: 83, EXTERNAL_INTERRUPT: 43, INTERRUPT_WINDOW: 28, MSR_WRITE: 52, MSR_READ: 1, HLT: 1, EPT_MISCONFIG: 4 };
+  assert.deepEqual(c.exits.byReason, expected);
+  assert.equal(c.exits.total, 83 + 43 + 28 + 52 + 1 + 1 + 4);
+  assert.deepEqual(m.l1Exits.byReason, expected);
+  // the ops L2 cannot run: pio without ioperm's privilege, msr in ring 0, an IPI to a second CPU
+  assert.deepEqual(m.skipped, { total: 3, byOp: { pio: 1, msr: 1, ipi: 1 } });
+  assert.deepEqual(m.ops[0].exits, { CPUID: 50 });
+  assert.deepEqual(m.ops[11].exits, { EXTERNAL_INTERRUPT: 8, INTERRUPT_WINDOW: 8, EPT_MISCONFIG: 4, MSR_WRITE: 14 });
+  // the runner's counts of the ops that ran: faults 2 + 256 + 1 + 3 + 31, context switches 3 + 8 + 2 + 3 + 4
+  assert.equal(c.events.pageFaults, 293);
+  assert.equal(c.events.contextSwitches, 20);
+  // L2's boot and shutdown and the begin markers are outside every bracket: none of it is charged, so no
+  // boot baseline is subtracted
+  assert.deepEqual(m.l1Exits.baseline, {});
+  assert.equal(m.l1Exits.outsideOps, 11575);
+  assert.equal(m.timingsRepresentative, false);
+  assert.equal(c.cycles.total, 0);
+  assert.match(m.backend.label, /^kvm_amd \(SVM\) in linux-image-test 1 under QEMU (TCG|KVM), guest: the same kernel/);
+});
+
+// the trace lines as Linux 6.1 prints kvm_exit and kvm_cpuid (arch/x86/kvm/trace.h TP_printk)
+const exit = (reason: string, info1: string) =>
+  `qemu-system-x86-301 [000] d..1. 72.1: kvm_exit: vcpu 0 reason ${reason} rip 0xffffffff81000000 info1 0x${info1} info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000`;
+const cpuid = (leaf: string, idx: number) => `qemu-system-x86-301 [000] d..1. 72.1: kvm_cpuid: func ${leaf} idx ${idx.toString(16)} rax 0 rbx 0 rcx 0 rdx 0, cpuid entry not found`;
+const TRACE = [
+  exit('interrupt', '0000000000000000'),       // L2 boot: outside
+  exit('cpuid', '0000000000000000'),           // op 0's begin marker: traced before its kvm_cpuid, outside
+  cpuid('4856b001', 0),
+  exit('PF excp', '0000000000000004'),         // inside op 0
+  exit('npf', '000000010000000e'),             // inside op 0, reserved bit: EPT_MISCONFIG
+  exit('cpuid', '0000000000000000'),           // op 0's end marker: inside, taken off again
+  cpuid('4856b002', 0),
+  exit('msr', '0000000000000001'),             // between ops: outside
+  exit('cpuid', '0000000000000000'), cpuid('4856b001', 1),
+  exit('msr', '0000000000000001'), exit('msr', '0000000000000001'), // op 1: two MSR writes
+  exit('cpuid', '0000000000000000'), cpuid('4856b002', 1),
+].join('\n') + '\n';
+
+const busybox = findExecutable('busybox', process.env.PATH ?? '');
+test('the bracket program, run by busybox awk as in L1, counts each op\'s exits and drops the markers\' own', { skip: busybox ? false : 'no busybox here' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-brackets-'));
+  writeFileSync(join(dir, 'brackets.awk'), BRACKETS_AWK);
+  writeFileSync(join(dir, 'trace'), TRACE);
+  const r = spawnSync(busybox!, ['awk', '-f', join(dir, 'brackets.awk'), join(dir, 'trace')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const exits = parseBrackets(r.stdout, 2);
+  assert.deepEqual(exits.byOp[0].byReason, { EXCEPTION_NMI: 1, EPT_MISCONFIG: 1 });
+  assert.deepEqual(exits.byOp[1].byReason, { MSR_WRITE: 2 });
+  // the boot interrupt, op 0's begin marker, the MSR write between ops, op 1's begin marker
+  assert.equal(exits.outside, 4);
+  // a run that stopped inside an operation is an error, not a short count
+  assert.throws(() => parseBrackets('outside 3\nbrackets 2\nunclosed 1\n', 3), /2 operations began in L2's trace, the last never ended, for 3 operations/);
+});
