@@ -51,6 +51,16 @@ async function runLinux(machine: L1, input: EngineRunInput, ops: GuestOp[], stre
   });
 }
 
+/**
+ * The VMM's watchdog, stretched by how much slower than hardware the guest runs here: `timeoutMs` is meant
+ * for a guest on hardware, where the probe's 2-instruction loop (dec; jnz, macro-fused) takes one cycle per
+ * iteration. QEMU's TSC follows the host's clock, so under TCG the loop's cost in TSC cycles is the slowdown
+ * itself (about 40 on the recorded runs); under nested KVM it stays near 1 and so does the watchdog.
+ */
+export function watchdogMs(timeoutMs: number, loopCycles: number): number {
+  return Math.round(timeoutMs * Math.max(1, loopCycles));
+}
+
 /** with a QEMU stand-in (tests) the host checks are skipped */
 export function createKvmQemuEngine(config: L1Config = {}): Engine {
   let checked: Availability | null = null;
@@ -87,6 +97,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
       const backend = backendOf(machine);
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
       const args = vmmArgsFrom(input.options, false, []);
+      args.timeoutMs = watchdogMs(args.timeoutMs, machine.loopCycles);
       const { report, exits } = await runOnL1(machine.session, args, stream.bytes).catch((err: Error) => {
         throw new Error(`kvm-qemu run failed: ${err.message}`);
       });
@@ -96,6 +107,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
         ...counters.measured,
         timingsRepresentative: false,
         timingsNote: `${machine.timings}; a 2-instruction guest loop costs ${machine.loopCycles.toFixed(0)} TSC cycles per iteration`,
+        watchdogMs: args.timeoutMs,
         l1Exits: { ...exits, baseline: machine.baseline.byReason, source: 'kvm:kvm_exit tracepoint in L1 (hist trigger, keys exit_reason and info1)' },
         lab: { image: machine.image.key, packages: machine.image.packages, accel: machine.accel, bootMs: machine.bootMs },
       };

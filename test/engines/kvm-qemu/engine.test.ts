@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { GuestOp } from '../../../engines/types.ts';
 import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
-import { createKvmQemuEngine } from '../../../engines/kvm-qemu/engine.ts';
+import { createKvmQemuEngine, watchdogMs } from '../../../engines/kvm-qemu/engine.ts';
 import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
 import { getProfile } from '../../../engines/machine/profiles/index.ts';
 
@@ -49,6 +49,16 @@ test('a run returns the VMM counters plus L1 kvm_exit counts by VMX reason, with
   assert.match(m.backend.label, /^kvm_amd \(SVM\) in linux-image-test 1 under QEMU (TCG|KVM)$/);
   // TSC cycles under emulation are never charged as cycles
   assert.equal(c.cycles.total, 0);
+  // the VMM's 60 s watchdog stretched by the guest's slowdown under TCG: the boot probe's loop took 39,816
+  // TSC cycles per 1,000 iterations (the fixture's loopCyclesX1000), 39.816 where hardware takes 1, so
+  // 60,000 ms × 39.816 = 2,388,960 ms
+  assert.equal(m.watchdogMs, 2_388_960);
+});
+
+test('the watchdog is stretched by the slowdown only: a guest as fast as hardware (nested KVM) keeps timeoutMs', () => {
+  assert.equal(watchdogMs(60_000, 0.9), 60_000);
+  assert.equal(watchdogMs(60_000, 1), 60_000);
+  assert.equal(watchdogMs(1_000, 40), 40_000);
 });
 
 test('without QEMU on PATH, asking for kvm-qemu is one line naming what is missing, exit 2, nothing written', async () => {
