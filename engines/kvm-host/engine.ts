@@ -3,7 +3,8 @@
 // triple fault, failed entry, a crashed VMM) is a rejected promise with a one-line reason, which the harness
 // records as the run's `error`.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import type { Availability, Engine, EngineOptionSpec, EngineRunInput, RunCounters } from '../types.ts';
+import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, RunCounters } from '../types.ts';
+import { guestRamMb } from './guest-ram.ts';
 import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
 import { serialize } from './op-stream.ts';
 import { toCounters } from './to-counters.ts';
@@ -13,7 +14,7 @@ import { builtPaths, readBuildStatus, runVmm, runVmmSync, type VmmArgs, type Vmm
 export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'io', type: 'enum', values: ['virtio', 'emulated'], default: 'virtio', description: 'block device for io ops: the virtio-like ring (one notify per batch) or the register-level emulated device' },
   { name: 'timeoutMs', type: 'number', default: 60000, description: 'watchdog: a guest still running after this long is stopped and the run fails' },
-  { name: 'memMb', type: 'number', default: 256, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it' },
+  { name: 'memMb', type: 'number', default: 0, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it; 0 sizes it to the regions the workload maps at once (guest-ram.ts)' },
   { name: 'computeCap', type: 'number', default: 0, description: 'most loop iterations one compute op runs; 0 picks 1e9 on a native backend, 1000 on an emulating one' },
 ];
 
@@ -49,10 +50,11 @@ export function describe(outcome: VmmOutcome): string | null {
 }
 
 /** the VMM's arguments from the engine options; `native`: the guest runs natively, so compute loops are not capped */
-export function vmmArgsFrom(options: EngineRunInput['options'], native: boolean, disable: VmmArgs['disable']): VmmArgs {
+export function vmmArgsFrom(options: EngineRunInput['options'], native: boolean, disable: VmmArgs['disable'], ops: GuestOp[]): VmmArgs {
   const cap = Number(options.computeCap ?? 0);
+  const mem = Number(options.memMb ?? 0);
   return {
-    memMb: Number(options.memMb ?? 256),
+    memMb: mem > 0 ? mem : guestRamMb(ops),
     timeoutMs: Number(options.timeoutMs ?? 60000),
     io: options.io === 'emulated' ? 'emulated' : 'virtio',
     computeCap: cap > 0 ? cap : native ? 1e9 : 1000,
@@ -104,7 +106,7 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
       const stream = serialize(ops);
       const backend = detectBackend();
       const native = loopCycles !== null && loopCycles <= NATIVE_LOOP_LIMIT;
-      const args = vmmArgsFrom(input.options, native, backend.disabledOps);
+      const args = vmmArgsFrom(input.options, native, backend.disabledOps, ops);
       const outcome = await runVmm(paths, args, stream.bytes);
       const problem = describe(outcome);
       if (problem || outcome.kind !== 'report') throw new Error(`kvm-host run failed: ${problem}`);

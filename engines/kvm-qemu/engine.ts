@@ -4,6 +4,7 @@
 // returns, plus L1's kvm_exit tracepoint counts by reason (`measured.l1Exits`).
 import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, RunCounters } from '../types.ts';
 import { KVM_HOST_OPTIONS, vmmArgsFrom } from '../kvm-host/engine.ts';
+import { MAX_MEM_MIB } from '../kvm-host/guest-ram.ts';
 import { serialize } from '../kvm-host/op-stream.ts';
 import { toCounters } from '../kvm-host/to-counters.ts';
 import type { Backend } from '../kvm-host/backend.ts';
@@ -21,6 +22,9 @@ export const KVM_QEMU_OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'guest', type: 'enum', values: ['freestanding', 'linux'], default: 'freestanding', description: "freestanding: the kvm-host VMM and guest; linux: Debian's kernel as L2 under QEMU -accel kvm in L1, the op-runner running the operations as system calls" },
 ];
 
+/** L2's RAM beyond what guestRamMb gives the freestanding guest: Linux's kernel, page cache and initramfs */
+const L2_LINUX_MIB = 112;
+
 /** an L2 Linux boot under L1's KVM under TCG takes minutes on a loaded machine; the run's own timeout comes on top */
 const L2_BOOT_ALLOWANCE_MS = 600_000;
 
@@ -36,7 +40,9 @@ function backendOf(l: L1): Backend {
 }
 
 async function runLinux(machine: L1, input: EngineRunInput, ops: GuestOp[], stream: Uint8Array): Promise<RunCounters> {
-  const args = vmmArgsFrom(input.options, false, []);
+  const args = vmmArgsFrom(input.options, false, [], ops);
+  // Linux itself needs room beside the regions (the recorded runs booted L2 in 128 MiB with 1 MiB of regions)
+  if (!(Number(input.options.memMb) > 0)) args.memMb = Math.min(MAX_MEM_MIB, args.memMb + L2_LINUX_MIB);
   const started = Date.now();
   const run = await runLinuxOnL1(machine.session, { memMb: args.memMb, computeCap: args.computeCap, timeoutMs: args.timeoutMs + L2_BOOT_ALLOWANCE_MS }, stream, ops.length)
     .catch((err: Error) => { throw new Error(`kvm-qemu run failed: ${err.message}`); });
@@ -96,7 +102,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
       if (input.options.guest === 'linux') return runLinux(machine, input, ops, stream.bytes);
       const backend = backendOf(machine);
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
-      const args = vmmArgsFrom(input.options, false, []);
+      const args = vmmArgsFrom(input.options, false, [], ops);
       args.timeoutMs = watchdogMs(args.timeoutMs, machine.loopCycles);
       const { report, exits } = await runOnL1(machine.session, args, stream.bytes).catch((err: Error) => {
         throw new Error(`kvm-qemu run failed: ${err.message}`);
