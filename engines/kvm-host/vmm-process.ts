@@ -39,7 +39,7 @@ const runReport = z.object({
   exits: counts,
   exitsOutsideOps: count,
   controlExits: count,
-  devices: z.object({ debug: count, serial: count, block: count, vring: count, mmio: count, msr: count }),
+  devices: z.object({ debug: count, serial: count, block: count, vring: count, mmio: count, msr: count, msrRefused: count.default(0) }),
   guest: z.object({
     loopCyclesX1000: count, pageFaults: count, protectionFaults: count, cr3Writes: count, invlpgs: count,
     fullFlushes: count, syscalls: count, gpFaults: count, udFaults: count, framesUsed: count,

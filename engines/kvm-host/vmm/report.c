@@ -64,9 +64,11 @@ void report_run(const struct vm *vm, const struct report_input *in) {
   if (vm->exits_other) fprintf(f, "%s\"OTHER\":%llu", first ? "" : ",", (unsigned long long)vm->exits_other);
   fprintf(f, "},\"exitsOutsideOps\":%llu,\"controlExits\":%llu", (unsigned long long)vm->exits_outside,
           (unsigned long long)vm->dev_control);
-  fprintf(f, ",\"devices\":{\"debug\":%llu,\"serial\":%llu,\"block\":%llu,\"vring\":%llu,\"mmio\":%llu,\"msr\":%llu}",
+  fprintf(f, ",\"devices\":{\"debug\":%llu,\"serial\":%llu,\"block\":%llu,\"vring\":%llu,\"mmio\":%llu,\"msr\":%llu,"
+             "\"msrRefused\":%llu}",
           (unsigned long long)vm->dev_debug, (unsigned long long)vm->dev_serial, (unsigned long long)vm->dev_block,
-          (unsigned long long)vm->dev_vring, (unsigned long long)vm->dev_mmio, (unsigned long long)vm->dev_msr);
+          (unsigned long long)vm->dev_vring, (unsigned long long)vm->dev_mmio, (unsigned long long)vm->dev_msr,
+          (unsigned long long)vm->dev_msr_refused);
   /* the guest wrote these: plain numbers, whatever their values */
   fprintf(f, ",\"guest\":{\"loopCyclesX1000\":%llu,\"pageFaults\":%llu,\"protectionFaults\":%llu,\"cr3Writes\":%llu,"
              "\"invlpgs\":%llu,\"fullFlushes\":%llu,\"syscalls\":%llu,\"gpFaults\":%llu,\"udFaults\":%llu,"

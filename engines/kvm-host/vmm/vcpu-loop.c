@@ -115,9 +115,13 @@ void vcpu_loop(struct vm *vm) {
       run->msr.error = 0;
       break;
     case KVM_EXIT_X86_WRMSR:
+      /* every write that reaches us is one KVM would not take: an MSR it does not know (it injects #GP,
+       * arch/x86/kvm/x86.c kvm_set_msr_ignored_check), a value it refuses (KVM_MSR_EXIT_REASON_INVAL), or a
+       * TSC MSR our filter keeps from the guest (vm-setup.c protect_tsc). All are refused with a #GP. */
       tally(vm, reason);
       vm->dev_msr++;
-      run->msr.error = 0;
+      vm->dev_msr_refused++;
+      run->msr.error = 1;
       break;
     case KVM_EXIT_INTR:
       tally(vm, reason);

@@ -13,6 +13,10 @@
 
 #define HUGE_2M (2ull << 20)
 
+/* Intel SDM Vol. 4 Table 2-2 (AMD: APM Vol. 2 §13.2.4) */
+#define MSR_TSC        0x10u
+#define MSR_TSC_ADJUST 0x3bu
+
 #define PTE_P  0x001ull
 #define PTE_RW 0x002ull
 #define PTE_US 0x004ull /* user-accessible: the guest's user-mode syscall stub runs from the identity map */
@@ -21,6 +25,22 @@
 static int fail(char *err, size_t errlen, const char *what) {
   snprintf(err, errlen, "%s: %s", what, strerror(errno));
   return -1;
+}
+
+/* KVM accepts a guest's write to IA32_TSC (0x10) or IA32_TSC_ADJUST (0x3b) and moves the guest's TSC
+ * (arch/x86/kvm/x86.c kvm_set_msr_common), which would corrupt every TSC cost the guest measures after it.
+ * The MSR filter (api.rst 4.126 KVM_X86_SET_MSR_FILTER; a clear bitmap bit denies) sends those writes to
+ * us, and vcpu-loop.c refuses them with a #GP, as a VMM that owns the TSC does. Reads stay in KVM. */
+static int protect_tsc(struct vm *vm) {
+  static uint8_t deny = 0;
+  struct kvm_msr_filter filter = {
+    .flags = KVM_MSR_FILTER_DEFAULT_ALLOW,
+    .ranges = {
+      { .flags = KVM_MSR_FILTER_WRITE, .nmsrs = 1, .base = MSR_TSC, .bitmap = &deny },
+      { .flags = KVM_MSR_FILTER_WRITE, .nmsrs = 1, .base = MSR_TSC_ADJUST, .bitmap = &deny },
+    },
+  };
+  return ioctl(vm->vm_fd, KVM_X86_SET_MSR_FILTER, &filter);
 }
 
 /* The guest must see the CPUID the host can virtualize, otherwise leaf values are all zero (api.rst 4.46). */
@@ -79,12 +99,14 @@ int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t er
   if (vm->run == MAP_FAILED) { vm->run = NULL; return fail(err, errlen, "mmap kvm_run"); }
   if (set_cpuid(vm, err, errlen) < 0) return -1;
 
-  /* MSRs KVM does not know exit to us as KVM_EXIT_X86_RDMSR/WRMSR instead of a #GP in the guest, so an `msr`
-   * op of any index is a countable exit (api.rst 7.21 KVM_CAP_X86_USER_SPACE_MSR). Optional: without it
-   * the guest's #GP handler counts the fault instead. */
+  /* MSRs KVM does not know, values KVM refuses and MSRs the filter below denies exit to us as
+   * KVM_EXIT_X86_RDMSR/WRMSR instead of a #GP in the guest, so an `msr` op of any index is a countable exit
+   * (api.rst 7.21 KVM_CAP_X86_USER_SPACE_MSR); vcpu-loop.c then refuses the writes as KVM would. Optional:
+   * without it the guest's #GP handler counts the fault instead. */
   struct kvm_enable_cap cap = { .cap = KVM_CAP_X86_USER_SPACE_MSR,
-                                .args = { KVM_MSR_EXIT_REASON_UNKNOWN | KVM_MSR_EXIT_REASON_INVAL } };
-  (void)ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap);
+                                .args = { KVM_MSR_EXIT_REASON_UNKNOWN | KVM_MSR_EXIT_REASON_INVAL |
+                                          KVM_MSR_EXIT_REASON_FILTER } };
+  if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) == 0 && protect_tsc(vm) < 0) return fail(err, errlen, "KVM_X86_SET_MSR_FILTER");
   return 0;
 }
 

@@ -37,6 +37,7 @@ struct vm {
   uint64_t *op_exits;      /* exits attributed to each op index (ops_count entries) */
   uint64_t exits_outside;  /* exits while no op was running (boot, calibration, the end) */
   uint64_t dev_debug, dev_serial, dev_block, dev_vring, dev_mmio, dev_msr, dev_control;
+  uint64_t dev_msr_refused; /* MSR writes answered with #GP (vcpu-loop.c) */
   char console[VMM_CONSOLE_MAX + 1];
   size_t console_len;
   /* how the run ended */

@@ -43,3 +43,30 @@ test('guest RAM on 2 MiB boundaries with MADV_HUGEPAGE: writing 4,096 fresh 4 Ki
   // RAM, some already faulted in at boot; with 4 KiB nested mappings it would be one fault per page (4,096+)
   assert.ok(npf >= 1 && npf <= 9, `nested faults: ${npf}`);
 });
+
+test('MSR writes KVM would refuse, and writes to the TSC MSRs the VMM protects, come back to the guest as #GP', { skip, timeout: 900_000 }, async () => {
+  const ops: GuestOp[] = [
+    { op: 'msr', index: 0x10, write: true, count: 3 },      // IA32_TSC: KVM would take it; the VMM's filter denies it
+    { op: 'msr', index: 0x3b, write: true, count: 2 },      // IA32_TSC_ADJUST: likewise
+    { op: 'msr', index: 0xc0011fff, write: true, count: 1 }, // no such MSR: KVM injects #GP; user-space MSR exits bring it to the VMM first
+  ];
+  const c = await kvmQemuEngine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 64, computeCap: 0 }, seed: 1 });
+  const m = c.measured as { devices: { msr: number; msrRefused: number }; l1Exits: { byReason: Record<string, number>; baseline: Record<string, number> } };
+  // each WRMSR exits once (none of the three is in kvm_amd's pass-through MSR list) and reaches the VMM as
+  // KVM_EXIT_X86_WRMSR: 3 + 2 + 1 = 6; the VMM refuses all six, so the guest's #GP handler counts six faults
+  assert.equal(c.exits.byReason.MSR_WRITE, 6);
+  assert.equal(m.devices.msrRefused, 6);
+  assert.equal(c.events.msrFaults, 6);
+  assert.equal((m.l1Exits.byReason.MSR_WRITE ?? 0) - (m.l1Exits.baseline.MSR_WRITE ?? 0), 6);
+});
+
+test('guest=linux: 20 CPUID in the op-runner under a Linux L2 exit exactly 20 times inside their bracket', { skip, timeout: 1_200_000 }, async () => {
+  const ops: GuestOp[] = [{ op: 'cpuid', count: 20 }, { op: 'syscall', count: 5 }];
+  const c = await kvmQemuEngine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 128, computeCap: 0, guest: 'linux' }, seed: 1 });
+  const m = c.measured as { ops: Array<{ status: string; exits: Record<string, number> }> };
+  // CPUID exits unconditionally under SVM, whatever the CPL; the markers' own CPUIDs are outside (begin) or
+  // taken off (end). A system call stays in L2: no exit of its own (interrupts may land in its window)
+  assert.equal(m.ops[0].exits.CPUID, 20);
+  assert.equal(m.ops[1].status, 'ok');
+  assert.equal(m.ops[1].exits.CPUID ?? 0, 0);
+});
