@@ -66,6 +66,16 @@ interface Waiter { id: number; onMessage(m: AgentMessage): void; fail(reason: st
 
 const TAIL_LINES = 20;
 
+/**
+ * QEMUs still running, killed when this process or worker thread exits (process.exit(), the end of the event
+ * loop). That covers exits setpriv's parent-death signal cannot: a host without setpriv. A death by signal
+ * runs no handler; there the parent-death signal does the work (QemuSession.boot).
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export class QemuSession {
   private readonly splitter = new LineSplitter();
   private readonly tail: string[] = [];
@@ -84,6 +94,8 @@ export class QemuSession {
     const setpriv = findExecutable('setpriv');
     const [file, args] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', o.qemu ?? QEMU, ...qemuArgv(o)]] : [o.qemu ?? QEMU, qemuArgv(o)];
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     const session = new QemuSession(child);
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -132,6 +144,11 @@ export class QemuSession {
     // a panic's own line says more than the stack trace printed after it
     const last = this.tail.find((l) => /Kernel panic/.test(l)) ?? this.tail[this.tail.length - 1];
     return last ? `; last console line: ${last.trim().slice(0, 160)}` : '; the console stayed silent';
+  }
+
+  /** QEMU's process id (undefined if it could not be started) */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** the last console lines that were not protocol messages (kernel output, a panic) */
