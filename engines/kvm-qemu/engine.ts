@@ -10,6 +10,7 @@ import { toCounters } from '../kvm-host/to-counters.ts';
 import type { Backend } from '../kvm-host/backend.ts';
 import { aptProblem } from '../lab/debian-packages.ts';
 import { qemuProblem } from '../lab/qemu-runner.ts';
+import { runnerProblem } from '../lab/op-runner/output.ts';
 import { missingRequirements } from '../lab/requirements.ts';
 import { imagePackages } from './image.ts';
 import { l1, runLinuxOnL1, runOnL1, type L1, type L1Config } from './l1-session.ts';
@@ -75,7 +76,9 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
     const missing = config.qemu ? null : missingRequirements()[0];
     const problem = config.qemu ? null : qemuProblem()
       ?? (missing ? `${missing.program ?? missing.file} is missing (${missing.package}; hvbench lab setup installs it)` : null)
-      ?? aptProblem();
+      ?? aptProblem()
+      // the image carries the op-runner for guest=linux
+      ?? runnerProblem();
     if (problem) return (checked = { available: false, reason: problem });
     try {
       imagePackages();

@@ -102,8 +102,9 @@ export function ensureImage(onProgress: (message: string) => void = () => {}, ca
       onProgress('writing the initramfs');
       const release = kernelPkg.name.replace(/^linux-image-/, '');
       const modules = modulesInLoadOrder(join(kernel.root, 'lib', 'modules', release), KVM_MODULES);
+      const busyboxBytes = readFileSync(join(busybox.root, 'bin', 'busybox'));
       const image = new Initramfs()
-        .file(BUSYBOX_PATH, readFileSync(join(busybox.root, 'bin', 'busybox')), 0o755)
+        .file(BUSYBOX_PATH, busyboxBytes, 0o755)
         .charDevice('dev/console', 5, 1)
         .file('lab/hvbench-vmm', readFileSync(built.vmm), 0o755)
         .file('lab/guest.bin', readFileSync(built.guest));
@@ -113,7 +114,6 @@ export function ensureImage(onProgress: (message: string) => void = () => {}, ca
       const vmlinuz = readFileSync(join(kernel.root, 'boot', `vmlinuz-${release}`));
       onProgress('adding QEMU and a Linux guest for guest=linux');
       const l2Modules = modulesInLoadOrder(join(kernel.root, 'lib', 'modules', release), L2_MODULES);
-      const busyboxBytes = readFileSync(join(busybox.root, 'bin', 'busybox'));
       addL2Payload(image, qemu, vmlinuz, l2Initramfs(busyboxBytes, readFileSync(RUNNER_PATH), l2Modules));
       writeFileSync(join(tmp, 'initrd.cpio'), image.bytes());
       writeFileSync(join(tmp, 'vmlinuz'), vmlinuz);
