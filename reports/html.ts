@@ -14,6 +14,7 @@ import { hvmExitTable } from './html/xen-hvm-vs-kvm.ts';
 import { chartFigure, engineBadge } from './html/fragments.ts';
 import { anchor, runsTable, workloadAnchor } from './html/runs-table.ts';
 import { timingSection } from './html/timing-table.ts';
+import { categoryHeadlines } from './headline.ts';
 
 export interface HtmlInput {
   /** the built-in charts (reports/charts/index.ts buildCharts) */
@@ -25,6 +26,8 @@ interface Section {
   id: string;
   title: string;
   body: string;
+  /** long and rarely read first: folded under its heading until opened */
+  collapsed?: boolean;
 }
 
 function header(results: ResultsFile): string {
@@ -61,22 +64,42 @@ function categoryTable(results: ResultsFile, category: string): string {
 function sections(results: ResultsFile, input: HtmlInput): Section[] {
   const figures = (group: NamedChart['group']) => input.charts.filter((c) => c.group === group).map(chartFigure).join('\n');
   const hvm = hvmExitTable(results);
+  const headlines = categoryHeadlines(results);
+  const headline = (category: string) => headlines.filter((x) => x.category === category).map((x) => `<p class="headline">${h(x.text)}</p>`).join('');
+  const headlineList = headlines.length > 0
+    ? `<ul class="headlines">${headlines.map((x) => `<li><a href="#${h(anchor('cat-', x.category))}">${h(x.category)}</a>: ${h(x.text)}</li>`).join('')}</ul>`
+    : '';
   const out: Section[] = [
-    { id: 'overview', title: 'Overhead', body: `${figures('overhead')}\n${engineList(results)}` },
+    { id: 'overview', title: 'Overhead', body: `${headlineList}\n${figures('overhead')}\n${engineList(results)}` },
     { id: 'how-to-read', title: 'How to read this', body: `<div class="how">${howToRead(results)}</div>` },
     ...(hvm ? [{ id: 'xen-hvm-vs-kvm', title: 'Xen HVM beside KVM', body: hvm }] : []),
-    { id: 'runs', title: 'All runs', body: `<p class="muted">Click a column header to sort.</p>${runsTable(results)}` },
+    { id: 'runs', title: 'All runs', body: `${runsFilter(results)}<p class="muted">Click a column header to sort.</p>${runsTable(results)}` },
   ];
   for (const category of categories(results)) {
     const articles = workloadList(results).filter((w) => w.category === category).map((w) => workloadArticle(results, w));
-    const chart = input.charts.filter((c) => c.group === 'category' && c.category === category).map(chartFigure).join('\n');
-    out.push({ id: anchor('cat-', category), title: `${category} workloads`, body: `${chart}\n${categoryTable(results, category)}\n${articles.join('\n')}` });
+    const charts = (group: NamedChart['group']) => input.charts.filter((c) => c.group === group && c.category === category).map(chartFigure).join('\n');
+    out.push({
+      id: anchor('cat-', category), title: `${category} workloads`,
+      body: `${headline(category)}\n${charts('category')}\n${categoryTable(results, category)}\n${charts('attribution')}\n${articles.join('\n')}`,
+    });
   }
-  out.push({ id: 'simulation-cost', title: 'Simulation cost (host wall-clock)', body: timingSection(results) });
-  out.push({ id: 'counters', title: 'Exits, hypercalls and TLB flushes', body: figures('counters') });
-  out.push({ id: 'attribution', title: 'Overhead attribution per engine', body: figures('attribution') });
+  out.push({ id: 'simulation-cost', title: 'Simulation cost (host wall-clock)', body: timingSection(results), collapsed: true });
+  out.push({ id: 'counters', title: 'Exits, hypercalls and TLB flushes', body: figures('counters'), collapsed: true });
   for (const s of input.extraSections) out.push({ id: s.id, title: s.title, body: `${s.html}\n${sectionCharts(s).map(chartFigure).join('\n')}` });
   return out;
+}
+
+/** a section; a collapsed one is a <details> whose summary is the heading (opened when its anchor is followed) */
+function section(s: Section): string {
+  if (!s.collapsed) return `<section id="${h(s.id)}">\n<h2>${h(s.title)}</h2>\n${s.body}\n</section>`;
+  return `<section id="${h(s.id)}">\n<details class="section"><summary><h2>${h(s.title)}</h2></summary>\n${s.body}\n</details>\n</section>`;
+}
+
+/** the runs table's filter box and one toggle per engine (the client script applies them) */
+function runsFilter(results: ResultsFile): string {
+  const toggles = engineLabels(results).map((e) => `<label><input type="checkbox" class="engine-toggle" value="${h(e)}" checked> ${h(e)}</label>`).join('');
+  return `<div class="filter" id="runs-filter"><input type="search" id="runs-search" placeholder="Filter runs (workload, engine, mechanism…)" aria-label="Filter runs">` +
+    `<span class="toggles">${toggles}</span> <span class="muted" id="runs-shown"></span></div>`;
 }
 
 export function renderHtml(results: ResultsFile, input: HtmlInput): string {
@@ -99,7 +122,7 @@ ${STYLE}</style>
 ${header(results)}
 <nav>${all.map((s) => `<a href="#${h(s.id)}">${h(s.title)}</a>`).join('')}</nav>
 <main>
-${all.map((s) => `<section id="${h(s.id)}">\n<h2>${h(s.title)}</h2>\n${s.body}\n</section>`).join('\n')}
+${all.map(section).join('\n')}
 </main>
 <script type="application/json" id="hvbench-charts">${jsonForScript(configs)}</script>
 <script>${chartJsSource()}</script>

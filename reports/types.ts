@@ -23,8 +23,10 @@ export interface NamedChart {
   config: ChartConfiguration;
   /** where report.html places it */
   group: 'overhead' | 'category' | 'counters' | 'attribution' | 'section';
-  /** group 'category': the workload category whose section shows it */
+  /** groups 'category' and 'attribution': the workload category whose section shows it */
   category?: string;
+  /** shown under the chart in report.html: runs it leaves out and why */
+  notes?: string[];
   /** CSS pixels; the PNG has exactly this size */
   width: number;
   height: number;

@@ -1,16 +1,14 @@
-// The one bar-chart builder every chart definition goes through: a fixed palette, data-only options (no
-// callbacks, so the config is JSON for report.html), and a size that grows with the number of bars.
+// The one bar-chart builder every chart definition goes through: fixed colours (palette.ts), data-only options
+// (no callbacks, so the config is JSON for report.html), and a size that grows with the number of bars.
+// Tooltip texts travel as data too: a dataset's `hvbenchTooltips[i]` is what report.html's client script
+// (reports/html/assets.ts) shows for bar i.
 import type { ChartConfiguration } from 'chart.js';
 import type { NamedChart } from '../types.ts';
+import { seriesColor } from './palette.ts';
 
-/** Tableau 10 then a second, lighter set: distinct and colour-blind friendly enough for stacked bars */
-export const PALETTE = [
-  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
-  '#1f4e79', '#a05d00', '#8c1c1f', '#2f6f6a', '#2e6b26', '#9a8200', '#6b3f63', '#c45b69', '#5c4331', '#6e6864',
-];
-
+/** the shared series palette by index (reports/power/section.ts colours its policies with it) */
 export function color(index: number): string {
-  return PALETTE[index % PALETTE.length];
+  return seriesColor(index);
 }
 
 export const CHART_WIDTH = 1000;
@@ -19,6 +17,8 @@ export interface Series {
   name: string;
   values: (number | null)[];
   color: string;
+  /** per bar, the tooltip text after the series name (e.g. `+31.9 %, 463,942,306 cycles`) */
+  tooltips?: string[];
 }
 
 export interface BarSpec {
@@ -33,8 +33,12 @@ export interface BarSpec {
   valueTitle: string;
   /** chart.js logarithmic value axis from `min` (> 0): for values spanning orders of magnitude */
   log?: { min: number };
-  /** for group 'category': the workload category whose section shows the chart */
+  /** where the bars start on the value axis (default: the axis' own base, 0 or the log axis' minimum) */
+  base?: number;
+  /** for group 'category' and 'attribution': the workload category whose section shows the chart */
   category?: string;
+  /** sentences shown under the chart: what it leaves out and why */
+  notes?: string[];
 }
 
 export function barChart(spec: BarSpec): NamedChart {
@@ -49,7 +53,11 @@ export function barChart(spec: BarSpec): NamedChart {
     type: 'bar',
     data: {
       labels: spec.labels,
-      datasets: spec.series.map((s) => ({ label: s.name, data: s.values, backgroundColor: s.color, borderWidth: 0 })),
+      datasets: spec.series.map((s) => ({
+        label: s.name, data: s.values, backgroundColor: s.color, borderWidth: 0,
+        ...(spec.base !== undefined ? { base: spec.base } : {}),
+        ...(s.tooltips ? { hvbenchTooltips: s.tooltips } : {}),
+      })),
     },
     options: {
       indexAxis: spec.horizontal ? 'y' : 'x',
@@ -64,6 +72,7 @@ export function barChart(spec: BarSpec): NamedChart {
   return {
     id: spec.id, group: spec.group, title: spec.title, config: config as ChartConfiguration, width: CHART_WIDTH, height,
     ...(spec.category !== undefined ? { category: spec.category } : {}),
+    ...(spec.notes && spec.notes.length > 0 ? { notes: spec.notes } : {}),
   };
 }
 

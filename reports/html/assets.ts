@@ -37,7 +37,9 @@ export function chartJsSource(): string {
 
 /**
  * reads the charts from <script id="hvbench-charts" type="application/json"> and draws them once the font is
- * ready (then marks <html data-charts-drawn>); sorts `table.sortable` on header click
+ * ready (then marks <html data-charts-drawn>), with each bar's tooltip from its dataset's `hvbenchTooltips`
+ * (reports/charts/common.ts); sorts `table.sortable` on header click; filters the runs table by text and
+ * engine; opens a folded section when a link or the address jumps into it
  */
 export const CLIENT_SCRIPT = `
 (function () {
@@ -45,6 +47,10 @@ export const CLIENT_SCRIPT = `
   var configs = JSON.parse(document.getElementById('hvbench-charts').textContent);
   Chart.defaults.font.family = '"DejaVu Sans", system-ui, sans-serif';
   Chart.defaults.color = '#333333';
+  Chart.defaults.plugins.tooltip.callbacks.label = function (ctx) {
+    var texts = ctx.dataset.hvbenchTooltips;
+    return ctx.dataset.label + ': ' + (texts && texts[ctx.dataIndex] ? texts[ctx.dataIndex] : ctx.formattedValue);
+  };
   function drawCharts() {
     Object.keys(configs).forEach(function (id) {
       var config = configs[id];
@@ -84,6 +90,40 @@ export const CLIENT_SCRIPT = `
       });
     });
   });
+
+  var search = document.getElementById('runs-search');
+  var runsTable = document.getElementById('runs-table');
+  function filterRuns() {
+    var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var off = {};
+    Array.prototype.forEach.call(document.querySelectorAll('#runs-filter .engine-toggle'), function (box) { if (!box.checked) off[box.value] = true; });
+    var shown = 0;
+    Array.prototype.forEach.call(runsTable.tBodies[0].rows, function (row) {
+      var text = row.textContent.toLowerCase();
+      var visible = !off[row.getAttribute('data-engine')] && words.every(function (w) { return text.indexOf(w) >= 0; });
+      row.hidden = !visible;
+      if (visible) shown++;
+    });
+    document.getElementById('runs-shown').textContent = shown + ' of ' + runsTable.tBodies[0].rows.length + ' runs';
+  }
+  if (search && runsTable) {
+    search.addEventListener('input', filterRuns);
+    Array.prototype.forEach.call(document.querySelectorAll('#runs-filter .engine-toggle'), function (box) { box.addEventListener('change', filterRuns); });
+    filterRuns();
+  }
+
+  // a jump to a folded section (or into one) opens it first, so the target is there to scroll to
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    for (var el = target; el; el = el.parentElement) if (el.tagName === 'DETAILS') el.open = true;
+    var inner = target.querySelector(':scope > details.section');
+    if (inner) inner.open = true;
+    target.scrollIntoView();
+  }
+  window.addEventListener('hashchange', openTarget);
+  if (location.hash) openTarget();
 })();
 `;
 
@@ -97,9 +137,33 @@ header dl { display: flex; flex-wrap: wrap; gap: 4px 28px; margin: 0; font-size:
 header dt { color: #a9b8c8; }
 header dd { margin: 0; font-weight: bold; }
 header dl div { display: flex; gap: 8px; }
-nav { padding: 8px 32px; border-bottom: 1px solid var(--line); font-size: 14px; position: sticky; top: 0; background: #fff; z-index: 1; }
+nav { padding: 8px 32px; border-bottom: 1px solid var(--line); font-size: 14px; position: sticky; top: 0; background: #fff; z-index: 1;
+  white-space: nowrap; overflow-x: auto; }
 nav a { margin-right: 16px; color: var(--accent); text-decoration: none; }
+/* the sticky navigation is one line (about 38 px): every jump target lands below it */
+[id] { scroll-margin-top: 56px; }
 main { padding: 8px 32px 40px; max-width: 1200px; }
+table { display: block; max-width: 100%; overflow-x: auto; }
+code { overflow-wrap: anywhere; }
+p.headline { font-weight: bold; margin: 4px 0 8px; }
+ul.headlines li { margin: 2px 0; }
+.filter { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 8px 0; font-size: 14px; }
+.filter input[type=search] { font: inherit; padding: 3px 6px; min-width: 0; width: 22em; max-width: 100%; }
+.filter label { white-space: nowrap; }
+details.section > summary { list-style: none; }
+details.section > summary::-webkit-details-marker { display: none; }
+details.section > summary h2 { display: block; }
+details.section > summary h2::before { content: '▸ '; color: var(--accent); }
+details.section[open] > summary h2::before { content: '▾ '; }
+figure.chart p.chart-note { color: var(--muted); }
+@media (max-width: 600px) {
+  header { padding: 12px; }
+  header h1 { font-size: 18px; }
+  nav { padding: 6px 12px; font-size: 13px; }
+  nav a { margin-right: 10px; }
+  main { padding: 4px 12px 24px; }
+  h2 { font-size: 19px; }
+}
 h2 { margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
 h3 { margin: 20px 0 4px; }
 h4 { margin: 12px 0 4px; font-size: 15px; }

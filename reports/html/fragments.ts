@@ -10,5 +10,6 @@ export function engineBadge(mode: 'simulated' | 'measured'): string {
 /** a chart's canvas; report.html's client script finds its config under the same id */
 export function chartFigure(chart: NamedChart): string {
   if (chart.omitted !== undefined) return `<p class="muted chart-omitted">${h(chart.omitted)}</p>`;
-  return `<figure class="chart"><div style="height:${chart.height}px"><canvas id="chart-${h(chart.id)}" role="img" aria-label="${h(chart.title)}"></canvas></div></figure>`;
+  const notes = (chart.notes ?? []).map((n) => `<p class="note chart-note">${h(n)}</p>`).join('');
+  return `<figure class="chart"><div style="height:${chart.height}px"><canvas id="chart-${h(chart.id)}" role="img" aria-label="${h(chart.title)}"></canvas></div>${notes}</figure>`;
 }

@@ -82,7 +82,7 @@ export function sortableRunsTable(results: ResultsFile, id: string, columns: rea
         const { html, sort } = c.cell(run, results);
         return `<td${c.numeric ? ' class="num"' : ''} data-sort="${h(sort)}">${html}</td>`;
       });
-      rows.push(`<tr>${cells.join('')}</tr>`);
+      rows.push(`<tr data-engine="${h(run.engine)}">${cells.join('')}</tr>`);
     }
   }
   return `<table class="sortable" id="${h(id)}"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;

@@ -24,7 +24,7 @@ test('writes every output; results.json is valid and re-rendering gives byte-ide
   const written = await writeOutputs(results, join(base, 'a'), OPTIONS);
   assert.deepEqual([...written].sort(), files(join(base, 'a')));
   assert.ok(written.includes('results.json') && written.includes('results.csv') && written.includes('summary.md') && written.includes('report.html'));
-  assert.ok(written.includes('charts/overhead.png') && written.includes('charts/attribution-xen.png'));
+  assert.ok(written.includes('charts/overhead.png') && written.includes('charts/attribution-io.png'));
   const text = readFileSync(join(base, 'a', 'results.json'), 'utf8');
   const reread = parseResultsFile(text, 'results.json');
   assert.deepEqual(reread, results);

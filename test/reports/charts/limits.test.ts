@@ -44,7 +44,7 @@ test(`only the first ${MAX_CHARTS} drawable charts are drawn; an omitted one doe
 test('a results file of 201 workloads: overhead, category, counter and attribution charts give way to notes; no PNG, no config, no crash', async () => {
   const results = manyWorkloads(MAX_CHART_BARS + 1);
   const charts = buildCharts(results);
-  // overhead: 201 workloads; overhead-cpu: 201; attribution-xen: 201 runs; the counter charts: xen's 201 runs
+  // overhead: 201 workloads; overhead-cpu: 201; attribution-cpu: 201 runs of xen; the counter charts: xen's 201 runs
   // have hypercalls and native+xen have no exits in the fixture's cpu/compute, so exits is absent
   for (const c of charts) assert.ok(c.omitted !== undefined, `${c.id} drawn with ${c.config.data.labels?.length} bars`);
   const dir = mkdtempSync(join(tmpdir(), 'hvbench-limits-'));
