@@ -9,6 +9,7 @@ import { NOISY_RME, timingSummary } from './timing.ts';
 import { comparedEngines, findRun, overheadBreakdown, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
 import { energyLine } from './energy.ts';
+import { categoryHeadlines } from './headline.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
 import { formatMs, formatOverhead, formatPercent, formatSignedPct } from './format.ts';
 
@@ -29,6 +30,7 @@ export function renderMarkdown(results: ResultsFile): string {
     `Overhead against native (cycles of the measured phase; setup is in results.json), profile ${code(results.profile)}, seed ${results.seed}, ` +
       `hvbench ${cell(results.tool.version)}, ${results.runs.length} runs.`,
     '',
+    ...categoryHeadlines(results).flatMap((x, i, all) => [`- **${cell(x.category)}**: ${cell(x.text)}`, ...(i === all.length - 1 ? [''] : [])]),
     row(header),
     row(header.map((_, i) => (i === 0 || i >= header.length - 3 ? '---' : '---:'))),
   ];

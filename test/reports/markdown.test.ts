@@ -51,3 +51,10 @@ test('user strings cannot inject HTML or break the table; failures are listed', 
   assert.match(md, /\| failed \|/);
   assert.match(md, /- io\/disk-read on kvm:mmu=&lt;i&gt;shadow&lt;\/i&gt;: device model crashed: &lt;img src=x onerror=alert\(1\)&gt;/);
 });
+
+test('summary.md opens with the headline of each category, as report.html does', () => {
+  const md = renderMarkdown(buildResults());
+  // io/disk-read: kvm 69,000,000 cycles against xen's 94,800,000 (test/reports/headline.test.ts derives it)
+  assert.ok(md.includes('\n- **io**: kvm lower overhead than xen in 1 of 1 workload; geometric mean of kvm ÷ xen cycles ×0.73\n\n| Workload |'), md.slice(0, 900));
+  assert.equal(md.split('\n').filter((l) => l.startsWith('- **')).length, 4);
+});
