@@ -29,7 +29,10 @@ test('report.html draws every chart offline, keeps hostile strings as text, and 
   try {
     const { page, consoleErrors, networkRequests, dialogs } = await openReport(browser, htmlPath);
 
-    // every canvas has drawn pixels
+    // every canvas has drawn pixels, those in folded sections once opened (Chart.js sizes them when shown)
+    await page.$$eval('details.section', (list) => list.forEach((d) => { (d as HTMLDetailsElement).open = true; }));
+    await page.waitForFunction(() => [...document.querySelectorAll('details.section canvas')].every((c) => (c as HTMLCanvasElement).width > 0));
+    await page.waitForTimeout(200);
     const canvases = await page.$$eval('canvas', (list) => list.map((c) => {
       const canvas = c as HTMLCanvasElement;
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -97,6 +100,68 @@ test('report.html draws every chart offline, keeps hostile strings as text, and 
     assert.deepEqual(dialogs, []);
     assert.deepEqual(networkRequests, []);
     assert.deepEqual(consoleErrors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('report.html at 1400 and 400 px: no sideways page scroll, every jump lands below the sticky navigation, ' +
+  'a drill-down two clicks away, folded long sections, a runs filter with engine toggles', { skip: missing ?? false, timeout: 120_000 }, async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'hvbench-html-')), 'out');
+  const results = buildResults({ measured: true, hostile: false });
+  await writeOutputs(results, out, { html: true, png: false, extraSections: [extra] });
+  const browser = await launchBrowser();
+  try {
+    for (const width of [1400, 400]) {
+      const { page, consoleErrors } = await openReport(browser, join(out, 'report.html'), { width, height: 800 });
+      const where = (selector: string) => page.$eval(selector, (el) => {
+        const nav = document.querySelector('nav')!.getBoundingClientRect();
+        const box = el.getBoundingClientRect();
+        return { top: box.top, navBottom: nav.bottom, height: window.innerHeight };
+      });
+      const pageScroll = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(await pageScroll(), 0, `${width} px: the page scrolls sideways`);
+
+      // long sections start folded
+      for (const id of ['simulation-cost', 'counters']) {
+        assert.equal(await page.locator(`#${id} > details.section`).evaluate((d) => (d as HTMLDetailsElement).open), false, id);
+      }
+
+      // every navigation link: its section's heading shows below the sticky navigation (at its top unless the
+      // page ends first), folded sections opened
+      const links = await page.locator('nav a').evaluateAll((list) => list.map((a) => a.getAttribute('href')!));
+      assert.ok(links.length >= 9, links.join(' '));
+      for (const href of links) {
+        await page.locator(`nav a[href="${href}"]`).click();
+        const at = await where(`${href} h2`);
+        const atEnd = await page.evaluate(() => Math.ceil(window.scrollY + window.innerHeight) >= document.documentElement.scrollHeight);
+        assert.ok(at.top >= at.navBottom - 1 && (at.top < at.navBottom + 80 || (atEnd && at.top < at.height - 40)),
+          `${width} px, ${href}: heading at ${at.top}, navigation ends at ${at.navBottom}`);
+      }
+      assert.equal(await page.locator('#counters > details.section').evaluate((d) => (d as HTMLDetailsElement).open), true, 'the jump opened it');
+      assert.equal(await pageScroll(), 0, `${width} px: the page scrolls sideways once every section is open`);
+
+      // two clicks to a workload's drill-down: its category, then the workload in the category's table
+      await page.locator('nav a', { hasText: 'micro workloads' }).click();
+      await page.locator('#cat-micro table a', { hasText: 'CPUID loop' }).click();
+      const drill = await where('#w-micro_2fcpuid h3');
+      assert.ok(drill.top >= drill.navBottom - 1 && drill.top < drill.height, `${width} px: drill-down heading at ${drill.top}`);
+
+      // the runs table's filter: words narrow the rows, an engine toggle hides that engine's rows
+      const shown = () => page.$$eval('#runs-table tbody tr', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => (r as HTMLTableRowElement).cells[0].textContent + ' ' + r.getAttribute('data-engine')));
+      assert.equal((await shown()).length, results.runs.length);
+      await page.locator('#runs-search').fill('cpuid');
+      // micro/cpuid ran on native, xen, kvm, kvm:mmu=shadow and kvm-host
+      assert.deepEqual(await shown(), ['micro/cpuid native', 'micro/cpuid xen', 'micro/cpuid kvm', 'micro/cpuid kvm:mmu=shadow', 'micro/cpuid kvm-host']);
+      await page.locator('#runs-filter input.engine-toggle[value="kvm"]').uncheck();
+      assert.deepEqual(await shown(), ['micro/cpuid native', 'micro/cpuid xen', 'micro/cpuid kvm:mmu=shadow', 'micro/cpuid kvm-host']);
+      assert.equal(await page.locator('#runs-shown').textContent(), `4 of ${results.runs.length} runs`);
+      await page.locator('#runs-search').fill('');
+      // six workloads, kvm's six runs hidden
+      assert.equal((await shown()).length, results.runs.length - 6);
+      assert.deepEqual(consoleErrors, []);
+      await page.context().close();
+    }
   } finally {
     await browser.close();
   }
