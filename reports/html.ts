@@ -22,12 +22,17 @@ export interface HtmlInput {
   extraSections: readonly ReportSection[];
 }
 
-interface Section {
+export interface Section {
   id: string;
   title: string;
   body: string;
   /** long and rarely read first: folded under its heading until opened */
   collapsed?: boolean;
+}
+
+/** the page's dark header: a title and label/value pairs, all plain text */
+export function pageHeader(title: string, items: readonly [string, string][]): string {
+  return `<header><h1>${h(title)}</h1><dl>${items.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl></header>`;
 }
 
 function header(results: ResultsFile): string {
@@ -40,7 +45,7 @@ function header(results: ResultsFile): string {
     ['Created', results.createdAt],
     ['Runs', String(results.runs.length)],
   ];
-  return `<header><h1>hvbench report: Xen vs KVM vs native</h1><dl>${items.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl></header>`;
+  return pageHeader('hvbench report: Xen vs KVM vs native', items);
 }
 
 function engineList(results: ResultsFile): string {
@@ -73,7 +78,7 @@ function sections(results: ResultsFile, input: HtmlInput): Section[] {
     { id: 'overview', title: 'Overhead', body: `${headlineList}\n${figures('overhead')}\n${engineList(results)}` },
     { id: 'how-to-read', title: 'How to read this', body: `<div class="how">${howToRead(results)}</div>` },
     ...(hvm ? [{ id: 'xen-hvm-vs-kvm', title: 'Xen HVM beside KVM', body: hvm }] : []),
-    { id: 'runs', title: 'All runs', body: `${runsFilter(results)}<p class="muted">Click a column header to sort.</p>${runsTable(results)}` },
+    { id: 'runs', title: 'All runs', body: `${runsFilter(engineLabels(results))}<p class="muted">Click a column header to sort.</p>${runsTable(results)}` },
   ];
   for (const category of categories(results)) {
     const articles = workloadList(results).filter((w) => w.category === category).map((w) => workloadArticle(results, w));
@@ -95,34 +100,53 @@ function section(s: Section): string {
   return `<section id="${h(s.id)}">\n<details class="section"><summary><h2>${h(s.title)}</h2></summary>\n${s.body}\n</details>\n</section>`;
 }
 
-/** the runs table's filter box and one toggle per engine (the client script applies them) */
-function runsFilter(results: ResultsFile): string {
-  const toggles = engineLabels(results).map((e) => `<label><input type="checkbox" class="engine-toggle" value="${h(e)}" checked> ${h(e)}</label>`).join('');
+/** the filter box and one toggle per engine of the table `#runs-table` (the client script applies them) */
+export function runsFilter(engines: readonly string[]): string {
+  const toggles = engines.map((e) => `<label><input type="checkbox" class="engine-toggle" value="${h(e)}" checked> ${h(e)}</label>`).join('');
   return `<div class="filter" id="runs-filter"><input type="search" id="runs-search" placeholder="Filter runs (workload, engine, mechanism…)" aria-label="Filter runs">` +
     `<span class="toggles">${toggles}</span> <span class="muted" id="runs-shown"></span></div>`;
 }
 
 export function renderHtml(results: ResultsFile, input: HtmlInput): string {
   checkSections(input.extraSections);
-  const all = sections(results, input);
-  const configs: Record<string, unknown> = {};
-  for (const chart of [...input.charts, ...input.extraSections.flatMap(sectionCharts)]) if (chart.omitted === undefined) configs[`chart-${chart.id}`] = chart.config;
   const engines = engineLabels(results).join(', ');
+  return renderPage({
+    title: `hvbench report: ${engines} (profile ${results.profile}, seed ${results.seed})`,
+    header: header(results),
+    sections: sections(results, input),
+    charts: [...input.charts, ...input.extraSections.flatMap(sectionCharts)],
+  });
+}
+
+export interface Page {
+  /** plain text */
+  title: string;
+  /** escaped HTML of the page's <header> */
+  header: string;
+  sections: readonly Section[];
+  /** every chart the sections' figures draw */
+  charts: readonly NamedChart[];
+}
+
+/** the self-contained page around the sections: style, font, sticky navigation, Chart.js and the client script */
+export function renderPage(page: Page): string {
+  const configs: Record<string, unknown> = {};
+  for (const chart of page.charts) if (chart.omitted === undefined) configs[`chart-${chart.id}`] = chart.config;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:">
-<title>hvbench report: ${h(engines)} (profile ${h(results.profile)}, seed ${h(results.seed)})</title>
+<title>${h(page.title)}</title>
 <style>${fontFaceCss()}
 ${STYLE}</style>
 </head>
 <body>
-${header(results)}
-<nav>${all.map((s) => `<a href="#${h(s.id)}">${h(s.title)}</a>`).join('')}</nav>
+${page.header}
+<nav>${page.sections.map((s) => `<a href="#${h(s.id)}">${h(s.title)}</a>`).join('')}</nav>
 <main>
-${all.map(section).join('\n')}
+${page.sections.map(section).join('\n')}
 </main>
 <script type="application/json" id="hvbench-charts">${jsonForScript(configs)}</script>
 <script>${chartJsSource()}</script>

@@ -22,7 +22,7 @@ export interface NamedChart {
   /** plain data (JSON-serialisable, no callbacks): the same object is drawn on @napi-rs/canvas and in the page */
   config: ChartConfiguration;
   /** where report.html places it */
-  group: 'overhead' | 'category' | 'counters' | 'attribution' | 'section';
+  group: 'overhead' | 'category' | 'counters' | 'attribution' | 'section' | 'trend';
   /** groups 'category' and 'attribution': the workload category whose section shows it */
   category?: string;
   /** shown under the chart in report.html: runs it leaves out and why */

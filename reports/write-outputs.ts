@@ -87,14 +87,16 @@ export async function checkOutputDir(outDir: string): Promise<void> {
   }
 }
 
+/** adds one file to the directory being written (name relative to it; its folder must exist) */
+export type PutFile = (name: string, data: string | Buffer) => Promise<void>;
+
 /**
- * Writes results.json, results.csv, power.csv (when there is a power section), summary.md, charts/*.png (when png) and report.html (when html) to outDir,
- * replacing a previous output directory. Returns the written paths relative to outDir, in writing order.
+ * Writes a whole output directory atomically: `fill` puts its files into a temporary directory beside outDir
+ * (`dir`, where it may make folders), which then replaces outDir; on any failure outDir stays as it was. Returns the
+ * written paths relative to outDir, in writing order.
  */
-export async function writeOutputs(results: ResultsFile, outDir: string, options: OutputOptions): Promise<string[]> {
+export async function writeDirAtomically(outDir: string, fill: (put: PutFile, dir: string) => Promise<void>, signal?: AbortSignal): Promise<string[]> {
   const target = resolve(outDir);
-  const extraSections = options.extraSections ?? [];
-  checkSections(extraSections);
   await checkOutputDir(target);
   await mkdir(dirname(target), { recursive: true });
   const temp = await makeTempDir(target);
@@ -108,17 +110,8 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
     written.push(name);
   };
   try {
-    await put('results.json', resultsJson(results));
-    await put('results.csv', renderCsv(results));
-    if (results.power) await put('power.csv', renderPowerCsv(results.power));
-    await put('summary.md', renderMarkdown(results));
-    const charts = buildCharts(results);
-    if (options.png) {
-      await mkdir(join(temp, 'charts'));
-      for (const chart of [...charts, ...extraSections.flatMap(sectionCharts)]) if (chart.omitted === undefined) await put(`charts/${chart.id}.png`, renderPng(chart));
-    }
-    if (options.html) await put('report.html', renderHtml(results, { charts, extraSections }));
-    options.signal?.throwIfAborted();
+    await fill(put, temp);
+    signal?.throwIfAborted();
     await replaceDir(temp, target);
   } catch (e) {
     removeTemp();
@@ -127,4 +120,25 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
     process.off('exit', removeTemp);
   }
   return written;
+}
+
+/**
+ * Writes results.json, results.csv, power.csv (when there is a power section), summary.md, charts/*.png (when png) and report.html (when html) to outDir,
+ * replacing a previous output directory. Returns the written paths relative to outDir, in writing order.
+ */
+export async function writeOutputs(results: ResultsFile, outDir: string, options: OutputOptions): Promise<string[]> {
+  const extraSections = options.extraSections ?? [];
+  checkSections(extraSections);
+  return writeDirAtomically(outDir, async (put, dir) => {
+    await put('results.json', resultsJson(results));
+    await put('results.csv', renderCsv(results));
+    if (results.power) await put('power.csv', renderPowerCsv(results.power));
+    await put('summary.md', renderMarkdown(results));
+    const charts = buildCharts(results);
+    if (options.png) {
+      await mkdir(join(dir, 'charts'));
+      for (const chart of [...charts, ...extraSections.flatMap(sectionCharts)]) if (chart.omitted === undefined) await put(`charts/${chart.id}.png`, renderPng(chart));
+    }
+    if (options.html) await put('report.html', renderHtml(results, { charts, extraSections }));
+  }, options.signal);
 }

@@ -70,9 +70,14 @@ export function seriesColor(index: number): string {
   return SERIES_PALETTE[index % SERIES_PALETTE.length];
 }
 
-/** engineColors over every engine label of a results file (those only in runs take their run's engine id) */
-export function resultsEngineColors(results: ResultsFile): Map<string, string> {
-  return engineColors(engineLabels(results).map((label) => ({
-    label, id: results.engines.find((e) => e.label === label)?.id ?? results.runs.find((r) => r.engine === label)?.engineId ?? label,
-  })));
+/** engineColors over every engine label of one or more results files (those only in runs take their run's
+ *  engine id), in order of first appearance */
+export function resultsEngineColors(...files: ResultsFile[]): Map<string, string> {
+  const engines = new Map<string, string>();
+  for (const results of files) {
+    for (const label of engineLabels(results)) {
+      if (!engines.has(label)) engines.set(label, results.engines.find((e) => e.label === label)?.id ?? results.runs.find((r) => r.engine === label)?.engineId ?? label);
+    }
+  }
+  return engineColors([...engines].map(([label, id]) => ({ label, id })));
 }

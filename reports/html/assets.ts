@@ -156,6 +156,7 @@ details.section > summary h2 { display: block; }
 details.section > summary h2::before { content: '▸ '; color: var(--accent); }
 details.section[open] > summary h2::before { content: '▾ '; }
 figure.chart p.chart-note { color: var(--muted); }
+tr.same td { color: var(--muted); }
 @media (max-width: 600px) {
   header { padding: 12px; }
   header h1 { font-size: 18px; }

@@ -31,7 +31,7 @@ test('report.html draws every chart offline, keeps hostile strings as text, and 
 
     // every canvas has drawn pixels, those in folded sections once opened (Chart.js sizes them when shown)
     await page.$$eval('details.section', (list) => list.forEach((d) => { (d as HTMLDetailsElement).open = true; }));
-    await page.waitForFunction(() => [...document.querySelectorAll('details.section canvas')].every((c) => (c as HTMLCanvasElement).width > 0));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('details.section canvas')).every((c) => (c as HTMLCanvasElement).width > 0));
     await page.waitForTimeout(200);
     const canvases = await page.$$eval('canvas', (list) => list.map((c) => {
       const canvas = c as HTMLCanvasElement;

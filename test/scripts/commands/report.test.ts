@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildResults } from '../../fixtures/results.ts';
+
+const BIN = new URL('../../../bin/hvbench.js', import.meta.url).pathname;
+const hvbench = (args: string[]) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'hvbench-report-'));
+const a = join(dir, 'a.json');
+const b = join(dir, 'b.json');
+writeFileSync(a, JSON.stringify(buildResults()));
+const changed = buildResults();
+const xen = changed.runs.find((r) => r.workload === 'micro/syscall' && r.engine === 'xen')!;
+// 4,120,000 syscall-pt-switch cycles fewer: 64,700,000 → 60,580,000 against native's 10,300,000, so the
+// overhead falls from 528.16 % to 488.16 %, 40.0 points
+xen.cycles.total -= 4_120_000;
+xen.cycles.hypervisor -= 4_120_000;
+xen.attribution['syscall-pt-switch'] -= 4_120_000;
+xen.overheadAttribution!['syscall-pt-switch'] -= 4_120_000;
+xen.overheadPct = (60_580_000 / 10_300_000 - 1) * 100;
+writeFileSync(b, JSON.stringify(changed));
+
+test('report A B writes one page of both side by side with the change, and a trend chart per category', () => {
+  const out = join(dir, 'ab');
+  const r = hvbench(['report', a, b, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /2 results side by side/);
+  assert.deepEqual(readdirSync(join(out, 'charts')).sort(), ['trend-cpu.png', 'trend-io.png', 'trend-memory.png', 'trend-micro.png']);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  // 6 workloads × 4 engines, one of them changed
+  assert.match(html, /1 of 24 runs differ between #1 and #2; the largest overhead change: <code>micro\/syscall<\/code> on xen, −40\.0 points/);
+  assert.match(html, /<code>syscall-pt-switch<\/code> −4,120,000 cycles/);
+  assert.ok(html.includes('id="chart-trend-micro"'));
+});
+
+test('report with several files refuses --no-html and unreadable files in one line, writing nothing', () => {
+  for (const [args, message] of [
+    [['report', a, b, '--no-html'], /^hvbench: report: with several results files the output is report\.html; --no-html leaves nothing to write$/],
+    [['report', a, join(dir, 'missing.json')], /missing\.json: cannot read/],
+  ] as const) {
+    const out = join(dir, 'refused');
+    const r = hvbench([...args, '--out', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr.trim(), message);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.ok(!existsSync(out));
+  }
+});
