@@ -7,12 +7,13 @@ import { BENCHMARK_ACTION_FORMAT, formatBenchmarkAction } from './export-benchma
 import { formatJson } from './format-json.ts';
 import { formatMarkdown } from './format-md.ts';
 import { formatText } from './format-text.ts';
+import { renderSideBySide } from '../../reports/side-by-side/html.ts';
 import { readResultsFile } from '../../reports/results-schema.ts';
 import { parseMetricRules, parseThreshold, type MetricSelection } from './select.ts';
 import { FAIL_ON, verdict, type FailOn } from './verdict.ts';
 import { assertReplaceableFile, writeFileAtomic } from '../write-atomic.ts';
 
-export const FORMATS = ['text', 'md', 'json'] as const;
+export const FORMATS = ['text', 'md', 'json', 'html'] as const;
 export type CompareFormat = (typeof FORMATS)[number];
 export const DEFAULT_THRESHOLD_PCT = 5;
 
@@ -61,7 +62,11 @@ export async function runCompare(args: CompareArgs, io: CompareIO): Promise<0 | 
   const head = readResultsFile(args.head);
   const comparison = compareResults(base, head, { baseName: args.base, headName: args.head, selection, force: args.force === true });
   const result = verdict(comparison, failOn);
-  const report = format === 'json' ? formatJson(comparison, result, failOn) : format === 'md' ? formatMarkdown(comparison, result) : formatText(comparison, result);
+  const report = format === 'json' ? formatJson(comparison, result, failOn)
+    : format === 'md' ? formatMarkdown(comparison, result)
+      // the page `hvbench report BASE HEAD` writes, with the verdict on top: a CI artifact to open
+      : format === 'html' ? renderSideBySide([{ name: args.base, results: base }, { name: args.head, results: head }], { verdict: result.line })
+        : formatText(comparison, result);
 
   if (exportPath !== undefined) await writeFileAtomic(exportPath, formatBenchmarkAction(head, selection));
   if (args.out === undefined) {

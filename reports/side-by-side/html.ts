@@ -65,7 +65,12 @@ function changeSummary(files: readonly NamedResults[], deltas: readonly RunDelta
     (profiles.size > 1 ? `<p class="note">The files use different profiles (${h([...profiles].join(', '))}): cycle counts differ by the profile's costs as well as by the code.</p>` : '');
 }
 
-export function renderSideBySide(files: readonly NamedResults[]): string {
+export interface SideBySideOptions {
+  /** `compare`'s one-line verdict, shown above the changes */
+  verdict?: string;
+}
+
+export function renderSideBySide(files: readonly NamedResults[], options: SideBySideOptions = {}): string {
   const deltas = runDeltas(files);
   const charts: NamedChart[] = trendCharts(files);
   const engines = [...new Set(deltas.map((d) => d.engine))];
@@ -73,7 +78,7 @@ export function renderSideBySide(files: readonly NamedResults[]): string {
     { id: 'inputs', title: 'Results files', body: inputsTable(files) },
     {
       id: 'changes', title: `What changed (#${files.length} against #1)`,
-      body: `${changeSummary(files, deltas)}${runsFilter(engines)}<p class="muted">Click a column header to sort; sort by the last column to bring the changed runs together.</p>${deltasTable(files, deltas)}`,
+      body: `${options.verdict !== undefined ? `<p class="headline verdict">${h(options.verdict)}</p>` : ''}${changeSummary(files, deltas)}${runsFilter(engines)}<p class="muted">Click a column header to sort; sort by the last column to bring the changed runs together.</p>${deltasTable(files, deltas)}`,
     },
     { id: 'trend', title: 'Headline metric per category, file by file', body: charts.map(chartFigure).join('\n') },
   ];

@@ -50,6 +50,20 @@ test('identical files → exit 0 and a ✅ verdict', async () => {
   assert.match(r.stdout, /^✅ no regression: /m);
 });
 
+test('--format html writes the side-by-side page of base and head with the verdict on top', async () => {
+  const head = buildResults();
+  findRun(head, 'micro/cpuid', 'kvm:mmu=shadow').exits.total = 55_000;
+  const f = files(buildResults(), head);
+  const out = join(f.dir, 'compare.html');
+  const r = await compare(f.base, f.head, '--format', 'html', '--out', out);
+  assert.equal(r.code, 1);
+  const html = readFileSync(out, 'utf8');
+  assert.match(html, /<p class="headline verdict">❌ 1 regression in 1 run/);
+  // only the exit count moved (the cycles did not): one run of 24 differs, its counter named
+  assert.match(html, /1 of 24 runs differ between #1 and #2/);
+  assert.ok(html.includes('exits 50,000 → 55,000'));
+});
+
 test('+10 % exits on one run → exit 1, that run first in the Markdown table', async () => {
   const head = buildResults();
   findRun(head, 'micro/cpuid', 'kvm:mmu=shadow').exits.total = 55_000;
@@ -162,7 +176,7 @@ const BAD_INPUT: [string, () => Promise<Outcome>, RegExp][] = [
   ['different seed', () => { const f = files(buildResults(), { ...buildResults(), seed: 7 }); return compare(f.base, f.head); }, /have different seeds \(1 vs 7\)/],
   ['bad --threshold', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--threshold', 'x'); }, /^--threshold: "x" is not a percentage/],
   ['bad --metric', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--metric', 'exit.total=0'); }, /^--metric exit\.total: unknown metric/],
-  ['bad --format', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--format', 'html'); }, /^--format html: expected one of text, md, json$/],
+  ['bad --format', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--format', 'xml'); }, /^--format xml: expected one of text, md, json, html$/],
   ['bad --fail-on', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--fail-on', 'sometimes'); }, /^--fail-on sometimes: expected one of regression, any-change, never$/],
   ['bad --export', () => { const f = files(buildResults(), buildResults()); return compare(f.base, f.head, '--export', 'csv', 'x.csv'); }, /^--export csv: expected one of github-action-benchmark$/],
   ['empty HEAD runs', () => { const f = files(buildResults(), { ...buildResults(), runs: [] }); return compare(f.base, f.head); }, /^nothing to judge: .*head\.json has no runs \(\$\.runs is empty\) while .*base\.json has 24$/],
