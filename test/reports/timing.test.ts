@@ -41,7 +41,7 @@ test('report.html section: every timed run with mean ± rme, p75, p99, samples; 
   const html = timingSection(results);
   assert.ok(html.includes('<b>Host wall-clock, not model output.</b>'));
   assert.ok(html.includes('1 of 23 runs are noisy'));
-  const rows = html.split('\n').filter((l) => l.startsWith('<tr>'));
+  const rows = html.split('\n').filter((l) => l.startsWith('<tr data-engine='));
   assert.equal(rows.length, 23, 'the failed run has no timing row');
   const syscallKvm = rows.filter((r) => r.includes('micro/syscall') && r.includes('>kvm<'));
   assert.equal(syscallKvm.length, 1);
