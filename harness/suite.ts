@@ -110,26 +110,34 @@ function isPowerDesign(id: string): id is PowerDesign {
 }
 
 /**
- * The power model runs every xen and kvm spec of `--engines` with the options it reads (sched, cpufreq, …).
- * When power scenarios were asked for, a spec with an option it cannot honour is a usage error; when they
- * only come with the whole default suite, such a spec (xen:mode=hvm) is the operation-stream suite's alone.
+ * The power model runs every xen and kvm spec of `--engines` with the options it reads (sched, cpufreq, …). A
+ * spec with an option it cannot honour (xen:mode=hvm) is left out of the power section — said in a note when
+ * power scenarios were asked for, and the usage error itself when that leaves none of the specs.
  */
-function choosePowerEngines(catalog: Catalog, engines: readonly ResolvedEngine[], scenarios: readonly PowerScenario[], asked: boolean): PowerEngine[] {
+function choosePowerEngines(
+  catalog: Catalog,
+  engines: readonly ResolvedEngine[],
+  scenarios: readonly PowerScenario[],
+  asked: boolean,
+  note: (line: string) => void,
+): PowerEngine[] {
   const chosen: PowerEngine[] = [];
-  let designs = 0;
+  const refused: UsageError[] = [];
   for (const e of engines) {
     const id = e.engine.id;
     if (!isPowerDesign(id)) continue;
-    designs++;
     try {
       chosen.push(powerEngineOf(id, e.label, e.options, catalog.resolveEngine(id).options));
     } catch (err) {
-      if (asked || !(err instanceof UsageError)) throw err;
+      if (!(err instanceof UsageError)) throw err;
+      refused.push(err);
     }
   }
-  if (scenarios.length > 0 && designs === 0) {
+  if (scenarios.length > 0 && chosen.length === 0 && refused.length === 0) {
     throw new UsageError(`power scenarios run on the xen and kvm designs; --engines names neither (power: ${scenarios.map((s) => s.id).join(', ')})`);
   }
+  if (asked && chosen.length === 0 && refused.length > 0) throw refused[0];
+  if (asked) for (const err of refused) note(`${err.message}; it is left out of the power section`);
   return chosen;
 }
 
@@ -144,7 +152,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const workloads = chooseWorkloads(catalog, req);
   const powerScenarios = choosePowerScenarios(req);
   const powerAsked = req.workloads.some(isPowerSelector) || (req.powerFiles ?? []).length > 0;
-  const powerEngines = choosePowerEngines(catalog, engines, powerScenarios, powerAsked);
+  const powerEngines = choosePowerEngines(catalog, engines, powerScenarios, powerAsked, req.note ?? (() => {}));
 
   const tasks: PairTask[] = [];
   for (const w of workloads) {

@@ -142,8 +142,10 @@ test('a workload file alone runs just that workload; a plugin engine runs beside
 test('power/<scenario> selects one power scenario, --engines picks the engines with their options, and a power file runs beside it', () => {
   const out = join(dir, 'power');
   const example = new URL('../../workloads/power/examples/capped-beside-idle.json', import.meta.url).pathname;
-  const r = hvbench(['run', '--workloads', 'power/hagimont-capped', '--engines', 'kvm,xen:sched=credit', '--power-file', example, '--out', out, ...FAST]);
+  const r = hvbench(['run', '--workloads', 'power/hagimont-capped', '--engines', 'kvm,xen:sched=credit,xen:mode=hvm', '--power-file', example, '--out', out, ...FAST]);
   assert.equal(r.code, 0, r.stderr);
+  // a spec the power model cannot honour is left out beside the others, with a note; alone it is the error above
+  assert.match(r.stderr, /power suite: engine xen:mode=hvm: the power model cannot honour mode=hvm .*; it is left out of the power section/);
   const power = results(out).power!;
   assert.deepEqual(power.scenarios.map((s) => s.id), ['hagimont-capped', 'capped-beside-idle']);
   assert.deepEqual([...new Set(power.runs.map((x) => x.engine))], ['kvm', 'xen:sched=credit']);

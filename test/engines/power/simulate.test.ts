@@ -105,6 +105,18 @@ test('kvm cpufreq=hwp: the CPU follows the load every millisecond, as fast as EP
   assert.ok(Math.abs(power.vms[0].deliveredOfBookedPct - 100) < 1e-9);
 });
 
+test('kvm cpufreq=amd-pstate: CPPC autonomous mode is the same mechanism with the same EPP values, on a part that has CPPC', () => {
+  // a Zen 2-like part: intel-modern's P-states with CPPC instead of HWP
+  const profile = { ...getProfile('intel-modern').power, autonomous: 'cppc' as const };
+  const scenario = alone(0.5, null, 0.5);
+  const run = simulatePower({ scenario, traces: scenario.traces(0), profile, engine: { ...defaultPowerEngine('kvm'), cpufreq: 'amd-pstate', epp: 'balance_power', haltPoll: false }, policy: 'host-only' });
+  // as hwp at EPP 192 above: one step down to 1900 MHz after the first millisecond
+  assert.equal(run.cpufreq, 'amd-pstate');
+  assert.equal(run.hostGovernor, 'autonomous');
+  assert.equal(run.transitions, 1);
+  assert.equal(run.residency['1900'], 0.999);
+});
+
 test("kvm guestcpufreq=virtual-cpufreq: the guest's request is a floor under the host's schedutil while its vCPU runs", () => {
   const profile = getProfile('intel-modern').power;
   // a VM capped at half a CPU (CFS quota: 50 ms of every 100 ms), always wanting more
