@@ -30,6 +30,9 @@ function drive(gov: { step(b: number, d: number, c: number): number }, busyFract
 
 test('every built-in profile has a valid power block', () => {
   for (const p of listProfiles()) assert.deepEqual(validatePowerProfile(p.power), [], p.id);
+  // a profile file's autonomous control must be one the model knows
+  const bad = { ...profile, autonomous: 'banana' } as unknown as PowerProfile;
+  assert.deepEqual(validatePowerProfile(bad), ['autonomous must be hwp, cppc or none (got banana)']);
 });
 
 test('CPUFREQ_RELATION_L: the slowest state at or above the target', () => {
