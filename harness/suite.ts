@@ -16,7 +16,7 @@ import { TOOL_VERSION } from './version.ts';
 import { profileHash } from './profile-hash.ts';
 import { defaultParams, selectWorkloads } from '../workloads/registry.ts';
 import type { PerOp, Workload } from '../workloads/types.ts';
-import { runPowerSuite, POWER_DESIGNS, type PowerDesign, type PowerScenario } from '../engines/power/index.ts';
+import { runPowerSuite, powerEngineOf, type PowerDesign, type PowerEngine, type PowerScenario } from '../engines/power/index.ts';
 import { powerWorkloads } from '../workloads/power/index.ts';
 import { loadPowerFile } from '../workloads/power/file.ts';
 import { runEnergyJ } from '../engines/power/run-energy.ts';
@@ -105,13 +105,40 @@ function choosePowerScenarios(req: SuiteRequest): PowerScenario[] {
   return [...chosen, ...fromFiles];
 }
 
-/** the power model's designs are the xen and kvm engines among those requested */
-function choosePowerDesigns(engines: readonly ResolvedEngine[], scenarios: readonly PowerScenario[]): PowerDesign[] {
-  const designs = POWER_DESIGNS.filter((d) => engines.some((e) => e.engine.id === d));
-  if (scenarios.length > 0 && designs.length === 0) {
+function isPowerDesign(id: string): id is PowerDesign {
+  return id === 'xen' || id === 'kvm';
+}
+
+/**
+ * The power model runs every xen and kvm spec of `--engines` with the options it reads (sched, cpufreq, …). A
+ * spec with an option it cannot honour (xen:mode=hvm) is left out of the power section — said in a note when
+ * power scenarios were asked for, and the usage error itself when that leaves none of the specs.
+ */
+function choosePowerEngines(
+  catalog: Catalog,
+  engines: readonly ResolvedEngine[],
+  scenarios: readonly PowerScenario[],
+  asked: boolean,
+  note: (line: string) => void,
+): PowerEngine[] {
+  const chosen: PowerEngine[] = [];
+  const refused: UsageError[] = [];
+  for (const e of engines) {
+    const id = e.engine.id;
+    if (!isPowerDesign(id)) continue;
+    try {
+      chosen.push(powerEngineOf(id, e.label, e.options, catalog.resolveEngine(id).options));
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      refused.push(err);
+    }
+  }
+  if (scenarios.length > 0 && chosen.length === 0 && refused.length === 0) {
     throw new UsageError(`power scenarios run on the xen and kvm designs; --engines names neither (power: ${scenarios.map((s) => s.id).join(', ')})`);
   }
-  return designs;
+  if (asked && chosen.length === 0 && refused.length > 0) throw refused[0];
+  if (asked) for (const err of refused) note(`${err.message}; it is left out of the power section`);
+  return chosen;
 }
 
 function perOpOf(w: Workload): { perOp?: PerOp } {
@@ -124,7 +151,8 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const engines = resolveEngines(catalog, req.engines, catalog.profile.id, req.note ?? (() => {}));
   const workloads = chooseWorkloads(catalog, req);
   const powerScenarios = choosePowerScenarios(req);
-  const powerDesigns = choosePowerDesigns(engines, powerScenarios);
+  const powerAsked = req.workloads.some(isPowerSelector) || (req.powerFiles ?? []).length > 0;
+  const powerEngines = choosePowerEngines(catalog, engines, powerScenarios, powerAsked, req.note ?? (() => {}));
 
   const tasks: PairTask[] = [];
   for (const w of workloads) {
@@ -173,7 +201,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
 
   // the power model runs on this thread: Ctrl-C during it is seen here, once it returns
   req.signal?.throwIfAborted();
-  const power = powerScenarios.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios, designs: powerDesigns }) : undefined;
+  const power = powerScenarios.length > 0 && powerEngines.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios, engines: powerEngines }) : undefined;
   return {
     schema: RESULTS_SCHEMA,
     tool: { name: 'hvbench', version: TOOL_VERSION },

@@ -78,11 +78,11 @@ export function renderCsv(results: ResultsFile): string {
 }
 
 /** power.csv's columns, in a fixed order: every field of a powerCsvRows() entry */
-const POWER_CSV_COLUMNS = ['scenario', 'design', 'policy', 'scheduler', 'hostGovernor', 'guestGovernor', 'vm', 'bookedCycles', 'entitledCycles', 'deliveredCycles', 'deliveredOfBookedPct', 'deliveredOfEntitledPct', 'slaMisses', 'p95LatencyMs', 'runEnergyJ', 'runAvgPowerW', 'runFairness', 'runTransitions'] as const satisfies readonly (keyof PowerCsvRow)[];
+const POWER_CSV_COLUMNS = ['scenario', 'engine', 'design', 'policy', 'scheduler', 'cpufreq', 'hostGovernor', 'guestGovernor', 'vm', 'bookedCycles', 'entitledCycles', 'deliveredCycles', 'deliveredOfBookedPct', 'deliveredOfEntitledPct', 'slaMisses', 'p95LatencyMs', 'runEnergyJ', 'runAvgPowerW', 'runFairness', 'runTransitions'] as const satisfies readonly (keyof PowerCsvRow)[];
 const powerColumnsComplete: Exclude<keyof PowerCsvRow, (typeof POWER_CSV_COLUMNS)[number]> extends never ? true : false = true;
 void powerColumnsComplete;
 
-/** power.csv: a header row, then one row per (scenario, design, policy, VM) of the power section */
+/** power.csv: a header row, then one row per (scenario, engine, policy, VM) of the power section */
 export function renderPowerCsv(power: PowerResults): string {
   return csv([[...POWER_CSV_COLUMNS], ...powerCsvRows(power).map((row) => POWER_CSV_COLUMNS.map((c) => row[c]))]);
 }

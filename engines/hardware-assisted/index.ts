@@ -7,6 +7,7 @@ import { UsageError } from '../../harness/errors.ts';
 import { MAX_VCPUS } from '../../harness/limits.ts';
 import { runGuest } from '../guest/run.ts';
 import { KvmPlatform } from './kvm-platform.ts';
+import { KVM_POWER_OPTIONS, checkPowerOptions } from '../power/engine-options.ts';
 
 export const kvmEngine: Engine = {
   id: 'kvm',
@@ -21,7 +22,7 @@ export const kvmEngine: Engine = {
     { name: 'thp', description: 'host transparent huge pages behind guest RAM: one EPT violation maps a 2 MiB EPT leaf, shortening the EPT side of every 2-D walk; off: 4 KiB host pages, one exit per guest frame', type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'prealloc', description: 'QEMU -mem-prealloc: guest RAM allocated and zeroed before boot; first touches still exit (EPT entries are built lazily) but the host page is there', type: 'enum', values: ['off', 'on'], default: 'off' },
     { name: 'apicv', description: 'APIC virtualization: posted interrupts and virtualized EOI / self-IPI without exits', type: 'enum', values: ['on', 'off'], default: 'on' },
-    { name: 'haltpoll', description: "KVM's halt-polling (halt_poll_ns): a halted vCPU polls for a wake-up before the host schedules it out, so an IPI to it arriving within the window costs no host schedule-out/in; off: every wake-up of a halted vCPU is a host context switch out and back in", type: 'enum', values: ['on', 'off'], default: 'on' },
+    { name: 'haltpoll', description: "KVM's halt-polling (halt_poll_ns): a halted vCPU polls for a wake-up before the host schedules it out, so an IPI to it arriving within the window costs no host schedule-out/in; off: every wake-up of a halted vCPU is a host context switch out and back in (in the power suite: the host core polls instead of entering a C-state)", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'guesthaltpoll', description: "the guest's cpuidle-haltpoll (Linux loads it on KVM only with the KVM_HINTS_REALTIME hint or haltpoll.force=1): the guest polls before HLT, so a wake-up within its adaptive window costs guest cycles instead of a HLT exit", type: 'enum', values: ['off', 'on'], default: 'off' },
     { name: 'pvipi', description: "the guest's KVM PV send-IPI (Linux guests use it when KVM_FEATURE_PV_SEND_IPI is offered): an IPI to other vCPUs, multicast included, is one KVM_HC_SEND_IPI hypercall; off: one x2APIC ICR write (MSR_WRITE exit) per target", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'pvtlbflush', description: "the guest's KVM PV TLB flush (Linux guests use it when KVM_FEATURE_PV_TLB_FLUSH is offered): a remote TLB flush skips preempted vCPUs, marking KVM_VCPU_FLUSH_TLB in their steal time so KVM flushes them at their next entry, instead of an IPI that waits for them to run; off: every vCPU in the mask gets the IPI", type: 'enum', values: ['on', 'off'], default: 'on' },
@@ -29,6 +30,7 @@ export const kvmEngine: Engine = {
     { name: 'pveoi', description: "the guest's KVM PV EOI (Linux guests enable it when KVM_FEATURE_PV_EOI is offered): without APICv an EOI clears a flag in memory instead of exiting; off: every EOI is an MSR_WRITE exit", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'apic', description: "the guest's local APIC mode: x2apic (MSR registers, what KVM offers and Linux picks); xapic (memory-mapped registers, a guest booted with nox2apic): with APICv its ICR and timer writes exit as APIC_WRITE, without it every access but the EOI short-cut is an emulated APIC_ACCESS", type: 'enum', values: ['x2apic', 'xapic'], default: 'x2apic' },
     { name: 'lapictimer', description: "the guest's clock event device: deadline (lapic-deadline, a TSC-deadline WRMSR per tick); oneshot (lapic=notscdeadline: the LAPIC timer re-armed by a TMICT write per tick)", type: 'enum', values: ['deadline', 'oneshot'], default: 'deadline' },
+    ...KVM_POWER_OPTIONS,
   ],
   availability: () => ({ available: true }),
   profileDefaults(profile: CostProfile): Record<string, OptionValue> {
@@ -49,6 +51,7 @@ export const kvmEngine: Engine = {
       const why = profile.vendor === 'amd' ? ' (AVIC is inhibited for x2APIC guests before Zen 4)' : '';
       throw new UsageError(`kvm: apicv=on needs APICv, which profile ${profile.id} lacks${why}`);
     }
+    checkPowerOptions(options, profile.power, profile.id);
   },
   run(input: EngineRunInput): RunCounters {
     const o = { ...this.profileDefaults!(input.profile), ...input.options };

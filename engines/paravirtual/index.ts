@@ -7,6 +7,7 @@ import { runGuest } from '../guest/run.ts';
 import { XenPlatform } from './xen-platform.ts';
 import { XenHvmPlatform } from '../xen-hvm/xen-hvm-platform.ts';
 import type { BlkMode, NetMode } from './split-driver.ts';
+import { XEN_POWER_OPTIONS } from '../power/engine-options.ts';
 
 export const xenEngine: Engine = {
   id: 'xen',
@@ -25,6 +26,7 @@ export const xenEngine: Engine = {
     { name: 'batch', description: 'multicall batch size in lazy-MMU windows (Linux MC_BATCH = 32)', type: 'number', default: 32 },
     { name: 'blk', description: 'blkfront/blkback data path: persistent grants (mapped once, data copied by the front end; Linux 3.8+) or a grant map, unmap and TLB flush per request', type: 'enum', values: ['persistent', 'map'], default: 'persistent' },
     { name: 'net', description: "netback data path: GNTTABOP_copy on receive and batched map/unmap on transmit (today's netback), or a grant map, unmap and flush per request", type: 'enum', values: ['copy', 'map'], default: 'copy' },
+    ...XEN_POWER_OPTIONS,
   ],
   availability: () => ({ available: true }),
   /** xpti's default (docs/misc/xen-command-line.pandoc): false on hardware known not to be vulnerable to

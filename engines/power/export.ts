@@ -4,9 +4,11 @@ import type { PowerResults } from './types.ts';
 
 export interface PowerCsvRow {
   scenario: string;
+  engine: string;
   design: string;
   policy: string;
   scheduler: string;
+  cpufreq: string;
   hostGovernor: string;
   guestGovernor: string;
   vm: string;
@@ -23,14 +25,16 @@ export interface PowerCsvRow {
   runTransitions: number;
 }
 
-/** one row per (scenario, design, policy, VM), with the run's totals repeated on each */
+/** one row per (scenario, engine, policy, VM), with the run's totals repeated on each */
 export function powerCsvRows(power: PowerResults): PowerCsvRow[] {
   return power.runs.flatMap((run) =>
     run.vms.map((vm) => ({
       scenario: run.scenario,
+      engine: run.engine,
       design: run.design,
       policy: run.policy,
       scheduler: run.scheduler,
+      cpufreq: run.cpufreq,
       hostGovernor: run.hostGovernor,
       guestGovernor: run.guestGovernor ?? '',
       vm: vm.vm,
@@ -50,13 +54,13 @@ export function powerCsvRows(power: PowerResults): PowerCsvRow[] {
 }
 
 /**
- * `power.<scenario>.<design>.<policy>.<metric>` for the run totals, and
- * `power.<scenario>.<design>.<policy>.vm.<vm>.<metric>` per VM
+ * `power.<scenario>.<engine>.<policy>.<metric>` for the run totals, and
+ * `power.<scenario>.<engine>.<policy>.vm.<vm>.<metric>` per VM (the engine's label: `xen`, `xen:sched=credit`)
  */
 export function powerMetrics(power: PowerResults): Record<string, number> {
   const out: Record<string, number> = {};
   for (const run of power.runs) {
-    const key = `power.${run.scenario}.${run.design}.${run.policy}`;
+    const key = `power.${run.scenario}.${run.engine}.${run.policy}`;
     out[`${key}.energyJ`] = run.energyJ;
     out[`${key}.avgPowerW`] = run.avgPowerW;
     out[`${key}.fairness`] = run.fairness;

@@ -19,6 +19,7 @@ export function validatePowerProfile(profile: PowerProfile): string[] {
   const problems: string[] = [];
   const s = profile.pStates;
   if (s.length === 0) problems.push('no P-states');
+  if (!['hwp', 'cppc', 'none'].includes(profile.autonomous)) problems.push(`autonomous must be hwp, cppc or none (got ${String(profile.autonomous)})`);
   for (let i = 1; i < s.length; i++) {
     if (!(s[i].mhz < s[i - 1].mhz)) problems.push(`P${i} is not slower than P${i - 1}`);
     if (s[i].volts > s[i - 1].volts) problems.push(`P${i} has a higher voltage than P${i - 1}`);

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { PowerResults } from './types.ts';
 
-const governor = z.enum(['performance', 'powersave', 'ondemand', 'schedutil']);
+const governor = z.enum(['performance', 'powersave', 'ondemand', 'schedutil', 'autonomous']);
 const policy = z.enum(['performance', 'powersave', 'host-only', 'guest-host-conflict', 'soft-pstates', 'dvfs-aware-credits']);
 const design = z.enum(['xen', 'kvm']);
 
@@ -33,9 +33,11 @@ const vmResult = z.object({
 
 const run = z.object({
   scenario: z.string(),
+  engine: z.string(),
   design,
   policy,
   scheduler: z.enum(['credit2', 'credit', 'cfs']),
+  cpufreq: z.enum(['xen', 'dom0-kernel', 'schedutil', 'hwp', 'amd-pstate']),
   hostGovernor: z.union([governor, z.literal('vpm')]),
   guestGovernor: governor.nullable(),
   energyJ: z.number(),
@@ -54,6 +56,7 @@ const interval = z.object({ mean: z.number(), lo: z.number(), hi: z.number() });
 
 const stats = z.object({
   scenario: z.string(),
+  engine: z.string(),
   design,
   policy,
   seeds: z.array(z.number().int()),
@@ -69,7 +72,7 @@ const stats = z.object({
 });
 
 export const powerResultsSchema = z.object({
-  schema: z.literal('hvbench/power@2'),
+  schema: z.literal('hvbench/power@3'),
   profile: z.string(),
   seed: z.number(),
   stepMs: z.number().positive(),

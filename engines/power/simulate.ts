@@ -1,8 +1,8 @@
-// The time-stepped simulation of one (scenario, design, policy): every millisecond, arrivals wake vCPUs,
+// The time-stepped simulation of one (scenario, engine, policy): every millisecond, arrivals wake vCPUs,
 // each physical CPU's scheduler hands out the millisecond at the CPU's current P-state, energy is
 // integrated, and the governors (host, and guests where the policy lets them) pick the next P-states.
 // All state is allocated before the loop; the loop itself allocates nothing.
-import type { DemandTrace, PowerDesign, XenSchedulerId, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
+import type { DemandTrace, PowerEngine, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
 import type { VcpuScheduler } from './schedulers/scheduler.ts';
 import type { Governor } from './governors/governor.ts';
 import { EPS } from './schedulers/scheduler.ts';
@@ -32,16 +32,16 @@ export interface SimulationInput {
   scenario: PowerScenario;
   traces: readonly DemandTrace[];
   profile: PowerProfile;
-  design: PowerDesign;
+  /** the design and the options it runs with (engine-options.ts; defaultPowerEngine for a bare `xen` or `kvm`) */
+  engine: PowerEngine;
   policy: PowerPolicyId;
-  /** Xen's scheduler; KVM's host always runs CFS */
-  xenScheduler?: XenSchedulerId;
   /** when the ondemand sampling timers are armed, ms after the start (governors/ondemand.ts) */
   phaseMs?: number;
 }
 
-export function simulatePower({ scenario, traces, profile, design, policy, xenScheduler = 'credit2', phaseMs = 0 }: SimulationInput): PowerRun {
-  const plan = planFor(policy, design);
+export function simulatePower({ scenario, traces, profile, engine, policy, phaseMs = 0 }: SimulationInput): PowerRun {
+  const design = engine.design;
+  const plan = planFor(policy, engine);
   const states = profile.pStates;
   const fmax = states[0].mhz;
   const nCpu = scenario.cpus;
@@ -55,14 +55,14 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
     local[v] = members[vm.cpu].length;
     members[vm.cpu].push(v);
   });
-  const scheduler = design === 'xen' ? xenScheduler : 'cfs';
+  const scheduler = design === 'xen' ? engine.xenScheduler : 'cfs';
   const scheds: VcpuScheduler[] = createSchedulers(scheduler, vms, members, plan.dvfsAware);
   const host = plan.host;
-  // Xen's ondemand runs in the hypervisor with Xen's tunables; guests run Linux's
-  const hostOndemand = design === 'xen' ? xenOndemandTunables(profile, phaseMs) : { ...ONDEMAND_DEFAULTS, phaseMs };
+  // Xen's ondemand runs in the hypervisor with Xen's tunables; Dom0 (cpufreq=dom0-kernel) and guests run Linux's
+  const hostOndemand = engine.cpufreq === 'xen' ? xenOndemandTunables(profile, phaseMs) : { ...ONDEMAND_DEFAULTS, phaseMs };
   const guestOndemand = { ...ONDEMAND_DEFAULTS, phaseMs };
-  const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile, hostOndemand));
-  const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor('ondemand', profile, guestOndemand));
+  const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile, { ondemand: hostOndemand, epp: engine.epp }));
+  const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor(plan.guestGovernor, profile, { ondemand: guestOndemand }));
   const demand = vms.map((vm, v) => new VmDemand(traces[v], vm.booked, vm.deadlineMs));
 
   const pIdx = new Int32Array(nCpu); // firmware hands over at P0
@@ -85,7 +85,7 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
 
   // KVM's host polls a halting vCPU before it sleeps; Xen's idle vCPU enters the C-state (idle.ts)
   const cStates = cStatesOf(profile);
-  const idle = members.map(() => new CpuIdle(cStates, design === 'kvm'));
+  const idle = members.map(() => new CpuIdle(cStates, design === 'kvm' && engine.haltPoll));
   /** the next event on CPU c after `atMs`: a request arriving, or its scheduler's 10 ms timer if a vCPU waits */
   const nextEventMs = (c: number, atMs: number): number => {
     let next = Infinity;
@@ -158,7 +158,17 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
 
     if (hostGovs !== null) {
       for (let c = 0; c < nCpu; c++) {
-        const next = hostGovs[c].step(busyMs[c], STEP_MS, pIdx[c]);
+        // Dom0's governor measures Dom0's vCPU on this CPU, which these scenarios give no work: it is blocked
+        // while the domUs run, and a blocked vCPU is idle time to Dom0's kernel
+        const seen = plan.hostSees === 'dom0' ? 0 : busyMs[c];
+        let next = hostGovs[c].step(seen, STEP_MS, pIdx[c]);
+        if (plan.guest === 'floor') {
+          // virtual-cpufreq: the request in force for the vCPU that ran is a floor under the host's choice
+          // (schedutil's max(uclamp_min, util)); a request the guest makes in this step is in force from the next
+          const v = lastVcpu[c];
+          const want = next >= 0 ? next : pIdx[c];
+          if (v >= 0 && ranMs[v] > 0 && guestIdx[v] < want) next = guestIdx[v];
+        }
         if (next >= 0) setPState(c, next);
       }
     }
@@ -235,11 +245,13 @@ export function simulatePower({ scenario, traces, profile, design, policy, xenSc
 
   return {
     scenario: scenario.id,
+    engine: engine.label,
     design,
     policy,
     scheduler,
+    cpufreq: engine.cpufreq,
     hostGovernor: plan.host,
-    guestGovernor: plan.guest === 'none' ? null : 'ondemand',
+    guestGovernor: plan.guest === 'none' ? null : plan.guestGovernor,
     energyJ,
     avgPowerW: energyJ / (duration / 1000),
     staticFloorJ: meter.floorJ(nCpu, duration),

@@ -1,6 +1,6 @@
-// The power suite: every scenario × design × policy, for one profile, over several seeds and sampling
+// The power suite: every scenario × engine × policy, for one profile, over several seeds and sampling
 // phases. This is what `hvbench run` calls to fill the `power` section of results.json.
-import type { DemandTrace, PowerDesign, PowerPolicyId, PowerProfile, PowerResults, PowerRun, PowerRunStats, PowerScenario } from './types.ts';
+import type { DemandTrace, PowerEngine, PowerPolicyId, PowerProfile, PowerResults, PowerRun, PowerRunStats, PowerScenario } from './types.ts';
 import { powerWorkloads } from '../../workloads/power/index.ts';
 import { POWER_POLICIES } from './policies.ts';
 import { simulatePower, STEP_MS } from './simulate.ts';
@@ -8,8 +8,10 @@ import { validatePowerProfile } from './p-states.ts';
 import { xenOndemandTunables } from './governors/ondemand.ts';
 import { interval, spread } from './stats.ts';
 import { MAX_POWER_REQUESTS, MAX_POWER_SCENARIO_STEPS } from '../../harness/limits.ts';
+import { defaultPowerEngine } from './engine-options.ts';
 
-export const POWER_DESIGNS: readonly PowerDesign[] = ['xen', 'kvm'];
+/** `xen` and `kvm` with their defaults: what the suite runs when no engines are given */
+export const POWER_ENGINES: readonly PowerEngine[] = [defaultPowerEngine('xen'), defaultPowerEngine('kvm')];
 /** seeds every result is repeated over: enough for a t-interval that is not dominated by t's tail */
 export const POWER_SEEDS = 5;
 /** sampling phases the first seed is repeated at, evenly over Xen's ondemand sampling period */
@@ -30,8 +32,8 @@ export interface PowerSuiteInput {
   /** defaults to POWER_SEEDS and POWER_PHASES */
   seeds?: number;
   phases?: number;
-  /** defaults to both */
-  designs?: readonly PowerDesign[];
+  /** defaults to POWER_ENGINES */
+  engines?: readonly PowerEngine[];
 }
 
 /** what makes a scenario unfit to simulate: a loop past the limits, or a VM pinned to a CPU that is not there */
@@ -51,7 +53,7 @@ export function scenarioProblem(scenario: PowerScenario, traces: readonly Demand
   return null;
 }
 
-export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds = POWER_SEEDS, phases = POWER_PHASES, designs = POWER_DESIGNS }: PowerSuiteInput): PowerResults {
+export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds = POWER_SEEDS, phases = POWER_PHASES, engines = POWER_ENGINES }: PowerSuiteInput): PowerResults {
   const problems = validatePowerProfile(profile.power);
   if (problems.length > 0) throw new Error(`profile ${profile.id}: invalid power block: ${problems.join('; ')}`);
   const seedList = Array.from({ length: seeds }, (_, k) => seed + k);
@@ -65,19 +67,19 @@ export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds
       const problem = scenarioProblem(scenario, traces);
       if (problem) throw new RangeError(`power scenario ${scenario.id}: ${problem}`);
     }
-    for (const design of designs) {
+    for (const engine of engines) {
       for (const policy of scenario.policies ?? POWER_POLICIES) {
         const simulate = (traces: readonly DemandTrace[], phaseMs: number) =>
-          simulatePower({ scenario, traces, profile: profile.power, design, policy, phaseMs });
+          simulatePower({ scenario, traces, profile: profile.power, engine, policy, phaseMs });
         const bySeed = tracesBySeed.map((traces) => simulate(traces, 0));
         const byPhase = [bySeed[0], ...offsets.slice(1).map((o) => simulate(tracesBySeed[0], o))];
         runs.push(bySeed[0]);
-        stats.push(runStats(scenario, design, policy, seedList, bySeed, byPhase, offsets));
+        stats.push(runStats(scenario, engine, policy, seedList, bySeed, byPhase, offsets));
       }
     }
   }
   return {
-    schema: 'hvbench/power@2',
+    schema: 'hvbench/power@3',
     profile: profile.id,
     seed,
     stepMs: STEP_MS,
@@ -90,7 +92,7 @@ export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds
 
 function runStats(
   scenario: PowerScenario,
-  design: PowerDesign,
+  engine: PowerEngine,
   policy: PowerPolicyId,
   seeds: number[],
   bySeed: readonly PowerRun[],
@@ -102,7 +104,8 @@ function runStats(
   const energySpreadPct = (100 * spread(energies)) / (energies.reduce((s, e) => s + e, 0) / energies.length);
   return {
     scenario: scenario.id,
-    design,
+    engine: engine.label,
+    design: engine.design,
     policy,
     seeds,
     energyJ: interval(bySeed.map((r) => r.energyJ)),

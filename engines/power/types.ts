@@ -43,6 +43,12 @@ export interface PowerProfile {
    * share drops to; absent when the part has none
    */
   packageIdle?: { state: string; wattsPerCore: number };
+  /**
+   * the hardware-autonomous P-state control the part has, if any: Intel HWP (Skylake and later; Intel SDM
+   * Vol. 3B §15.4, IA32_HWP_REQUEST) or ACPI CPPC as AMD implements it (Zen 2 and later, MSR_AMD_CPPC_REQ;
+   * Linux Documentation/admin-guide/pm/amd-pstate.rst); `none` when the OS must pick P-states itself
+   */
+  autonomous: 'hwp' | 'cppc' | 'none';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -98,11 +104,51 @@ export type PowerPolicyId =
   | 'soft-pstates'
   | 'dvfs-aware-credits';
 
-export type GovernorId = 'performance' | 'powersave' | 'ondemand' | 'schedutil';
+/** `autonomous`: no software governor; the CPU picks P-states itself under HWP or CPPC, guided by EPP */
+export type GovernorId = 'performance' | 'powersave' | 'ondemand' | 'schedutil' | 'autonomous';
 
 /** credit2 is Xen's default since 4.12 (`sched=credit2`); `credit` is credit1 (`sched=credit`); KVM's host runs CFS */
 export type PowerSchedulerId = XenSchedulerId | 'cfs';
 export type XenSchedulerId = 'credit2' | 'credit';
+
+/**
+ * Who drives the host's P-states, named as each system configures it.
+ * xen — Xen's command line `cpufreq=xen` (the default: Xen's own cpufreq, ondemand) or `cpufreq=dom0-kernel`
+ *   (Xen's cpufreq off, Dom0's Linux governor writes PERF_CTL on the CPUs its pinned vCPUs run on);
+ * kvm — the host kernel's cpufreq driver: `schedutil` (acpi-cpufreq, or intel_pstate in passive mode, with
+ *   the schedutil governor), `hwp` (intel_pstate in active mode with HWP), `amd-pstate` (amd-pstate in
+ *   active mode, CPPC with EPP).
+ */
+export type XenCpufreq = 'xen' | 'dom0-kernel';
+export type KvmCpufreq = 'schedutil' | 'hwp' | 'amd-pstate';
+export type CpufreqMode = XenCpufreq | KvmCpufreq;
+/** energy_performance_preference, as intel_pstate and amd-pstate name its values in sysfs */
+export type EppPreference = 'performance' | 'balance_performance' | 'balance_power' | 'power';
+/**
+ * how a KVM guest's own governor reaches the host when the policy lets guests request P-states:
+ * passthrough — hypothetical: the guest's IA32_PERF_CTL write reaches the hardware (KVM does not do this);
+ * virtual-cpufreq — Linux's virtual-cpufreq guest driver (drivers/cpufreq/virtual-cpufreq.c): the guest asks
+ *   the VMM, which turns the request into a utilisation floor (uclamp_min) of the vCPU thread for the host's
+ *   schedutil. The driver and crosvm's device exist for arm64; QEMU offers no such device on x86, so for this
+ *   model's x86 profiles it is hypothetical too.
+ */
+export type GuestCpufreq = 'passthrough' | 'virtual-cpufreq';
+
+/** one engine spec of `--engines` as the power model runs it: the options it honours (engines/power/engine-options.ts) */
+export interface PowerEngine {
+  /** the spec's label, e.g. `xen:sched=credit`; `xen` and `kvm` for the defaults */
+  label: string;
+  design: PowerDesign;
+  /** xen only; KVM's host always runs CFS */
+  xenScheduler: XenSchedulerId;
+  cpufreq: CpufreqMode;
+  /** with cpufreq=hwp or amd-pstate */
+  epp: EppPreference;
+  /** kvm only */
+  guestCpufreq: GuestCpufreq;
+  /** kvm only: KVM's adaptive halt-polling (halt_poll_ns) before a halted vCPU's thread sleeps */
+  haltPoll: boolean;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Results: the `power` section of results.json (schema in schema.ts)
@@ -128,9 +174,12 @@ export interface PowerVmResult {
 
 export interface PowerRun {
   scenario: string;
+  /** the engine spec's label (PowerEngine.label) */
+  engine: string;
   design: PowerDesign;
   policy: PowerPolicyId;
   scheduler: PowerSchedulerId;
+  cpufreq: CpufreqMode;
   /** the host's frequency decision: a governor, or `vpm` (VirtualPower's rules over guest soft states) */
   hostGovernor: GovernorId | 'vpm';
   /** the governor the guests run, when the policy lets them request P-states */
@@ -161,9 +210,10 @@ export interface PowerInterval {
   hi: number;
 }
 
-/** one (scenario, design, policy) over several seeds, and over the sampling phase of its governors */
+/** one (scenario, engine, policy) over several seeds, and over the sampling phase of its governors */
 export interface PowerRunStats {
   scenario: string;
+  engine: string;
   design: PowerDesign;
   policy: PowerPolicyId;
   seeds: number[];
@@ -192,13 +242,13 @@ export interface PowerScenarioInfo {
 }
 
 export interface PowerResults {
-  schema: 'hvbench/power@2';
+  schema: 'hvbench/power@3';
   profile: string;
   seed: number;
   stepMs: number;
   pStatesMhz: number[];
   scenarios: PowerScenarioInfo[];
-  /** every (scenario, design, policy) at `seed`, sampling phase 0 */
+  /** every (scenario, engine, policy) at `seed`, sampling phase 0 */
   runs: PowerRun[];
   /** the same, over seeds seed … seed + n − 1 and over sampling phases */
   stats: PowerRunStats[];

@@ -1,5 +1,5 @@
 // Pairs what two results files measured, by key: runs by (workload, engine label), power runs by (scenario,
-// design, policy). One mechanism, parameterised by the key. Items only in HEAD are "added", only in BASE
+// engine, policy). One mechanism, parameterised by the key. Items only in HEAD are "added", only in BASE
 // "removed": both are listed in the report, never an error; a key twice in one file is bad input.
 import { UsageError } from '../errors.ts';
 import type { RunResult } from '../results.ts';
@@ -11,7 +11,8 @@ export interface RunKey {
 
 export interface PowerKey {
   scenario: string;
-  design: string;
+  /** the engine spec's label: `xen`, `kvm`, `xen:sched=credit` */
+  engine: string;
   policy: string;
 }
 
@@ -41,7 +42,7 @@ export function runLabel(key: RunKey): string {
 
 /** `hagimont-capped · xen · dvfs-aware-credits`, the label a power run has in every table */
 export function powerLabel(key: PowerKey): string {
-  return `${key.scenario} · ${key.design} · ${key.policy}`;
+  return `${key.scenario} · ${key.engine} · ${key.policy}`;
 }
 
 export function isPowerKey(key: SubjectKey): key is PowerKey {

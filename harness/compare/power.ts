@@ -1,4 +1,4 @@
-// The power section of two results files (docs/architecture.md#power), compared: power runs paired by (scenario, design,
+// The power section of two results files (docs/architecture.md#power), compared: power runs paired by (scenario, engine,
 // policy) with the same matcher as runs, every metric of `powerMetrics` judged exactly in its own direction
 // (metrics.ts). A power section in only one file is said in a warning and its runs listed as added or
 // removed, never an error.
@@ -21,18 +21,18 @@ export interface PowerComparison {
 
 export const POWER_KEY: KeySpec<PowerKey, PowerRun> = {
   what: 'power run',
-  keyOf: (run) => ({ scenario: run.scenario, design: run.design, policy: run.policy }),
+  keyOf: (run) => ({ scenario: run.scenario, engine: run.engine, policy: run.policy }),
   label: powerLabel,
 };
 
-/** the `power.<scenario>.<design>.<policy>.…` metrics of one power run */
+/** the `power.<scenario>.<engine>.<policy>.…` metrics of one power run */
 export function powerRunMetrics(power: PowerResults, run: PowerRun): Map<string, number> {
   return new Map(Object.entries(powerMetrics({ ...power, runs: [run] })));
 }
 
-/** the metric name without its `power.<scenario>.<design>.<policy>.` prefix: `energyJ`, `vm.busy.deliveredOfBookedPct` */
+/** the metric name without its `power.<scenario>.<engine>.<policy>.` prefix: `energyJ`, `vm.busy.deliveredOfBookedPct` */
 export function powerMetricTail(key: PowerKey, metric: string): string {
-  const prefix = `power.${key.scenario}.${key.design}.${key.policy}.`;
+  const prefix = `power.${key.scenario}.${key.engine}.${key.policy}.`;
   return metric.startsWith(prefix) ? metric.slice(prefix.length) : metric;
 }
 

@@ -7,6 +7,7 @@ import type { Engine, GuestOp } from '../../engines/types.ts';
 import { resolveEngine } from '../../engines/registry.ts';
 import { Rng } from '../../engines/rng.ts';
 import { simulatePower } from '../../engines/power/simulate.ts';
+import { defaultPowerEngine } from '../../engines/power/engine-options.ts';
 import { powerWorkloads } from '../../workloads/power/index.ts';
 import { defaultParams } from '../../workloads/registry.ts';
 import type { Workload } from '../../workloads/types.ts';
@@ -49,7 +50,7 @@ function metricValue(metric: Metric, counters: Record<string, MeasuredCounters>,
 function deliveredOfBooked(power: PowerMeasure, policy: PowerMeasure['policy'], profile: CostProfile): number {
   const scenario = powerWorkloads.find((s) => s.id === power.scenario);
   if (!scenario) throw new Error(`unknown power scenario "${power.scenario}"`);
-  const run = simulatePower({ scenario, traces: scenario.traces(WORKLOAD_SEED), profile: profile.power, design: power.design, policy });
+  const run = simulatePower({ scenario, traces: scenario.traces(WORKLOAD_SEED), profile: profile.power, engine: defaultPowerEngine(power.design), policy });
   const vm = run.vms.find((v) => v.vm === power.vm);
   if (!vm) throw new Error(`power scenario ${power.scenario} has no VM "${power.vm}"`);
   return vm.deliveredOfBookedPct;

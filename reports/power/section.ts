@@ -1,10 +1,10 @@
 // The power-management section of report.html (docs/architecture.md#power): a summary table per scenario and five charts —
-// CPU 0's frequency over time in the Hagimont scenario (one chart per design), delivered vs entitled
-// capacity per VM (one per design), and energy against fairness for every policy.
+// CPU 0's frequency over time in the Hagimont scenario (one chart per engine), delivered vs entitled
+// capacity per VM (one per engine), and energy against fairness for every policy.
 import type { ChartConfiguration } from 'chart.js';
 import type { ResultsFile } from '../../harness/results.ts';
 import type { ReportSection } from '../types.ts';
-import type { PowerDesign, PowerInterval, PowerResults, PowerRun } from '../../engines/power/types.ts';
+import type { PowerInterval, PowerResults, PowerRun } from '../../engines/power/types.ts';
 import { PHASE_ROBUST_PCT, PHASE_ROBUST_PTS } from '../../engines/power/suite.ts';
 import { powerResultsSchema } from '../../engines/power/schema.ts';
 import { POWER_POLICIES, POLICY_TITLES } from '../../engines/power/policies.ts';
@@ -12,11 +12,23 @@ import { UsageError } from '../../harness/errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { color } from '../charts/common.ts';
 
-const DESIGNS: readonly PowerDesign[] = ['xen', 'kvm'];
-const DESIGN_TITLES: Record<PowerDesign, string> = {
-  xen: 'Xen: credit2 scheduler, in-hypervisor ondemand',
-  kvm: 'KVM: host CFS, host schedutil',
+const SCHEDULER_TITLES: Record<PowerRun['scheduler'], string> = { credit2: 'credit2 scheduler', credit: 'credit1 scheduler', cfs: 'host CFS' };
+const CPUFREQ_TITLES: Record<PowerRun['cpufreq'], string> = {
+  xen: "Xen's own ondemand (cpufreq=xen)",
+  'dom0-kernel': "Dom0's Linux ondemand, seeing only Dom0's load (cpufreq=dom0-kernel)",
+  schedutil: 'host schedutil',
+  hwp: 'intel_pstate active: the CPU picks P-states under HWP',
+  'amd-pstate': 'amd-pstate active: the CPU picks P-states under CPPC',
 };
+
+/** the engines of the power runs, in run order */
+function enginesOf(power: PowerResults): string[] {
+  return [...new Set(power.runs.map((r) => r.engine))];
+}
+
+function engineTitle(run: PowerRun): string {
+  return `${run.engine}: ${SCHEDULER_TITLES[run.scheduler]}, ${CPUFREQ_TITLES[run.cpufreq]}`;
+}
 /** the scenario whose frequency trace is drawn: the one that shows the unfairness, when it ran */
 const TRACE_SCENARIO = 'hagimont-capped';
 
@@ -28,9 +40,9 @@ function title(text: string) {
   return { display: true, text };
 }
 
-function frequencyChart(power: PowerResults, design: PowerDesign): ChartConfiguration {
+function frequencyChart(power: PowerResults, engine: string): ChartConfiguration {
   const scenario = traceScenario(power);
-  const runs = power.runs.filter((r) => r.scenario === scenario && r.design === design);
+  const runs = power.runs.filter((r) => r.scenario === scenario && r.engine === engine);
   const bucketMs = runs[0]?.freqTrace.bucketMs ?? 100;
   const points = runs[0]?.freqTrace.mhzByCpu[0]?.length ?? 0;
   return {
@@ -48,7 +60,7 @@ function frequencyChart(power: PowerResults, design: PowerDesign): ChartConfigur
     },
     options: {
       animation: false,
-      plugins: { title: title(`${scenario}, ${design}: CPU 0 frequency over time (MHz, ${bucketMs} ms means)`) },
+      plugins: { title: title(`${scenario}, ${engine}: CPU 0 frequency over time (MHz, ${bucketMs} ms means)`) },
       scales: {
         x: { title: { display: true, text: 'simulated time (s)' } },
         y: { title: { display: true, text: 'MHz' }, min: 0 },
@@ -57,7 +69,7 @@ function frequencyChart(power: PowerResults, design: PowerDesign): ChartConfigur
   };
 }
 
-function deliveredChart(power: PowerResults, design: PowerDesign): ChartConfiguration {
+function deliveredChart(power: PowerResults, engine: string): ChartConfiguration {
   const labels = power.scenarios.flatMap((s) => s.vms.map((vm) => `${s.id}/${vm.id}`));
   return {
     type: 'bar',
@@ -67,14 +79,14 @@ function deliveredChart(power: PowerResults, design: PowerDesign): ChartConfigur
         label: policy,
         backgroundColor: color(i),
         data: power.scenarios.flatMap((s) => {
-          const run = power.runs.find((r) => r.scenario === s.id && r.design === design && r.policy === policy);
+          const run = power.runs.find((r) => r.scenario === s.id && r.engine === engine && r.policy === policy);
           return s.vms.map((vm) => run?.vms.find((x) => x.vm === vm.id)?.deliveredOfEntitledPct ?? 0);
         }),
       })),
     },
     options: {
       animation: false,
-      plugins: { title: title(`${design}: capacity delivered, % of entitlement (the booking, limited to what the VM asked for)`) },
+      plugins: { title: title(`${engine}: capacity delivered, % of entitlement (the booking, limited to what the VM asked for)`) },
       scales: { y: { title: { display: true, text: '% of entitlement' }, min: 0 } },
     },
   };
@@ -82,7 +94,7 @@ function deliveredChart(power: PowerResults, design: PowerDesign): ChartConfigur
 
 function energyFairnessChart(power: PowerResults): ChartConfiguration {
   const baseline = (r: PowerRun) =>
-    power.runs.find((b) => b.scenario === r.scenario && b.design === r.design && b.policy === 'performance')?.energyJ ?? r.energyJ;
+    power.runs.find((b) => b.scenario === r.scenario && b.engine === r.engine && b.policy === 'performance')?.energyJ ?? r.energyJ;
   return {
     type: 'scatter',
     data: {
@@ -96,7 +108,7 @@ function energyFairnessChart(power: PowerResults): ChartConfiguration {
     },
     options: {
       animation: false,
-      plugins: { title: title('Energy vs fairness: each point is one scenario on one design') },
+      plugins: { title: title('Energy vs fairness: each point is one scenario on one engine') },
       scales: {
         x: { title: { display: true, text: 'energy, % of the same scenario under performance' } },
         y: { title: { display: true, text: "Jain's fairness index" }, max: 1 },
@@ -117,7 +129,7 @@ function withInterval(i: PowerInterval, digits: number): string {
 function summaryTable(power: PowerResults): string {
   const n = power.stats[0]?.seeds.length ?? 1;
   const head =
-    `<tr><th>scenario</th><th>design</th><th>policy</th><th>energy (J), mean [95 % interval] over ${n} seeds</th><th>avg power (W)</th>` +
+    `<tr><th>scenario</th><th>engine</th><th>policy</th><th>energy (J), mean [95 % interval] over ${n} seeds</th><th>avg power (W)</th>` +
     '<th>fairness, mean [95 % interval]</th><th>P-state transitions</th><th>guest requests</th><th>SLA misses</th>' +
     '<th>least served VM (% of booking, mean [95 % interval])</th><th>sampling phase</th></tr>';
   const rows = power.runs.map((r, i) => {
@@ -129,7 +141,7 @@ function summaryTable(power: PowerResults): string {
       : `moves ${fmt(stat.phase.deliveredSpreadPts, 1)} pts, ${fmt(stat.phase.energySpreadPct, 1)} % energy`;
     const cells = [
       r.scenario,
-      r.design,
+      r.engine,
       r.policy,
       withInterval(stat.energyJ, 1),
       fmt(r.avgPowerW, 2),
@@ -152,7 +164,9 @@ function summaryTable(power: PowerResults): string {
 }
 
 function intro(power: PowerResults): string {
-  const designs = DESIGNS.filter((d) => power.runs.some((r) => r.design === d)).map((d) => `<li>${escapeHtml(DESIGN_TITLES[d])}</li>`).join('');
+  const designs = enginesOf(power)
+    .map((e) => `<li>${escapeHtml(engineTitle(power.runs.find((r) => r.engine === e)!))}</li>`)
+    .join('');
   const policies = POWER_POLICIES.map((p) => `<li><code>${escapeHtml(p)}</code>: ${escapeHtml(POLICY_TITLES[p])}</li>`).join('');
   const scenarios = power.scenarios
     .map((s) => `<li><strong>${escapeHtml(s.title)}</strong> (<code>${escapeHtml(s.id)}</code>): ${escapeHtml(s.description)}</li>`)
@@ -174,15 +188,15 @@ export function powerSections(results: ResultsFile): ReportSection[] {
     throw new UsageError(`results file: power.${issue.path.join('.')}: ${issue.message}`);
   }
   const power = parsed.data;
-  const designs = DESIGNS.filter((d) => power.runs.some((r) => r.design === d));
+  const engines = enginesOf(power);
   return [
     {
       id: 'power',
       title: 'Power management: DVFS, governor conflicts and fairness to VMs',
       html: intro(power) + summaryTable(power),
       charts: [
-        ...designs.map((d) => frequencyChart(power, d)),
-        ...designs.map((d) => deliveredChart(power, d)),
+        ...engines.map((e) => frequencyChart(power, e)),
+        ...engines.map((e) => deliveredChart(power, e)),
         energyFairnessChart(power),
       ],
     },

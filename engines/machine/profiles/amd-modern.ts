@@ -74,5 +74,8 @@ export const AMD_MODERN: CostProfile = {
     idle: { state: 'CC6', watts: 0.1 },
     // package C6 (PC6, every CCD in CC6) gates the Infinity Fabric clocks; estimate: a tenth of the share stays on
     packageIdle: { state: 'PC6', wattsPerCore: 0.15 },
+    // Zen 1 has no CPPC: amd-pstate needs it (Zen 2 and later; Linux Documentation/admin-guide/pm/amd-pstate.rst),
+    // so EPYC 7001 hosts run acpi-cpufreq
+    autonomous: 'none',
   },
 };

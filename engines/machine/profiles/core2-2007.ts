@@ -76,5 +76,7 @@ export const CORE2_2007: CostProfile = {
     // C1E (Extended HALT: clock stopped at the lowest VID) is the deepest state of the server parts; no
     // power gating before Nehalem's C6. estimate: 3 W per core, most of the leakage remains
     idle: { state: 'C1E', watts: 3 },
+    // HWP arrived with Skylake (2015); Penryn's P-states are the OS's (acpi-cpufreq) to pick
+    autonomous: 'none',
   },
 };

@@ -239,5 +239,7 @@ export const INTEL_MODERN: CostProfile = {
     // package C6 (Skylake-SP's PC6, entered when every core is in C6) gates most of the uncore; estimate: a
     // tenth of the 2 W share stays on (memory self-refresh, the I/O ring)
     packageIdle: { state: 'PC6', wattsPerCore: 0.2 },
+    // Skylake-SP has HWP (Intel SDM Vol. 3B §15.4: CPUID.06H:EAX[7]); intel_pstate uses it in active mode
+    autonomous: 'hwp',
   },
 };

@@ -14,6 +14,7 @@ const profile: PowerProfile = {
   leakWattsAtP0: 1,
   dynamicWattsAtP0: 5,
   idle: { state: 'C6', watts: 0.5 },
+  autonomous: 'none',
 };
 
 test('busy power: static + leakage ∝ V + switching ∝ V²·f; idle: static + C-state', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OndemandGovernor, xenOndemandTunables } from '../../../engines/power/governors/ondemand.ts';
 import { SchedutilGovernor } from '../../../engines/power/governors/schedutil.ts';
 import { FixedGovernor } from '../../../engines/power/governors/fixed.ts';
+import { AutonomousGovernor, EPP_VALUES } from '../../../engines/power/governors/autonomous.ts';
 import { atOrAbove, validatePowerProfile } from '../../../engines/power/p-states.ts';
 import type { PowerProfile } from '../../../engines/power/types.ts';
 import { listProfiles } from '../../../engines/machine/profiles/index.ts';
@@ -14,6 +15,7 @@ const profile: PowerProfile = {
   leakWattsAtP0: 1,
   dynamicWattsAtP0: 4,
   idle: { state: 'C6', watts: 0.1 },
+  autonomous: 'none',
 };
 
 /** feed `ms` steps of `busyFraction` load, applying each decision; returns the final P-state index */
@@ -28,6 +30,9 @@ function drive(gov: { step(b: number, d: number, c: number): number }, busyFract
 
 test('every built-in profile has a valid power block', () => {
   for (const p of listProfiles()) assert.deepEqual(validatePowerProfile(p.power), [], p.id);
+  // a profile file's autonomous control must be one the model knows
+  const bad = { ...profile, autonomous: 'banana' } as unknown as PowerProfile;
+  assert.deepEqual(validatePowerProfile(bad), ['autonomous must be hwp, cppc or none (got banana)']);
 });
 
 test('CPUFREQ_RELATION_L: the slowest state at or above the target', () => {
@@ -74,4 +79,22 @@ test('schedutil: a saturated CPU climbs to P0; a CPU half busy in time sinks, si
 test('performance and powersave pin their state', () => {
   assert.equal(drive(new FixedGovernor('performance', profile), 0, 5, 3), 0);
   assert.equal(drive(new FixedGovernor('powersave', profile), 1, 5, 0), 4);
+});
+
+test('HWP/CPPC autonomous: f_next = f_cur · busy / (EPP/256), rounded up to a P-state; an idle millisecond drops to the slowest', () => {
+  // 40 % busy at 3000 MHz (P0 of the test profile: 3000/2500/2000/1500/1000)
+  const at = (epp: 'performance' | 'balance_performance' | 'balance_power' | 'power', busy: number) => new AutonomousGovernor(profile, epp).step(busy, 1, 0);
+  // EPP 0: any activity runs at P0 — already there, so no request
+  assert.equal(at('performance', 0.4), -1);
+  // EPP 128: 3000 · 0.4 / 0.5 = 2400 MHz → 2500 (P1)
+  assert.equal(at('balance_performance', 0.4), 1);
+  // EPP 192: 3000 · 0.4 / 0.75 = 1600 MHz → 2000 (P2)
+  assert.equal(at('balance_power', 0.4), 2);
+  // EPP 255: 3000 · 0.4 · 256 / 255 = 1204.7 MHz → 1500 (P3)
+  assert.equal(at('power', 0.4), 3);
+  // idle: the slowest state, whatever the preference
+  assert.equal(at('performance', 0), 4);
+  // fully busy at the slowest state even at EPP 255: 1000 · 256 / 255 = 1003.9 MHz → 1500, one step up per ms
+  assert.equal(new AutonomousGovernor(profile, 'power').step(1, 1, 4), 3);
+  assert.deepEqual(EPP_VALUES, { performance: 0, balance_performance: 128, balance_power: 192, power: 255 });
 });

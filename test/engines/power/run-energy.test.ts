@@ -11,6 +11,7 @@ const power: PowerProfile = {
   leakWattsAtP0: 2,
   dynamicWattsAtP0: 4,
   idle: { state: 'C6', watts: 0.5 },
+  autonomous: 'none',
 };
 
 test('P0: busy cycles at the clock draw static + leakage + switching, idle cycles static + idle', () => {
