@@ -3,6 +3,9 @@
 // operation stream in, runs it with the op-runner under Linux's Xen tracepoints and xentrace (dom0-script.ts),
 // brings both traces back over the serial console and maps them per operation (to-counters.ts). Opt-in: its
 // counts are real Xen and Linux behaviour, its times are an emulator's.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Availability, Engine, EngineOptionSpec, EngineRunInput, RunCounters } from '../../types.ts';
 import { serialize } from '../../kvm-host/op-stream.ts';
@@ -45,6 +48,24 @@ export function xenQemuProblem(): string | null {
 
 /** a file's bytes over the serial line (≈10 KB/s under TCG: memory/fork-exit's traces take minutes) */
 const FETCH_TIMEOUT_MS = 900_000;
+
+/**
+ * With HVBENCH_XEN_QEMU_TRACES set to a directory, each run's raw output is kept there as the parser tests'
+ * fixtures are laid out (test/fixtures/lab/xen-qemu/): `<name>.runner.txt`, `<name>.ftrace.txt.gz`,
+ * `<name>.xenalyze.txt.gz`, named by the stream's hash; results.json names the files (`measured.traces`).
+ */
+export const TRACES_ENV = 'HVBENCH_XEN_QEMU_TRACES';
+
+function keepTraces(stream: Uint8Array, runner: Buffer, linuxGz: Buffer, xenGz: Buffer): string | undefined {
+  const dir = process.env[TRACES_ENV];
+  if (!dir) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const prefix = join(resolve(dir), `stream-${createHash('sha256').update(stream).digest('hex').slice(0, 12)}`);
+  writeFileSync(`${prefix}.runner.txt`, runner);
+  writeFileSync(`${prefix}.ftrace.txt.gz`, linuxGz);
+  writeFileSync(`${prefix}.xenalyze.txt.gz`, xenGz);
+  return prefix;
+}
 
 async function fetchFile(session: QemuSession, path: string): Promise<Buffer> {
   const r = await session.run(`cat ${path}`, FETCH_TIMEOUT_MS);
@@ -96,13 +117,17 @@ export const xenQemuEngine: Engine = {
         throw new Error(`xen-qemu: the run in dom0 failed (status ${ran.status})${err ? `: ${err}` : ''}`);
       }
       progress('reading the traces back');
-      const runner = parseRunnerOutput((await fetchFile(session, '/tmp/out/runner.txt')).toString('utf8'));
+      const runnerText = await fetchFile(session, '/tmp/out/runner.txt');
+      const runner = parseRunnerOutput(runnerText.toString('utf8'));
       // a full ring buffer drops events (ftrace counts them as overruns; xentrace writes a lost_records
       // record, xen/include/public/trace.h TRC_LOST_RECORDS): the counts would be short
       const overrun = /overrun:\s*([1-9]\d*)/.exec((await fetchFile(session, '/tmp/out/lost.txt')).toString('utf8'));
       if (overrun) throw new Error(`xen-qemu: Linux's trace buffer overflowed (${overrun[1]} events lost)`);
-      const linux = parseLinuxXenTrace(gunzipSync(await fetchFile(session, '/tmp/out/linux.gz')).toString('utf8'));
-      const dump = gunzipSync(await fetchFile(session, '/tmp/out/xen.gz')).toString('utf8');
+      const linuxGz = await fetchFile(session, '/tmp/out/linux.gz');
+      const xenGz = await fetchFile(session, '/tmp/out/xen.gz');
+      const traces = keepTraces(stream, runnerText, linuxGz, xenGz);
+      const linux = parseLinuxXenTrace(gunzipSync(linuxGz).toString('utf8'));
+      const dump = gunzipSync(xenGz).toString('utf8');
       if (/lost_record/.test(dump)) throw new Error("xen-qemu: Xen's trace buffer lost records (xentrace could not keep up)");
       const xen = parseXenalyzeDump(dump);
       const done = Date.now();
@@ -112,6 +137,7 @@ export const xenQemuEngine: Engine = {
           backend: { label: `Xen ${XEN_VERSION} PV dom0 under QEMU (${accel})`, accel, versions: image.versions },
           timings,
           seconds: { image: (built - started) / 1000, boot: (booted - built) / 1000, run: (done - booted) / 1000 },
+          ...(traces ? { traces } : {}),
         },
       });
     } finally {

@@ -35,6 +35,8 @@ export interface OpRecord {
   contextSwitches: number;
   hypercalls: Tally;
   traps: Tally;
+  /** the op's share of the shared events (mmuUpdates, tablesPinned, ...), as the run's totals count them */
+  events: Tally;
   linux: Tally;
 }
 
@@ -42,6 +44,10 @@ function prefixed(tally: Tally, prefix: string): Tally {
   const out: Tally = {};
   for (const [k, v] of Object.entries(tally)) if (k.startsWith(prefix) && v) out[k.slice(prefix.length)] = v;
   return out;
+}
+
+function nonZero(tally: Tally): Tally {
+  return Object.fromEntries(Object.entries(tally).filter(([, n]) => n));
 }
 
 /** the hypercalls Xen saw in one window, less the marker's own iret */
@@ -92,7 +98,7 @@ export function toCounters(run: XenQemuRun): RunCounters {
     if (events.cr3Writes) c.flush('nonGlobal', 'cr3', events.cr3Writes);
     if (l.flush_tlb_one_user) c.flush('single', 'invlpg', l.flush_tlb_one_user);
     if (l.flush_tlb_multi) c.flush('remote', 'shootdown', l.flush_tlb_multi);
-    records.push({ index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, traps, linux: l });
+    records.push({ index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, traps, events: nonZero(events), linux: l });
   });
   const counters = c.snapshot();
   counters.measured = {

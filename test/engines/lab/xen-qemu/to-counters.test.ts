@@ -1,0 +1,38 @@
+// One recorded xen-qemu run mapped onto the shared counters, per operation (fixtures.ts). Expected counts are
+// derived by hand from the op-runner's address space and Linux 6.1's arch/x86/xen/mmu_pv.c.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseLinuxXenTrace } from '../../../../engines/lab/xen-qemu/linux-xen-trace.ts';
+import { parseXenalyzeDump } from '../../../../engines/lab/xen-qemu/xenalyze-dump.ts';
+import { toCounters, type OpRecord } from '../../../../engines/lab/xen-qemu/to-counters.ts';
+import { parseRunnerOutput } from '../../../../engines/lab/op-runner/output.ts';
+import type { GuestOp } from '../../../../engines/types.ts';
+import { fixture } from './fixtures.ts';
+
+// the recorded stream: memory/fork-exit with a 1 MiB heap and 8 writes per child
+const FORK_EXIT: GuestOp[] = [
+  { op: 'map', region: 'heap', bytes: 1 << 20, pageSize: '4k' },
+  { op: 'touch', region: 'heap', pattern: 'stride', stride: 1, accesses: 256, write: true },
+  ...[2, 3].flatMap((pid): GuestOp[] => [
+    { op: 'fork' }, { op: 'switch', to: pid },
+    { op: 'touch', region: 'heap', pattern: 'random', accesses: 8, write: true }, { op: 'exit' },
+  ]),
+];
+
+test('memory/fork-exit per operation: the pin and unpin walks cover every table page of the child', () => {
+  const f = fixture('memory-fork-exit');
+  const counters = toCounters({
+    ops: FORK_EXIT, runner: parseRunnerOutput(f.runner), linux: parseLinuxXenTrace(f.ftrace), xen: parseXenalyzeDump(f.xenalyze), about: {},
+  });
+  const ops = (counters.measured as { ops: OpRecord[] }).ops;
+  // The op-runner (a static ELF) has three user areas, each under its own tables: its image and brk heap in
+  // PML4 slot 0 (a PUD page, a PMD page, a PTE page for the image and one for the brk heap 2 MiB+ away),
+  // the mmap area in slot 255 (a PUD page, a PMD page, two PTE pages: the 1 MiB heap and the 1 MiB I/O
+  // buffer this recording still had straddle a 2 MiB boundary) and the stack in the same slot, another GiB
+  // (a PMD page, a PTE page). 10 pages, and xen_pgd_pin pins the kernel's and the user's PGD too: 12.
+  for (const i of [2, 6]) assert.equal(ops[i].events.tablesPinned, 12, `fork ${i}`);
+  for (const i of [5, 9]) assert.equal(ops[i].events.tablesUnpinned, 12, `exit ${i}`);
+  // the per-op events add up to the run's
+  const sum = ops.reduce((s, o) => s + (o.events.tablesPinned ?? 0), 0);
+  assert.equal(sum, counters.events.tablesPinned);
+});
