@@ -13,14 +13,14 @@ import type { GuestOp } from '../../../engines/types.ts';
 const OPTIONS = { xpti: false, pcid: 'xpti', batch: 32, arch: 'x86_64', blk: 'persistent', net: 'copy' };
 
 /** a results file with a real simulated xen run of `ops` and a measured run built by `measure` */
-function results(ops: GuestOp[], measure: (c: Counters) => void): ResultsFile {
+function results(ops: GuestOp[], measure: (c: Counters) => void, workload = 'memory/probe'): ResultsFile {
   const file = buildResults();
   file.profile = 'amd-modern';
   const sim = xenEngine.run({ ops, profile: getProfile('amd-modern'), options: OPTIONS, seed: 1 });
   if (sim instanceof Promise) throw new Error('xen is synchronous');
   const base = file.runs[0];
   const run = (engineId: string, counters: object): RunResult => ({
-    ...base, workload: 'memory/probe', engine: engineId, engineId, mode: engineId === 'xen' ? 'simulated' : 'measured', options: OPTIONS, ...counters,
+    ...base, workload, engine: engineId, engineId, mode: engineId === 'xen' ? 'simulated' : 'measured', options: OPTIONS, ...counters,
   } as RunResult);
   const c = new Counters();
   measure(c);
@@ -59,4 +59,32 @@ test('a flagged difference carries its known reason; an unknown one carries none
   assert.equal(rows.find((r) => r.what === 'trap mystery')!.reason, undefined);
   const [section] = xenModelCheckSections(results([{ op: 'cpuid', count: 100 }], (c) => c.exit('mystery', 50)));
   assert.match(section.html, /2 of \d+ counts differ, 2 without a known reason/);
+});
+
+test('memory/fork-exit at a small heap: the op-runner\'s own tables explain the pins; the mmuext_op reason holds for any workload', () => {
+  // two forks of a 4-page heap and their exits: the model pins 3 tables at the first touch (the heap's PUD,
+  // PMD and PTE page linked into the pinned tree) and 5 per fork (those and both PGDs): 13, and unpins 5 per
+  // exit: 10; the real op-runner's tree already has the first three and pins 11 per fork (its image, brk and
+  // stack add 6): 22 each way
+  const ops: GuestOp[] = [
+    { op: 'map', region: 'heap', bytes: 4 * 4096, pageSize: '4k' },
+    { op: 'touch', region: 'heap', pattern: 'seq', accesses: 4, write: true },
+    { op: 'fork' }, { op: 'switch', to: 2 }, { op: 'exit' },
+    { op: 'fork' }, { op: 'switch', to: 3 }, { op: 'exit' },
+  ];
+  const measure = (c: Counters) => {
+    c.event('tablesPinned', 22);
+    c.event('tablesUnpinned', 22);
+    c.hypercall('mmuext_op', 40);
+  };
+  const forkRows = xenCheckRows(results(ops, measure, 'memory/fork-exit'));
+  const pinned = forkRows.find((r) => r.what === 'event tablesPinned')!;
+  assert.deepEqual([pinned.simulated, pinned.agrees], [13, false], JSON.stringify(pinned));
+  const unpinned = forkRows.find((r) => r.what === 'event tablesUnpinned')!;
+  assert.deepEqual([unpinned.simulated, unpinned.agrees], [10, false], JSON.stringify(unpinned));
+  assert.match(pinned.reason!, /static ELF process/);
+  assert.match(forkRows.find((r) => r.what === 'hypercall mmuext_op')!.reason!, /xentrace/);
+  const other = xenCheckRows(results(ops, measure, 'memory/probe'));
+  assert.equal(other.find((r) => r.what === 'event tablesPinned')!.reason, undefined, 'the op-runner\'s tables are named for fork-exit only');
+  assert.match(other.find((r) => r.what === 'hypercall mmuext_op')!.reason!, /xentrace/);
 });
