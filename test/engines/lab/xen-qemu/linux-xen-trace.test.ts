@@ -77,3 +77,35 @@ test('a trace cut short or with markers out of order is an error naming the oper
   assert.throws(() => parseLinuxXenTrace('tracing_mark_write: hvbench op 0 begin map\n'), /operation 0 has no end marker/);
   assert.throws(() => parseLinuxXenTrace('tracing_mark_write: hvbench op 1 begin map\n'), /operation 1 begins after operation -1/);
 });
+
+test('memory/mmap-churn: mprotect rewrites each present PTE through ptep_modify_prot, batched in lazy-MMU mode', () => {
+  // op 1 wrote the 70 pages of the region once (70 faults, the runner says); op 2 makes them read-only:
+  // change_pte_range runs in a lazy-MMU window and xen_ptep_modify_prot_commit queues each new PTE as an
+  // mmu_update request (MMU_PT_UPDATE_PRESERVE_AD) merged into the last one while the 512-byte argument
+  // space lasts: 31 requests per entry (the 32nd would fill it), so 70 = 31 + 31 + 8, three entries, each
+  // flushed alone (a flush of one entry is that hypercall)
+  const ops = parseLinuxXenTrace(fixture('memory-mmap-churn').ftrace);
+  assert.equal(ops.length, 5);
+  const protect = ops[2];
+  assert.equal(protect.ptep_modify_prot, 70);
+  assert.deepEqual([protect['queued:mmu_update'], protect['merged:mmu_update'], protect['call:mmu_update']], [3, 67, 3]);
+  assert.equal(protect.set_pte, undefined, 'no set_pte: the protection change is not a new mapping');
+});
+
+test('memory/fault-storm: each 32 MiB round links 16 new PTE pages into the pinned tree and releases them at munmap', () => {
+  // 32 MiB of 4 KiB pages is 8,192 PTEs in 16 PTE pages (512 each); a new PTE page is pinned before the
+  // set_pmd that links it (xen_alloc_ptpage: update_va_mapping + MMUEXT_PIN_L1_TABLE, one two-entry
+  // multicall); munmap's free_pgtables clears the 16 PMD entries and releases each page (xen_release_ptpage:
+  // MMUEXT_UNPIN_TABLE + update_va_mapping back to writable, again a two-entry multicall)
+  const ops = parseLinuxXenTrace(fixture('memory-fault-storm').ftrace);
+  assert.equal(ops.length, 15);
+  for (let round = 1; round < 5; round++) {
+    const touch = ops[3 * round + 1];
+    const unmap = ops[3 * round + 2];
+    assert.deepEqual([touch.set_pte, touch.ptpage_pinned, touch.set_pmd], [8192, 16, 16], `round ${round}`);
+    assert.deepEqual([unmap.ptpage_released_pinned, unmap.set_pmd], [16, 16], `round ${round}`);
+    // zap_pte_range clears PTEs with ptep_get_and_clear (no paravirt hook): no set_pte in the unmap
+    assert.equal(unmap.set_pte, undefined);
+    assert.ok(touch.multicallEntries >= 32 && unmap.multicallEntries >= 32, JSON.stringify([touch, unmap]));
+  }
+});

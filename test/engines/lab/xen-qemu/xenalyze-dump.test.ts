@@ -81,3 +81,31 @@ test('nested multicall entries, continuations and records between operations', (
     'hypercall:mmu_update': 1, 'continuation:mmu_update': 1, 'trap:page_fault': 1, 'trap:ptwr': 1, 'trap:emulate privop': 1,
   }]);
 });
+
+test('memory/fault-storm: Xen sees every first touch as a #PF and an mmu_update, every munmap clear as ptwr', () => {
+  const ops = parseXenalyzeDump(fixture('memory-fault-storm').xenalyze);
+  assert.equal(ops.length, 15);
+  for (let round = 1; round < 5; round++) {
+    const touch = ops[3 * round + 1];
+    const unmap = ops[3 * round + 2];
+    // 8,192 faults bounced through Xen, each new PTE one direct mmu_update (outside lazy-MMU mode), plus one
+    // for each of the 16 set_pmd that link a new PTE page: 8,208 calls carrying one request each
+    assert.equal(touch['trap:page_fault'], 8192);
+    assert.deepEqual([touch['hypercall:mmu_update'], touch['requests:mmu_update']], [8208, 8208]);
+    // the zap's ptep_get_and_clear is a locked xchg on the read-only PTE page: emulated by Xen, one per page
+    assert.equal(unmap['trap:ptwr'], 8192);
+    // the 16 page releases, each a two-entry multicall (MMUEXT_UNPIN_TABLE, update_va_mapping)
+    assert.deepEqual([unmap['entry:mmuext_op'], unmap['entry:update_va_mapping']], [16, 16]);
+  }
+});
+
+test('memory/mmap-churn: mprotect\'s 70 PTE rewrites reach Xen as 70 mmu_update requests in 3 calls, no trap', () => {
+  const ops = parseXenalyzeDump(fixture('memory-mmap-churn').xenalyze);
+  assert.equal(ops.length, 5);
+  const protect = ops[2];
+  // 31 + 31 + 8 requests (linux-xen-trace.test.ts derives the batching)
+  assert.deepEqual([protect['hypercall:mmu_update'], protect['requests:mmu_update']], [3, 70]);
+  assert.equal(Object.keys(protect).filter((k) => k.startsWith('trap:')).length, 0, JSON.stringify(protect));
+  // munmap of the 70 pages: each PTE cleared by an emulated xchg
+  assert.equal(ops[4]['trap:ptwr'], 70);
+});
