@@ -28,6 +28,18 @@ const OP_RUNNER_PAGES =
   'in the parent), and each child\'s first run faults its executable\'s text back in (file pages fork does not copy: ' +
   '9 faults mapping 16 pages each by fault-around, mm/filemap.c filemap_map_pages) and COW-faults its stack';
 
+const MMAP_NEIGHBOURS =
+  'the op-runner\'s stream and shared-state mappings sit beside the workload\'s regions in the mmap area, so munmap\'s ' +
+  'free_pgtables (bounded by the neighbouring VMAs, mm/memory.c free_pgd_range) keeps the PUD and PMD pages and only PTE ' +
+  'pages are released and pinned again (a two-entry multicall each); the model\'s process has nothing beside its region, ' +
+  'so each unmap frees the PUD and PMD too and the next map pins them again (xen_alloc_ptpage: a lone update_va_mapping each)';
+const MMAP_CHURNERS = ['memory/fault-storm', 'memory/mmap-churn', 'memory/munmap-shootdown'];
+const PV_NO_SUPERPAGES =
+  'a Xen PV guest maps no 2 MiB pages (xen/arch/x86/mm.c get_page_from_l2e refuses any flag in L2_DISALLOW_MASK, ' +
+  '_PAGE_PSE among them), ' +
+  'so the real dom0 backs the region with 4 KiB pages despite MADV_HUGEPAGE: one #PF, one mmu_update and one iret per ' +
+  'page first touched, and a PTE page pinned per 2 MiB; the model maps it with 2 MiB pages on xen too';
+
 // the entries that name workloads come first: the first entry that matches a row gives its reason
 export const XEN_DIFFERENCES: readonly XenDifference[] = [
   { what: 'hypercall sched_op', workloads: ['micro/hlt'], reason: RING0 },
@@ -36,6 +48,10 @@ export const XEN_DIFFERENCES: readonly XenDifference[] = [
   { what: 'trap emulate privop', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },
   { what: 'hypercall iret', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },
   { what: 'hypercall physdev_op', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },
+  ...['hypercall update_va_mapping', 'hypercall multicall', 'event multicallEntries', 'event tablesPinned', 'event tablesUnpinned']
+    .map((what) => ({ what, workloads: MMAP_CHURNERS, reason: MMAP_NEIGHBOURS })),
+  ...['trap page_fault', 'event pageFaults', 'hypercall mmu_update', 'event mmuUpdates', 'hypercall iret', 'hypercall multicall',
+    'event multicallEntries', 'event tablesPinned'].map((what) => ({ what, workloads: ['memory/random-2m-2m'], reason: PV_NO_SUPERPAGES })),
   // memory/fork-exit at a small heap (the default 512 MiB one agrees): what a real static ELF process has
   // besides the workload's heap, seen in the per-operation traces of a 1 MiB run
   { what: 'event tablesPinned', workloads: ['memory/fork-exit'], reason: OP_RUNNER_TABLES },

@@ -88,3 +88,21 @@ test('memory/fork-exit at a small heap: the op-runner\'s own tables explain the 
   assert.equal(other.find((r) => r.what === 'event tablesPinned')!.reason, undefined, 'the op-runner\'s tables are named for fork-exit only');
   assert.match(other.find((r) => r.what === 'hypercall mmuext_op')!.reason!, /xentrace/);
 });
+
+test('the mmap-area neighbours and PV\'s missing superpages are named for the workloads they explain', () => {
+  // a 2 MiB region mapped with a 2 MiB page and touched once: the model counts one fault; a PV dom0 gets no
+  // superpage and faults each 4 KiB page it touches (here 8 of them)
+  const ops: GuestOp[] = [
+    { op: 'map', region: 'r', bytes: 2 << 20, pageSize: '2m' },
+    { op: 'touch', region: 'r', pattern: 'seq', accesses: 1, write: true },
+  ];
+  const measure = (c: Counters) => {
+    c.exit('page_fault', 1 + 8 * 4);
+    c.event('tablesPinned', 40);
+  };
+  const huge = xenCheckRows(results(ops, measure, 'memory/random-2m-2m'));
+  assert.match(huge.find((r) => r.what === 'trap page_fault')!.reason!, /no 2 MiB pages/);
+  const churn = xenCheckRows(results(ops, measure, 'memory/mmap-churn'));
+  assert.match(churn.find((r) => r.what === 'event tablesPinned')!.reason!, /free_pgtables/);
+  assert.equal(churn.find((r) => r.what === 'trap page_fault')!.reason, undefined, 'mmap-churn faults are not the superpage case');
+});
