@@ -215,6 +215,8 @@ export interface Platform {
   readonly memory: PhysicalMemory;
   /** whether the kernel may tag address spaces with PCIDs (MOV CR3 without flushing) */
   readonly pcid: boolean;
+  /** whether the guest may map 2 MiB and 1 GiB pages (its CPU shows PSE, PDPE1GB): a Xen PV guest may not */
+  readonly superpages: boolean;
   /** a data page of `frames` 4 KiB frames (1, or 512 / 262,144 contiguous and aligned for a huge page); the
    *  frame number the kernel puts in its PTEs: physical (native), machine via p2m (xen), guest-physical (kvm) */
   allocPage(frames: number): number;

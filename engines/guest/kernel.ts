@@ -278,15 +278,19 @@ export class GuestKernel implements LeafVisitor {
     return r;
   }
 
-  private map(name: string, bytes: number, pageSize: '4k' | '2m' | '1g'): void {
+  private map(name: string, bytes: number, requested: '4k' | '2m' | '1g'): void {
     const space = this.current.space;
     if (space.regions.has(name)) throw new UsageError(`map: region "${name}" is already mapped in pid ${this.current.pid}`);
+    // a 2 MiB region is transparent huge pages: without PSE (a Xen PV guest) THP is off and it gets 4 KiB pages
+    const pageSize = requested === '2m' && !this.p.superpages ? '4k' : requested;
+    if (pageSize !== requested) this.p.counters.event('hugePageFallbacks');
     if (pageSize === '1g' && !this.p.profile.features.gbPages) {
       throw new UsageError(`map: 1g pages need 1 GiB page support, which profile ${this.p.profile.id} lacks`);
     }
     if (pageSize === '1g' && this.p.layout.format.levels === 3) {
       throw new UsageError('map: 1g pages do not exist under PAE paging (a PDPTE maps no page), as on xen:arch=x86_32');
     }
+    if (requested === '1g' && !this.p.superpages) throw new UsageError('map: 1g pages need a guest that may map superpages, which a Xen PV guest may not');
     // mmap only creates the VMA: pages and their tables appear on first touch
     const r = space.addRegion(name, bytes, pageSize);
     // no 5-level paging here: an address past the 48-bit user half would wrap the PML4 index (user files are

@@ -21,6 +21,7 @@ export class NativePlatform implements Platform {
   /** the MMU of the vCPU the platform runs on now (selectCpu) */
   mmu: Mmu;
   readonly pcid: boolean;
+  readonly superpages: boolean = true;
 
   /**
    * `guestPhysical`: the kernel's memory is a guest-physical space apart from host memory (hardware-assisted).

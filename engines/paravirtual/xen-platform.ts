@@ -66,6 +66,12 @@ export class XenPlatform extends NativePlatform {
   private readonly pinned = new Set<number>();
   /** init_mm's top-level table (swapper_pg_dir), made on the first leave_mm */
   private initMm = 0;
+  /** no superpages for a PV guest: Xen refuses a PSE L2 entry from one (L2_DISALLOW_MASK has _PAGE_PSE,
+   *  xen/arch/x86/mm.c; the opt-in `allowsuperpage` mode is gone from current Xen) and its CPUID hides PSE and PDPE1GB (Xen's
+   *  cpufeatureset.h marks them for HVM guests only); Linux PV also clears CR4.PSE (xen_write_cr4). A 2 MiB
+   *  region is then mapped with 4 KiB pages, as THP falls back without PSE */
+  override readonly superpages = false;
+
   /** a 32-bit PV guest (arch=x86_32) */
   private readonly pv32: boolean;
 

@@ -317,3 +317,19 @@ test('a self-IPI sent with events masked: the unmask forces the pending upcall w
   const masked = delta('xen', [], [{ op: 'ipi', target: 'self', count: 3, masked: true }]);
   assert.deepEqual(masked.hypercalls, { event_channel_op: 3, xen_version: 3, iret: 3 });
 });
+
+test('a PV guest has no superpages: a 2m region is mapped and faulted with 4 KiB pages; a 1g region is refused', () => {
+  const huge: GuestOp = { op: 'map', region: 'a', bytes: 2 * 1024 * 1024, pageSize: '2m' };
+  // 512 seq writes cover the 512 4 KiB units of one 2 MiB region. Natively (THP) the first write faults in
+  // the whole 2 MiB page: 1 fault; a PV guest's kernel sees no PSE, so THP is off and every 4 KiB page
+  // faults on its own: 512 bounced page faults, each PTE a validated mmu_update — exactly what the same
+  // region mapped with 4 KiB pages costs
+  assert.equal(delta('native', [huge], [touch('a', 512)]).events.pageFaults, 1);
+  const pv = delta('xen', [huge], [touch('a', 512)]);
+  assert.equal(pv.exits.page_fault, 512);
+  assert.deepEqual(pv, delta('xen', [map('a', 512)], [touch('a', 512)]));
+  assert.equal(run('xen', [huge]).events.hugePageFallbacks, 1);
+  // HVM guests see PSE: one fault, as natively
+  assert.equal(delta('xen:mode=hvm', [huge], [touch('a', 512)]).events.pageFaults, 1);
+  assert.throws(() => run('xen', [{ op: 'map', region: 'g', bytes: 2 ** 30, pageSize: '1g' }]), /map: 1g pages need a guest that may map superpages, which a Xen PV guest may not/);
+});
