@@ -146,6 +146,22 @@ export interface EngineRunInput {
   /** option values after defaults are applied and validated */
   options: Record<string, OptionValue>;
   seed: number;
+  /** `hvbench explain`: receives every charge and count of the measured phase in the order they happen
+   *  (simulated engines pass it to runGuest); absent in a normal run */
+  trace?: ChargeTrace;
+}
+
+/**
+ * A listener on the Counters of one run (engines/machine/counters.ts calls it when one is set): every charge and
+ * count of the measured phase as it happens, so that one operation's path can be shown step by step from the
+ * engine's real charging path. `reset` is called where setup ends, so it holds the measured phase only.
+ */
+export interface ChargeTrace {
+  reset(): void;
+  /** `cycles` charged to `domain` under `mechanism`; `tlbMisses` and `walkRefs` are the counters' totals so far */
+  charge(domain: CycleDomain, mechanism: string, cycles: number, tlbMisses: number, walkRefs: number): void;
+  /** `n` of a counted thing: an exit by reason, a hypercall by op, a flush by scope and cause, a named event */
+  count(kind: 'exit' | 'hypercall' | 'flush' | 'event', name: string, n: number): void;
 }
 
 export interface Engine {

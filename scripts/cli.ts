@@ -11,6 +11,7 @@ import { compareCommand } from './commands/compare.ts';
 import { calibrateCommand } from './commands/calibrate.ts';
 import { validateCommand } from './commands/validate.ts';
 import { labCommand } from './commands/lab.ts';
+import { explainCommand } from './commands/explain.ts';
 
 /**
  * commander's own errors (an unknown option, a missing argument) in the style of every other bad input: one
@@ -42,7 +43,7 @@ export function buildProgram(): Command {
   const program = oneLineErrors(
     new Command('hvbench').description('Side-by-side Xen (paravirtual) vs KVM (hardware-assisted) virtualization benchmarks').version(TOOL_VERSION),
   );
-  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand(), labCommand()]) {
+  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand(), labCommand(), explainCommand()]) {
     program.addCommand(oneLineErrors(command));
   }
   return program;

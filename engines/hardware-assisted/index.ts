@@ -72,6 +72,6 @@ export const kvmEngine: Engine = {
       apic: o.apic === 'xapic' ? 'xapic' : 'x2apic',
       lapicTimer: o.lapictimer === 'oneshot' ? 'oneshot' : 'deadline',
     });
-    return runGuest(platform, input.ops, input.seed);
+    return runGuest(platform, input.ops, input.seed, input.trace);
   },
 };

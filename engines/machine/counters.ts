@@ -1,7 +1,7 @@
 // The event and cycle accumulator shared by the machine model and the engines. Every cycle is charged to a
 // domain (guest / hypervisor / host / idle) and a named mechanism, so the harness can explain overhead as
 // per-mechanism differences to native that add up to the total (docs/architecture.md#attribution).
-import type { CycleDomain, FlushCause, FlushScope, PhaseCounters, RunCounters } from '../types.ts';
+import type { ChargeTrace, CycleDomain, FlushCause, FlushScope, PhaseCounters, RunCounters } from '../types.ts';
 import { since } from './phase-counters.ts';
 
 /**
@@ -103,6 +103,9 @@ export class Counters {
   hypercallTotal = 0;
   tlbMisses = 0;
   walkRefs = 0;
+  /** `hvbench explain`'s listener (engines/guest/run.ts sets it for the measured phase); null in a normal run,
+   *  where it costs one comparison per charge or count */
+  trace: ChargeTrace | null = null;
 
   /** cycles by mechanism, keys in the order first charged (a copy: counting goes through the methods) */
   get attribution(): Record<string, number> {
@@ -152,6 +155,7 @@ export class Counters {
     const slot = hotSlot(mechanism);
     if (slot >= 0) this.chargeHot(slot, cycles);
     else this.attributionTally.add(mechanism, cycles);
+    if (this.trace !== null) this.trace.charge(domain, mechanism, cycles, this.tlbMisses, this.walkRefs);
   }
 
   /** charge the guest under HOT_MECHANISMS[slot]: what charge('guest', name, cycles) does, without the lookup */
@@ -159,6 +163,7 @@ export class Counters {
     if (cycles === 0) return;
     this.cycles.guest += cycles;
     this.chargeHot(slot, cycles);
+    if (this.trace !== null) this.trace.charge('guest', HOT_MECHANISMS[slot], cycles, this.tlbMisses, this.walkRefs);
   }
 
   private chargeHot(slot: number, cycles: number): void {
@@ -173,21 +178,25 @@ export class Counters {
   exit(reason: string, n = 1): void {
     this.exitTotal += n;
     this.exitTally.add(reason, n);
+    if (this.trace !== null) this.trace.count('exit', reason, n);
   }
 
   hypercall(op: string, n = 1): void {
     this.hypercallTotal += n;
     this.hypercallTally.add(op, n);
+    if (this.trace !== null) this.trace.count('hypercall', op, n);
   }
 
   flush(scope: FlushScope, cause: FlushCause, n = 1): void {
     this.flushes += n;
     this.flushScopeTally.add(scope, n);
     this.flushCauseTally.add(cause, n);
+    if (this.trace !== null) this.trace.count('flush', `${scope}/${cause}`, n);
   }
 
   event(name: string, n = 1): void {
     this.eventTally.add(name, n);
+    if (this.trace !== null) this.trace.count('event', name, n);
   }
 
   /** the counters at the end of setup, once markSetup() was called */

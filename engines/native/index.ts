@@ -12,6 +12,6 @@ export const nativeEngine: Engine = {
   options: [],
   availability: () => ({ available: true }),
   run(input: EngineRunInput): RunCounters {
-    return runGuest(new NativePlatform(input.profile), input.ops, input.seed);
+    return runGuest(new NativePlatform(input.profile), input.ops, input.seed, input.trace);
   },
 };

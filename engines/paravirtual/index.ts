@@ -60,7 +60,7 @@ export const xenEngine: Engine = {
         blk: (o.blk ?? 'persistent') as BlkMode,
         net: (o.net ?? 'copy') as NetMode,
       });
-      return runGuest(hvm, input.ops, input.seed);
+      return runGuest(hvm, input.ops, input.seed, input.trace);
     }
     // Xen applies XPTI and PCIDs to 64-bit PV domains only (pv_domain_initialise: !is_pv_32bit_domain(d))
     const pv64 = (o.arch ?? 'x86_64') === 'x86_64';
@@ -73,7 +73,7 @@ export const xenEngine: Engine = {
       blk: (o.blk ?? 'persistent') as BlkMode,
       net: (o.net ?? 'copy') as NetMode,
     });
-    return runGuest(platform, input.ops, input.seed);
+    return runGuest(platform, input.ops, input.seed, input.trace);
   },
 };
 
