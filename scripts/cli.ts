@@ -1,7 +1,7 @@
 // The `hvbench` command line (scripts/hvbench.ts is the entry point). Each command lives in
 // scripts/commands/; this file wires them and owns the exit codes: 0 ok, 1 a regression or a failed run,
 // 2 bad input (one line on stderr, no stack trace).
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { UsageError } from '../harness/errors.ts';
 import { TOOL_VERSION } from '../harness/version.ts';
 import { runCommand } from './commands/run.ts';
@@ -33,10 +33,24 @@ function commandPath(command: Command): string {
   return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
 }
 
-/** one-line errors and exit codes of our own on `command` and every command under it */
+/**
+ * An option's help text with commander's "(default: …)" only where it tells something: not for a flag that is
+ * off unless given (false), a repeatable option that starts empty ([]), or an option whose description already
+ * states its default in words ("(default: all built-in)").
+ */
+export function optionHelp(option: Option): string {
+  const d: unknown = option.defaultValue;
+  const said = d === false || (Array.isArray(d) && d.length === 0) || /\(default\b/.test(option.description);
+  return said ? option.description : Help.prototype.optionDescription.call(new Help(), option);
+}
+
+/** one-line errors, exit codes and help of our own on `command` and every command under it */
 function oneLineErrors(command: Command): Command {
   for (const sub of command.commands) oneLineErrors(sub);
-  return command.configureOutput({ outputError: (message, write) => write(oneLineError(message, commandPath(command))) }).exitOverride();
+  return command
+    .configureOutput({ outputError: (message, write) => write(oneLineError(message, commandPath(command))) })
+    .configureHelp({ optionDescription: optionHelp })
+    .exitOverride();
 }
 
 export function buildProgram(): Command {

@@ -52,7 +52,7 @@ export function runCommand(): Command {
     .option('--no-html', 'skip report.html')
     .option('--no-png', 'skip charts/*.png')
     .option('--no-timing', 'skip wall-clock timing (counters only; faster)')
-    .option('--workers <n>', `worker threads, at most one per CPU (${defaultWorkerCount()} here; more is clamped to that)`, parseWorkers(defaultWorkerCount()), defaultWorkerCount())
+    .option('--workers <n>', 'worker threads, at most one per CPU (more is clamped to that)', parseWorkers(defaultWorkerCount()), defaultWorkerCount())
     .addOption(new Option('--timeout <seconds>', 'a pair still running after this long fails and its worker thread is stopped')
       .argParser(parseSeconds('--timeout')).default(DEFAULT_TIMEOUT_SECONDS * 1000, String(DEFAULT_TIMEOUT_SECONDS)))
     .option('--quiet', 'no progress and no table', false)

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResultsFile } from '../../harness/results.ts';
+import { buildProgram } from '../../scripts/cli.ts';
 
 const BIN = new URL('../../bin/hvbench.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hvbench-cli-'));
@@ -250,4 +251,17 @@ test('Ctrl-C during a pair with --workers 1 exits 130 at once and leaves the pre
   assert.match(run.stderr(), /interrupted; nothing was written/);
   assert.deepEqual(tree(out), before);
   assert.deepEqual(readdirSync(parent), ['out']);
+});
+
+test('help states each default once: none for off flags or empty repeatables, none after a default said in words', () => {
+  for (const command of buildProgram().commands) {
+    const help = command.helpInformation();
+    const where = `hvbench ${command.name()} --help`;
+    assert.doesNotMatch(help, /\(default: (\[\]|false)\)/, where);
+    // an option's text runs until the next line that starts an option
+    for (const option of help.split(/\n(?= {2}-)/)) assert.ok((option.match(/\(default\b/g) ?? []).length <= 1, `${where}: ${option}`);
+  }
+  const run = buildProgram().commands.find((c) => c.name() === 'run')!.helpInformation();
+  assert.match(run, /--workloads <list>\s+workload ids or categories, comma-separated \(default:\s+all built-in\)\n/);
+  assert.match(run, /--seed <n>\s+seed of every generator \(default: 1\)/);
 });
