@@ -20,6 +20,7 @@ import { runPowerSuite, powerEngineOf, type PowerDesign, type PowerEngine, type 
 import { powerWorkloads } from '../workloads/power/index.ts';
 import { loadPowerFile } from '../workloads/power/file.ts';
 import { runEnergyJ } from '../engines/power/run-energy.ts';
+import { shardSlice, type Shard } from './shard.ts';
 
 export interface SuiteRequest extends CatalogSpec {
   /** engine specs, e.g. `kvm:mmu=shadow` */
@@ -37,6 +38,8 @@ export interface SuiteRequest extends CatalogSpec {
   signal?: AbortSignal;
   /** one-line notes for the user (the CLI prints them on stderr), e.g. two engine specs that are one engine */
   note?: (line: string) => void;
+  /** run only this slice of the workloads (harness/shard.ts); the power section runs with shard 1 */
+  shard?: Shard;
 }
 
 const NATIVE = 'native';
@@ -149,10 +152,13 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const spec: CatalogSpec = { profile: req.profile, engineModules: req.engineModules, workloadFiles: req.workloadFiles };
   const catalog = await loadCatalog(spec);
   const engines = resolveEngines(catalog, req.engines, catalog.profile.id, req.note ?? (() => {}));
-  const workloads = chooseWorkloads(catalog, req);
-  const powerScenarios = choosePowerScenarios(req);
+  const selected = chooseWorkloads(catalog, req);
+  const workloads = req.shard ? shardSlice(selected, req.shard) : selected;
+  // every shard checks the power files and engines; shard 1 runs them
+  const chosenPower = choosePowerScenarios(req);
   const powerAsked = req.workloads.some(isPowerSelector) || (req.powerFiles ?? []).length > 0;
-  const powerEngines = choosePowerEngines(catalog, engines, powerScenarios, powerAsked, req.note ?? (() => {}));
+  const powerEngines = choosePowerEngines(catalog, engines, chosenPower, powerAsked, req.note ?? (() => {}));
+  const powerScenarios = req.shard && req.shard.index !== 1 ? [] : chosenPower;
 
   const tasks: PairTask[] = [];
   for (const w of workloads) {

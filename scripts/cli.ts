@@ -12,6 +12,7 @@ import { calibrateCommand } from './commands/calibrate.ts';
 import { validateCommand } from './commands/validate.ts';
 import { labCommand } from './commands/lab.ts';
 import { explainCommand } from './commands/explain.ts';
+import { mergeCommand } from './commands/merge.ts';
 
 /**
  * commander's own errors (an unknown option, a missing argument) in the style of every other bad input: one
@@ -57,7 +58,7 @@ export function buildProgram(): Command {
   const program = oneLineErrors(
     new Command('hvbench').description('Side-by-side Xen (paravirtual) vs KVM (hardware-assisted) virtualization benchmarks').version(TOOL_VERSION),
   );
-  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand(), labCommand(), explainCommand()]) {
+  for (const command of [runCommand(), listCommand(), reportCommand(), compareCommand(), calibrateCommand(), validateCommand(), labCommand(), explainCommand(), mergeCommand()]) {
     program.addCommand(oneLineErrors(command));
   }
   return program;

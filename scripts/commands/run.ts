@@ -14,6 +14,7 @@ import { collect, commaList, parseSeconds, parseSeed, parseWorkers } from './opt
 import { writeAllOutputs } from './outputs.ts';
 import { checkOutputDir, resultsJson } from '../../reports/write-outputs.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { parseShard, type Shard } from '../../harness/shard.ts';
 
 export const DEFAULT_ENGINES = 'native,xen,kvm,xen:mode=hvm';
 /** per pair, timing included: the slowest built-in simulated pair takes seconds; a measured kvm-host pair boots
@@ -36,6 +37,7 @@ interface RunOptions {
   timing: boolean;
   workers: number;
   timeout: number;
+  shard?: Shard;
 }
 
 export function runCommand(): Command {
@@ -55,6 +57,7 @@ export function runCommand(): Command {
     .option('--workers <n>', 'worker threads, at most one per CPU (more is clamped to that)', parseWorkers(defaultWorkerCount()), defaultWorkerCount())
     .addOption(new Option('--timeout <seconds>', 'a pair still running after this long fails and its worker thread is stopped')
       .argParser(parseSeconds('--timeout')).default(DEFAULT_TIMEOUT_SECONDS * 1000, String(DEFAULT_TIMEOUT_SECONDS)))
+    .option('--shard <i/n>', 'run the i-th of n slices of the workloads (the power section with 1/n); hvbench merge joins the slices', parseShard)
     .option('--quiet', 'no progress and no table', false)
     .option('--json', 'print results.json on stdout and write no files (progress stays on stderr)', false)
     .action(async function (this: Command, opts: RunOptions) {
@@ -83,6 +86,7 @@ export function runCommand(): Command {
           workers: opts.workers,
           timeoutMs: opts.timeout,
           timing: opts.timing,
+          shard: opts.shard,
           progress: createProgress({ quiet: opts.quiet }),
           signal: abort.signal,
           note: (line) => process.stderr.write(`hvbench: note: ${line}\n`),

@@ -1,0 +1,30 @@
+// `hvbench merge A.json B.json … [--out DIR]`: the results of the shards of one suite (`run --shard i/n` on
+// several CI runners) joined into one results file (harness/merge.ts), and every output rendered from it as
+// `hvbench report` does.
+import { Command } from 'commander';
+import { mergeResults } from '../../harness/merge.ts';
+import { readResultsFile } from '../../reports/results-schema.ts';
+import { checkOutputDir } from '../../reports/write-outputs.ts';
+import { writeAllOutputs } from './outputs.ts';
+
+interface MergeOptions {
+  out: string;
+  html: boolean;
+  png: boolean;
+  quiet: boolean;
+}
+
+export function mergeCommand(): Command {
+  return new Command('merge')
+    .description('join the results of the shards of one suite (run --shard i/n) into one results file and render every output from it')
+    .argument('<results...>', 'results.json of each shard, shard 1 first')
+    .option('--out <dir>', 'output directory (replaced atomically)', 'results')
+    .option('--no-html', 'skip report.html')
+    .option('--no-png', 'skip charts/*.png')
+    .option('--quiet', 'no table on stdout', false)
+    .action(async (files: string[], opts: MergeOptions) => {
+      await checkOutputDir(opts.out);
+      const merged = mergeResults(files.map((name) => ({ name, results: readResultsFile(name) })));
+      await writeAllOutputs(merged, opts.out, opts);
+    });
+}
