@@ -6,6 +6,7 @@ import { powerSections } from '../../reports/power/section.ts';
 import { modelCheckSections } from '../../reports/model-check/section.ts';
 import { modelCheckTerminal } from '../../reports/model-check/text.ts';
 import { xenModelCheckSections } from '../../reports/model-check/xen-section.ts';
+import { explainSections } from '../../reports/explain-section.ts';
 
 export interface WriteAllOptions {
   html: boolean;
@@ -20,7 +21,7 @@ export async function writeAllOutputs(results: ResultsFile, outDir: string, opts
     html: opts.html,
     png: opts.png,
     signal: opts.signal,
-    extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results)],
+    extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results), ...(opts.html ? await explainSections(results) : [])],
   });
   if (opts.quiet) return;
   process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout) }));
