@@ -77,6 +77,26 @@ export function renderCsv(results: ResultsFile): string {
   return csv([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => c.cell(run)))]);
 }
 
+/** the columns that name a run rather than measure it: the long format keeps workload and engine of them */
+const IDENTITY = new Set(['workload', 'category', 'title', 'engine', 'engineId', 'mode']);
+
+/**
+ * results-long.csv: `run,workload,engine,metric,value`, one row per run and numeric metric (the wide file's
+ * columns in its order, options, parameters and empty cells left out); `run` numbers the runs from 1 in results
+ * order. The columns never change, whatever the engines and workloads, so tools can append files.
+ */
+export function renderLongCsv(results: ResultsFile): string {
+  const cols = columns(results.runs, trapEngines(results)).filter((c) => !IDENTITY.has(c.name));
+  const rows: Cell[][] = [['run', 'workload', 'engine', 'metric', 'value']];
+  results.runs.forEach((run, i) => {
+    for (const c of cols) {
+      const value = c.cell(run);
+      if (typeof value === 'number') rows.push([i + 1, run.workload, run.engine, c.name, value]);
+    }
+  });
+  return csv(rows);
+}
+
 /** power.csv's columns, in a fixed order: every field of a powerCsvRows() entry */
 const POWER_CSV_COLUMNS = ['scenario', 'engine', 'design', 'policy', 'scheduler', 'cpufreq', 'hostGovernor', 'guestGovernor', 'vm', 'bookedCycles', 'entitledCycles', 'deliveredCycles', 'deliveredOfBookedPct', 'deliveredOfEntitledPct', 'slaMisses', 'p95LatencyMs', 'runEnergyJ', 'runAvgPowerW', 'runFairness', 'runTransitions'] as const satisfies readonly (keyof PowerCsvRow)[];
 const powerColumnsComplete: Exclude<keyof PowerCsvRow, (typeof POWER_CSV_COLUMNS)[number]> extends never ? true : false = true;

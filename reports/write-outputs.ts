@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ResultsFile } from '../harness/results.ts';
 import { UsageError } from '../harness/errors.ts';
 import { buildCharts } from './charts/index.ts';
-import { renderCsv, renderPowerCsv } from './csv.ts';
+import { renderCsv, renderLongCsv, renderPowerCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderPng } from './png.ts';
@@ -23,12 +23,14 @@ export interface OutputOptions {
   html: boolean;
   png: boolean;
   extraSections?: readonly ReportSection[];
+  /** also write results-long.csv (reports/csv.ts renderLongCsv) */
+  longCsv?: boolean;
   /** aborted (Ctrl-C) before outDir is replaced: throw its reason, leaving outDir as it was */
   signal?: AbortSignal;
 }
 
 /** the names an output directory may hold; anything else means outDir is not ours to replace */
-const OUR_NAMES = new Set(['results.json', 'results.csv', 'power.csv', 'summary.md', 'charts', 'report.html']);
+const OUR_NAMES = new Set(['results.json', 'results.csv', 'results-long.csv', 'power.csv', 'summary.md', 'charts', 'report.html']);
 
 /** results.json's text: 2-space JSON, newline-terminated */
 export function resultsJson(results: ResultsFile): string {
@@ -132,6 +134,7 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
   return writeDirAtomically(outDir, async (put, dir) => {
     await put('results.json', resultsJson(results));
     await put('results.csv', renderCsv(results));
+    if (options.longCsv) await put('results-long.csv', renderLongCsv(results));
     if (results.power) await put('power.csv', renderPowerCsv(results.power));
     await put('summary.md', renderMarkdown(results));
     const charts = buildCharts(results);

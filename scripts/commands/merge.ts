@@ -5,13 +5,14 @@ import { Command } from 'commander';
 import { mergeResults } from '../../harness/merge.ts';
 import { readResultsFile } from '../../reports/results-schema.ts';
 import { checkOutputDir } from '../../reports/write-outputs.ts';
-import { writeAllOutputs } from './outputs.ts';
+import { parseCsvFormat, writeAllOutputs, type CsvFormat } from './outputs.ts';
 
 interface MergeOptions {
   out: string;
   html: boolean;
   png: boolean;
   quiet: boolean;
+  csvFormat: CsvFormat;
 }
 
 export function mergeCommand(): Command {
@@ -21,6 +22,7 @@ export function mergeCommand(): Command {
     .option('--out <dir>', 'output directory (replaced atomically)', 'results')
     .option('--no-html', 'skip report.html')
     .option('--no-png', 'skip charts/*.png')
+    .option('--csv-format <format>', 'wide: results.csv, one row per run; long: also results-long.csv, one row per run and metric', parseCsvFormat, 'wide')
     .option('--quiet', 'no table on stdout', false)
     .action(async (files: string[], opts: MergeOptions) => {
       await checkOutputDir(opts.out);

@@ -1,5 +1,6 @@
 // Shared tail of `run` and `report`: write every output atomically and print the summary table.
 import type { ResultsFile } from '../../harness/results.ts';
+import { UsageError, clip } from '../../harness/errors.ts';
 import { renderTerminalTable, useColor } from '../../reports/terminal-table.ts';
 import { writeOutputs } from '../../reports/write-outputs.ts';
 import { powerSections } from '../../reports/power/section.ts';
@@ -12,14 +13,25 @@ export interface WriteAllOptions {
   html: boolean;
   png: boolean;
   quiet: boolean;
+  /** `--csv-format long`: results-long.csv beside results.csv */
+  csvFormat?: CsvFormat;
   /** once aborted, the output directory is left as it was (checked up to the moment it is replaced) */
   signal?: AbortSignal;
+}
+
+export type CsvFormat = 'wide' | 'long';
+
+/** `--csv-format wide|long` */
+export function parseCsvFormat(value: string): CsvFormat {
+  if (value !== 'wide' && value !== 'long') throw new UsageError(`--csv-format: expected wide or long, got "${clip(value)}"`);
+  return value;
 }
 
 export async function writeAllOutputs(results: ResultsFile, outDir: string, opts: WriteAllOptions): Promise<void> {
   const files = await writeOutputs(results, outDir, {
     html: opts.html,
     png: opts.png,
+    longCsv: opts.csvFormat === 'long',
     signal: opts.signal,
     extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results), ...(opts.html ? await explainSections(results) : [])],
   });

@@ -11,7 +11,7 @@ import { createProgress } from '../../harness/progress.ts';
 import { defaultWorkerCount } from '../../harness/pool.ts';
 import { runSuite } from '../../harness/suite.ts';
 import { collect, commaList, parseSeconds, parseSeed, parseWorkers } from './options.ts';
-import { writeAllOutputs } from './outputs.ts';
+import { parseCsvFormat, writeAllOutputs, type CsvFormat } from './outputs.ts';
 import { checkOutputDir, resultsJson } from '../../reports/write-outputs.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { parseShard, type Shard } from '../../harness/shard.ts';
@@ -38,6 +38,7 @@ interface RunOptions {
   workers: number;
   timeout: number;
   shard?: Shard;
+  csvFormat: CsvFormat;
 }
 
 export function runCommand(): Command {
@@ -53,6 +54,7 @@ export function runCommand(): Command {
     .option('--out <dir>', 'output directory (replaced atomically)', 'results')
     .option('--no-html', 'skip report.html')
     .option('--no-png', 'skip charts/*.png')
+    .option('--csv-format <format>', 'wide: results.csv, one row per run; long: also results-long.csv, one row per run and metric', parseCsvFormat, 'wide')
     .option('--no-timing', 'skip wall-clock timing (counters only; faster)')
     .option('--workers <n>', 'worker threads, at most one per CPU (more is clamped to that)', parseWorkers(defaultWorkerCount()), defaultWorkerCount())
     .addOption(new Option('--timeout <seconds>', 'a pair still running after this long fails and its worker thread is stopped')
@@ -93,7 +95,7 @@ export function runCommand(): Command {
         });
         process.stdout.write = stdoutWrite;
         if (opts.json) process.stdout.write(resultsJson(results));
-        else await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet, signal: abort.signal });
+        else await writeAllOutputs(results, opts.out, { html: opts.html, png: opts.png, quiet: opts.quiet, csvFormat: opts.csvFormat, signal: abort.signal });
         const failed = results.runs.filter((r) => r.error);
         for (const r of failed) process.stderr.write(`hvbench: ${r.workload} × ${r.engine} failed: ${r.error}\n`);
         if (failed.length > 0) process.exitCode = 1;

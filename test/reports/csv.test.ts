@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderCsv, safeCell } from '../../reports/csv.ts';
+import { renderCsv, renderLongCsv, safeCell } from '../../reports/csv.ts';
 import { buildResults } from '../fixtures/results.ts';
 
 /** minimal RFC 4180 reader for the test: quoted fields may hold commas, quotes and newlines */
@@ -101,4 +101,27 @@ test('traps into Xen are columns of their own; setup counters follow the measure
   assert.equal(row('kvm')[col('setup.cycles.total')], '260000');
   assert.equal(row('kvm')[col('setup.exits.byReason.EPT_VIOLATION')], '1');
   assert.equal(row('native')[col('setup.cycles.total')], '');
+});
+
+test('the long CSV: run,workload,engine,metric,value, one row per run and numeric metric of the wide file', () => {
+  const results = buildResults({ failedRun: true });
+  const [header, ...rows] = parseCsv(renderLongCsv(results));
+  assert.deepEqual(header, ['run', 'workload', 'engine', 'metric', 'value']);
+  const value = (workload: string, engine: string, metric: string) => {
+    const found = rows.filter((r) => r[1] === workload && r[2] === engine && r[3] === metric);
+    assert.equal(found.length, 1, `${workload} ${engine} ${metric}`);
+    return found[0][4];
+  };
+  // the same numbers as the wide file's cells above
+  assert.equal(value('micro/cpuid', 'kvm', 'exits.byReason.CPUID'), '50000');
+  assert.equal(value('micro/syscall', 'xen', 'hypercalls.byOp.iret'), '100000');
+  // run numbers follow the results order; native has no overhead, so no overheadPct row
+  const nativeRun = results.runs.findIndex((r) => r.engine === 'native') + 1;
+  const nativeRows = rows.filter((r) => r[0] === String(nativeRun));
+  assert.ok(nativeRows.length > 0 && nativeRows.every((r) => r[2] === 'native'));
+  assert.ok(!nativeRows.some((r) => r[3] === 'overheadPct'));
+  // every row of the wide file's numeric cells, and nothing else (text cells such as options stay out)
+  const [wideHeader, ...wide] = parseCsv(renderCsv(results));
+  const numeric = wide.reduce((n, row) => n + row.filter((cell, i) => !['workload', 'category', 'title', 'engine', 'engineId', 'mode', 'error'].includes(wideHeader[i]) && !wideHeader[i].startsWith('options.') && !wideHeader[i].startsWith('params.') && cell !== '').length, 0);
+  assert.equal(rows.length, numeric);
 });
