@@ -89,3 +89,59 @@ export function dominantMechanisms(results: ResultsFile, n = 2): { engine: strin
     return { engine, top };
   }).filter((e) => e.top.length > 0);
 }
+
+export interface ShadowCacheStory {
+  workload: string;
+  /** context switches in the measured phase */
+  switches: number;
+  /** cycles per context switch of the measured phase: native, EPT, shadow with and without the cache */
+  native: number;
+  ept: number | null;
+  on: number;
+  off: number;
+  /** without the cache: shadow faults and shadow pages built per switch */
+  offFaults: number;
+  offPages: number;
+  /** with the cache: shadow faults per switch, and write-protect exits in the whole run (setup included) */
+  onFaults: number;
+  onWriteProtect: number;
+  /** per switch, the mechanisms that make off dearer than on, largest first: [mechanism, cycles per switch] */
+  rebuild: [string, number][];
+  /** per switch, the VM exits of shadow paging with the cache (the CR3 write's) and under EPT */
+  onExits: number;
+  eptExits: number | null;
+}
+
+/** the shadow-cache comparison on memory/ctx-switch when the run has kvm:mmu=shadow with shadowcache on and off */
+export function shadowCacheStory(results: ResultsFile, workload = 'memory/ctx-switch'): ShadowCacheStory | null {
+  const kvm = results.runs.filter((r) => ok(r) && r.workload === workload && r.engineId === 'kvm');
+  const shadow = (cache: string) => kvm.find((r) => r.options.mmu === 'shadow' && r.options.shadowcache === cache);
+  const on = shadow('on');
+  const off = shadow('off');
+  const native = results.runs.find((r) => ok(r) && r.workload === workload && r.engine === 'native');
+  const ept = kvm.find((r) => r.options.mmu === 'ept');
+  const switches = on?.events.contextSwitches ?? 0;
+  if (!on || !off || !native || switches === 0) return null;
+  const per = (n: number) => n / switches;
+  const events = (r: RunResult, name: string) => (r.events[name] ?? 0) + (r.setup?.events[name] ?? 0);
+  const rebuild = Object.keys(off.attribution)
+    .map((m): [string, number] => [m, per(off.attribution[m] - (on.attribution[m] ?? 0))])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4);
+  return {
+    workload,
+    switches,
+    native: per(native.cycles.total),
+    ept: ept ? per(ept.cycles.total) : null,
+    on: per(on.cycles.total),
+    off: per(off.cycles.total),
+    offFaults: per(off.events.shadowFaults ?? 0),
+    offPages: per(off.events.shadowPages ?? 0),
+    onFaults: per(on.events.shadowFaults ?? 0),
+    onWriteProtect: events(on, 'shadowWriteProtectExits'),
+    rebuild,
+    onExits: per(on.exits.total),
+    eptExits: ept ? per(ept.exits.total) : null,
+  };
+}

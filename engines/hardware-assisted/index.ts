@@ -17,6 +17,7 @@ export const kvmEngine: Engine = {
   phases: true,
   options: [
     { name: 'mmu', description: 'ept: two-dimensional hardware paging; shadow: write-protected guest tables synchronised by KVM (the 2007 design)', type: 'enum', values: ['ept', 'shadow'], default: 'ept' },
+    { name: 'shadowcache', description: "mmu=shadow: on: shadow tables cached across context switches, keyed by guest table frame and level, at the price of write-protecting the guest's tables (KVM since 2007); off: every CR3 write drops all shadow tables and the incoming address space is rebuilt by shadow faults (the design before)", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'vpid', description: 'VPID-tagged TLB entries survive VM entry/exit; off: every VM entry flushes the TLB', type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'io', description: 'virtio: shared rings, one notify exit per batch; emulated: register-level legacy devices, every access exits to user space', type: 'enum', values: ['virtio', 'emulated'], default: 'virtio' },
     { name: 'thp', description: 'host transparent huge pages behind guest RAM: one EPT violation maps a 2 MiB EPT leaf, shortening the EPT side of every 2-D walk; off: 4 KiB host pages, one exit per guest frame', type: 'enum', values: ['on', 'off'], default: 'on' },
@@ -40,6 +41,7 @@ export const kvmEngine: Engine = {
   checkOptions(options: Record<string, OptionValue>, profile: CostProfile): void {
     const f = profile.features;
     if (options.mmu === 'ept' && !f.ept) throw new UsageError(`kvm: mmu=ept needs EPT/NPT, which profile ${profile.id} lacks (use mmu=shadow)`);
+    if (options.shadowcache === 'off' && options.mmu !== 'shadow') throw new UsageError('kvm: shadowcache=off needs mmu=shadow (EPT has no shadow tables to cache)');
     if (options.vpid === 'on' && !f.vpid) throw new UsageError(`kvm: vpid=on needs VPID, which profile ${profile.id} lacks`);
     // SVM has no untagged mode: every VMRUN runs with an ASID (AMD APM Vol. 2 §15.16), KVM always assigns one
     if (options.vpid === 'off' && profile.vendor === 'amd') throw new UsageError(`kvm: vpid=off is meaningless on SVM (profile ${profile.id}): ASIDs are mandatory`);
@@ -58,6 +60,7 @@ export const kvmEngine: Engine = {
     this.checkOptions!(o, input.profile);
     const platform = new KvmPlatform(input.profile, {
       mmu: o.mmu === 'shadow' ? 'shadow' : 'ept',
+      shadowCache: o.shadowcache !== 'off',
       vpid: o.vpid === 'on',
       io: o.io === 'emulated' ? 'emulated' : 'virtio',
       apicv: o.apicv === 'on',

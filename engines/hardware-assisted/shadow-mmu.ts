@@ -4,8 +4,14 @@
 //
 // - Shadow pages are cached by the guest table frame they shadow and their role (here the level: every guest
 //   table is linked with P|RW|US, so role.access is always ACC_ALL) — kvm_mmu_get_shadow_page's hash. A
-//   guest CR3 write finds its root there (kvm_mmu_new_pgd); the cache could be dropped per CR3 write by
-//   calling zapAll() there.
+//   guest CR3 write finds its root there (kvm_mmu_new_pgd), so switching back to an address space reuses its
+//   shadow tables (Kivity et al., "kvm: the Linux Virtual Machine Monitor", OLS 2007, §"Virtual MMU": caching
+//   shadow tables across context switches, at the price of write-protecting the guest's tables).
+// - `cache: false` is the design before that cache: every CR3 write drops all shadow pages (zapAll) and the
+//   incoming address space is rebuilt by shadow faults. Nothing is kept across a switch, so guest tables are
+//   not write-protected (their stores are native: a stale entry is dropped at the guest's INVLPG or CR3 write,
+//   which x86 requires after a change) and nothing is unsynced; nor is anything prefetched (FNAME(pte_prefetch)
+//   came with Linux 2.6.35, after the cache).
 // - A guest frame with a shadow page is write-protected (account_shadowed). The guest's first write to a leaf
 //   table unsyncs it (mmu_try_to_unsync_pages → kvm_unsync_page): one write-protect exit, then the table is
 //   writable and its shadow is stale until the guest flushes — a CR3 write syncs every unsync page under the
@@ -79,6 +85,8 @@ export class ShadowMmu {
     private readonly profile: CostProfile,
     private readonly exits: VmExits,
     private readonly machine: Machine,
+    /** keep shadow pages across CR3 writes (KVM since 2007); false: drop them all at every CR3 write */
+    private readonly cache = true,
   ) {}
 
   /** the current vCPU's shadow root */
@@ -105,6 +113,12 @@ export class ShadowMmu {
   loadRoot(gfn: number, sync: boolean): number {
     const cpu = this.machine.currentIndex;
     this.rootGfns[cpu] = gfn;
+    if (!this.cache) {
+      // the old root is dropped before the new one is built, so zap() does not rebuild it
+      this.roots[cpu] = null;
+      this.zapAll();
+      this.counters.event('shadowRebuilds');
+    }
     const root = this.getPage(gfn, 4);
     this.roots[cpu] = root;
     if (sync) this.syncRoots();
@@ -133,6 +147,7 @@ export class ShadowMmu {
 
   /** the guest stores entry `index` of its table `gfn` (set_pte, a cmpxchg): native unless write-protected */
   guestEntryWrite(gfn: number, index: number): void {
+    if (!this.cache) return;
     const sp = this.pages.get(gfn);
     if (sp === undefined || sp.unsync) return;
     this.writeProtectExit();
@@ -148,6 +163,7 @@ export class ShadowMmu {
   /** the guest writes all of frame `gfn` (clear_page, copy_page, a new table zeroed): a table frame the guest
    *  freed may still be shadowed — a leaf table unsyncs at the first store, an upper one floods and is zapped */
   guestPageWrite(gfn: number): void {
+    if (!this.cache) return;
     const sp = this.pages.get(gfn);
     if (sp === undefined || sp.unsync) return;
     if (sp.level === 1) {
@@ -162,8 +178,8 @@ export class ShadowMmu {
     this.flushIfChanged();
   }
 
-  /** INVLPG (kvm_mmu_invalidate_addr): the entry for `va` in an unsync leaf table is synced; the guest's own
-   *  INVLPG drops the TLB entry */
+  /** INVLPG (kvm_mmu_invalidate_addr): the entry for `va` in an unsync leaf table — without the cache, in any
+   *  leaf table, none being write-protected — is synced; the guest's own INVLPG drops the TLB entry */
   invlpg(va: number): void {
     let frame = this.root!.frame;
     for (let level = 4; level > 1; level--) {
@@ -172,13 +188,22 @@ export class ShadowMmu {
       frame = entryFrame(lo, this.host.readHi(frame, tableIndex(va, level)));
     }
     const sp = this.byFrame.get(frame);
-    if (sp !== undefined && sp.unsync) this.syncEntry(sp, tableIndex(va, 1));
+    if (sp !== undefined && (sp.unsync || !this.cache)) this.syncEntry(sp, tableIndex(va, 1));
     this.changed = false;
   }
 
-  /** kvm_mmu_sync_roots: sync every unsync page under the current root */
+  /** kvm_mmu_sync_roots: sync every unsync page under the current root (without the cache, a CR3 reload
+   *  rebuilds instead: loadRoot) */
   syncRoots(): void {
     for (const sp of this.unsyncPages) if (this.reachable(sp, 4)) this.syncPage(sp);
+  }
+
+  /** a CR3 reload (the guest's full flush): the unsync pages are synced; without the cache the address space is
+   *  rebuilt like at any CR3 write. Returns the root's host frame */
+  reload(): number {
+    if (this.cache) this.syncRoots();
+    else this.loadRoot(this.rootGfn, true);
+    return this.root!.frame;
   }
 
   /** drop every shadow page (kvm_mmu_zap_all) */
@@ -249,7 +274,7 @@ export class ShadowMmu {
     sp.floods = 0;
     const index = tableIndex(va, this.leafLevel);
     this.setLeaf(sp, index, this.leafLo, this.leafHi);
-    if (this.leafLevel === 1) this.prefetch(sp, index);
+    if (this.leafLevel === 1 && this.cache) this.prefetch(sp, index);
   }
 
   /** FNAME(pte_prefetch): the aligned group of PTE_PREFETCH_NUM around `index`, present and accessed only */

@@ -20,6 +20,8 @@ import type { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 /** what the VT-x machine runs with, whichever hypervisor handles its exits */
 export interface VmxOptions {
   mmu: 'ept' | 'shadow';
+  /** mmu=shadow: keep shadow tables across CR3 writes (KVM since 2007); off: drop and rebuild them at each */
+  shadowCache: boolean;
   vpid: boolean;
   /** APIC virtualization: posted interrupts, virtualized EOI and self-IPI (the MSR bitmap follows it) */
   apicv: boolean;
@@ -40,7 +42,7 @@ export abstract class VmxPlatform extends NativePlatform {
     this.shadow = vmx.mmu === 'shadow';
     this.exits = new VmExits(this.counters, profile.hvm, this.machine, handlers(this));
     this.ept = this.shadow ? null : new EptBacking(this.machine.memory);
-    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, profile, this.exits, this.machine) : null;
+    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, profile, this.exits, this.machine, vmx.shadowCache) : null;
     // VPID 0 is the host's tag: running the guest with it means every VM entry flushes (Mmu.vmExitEntry)
     this.mmu.setContext(this.shadow ? 'native' : 'nested', 0, 0, vmx.vpid ? 1 : 0, this.ept?.root ?? 0);
   }
@@ -117,7 +119,8 @@ export abstract class VmxPlatform extends NativePlatform {
     s.invlpg(va);
   }
 
-  /** shadow paging: the CR3 reload exits and syncs like any flushing CR3 write */
+  /** shadow paging: the CR3 reload exits and syncs (without the shadow cache: rebuilds) like any flushing CR3
+   *  write */
   override flushLocal(): void {
     const s = this.shadowMmu;
     if (s === null) {
@@ -126,7 +129,7 @@ export abstract class VmxPlatform extends NativePlatform {
     }
     this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
     this.flushCurrent('cr3');
-    s.syncRoots();
+    this.mmu.root = s.reload();
   }
 
   /** a remote flush's IPI handler on the current vCPU: native, or under shadow paging its INVLPGs or CR3 reload
@@ -140,7 +143,7 @@ export abstract class VmxPlatform extends NativePlatform {
     if (full) {
       this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
       this.flushCurrent('cr3');
-      s.syncRoots();
+      this.mmu.root = s.reload();
       return;
     }
     for (let i = 0; i < pages; i++) {

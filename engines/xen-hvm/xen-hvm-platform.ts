@@ -58,7 +58,7 @@ export class XenHvmPlatform extends VmxPlatform {
     let dom0: Dom0Switch | null = null;
     // without EPT Xen runs HVM guests on shadow paging (xen/arch/x86/mm/shadow/); modelled with the shared
     // shadow MMU and its costs (shadow-mmu.ts), not Xen's own out-of-sync and write-protect heuristics
-    super(profile, { mmu: profile.features.ept ? 'ept' : 'shadow', vpid: profile.features.vpid, apicv: profile.features.apicv }, (p) => {
+    super(profile, { mmu: profile.features.ept ? 'ept' : 'shadow', shadowCache: true, vpid: profile.features.vpid, apicv: profile.features.apicv }, (p) => {
       dom0 = new Dom0Switch(p.counters, profile, () => p.machine.current, () => p.machine.memory.allocFrame());
       // Dom0 runs with XPTI where Xen's xpti= default turns it on: everywhere but AMD
       return xenExitHandlers(options.mode === 'hvm' ? new IoreqChannel(p.counters, profile, dom0, profile.vendor !== 'amd') : null);

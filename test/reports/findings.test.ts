@@ -25,3 +25,36 @@ test('"How to read" quotes the computed refs per miss and never claims a ratio i
   assert.doesNotMatch(html, /several times native/);
   assert.doesNotMatch(html, /It has <b>no VM exits<\/b>/);
 });
+
+test('the shadow-cache story is computed per context switch from the ctx-switch runs, and quoted', async () => {
+  const { shadowCacheStory } = await import('../../reports/findings.ts');
+  const results = buildResults();
+  assert.equal(shadowCacheStory(results), null, 'no shadow runs: nothing to tell');
+  const base = results.runs[0];
+  // 100 switches; per switch: native 2,000 cycles, ept 2,000, shadow with the cache 4,000 (one CR_ACCESS exit),
+  // without it 30,000 (8 shadow faults, 7 shadow pages, the rebuild 24,000 in shadow-fault + 2,000 in alloc)
+  const runOf = (engine: string, options: Record<string, string>, total: number, extra: Partial<typeof base>) => ({
+    ...base, workload: 'memory/ctx-switch', category: 'memory', engine, engineId: engine === 'native' ? 'native' : 'kvm', options, error: undefined,
+    cycles: { ...base.cycles, total }, attribution: { 'context-switch': 200_000 }, exits: { total: 0, byReason: {} },
+    events: { contextSwitches: 100 }, setup: undefined, ...extra,
+  });
+  results.runs.push(
+    runOf('native', {}, 200_000, {}),
+    runOf('kvm', { mmu: 'ept' }, 200_000, {}),
+    runOf('kvm:mmu=shadow', { mmu: 'shadow', shadowcache: 'on' }, 400_000,
+      { exits: { total: 100, byReason: { CR_ACCESS: 100 } }, events: { contextSwitches: 100, shadowWriteProtectExits: 2 } }),
+    runOf('kvm:mmu=shadow,shadowcache=off', { mmu: 'shadow', shadowcache: 'off' }, 3_000_000, {
+      attribution: { 'context-switch': 200_000, 'shadow-fault': 2_400_000, 'shadow-alloc': 200_000 },
+      exits: { total: 900, byReason: { CR_ACCESS: 100, EXCEPTION_NMI: 800 } },
+      events: { contextSwitches: 100, shadowFaults: 800, shadowPages: 700 },
+    }),
+  );
+  const s = shadowCacheStory(results)!;
+  assert.deepEqual([s.switches, s.native, s.ept, s.on, s.off], [100, 2000, 2000, 4000, 30_000]);
+  assert.deepEqual([s.offFaults, s.offPages, s.onFaults, s.onWriteProtect, s.onExits, s.eptExits], [8, 7, 0, 2, 1, 0]);
+  assert.deepEqual(s.rebuild, [['shadow-fault', 24_000], ['shadow-alloc', 2_000]]);
+  const html = howToRead(results);
+  assert.match(html, /8 shadow faults and 7 shadow pages per switch/);
+  assert.match(html, /30,000 cycles per switch/);
+  assert.match(html, /2 write-protect exits/);
+});

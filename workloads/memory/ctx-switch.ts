@@ -1,6 +1,8 @@
 // Two processes pass a token back and forth through a pipe, each touching a small working set when it runs:
 // lmbench lat_ctx -s 16K 2. Every hop is two system calls and a context switch (a CR3 write: a hypercall on
-// Xen PV, native with EPT on KVM).
+// Xen PV, native with EPT on KVM, an exit under KVM's shadow paging — where `kvm:mmu=shadow,shadowcache=off`
+// rebuilds the incoming process's shadow tables by one shadow fault per page it touches, and the shadow cache
+// finds them kept).
 import { defineWorkload, param } from '../params.ts';
 import { KiB, SETUP_DONE, mapTouched } from '../ops.ts';
 

@@ -21,7 +21,7 @@ const OTHER = MMAP_BASE + 4 * 1024 * 1024;
 const vpns = (base: number, n: number) => Array.from({ length: n }, (_, i) => base / PAGE + i);
 
 const kvmOptions = (o: Partial<KvmOptions> = {}): KvmOptions => ({
-  mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false,
+  mmu: 'ept', shadowCache: true, vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false,
   pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline', ...o,
 });
 

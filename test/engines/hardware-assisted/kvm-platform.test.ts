@@ -150,7 +150,7 @@ test('timer expiry: halted = host hrtimer (no exit), running = PREEMPTION_TIMER 
   assert.deepEqual(t.exits, { HLT: 2, MSR_WRITE: 2 });
   assert.equal(t.attribution['host-hrtimer'], 2 * 500);
   assert.equal(t.attribution['interrupt-injection'], 2 * 500);
-  const opts: KvmOptions = { mmu: 'ept', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline' };
+  const opts: KvmOptions = { mmu: 'ept', shadowCache: true, vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline' };
   const intel = new KvmPlatform(getProfile('intel-modern'), opts);
   intel.interrupt('timer', false);
   assert.deepEqual(intel.counters.exits, { PREEMPTION_TIMER: 1 });

@@ -54,7 +54,7 @@ test("the child's first reads take one shadow fault per page: fork's PTEs are ol
 
 /** a shadow-paging platform with `pages` user pages mapped by hand at VA, PTE flags `flags`, root loaded */
 function shadowPlatform(pages: number, flags: number) {
-  const p = new KvmPlatform(getProfile('intel-modern'), { mmu: 'shadow', vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline' });
+  const p = new KvmPlatform(getProfile('intel-modern'), { mmu: 'shadow', shadowCache: true, vpid: true, io: 'virtio', apicv: true, thp: true, prealloc: false, pveoi: true, haltPoll: true, guestHaltPoll: false, pvIpi: true, pvTlbFlush: true, hostCpus: 0, apic: 'x2apic', lapicTimer: 'deadline' });
   const tables = new PageTables(p.memory, X86_FORMAT);
   const root = p.memory.allocFrame();
   const first = p.memory.allocContiguous(pages);
@@ -163,4 +163,42 @@ test('shadow/EPT cycles on the measured phase of memory/fork-exit lie above 1.1 
   // the guest sees the same faults on both
   assert.equal(shadow.events.cowFaults, ept.events.cowFaults);
   assert.equal(shadow.events.pageFaults, ept.events.pageFaults);
+});
+
+// memory/ctx-switch's loop, two processes each with a 4-page working set: pid 1 maps and faults it in, forks
+// pid 2, and one warm-up round trip runs both once, ending back in pid 1
+const ws = (accesses: number): GuestOp => ({ op: 'touch', region: 'ws', pattern: 'seq', accesses, write: false });
+const roundTrip: GuestOp[] = [ws(4), { op: 'syscall', count: 2 }, { op: 'switch', to: 2 }, ws(4), { op: 'syscall', count: 2 }, { op: 'switch', to: 1 }];
+const warm: GuestOp[] = [map('ws', 4), touch('ws', 4, true), { op: 'fork' }, ...roundTrip];
+
+test('shadowcache=off: every CR3 write drops the shadow tables; the incoming process takes a shadow fault per page it touches', () => {
+  const d = delta('kvm:mmu=shadow,shadowcache=off', warm, roundTrip);
+  // per switch: the CR3 write exits (CR_ACCESS) and zaps everything, so the process that runs next faults on
+  // each of its 4 working-set pages and, at its first system call, on each of the kernel's 4 footprint pages
+  // (the zap flushed the TLB, global entries included): 8 shadow faults, nothing prefetched. The round trip
+  // starts in pid 1 right after the warm-up's switch to it, so its own pages fault too: 2 × 8 = 16
+  assert.deepEqual(d.exits, { CR_ACCESS: 2, EXCEPTION_NMI: 16 });
+  assert.equal(d.events.shadowFaults, 16);
+  assert.equal(d.events.shadowRebuilds, 2);
+  assert.equal(d.events.shadowPrefetches, undefined);
+  // shadow pages built: pid 1's user PDPT, PD, PT and the kernel's PDPT, PD, PT under the root its switch
+  // built (6); pid 2's root and the same 6 (7); pid 1's root at the last switch (1)
+  assert.equal(d.events.shadowPages, 14);
+  // no write protection without the cache: a guest PTE store is native
+  const store = delta('kvm:mmu=shadow,shadowcache=off', warm, [touch('ws', 1, true), { op: 'protect', region: 'ws', writable: false }]);
+  assert.equal(store.events.shadowWriteProtectExits, undefined);
+});
+
+test('shadowcache=on: switching back finds both processes\' shadow tables — only the CR3 write exits', () => {
+  const d = delta('kvm:mmu=shadow', warm, roundTrip);
+  // the warm-up built both address spaces' shadow tables; the cache keeps them: two CR_ACCESS exits and no
+  // shadow fault
+  assert.deepEqual(d.exits, { CR_ACCESS: 2 });
+  assert.equal(d.events.shadowFaults, undefined);
+  // under EPT the round trip exits not at all
+  assert.deepEqual(delta('kvm', warm, roundTrip).exits, {});
+});
+
+test('shadowcache=off is refused without mmu=shadow', () => {
+  assert.throws(() => run('kvm:shadowcache=off', []), /shadowcache=off needs mmu=shadow/);
 });
