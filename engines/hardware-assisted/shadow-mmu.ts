@@ -383,8 +383,7 @@ export class ShadowMmu {
       this.unsyncPages.delete(sp);
     }
     this.counters.event('shadowSyncs');
-    // estimate: reading the guest PTE and rewriting its shadow entry, two PTE accesses per present entry
-    this.counters.charge('hypervisor', 'shadow-sync', present * 2 * this.profile.native.pteWrite);
+    this.counters.charge('hypervisor', 'shadow-sync', present * this.profile.hvm.shadowSyncEntry);
   }
 
   /** FNAME(sync_spte): a guest PTE no longer present or accessed drops its shadow entry, else it is rebuilt */

@@ -126,6 +126,8 @@ export interface HvmCosts {
   /** shadow paging: KVM's work for one shadow fault or write-protect exit (walking the guest tables or emulating
    *  the guest's store, and setting the shadow entry) */
   shadowPteSync: number;
+  /** shadow paging: resyncing one present entry of an unsync shadow page from the guest's PTE (kvm_sync_page) */
+  shadowSyncEntry: number;
   /** shadow paging: switching the shadow root on a guest CR3 write (cached root lookup) */
   shadowCr3Switch: number;
   /** virtio: host-side work per request (vhost / device model) */

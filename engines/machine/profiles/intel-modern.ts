@@ -174,6 +174,12 @@ export const INTEL_MODERN: CostProfile = {
     // estimate: FNAME(page_fault)'s guest walk and shadow-entry install, or emulating a trapped PTE store
     // (instruction decode, kvm_mmu_track_write) — either a few hundred loads and stores plus the decode
     shadowPteSync: 1500,
+    // estimate: kvm_sync_page → FNAME(sync_spte) per present entry, in Linux arch/x86/kvm/mmu/paging_tmpl.h: the
+    // guest PTE read through kvm_vcpu_read_guest_atomic (memslot lookup, a user-access copy between STAC and
+    // CLAC, ~60 cycles), gpte_access and protect_clean_gpte, the memslot lookup again, make_spte (which for a
+    // writable entry asks mmu_try_to_unsync_pages, a hash walk over the gfn's shadow pages, ~70) and
+    // mmu_spte_update (~20): ≈ 150 cycles, some tens of function calls and loads per entry
+    shadowSyncEntry: 150,
     // estimate: kvm_mmu_new_pgd with a cached shadow root (hash lookup, no rebuild)
     shadowCr3Switch: 1000,
     // estimate: vhost / virtio back-end work per request (descriptor chain, completion)
