@@ -18,7 +18,7 @@ test('built-in engines by id', () => {
 test('specs: defaults applied, values validated, the label names what differs from the defaults', () => {
   const k = resolveEngine('kvm:mmu=shadow,io=emulated', builtinEngines(), modern);
   assert.equal(k.label, 'kvm:mmu=shadow,io=emulated');
-  assert.deepEqual(k.options, { mmu: 'shadow', vpid: 'on', io: 'emulated', thp: 'on', prealloc: 'off', apicv: 'on', haltpoll: 'on', guesthaltpoll: 'off', pvipi: 'on', pvtlbflush: 'on', hostcpus: 0, pveoi: 'on', apic: 'x2apic', lapictimer: 'deadline', cpufreq: 'schedutil', epp: 'balance_performance', guestcpufreq: 'passthrough' });
+  assert.deepEqual(k.options, { mmu: 'shadow', shadowcache: 'on', vpid: 'on', io: 'emulated', thp: 'on', prealloc: 'off', apicv: 'on', haltpoll: 'on', guesthaltpoll: 'off', pvipi: 'on', pvtlbflush: 'on', hostcpus: 0, pveoi: 'on', apic: 'x2apic', lapictimer: 'deadline', cpufreq: 'schedutil', epp: 'balance_performance', guestcpufreq: 'passthrough' });
   const x = resolveEngine('xen:pcid=on,batch=8', builtinEngines(), modern);
   assert.deepEqual(x.options, { mode: 'pv', io: 'pv', pod: 'off', ipi: 'evtchn', xpti: 'on', pcid: 'on', arch: 'x86_64', batch: 8, blk: 'persistent', net: 'copy', sched: 'credit2', cpufreq: 'xen' });
   assert.equal(x.label, 'xen:pcid=on,batch=8');
@@ -32,7 +32,7 @@ test('specs: defaults applied, values validated, the label names what differs fr
 test('unknown engines, options and values are one-line usage errors naming what is allowed', () => {
   assert.throws(() => resolveEngine('vmware', builtinEngines(), modern), /known engines: native, xen, kvm/);
   assert.throws(() => resolveEngine('kvm:mmu=nested', builtinEngines(), modern), /option mmu must be one of ept, shadow/);
-  assert.throws(() => resolveEngine('kvm:foo=1', builtinEngines(), modern), /unknown option "foo"; options: mmu, vpid, io, thp, prealloc, apicv, haltpoll, guesthaltpoll, pvipi, pvtlbflush, hostcpus, pveoi, apic, lapictimer, cpufreq, epp, guestcpufreq/);
+  assert.throws(() => resolveEngine('kvm:foo=1', builtinEngines(), modern), /unknown option "foo"; options: mmu, shadowcache, vpid, io, thp, prealloc, apicv, haltpoll, guesthaltpoll, pvipi, pvtlbflush, hostcpus, pveoi, apic, lapictimer, cpufreq, epp, guestcpufreq/);
   assert.throws(() => resolveEngine('xen:batch=x', builtinEngines(), modern), /batch must be a number/);
   assert.throws(() => resolveEngine('xen:batch=0', builtinEngines(), modern), UsageError);
 });
