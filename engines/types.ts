@@ -329,6 +329,84 @@ export interface VmxExitHandlers {
   forward(reason: string, n: number, deviceWork: number): void;
 }
 
+/** the names a shadow MMU's events and cycles are counted under: KVM's (kvm_stat-like camelCase) or xenalyze's */
+export interface ShadowNames {
+  /** events: a shadow fault fixed, a guest fault reflected to the guest, a trapped store to a shadowed table
+   *  that is emulated, one that lets the table go out of sync, a table let out of sync, an out-of-sync table
+   *  evicted to make room, a resync, a shadow page dropped, a shadow page made, entries prefetched, every shadow
+   *  page dropped at a CR3 write (no cache) */
+  fault: string;
+  injected: string;
+  writeProtect: string;
+  unsyncStore: string;
+  unsync: string;
+  evict: string;
+  sync: string;
+  zap: string;
+  pages: string;
+  prefetches: string;
+  rebuilds: string;
+  /** mechanisms (attribution): the fault path, an emulated store, a store that unsyncs, the resync, dropping a
+   *  page, making one, the snapshot an out-of-sync table is resynced against */
+  faultWork: string;
+  writeProtectWork: string;
+  unsyncStoreWork: string;
+  syncWork: string;
+  zapWork: string;
+  allocWork: string;
+  snapshotWork: string;
+}
+
+/**
+ * How a hypervisor runs the one shadow MMU of the VT-x machine (engines/hardware-assisted/shadow-mmu.ts) on a
+ * CPU without EPT/NPT: KVM's rules (arch/x86/kvm/mmu/) or Xen's (xen/arch/x86/mm/shadow/). Costs are cycles.
+ */
+export interface ShadowPolicy {
+  names: ShadowNames;
+  /** shadow pages kept across CR3 writes, found again by guest table frame and level (false: all dropped at
+   *  every CR3 write and rebuilt by shadow faults — KVM before 2007) */
+  cache: boolean;
+  /** leaf tables that may be out of sync at once: Infinity (KVM), or the slots of Xen's per-vCPU hash */
+  oosSlots: number;
+  /** a resync re-propagates only the entries that differ from a snapshot taken when the table went out of sync
+   *  (Xen's sh_resync_l1); false: every present entry is re-read (KVM's kvm_sync_page) */
+  snapshot: boolean;
+  /** every CR3 write resyncs all out-of-sync tables (Xen's sh_update_cr3); false: a flushing one resyncs those
+   *  under the new root (KVM's KVM_REQ_MMU_SYNC → kvm_mmu_sync_roots) */
+  resyncEveryCr3: boolean;
+  /** finding an out-of-sync page in the cache syncs it (KVM's kvm_mmu_find_shadow_page); false: returned as it
+   *  is (Xen's get_shadow_status) */
+  syncOnLookup: boolean;
+  /** leaf prefetch on a shadow fault: the aligned group of `entries` around it, accessed entries only (KVM's
+   *  FNAME(pte_prefetch)), or up to `entries` after it, stopping at one that would fault for A/D (Xen's
+   *  sh_prefetch) */
+  prefetch: { entries: number; aligned: boolean };
+  /** a trapped store to a table that cannot go out of sync: 'zap' the shadow entry and drop the page at the
+   *  `unshadowAfter`-th such store without a shadow walk using it (KVM: mmu_page_zap_pte, detect_write_flooding);
+   *  'propagate' the new entry and drop the page at the `unshadowAfter`-th consecutive zero store to the same
+   *  table (Xen: sh_validate_guest_entry, check_for_early_unshadow) */
+  emulatedWrite: 'zap' | 'propagate';
+  unshadowAfter: number;
+  costs: {
+    /** the fault handler after the exit round trip: walking the guest tables, building the shadow entry */
+    fault: number;
+    /** emulating a trapped store (decode, the shadow entry's update) */
+    emulate: number;
+    /** switching the shadow root at a CR3 write */
+    cr3: number;
+    /** re-propagating one guest entry into its shadow entry at a resync */
+    syncEntry: number;
+    /** comparing one present entry with the snapshot (snapshot policies only) */
+    compareEntry: number;
+    /** copying a table into its snapshot when it goes out of sync (snapshot policies only) */
+    snapshot: number;
+    /** allocating and clearing a shadow page */
+    alloc: number;
+    /** clearing one present shadow entry when a page is dropped */
+    zapEntry: number;
+  };
+}
+
 /**
  * How a Xen guest's split-driver front end reaches Xen, and how Xen's scheduler moves the shared physical CPU
  * between the guest and Dom0 (docs/architecture.md#xen): a PV guest notifies by hypercall and Xen switches its

@@ -11,11 +11,14 @@ import { pioExitsPerInstruction } from './string-pio.ts';
 import { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 import { VmxPlatform, type VmxOptions } from './vmx-platform.ts';
 import { kvmExitHandlers } from './kvm-exit-handlers.ts';
+import { kvmShadowPolicy } from './kvm-shadow-policy.ts';
 import type { Mmu } from '../machine/mmu.ts';
 import { InterruptWindow } from './interrupt-window.ts';
 import { HaltPollWindow, KVM_HALT_POLL } from '../halt-poll.ts';
 
 export interface KvmOptions extends VmxOptions {
+  /** mmu=shadow: keep shadow tables across CR3 writes (KVM since 2007); off: drop and rebuild them at each */
+  shadowCache: boolean;
   io: 'virtio' | 'emulated';
   /** host memory backed by transparent huge pages: 2 MiB EPT leaves */
   thp: boolean;
@@ -72,7 +75,7 @@ export class KvmPlatform extends VmxPlatform {
   readonly guestHaltPoll: boolean;
 
   constructor(profile: CostProfile, private readonly options: KvmOptions) {
-    super(profile, options, (p) => kvmExitHandlers(p.counters, profile.hvm));
+    super(profile, options, (p) => kvmExitHandlers(p.counters, profile.hvm), kvmShadowPolicy(profile, options.shadowCache));
     this.hvTimer = profile.vendor === 'intel' && profile.features.ept;
     this.hostPoll = options.haltPoll ? new HaltPollWindow(KVM_HALT_POLL, profile.ghz) : null;
     this.guestHaltPoll = options.guestHaltPoll;

@@ -6,7 +6,7 @@
 // writes and INVLPG exit. This class is the machine side only: who handles an exit (`VmxExitHandlers`), how
 // guest memory gets host memory (touchFrames), interrupts, IPIs and devices are the hypervisor's, in its
 // subclass.
-import type { DeviceKind, VmxExitHandlers } from '../types.ts';
+import type { DeviceKind, ShadowPolicy, VmxExitHandlers } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { FAULT_EPT_VIOLATION, FAULT_NONE } from '../machine/types.ts';
 import { NativePlatform } from '../native/native-platform.ts';
@@ -20,8 +20,6 @@ import type { ElapsedTicks } from '../machine/elapsed-ticks.ts';
 /** what the VT-x machine runs with, whichever hypervisor handles its exits */
 export interface VmxOptions {
   mmu: 'ept' | 'shadow';
-  /** mmu=shadow: keep shadow tables across CR3 writes (KVM since 2007); off: drop and rebuild them at each */
-  shadowCache: boolean;
   vpid: boolean;
   /** APIC virtualization: posted interrupts, virtualized EOI and self-IPI (the MSR bitmap follows it) */
   apicv: boolean;
@@ -34,15 +32,16 @@ export abstract class VmxPlatform extends NativePlatform {
   /** shadow mode: the hypervisor's shadow page tables */
   readonly shadowMmu: ShadowMmu | null;
 
-  /** `handlers`: the hypervisor's side of an exit, made once the machine exists */
-  constructor(profile: CostProfile, private readonly vmx: VmxOptions, handlers: (platform: NativePlatform) => VmxExitHandlers) {
+  /** `handlers`: the hypervisor's side of an exit, made once the machine exists; `shadowPolicy`: how the
+   *  hypervisor runs shadow paging when mmu=shadow (its rules, costs and counter names) */
+  constructor(profile: CostProfile, private readonly vmx: VmxOptions, handlers: (platform: NativePlatform) => VmxExitHandlers, private readonly shadowPolicy: ShadowPolicy) {
     // the guest's tables live in guest-physical memory in both modes: under EPT the hardware walks them in two
     // dimensions, under shadow paging it walks the hypervisor's shadow tables in host memory, 1-D
     super(profile, true, profile.features.pcid);
     this.shadow = vmx.mmu === 'shadow';
     this.exits = new VmExits(this.counters, profile.hvm, this.machine, handlers(this));
     this.ept = this.shadow ? null : new EptBacking(this.machine.memory);
-    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, profile, this.exits, this.machine, vmx.shadowCache) : null;
+    this.shadowMmu = this.shadow ? new ShadowMmu(this.machine.memory, this.machine.guestMemory!, this.counters, shadowPolicy, this.exits, this.machine) : null;
     // VPID 0 is the host's tag: running the guest with it means every VM entry flushes (Mmu.vmExitEntry)
     this.mmu.setContext(this.shadow ? 'native' : 'nested', 0, 0, vmx.vpid ? 1 : 0, this.ept?.root ?? 0);
   }
@@ -67,42 +66,42 @@ export abstract class VmxPlatform extends NativePlatform {
     const frame = super.allocTable(level);
     // the kernel zeroes a new page-table page
     this.touchFrames(frame, 1);
-    this.shadowMmu?.guestPageWrite(frame);
+    this.shadowMmu?.guestPageWrite(frame, true);
     return frame;
   }
 
   override writeEntry(table: number, index: number, lo: number, hi: number): void {
     this.touchFrames(table, 1);
     // a table with a shadow page is write-protected unless unsync: the store exits (shadow-mmu.ts)
-    this.shadowMmu?.guestEntryWrite(table, index);
+    this.shadowMmu?.guestEntryWrite(table, index, lo, hi);
     super.writeEntry(table, index, lo, hi);
   }
 
   override zeroPage(frame: number, frames: number): void {
     this.touchFrames(frame, frames);
-    this.pageWrites(frame, frames);
+    this.pageWrites(frame, frames, true);
   }
 
   override copyPage(_from: number, to: number, frames: number): void {
     this.touchFrames(to, frames);
-    this.pageWrites(to, frames);
+    this.pageWrites(to, frames, false);
   }
 
-  /** the kernel's stores to whole frames: a freed page-table frame may still be shadowed */
-  private pageWrites(frame: number, frames: number): void {
+  /** the kernel's stores to whole frames (zeros, or a copy): a freed page-table frame may still be shadowed */
+  private pageWrites(frame: number, frames: number, zero: boolean): void {
     const s = this.shadowMmu;
-    if (s !== null) for (let f = frame; f < frame + frames; f++) s.guestPageWrite(f);
+    if (s !== null) for (let f = frame; f < frame + frames; f++) s.guestPageWrite(f, zero);
   }
 
-  /** shadow paging: MOV CR3 exits (the native write does not run); KVM loads the shadow root for the guest's
-   *  root and, on a flushing write, syncs the unsync pages under it */
+  /** shadow paging: MOV CR3 exits (the native write does not run); the hypervisor loads the shadow root for the
+   *  guest's root and resyncs as its policy says */
   override switchAddressSpace(root: number, pcid: number, flush: boolean): void {
     const s = this.shadowMmu;
     if (s === null) {
       super.switchAddressSpace(root, pcid, flush);
       return;
     }
-    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.shadowPolicy.costs.cr3);
     this.mmu.setContext('native', s.loadRoot(root, flush), pcid, this.mmu.vpid);
     if (flush) this.flushCurrent('cr3');
   }
@@ -127,7 +126,7 @@ export abstract class VmxPlatform extends NativePlatform {
       super.flushLocal();
       return;
     }
-    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+    this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.shadowPolicy.costs.cr3);
     this.flushCurrent('cr3');
     this.mmu.root = s.reload();
   }
@@ -141,7 +140,7 @@ export abstract class VmxPlatform extends NativePlatform {
       return;
     }
     if (full) {
-      this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.profile.hvm.shadowCr3Switch);
+      this.exits.inKernel('CR_ACCESS', 1, 'shadow-cr3', this.shadowPolicy.costs.cr3);
       this.flushCurrent('cr3');
       this.mmu.root = s.reload();
       return;

@@ -22,6 +22,7 @@ import { CSCHED2_SLICE_S } from '../paravirtual/xen-platform.ts';
 import { Dom0Switch } from './dom0-switch.ts';
 import { IoreqChannel } from './ioreq.ts';
 import { xenExitHandlers } from './xen-exit-handlers.ts';
+import { xenShadowPolicy } from './xen-shadow-policy.ts';
 
 export interface XenHvmOptions {
   /** hvm: firmware, QEMU in Dom0 for emulated devices; pvh: no device model */
@@ -56,13 +57,13 @@ export class XenHvmPlatform extends VmxPlatform {
 
   constructor(profile: CostProfile, private readonly options: XenHvmOptions) {
     let dom0: Dom0Switch | null = null;
-    // without EPT Xen runs HVM guests on shadow paging (xen/arch/x86/mm/shadow/); modelled with the shared
-    // shadow MMU and its costs (shadow-mmu.ts), not Xen's own out-of-sync and write-protect heuristics
-    super(profile, { mmu: profile.features.ept ? 'ept' : 'shadow', shadowCache: true, vpid: profile.features.vpid, apicv: profile.features.apicv }, (p) => {
+    // without EPT Xen runs HVM guests on shadow paging (xen/arch/x86/mm/shadow/): the shared shadow MMU under
+    // Xen's rules (xen-shadow-policy.ts)
+    super(profile, { mmu: profile.features.ept ? 'ept' : 'shadow', vpid: profile.features.vpid, apicv: profile.features.apicv }, (p) => {
       dom0 = new Dom0Switch(p.counters, profile, () => p.machine.current, () => p.machine.memory.allocFrame());
       // Dom0 runs with XPTI where Xen's xpti= default turns it on: everywhere but AMD
       return xenExitHandlers(options.mode === 'hvm' ? new IoreqChannel(p.counters, profile, dom0, profile.vendor !== 'amd') : null);
-    });
+    }, xenShadowPolicy(profile));
     this.dom0 = dom0!;
     this.split = new SplitDriver(this.counters, profile, {
       notify: (mechanism, cycles) => this.evtchnSend(mechanism, cycles),
@@ -93,6 +94,19 @@ export class XenHvmPlatform extends VmxPlatform {
     if (!this.options.pod) return;
     this.eptViolations(faults, this.exits.handler('default') + POD_POPULATE);
     this.counters.event('podPopulates', faults);
+  }
+
+  /** Linux on Xen's shadow paging announces an address space's teardown: exit_mmap's xen_hvm_exit_mmap issues
+   *  HVMOP_pagetable_dying for the root (arch/x86/xen/mmu_hvm.c; Linux installs the hook only if Xen accepts the
+   *  op, and do_hvm_op refuses it unless the domain is in shadow mode). A VMCALL exit; Xen's sh_pagetable_dying
+   *  unhooks the root shadow's user entries, and the teardown's stores to shadowed tables then unshadow them at
+   *  once (shadow-mmu.ts pagetableDying) */
+  override exitMmap(root: number): void {
+    const s = this.shadowMmu;
+    if (s === null) return;
+    this.counters.hypercall('hvm_op');
+    this.exits.inKernel('VMCALL', 1, 'pagetable-dying');
+    s.pagetableDying(root, this.layout.kernelHalfSlot);
   }
 
   /** an MMIO range QEMU owns is p2m_mmio_dm, not present in the EPT: an EPT_VIOLATION Xen decodes
