@@ -110,6 +110,9 @@ export interface ShadowCacheStory {
   /** per switch, the VM exits of shadow paging with the cache (the CR3 write's) and under EPT */
   onExits: number;
   eptExits: number | null;
+  /** xen:mode=hvm when it ran on Xen's shadow paging (a CPU without EPT): per switch its cycles, shadow fault
+   *  fix-ups and exits; in the whole run (setup included) its unsyncs, out-of-sync evictions and resyncs */
+  xen: { cycles: number; fixups: number; exits: number; unsyncs: number; evictions: number; resyncs: number } | null;
 }
 
 /** the shadow-cache comparison on memory/ctx-switch when the run has kvm:mmu=shadow with shadowcache on and off */
@@ -124,6 +127,7 @@ export function shadowCacheStory(results: ResultsFile, workload = 'memory/ctx-sw
   if (!on || !off || !native || switches === 0) return null;
   const per = (n: number) => n / switches;
   const events = (r: RunResult, name: string) => (r.events[name] ?? 0) + (r.setup?.events[name] ?? 0);
+  const xen = results.runs.find((r) => ok(r) && r.workload === workload && r.engineId === 'xen' && r.options.mode === 'hvm' && events(r, 'shadow:promote') > 0);
   const rebuild = Object.keys(off.attribution)
     .map((m): [string, number] => [m, per(off.attribution[m] - (on.attribution[m] ?? 0))])
     .filter(([, n]) => n > 0)
@@ -143,5 +147,15 @@ export function shadowCacheStory(results: ResultsFile, workload = 'memory/ctx-sw
     rebuild,
     onExits: per(on.exits.total),
     eptExits: ept ? per(ept.exits.total) : null,
+    xen: xen
+      ? {
+          cycles: per(xen.cycles.total),
+          fixups: per(xen.events['shadow:fixup'] ?? 0),
+          exits: per(xen.exits.total),
+          unsyncs: events(xen, 'shadow:unsync'),
+          evictions: events(xen, 'shadow:oos-evict'),
+          resyncs: events(xen, 'shadow:resync'),
+        }
+      : null,
   };
 }

@@ -5,7 +5,7 @@
 import type { ResultsFile } from '../../harness/results.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { hvmParagraph } from './xen-hvm-vs-kvm.ts';
-import { dominantMechanisms, missHeaviest, overheadSpan, refsPerMiss, shadowCacheStory, winsByCategory, type RefsPerMiss } from '../findings.ts';
+import { dominantMechanisms, missHeaviest, overheadSpan, refsPerMiss, shadowCacheStory, winsByCategory, type RefsPerMiss, type ShadowCacheStory } from '../findings.ts';
 
 const ratio = (r: number) => `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×`;
 const perMiss = (list: RefsPerMiss[]) => list.map((e) => `${h(e.engine)} ${e.refsPerMiss.toFixed(2)}`).join(', ');
@@ -31,6 +31,17 @@ const cyc = (n: number) => Math.round(n).toLocaleString('en-US');
 const one = (n: number) => (n >= 10 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n === Math.round(n) ? 0 : 2));
 
 /** the shadow-page cache on memory/ctx-switch, when the run has kvm:mmu=shadow with shadowcache on and off */
+/** Xen's own shadow paging on the same workload, when xen:mode=hvm ran without EPT */
+function xenShadowSentence(s: ShadowCacheStory): string {
+  const x = s.xen;
+  if (x === null) return '';
+  return ` <b>Xen's shadow paging</b> (<code>xen:mode=hvm</code> on this CPU without EPT) caches shadows the same way, by ` +
+    `guest frame and type (shadow_hash_lookup): ${one(x.fixups)} shadow fault fix-ups and ${one(x.exits)} exits per switch, ` +
+    `${cyc(x.cycles)} cycles. Its write protection differs: at most 3 tables per vCPU go out of sync (SHADOW_OOS_PAGES), ` +
+    `a fourth crushes one, and every CR3 write resyncs them against the snapshot taken when they unsynced ` +
+    `(${cyc(x.unsyncs)} unsyncs, ${cyc(x.evictions)} evictions, ${cyc(x.resyncs)} resyncs in this run, setup included).`;
+}
+
 function shadowCacheParagraph(results: ResultsFile): string {
   const s = shadowCacheStory(results);
   if (!s) return '';
@@ -46,7 +57,7 @@ function shadowCacheParagraph(results: ResultsFile): string {
     `processes stay, keyed by guest table frame and level, and switching back finds them: ${one(s.onFaults)} shadow faults and ` +
     `${one(s.onExits)} exits (the CR3 write's) per switch, ${cyc(s.on)} cycles. Its price is write protection: every guest ` +
     `table with a shadow page is read-only, so the guest's first store to one exits (${cyc(s.onWriteProtect)} write-protect ` +
-    `exits in this run, setup included — the loop itself writes no page table).${ept}</p>`;
+    `exits in this run, setup included — the loop itself writes no page table).${xenShadowSentence(s)}${ept}</p>`;
 }
 
 function winsParagraph(results: ResultsFile): string {
