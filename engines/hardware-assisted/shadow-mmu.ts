@@ -226,7 +226,9 @@ export class ShadowMmu {
       this.changed = true;
       this.flushIfChanged();
     }
-    if (sp === this.root) this.dying = true;
+    // the vCPU's flag is set whichever root it runs on (exec tears the old mm down from the new one) and is
+    // reloaded from the root at the next CR3 write (sh_update_cr3)
+    this.dying = true;
   }
 
   /** INVLPG (kvm_mmu_invalidate_addr [sh_invlpg]): the entry for `va` in an unsync leaf table — without the
