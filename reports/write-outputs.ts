@@ -5,7 +5,7 @@
 // Ctrl-C handler). A process killed outright leaves hidden sibling directories named after its pid, which the
 // next checkOutputDir on the same outDir recovers from (reports/swap-dir.ts recoverDir).
 import { rmSync } from 'node:fs';
-import { access, chmod, lstat, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ResultsFile } from '../harness/results.ts';
@@ -25,6 +25,9 @@ export interface OutputOptions {
   extraSections?: readonly ReportSection[];
   /** also write results-long.csv (reports/csv.ts renderLongCsv) */
   longCsv?: boolean;
+  /** outDir's charts/ are these results' (a results file re-rendered where it lies): without png they are
+   *  carried over into the new directory instead of dropped */
+  keepCharts?: boolean;
   /** aborted (Ctrl-C) before outDir is replaced: throw its reason, leaving outDir as it was */
   signal?: AbortSignal;
 }
@@ -124,6 +127,19 @@ export async function writeDirAtomically(outDir: string, fill: (put: PutFile, di
   return written;
 }
 
+/** the PNGs of `outDir`/charts put into the directory being written (none if it has no charts/) */
+async function carryCharts(outDir: string, dir: string, put: PutFile): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(join(outDir, 'charts'))).filter((n) => n.endsWith('.png'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await mkdir(join(dir, 'charts'));
+  for (const name of names.sort()) await put(`charts/${name}`, await readFile(join(outDir, 'charts', name)));
+}
+
 /**
  * Writes results.json, results.csv, power.csv (when there is a power section), summary.md, charts/*.png (when png) and report.html (when html) to outDir,
  * replacing a previous output directory. Returns the written paths relative to outDir, in writing order.
@@ -138,6 +154,7 @@ export async function writeOutputs(results: ResultsFile, outDir: string, options
     if (results.power) await put('power.csv', renderPowerCsv(results.power));
     await put('summary.md', renderMarkdown(results));
     const charts = buildCharts(results);
+    if (!options.png && options.keepCharts) await carryCharts(resolve(outDir), dir, put);
     if (options.png) {
       await mkdir(join(dir, 'charts'));
       for (const chart of [...charts, ...extraSections.flatMap(sectionCharts)]) if (chart.omitted === undefined) await put(`charts/${chart.id}.png`, renderPng(chart));

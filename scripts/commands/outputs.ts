@@ -17,6 +17,8 @@ export interface WriteAllOptions {
   csvFormat?: CsvFormat;
   /** once aborted, the output directory is left as it was (checked up to the moment it is replaced) */
   signal?: AbortSignal;
+  /** the results come from outDir itself: keep its charts/ when not rendering PNGs (write-outputs.ts) */
+  keepCharts?: boolean;
 }
 
 export type CsvFormat = 'wide' | 'long';
@@ -33,6 +35,7 @@ export async function writeAllOutputs(results: ResultsFile, outDir: string, opts
     png: opts.png,
     longCsv: opts.csvFormat === 'long',
     signal: opts.signal,
+    keepCharts: opts.keepCharts,
     extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results), ...(opts.html ? await explainSections(results) : [])],
   });
   if (opts.quiet) return;

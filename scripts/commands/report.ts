@@ -8,7 +8,7 @@ import { renderPng } from '../../reports/png.ts';
 import { renderSideBySide } from '../../reports/side-by-side/html.ts';
 import { trendCharts } from '../../reports/side-by-side/trend-charts.ts';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { writeAllOutputs } from './outputs.ts';
 
 interface ReportOptions {
@@ -33,7 +33,8 @@ export function reportCommand(): Command {
     .action(async (files: string[], opts: ReportOptions) => {
       await checkOutputDir(opts.out);
       if (files.length === 1) {
-        await writeAllOutputs(readResultsFile(files[0]), opts.out, opts);
+        // re-rendering a results file where it lies (--no-png to redo only the page) keeps its charts
+        await writeAllOutputs(readResultsFile(files[0]), opts.out, { ...opts, keepCharts: resolve(dirname(files[0])) === resolve(opts.out) });
         return;
       }
       if (files.length > MAX_SIDE_BY_SIDE) throw new UsageError(`report: ${files.length} results files, more than the ${MAX_SIDE_BY_SIDE} one page shows side by side`);

@@ -53,3 +53,20 @@ test('report with several files refuses --no-html and unreadable files in one li
     assert.ok(!existsSync(out));
   }
 });
+
+test('report --no-png of a results file where it lies keeps its charts; into another directory it writes none', () => {
+  const out = join(dir, 'single');
+  assert.equal(hvbench(['report', a, '--out', out, '--quiet']).code, 0);
+  const charts = readdirSync(join(out, 'charts')).sort();
+  assert.ok(charts.length > 0);
+  const first = readFileSync(join(out, 'charts', charts[0]));
+  // re-render only the page from the results.json in that directory: charts/ is carried over, byte for byte
+  const again = hvbench(['report', join(out, 'results.json'), '--out', out, '--no-png', '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(readdirSync(join(out, 'charts')).sort(), charts);
+  assert.deepEqual(readFileSync(join(out, 'charts', charts[0])), first);
+  // the same file rendered elsewhere without PNGs has no charts to keep
+  const elsewhere = join(dir, 'elsewhere');
+  assert.equal(hvbench(['report', join(out, 'results.json'), '--out', elsewhere, '--no-png', '--quiet']).code, 0);
+  assert.equal(existsSync(join(elsewhere, 'charts')), false);
+});
