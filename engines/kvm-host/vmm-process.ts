@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 const here = new URL('.', import.meta.url).pathname;
+
+/** the longest watchdog the VMM takes (`--timeout-ms`, parse_u64's bound in vmm/main.c): one hour */
+export const VMM_MAX_TIMEOUT_MS = 3_600_000;
+
 export const BUILD_DIR = join(here, 'build');
 
 export interface VmmPaths {

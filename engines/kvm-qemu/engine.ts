@@ -7,6 +7,7 @@ import { KVM_HOST_OPTIONS, vmmArgsFrom } from '../kvm-host/engine.ts';
 import { MAX_MEM_MIB } from '../kvm-host/guest-ram.ts';
 import { serialize } from '../kvm-host/op-stream.ts';
 import { toCounters } from '../kvm-host/to-counters.ts';
+import { VMM_MAX_TIMEOUT_MS } from '../kvm-host/vmm-process.ts';
 import type { Backend } from '../kvm-host/backend.ts';
 import { aptProblem } from '../lab/debian-packages.ts';
 import { qemuProblem } from '../lab/qemu-runner.ts';
@@ -62,10 +63,11 @@ async function runLinux(machine: L1, input: EngineRunInput, ops: GuestOp[], stre
  * The VMM's watchdog, stretched by how much slower than hardware the guest runs here: `timeoutMs` is meant
  * for a guest on hardware, where the probe's 2-instruction loop (dec; jnz, macro-fused) takes one cycle per
  * iteration. QEMU's TSC follows the host's clock, so under TCG the loop's cost in TSC cycles is the slowdown
- * itself (about 40 on the recorded runs); under nested KVM it stays near 1 and so does the watchdog.
+ * itself (about 40 on the recorded runs, over 60 on a loaded machine); under nested KVM it stays near 1 and so
+ * does the watchdog. Never past the VMM's own limit, which would refuse the whole command line.
  */
 export function watchdogMs(timeoutMs: number, loopCycles: number): number {
-  return Math.round(timeoutMs * Math.max(1, loopCycles));
+  return Math.min(VMM_MAX_TIMEOUT_MS, Math.round(timeoutMs * Math.max(1, loopCycles)));
 }
 
 /** with a QEMU stand-in (tests) the host checks are skipped */

@@ -59,6 +59,8 @@ test('the watchdog is stretched by the slowdown only: a guest as fast as hardwar
   assert.equal(watchdogMs(60_000, 0.9), 60_000);
   assert.equal(watchdogMs(60_000, 1), 60_000);
   assert.equal(watchdogMs(1_000, 40), 40_000);
+  // a loaded TCG host (loop at 75 cycles) would ask 60 s × 75 = 75 min: the VMM takes at most one hour
+  assert.equal(watchdogMs(60_000, 75), 3_600_000);
 });
 
 test('without QEMU on PATH, asking for kvm-qemu is one line naming what is missing, exit 2, nothing written', async () => {
