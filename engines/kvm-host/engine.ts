@@ -3,12 +3,13 @@
 // triple fault, failed entry, a crashed VMM) is a rejected promise with a one-line reason, which the harness
 // records as the run's `error`.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, RunCounters } from '../types.ts';
-import { guestRamMb } from './guest-ram.ts';
+import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, OptionValue, RunCounters } from '../types.ts';
+import { UsageError } from '../../harness/errors.ts';
+import { guestRamMb, MAX_MEM_MIB, MIN_MEM_MIB } from './guest-ram.ts';
 import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
 import { serialize } from './op-stream.ts';
 import { toCounters } from './to-counters.ts';
-import { builtPaths, readBuildStatus, runVmm, runVmmSync, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
+import { builtPaths, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
 
 /** also the options of kvm-qemu, which runs the same VMM one level down */
 export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
@@ -17,6 +18,21 @@ export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'memMb', type: 'number', default: 0, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it; 0 sizes it to the regions the workload maps at once (guest-ram.ts)' },
   { name: 'computeCap', type: 'number', default: 0, description: 'most loop iterations one compute op runs; 0 picks 1e9 on a native backend, 1000 on an emulating one' },
 ];
+
+/**
+ * kvm-host's and kvm-qemu's numeric options within what the VMM accepts (parse_u64's bounds in vmm/main.c), so
+ * a value it would refuse with its usage text is refused here, in one line naming the option
+ */
+export function checkVmmOptions(engine: string, options: Record<string, OptionValue>): void {
+  const bound = (name: string, min: number, max: number, zero: string) => {
+    const v = options[name];
+    if (typeof v === 'number' && Number.isInteger(v) && ((v >= min && v <= max) || (zero !== '' && v === 0))) return;
+    throw new UsageError(`${engine}: option ${name} must be ${zero !== '' ? `0 (${zero}) or ` : ''}an integer from ${min} to ${max}, got ${String(v)}`);
+  };
+  bound('timeoutMs', 1, VMM_MAX_TIMEOUT_MS, '');
+  bound('memMb', MIN_MEM_MIB, MAX_MEM_MIB, 'sized to the workload');
+  bound('computeCap', 1, 2 ** 40, 'chosen by backend');
+}
 
 export interface KvmHostConfig {
   /** a VMM executable or a .mjs script (the fake VMM); given explicitly, /dev/kvm and the build are not checked */
@@ -97,6 +113,7 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
     description: 'the same operations in a real 64-bit guest through /dev/kvm with a small VMM of our own: exits, KVM binary stats and guest TSC cycles as measured',
     mode: 'measured',
     options: KVM_HOST_OPTIONS,
+    checkOptions: (options) => checkVmmOptions('kvm-host', options),
     availability: () => check().availability,
     loopCycles: () => check().loopCycles,
     async run(input: EngineRunInput): Promise<RunCounters> {

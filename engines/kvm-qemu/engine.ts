@@ -3,7 +3,7 @@
 // behaviour; the timings are QEMU's (TCG, or nested KVM) and are never kept as cycles. Returns what kvm-host
 // returns, plus L1's kvm_exit tracepoint counts by reason (`measured.l1Exits`).
 import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, RunCounters } from '../types.ts';
-import { KVM_HOST_OPTIONS, vmmArgsFrom } from '../kvm-host/engine.ts';
+import { checkVmmOptions, KVM_HOST_OPTIONS, vmmArgsFrom } from '../kvm-host/engine.ts';
 import { MAX_MEM_MIB } from '../kvm-host/guest-ram.ts';
 import { serialize } from '../kvm-host/op-stream.ts';
 import { toCounters } from '../kvm-host/to-counters.ts';
@@ -96,6 +96,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
     description: "the kvm-host VMM and guest on a real KVM: Debian's kernel with kvm_amd under qemu-system-x86_64 (TCG, -cpu max); real exit counts, timings not representative",
     mode: 'measured',
     options: KVM_QEMU_OPTIONS,
+    checkOptions: (options) => checkVmmOptions('kvm-qemu', options),
     availability,
     async run(input: EngineRunInput): Promise<RunCounters> {
       const a = availability();

@@ -9,6 +9,8 @@ import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
 import { createKvmQemuEngine, watchdogMs } from '../../../engines/kvm-qemu/engine.ts';
 import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
 import { getProfile } from '../../../engines/machine/profiles/index.ts';
+import { builtinEngines, resolveEngine } from '../../../engines/registry.ts';
+import { UsageError } from '../../../harness/errors.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lab/${name}`, import.meta.url));
 
@@ -78,5 +80,17 @@ test('without QEMU on PATH, asking for kvm-qemu is one line naming what is missi
     assert.equal(existsSync(join(dir, 'out')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('kvm-host and kvm-qemu refuse, in one line, numbers the VMM would refuse with its usage text', () => {
+  const intel = getProfile('intel-modern');
+  for (const id of ['kvm-host', 'kvm-qemu']) {
+    // the VMM's bounds (vmm/main.c): --timeout-ms 1 to 3,600,000; --mem-mb 16 to 768 (0: sized to the workload)
+    assert.doesNotThrow(() => resolveEngine(`${id}:timeoutMs=3600000,memMb=0`, builtinEngines(), intel));
+    assert.doesNotThrow(() => resolveEngine(`${id}:memMb=768`, builtinEngines(), intel));
+    for (const [spec, why] of [['timeoutMs=3600001', /option timeoutMs must be an integer from 1 to 3600000, got 3600001/], ['memMb=8', /option memMb must be 0 \(sized to the workload\) or an integer from 16 to 768, got 8/], ['computeCap=1.5', /option computeCap must be 0/]] as const) {
+      assert.throws(() => resolveEngine(`${id}:${spec}`, builtinEngines(), intel), (e: Error) => e instanceof UsageError && why.test(e.message) && e.message.startsWith(`${id}: `) && !e.message.includes('\n'));
+    }
   }
 });
