@@ -46,7 +46,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function merge(base: unknown, overrides: unknown): unknown {
   if (!isObject(base) || !isObject(overrides)) return overrides;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) out[key] = key in base ? merge(base[key], value) : value;
+  // defined, not assigned: a "__proto__" key from the file stays an ordinary (ignored) field
+  for (const [key, value] of Object.entries(overrides)) {
+    Object.defineProperty(out, key, { value: Object.hasOwn(base, key) ? merge(base[key], value) : value, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 

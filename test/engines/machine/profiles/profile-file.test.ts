@@ -57,6 +57,11 @@ test('a file that extends a built-in profile states only what differs; objects m
   // what it states is still checked: types and ranges, named in one line
   assert.throws(() => getProfile(write('bad.json', { extends: 'amd-modern', ghz: 'fast' })), /bad\.json: not a cost profile: ghz: expected number, got string/);
   assert.throws(() => getProfile(write('zero.json', { extends: 'amd-modern', ghz: 0 })), /zero\.json: ghz: must be a number from 0\.1 to 10/);
+  // a "__proto__" key is an ignored field like any other unknown one, not the merged object's prototype
+  const proto = getProfile(write('proto.json', '{"extends": "amd-modern", "__proto__": {"ghz": 0}, "hvm": {"__proto__": {"exitRoundTrip": 1}}}'));
+  assert.equal(proto.ghz, amd.ghz);
+  assert.equal(proto.hvm.exitRoundTrip, amd.hvm.exitRoundTrip);
+  assert.equal(Object.getPrototypeOf(proto), Object.prototype);
   for (const name of ['pentium', 42, 'host']) {
     assert.throws(() => getProfile(write('unknown.json', { extends: name })), (e: Error) => e instanceof UsageError && /unknown\.json: extends: not a built-in profile/.test(e.message) && !e.message.includes('\n'));
   }
