@@ -4,6 +4,7 @@
 import type { Engine, EngineRunInput, OptionValue, RunCounters } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { checkIntegerOption } from '../integer-option.ts';
 import { MAX_VCPUS } from '../../harness/limits.ts';
 import { runGuest } from '../guest/run.ts';
 import { KvmPlatform } from './kvm-platform.ts';
@@ -45,10 +46,7 @@ export const kvmEngine: Engine = {
     if (options.vpid === 'on' && !f.vpid) throw new UsageError(`kvm: vpid=on needs VPID, which profile ${profile.id} lacks`);
     // SVM has no untagged mode: every VMRUN runs with an ASID (AMD APM Vol. 2 §15.16), KVM always assigns one
     if (options.vpid === 'off' && profile.vendor === 'amd') throw new UsageError(`kvm: vpid=off is meaningless on SVM (profile ${profile.id}): ASIDs are mandatory`);
-    const hostCpus = options.hostcpus ?? 0;
-    if (typeof hostCpus !== 'number' || !Number.isInteger(hostCpus) || hostCpus < 0 || hostCpus > MAX_VCPUS) {
-      throw new UsageError(`kvm: option hostcpus must be an integer from 0 to ${MAX_VCPUS}, got ${String(hostCpus)}`);
-    }
+    checkIntegerOption('kvm', 'hostcpus', options.hostcpus ?? 0, 0, MAX_VCPUS);
     if (options.apicv === 'on' && !f.apicv) {
       const why = profile.vendor === 'amd' ? ' (AVIC is inhibited for x2APIC guests before Zen 4)' : '';
       throw new UsageError(`kvm: apicv=on needs APICv, which profile ${profile.id} lacks${why}`);

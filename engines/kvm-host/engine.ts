@@ -4,7 +4,7 @@
 // records as the run's `error`.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, OptionValue, RunCounters } from '../types.ts';
-import { UsageError } from '../../harness/errors.ts';
+import { checkIntegerOption } from '../integer-option.ts';
 import { guestRamMb, MAX_MEM_MIB, MIN_MEM_MIB } from './guest-ram.ts';
 import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
 import { serialize } from './op-stream.ts';
@@ -24,14 +24,9 @@ export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
  * a value it would refuse with its usage text is refused here, in one line naming the option
  */
 export function checkVmmOptions(engine: string, options: Record<string, OptionValue>): void {
-  const bound = (name: string, min: number, max: number, zero: string) => {
-    const v = options[name];
-    if (typeof v === 'number' && Number.isInteger(v) && ((v >= min && v <= max) || (zero !== '' && v === 0))) return;
-    throw new UsageError(`${engine}: option ${name} must be ${zero !== '' ? `0 (${zero}) or ` : ''}an integer from ${min} to ${max}, got ${String(v)}`);
-  };
-  bound('timeoutMs', 1, VMM_MAX_TIMEOUT_MS, '');
-  bound('memMb', MIN_MEM_MIB, MAX_MEM_MIB, 'sized to the workload');
-  bound('computeCap', 1, 2 ** 40, 'chosen by backend');
+  checkIntegerOption(engine, 'timeoutMs', options.timeoutMs, 1, VMM_MAX_TIMEOUT_MS);
+  checkIntegerOption(engine, 'memMb', options.memMb, MIN_MEM_MIB, MAX_MEM_MIB, 'sized to the workload');
+  checkIntegerOption(engine, 'computeCap', options.computeCap, 1, 2 ** 40, 'chosen by backend');
 }
 
 export interface KvmHostConfig {

@@ -3,6 +3,7 @@
 import type { Engine, EngineRunInput, OptionValue, RunCounters } from '../types.ts';
 import type { CostProfile } from '../machine/profile.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { checkIntegerOption } from '../integer-option.ts';
 import { runGuest } from '../guest/run.ts';
 import { XenPlatform } from './xen-platform.ts';
 import { XenHvmPlatform } from '../xen-hvm/xen-hvm-platform.ts';
@@ -35,10 +36,7 @@ export const xenEngine: Engine = {
     return { xpti: profile.vendor === 'amd' ? 'off' : 'on' };
   },
   checkOptions(options: Record<string, OptionValue>, profile: CostProfile): void {
-    const batch = options.batch;
-    if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 1 || batch > 1024) {
-      throw new UsageError(`xen: option batch must be an integer from 1 to 1024, got ${String(batch)}`);
-    }
+    checkIntegerOption('xen', 'batch', options.batch, 1, 1024);
     if (options.pcid === 'on' && !profile.features.pcid) {
       throw new UsageError(`xen: pcid=on needs a CPU with PCID, which profile ${profile.id} lacks`);
     }
