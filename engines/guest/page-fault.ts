@@ -56,17 +56,17 @@ export class PageFaultHandler {
         if (p.atomicEntry !== undefined) p.atomicEntry(t.tableFrame, t.index, 0, 0);
         else p.writeEntry(t.tableFrame, t.index, 0, 0);
       }
-      // set_pte_at installs the writable entry; the stale read-only translation must go from this vCPU's TLB,
-      // and after a copy from the other vCPUs running the address space too (ptep_clear_flush's flush_tlb_page:
-      // they may still read the old frame)
+      // set_pte_at installs the writable entry. After a copy the old frame's translation must go from every vCPU
+      // running the address space (ptep_clear_flush's flush_tlb_page: they may still read the old frame);
+      // wp_page_reuse only makes the entry more permissive, which x86 Linux does not flush
+      // (ptep_set_access_flags): this vCPU's fault already dropped the read-only translation (Mmu.access)
       t.map(space.root, pageVa, frame, region.size, (t.lo & FLAG_MASK) | PTE_RW, PTE_NX_HI);
       if (frame !== old) this.cpus.flushRange(space, pageVa, 1, region.pageBytes);
-      else p.invalidatePage(pageVa);
       return true;
     }
-    // the PTE already allows the access: a stale TLB entry (flush_tlb_fix_spurious_fault)
+    // the PTE already allows the access: the fault came from a stale translation, which the fault itself dropped
+    // (flush_tlb_fix_spurious_fault is empty on x86, arch/x86/include/asm/pgtable.h)
     c.event('spuriousFaults');
-    p.invalidatePage(pageVa);
     return true;
   }
 }

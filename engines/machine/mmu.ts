@@ -6,7 +6,7 @@
 import { HOT_MEMORY_ACCESS as HOT_MEMORY_ACCESS_, HOT_NESTED_WALK as HOT_NESTED_WALK_, HOT_PAGE_WALK as HOT_PAGE_WALK_, HOT_TLB_L2 as HOT_TLB_L2_, type Counters } from './counters.ts';
 import type { CostProfile } from './profile.ts';
 import type { SparsePhysicalMemory } from './physical-memory.ts';
-import { FAULT_NONE as FAULT_NONE_, type EntryFormat } from './types.ts';
+import { FAULT_EPT_VIOLATION as FAULT_EPT_VIOLATION_, FAULT_NONE as FAULT_NONE_, type EntryFormat } from './types.ts';
 import { PAGES_PER_SIZE as PAGES_PER_SIZE_, PTE_D as PTE_D_, PTE_RW as PTE_RW_, PTE_US as PTE_US_, X86_FORMAT } from './pte.ts';
 import { PagingStructureCache, walkTag as walkTag_ } from './paging-structure-cache.ts';
 import { SetAssociativeTlb } from './tlb.ts';
@@ -16,6 +16,7 @@ import { NestedWalker2D } from './nested-walker.ts';
 // Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
 // is read through a getter on every use, which dominated the hot path (scripts/perf.ts profile).
 const FAULT_NONE = FAULT_NONE_;
+const FAULT_EPT_VIOLATION = FAULT_EPT_VIOLATION_;
 const PAGES_PER_SIZE = PAGES_PER_SIZE_;
 const PTE_D = PTE_D_;
 const PTE_RW = PTE_RW_;
@@ -106,6 +107,10 @@ export class Mmu {
     c.chargeGuestHot(HOT_PAGE_WALK, (r.refs - r.nestedRefs) * this.memRef);
     c.chargeGuestHot(HOT_NESTED_WALK, r.nestedRefs * this.memRef);
     if (r.fault !== FAULT_NONE) {
+      // the fault itself invalidates what would translate `va` (SDM Vol. 3 §4.10.4.1), and an EPT violation the
+      // guest-physical mappings of the address it could not translate (§29.4.3.1); the handler's retry re-walks
+      tlb.pageFault(vpn, this.pcid, this.vpid);
+      if (r.fault === FAULT_EPT_VIOLATION) this.nested!.eptViolation(r.faultGpa);
       this.faultCode = r.fault;
       this.faultVa = va;
       this.faultGpa = r.faultGpa;

@@ -129,6 +129,21 @@ export class NestedWalker2D implements NestedWalker {
     this.ntlbHuge = 0;
   }
 
+  /**
+   * What an EPT violation at guest-physical `gpa` invalidates by itself (SDM Vol. 3 §29.4.3.1): the
+   * guest-physical mappings that would translate it — its nested-TLB entries of every leaf size and the EPT
+   * paging-structure-cache entries on its path. The combined mappings of the linear address go with the fault
+   * (Mmu.access → SetAssociativeTlb.pageFault).
+   */
+  eptViolation(gpa: number): void {
+    const gfn = Math.floor(gpa / 4096);
+    const tag = this.eptTag;
+    this.nestedTlb.drop(gfn, tag);
+    this.nestedTlb.drop(Math.floor(gfn / PD_SPAN) + KEY_SIZE, tag);
+    this.nestedTlb.drop(Math.floor(gfn / PDPT_SPAN) + 2 * KEY_SIZE, tag);
+    this.epwc.dropAddress(gfn, tag);
+  }
+
   /** the guest dimension: Walker1D.walk over guest memory, each table first reached through EPT */
   private guestWalk(root: number, va: number, write: boolean, user: boolean, tag: number): WalkResult {
     const r = this.result;

@@ -69,6 +69,14 @@ export class PagingStructureCache {
     if (cache.capacity !== 0) cache.fill(level === 4 ? pml4Key : level === 3 ? pdptKey : pdKey, tag, table, perm, host);
   }
 
+  /** drop the entries of one tag that would translate virtual page `vpn` (its PML4E, PDPTE and PDE prefixes) */
+  dropAddress(vpn: number, tag: number): void {
+    const pdptKey = Math.floor(vpn / (512 * 512));
+    this.pml4.drop(pdptKey >>> 9, tag);
+    this.pdpt.drop(pdptKey, tag);
+    this.pd.drop(Math.floor(vpn / 512), tag);
+  }
+
   /** drop the entries of one tag */
   flushTag(tag: number): void {
     this.pml4.flushTag(tag, 0);

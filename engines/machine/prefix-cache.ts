@@ -111,6 +111,20 @@ export class PrefixCache {
     this.pushHead(victim);
   }
 
+  /** drop the entry holding (key, tag), if any */
+  drop(key: number, tag: number): void {
+    if (this.filter[(key | 0) & this.filterMask] === 0) return;
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.keys[i] === key && this.tags[i] === tag && this.valid[i] !== 0) {
+        this.valid[i] = 0;
+        this.used--;
+        this.filter[(key | 0) & this.filterMask]--;
+        this.unlink(i);
+        return;
+      }
+    }
+  }
+
   /** drop entries whose tag, shifted right by `shift`, equals `value` (shift 0: one exact tag) */
   flushTag(value: number, shift: number): void {
     // visit the valid entries only, through the recency list (often few: CR3 flushes come in quick succession)

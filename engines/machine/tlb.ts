@@ -206,15 +206,32 @@ export class SetAssociativeTlb implements Tlb {
     (size === 0 ? this.l2 : this.l2Huge).insert(key, size, pcid, vpid, gen, frame, flags, stamp);
   }
 
+  /** INVLPG: the page's entries, and every paging-structure-cache entry of the PCID (SDM Vol. 3 §4.10.4.1) */
   invalidatePage(vpn: number, pcid: number, vpid: number, cause: FlushCause): void {
+    this.dropTranslation(vpn, pcid, vpid);
+    this.pwc?.flushTag(walkTag(pcid, vpid));
+    this.counters.flush('single', cause);
+  }
+
+  /**
+   * What a page fault at `vpn` invalidates by itself (SDM Vol. 3 §4.10.4.1, after the instruction list): the
+   * TLB entries for the faulting page of the current PCID and the paging-structure-cache entries that would be
+   * used for its address — no more, unlike INVLPG. No instruction ran, so no flush is counted; this is why
+   * Linux on x86 flushes nothing after making an entry more permissive (arch/x86/mm/pgtable.c
+   * ptep_set_access_flags, and flush_tlb_fix_spurious_fault defined empty in arch/x86/include/asm/pgtable.h).
+   */
+  pageFault(vpn: number, pcid: number, vpid: number): void {
+    this.dropTranslation(vpn, pcid, vpid);
+    this.pwc?.dropAddress(vpn, walkTag(pcid, vpid));
+  }
+
+  private dropTranslation(vpn: number, pcid: number, vpid: number): void {
     this.l1.dropPage(vpn, 0, pcid, vpid);
     this.l2.dropPage(vpn, 0, pcid, vpid);
     for (let size = 1; size <= 2; size++) {
       this.l1Huge.dropPage(pageKey(vpn, size), size, pcid, vpid);
       this.l2Huge.dropPage(pageKey(vpn, size), size, pcid, vpid);
     }
-    this.pwc?.flushTag(walkTag(pcid, vpid));
-    this.counters.flush('single', cause);
   }
 
   flushNonGlobal(vpid: number, cause: FlushCause): void {

@@ -234,3 +234,27 @@ test('a combined paging-structure-cache entry holds the host-physical frame of t
   assert.notEqual(mmu.pwc.pd.host, mmu.pwc.pd.frame);
   assert.equal(mmu.pwc.pd.host, hostOf.get(mmu.pwc.pd.frame));
 });
+
+test('a page fault drops the faulting page and the PWC entries on its path, nothing else, and counts no flush', () => {
+  const fx = new Fixture();
+  fx.mapGuest(BASE, 2, 0, PTE_US); // two read-only user pages under one page table
+  const { mmu, c } = nativeMmu(fx);
+  const tag = walkTag(0, 0);
+  mmu.access(BASE, false, true); // 4 refs; fills the PML4E, PDPTE and PDE caches and the TLB
+  mmu.access(BASE + 4096, false, true); // PDE-cache hit: 1 ref
+  assert.equal(c.walkRefs, 5);
+  // the write finds a read-only TLB entry, re-walks (PDE hit: 1 ref) and faults on the read-only PTE
+  assert.notEqual(mmu.access(BASE, true, true), 0);
+  assert.equal(c.walkRefs, 6);
+  assert.equal(c.flushes, 0, 'a fault is not an invalidation instruction');
+  const pdptKey = Math.floor(BASE / 4096 / (512 * 512));
+  assert.equal(mmu.pwc.pd.lookup(Math.floor(BASE / 4096 / 512), tag), false);
+  assert.equal(mmu.pwc.pdpt.lookup(pdptKey, tag), false);
+  assert.equal(mmu.pwc.pml4.lookup(pdptKey >>> 9, tag), false);
+  // the other page's translation survives: a TLB hit, no walk
+  mmu.access(BASE + 4096, false, true);
+  assert.equal(c.walkRefs, 6);
+  // the faulting page walks again from the root: 4 refs
+  mmu.access(BASE, false, true);
+  assert.equal(c.walkRefs, 10);
+});
