@@ -24,6 +24,7 @@ const F_PAT_SHIFT = 1;
 const F_PS_SHIFT = 3;
 const F_NET = 0x20;
 const F_HAS_STRIDE = 0x40;
+const F_VFORK = 0x80;
 const PATTERNS: readonly AccessPattern[] = ['seq', 'random', 'stride'];
 const PAGE_SIZES: readonly PageSize[] = ['4k', '2m', '1g'];
 
@@ -81,7 +82,8 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
         f.c = op.stride === undefined ? 0n : u64(op.stride, 'touch.stride');
         break;
       case 'invlpg': f.region = regionIndex(op.region); f.b = u64(op.count, 'invlpg.count'); break;
-      case 'fork': case 'exec': case 'exit': break;
+      case 'fork': f.flags = op.vfork === true ? F_VFORK : 0; break;
+      case 'exec': case 'exit': break;
       case 'switch': f.a = u32(op.to, 'switch.to'); break;
       case 'io':
         f.flags = (op.device === 'net' ? F_NET : 0) | (op.dir === 'write' ? F_WRITE : 0);
@@ -154,7 +156,8 @@ export function deserialize(bytes: Uint8Array): GuestOp[] {
         break;
       }
       case 'invlpg': ops.push({ op: kind, region, count: b }); break;
-      case 'fork': case 'exec': case 'exit': ops.push({ op: kind }); break;
+      case 'fork': ops.push(flags & F_VFORK ? { op: kind, vfork: true } : { op: kind }); break;
+      case 'exec': case 'exit': ops.push({ op: kind }); break;
       case 'switch': ops.push({ op: kind, to: a }); break;
       case 'io': ops.push({ op: kind, device: flags & F_NET ? 'net' : 'disk', dir: write ? 'write' : 'read', bytes: c, requests: b }); break;
       case 'timer': ops.push({ op: kind, periodUs: a, ticks: b }); break;

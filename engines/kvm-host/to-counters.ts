@@ -78,7 +78,8 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
   if (g.cr3Writes) c.flush('nonGlobal', 'cr3', g.cr3Writes);
   if (g.invlpgs) c.flush('single', 'invlpg', g.invlpgs);
   for (const [name, n] of Object.entries({ pageFaults: g.pageFaults, protectionFaults: g.protectionFaults, syscalls: g.syscalls,
-    msrFaults: g.gpFaults, hypercallFaults: g.udFaults })) if (n) c.event(name, n);
+    msrFaults: g.gpFaults, hypercallFaults: g.udFaults, forks: g.forks, execs: g.execs, exits: g.exits, cowFaults: g.cowFaults,
+  })) if (n) c.event(name, n);
   const counters = c.snapshot();
   const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
   counters.measured = {

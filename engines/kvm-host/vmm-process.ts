@@ -47,6 +47,8 @@ const runReport = z.object({
   guest: z.object({
     loopCyclesX1000: count, pageFaults: count, protectionFaults: count, cr3Writes: count, invlpgs: count,
     fullFlushes: count, syscalls: count, gpFaults: count, udFaults: count, framesUsed: count,
+    // the process counters: absent from reports recorded before the guest ran fork/exec/exit
+    forks: count.default(0), execs: count.default(0), exits: count.default(0), cowFaults: count.default(0),
   }),
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),

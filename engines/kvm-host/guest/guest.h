@@ -17,7 +17,15 @@ void traps_init(void);
 _Noreturn void guest_panic(uint32_t code, const char *msg, uint64_t value);
 void console_puts(const char *s);
 
-/* paging.c: address spaces, demand-faulted regions; each returns an abi_op_status */
+/* frames.c: the frame pool, with a reference count per frame */
+void frames_init(void);
+int frame_in_pool(uint64_t f);
+uint64_t frame_alloc(int huge);
+void frame_get(uint64_t f);
+uint32_t frame_refs(uint64_t f);
+void frame_put(uint64_t f, int huge);
+
+/* paging.c: demand-faulted regions of the loaded address space; each op returns an abi_op_status */
 void paging_init(void);
 int paging_fault(uint64_t cr2, uint64_t error);
 uint32_t paging_map(uint32_t region, uint64_t bytes, uint32_t page_size_code);
@@ -25,7 +33,18 @@ uint32_t paging_unmap(uint32_t region);
 uint32_t paging_protect(uint32_t region, int writable);
 uint32_t paging_touch(uint32_t region, uint32_t pattern, uint64_t accesses, int write, uint64_t stride);
 uint32_t paging_invlpg(uint32_t region, uint64_t count);
-uint32_t paging_switch(uint32_t pid);
+/* paging.c: address spaces by index, for process.c */
+int space_new(void);
+int space_fork(int parent);
+void space_free(int space);
+void space_load(int space);
+int space_loaded(void);
+
+/* process.c: the fork, exec, exit and switch operations */
+uint32_t process_fork(int vfork);
+uint32_t process_exec(void);
+uint32_t process_exit(void);
+uint32_t process_switch(uint32_t pid);
 
 /* io.c: the two block-device drivers */
 uint32_t io_emulated(int write, uint64_t bytes, uint64_t requests);

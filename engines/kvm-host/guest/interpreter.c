@@ -90,12 +90,15 @@ static uint32_t run_op(const struct abi_op *op) {
     return paging_touch(op->region, (op->flags & ABI_F_PAT_MASK) >> ABI_F_PAT_SHIFT, n, op->flags & ABI_F_WRITE,
                         (op->flags & ABI_F_HAS_STRIDE) ? op->c : 1);
   case OPK_INVLPG: return paging_invlpg(op->region, n);
-  case OPK_SWITCH: return paging_switch(op->a);
+  case OPK_FORK: return process_fork(op->flags & ABI_F_VFORK);
+  case OPK_EXEC: return process_exec();
+  case OPK_EXIT: return process_exit();
+  case OPK_SWITCH: return process_switch(op->a);
   case OPK_IO:
     return boot->io_virtio ? io_virtio(op->flags & ABI_F_NET, op->flags & ABI_F_WRITE, op->c, n)
                            : io_emulated(op->flags & ABI_F_WRITE, op->c, n);
   default:
-    /* fork/exec/exit need a process model, timer/ipi/shootdown an interrupt controller: not run here */
+    /* timer/ipi/shootdown need an interrupt controller: not run here */
     op_detail = op->kind;
     return ABI_ST_SKIPPED;
   }

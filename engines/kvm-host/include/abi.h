@@ -88,6 +88,7 @@ enum abi_op_kind {
 #define ABI_F_PS_MASK    0x18
 #define ABI_F_NET        0x20 /* io device net (else disk); ipi target other (else self) */
 #define ABI_F_HAS_STRIDE 0x40 /* touch: `stride` was given */
+#define ABI_F_VFORK      0x80 /* fork: the vfork form (the child shares the parent's address space) */
 
 struct abi_op {
   uint8_t kind;
@@ -139,6 +140,7 @@ struct abi_boot {
   uint64_t loop_cycles_x1000; /* TSC cycles per iteration of a 2-instruction loop, times 1000 */
   uint64_t page_faults, protection_faults, cr3_writes, invlpgs, full_flushes, syscalls;
   uint64_t gp_faults, ud_faults, frames_used;
+  uint64_t forks, execs, exits, cow_faults;
 };
 
 /* Ops a backend cannot run as a plain guest expects: on kvm_pvm, VMCALL/VMMCALL never complete and a ring-3

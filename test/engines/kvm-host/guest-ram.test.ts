@@ -30,3 +30,25 @@ test('two regions live together add up; a region mapped again under its name rep
   // more than the VMM can give: its 768 MiB cap, where the guest will report its pool exhausted
   assert.equal(guestRamMb([{ op: 'map', region: 'a', bytes: 1 << 30, pageSize: '4k' }]), 768);
 });
+
+test('memory/fork-exit: a forked child holds its own page tables and the frames its writes copy, and gives them back at exit', () => {
+  // the 512 MiB heap: 131,072 frames + 256 PTE pages = 513 MiB. Each fork adds the child's PML4 (4 KiB) and a
+  // copy of the 256 PTE pages (1 MiB); the child's 256 random writes may copy up to 256 frames (1 MiB). Its
+  // exit returns all of it before the next fork: the peak is 513 MiB + 2 MiB + 4 KiB → 516 MiB.
+  assert.equal(guestRamMb(stream('memory/fork-exit')), 8 + 516 + 8);
+});
+
+test('vfork shares the address space; exec starts an empty one and frees the old one unless a vfork parent keeps it', () => {
+  assert.equal(guestRamMb([
+    { op: 'map', region: 'make', bytes: 4 << 20, pageSize: '4k' }, // 4 MiB + 2 PTE pages
+    { op: 'fork', vfork: true },                                     // nothing new
+    { op: 'switch', to: 2 },
+    { op: 'exec' },                                                  // a PML4; make's pages stay with pid 1
+    { op: 'map', region: 'heap', bytes: 6 << 20, pageSize: '4k' },  // 6 MiB + 3 PTE pages
+    { op: 'exit' },                                                  // back to pid 1; the heap goes
+    { op: 'fork', vfork: true },
+    { op: 'switch', to: 3 },
+    { op: 'exec' },
+    { op: 'map', region: 'heap', bytes: 2 << 20, pageSize: '4k' },
+  ]), 8 + Math.ceil(4 + 2 / 256 + 1 / 256 + 6 + 3 / 256) + 8);
+});

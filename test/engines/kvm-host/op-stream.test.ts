@@ -24,6 +24,7 @@ const every: GuestOp[] = [
   { op: 'invlpg', region: 'heap', count: 9 },
   { op: 'unmap', region: 'heap' },
   { op: 'fork' },
+  { op: 'fork', vfork: true },
   { op: 'exec' },
   { op: 'exit' },
   { op: 'switch', to: 2 },
@@ -40,6 +41,16 @@ test('every operation kind round-trips through the binary stream', () => {
   assert.deepEqual(regions, ['heap', 'stack']);
   assert.equal(bytes.length >= HEADER_BYTES + every.length * RECORD_BYTES, true);
   assert.deepEqual(deserialize(bytes), every);
+});
+
+test('vfork is its own flag bit (ABI_F_VFORK), which a plain fork leaves clear', () => {
+  const abi = readFileSync(new URL('../../../engines/kvm-host/include/abi.h', import.meta.url), 'utf8');
+  const vforkBit = Number(abi.match(/#define ABI_F_VFORK\s+(0x[0-9a-f]+)/)?.[1]);
+  const view = new DataView(serialize([{ op: 'fork', vfork: true }, { op: 'fork' }]).bytes.buffer);
+  // byte 1 of each 32-byte record is abi_op.flags
+  assert.equal(view.getUint8(HEADER_BYTES + 1), vforkBit);
+  assert.equal(view.getUint8(HEADER_BYTES + RECORD_BYTES + 1), 0);
+  assert.deepEqual(deserialize(serialize([{ op: 'fork', vfork: false }]).bytes), [{ op: 'fork' }]);
 });
 
 test('the header and limits match include/abi.h', () => {
