@@ -70,7 +70,7 @@ static struct region *region_of(uint64_t va, uint32_t *index) {
 
 /* #PF: a region page not yet present is demand-faulted (do_anonymous_page); a write to a present read-only page
  * of a writable region is a copy-on-write break after fork (wp_page_copy when the frame is still shared,
- * wp_page_reuse when this is its last mapping); anything else present is a stale TLB entry. */
+ * wp_page_reuse when this is its last mapping); anything else present was a stale TLB entry. */
 int paging_fault(uint64_t cr2, uint64_t error) {
   uint32_t index;
   struct region *r = region_of(cr2, &index);
@@ -84,18 +84,19 @@ int paging_fault(uint64_t cr2, uint64_t error) {
     boot->page_faults++;
     return 1;
   }
-  if ((error & 2) && !(*slot & PTE_RW)) {
-    uint64_t old = *slot & ADDR_MASK & ~(page - 1);
-    uint64_t frame = old;
-    if (frame_refs(old) > 1) {
-      frame = frame_alloc((int)r->huge);
-      memcpy((void *)frame, (const void *)old, page);
-      frame_put(old, (int)r->huge);
-    }
-    *slot = frame | (*slot & ~ADDR_MASK) | PTE_RW;
-    boot->cow_faults++;
-  }
-  invlpg(va); /* the stale read-only (or spurious) translation */
+  /* The fault itself dropped the faulting address's translations (Intel SDM Vol. 3 §4.10.4.1), so a spurious
+   * fault and wp_page_reuse's upgrade need no INVLPG (flush_tlb_fix_spurious_fault is empty on x86); a copy
+   * does, as ptep_clear_flush's flush_tlb_page: the old frame's entry may be cached again since the fault */
+  if (!(error & 2) || (*slot & PTE_RW)) return 1;
+  uint64_t old = *slot & ADDR_MASK & ~(page - 1);
+  boot->cow_faults++;
+  if (frame_refs(old) == 1) { *slot |= PTE_RW; return 1; }
+  uint64_t frame = frame_alloc((int)r->huge);
+  memcpy((void *)frame, (const void *)old, page);
+  frame_put(old, (int)r->huge);
+  *slot = frame | (*slot & ~ADDR_MASK) | PTE_RW;
+  invlpg(va);
+  boot->invlpgs++;
   return 1;
 }
 

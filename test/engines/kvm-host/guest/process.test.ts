@@ -43,6 +43,9 @@ test('fork, COW writes on both sides, exit, vfork + exec + exit: faults, CR3 wri
   // exit every frame of a has one mapping again, and the parent's 16 writes each take a fault that only
   // restores the write bit (wp_page_reuse): 4 + 16
   assert.equal(c.events.cowFaults, 20);
+  // only the 4 copies INVLPG the old translation (ptep_clear_flush); the reuse faults need none, the fault itself
+  // dropped the read-only entry (Intel SDM Vol. 3 §4.10.4.1)
+  assert.equal(c.tlb.flushes.byCause.invlpg, 4);
   // CR3 writes: fork's flush of the parent's write-protected entries, the switch to 2, pid 2's exit back to pid 1,
   // exec loading its fresh PML4, pid 3's exit back to pid 1 = 5. The switch to the vfork child writes none: it
   // runs on its parent's address space
