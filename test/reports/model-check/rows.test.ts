@@ -50,3 +50,27 @@ test('an unexplained difference has no reason; a workload with skipped ops is li
   assert.deepEqual(skipped.rows, []);
   assert.deepEqual(skipped.excluded, [{ workload: 'micro/cpuid', engine: 'kvm-qemu', skipped: { ipi: 2 } }]);
 });
+
+test("the freestanding guest's missing tick and port-write notify are stated; a linux guest's same counts are not explained", () => {
+  const counts = { byReason: { CPUID: 1000, EPT_VIOLATION: 1, IO_INSTRUCTION: 80 }, baseline: {} };
+  const freestanding = withL1(counts);
+  // the model's guest: 46 ticks (a deadline write and a preemption-timer exit each), 80 virtio requests each
+  // an MMIO doorbell and a HLT until the completion interrupt
+  freestanding.sim.exits.byReason = { CPUID: 1000, MSR_WRITE: 46, PREEMPTION_TIMER: 46, EPT_MISCONFIG: 80, HLT: 80 };
+  (freestanding.results.runs.find((r) => r.engineId === 'kvm-qemu')!.measured as Record<string, unknown>).io = 'virtio';
+  const by = Object.fromEntries(modelCheck(freestanding.results).rows.map((r) => [r.what, r]));
+  for (const reason of ['MSR_WRITE', 'PREEMPTION_TIMER']) {
+    assert.deepEqual([by[reason].simulated, by[reason].measured], [46, 0]);
+    assert.match(by[reason].why ?? '', /no periodic tick/);
+  }
+  for (const reason of ['EPT_MISCONFIG', 'IO_INSTRUCTION', 'HLT']) assert.match(by[reason].why ?? '', /port write/);
+  // CPUID 1,000 on both sides agrees and needs no reason
+  assert.deepEqual([by.CPUID.agrees, by.CPUID.why], [true, null]);
+
+  const linux = withL1(counts);
+  linux.sim.exits.byReason = { CPUID: 1000, MSR_WRITE: 46 };
+  const run = linux.results.runs.find((r) => r.engineId === 'kvm-qemu')!;
+  run.options = { ...run.options, guest: 'linux' };
+  const msr = modelCheck(linux.results).rows.find((r) => r.what === 'MSR_WRITE')!;
+  assert.deepEqual([msr.agrees, msr.why], [false, null]);
+});
