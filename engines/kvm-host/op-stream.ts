@@ -12,6 +12,8 @@ export const RECORD_BYTES = 32;
 /** ABI_OPS_MAX in abi.h: the stream's slot in guest memory */
 export const MAX_STREAM_BYTES = 0x100000;
 export const MAX_REGIONS = 16;
+/** ABI_MAX_PROCS in abi.h: the guest's process slots */
+export const MAX_PROCESSES = 64;
 
 /** enum abi_op_kind, in order */
 export const OP_KINDS: readonly GuestOpName[] = [
@@ -57,6 +59,7 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
     return i;
   };
   const records: Array<{ kind: number } & Fields> = [];
+  let alive = 1; // pid 1; pid 1's own exit is refused by the guest and leaves it alive
   for (const op of ops) {
     const f: Fields = { flags: 0, region: 0, a: 0, b: 0n, c: 0n };
     // the measured guest runs on one vCPU: a thread on another would silently run on vCPU 0
@@ -82,8 +85,12 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
         f.c = op.stride === undefined ? 0n : u64(op.stride, 'touch.stride');
         break;
       case 'invlpg': f.region = regionIndex(op.region); f.b = u64(op.count, 'invlpg.count'); break;
-      case 'fork': f.flags = op.vfork === true ? F_VFORK : 0; break;
-      case 'exec': case 'exit': break;
+      case 'fork':
+        if (++alive > MAX_PROCESSES) throw new UsageError(`kvm-host: more than ${MAX_PROCESSES} processes alive at once (the guest has ${MAX_PROCESSES} process slots)`);
+        f.flags = op.vfork === true ? F_VFORK : 0;
+        break;
+      case 'exit': alive = Math.max(1, alive - 1); break;
+      case 'exec': break;
       case 'switch': f.a = u32(op.to, 'switch.to'); break;
       case 'io':
         f.flags = (op.device === 'net' ? F_NET : 0) | (op.dir === 'write' ? F_WRITE : 0);

@@ -8,27 +8,25 @@
  * for the same mm). */
 #include "guest.h"
 
-#define MAX_PROCS 16u
-
 struct proc {
   uint32_t pid; /* 0: a free slot */
   uint32_t parent;
   int space;
 };
 
-static struct proc procs[MAX_PROCS] = { { .pid = 1, .parent = 0, .space = 0 } };
+static struct proc procs[ABI_MAX_PROCS] = { { .pid = 1, .parent = 0, .space = 0 } };
 static struct proc *current = &procs[0];
 static uint32_t next_pid = 2;
 
 static struct proc *find(uint32_t pid) {
-  for (uint32_t i = 0; i < MAX_PROCS; i++)
+  for (uint32_t i = 0; i < ABI_MAX_PROCS; i++)
     if (procs[i].pid == pid) return &procs[i];
   return 0;
 }
 
 /* whether a live process other than p runs on p's address space (mm_users > 1: a vfork) */
 static int shared(const struct proc *p) {
-  for (uint32_t i = 0; i < MAX_PROCS; i++)
+  for (uint32_t i = 0; i < ABI_MAX_PROCS; i++)
     if (&procs[i] != p && procs[i].pid && procs[i].space == p->space) return 1;
   return 0;
 }

@@ -64,7 +64,8 @@
 #define ABI_OPS_MAGIC   0x504f5648u /* "HVOP" */
 #define ABI_OPS_VERSION 1u
 #define ABI_MAX_REGIONS 16u
-#define ABI_MAX_SPACES  8u
+#define ABI_MAX_PROCS   64u /* processes alive at once (guest/process.c) */
+#define ABI_MAX_SPACES  ABI_MAX_PROCS /* every address space has a process, so never more of them */
 
 struct abi_ops_header {
   uint32_t magic;

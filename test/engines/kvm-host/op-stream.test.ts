@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { GuestOp } from '../../../engines/types.ts';
-import { deserialize, serialize, OPS_MAGIC, OPS_VERSION, OP_KINDS, MAX_REGIONS, MAX_STREAM_BYTES, HEADER_BYTES, RECORD_BYTES } from '../../../engines/kvm-host/op-stream.ts';
+import { deserialize, serialize, OPS_MAGIC, OPS_VERSION, OP_KINDS, MAX_REGIONS, MAX_PROCESSES, MAX_STREAM_BYTES, HEADER_BYTES, RECORD_BYTES } from '../../../engines/kvm-host/op-stream.ts';
 import { UsageError } from '../../../harness/errors.ts';
 
 const every: GuestOp[] = [
@@ -59,6 +59,7 @@ test('the header and limits match include/abi.h', () => {
   assert.equal(define('ABI_OPS_MAGIC'), OPS_MAGIC);
   assert.equal(define('ABI_OPS_VERSION'), OPS_VERSION);
   assert.equal(define('ABI_MAX_REGIONS'), MAX_REGIONS);
+  assert.equal(define('ABI_MAX_PROCS'), MAX_PROCESSES);
   assert.equal(Number(abi.match(/#define ABI_OPS_MAX\s+(0x[0-9a-f]+)/)?.[1]), MAX_STREAM_BYTES);
   const enumBody = abi.match(/enum abi_op_kind \{([^}]*)\}/)?.[1] ?? '';
   const kinds = enumBody.match(/OPK_[A-Z]+/g)?.filter((k) => k !== 'OPK_LIMIT').map((k) => k.slice(4).toLowerCase());
@@ -80,4 +81,14 @@ test('streams the guest cannot hold are refused with a UsageError', () => {
   // one vCPU in the measured guest: a thread on vCPU 1 is refused, vCPU 0 named explicitly is fine
   assert.throws(() => serialize([{ op: 'touch', region: 'r', pattern: 'seq', accesses: 1, write: true, cpu: 1 }]), /touch\.cpu 1: the measured guest has one vCPU/);
   assert.doesNotThrow(() => serialize([{ op: 'unmap', region: 'r', cpu: 0 }]));
+});
+
+test('more processes alive at once than the guest has slots is refused; exits give slots back', () => {
+  // pid 1 plus 63 forks fill the 64 slots; the 64th fork would need a 65th
+  const forks = (n: number): GuestOp[] => Array.from({ length: n }, () => ({ op: 'fork' }));
+  assert.doesNotThrow(() => serialize(forks(MAX_PROCESSES - 1)));
+  assert.throws(() => serialize(forks(MAX_PROCESSES)), /more than 64 processes alive at once/);
+  // fork + exit a thousand times never has more than two alive
+  const churn: GuestOp[] = Array.from({ length: 1000 }, (_, i) => [{ op: 'fork' }, { op: 'switch', to: i + 2 }, { op: 'exit' }] as GuestOp[]).flat();
+  assert.doesNotThrow(() => serialize(churn));
 });
