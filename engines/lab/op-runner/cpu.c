@@ -53,6 +53,14 @@ int cpu_xen_marker(void) {
   return ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call) < 0 ? -1 : 0;
 }
 
+/* Xen's forced-emulation CPUID (ud2; .ascii "xen"; cpuid — public/arch-x86/xen.h XEN_EMULATE_PREFIX), which Xen
+ * emulates for a PV guest in user mode too and records as TRC_PV_FORCED_INVALID_OP with the address
+ * (xen/arch/x86/pv/emul-inv-op.c): the marker of a domU, whose privcmd refuses arbitrary hypercalls */
+void cpu_xen_cpuid_marker(void) {
+  uint32_t a = 0, b, c = 0, d;
+  __asm__ volatile(".byte 0x0f, 0x0b, 0x78, 0x65, 0x6e; cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d)::"memory");
+}
+
 /* CPUID is intercepted unconditionally under SVM and VMX (AMD APM Vol. 2 §15.9, Intel SDM Vol. 3 §26.1.2), and
  * KVM's kvm_cpuid tracepoint (arch/x86/kvm/cpuid.c kvm_cpuid) records the leaf and subleaf as the guest asked
  * for them, so this leaf in the hypervisor range that no hypervisor defines tags the host's trace */

@@ -1,4 +1,4 @@
-/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--xen-marker] [--kvm-marker] [--cpu=N] [--privileged] STREAM|-
+/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--xen-marker] [--xen-cpuid-marker] [--kvm-marker] [--cpu=N] [--privileged] STREAM|-
  *
  * Runs an hvbench operation stream (the binary form engines/kvm-host/op-stream.ts writes) with real system
  * calls and prints, on standard output, one header line, one line per operation and a last line:
@@ -13,7 +13,9 @@
  * tracepoint event in between belongs to that operation. With --xen-marker (in a Xen domain with privcmd) it
  * also makes an mmuext_op hypercall of zero operations right after the begin marker and right before the end
  * one: Linux never issues an empty mmuext_op, so in Xen's trace buffer (xentrace) these two hypercalls
- * bracket what the hypervisor saw of the operation. With --kvm-marker (in a KVM guest) it executes CPUID
+ * bracket what the hypervisor saw of the operation. --xen-cpuid-marker does the same from a PV domU, whose
+ * privcmd refuses arbitrary hypercalls: Xen's forced-emulation CPUID, recorded with its user-mode address
+ * (the guest kernel's own forced CPUIDs have kernel addresses). With --kvm-marker (in a KVM guest) it executes CPUID
  * leaf KVM_MARKER_BEGIN, subleaf <index>, right after the begin marker and leaf KVM_MARKER_END right before
  * the end one: each exits to the host, whose kvm_cpuid tracepoint names the leaf and subleaf, so the host's
  * kvm_exit events in between are the operation's (plus the end marker's own CPUID exit). All processes run on one CPU (--cpu, default 0). */
@@ -44,6 +46,7 @@ static const struct abi_op *ops;
 static uint32_t op_count;
 static int marker = -1;
 static int xen_marker;
+static int xen_cpuid_marker;
 static int kvm_marker;
 
 static _Noreturn void usage(const char *message) {
@@ -69,11 +72,13 @@ static void begin(uint32_t i) {
   shared->start_ns = now_ns();
   if (marker >= 0) dprintf(marker, "hvbench op %u begin %s\n", i, kind_name(ops[i].kind));
   if (xen_marker) cpu_xen_marker();
+  if (xen_cpuid_marker) cpu_xen_cpuid_marker();
   if (kvm_marker) cpu_kvm_marker(KVM_MARKER_BEGIN, i);
 }
 
 static void end(uint32_t i, struct op_outcome out) {
   if (kvm_marker) cpu_kvm_marker(KVM_MARKER_END, i);
+  if (xen_cpuid_marker) cpu_xen_cpuid_marker();
   if (xen_marker) cpu_xen_marker();
   if (marker >= 0) dprintf(marker, "hvbench op %u end\n", i);
   uint64_t ns = now_ns() - shared->start_ns;
@@ -206,6 +211,7 @@ int main(int argc, char **argv) {
     else if (strncmp(a, "--cpu=", 6) == 0) cpu = number(a + 6, "--cpu");
     else if (strcmp(a, "--privileged") == 0) config.privileged = 1;
     else if (strcmp(a, "--xen-marker") == 0) xen_marker = 1;
+    else if (strcmp(a, "--xen-cpuid-marker") == 0) xen_cpuid_marker = 1;
     else if (strcmp(a, "--kvm-marker") == 0) kvm_marker = 1;
     else if (strncmp(a, "--resume=", 9) == 0 && sscanf(a + 9, "%ld:%ld", &resume_op, &resume_pid) == 2) {}
     else if (a[0] == '-' && a[1]) { char m[160]; snprintf(m, sizeof m, "unknown option %.100s", a); usage(m); }

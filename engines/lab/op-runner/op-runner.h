@@ -100,6 +100,8 @@ void cpu_syscall(uint64_t n);
 struct op_outcome cpu_hypercall(uint64_t n);
 /* an mmuext_op hypercall with no operations, the marker --xen-marker puts in Xen's trace; -1 without privcmd */
 int cpu_xen_marker(void);
+/* the forced-emulation CPUID --xen-cpuid-marker puts in Xen's trace from a domU (a user-mode address) */
+void cpu_xen_cpuid_marker(void);
 /* the markers --kvm-marker puts in a KVM host's kvm_cpuid trace: leaf KVM_MARKER_BEGIN or _END, subleaf = op */
 #define KVM_MARKER_BEGIN 0x4856b001u
 #define KVM_MARKER_END 0x4856b002u

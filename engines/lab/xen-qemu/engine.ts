@@ -18,10 +18,15 @@ import { parseLinuxXenTrace } from './linux-xen-trace.ts';
 import { parseXenalyzeDump } from './xenalyze-dump.ts';
 import { toCounters } from './to-counters.ts';
 import { XEN_VERSION, xenImage } from './image.ts';
+import { xenDomuImage } from './domu-image.ts';
+import { fetchFile } from './dom0-file.ts';
+import { DOM0_RESERVED_FOR_DOMU_MB, parseDomuRun, runInDomu } from './domu-run.ts';
+import { domuCounters } from './domu-counters.ts';
 
 const OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'timeoutMs', type: 'number', default: 1_200_000, description: 'the most one run may take in the guest once booted (an emulated dom0 faulting in 512 MiB takes minutes)' },
-  { name: 'memMb', type: 'number', default: 1536, description: 'RAM QEMU gives the machine; dom0 gets all but 256 MiB of it (memory/fork-exit needs over 1 GiB)' },
+  { name: 'memMb', type: 'number', default: 1536, description: 'RAM QEMU gives the machine; dom0 gets all but 256 MiB of it (memory/fork-exit needs over 1 GiB), all but 512 MiB with guest=domu' },
+  { name: 'guest', type: 'enum', values: ['dom0', 'domu'], default: 'dom0', description: 'dom0: the operations run in dom0; domu: in a PV domU that dom0 boots with xl, its block I/O through blkfront and blkback (engines/lab/xen-qemu/domu-run.ts)' },
 ];
 
 /**
@@ -33,8 +38,8 @@ const OPTIONS: readonly EngineOptionSpec[] = [
  * in the CPU model: Xen 4.17 with SMAP on crashes dom0 at its first exception under TCG.
  */
 export const QEMU_CPU = 'max,-smap,-smep,-pku';
-export function xenCommandLine(memMb: number): string {
-  const dom0 = Math.max(256, memMb - 256);
+export function xenCommandLine(memMb: number, reservedMb = 256): string {
+  const dom0 = Math.max(256, memMb - reservedMb);
   return `console=com1 com1=115200,8n1 sync_console dom0_mem=${dom0}M,max:${dom0}M dom0_max_vcpus=1 noreboot`;
 }
 /** dom0's own command line: Xen's console (hvc0) carries the agent; kernel messages stay off it */
@@ -46,9 +51,6 @@ export function xenQemuProblem(): string | null {
   return qemuProblem() ?? aptProblem() ?? runnerProblem();
 }
 
-/** a file's bytes over the serial line (≈10 KB/s under TCG: memory/fork-exit's traces take minutes) */
-const FETCH_TIMEOUT_MS = 900_000;
-
 /**
  * With HVBENCH_XEN_QEMU_TRACES set to a directory, each run's raw output is kept there as the parser tests'
  * fixtures are laid out (test/fixtures/lab/xen-qemu/): `<name>.runner.txt`, `<name>.ftrace.txt.gz`,
@@ -56,21 +58,13 @@ const FETCH_TIMEOUT_MS = 900_000;
  */
 export const TRACES_ENV = 'HVBENCH_XEN_QEMU_TRACES';
 
-function keepTraces(stream: Uint8Array, runner: Buffer, linuxGz: Buffer, xenGz: Buffer): string | undefined {
+function keepTraces(stream: Uint8Array, files: Record<string, Buffer>): string | undefined {
   const dir = process.env[TRACES_ENV];
   if (!dir) return undefined;
   mkdirSync(dir, { recursive: true });
   const prefix = join(resolve(dir), `stream-${createHash('sha256').update(stream).digest('hex').slice(0, 12)}`);
-  writeFileSync(`${prefix}.runner.txt`, runner);
-  writeFileSync(`${prefix}.ftrace.txt.gz`, linuxGz);
-  writeFileSync(`${prefix}.xenalyze.txt.gz`, xenGz);
+  for (const [suffix, bytes] of Object.entries(files)) writeFileSync(`${prefix}.${suffix}`, bytes);
   return prefix;
-}
-
-async function fetchFile(session: QemuSession, path: string): Promise<Buffer> {
-  const r = await session.run(`cat ${path}`, FETCH_TIMEOUT_MS);
-  if (r.status !== 0) throw new Error(`xen-qemu: could not read ${path} in dom0`);
-  return r.stdout;
 }
 
 export const xenQemuEngine: Engine = {
@@ -92,14 +86,15 @@ export const xenQemuEngine: Engine = {
     const memMb = Number(input.options.memMb ?? 1536);
     const timeoutMs = Number(input.options.timeoutMs ?? 1_200_000);
     const started = Date.now();
-    const image = xenImage(labCacheDir(), progress);
+    const domu = input.options.guest === 'domu';
+    const image = (domu ? xenDomuImage : xenImage)(labCacheDir(), progress);
     const built = Date.now();
     const { accel, timings } = pickAccel();
     progress(`booting Xen ${XEN_VERSION} and dom0 (${accel})`);
     const session = await QemuSession.boot({
       kernel: image.xen,
       initrd: `${image.kernel} ${DOM0_COMMAND_LINE},${image.initrd}`,
-      append: xenCommandLine(memMb),
+      append: xenCommandLine(memMb, domu ? DOM0_RESERVED_FOR_DOMU_MB : undefined),
       memMb,
       cpus: 1,
       accel,
@@ -108,7 +103,18 @@ export const xenQemuEngine: Engine = {
       onProgress: progress,
     });
     const booted = Date.now();
+    const about = (traces: string | undefined, guest: string) => ({
+      backend: { label: `Xen ${XEN_VERSION} PV ${guest} under QEMU (${accel})`, accel, versions: image.versions },
+      timings,
+      seconds: { image: (built - started) / 1000, boot: (booted - built) / 1000, run: (Date.now() - booted) / 1000 },
+      ...(traces ? { traces } : {}),
+    });
     try {
+      if (domu) {
+        const run = await runInDomu(session, stream, timeoutMs, progress);
+        const traces = keepTraces(stream, { 'runner.txt': run.console, 'vbd.txt': run.vbd, 'xenalyze.txt.gz': run.xenGz });
+        return domuCounters({ ...parseDomuRun(run), ops, about: about(traces, 'domU (blkfront → blkback in dom0)') });
+      }
       progress(`running ${ops.length} operations in dom0`);
       await session.put('/tmp/stream.bin', stream);
       const ran = await session.run('sh /lab/run.sh /tmp/stream.bin', timeoutMs);
@@ -125,21 +131,12 @@ export const xenQemuEngine: Engine = {
       if (overrun) throw new Error(`xen-qemu: Linux's trace buffer overflowed (${overrun[1]} events lost)`);
       const linuxGz = await fetchFile(session, '/tmp/out/linux.gz');
       const xenGz = await fetchFile(session, '/tmp/out/xen.gz');
-      const traces = keepTraces(stream, runnerText, linuxGz, xenGz);
+      const traces = keepTraces(stream, { 'runner.txt': runnerText, 'ftrace.txt.gz': linuxGz, 'xenalyze.txt.gz': xenGz });
       const linux = parseLinuxXenTrace(gunzipSync(linuxGz).toString('utf8'));
       const dump = gunzipSync(xenGz).toString('utf8');
       if (/lost_record/.test(dump)) throw new Error("xen-qemu: Xen's trace buffer lost records (xentrace could not keep up)");
       const xen = parseXenalyzeDump(dump);
-      const done = Date.now();
-      return toCounters({
-        ops, runner, linux, xen,
-        about: {
-          backend: { label: `Xen ${XEN_VERSION} PV dom0 under QEMU (${accel})`, accel, versions: image.versions },
-          timings,
-          seconds: { image: (built - started) / 1000, boot: (booted - built) / 1000, run: (done - booted) / 1000 },
-          ...(traces ? { traces } : {}),
-        },
-      });
+      return toCounters({ ops, runner, linux, xen, about: about(traces, 'dom0') });
     } finally {
       await session.close();
       endProgressLine();

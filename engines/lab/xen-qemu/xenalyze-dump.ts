@@ -10,7 +10,7 @@
 // (an mmuext_op of zero operations, engines/lab/op-runner/main.c) alternates begin and end of each operation.
 import { bump, OpWindows, type Tally } from './op-windows.ts';
 
-const RECORD = /^\s*(?:[\d.]+\s+)?\S\s+d\d+v\d+( +)(.*)$/;
+export const RECORD = /^\s*(?:[\d.]+\s+)?\S\s+d\d+v\d+( +)(.*)$/;
 const HYPERCALL = /^hypercall\s+[0-9a-f]+ \((\w+)\)\s*(.*)$/;
 const REQUESTS = /^(-?\d+) (updates|ops|calls)\b/;
 /** Xen's hypercall continuation flag in a count (MMU_UPDATE_PREEMPTED): the call resumes earlier work */
@@ -29,27 +29,28 @@ export function parseXenalyzeDump(text: string): Tally[] {
     const m = RECORD.exec(line);
     if (!m) continue;
     const nested = m[1].length > 1;
-    const body = m[2];
-    const call = HYPERCALL.exec(body);
-    if (!call) {
-      const tally = windows.open;
-      if (!tally) continue;
-      const name = (body.includes('[') ? body.slice(0, body.indexOf('[')) : body.split(' ')[0]).trim();
-      if (name) bump(tally, `trap:${name}`);
-      continue;
-    }
-    const [, name, rest] = call;
-    const req = REQUESTS.exec(rest);
-    if (!nested && name === 'mmuext_op' && req && req[1] === '0') {
+    const call = HYPERCALL.exec(m[2]);
+    if (call && !nested && call[1] === 'mmuext_op' && REQUESTS.exec(call[2])?.[1] === '0') {
       if (windows.open) windows.end();
       else windows.begin(windows.ops.length);
       continue;
     }
-    const tally = windows.open;
-    if (!tally) continue;
-    bump(tally, nested ? `entry:${name}` : `hypercall:${name}`);
-    if (PREEMPTED.test(rest)) bump(tally, `continuation:${name}`);
-    else if (req && (name === 'mmu_update' || name === 'mmuext_op')) bump(tally, `requests:${name}`, Number(req[1]));
+    if (windows.open) tallyRecord(windows.open, nested, m[2]);
   }
   return windows.finish();
+}
+
+/** one record's body (after `d<dom>v<vcpu>`) counted into `tally` under the keys parseXenalyzeDump names */
+export function tallyRecord(tally: Tally, nested: boolean, body: string): void {
+  const call = HYPERCALL.exec(body);
+  if (!call) {
+    const name = (body.includes('[') ? body.slice(0, body.indexOf('[')) : body.split(' ')[0]).trim();
+    if (name) bump(tally, `trap:${name}`);
+    return;
+  }
+  const [, name, rest] = call;
+  const req = REQUESTS.exec(rest);
+  bump(tally, nested ? `entry:${name}` : `hypercall:${name}`);
+  if (PREEMPTED.test(rest)) bump(tally, `continuation:${name}`);
+  else if (req && (name === 'mmu_update' || name === 'mmuext_op')) bump(tally, `requests:${name}`, Number(req[1]));
 }

@@ -1,0 +1,88 @@
+// One domU run of xen-qemu as RunCounters under the names the `xen` engine's split driver uses
+// (engines/paravirtual/split-driver.ts): the domU's hypercalls and PV traps as the guest's, dom0's hypercalls
+// apart as `dom0:<op>` events, and the split driver's own events — `eventChannel` (EVTCHNOP_send by either
+// side: on a PV guest an event_channel_op hypercall is a send on the I/O path, the binds happen at boot),
+// `grantOps` (the grant operations dom0's grant_table_op calls carried: GNTTABOP_map_grant_ref,
+// unmap_grant_ref, copy), `domainSwitches` (Xen switching between dom0 and the domU) and `ringRequests`
+// (blkfront's completed requests, one ring slot each: counted for the whole run, not per operation).
+import { Counters } from '../../machine/counters.ts';
+import type { GuestOp, RunCounters } from '../../types.ts';
+import type { RunnerOutput } from '../op-runner/output.ts';
+import type { BlockCounts } from './domu-run.ts';
+import type { Tally } from './op-windows.ts';
+import type { DomainTallies } from './xenalyze-domains.ts';
+
+/** xenalyze's short names where Xen's public headers (xen/include/public/xen.h __HYPERVISOR_*) differ */
+const XEN_NAMES: Readonly<Record<string, string>> = { evtchn_op: 'event_channel_op' };
+const GRANT_OPS = ['map_grant_ref', 'unmap_grant_ref', 'copy'] as const;
+
+export interface DomuCountersInput {
+  ops: GuestOp[];
+  runner: RunnerOutput;
+  domains: DomainTallies[];
+  block: BlockCounts;
+  about: Record<string, unknown>;
+}
+
+/** `hypercall:<name>` counts of a tally under Xen's names */
+export function hypercallsOf(tally: Tally): Tally {
+  const out: Tally = {};
+  for (const [k, n] of Object.entries(tally)) {
+    if (!k.startsWith('hypercall:') || !n) continue;
+    const name = k.slice('hypercall:'.length);
+    out[XEN_NAMES[name] ?? name] = (out[XEN_NAMES[name] ?? name] ?? 0) + n;
+  }
+  return out;
+}
+
+function trapsOf(tally: Tally): Tally {
+  return Object.fromEntries(Object.entries(tally).filter(([k, n]) => k.startsWith('trap:') && n).map(([k, n]) => [k.slice(5), n]));
+}
+
+export function domuCounters(run: DomuCountersInput): RunCounters {
+  const { ops, runner, domains, block } = run;
+  if (domains.length !== ops.length) throw new Error(`xen-qemu: Xen's trace has ${domains.length} operations of the domU for ${ops.length}`);
+  const c = new Counters();
+  let notifications = { guest: 0, dom0: 0 };
+  const records = ops.map((op, i) => {
+    const r = runner.ops[i];
+    const d = domains[i];
+    const guest = hypercallsOf(d.guest);
+    const dom0 = hypercallsOf(d.dom0);
+    const traps = trapsOf(d.guest);
+    for (const [name, n] of Object.entries(guest)) c.hypercall(name, n);
+    for (const [name, n] of Object.entries(traps)) c.exit(name, n);
+    for (const [name, n] of Object.entries(dom0)) c.event(`dom0:${name}`, n);
+    const grants: Tally = Object.fromEntries(GRANT_OPS.map((g) => [g, d.dom0[`grant:${g}`] ?? 0]).filter(([, n]) => n));
+    const events: Tally = {
+      pageFaults: r.pageFaults,
+      contextSwitches: r.contextSwitches,
+      eventChannel: (guest.event_channel_op ?? 0) + (dom0.event_channel_op ?? 0),
+      grantOps: Object.values(grants).reduce((a, b) => a + b, 0),
+      domainSwitches: (d.sched['run:dom0'] ?? 0) + (d.sched['run:guest'] ?? 0),
+    };
+    for (const [name, n] of Object.entries(events)) if (n) c.event(name, n);
+    notifications = { guest: notifications.guest + (guest.event_channel_op ?? 0), dom0: notifications.dom0 + (dom0.event_channel_op ?? 0) };
+    return { index: i, op: op.op, status: r.status, ns: r.ns, hypercalls: guest, traps, dom0, grants, events: Object.fromEntries(Object.entries(events).filter(([, n]) => n)) };
+  });
+  const ringRequests = block.frontReads + block.frontWrites;
+  if (ringRequests) c.event('ringRequests', ringRequests);
+  const counters = c.snapshot();
+  counters.measured = {
+    ...run.about,
+    guest: 'domU',
+    counts: runner.counts === 'perf' ? 'page faults and context switches of the op-runner\'s processes in the domU (perf software events)' : 'page faults and context switches of all of the domU (/proc deltas)',
+    timingsRepresentative: false,
+    timingsNote: 'QEMU emulates every instruction (TCG): counts are real Xen and Linux behaviour, times are not, so no cycles are charged',
+    splitDriver: {
+      persistentGrants: block.persistent,
+      ringRequests: { reads: block.frontReads, writes: block.frontWrites },
+      notifications,
+      // notification suppression (public/io/ring.h RING_PUSH_REQUESTS_AND_CHECK_NOTIFY): how many requests
+      // each of blkfront's event-channel sends carried
+      requestsPerNotification: notifications.guest ? ringRequests / notifications.guest : null,
+    },
+    ops: records,
+  };
+  return counters;
+}

@@ -1,0 +1,128 @@
+// The scripts of xen-qemu's domU mode (engine option guest=domu): dom0 runs Xen's toolstack (xenstored,
+// xenconsoled, xl) and boots a PV domU whose initramfs carries the op-runner and the operation stream; the
+// domU's block I/O goes blkfront → blkback (a loop device over a file in dom0's memory). xentrace records
+// Xen's PV class and its scheduler class: with the scheduler records xenalyze knows which domain runs, so a
+// hypercall is dom0's (the back end) or the domU's (the front end). Results land in /tmp/out of dom0.
+//
+// Xen's trace classes (xen/include/public/trace.h): TRC_SCHED = 0x0002f000, TRC_PV = 0x0020f000.
+export const TRC_SCHED_PV_MASK = '0x0022f000';
+/** the domU's name and memory (the op-runner's 1 MiB I/O buffer and a 6.1 kernel fit in it) */
+export const DOMU_NAME = 'hvb';
+export const DOMU_MEMORY_MB = 192;
+/** the disk blkback serves: a file in dom0's tmpfs on /dev/loop0; the op-runner wraps its offsets within it */
+export const DOMU_DISK_MB = 64;
+/** blkfront's virtual device: xvda is major 202, minor 0, so its xenstore node is vbd/51712 (202 << 8) */
+export const DOMU_VBD = 51712;
+
+/**
+ * The domU's /init: the front-end drivers, the run (its markers are forced-emulation CPUIDs: a domU's
+ * privcmd refuses the empty mmuext_op dom0's runner makes, EPERM) with its
+ * output kept in memory and printed only after the last operation (a console write during the run would wake
+ * xenconsoled in dom0 inside a later operation's window), blkfront's completed requests before and after
+ * (/sys/block/xvda/stat: reads completed, then writes completed at field 5, Documentation/block/stat.rst), and
+ * the domain powers off. The lines go to the domU's console, which xenconsoled logs in dom0.
+ */
+export function domuInit(modules: readonly string[]): string {
+  return `#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
+exec </dev/hvc0 >/dev/hvc0 2>&1
+${modules.map((m) => `insmod /lab/modules/${m}.ko`).join('\n')}
+n=0; while [ ! -b /dev/xvda ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+echo "hvbench xvda-before $(cat /sys/block/xvda/stat)"
+op-runner --xen-cpuid-marker --disk=/dev/xvda /lab/stream.bin > /tmp/runner.txt 2>/tmp/runner.err
+echo "hvbench runner-status $?"
+echo "hvbench xvda-after $(cat /sys/block/xvda/stat)"
+cat /tmp/runner.txt
+tail -3 /tmp/runner.err
+echo "hvbench domu-done"
+poweroff -f
+`;
+}
+
+/**
+ * libxl's block hotplug script, reduced to what a `phy` target needs (tools/hotplug/Linux/block writes the
+ * same nodes): the backend's physical-device (major:minor, which blkback opens) and `hotplug-status
+ * connected`, which xl waits for before it unpauses the domain.
+ */
+export const HOTPLUG_BLOCK = `#!/bin/sh
+dev=$(xenstore-read "$XENBUS_PATH/params")
+if [ "$1" = add ]; then
+  xenstore-write "$XENBUS_PATH/physical-device" "$(stat -L -c '%t:%T' "$dev")"
+  xenstore-write "$XENBUS_PATH/physical-device-path" "$dev"
+fi
+xenstore-write "$XENBUS_PATH/hotplug-status" connected
+`;
+
+/** xl's domain configuration (xl.cfg(5)); the ramdisk is given on xl's command line per run */
+export const DOMU_CONFIG = `name = "${DOMU_NAME}"
+type = "pv"
+kernel = "/lab/domu/vmlinuz"
+extra = "console=hvc0 loglevel=1 no_timer_check"
+memory = ${DOMU_MEMORY_MB}
+vcpus = 1
+on_poweroff = "preserve"
+on_crash = "preserve"
+disk = [ 'format=raw,vdev=xvda,access=rw,script=/lab/domu/block,target=/dev/loop0' ]
+`;
+
+/**
+ * dom0's side, once per boot: the back-end modules, xenstored, dom0's own xenstore entries (xen-init-dom0),
+ * xenconsoled logging the domU's console to /tmp/cons, and the disk.
+ */
+const SETUP = `[ -e /var/run/hvb-toolstack ] && return 0
+for m in $(cat /lab/dmods/order); do insmod /lab/dmods/$m.ko || return 1; done
+mkdir -p /var/run/xenstored /var/lib/xenstored /var/lib/xen /var/log/xen /var/run/xen /etc/xen /tmp/cons /dev/pts
+mount -t devpts devpts /dev/pts
+xenstored --pid-file /var/run/xenstored.pid || return 1
+n=0; until xenstore-read /local >/dev/null 2>&1 || [ $n -ge 60 ]; do sleep 0.5; n=$((n+1)); done
+xen-init-dom0 >/dev/null || return 1
+xenconsoled --log=guest --log-dir=/tmp/cons || return 1
+dd if=/dev/zero of=/tmp/disk.img bs=1M count=${DOMU_DISK_MB} 2>/dev/null
+losetup /dev/loop0 /tmp/disk.img || return 1
+touch /var/run/hvb-toolstack`;
+
+/**
+ * The run, in dom0: `run.sh STREAM_CPIO TIMEOUT_S`. The stream's cpio is appended to the domU's initramfs
+ * (Linux unpacks concatenated archives, init/initramfs.c). xentrace starts before xl create so the domU's
+ * whole life is in the trace; the windows of its operations are found by its markers. With on_poweroff =
+ * "preserve" the dead domain keeps its back end, so blkback's statistics and the negotiated features can be
+ * read before xl destroys it. Results: runner.txt (the domU's console), xen.gz, vbd.txt.
+ */
+export const DOMU_SCRIPT = `#!/bin/sh
+export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu
+O=/tmp/out
+rm -rf $O; mkdir -p $O
+setup() {
+${SETUP}
+}
+setup || { echo "toolstack setup failed" >&2; exit 3; }
+cat /lab/domu/initrd "$1" > /tmp/domu-initrd
+rm -f /tmp/cons/guest-${DOMU_NAME}.log
+xentrace -D -e ${TRC_SCHED_PV_MASK} -S 2048 /tmp/xen.trc </dev/null >/dev/null 2>&1 &
+XT=$!
+sleep 1
+xl create /lab/domu/domu.cfg 'ramdisk="/tmp/domu-initrd"' > $O/xl.txt 2>&1 || { kill -INT $XT; cat $O/xl.txt >&2; exit 4; }
+n=0
+until grep -q 'hvbench domu-done' /tmp/cons/guest-${DOMU_NAME}.log 2>/dev/null; do
+  sleep 1; n=$((n+1))
+  [ $n -ge "$2" ] && { kill -INT $XT; tail -5 /tmp/cons/guest-${DOMU_NAME}.log >&2; echo "the domU did not finish within $2 s" >&2; exit 5; }
+done
+# the domU powers off right after its last line; xentrace takes the last records at its next polls
+sleep 3
+kill -INT $XT; wait $XT
+B=/local/domain/0/backend/vbd/$(xl domid ${DOMU_NAME})/${DOMU_VBD}
+S=/sys/bus/xen-backend/devices/vbd-$(xl domid ${DOMU_NAME})-${DOMU_VBD}/statistics
+{
+  echo "backend-feature-persistent $(xenstore-read $B/feature-persistent)"
+  echo "frontend-feature-persistent $(xenstore-read $(xenstore-read $B/frontend)/feature-persistent)"
+  for f in rd_req wr_req oo_req f_req ds_req; do echo "$f $(cat $S/$f)"; done
+} > $O/vbd.txt 2>&1
+xl destroy ${DOMU_NAME} >/dev/null 2>&1
+tr -d '\\r' < /tmp/cons/guest-${DOMU_NAME}.log > $O/runner.txt
+xenalyze --dump-all /tmp/xen.trc 2>/dev/null | sed -E \\
+  -e 's/^ *[0-9.]+ //' -e '/forced_invalid_op/!s/\\[.*\\]/[]/' -e 's/^([^ ]+ d[0-9]+v[0-9]+ +ptwr) .*/\\1/' | gzip -c > $O/xen.gz
+rm -f /tmp/xen.trc
+exit 0
+`;
