@@ -5,6 +5,8 @@
 export interface XenDifference {
   what: string;
   workloads?: readonly string[];
+  /** the reason holds only for a run in xen-qemu's domU (guest=domu) */
+  domu?: boolean;
   reason: string;
 }
 

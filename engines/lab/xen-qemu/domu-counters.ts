@@ -60,6 +60,9 @@ export function domuCounters(run: DomuCountersInput): RunCounters {
       eventChannel: (guest.event_channel_op ?? 0) + (dom0.event_channel_op ?? 0),
       grantOps: Object.values(grants).reduce((a, b) => a + b, 0),
       domainSwitches: (d.sched['run:dom0'] ?? 0) + (d.sched['run:guest'] ?? 0),
+      // the domU's own paging, as Xen saw it (no Linux tracepoints are read in the domU)
+      mmuUpdates: d.guest['requests:mmu_update'] ?? 0,
+      multicallEntries: Object.entries(d.guest).filter(([k]) => k.startsWith('entry:')).reduce((a, [, n]) => a + n, 0),
     };
     for (const [name, n] of Object.entries(events)) if (n) c.event(name, n);
     notifications = { guest: notifications.guest + (guest.event_channel_op ?? 0), dom0: notifications.dom0 + (dom0.event_channel_op ?? 0) };

@@ -84,11 +84,12 @@ losetup /dev/loop0 /tmp/disk.img || return 1
 touch /var/run/hvb-toolstack`;
 
 /**
- * The run, in dom0: `run.sh STREAM_CPIO TIMEOUT_S`. The stream's cpio is appended to the domU's initramfs
+ * The run, in dom0: `run.sh STREAM_CPIO_GZ TIMEOUT_S`. The stream's cpio is appended to the domU's initramfs
  * (Linux unpacks concatenated archives, init/initramfs.c). xentrace starts before xl create so the domU's
  * whole life is in the trace; the windows of its operations are found by its markers. With on_poweroff =
- * "preserve" the dead domain keeps its back end, so blkback's statistics and the negotiated features can be
- * read before xl destroys it. Results: runner.txt (the domU's console), xen.gz, vbd.txt.
+ * "preserve" the dead domain keeps its back end's xenstore nodes, so the negotiated features can be read
+ * before xl destroys it (blkback's own statistics read zero once the front end has closed: blkfront's
+ * counts, printed by the domU, are the ones kept). Results: runner.txt (the domU's console), xen.gz, vbd.txt.
  */
 export const DOMU_SCRIPT = `#!/bin/sh
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu
@@ -98,7 +99,7 @@ setup() {
 ${SETUP}
 }
 setup || { echo "toolstack setup failed" >&2; exit 3; }
-cat /lab/domu/initrd "$1" > /tmp/domu-initrd
+gunzip -c "$1" | cat /lab/domu/initrd - > /tmp/domu-initrd
 rm -f /tmp/cons/guest-${DOMU_NAME}.log
 xentrace -D -e ${TRC_SCHED_PV_MASK} -S 2048 /tmp/xen.trc </dev/null >/dev/null 2>&1 &
 XT=$!
@@ -113,11 +114,9 @@ done
 sleep 3
 kill -INT $XT; wait $XT
 B=/local/domain/0/backend/vbd/$(xl domid ${DOMU_NAME})/${DOMU_VBD}
-S=/sys/bus/xen-backend/devices/vbd-$(xl domid ${DOMU_NAME})-${DOMU_VBD}/statistics
 {
   echo "backend-feature-persistent $(xenstore-read $B/feature-persistent)"
   echo "frontend-feature-persistent $(xenstore-read $(xenstore-read $B/frontend)/feature-persistent)"
-  for f in rd_req wr_req oo_req f_req ds_req; do echo "$f $(cat $S/$f)"; done
 } > $O/vbd.txt 2>&1
 xl destroy ${DOMU_NAME} >/dev/null 2>&1
 tr -d '\\r' < /tmp/cons/guest-${DOMU_NAME}.log > $O/runner.txt

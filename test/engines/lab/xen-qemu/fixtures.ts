@@ -17,3 +17,17 @@ export function fixture(name: string): { runner: string; ftrace: string; xenalyz
     xenalyze: gunzipSync(readFileSync(`${dir}${name}.xenalyze.txt.gz`)).toString('utf8'),
   };
 }
+
+/**
+ * A PV domU run (xen-qemu guest=domu) of a 13-operation stream: eight 4 KiB reads, four 64 KiB writes, four
+ * 1 MiB reads, four 1 MiB writes (one io op each), 10 syscalls and a hypercall (refused: EPERM). The console
+ * log and dom0's vbd file whole; the xenalyze dump (xentrace -e 0x0022f000, reduced as domu-script.ts does)
+ * cut to the domU kernel's last forced-emulation CPUIDs at boot and the records around the operations.
+ */
+export function domuFixture(): { console: Buffer; vbd: Buffer; xenGz: Buffer } {
+  return {
+    console: readFileSync(`${dir}domu-disk.runner.txt`),
+    vbd: readFileSync(`${dir}domu-disk.vbd.txt`),
+    xenGz: readFileSync(`${dir}domu-disk.xenalyze.txt.gz`),
+  };
+}
