@@ -18,7 +18,8 @@ export function xenModelCheckSections(results: ResultsFile): ReportSection[] {
     .join('');
   const html =
     `<p>Hypercalls, PV traps and paging events of real Xen (<code>xen-qemu</code>: ${h(backend?.label ?? 'Xen under QEMU')}), ` +
-    `counted inside the op-runner's operation windows, beside the simulated <code>xen</code> engine's whole run less its boot. ` +
+    `counted inside the op-runner's operation windows, beside the simulated <code>xen</code> engine's whole run less its boot; ` +
+    `a run in a domU (<code>xen-qemu:guest=domu</code>) adds the split driver's events and dom0's hypercalls (<code>dom0:&lt;op&gt;</code>). ` +
     `${flagged.length === 0 ? 'Every count agrees' : `${flagged.length} of ${rows.length} counts differ, ${unexplained} without a known reason`} ` +
     `(tolerance ${XEN_RELATIVE_TOLERANCE * 100} % or ${XEN_ABSOLUTE_TOLERANCE}). Compare with the profile that matches the emulated CPU ` +
     `(<code>--profile amd-modern</code>: QEMU's <code>max</code> CPU under TCG is AMD-like, so Xen runs without XPTI).</p>` +

@@ -1,7 +1,7 @@
 // One operation stream run in xen-qemu's PV domU (domu-script.ts says what runs where): the stream goes into
-// dom0 as a gzipped cpio archive that dom0 unpacks and appends to the domU's initramfs, dom0 boots the domU with xl and waits for
-// it, and three files come back: the domU's console (the op-runner's lines and blkfront's request counts),
-// the persistent-grant feature both ends negotiated, and Xen's trace.
+// dom0 as a gzipped cpio archive that dom0 unpacks and appends to the domU's initramfs, dom0 boots the domU
+// with xl and waits for it, and three files come back: the domU's console (the op-runner's lines and
+// blkfront's request counts), the persistent-grant feature both ends negotiated, and Xen's trace.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Initramfs } from '../initramfs.ts';
 import type { QemuSession } from '../qemu-runner.ts';
