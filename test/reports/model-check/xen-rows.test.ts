@@ -13,7 +13,7 @@ import type { GuestOp } from '../../../engines/types.ts';
 const OPTIONS = { xpti: false, pcid: 'xpti', batch: 32, arch: 'x86_64', blk: 'persistent', net: 'copy' };
 
 /** a results file with a real simulated xen run of `ops` and a measured run built by `measure` */
-function results(ops: GuestOp[], measure: (c: Counters) => void, workload = 'memory/probe'): ResultsFile {
+function results(ops: GuestOp[], measure: (c: Counters) => void, workload = 'memory/probe', measuredOptions: Record<string, string> = {}): ResultsFile {
   const file = buildResults();
   file.profile = 'amd-modern';
   const sim = xenEngine.run({ ops, profile: getProfile('amd-modern'), options: OPTIONS, seed: 1 });
@@ -24,7 +24,7 @@ function results(ops: GuestOp[], measure: (c: Counters) => void, workload = 'mem
   } as RunResult);
   const c = new Counters();
   measure(c);
-  file.runs = [run('xen', sim), run('xen-qemu', c.snapshot())];
+  file.runs = [run('xen', sim), { ...run('xen-qemu', c.snapshot()), options: measuredOptions }];
   return file;
 }
 
@@ -105,4 +105,34 @@ test('the mmap-area neighbours and PV\'s missing superpages are named for the wo
   const churn = xenCheckRows(results(ops, measure, 'memory/mmap-churn'));
   assert.match(churn.find((r) => r.what === 'event tablesPinned')!.reason!, /free_pgtables/);
   assert.equal(churn.find((r) => r.what === 'trap page_fault')!.reason, undefined, 'mmap-churn faults are not the superpage case');
+});
+
+test('a domU run adds the split driver\'s rows and dom0\'s hypercalls, drops the pins, and takes the domU\'s reasons', () => {
+  // one 4 KiB read on the model's persistent-grant blkfront: the fresh ring's req_event (1) is among the one
+  // new request, so blkfront notifies (1 send); Dom0 maps the request's one page persistently (one
+  // grant_table_op, 1 grant op) and answers with one send; Xen switches to Dom0 and back: 2 switches
+  const ops: GuestOp[] = [{ op: 'io', device: 'disk', dir: 'read', bytes: 4096, requests: 1 }];
+  const measure = (c: Counters) => {
+    c.hypercall('event_channel_op', 1);
+    c.event('dom0:event_channel_op', 1);
+    c.event('dom0:grant_table_op', 1);
+    c.event('eventChannel', 2);
+    c.event('domainSwitches', 2);
+    c.event('grantOps', 1);
+    c.event('ringRequests', 1);
+    c.exit('emulate privop', 40);
+  };
+  const rows = xenCheckRows(results(ops, measure, 'io/disk-random', { guest: 'domu' }));
+  const row = (what: string) => rows.find((r) => r.what === what);
+  for (const what of ['event eventChannel', 'event domainSwitches', 'event grantOps', 'event ringRequests', 'event dom0:event_channel_op', 'event dom0:grant_table_op', 'hypercall event_channel_op']) {
+    assert.deepEqual([row(what)?.simulated, row(what)?.agrees], [row(what)?.measured, true], what);
+  }
+  assert.equal(row('event eventChannel')!.simulated, 2);
+  assert.equal(row('event tablesPinned'), undefined, 'no Linux tracepoints in the domU');
+  assert.equal(rows[0].workload, 'io/disk-random (domU)');
+  assert.match(row('trap emulate privop')!.reason!, /RDTSC/);
+  // the same counts from a dom0 run: no split-driver rows, and the dom0 reason for emulate privop
+  const dom0 = xenCheckRows(results(ops, measure, 'io/disk-random'));
+  assert.equal(dom0.find((r) => r.what === 'event eventChannel'), undefined);
+  assert.match(dom0.find((r) => r.what === 'trap emulate privop')!.reason!, /context switch/);
 });
