@@ -8,7 +8,8 @@
 // (write_ptbase → switch_cr3_cr4) and, when Dom0 blocks again, the guest's, so the guest's TLB is lost.
 // Data: blkfront/blkback negotiate persistent grants (feature-persistent, Linux 3.8): the back end maps each
 // grant once and keeps it; the front end copies the data into and out of the persistently granted pages, so
-// there is no per-request map, unmap or flush (blk=map shows the older per-request grant mapping). netback
+// there is no per-request map, unmap or flush — only blkback's empty asynchronous unmap per request (blk=map
+// shows the older per-request grant mapping). netback
 // copies received packets into the guest's buffers with GNTTABOP_copy (batched, gnttab_batch_copy) and maps
 // transmitted ones, unmapping a batch at a time (xenvif_tx_dealloc_action), one TLB flush per batch
 // (net=map: a map and an unmap per request, as blk=map). Dom0's own hypercalls are counted apart from the
@@ -115,6 +116,10 @@ export class SplitDriver {
         this.persistent += fresh;
         c.event('grantOps', fresh);
       }
+      // blkback still ends each request with an asynchronous unmap of its non-persistent grants, an empty list
+      // here, and the hypercall is made all the same (xen-blkback/blkback.c xen_blkbk_unmap_and_respond →
+      // drivers/xen/grant-table.c __gnttab_unmap_refs_async → gnttab_unmap_refs): one per request, no grant op
+      this.dom0Call('grant_table_op', 'grant-map', requests);
       c.charge('guest', 'persistent-grant-copy', copy);
       return;
     }
