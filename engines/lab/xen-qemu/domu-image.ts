@@ -5,7 +5,8 @@
 // Debian kernel) and the domU's initramfs (busybox, the op-runner, blkfront, netfront). Cached like
 // the dom0 image, keyed by it, these packages' versions and the scripts' bytes.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { buildCompleteDir } from '../complete-dir.ts';
 import { basename, dirname, join } from 'node:path';
 import { resolvePackage, unpackPackage, type UnpackedPackage } from '../debian-packages.ts';
 import { Initramfs } from '../initramfs.ts';
@@ -87,19 +88,10 @@ export function xenDomuImage(cacheDir: string, progress: (message: string) => vo
   }
   const kernel = unpackPackage(kernelPkg, cacheDir);
   progress('writing the domU image');
-  mkdirSync(join(cacheDir, 'xen-qemu-domu'), { recursive: true });
-  const tmp = mkdtempSync(join(cacheDir, 'xen-qemu-domu', '.build-'));
-  try {
+  buildCompleteDir(dir, 'image.json', (tmp) => {
     const added = toolstackArchive(pkgs, kernel, base, pkgs.get('busybox-static')!);
     writeFileSync(join(tmp, 'initrd.cpio'), Buffer.concat([readFileSync(base.initrd), added]));
     writeFileSync(join(tmp, 'image.json'), JSON.stringify({ versions, builtAt: new Date().toISOString() }, null, 2) + '\n');
-    try {
-      renameSync(tmp, dir);
-    } catch (err) {
-      if (!existsSync(join(dir, 'image.json'))) throw err;
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
   return image;
 }

@@ -6,7 +6,8 @@
 // dom0 script's bytes; a directory appears only complete (built in a temporary sibling, then renamed).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { buildCompleteDir } from '../complete-dir.ts';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseCandidate, resolvePackage, unpackPackage, type DebianPackage, type UnpackedPackage } from '../debian-packages.ts';
@@ -132,9 +133,7 @@ export function xenImage(cacheDir: string, progress: (message: string) => void):
   }
   progress('writing the image');
   const kernel = pkgs.get(wanted[0].name)!;
-  mkdirSync(join(cacheDir, 'xen-qemu'), { recursive: true });
-  const tmp = mkdtempSync(join(cacheDir, 'xen-qemu', '.build-'));
-  try {
+  buildCompleteDir(dir, 'image.json', (tmp) => {
     const hv = pkgs.get(`xen-hypervisor-${XEN_VERSION}-amd64`)!;
     const gz = readdirSync(join(hv.root, 'boot')).find((f) => /^xen-.*\.gz$/.test(f));
     if (!gz) throw new Error(`xen-qemu: ${hv.name} ${hv.version} has no boot/xen-*.gz`);
@@ -143,14 +142,7 @@ export function xenImage(cacheDir: string, progress: (message: string) => void):
     copyFileSync(kernelFile(kernel), join(tmp, 'vmlinuz'));
     writeFileSync(join(tmp, 'initrd.cpio'), buildInitramfs(pkgs, kernel));
     writeFileSync(join(tmp, 'image.json'), JSON.stringify({ versions, builtAt: new Date().toISOString() }, null, 2) + '\n');
-    try {
-      renameSync(tmp, dir);
-    } catch (err) {
-      if (!existsSync(join(dir, 'image.json'))) throw err;
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
   progress(`image built (${(statSync(image.initrd).size / 1048576).toFixed(1)} MiB initramfs)`);
   return image;
 }
