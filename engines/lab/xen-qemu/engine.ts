@@ -54,7 +54,8 @@ export function xenQemuProblem(): string | null {
 /**
  * With HVBENCH_XEN_QEMU_TRACES set to a directory, each run's raw output is kept there as the parser tests'
  * fixtures are laid out (test/fixtures/lab/xen-qemu/): `<name>.runner.txt`, `<name>.ftrace.txt.gz`,
- * `<name>.xenalyze.txt.gz`, named by the stream's hash; results.json names the files (`measured.traces`).
+ * `<name>.xenalyze.txt.gz` (a domU run: `<name>.runner.txt` is the domU's console, `<name>.vbd.txt` the
+ * negotiated features, no ftrace), named by the stream's hash; results.json names the files (`measured.traces`).
  */
 export const TRACES_ENV = 'HVBENCH_XEN_QEMU_TRACES';
 
