@@ -18,6 +18,8 @@ const MARKER = /^forced_invalid_op\[ ([0-9a-f]+) ([0-9a-f]+) \]/;
 /** the scheduler class's records (xen/common/sched/, xenalyze's sched and credit2 names) */
 const SCHED = /^(csched2?:|rtds:|sched_|runstate_|vcpu_(wake|block|sleep)\b)/;
 const RUNNING = /^runstate_change d(\d+)v\d+ \w+->running/;
+/** DOMID_IDLE (xen/include/public/xen.h) */
+const IDLE_DOMAIN = '32767';
 const GRANT = /^hypercall\s+[0-9a-f]+ \(grant_table_op\)\s+(\w+) (\d+) ops/;
 
 export interface DomainTallies {
@@ -25,7 +27,7 @@ export interface DomainTallies {
   guest: Tally;
   /** dom0's records, the same keys, plus `grant:<GNTTABOP>` the grant operations its grant_table_op calls carried */
   dom0: Tally;
-  /** `run:dom0`, `run:guest`, `run:idle`: vCPUs Xen switched to */
+  /** `run:dom0`, `run:guest`: Xen switched to that domain from another one; `run:idle`: to the idle vCPU */
   sched: Tally;
 }
 
@@ -33,6 +35,7 @@ export function parseXenalyzeDomains(text: string): DomainTallies[] {
   const windows = new OpWindows('xenalyze dump (domU)');
   const ops: DomainTallies[] = [];
   let guest: string | null = null;
+  let lastDomain: string | null = null;
   for (const line of text.split('\n')) {
     const m = RECORD.exec(line);
     if (!m) continue;
@@ -48,11 +51,17 @@ export function parseXenalyzeDomains(text: string): DomainTallies[] {
       }
       continue;
     }
+    const run = RUNNING.exec(body);
+    // Xen switches lazily: the idle vCPU borrows the last domain's state, and going back to that same vCPU
+    // is no context switch at all (xen/arch/x86/domain.c context_switch, __context_switch only when another
+    // non-idle vCPU runs); so a switch is counted when a domain runs after another one, not after idle
+    const switched = run !== null && run[1] !== IDLE_DOMAIN && run[1] !== lastDomain;
+    if (run && run[1] !== IDLE_DOMAIN) lastDomain = run[1];
     if (!windows.open) continue;
     const op = ops[ops.length - 1];
     if (SCHED.test(body)) {
-      const run = RUNNING.exec(body);
-      if (run) bump(op.sched, run[1] === '0' ? 'run:dom0' : run[1] === guest ? 'run:guest' : 'run:idle');
+      if (run && run[1] === IDLE_DOMAIN) bump(op.sched, 'run:idle');
+      else if (switched) bump(op.sched, run[1] === '0' ? 'run:dom0' : run[1] === guest ? 'run:guest' : 'run:other');
       continue;
     }
     const tally = domain === guest ? op.guest : domain === '0' ? op.dom0 : null;
