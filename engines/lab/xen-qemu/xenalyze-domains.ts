@@ -40,6 +40,8 @@ export function parseXenalyzeDomains(text: string): DomainTallies[] {
     const m = RECORD.exec(line);
     if (!m) continue;
     const [, domain, indent, body] = m;
+    // a record's prefix names the vCPU running when it was written
+    if (domain !== '?' && domain !== IDLE_DOMAIN) lastDomain = domain;
     const marker = MARKER.exec(body);
     // a user-mode address: below the canonical hole, so the upper word is under 0x8000
     if (marker && indent.length === 1 && parseInt(marker[2], 16) < 0x8000 && (guest === null || domain === guest)) {

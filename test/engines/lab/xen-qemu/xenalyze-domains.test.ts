@@ -51,3 +51,22 @@ test('a trace cut before its last end marker is an error naming the operation', 
   const cut = dump.slice(0, dump.lastIndexOf('forced_invalid_op[ 401e2c 0 ]'));
   assert.throws(() => parseXenalyzeDomains(cut), /operation 12 has no end marker/);
 });
+
+test('Xen switches lazily: the domU running again after the idle vCPU is no domain switch, after dom0 it is', () => {
+  // lines in xenalyze's format, as in the fixture: the domU blocks, idle runs, the domU's own timer wakes it
+  // (xen/arch/x86/domain.c context_switch: idle borrowed the domU's state, no __context_switch), then a real
+  // round trip to dom0 and back
+  const trace = [
+    'x d1v0 forced_invalid_op[ 401e2c 0 ]',
+    'x d?v? runstate_change d32767v0 runnable->running',
+    'x d?v? runstate_change d1v0 runnable->running',
+    'x d1v0 hypercall 20 (evtchn_op)',
+    'x d?v? runstate_change d0v0 runnable->running',
+    'x d0v0 hypercall 20 (evtchn_op)',
+    'x d?v? runstate_change d1v0 runnable->running',
+    'x d1v0 forced_invalid_op[ 401e2c 0 ]',
+  ].join('\n');
+  const [op] = parseXenalyzeDomains(trace);
+  assert.deepEqual(op.sched, { 'run:idle': 1, 'run:dom0': 1, 'run:guest': 1 });
+  assert.deepEqual([op.guest['hypercall:evtchn_op'], op.dom0['hypercall:evtchn_op']], [1, 1]);
+});
