@@ -2,6 +2,7 @@
 import type { ResultsFile } from '../../harness/results.ts';
 import { UsageError, clip } from '../../harness/errors.ts';
 import { renderTerminalTable, useColor } from '../../reports/terminal-table.ts';
+import { terminalWidth } from '../../reports/terminal-width.ts';
 import { writeOutputs } from '../../reports/write-outputs.ts';
 import { powerSections } from '../../reports/power/section.ts';
 import { modelCheckSections } from '../../reports/model-check/section.ts';
@@ -39,7 +40,7 @@ export async function writeAllOutputs(results: ResultsFile, outDir: string, opts
     extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results), ...(opts.html ? await explainSections(results) : [])],
   });
   if (opts.quiet) return;
-  process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout) }));
+  process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout), width: terminalWidth(process.stdout) }));
   process.stdout.write(modelCheckTerminal(results));
   process.stdout.write(`\nwrote ${files.length} files to ${outDir}/${opts.html ? ` — open ${outDir}/report.html` : ''}\n`);
 }
