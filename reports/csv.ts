@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ResultsFile, RunResult } from '../harness/results.ts';
 import { ATTRIBUTION_GROUP, COUNTER_GROUPS, OVERHEAD_ATTRIBUTION_GROUP, SETUP_COUNTER_GROUPS, groupKeys, groupValue, type CounterGroup } from './counters.ts';
 import { trapEngines } from './model.ts';
+import { roundForPeople, type NumberKind } from './format.ts';
 import { powerCsvRows, type PowerCsvRow, type PowerResults } from '../engines/power/index.ts';
 
 type Cell = string | number;
@@ -26,6 +27,19 @@ function csv(rows: Cell[][]): string {
 interface Column {
   name: string;
   cell(run: RunResult): Cell;
+  /** how its numbers are rounded (format.ts); text columns have none */
+  kind?: NumberKind;
+}
+
+/** a counter group's column holds cycles (whole cycles) or counts (exact) */
+function counterKind(name: string): NumberKind {
+  return /^(setup\.)?(cycles|attribution|overheadAttribution)\./.test(name) ? 'cycles' : 'count';
+}
+
+/** the cell rounded for people by its column's kind */
+function rounded(col: Column, run: RunResult): Cell {
+  const value = col.cell(run);
+  return typeof value === 'number' && col.kind ? roundForPeople(col.kind, value) : value;
 }
 
 function unionKeys(runs: readonly RunResult[], pick: (r: RunResult) => Record<string, unknown>): string[] {
@@ -38,7 +52,7 @@ function unionKeys(runs: readonly RunResult[], pick: (r: RunResult) => Record<st
  */
 function groupColumns(group: CounterGroup, runs: readonly RunResult[], traps: Set<string>, present: (r: RunResult) => boolean): Column[] {
   const cols = (rows: readonly RunResult[], prefix: string, mine: (r: RunResult) => boolean): Column[] =>
-    groupKeys(group, rows).map((key) => ({ name: prefix + key, cell: (r) => (present(r) && mine(r) ? groupValue(group, r, key) : '') }));
+    groupKeys(group, rows).map((key) => ({ name: prefix + key, kind: counterKind(prefix + key), cell: (r) => (present(r) && mine(r) ? groupValue(group, r, key) : '') }));
   if (!group.prefix.includes('exits.')) return cols(runs, group.prefix, () => true);
   const exiting = runs.filter((r) => !traps.has(r.engine));
   const trapping = runs.filter((r) => traps.has(r.engine));
@@ -47,6 +61,8 @@ function groupColumns(group: CounterGroup, runs: readonly RunResult[], traps: Se
     ...(trapping.length > 0 ? cols(trapping, group.prefix.replace('exits.', 'traps.'), (r) => traps.has(r.engine)) : []),
   ];
 }
+
+const TIMING_KINDS = { meanMs: 'measure', p75Ms: 'measure', p99Ms: 'measure', rme: 'percent', samples: 'count' } as const;
 
 function columns(runs: readonly RunResult[], traps: Set<string>): Column[] {
   const cols: Column[] = [
@@ -59,14 +75,16 @@ function columns(runs: readonly RunResult[], traps: Set<string>): Column[] {
   ];
   for (const key of unionKeys(runs, (r) => r.options)) cols.push({ name: `options.${key}`, cell: (r) => (key in r.options ? String(r.options[key]) : '') });
   for (const key of unionKeys(runs, (r) => r.params)) cols.push({ name: `params.${key}`, cell: (r) => (key in r.params ? String(r.params[key]) : '') });
-  cols.push({ name: 'overheadPct', cell: (r) => r.overheadPct ?? '' });
+  cols.push({ name: 'overheadPct', kind: 'percent', cell: (r) => r.overheadPct ?? '' });
   for (const group of [...COUNTER_GROUPS, ATTRIBUTION_GROUP]) cols.push(...groupColumns(group, runs, traps, () => true));
   for (const key of groupKeys(OVERHEAD_ATTRIBUTION_GROUP, runs)) {
-    cols.push({ name: OVERHEAD_ATTRIBUTION_GROUP.prefix + key, cell: (r) => (r.overheadAttribution ? groupValue(OVERHEAD_ATTRIBUTION_GROUP, r, key) : '') });
+    cols.push({ name: OVERHEAD_ATTRIBUTION_GROUP.prefix + key, kind: 'cycles', cell: (r) => (r.overheadAttribution ? groupValue(OVERHEAD_ATTRIBUTION_GROUP, r, key) : '') });
   }
   // the setup phase apart, after everything the measured phase counted; empty for a run without one
   for (const group of SETUP_COUNTER_GROUPS) cols.push(...groupColumns(group, runs, traps, (r) => r.setup !== undefined));
-  for (const key of ['meanMs', 'p75Ms', 'p99Ms', 'rme', 'samples'] as const) cols.push({ name: `timing.${key}`, cell: (r) => r.timing?.[key] ?? '' });
+  for (const key of ['meanMs', 'p75Ms', 'p99Ms', 'rme', 'samples'] as const) {
+    cols.push({ name: `timing.${key}`, kind: TIMING_KINDS[key], cell: (r) => r.timing?.[key] ?? '' });
+  }
   cols.push({ name: 'error', cell: (r) => r.error ?? '' });
   return cols;
 }
@@ -74,7 +92,7 @@ function columns(runs: readonly RunResult[], traps: Set<string>): Column[] {
 /** the CSV text: a header row, then one row per run in results order */
 export function renderCsv(results: ResultsFile): string {
   const cols = columns(results.runs, trapEngines(results));
-  return csv([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => c.cell(run)))]);
+  return csv([cols.map((c) => c.name), ...results.runs.map((run) => cols.map((c) => rounded(c, run)))]);
 }
 
 /** the columns that name a run rather than measure it: the long format keeps workload and engine of them */
@@ -90,7 +108,7 @@ export function renderLongCsv(results: ResultsFile): string {
   const rows: Cell[][] = [['run', 'workload', 'engine', 'metric', 'value']];
   results.runs.forEach((run, i) => {
     for (const c of cols) {
-      const value = c.cell(run);
+      const value = rounded(c, run);
       if (typeof value === 'number') rows.push([i + 1, run.workload, run.engine, c.name, value]);
     }
   });
@@ -102,7 +120,18 @@ const POWER_CSV_COLUMNS = ['scenario', 'engine', 'design', 'policy', 'scheduler'
 const powerColumnsComplete: Exclude<keyof PowerCsvRow, (typeof POWER_CSV_COLUMNS)[number]> extends never ? true : false = true;
 void powerColumnsComplete;
 
+/** how power.csv's numeric columns are rounded (format.ts) */
+const POWER_KINDS: Partial<Record<(typeof POWER_CSV_COLUMNS)[number], NumberKind>> = {
+  bookedCycles: 'cycles', entitledCycles: 'cycles', deliveredCycles: 'cycles', deliveredOfBookedPct: 'percent', deliveredOfEntitledPct: 'percent',
+  slaMisses: 'count', p95LatencyMs: 'measure', runEnergyJ: 'measure', runAvgPowerW: 'measure', runFairness: 'measure', runTransitions: 'count',
+};
+
 /** power.csv: a header row, then one row per (scenario, engine, policy, VM) of the power section */
 export function renderPowerCsv(power: PowerResults): string {
-  return csv([[...POWER_CSV_COLUMNS], ...powerCsvRows(power).map((row) => POWER_CSV_COLUMNS.map((c) => row[c]))]);
+  const cell = (row: PowerCsvRow, c: (typeof POWER_CSV_COLUMNS)[number]): Cell => {
+    const value = row[c];
+    const kind = POWER_KINDS[c];
+    return typeof value === 'number' && kind ? roundForPeople(kind, value) : value;
+  };
+  return csv([[...POWER_CSV_COLUMNS], ...powerCsvRows(power).map((row) => POWER_CSV_COLUMNS.map((c) => cell(row, c)))]);
 }

@@ -7,9 +7,40 @@ export function formatCount(n: number): string {
   return intFormat.format(n);
 }
 
-/** +12.3 % ; `—` for null (native, or no native baseline) */
-export function formatOverhead(pct: number | null): string {
-  return pct === null ? '—' : `${pctFormat.format(pct)} %`;
+/** +12.3 % (or `digits` decimals); `—` for null (native, or no native baseline) */
+export function formatOverhead(pct: number | null, digits = 1): string {
+  if (pct === null) return '—';
+  const format = digits === 1 ? pctFormat : new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: 'always' });
+  return `${format.format(pct)} %`;
+}
+
+/**
+ * What kind of number a CSV column or a summary.md cell holds, which decides how it is rounded for people to
+ * read; results.json keeps every number at full precision. A count (exits, hypercalls, flushes, samples) is
+ * written exactly as counted; cycles as whole cycles; a percentage (an overhead, a share, a relative error) to
+ * PERCENT_DECIMALS decimals; any other measure (milliseconds, joules, watts, a fairness index) to
+ * MEASURE_SIGNIFICANT significant figures. reports/SCHEMA.md states the same.
+ */
+export type NumberKind = 'count' | 'cycles' | 'percent' | 'measure';
+export const PERCENT_DECIMALS = 2;
+export const MEASURE_SIGNIFICANT = 4;
+
+const measureFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: MEASURE_SIGNIFICANT });
+
+/** a measure in a Markdown cell: 2.345, 12,350, 0.4111 (MEASURE_SIGNIFICANT significant figures) */
+export function formatMeasure(n: number): string {
+  return measureFormat.format(n);
+}
+
+/** `n` rounded as its kind is written in CSV and Markdown */
+export function roundForPeople(kind: NumberKind, n: number): number {
+  if (!Number.isFinite(n)) return n;
+  switch (kind) {
+    case 'count': return n;
+    case 'cycles': return Math.round(n);
+    case 'percent': return Number(n.toFixed(PERCENT_DECIMALS));
+    case 'measure': return Number(n.toPrecision(MEASURE_SIGNIFICANT));
+  }
 }
 
 /** 1,234 / −1,234 with a true minus sign (a saving against native) */

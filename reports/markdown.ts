@@ -11,7 +11,7 @@ import { cyclesPerOp, formatPerOp } from './per-op.ts';
 import { energyLine } from './energy.ts';
 import { categoryHeadlines } from './headline.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
-import { formatMs, formatOverhead, formatPercent, formatSignedPct } from './format.ts';
+import { PERCENT_DECIMALS, formatMeasure, formatOverhead, formatPercent, formatSignedPct } from './format.ts';
 
 /** costs and savings named per engine; the rest folds into "other mechanisms", so the shares sum to 100 % */
 const TOP = 2;
@@ -38,7 +38,7 @@ export function renderMarkdown(results: ResultsFile): string {
     const overheads = engines.map((e) => {
       const run = findRun(results, w.id, e);
       if (!run) return '';
-      return run.error ? 'failed' : formatOverhead(run.overheadPct);
+      return run.error ? 'failed' : formatOverhead(run.overheadPct, PERCENT_DECIMALS);
     });
     const why = engines.flatMap((e) => {
       const run = findRun(results, w.id, e);
@@ -72,13 +72,13 @@ function perOpCell(results: ResultsFile, w: WorkloadInfo, engines: string[]): st
 export function timingLine(results: ResultsFile): string {
   const t = timingSummary(results);
   if (t.runs === 0 || !t.slowest) return 'Simulation cost (host wall-clock, not model output): no timings.';
-  const slowest = `slowest ${cell(t.slowest.run.workload)} on ${cell(t.slowest.run.engine)} ${formatMs(t.slowest.timing.meanMs)} ± ${formatPercent(t.slowest.timing.rme, 1)}`;
+  const slowest = `slowest ${cell(t.slowest.run.workload)} on ${cell(t.slowest.run.engine)} ${formatMeasure(t.slowest.timing.meanMs)} ms ± ${formatPercent(t.slowest.timing.rme, PERCENT_DECIMALS)}`;
   const noisy = t.noisy.length === 0
     ? `every mean within ±${NOISY_RME} %`
     : t.noisy.length === t.runs
       ? `⚠ all ${t.runs} noisy (rme > ${NOISY_RME} %): compare counters, not these timings`
       : `⚠ ${t.noisy.length} noisy (rme > ${NOISY_RME} %): ` +
-      t.noisy.slice(0, 3).map((n) => `${cell(n.run.workload)} on ${cell(n.run.engine)} ± ${formatPercent(n.timing.rme, 1)}`).join(', ') +
+      t.noisy.slice(0, 3).map((n) => `${cell(n.run.workload)} on ${cell(n.run.engine)} ± ${formatPercent(n.timing.rme, PERCENT_DECIMALS)}`).join(', ') +
       (t.noisy.length > 3 ? `, … ${t.noisy.length - 3} more` : '');
-  return `Simulation cost (host wall-clock, not model output): ${t.runs} runs, ${formatMs(t.totalMeanMs)} in all (sum of means); ${slowest}; ${noisy}.`;
+  return `Simulation cost (host wall-clock, not model output): ${t.runs} runs, ${formatMeasure(t.totalMeanMs)} ms in all (sum of means); ${slowest}; ${noisy}.`;
 }

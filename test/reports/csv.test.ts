@@ -125,3 +125,22 @@ test('the long CSV: run,workload,engine,metric,value, one row per run and numeri
   const numeric = wide.reduce((n, row) => n + row.filter((cell, i) => !['workload', 'category', 'title', 'engine', 'engineId', 'mode', 'error'].includes(wideHeader[i]) && !wideHeader[i].startsWith('options.') && !wideHeader[i].startsWith('params.') && cell !== '').length, 0);
   assert.equal(rows.length, numeric);
 });
+
+test('numbers rounded for people by column kind (reports/format.ts): overheads 2 decimals, ms 4 figures, counts exact', () => {
+  const results = buildResults();
+  const [header, ...rows] = parseCsv(renderCsv(results));
+  const at = (workload: string, engine: string, name: string) => rows.find((r) => r[0] === workload && r[3] === engine)![header.indexOf(name)];
+  // xen micro/syscall: 64.7 M / 10.3 M − 1 = 5.2815533… → 528.16 (results.json keeps 528.15533…)
+  assert.equal(at('micro/syscall', 'xen', 'overheadPct'), '528.16');
+  assert.ok(String(results.runs.find((r) => r.workload === 'micro/syscall' && r.engine === 'xen')!.overheadPct).length > 8);
+  // the fixture's slowest timing, io/disk-read on kvm:mmu=shadow: mean 10.606 ms → 10.61, rme 2.25 % stays 2.25
+  assert.equal(at('io/disk-read', 'kvm:mmu=shadow', 'timing.meanMs'), '10.61');
+  assert.equal(at('io/disk-read', 'kvm:mmu=shadow', 'timing.rme'), '2.25');
+  // cycles and counts as counted, to the last digit
+  assert.equal(at('memory/random-touch', 'kvm:mmu=shadow', 'cycles.total'), '1051300000');
+  assert.equal(at('memory/random-touch', 'xen', 'hypercalls.total'), '524288');
+  // the long file writes the same rounded values
+  const long = parseCsv(renderLongCsv(results));
+  const xenRun = results.runs.findIndex((r) => r.workload === 'micro/syscall' && r.engine === 'xen') + 1;
+  assert.deepEqual(long.find((r) => r[0] === String(xenRun) && r[3] === 'overheadPct'), [String(xenRun), 'micro/syscall', 'xen', 'overheadPct', '528.16']);
+});

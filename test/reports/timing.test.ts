@@ -28,9 +28,9 @@ test('summary.md: one line, labelled host wall-clock, warns only when a run is n
   const quiet = renderMarkdown(buildResults());
   const lines = quiet.split('\n').filter((l) => l.startsWith('Simulation cost'));
   assert.equal(lines.length, 1);
-  assert.match(lines[0], /^Simulation cost \(host wall-clock, not model output\): 24 runs, [\d.]+ ms in all \(sum of means\); slowest io\/disk-read on kvm:mmu=shadow 10\.606 ms ± 2\.3 %; every mean within ±10 %\.$/);
+  assert.match(lines[0], /^Simulation cost \(host wall-clock, not model output\): 24 runs, [\d.]+ ms in all \(sum of means\); slowest io\/disk-read on kvm:mmu=shadow 10\.61 ms ± 2\.25 %; every mean within ±10 %\.$/);
   assert.ok(!quiet.includes('noisy'));
-  assert.match(timingLine(buildResults({ noisyTiming: true })), /; ⚠ 1 noisy \(rme > 10 %\): micro\/syscall on kvm ± 14\.2 %\.$/);
+  assert.match(timingLine(buildResults({ noisyTiming: true })), /; ⚠ 1 noisy \(rme > 10 %\): micro\/syscall on kvm ± 14\.20 %\.$/);
   const none = buildResults();
   none.runs = none.runs.map((r) => ({ ...r, timing: null }));
   assert.equal(timingLine(none), 'Simulation cost (host wall-clock, not model output): no timings.');
