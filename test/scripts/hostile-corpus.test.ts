@@ -11,12 +11,16 @@
 //   args    the hvbench arguments under test
 //   env     extra environment
 //   expect  { exit, stderr?, stdout?, maxSeconds = 30, maxMiB = 1024, outputIntact = (exit !== 0) }
+//           maxSeconds is CPU time (user + system of the hvbench process, /proc/<pid>/stat), not wall-clock:
+//           a loop that never ends burns CPU and is caught the same on an idle or a loaded machine, where a
+//           wall-clock limit failed cases taking 3-11 s alone once the load average reached 25. A process
+//           that blocks without using CPU is caught by a wall-clock backstop WALL_FACTOR times longer.
 // Placeholders in strings: {tmp} the case's temp dir (files are written there), {out} an output directory
 // pre-filled with an old results set, {fixtures} the case file's folder, {repo} the repository root.
 // Every .json file in the corpus is a case: helper files committed beside cases (plugin modules) are not .json.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -94,11 +98,31 @@ interface Outcome {
   stdout: string;
   stderr: string;
   seconds: number;
+  cpuSeconds: number;
   peakMiB: number;
-  timedOut: boolean;
+  /** why it was killed: over its CPU time, or blocked past the wall-clock backstop */
+  timedOut: 'cpu' | 'wall' | null;
 }
 
-/** runs hvbench, killing it at maxSeconds and sampling its peak resident set (VmHWM) while it runs */
+/** the wall-clock backstop, as a multiple of the CPU limit: only for a process that hangs without computing */
+const WALL_FACTOR = 20;
+/** clock ticks per second of /proc/<pid>/stat's times (proc(5): sysconf(_SC_CLK_TCK)) */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** user + system CPU seconds of a live process, all its threads (proc(5) fields 14 and 15); null once gone */
+function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name, which is in parentheses and may hold spaces: state is field 3
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** runs hvbench, killing it past maxSeconds of CPU time (or WALL_FACTOR times that of wall-clock time) and
+ *  sampling its peak resident set (VmHWM) and CPU time while it runs */
 function hvbench(args: string[], env: Record<string, string>, maxSeconds: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
@@ -109,9 +133,14 @@ function hvbench(args: string[], env: Record<string, string>, maxSeconds: number
     let stdout = '';
     let stderr = '';
     let peakMiB = 0;
-    let timedOut = false;
+    let cpuSeconds = 0;
+    let timedOut: Outcome['timedOut'] = null;
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const kill = (why: 'cpu' | 'wall') => {
+      timedOut ??= why;
+      child.kill('SIGKILL');
+    };
     const sample = () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -119,17 +148,16 @@ function hvbench(args: string[], env: Record<string, string>, maxSeconds: number
       } catch {
         /* the process has gone */
       }
+      cpuSeconds = cpuSecondsOf(child.pid!) ?? cpuSeconds;
+      if (cpuSeconds > maxSeconds) kill('cpu');
     };
     const sampler = setInterval(sample, 50);
-    const killer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, maxSeconds * 1000);
+    const killer = setTimeout(() => kill('wall'), maxSeconds * WALL_FACTOR * 1000);
     child.on('close', (code, signal) => {
       clearInterval(sampler);
       clearTimeout(killer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, signal, stdout, stderr, seconds, peakMiB, timedOut });
+      resolve({ code, signal, stdout, stderr, seconds, cpuSeconds, peakMiB, timedOut });
     });
   });
 }
@@ -174,8 +202,8 @@ describe('hostile corpus', { concurrency: 2 }, () => {
         }
         const { exit, maxSeconds = 30, maxMiB = 1024 } = spec.expect;
         const r = await hvbench(spec.args.map(fill), env, maxSeconds);
-        const shown = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''} after ${r.seconds.toFixed(1)} s, peak ${r.peakMiB.toFixed(0)} MiB\nstderr: ${r.stderr.slice(0, 2000)}`;
-        assert.ok(!r.timedOut, `still running after ${maxSeconds} s\n${shown}`);
+        const shown = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''} after ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s CPU), peak ${r.peakMiB.toFixed(0)} MiB\nstderr: ${r.stderr.slice(0, 2000)}`;
+        assert.equal(r.timedOut, null, `still running after ${r.timedOut === 'cpu' ? `${maxSeconds} s of CPU` : `${maxSeconds * WALL_FACTOR} s without finishing`}\n${shown}`);
         assert.ok(r.peakMiB <= maxMiB, `peak resident set ${r.peakMiB.toFixed(0)} MiB > ${maxMiB} MiB\n${shown}`);
         assert.equal(r.code, exit, shown);
         if (exit === 2) {
