@@ -15,8 +15,12 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 const results = join(dir, 'results.json');
 writeFileSync(results, JSON.stringify(buildResults()));
 
+/** a backstop against a hung command, not a time bound: a refusal costs about 2.3 s of CPU, but took 26-34 s of
+ *  wall-clock time at load average 25 on 2 cores, where the former 60 s came close */
+const HANG_MS = 600_000;
+
 function hvbench(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: HANG_MS });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
