@@ -3,10 +3,10 @@
 // and switching power ∝ C·V²·f (the CMOS dynamic-power law, C calibrated so that P0 draws the profile's
 // dynamicWattsAtP0); while idle, the C-state's residual power. Energy is the integral over the simulation's
 // fixed time steps (rectangle rule, exact here because state is constant within a step).
-import type { PowerProfile } from './types.ts';
+import type { PState, PowerProfile } from './types.ts';
 
 export class EnergyMeter {
-  /** watts of one executing core in each P-state, excluding the static share */
+  /** watts of one executing core at each operating point, excluding the static share */
   private readonly busyWatts: Float64Array;
   private readonly idleWatts: number;
   private readonly staticWatts: number;
@@ -14,10 +14,12 @@ export class EnergyMeter {
   private readonly packageIdleWatts: number;
   private joules = 0;
 
-  constructor(profile: PowerProfile) {
+  /** `points`: what `add`'s index selects — the P-states, or the operating points with turbo (operating-points.ts) */
+  constructor(profile: PowerProfile, points: readonly PState[] = profile.pStates) {
+    // V and f relative to P0, the base clock: turbo points above it draw more than dynamicWattsAtP0
     const p0 = profile.pStates[0];
-    this.busyWatts = new Float64Array(profile.pStates.length);
-    profile.pStates.forEach((s, i) => {
+    this.busyWatts = new Float64Array(points.length);
+    points.forEach((s, i) => {
       const v = s.volts / p0.volts;
       this.busyWatts[i] = profile.leakWattsAtP0 * v + profile.dynamicWattsAtP0 * v * v * (s.mhz / p0.mhz);
     });
@@ -29,7 +31,7 @@ export class EnergyMeter {
 
   /**
    * one core for `dtMs`, executing (or stalled in a transition or a C-state exit) for `busyMs` of it at
-   * P-state `pIndex`, idle the rest in a state drawing `idleWatts` (the profile's idle state by default)
+   * P-state (operating point) `pIndex`, idle the rest in a state drawing `idleWatts` (the profile's idle state by default)
    */
   add(pIndex: number, busyMs: number, dtMs: number, idleWatts = this.idleWatts): void {
     const watts = this.staticWatts + (busyMs * this.busyWatts[pIndex] + (dtMs - busyMs) * idleWatts) / dtMs;

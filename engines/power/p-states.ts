@@ -33,5 +33,15 @@ export function validatePowerProfile(profile: PowerProfile): string[] {
     // gating the uncore cannot make it draw more
     if (pkg && pkg.wattsPerCore > profile.staticWattsPerCore) problems.push(`package ${pkg.state} draws more than the static share it gates`);
   }
+  // turbo groups: more active cores never turbo faster, and every group is above the base clock P0 is
+  (profile.turbo ?? []).forEach((g, i, groups) => {
+    if (!Number.isInteger(g.activeCores) || g.activeCores < 1) problems.push(`turbo[${i}].activeCores must be a positive integer`);
+    if (s.length > 0 && !(g.mhz > s[0].mhz)) problems.push(`turbo[${i}] is not faster than P0`);
+    if (s.length > 0 && g.volts < s[0].volts) problems.push(`turbo[${i}] has a lower voltage than P0`);
+    const prev = groups[i - 1];
+    if (prev && !(g.activeCores > prev.activeCores && g.mhz <= prev.mhz && g.volts <= prev.volts)) {
+      problems.push(`turbo[${i}] must cover more active cores than turbo[${i - 1}] at no higher frequency or voltage`);
+    }
+  });
   return problems;
 }

@@ -49,6 +49,7 @@ const run = z.object({
   residency: z.record(z.string(), z.number()),
   freqTrace: z.object({ bucketMs: z.number().positive(), mhzByCpu: z.array(z.array(z.number())) }),
   availableCycles: z.number(),
+  raplThrottled: z.number().min(0).max(1),
   vms: z.array(vmResult),
 });
 
@@ -72,7 +73,7 @@ const stats = z.object({
 });
 
 export const powerResultsSchema = z.object({
-  schema: z.literal('hvbench/power@3'),
+  schema: z.literal('hvbench/power@4'),
   profile: z.string(),
   seed: z.number(),
   stepMs: z.number().positive(),
@@ -85,6 +86,8 @@ export const powerResultsSchema = z.object({
       cpus: z.number().int().positive(),
       durationMs: z.number().positive(),
       vms: z.array(vmSpec),
+      turbo: z.boolean(),
+      rapl: z.object({ pl1Watts: z.number().positive(), tauMs: z.number().positive(), pl2Watts: z.number().positive(), pl2WindowMs: z.number().positive() }).nullable(),
     }),
   ),
   runs: z.array(run),

@@ -1,6 +1,8 @@
 // The time-stepped simulation of one (scenario, engine, policy): every millisecond, arrivals wake vCPUs,
 // each physical CPU's scheduler hands out the millisecond at the CPU's current P-state, energy is
-// integrated, and the governors (host, and guests where the policy lets them) pick the next P-states.
+// integrated, and the governors (host, and guests where the policy lets them) pick the next P-states. The
+// hardware grants a P-state request as it is, except that P0 turbos with the host's turbo on (to the limit for
+// the cores active in the last step) and a package power limit may hold every core slower.
 // All state is allocated before the loop; the loop itself allocates nothing.
 import type { DemandTrace, PowerEngine, PowerPolicyId, PowerProfile, PowerRun, PowerScenario, PowerVmResult } from './types.ts';
 import type { VcpuScheduler } from './schedulers/scheduler.ts';
@@ -15,6 +17,8 @@ import { planFor } from './policies.ts';
 import { jainIndex } from './fairness.ts';
 import { slowestIndex } from './p-states.ts';
 import { CpuIdle, cStatesOf } from './idle.ts';
+import { OperatingPoints } from './operating-points.ts';
+import { RaplLimiter } from './rapl.ts';
 
 /** the simulation's fixed time step, ms: fine enough for 10 ms ticks and samples, coarse enough to be fast */
 export const STEP_MS = 1;
@@ -74,11 +78,18 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
   const switchedIn = new Uint8Array(nCpu);
   const vpmActive = new Uint8Array(nVm);
   const ranMs = new Float64Array(nVm);
-  const residencyMs = new Float64Array(states.length);
   const buckets = Math.ceil(duration / FREQ_BUCKET_MS);
   const mhzSum = members.map(() => new Float64Array(buckets));
-  const meter = new EnergyMeter(profile);
+  // the PCU sees the cores in C0 over its last evaluation: here the last step (estimate of its interval)
+  const ops = new OperatingPoints(profile, scenario.turbo === true, nCpu);
+  const points = ops.points;
+  const rapl = scenario.rapl ? new RaplLimiter(scenario.rapl, points.length - 1) : null;
+  const opIdx = Int32Array.from({ length: nCpu }, () => ops.ofPState(0));
+  const grantedFor = new Int32Array(nCpu); // the P-state request opIdx was granted for
+  const residencyMs = new Float64Array(points.length);
+  const meter = new EnergyMeter(profile, points);
   const transitionMs = profile.transitionLatencyUs / 1000;
+  let throttledMs = 0;
   let transitions = 0;
   let guestRequests = 0;
   let availableWork = 0;
@@ -111,10 +122,27 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
     ranMs.fill(0);
     switchedIn.fill(0);
     let packageBusy = 0;
+    let activeBefore = 0;
+    for (let c = 0; c < nCpu; c++) if (busyMs[c] > EPS) activeBefore++;
+    const energyBefore = meter.energyJ;
 
     for (let c = 0; c < nCpu; c++) {
       const sched = scheds[c];
-      const rate = states[pIdx[c]].mhz / fmax;
+      // this core counts as active whether or not it was in the last step
+      const requested = ops.granted(pIdx[c], busyMs[c] > EPS ? activeBefore : activeBefore + 1);
+      const op = rapl !== null && rapl.ceiling > requested ? rapl.ceiling : requested;
+      if (op !== requested) throttledMs += STEP_MS;
+      if (op !== opIdx[c]) {
+        // a change the OS asked for was counted and stalled by setPState; one the hardware makes on its own
+        // (a turbo limit, the power limit) stalls the core the same way
+        if (grantedFor[c] === pIdx[c]) {
+          transitions++;
+          stall[c] += transitionMs;
+        }
+        opIdx[c] = op;
+      }
+      grantedFor[c] = pIdx[c];
+      const rate = points[op].mhz / fmax;
       const stalled = Math.min(stall[c], STEP_MS);
       stall[c] -= stalled;
       const avail = STEP_MS - stalled;
@@ -147,14 +175,15 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
       }
       busyMs[c] = used + stalled;
       if (STEP_MS - busyMs[c] > EPS) busyMs[c] += idle[c].rest(STEP_MS - busyMs[c], nextEventMs(c, t + busyMs[c]));
-      meter.add(pIdx[c], busyMs[c], STEP_MS, idle[c].watts);
-      residencyMs[pIdx[c]] += STEP_MS;
+      meter.add(op, busyMs[c], STEP_MS, idle[c].watts);
+      residencyMs[op] += STEP_MS;
       availableWork += (avail - exited) * rate;
-      mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += states[pIdx[c]].mhz * STEP_MS;
+      mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += points[op].mhz * STEP_MS;
       if (busyMs[c] > packageBusy) packageBusy = busyMs[c];
     }
     // every CPU executes from the start of the step, so all of them are idle together after the busiest one stops
     meter.packageIdle(nCpu, STEP_MS - packageBusy);
+    if (rapl !== null) rapl.step(((meter.energyJ - energyBefore) * 1000) / STEP_MS, STEP_MS);
 
     if (hostGovs !== null) {
       for (let c = 0; c < nCpu; c++) {
@@ -240,7 +269,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
   });
   const shares = vmResults.filter((r) => r.entitledCycles > 0).map((r) => Math.min(1, r.deliveredCycles / r.entitledCycles));
   const residency: Record<string, number> = {};
-  states.forEach((s, i) => (residency[String(s.mhz)] = residencyMs[i] / (duration * nCpu)));
+  points.forEach((s, i) => (residency[String(s.mhz)] = (residency[String(s.mhz)] ?? 0) + residencyMs[i] / (duration * nCpu)));
   const energyJ = meter.energyJ;
 
   return {
@@ -266,6 +295,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
       ),
     },
     availableCycles: availableWork * cyclesPerWork,
+    raplThrottled: throttledMs / (duration * nCpu),
     vms: vmResults,
   };
 }

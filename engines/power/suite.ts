@@ -79,12 +79,21 @@ export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds
     }
   }
   return {
-    schema: 'hvbench/power@3',
+    schema: 'hvbench/power@4',
     profile: profile.id,
     seed,
     stepMs: STEP_MS,
     pStatesMhz: profile.power.pStates.map((s) => s.mhz),
-    scenarios: scenarios.map(({ id, title, description, cpus, durationMs, vms }) => ({ id, title, description, cpus, durationMs, vms })),
+    scenarios: scenarios.map(({ id, title, description, cpus, durationMs, vms, turbo, rapl }) => ({
+      id,
+      title,
+      description,
+      cpus,
+      durationMs,
+      vms,
+      turbo: turbo === true,
+      rapl: rapl ?? null,
+    })),
     runs,
     stats,
   };

@@ -49,6 +49,32 @@ export interface PowerProfile {
    * Linux Documentation/admin-guide/pm/amd-pstate.rst); `none` when the OS must pick P-states itself
    */
   autonomous: 'hwp' | 'cppc' | 'none';
+  /**
+   * turbo: above P0 (the base clock, the fastest state the OS requests by number) the CPU runs as fast as
+   * the number of cores active in C0 allows — Intel's MSR_TURBO_RATIO_LIMIT with its core-count groups
+   * (Skylake-SP: 1ADH, with the group sizes in 1AEH, which Linux turbostat reads as MSR_TURBO_RATIO_LIMIT1), AMD's Precision Boost. Groups
+   * sorted by `activeCores` ascending; a group covers up to that many active cores. Absent: no turbo.
+   */
+  turbo?: TurboGroup[];
+}
+
+/** one turbo ratio-limit group: the limit while at most `activeCores` cores are active */
+export interface TurboGroup {
+  activeCores: number;
+  mhz: number;
+  volts: number;
+}
+
+/**
+ * a package power limit as RAPL enforces it (Intel SDM Vol. 3B §15.10.3, MSR_PKG_POWER_LIMIT; Linux
+ * intel_rapl's constraint_0 "long_term" and constraint_1 "short_term"): the package's power averaged over
+ * `tauMs` stays at or below `pl1Watts`, and over `pl2WindowMs` at or below `pl2Watts`
+ */
+export interface RaplLimit {
+  pl1Watts: number;
+  tauMs: number;
+  pl2Watts: number;
+  pl2WindowMs: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -86,6 +112,10 @@ export interface PowerScenario {
   vms: PowerVmSpec[];
   /** the policies to run it under; every one when absent */
   policies?: readonly PowerPolicyId[];
+  /** the host's firmware lets P0 turbo (the profile's turbo groups); off when absent */
+  turbo?: boolean;
+  /** a package power limit the host's administrator set (powercap sysfs); none when absent */
+  rapl?: RaplLimit;
   /** one trace per VM, in `vms` order; deterministic from the seed */
   traces(seed: number): DemandTrace[];
 }
@@ -200,6 +230,8 @@ export interface PowerRun {
   freqTrace: { bucketMs: number; mhzByCpu: number[][] };
   /** cycles the CPUs could have executed (time not lost to P-state transitions × f) */
   availableCycles: number;
+  /** share of CPU-time the package power limit held a CPU slower than its P-state request allowed */
+  raplThrottled: number;
   vms: PowerVmResult[];
 }
 
@@ -239,10 +271,12 @@ export interface PowerScenarioInfo {
   cpus: number;
   durationMs: number;
   vms: PowerVmSpec[];
+  turbo: boolean;
+  rapl: RaplLimit | null;
 }
 
 export interface PowerResults {
-  schema: 'hvbench/power@3';
+  schema: 'hvbench/power@4';
   profile: string;
   seed: number;
   stepMs: number;

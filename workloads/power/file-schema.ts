@@ -42,6 +42,15 @@ export const powerFileSchema = z.strictObject({
   cpus: z.number().int().positive().max(MAX_POWER_CPUS),
   durationMs: z.number().int().positive(),
   vms: z.array(vm).min(1).max(MAX_POWER_VMS),
+  /** the host's firmware lets P0 turbo to the profile's turbo limits */
+  turbo: z.boolean().optional(),
+  /**
+   * a package power limit (engines/power/rapl.ts): watts, and the windows its averages are taken over; a
+   * window of at least the simulation's 1 ms step, so one step never moves an average past the step's power
+   */
+  rapl: z
+    .strictObject({ pl1Watts: positive.max(100_000), tauMs: z.number().min(1).max(3_600_000), pl2Watts: positive.max(100_000), pl2WindowMs: z.number().min(1).max(3_600_000) })
+    .optional(),
   /** the policies to run; all of them when absent */
   policies: z.array(z.enum(POWER_POLICIES as [string, ...string[]])).min(1).optional(),
 });

@@ -64,6 +64,8 @@ export function loadPowerFile(path: string, taken: readonly string[]): PowerScen
     durationMs,
     vms: file.vms.map(({ id, cpu, booked, cap, weight, deadlineMs }) => ({ id, cpu, booked, cap, weight, deadlineMs })),
     ...(file.policies ? { policies: file.policies as PowerPolicyId[] } : {}),
+    ...(file.turbo !== undefined ? { turbo: file.turbo } : {}),
+    ...(file.rapl ? { rapl: file.rapl } : {}),
     traces(seed) {
       const rng = new Rng(seed);
       return file.vms.map((vm) => trace(vm.demand, rng.fork(), durationMs));

@@ -5,5 +5,7 @@ import type { PowerScenario } from '../../engines/power/types.ts';
 import { hagimontCapped } from './hagimont-capped.ts';
 import { burstyWeb } from './bursty-web.ts';
 import { batchLatency } from './batch-latency.ts';
+import { baseRace, turboRace } from './turbo-race.ts';
+import { raplCapped } from './rapl-capped.ts';
 
-export const powerWorkloads: readonly PowerScenario[] = [hagimontCapped, burstyWeb, batchLatency];
+export const powerWorkloads: readonly PowerScenario[] = [hagimontCapped, burstyWeb, batchLatency, turboRace, baseRace, raplCapped];

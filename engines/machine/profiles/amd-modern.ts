@@ -77,5 +77,13 @@ export const AMD_MODERN: CostProfile = {
     // Zen 1 has no CPPC: amd-pstate needs it (Zen 2 and later; Linux Documentation/admin-guide/pm/amd-pstate.rst),
     // so EPYC 7001 hosts run acpi-cpufreq
     autonomous: 'none',
+    // Precision Boost of the EPYC 7601 as AMD publishes it (product page): 3.2 GHz maximum boost, 2.7 GHz
+    // all-core boost over its 32 cores. AMD does not publish how many active cores the maximum holds for;
+    // estimate: up to 2, as Zen 1's top boost bin was presented for Ryzen. Voltages: estimate, the P-states'
+    // line (0.25 V per GHz) continued above base.
+    turbo: [
+      { activeCores: 2, mhz: 3200, volts: 1.35 },
+      { activeCores: 32, mhz: 2700, volts: 1.225 },
+    ],
   },
 };

@@ -78,5 +78,6 @@ export const CORE2_2007: CostProfile = {
     idle: { state: 'C1E', watts: 3 },
     // HWP arrived with Skylake (2015); Penryn's P-states are the OS's (acpi-cpufreq) to pick
     autonomous: 'none',
+    // no turbo: Intel Turbo Boost arrived with Nehalem (2008); Penryn Xeons run at most at P0
   },
 };

@@ -247,5 +247,16 @@ export const INTEL_MODERN: CostProfile = {
     packageIdle: { state: 'PC6', wattsPerCore: 0.2 },
     // Skylake-SP has HWP (Intel SDM Vol. 3B §15.4: CPUID.06H:EAX[7]); intel_pstate uses it in active mode
     autonomous: 'hwp',
+    // Turbo ratio limits (non-AVX) of the Xeon Platinum 8180, the Skylake-SP part whose 2.5 GHz base is this
+    // profile's clock, as Intel's Xeon Scalable specification update lists them and AnandTech's Skylake-SP
+    // launch article ("Intel's Turbo Modes") describes: 3.8 GHz with up to 2 cores active, 3.6 GHz with 3–4,
+    // down to the 3.2 GHz all-core turbo with all 28. The groups between 5 and 27 active cores are left out
+    // (the last group covers them, under-stating turbo there); no scenario here has more than 4 cores.
+    // Voltages: estimate, the P-states' line (0.2 V per GHz) continued above base.
+    turbo: [
+      { activeCores: 2, mhz: 3800, volts: 1.26 },
+      { activeCores: 4, mhz: 3600, volts: 1.22 },
+      { activeCores: 28, mhz: 3200, volts: 1.14 },
+    ],
   },
 };

@@ -31,6 +31,8 @@ const RULES: readonly Rule[] = [
   { path: /BytesPerUs$/, min: 1, max: MAX_PROFILE_NUMBER },
   { path: /^power\.pStates\[\d+\]\.mhz$/, min: 1, max: MAX_PROFILE_NUMBER },
   { path: /^power\.pStates\[\d+\]\.volts$/, min: 0, max: MAX_PROFILE_NUMBER, above: true },
+  { path: /^power\.turbo\[\d+\]\.mhz$/, min: 1, max: MAX_PROFILE_NUMBER },
+  { path: /^power\.turbo\[\d+\]\.volts$/, min: 0, max: MAX_PROFILE_NUMBER, above: true },
 ];
 
 const DEFAULT_RULE: Rule = { path: /$/, min: 0, max: MAX_PROFILE_NUMBER };

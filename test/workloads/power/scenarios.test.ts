@@ -17,7 +17,7 @@ test('every scenario: one sorted, in-range trace per VM, pinned to an existing C
     }
     assert.deepEqual(s.traces(11), traces);
   }
-  assert.deepEqual(powerWorkloads.map((s) => s.id), ['hagimont-capped', 'bursty-web', 'batch-latency']);
+  assert.deepEqual(powerWorkloads.map((s) => s.id), ['hagimont-capped', 'bursty-web', 'batch-latency', 'turbo-race', 'base-race', 'rapl-capped']);
 });
 
 test('bursty web traffic averages well below its burst rate', () => {
