@@ -116,7 +116,7 @@ export function renderLongCsv(results: ResultsFile): string {
 }
 
 /** power.csv's columns, in a fixed order: every field of a powerCsvRows() entry */
-const POWER_CSV_COLUMNS = ['scenario', 'engine', 'design', 'policy', 'scheduler', 'cpufreq', 'hostGovernor', 'guestGovernor', 'vm', 'bookedCycles', 'entitledCycles', 'deliveredCycles', 'deliveredOfBookedPct', 'deliveredOfEntitledPct', 'slaMisses', 'p95LatencyMs', 'runEnergyJ', 'runAvgPowerW', 'runFairness', 'runTransitions'] as const satisfies readonly (keyof PowerCsvRow)[];
+const POWER_CSV_COLUMNS = ['scenario', 'engine', 'design', 'policy', 'scheduler', 'cpufreq', 'hostGovernor', 'guestGovernor', 'vm', 'bookedCycles', 'entitledCycles', 'deliveredCycles', 'deliveredOfBookedPct', 'deliveredOfEntitledPct', 'slaMisses', 'p95LatencyMs', 'runEnergyJ', 'runAvgPowerW', 'runFairness', 'runTransitions', 'runRaplThrottled'] as const satisfies readonly (keyof PowerCsvRow)[];
 const powerColumnsComplete: Exclude<keyof PowerCsvRow, (typeof POWER_CSV_COLUMNS)[number]> extends never ? true : false = true;
 void powerColumnsComplete;
 

@@ -23,6 +23,7 @@ export interface PowerCsvRow {
   runAvgPowerW: number;
   runFairness: number;
   runTransitions: number;
+  runRaplThrottled: number;
 }
 
 /** one row per (scenario, engine, policy, VM), with the run's totals repeated on each */
@@ -49,6 +50,7 @@ export function powerCsvRows(power: PowerResults): PowerCsvRow[] {
       runAvgPowerW: run.avgPowerW,
       runFairness: run.fairness,
       runTransitions: run.transitions,
+      runRaplThrottled: run.raplThrottled,
     })),
   );
 }
@@ -66,6 +68,7 @@ export function powerMetrics(power: PowerResults): Record<string, number> {
     out[`${key}.fairness`] = run.fairness;
     out[`${key}.transitions`] = run.transitions;
     out[`${key}.guestRequests`] = run.guestRequests;
+    out[`${key}.raplThrottled`] = run.raplThrottled;
     out[`${key}.slaMisses`] = run.vms.reduce((sum, vm) => sum + vm.slaMisses, 0);
     for (const vm of run.vms) {
       out[`${key}.vm.${vm.vm}.deliveredOfBookedPct`] = vm.deliveredOfBookedPct;

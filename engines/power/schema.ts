@@ -48,6 +48,7 @@ const run = z.object({
   guestRequests: z.number().int(),
   residency: z.record(z.string(), z.number()),
   freqTrace: z.object({ bucketMs: z.number().positive(), mhzByCpu: z.array(z.array(z.number())) }),
+  freqZoom: z.object({ fromMs: z.number().nonnegative(), stepMs: z.number().positive(), mhz: z.array(z.number()) }),
   availableCycles: z.number(),
   raplThrottled: z.number().min(0).max(1),
   vms: z.array(vmResult),

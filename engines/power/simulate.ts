@@ -23,6 +23,9 @@ import { RaplLimiter } from './rapl.ts';
 /** the simulation's fixed time step, ms: fine enough for 10 ms ticks and samples, coarse enough to be fast */
 export const STEP_MS = 1;
 const FREQ_BUCKET_MS = 100;
+/** the zoomed frequency window: 200 steps from 1 s in (past the start-up), ten Xen ondemand samples */
+const ZOOM_FROM_MS = 1000;
+const ZOOM_STEPS = 200;
 /** VirtualPower re-applies its rules periodically (estimate: the paper's rules are event-driven; 10 ms is
  * Linux ondemand's sampling period, the guests' governor here) */
 const VPM_PERIOD_MS = 10;
@@ -80,6 +83,8 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
   const ranMs = new Float64Array(nVm);
   const buckets = Math.ceil(duration / FREQ_BUCKET_MS);
   const mhzSum = members.map(() => new Float64Array(buckets));
+  const zoomFrom = duration > ZOOM_FROM_MS ? ZOOM_FROM_MS : 0;
+  const zoom = new Float64Array(Math.max(0, Math.min(ZOOM_STEPS, Math.floor((duration - zoomFrom) / STEP_MS))));
   // the PCU sees the cores in C0 over its last evaluation: here the last step (estimate of its interval)
   const ops = new OperatingPoints(profile, scenario.turbo === true, nCpu);
   const points = ops.points;
@@ -179,6 +184,8 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
       residencyMs[op] += STEP_MS;
       availableWork += (avail - exited) * rate;
       mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += points[op].mhz * STEP_MS;
+      const z = (t - zoomFrom) / STEP_MS;
+      if (c === 0 && z >= 0 && z < zoom.length) zoom[z] = points[op].mhz;
       if (busyMs[c] > packageBusy) packageBusy = busyMs[c];
     }
     // every CPU executes from the start of the step, so all of them are idle together after the busiest one stops
@@ -294,6 +301,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
         Array.from(sums, (sum, b) => Math.round(sum / Math.min(FREQ_BUCKET_MS, duration - b * FREQ_BUCKET_MS))),
       ),
     },
+    freqZoom: { fromMs: zoomFrom, stepMs: STEP_MS, mhz: Array.from(zoom) },
     availableCycles: availableWork * cyclesPerWork,
     raplThrottled: throttledMs / (duration * nCpu),
     vms: vmResults,

@@ -228,6 +228,8 @@ export interface PowerRun {
   residency: Record<string, number>;
   /** mean frequency of each CPU per bucket, MHz: the frequency-over-time chart */
   freqTrace: { bucketMs: number; mhzByCpu: number[][] };
+  /** CPU 0's frequency in every step of a short window, MHz: what the 100 ms means smooth away (10 ms flapping) */
+  freqZoom: { fromMs: number; stepMs: number; mhz: number[] };
   /** cycles the CPUs could have executed (time not lost to P-state transitions × f) */
   availableCycles: number;
   /** share of CPU-time the package power limit held a CPU slower than its P-state request allowed */

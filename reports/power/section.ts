@@ -1,10 +1,11 @@
-// The power-management section of report.html (docs/architecture.md#power): a summary table per scenario and five charts —
-// CPU 0's frequency over time in the Hagimont scenario (one chart per engine), delivered vs entitled
-// capacity per VM (one per engine), and energy against fairness for every policy.
+// The power-management section of report.html (docs/architecture.md#power): a summary table per scenario and its charts —
+// CPU 0's frequency over time in the Hagimont scenario in 100 ms means and, zoomed, step by step (one chart
+// each per engine), delivered vs entitled capacity per VM (one per engine), and energy against fairness for
+// every policy (marker per design).
 import type { ChartConfiguration } from 'chart.js';
 import type { ResultsFile } from '../../harness/results.ts';
 import type { ReportSection } from '../types.ts';
-import type { PowerInterval, PowerResults, PowerRun } from '../../engines/power/types.ts';
+import type { PowerDesign, PowerInterval, PowerResults, PowerRun } from '../../engines/power/types.ts';
 import { PHASE_ROBUST_PCT, PHASE_ROBUST_PTS } from '../../engines/power/suite.ts';
 import { powerResultsSchema } from '../../engines/power/schema.ts';
 import { POWER_POLICIES, POLICY_TITLES } from '../../engines/power/policies.ts';
@@ -69,6 +70,36 @@ function frequencyChart(power: PowerResults, engine: string): ChartConfiguration
   };
 }
 
+/** CPU 0 step by step over the zoom window: the 10 ms flapping the 100 ms means hide */
+function zoomChart(power: PowerResults, engine: string): ChartConfiguration {
+  const scenario = traceScenario(power);
+  const runs = power.runs.filter((r) => r.scenario === scenario && r.engine === engine);
+  const zoom = runs[0]?.freqZoom ?? { fromMs: 0, stepMs: 1, mhz: [] };
+  return {
+    type: 'line',
+    data: {
+      labels: zoom.mhz.map((_, i) => String(zoom.fromMs + i * zoom.stepMs)),
+      datasets: runs.map((r) => ({
+        label: r.policy,
+        data: r.freqZoom.mhz,
+        borderColor: color(POWER_POLICIES.indexOf(r.policy)),
+        backgroundColor: color(POWER_POLICIES.indexOf(r.policy)),
+        pointRadius: 0,
+        borderWidth: 1.5,
+        stepped: true,
+      })),
+    },
+    options: {
+      animation: false,
+      plugins: { title: title(`${scenario}, ${engine}: CPU 0 frequency, every ${zoom.stepMs} ms step from ${zoom.fromMs} ms (zoom)`) },
+      scales: {
+        x: { title: { display: true, text: 'simulated time (ms)' } },
+        y: { title: { display: true, text: 'MHz' }, min: 0 },
+      },
+    },
+  };
+}
+
 function deliveredChart(power: PowerResults, engine: string): ChartConfiguration {
   const labels = power.scenarios.flatMap((s) => s.vms.map((vm) => `${s.id}/${vm.id}`));
   return {
@@ -92,23 +123,33 @@ function deliveredChart(power: PowerResults, engine: string): ChartConfiguration
   };
 }
 
+const DESIGNS: readonly PowerDesign[] = ['xen', 'kvm'];
+const DESIGN_MARKERS: Record<PowerDesign, 'circle' | 'triangle'> = { xen: 'circle', kvm: 'triangle' };
+
 function energyFairnessChart(power: PowerResults): ChartConfiguration {
   const baseline = (r: PowerRun) =>
     power.runs.find((b) => b.scenario === r.scenario && b.engine === r.engine && b.policy === 'performance')?.energyJ ?? r.energyJ;
-  return {
-    type: 'scatter',
-    data: {
-      datasets: POWER_POLICIES.map((policy, i) => ({
-        label: policy,
+  // colour per policy, marker per design; each point's tooltip names its scenario and engine
+  const datasets = POWER_POLICIES.flatMap((policy, i) =>
+    DESIGNS.map((design) => {
+      const runs = power.runs.filter((r) => r.policy === policy && r.design === design);
+      return {
+        label: `${policy} (${design})`,
         backgroundColor: color(i),
         borderColor: color(i),
-        pointRadius: 5,
-        data: power.runs.filter((r) => r.policy === policy).map((r) => ({ x: (100 * r.energyJ) / baseline(r), y: r.fairness })),
-      })),
-    },
+        pointStyle: DESIGN_MARKERS[design],
+        pointRadius: 6,
+        data: runs.map((r) => ({ x: (100 * r.energyJ) / baseline(r), y: r.fairness })),
+        hvbenchTooltips: runs.map((r) => `${r.scenario} on ${r.engine}: ${fmt((100 * r.energyJ) / baseline(r), 1)} % energy, fairness ${fmt(r.fairness, 3)}`),
+      };
+    }).filter((d) => d.data.length > 0),
+  );
+  return {
+    type: 'scatter',
+    data: { datasets },
     options: {
       animation: false,
-      plugins: { title: title('Energy vs fairness: each point is one scenario on one engine') },
+      plugins: { title: title('Energy vs fairness: each point is one scenario on one engine (circle: xen, triangle: kvm)') },
       scales: {
         x: { title: { display: true, text: 'energy, % of the same scenario under performance' } },
         y: { title: { display: true, text: "Jain's fairness index" }, max: 1 },
@@ -130,8 +171,9 @@ function summaryTable(power: PowerResults): string {
   const n = power.stats[0]?.seeds.length ?? 1;
   const head =
     `<tr><th>scenario</th><th>engine</th><th>policy</th><th>energy (J), mean [95 % interval] over ${n} seeds</th><th>avg power (W)</th>` +
-    '<th>fairness, mean [95 % interval]</th><th>P-state transitions</th><th>guest requests</th><th>SLA misses</th>' +
+    '<th>fairness, mean [95 % interval]</th><th>P-state transitions</th><th>held by the power limit (% of CPU-time)</th><th>guest requests</th><th>SLA misses</th>' +
     '<th>least served VM (% of booking, mean [95 % interval])</th><th>sampling phase</th></tr>';
+  const limited = new Set(power.scenarios.filter((s) => s.rapl !== null).map((s) => s.id));
   const rows = power.runs.map((r, i) => {
     const stat = power.stats[i];
     const least = stat.vms.reduce((a, b) => (b.deliveredOfBookedPct.mean < a.deliveredOfBookedPct.mean ? b : a), stat.vms[0]);
@@ -147,6 +189,7 @@ function summaryTable(power: PowerResults): string {
       fmt(r.avgPowerW, 2),
       withInterval(stat.fairness, 3),
       String(r.transitions),
+      limited.has(r.scenario) ? fmt(100 * r.raplThrottled, 1) : '—',
       String(r.guestRequests),
       String(misses),
       least ? `${least.vm}: ${withInterval(least.deliveredOfBookedPct, 1)}` : '',
@@ -163,18 +206,28 @@ function summaryTable(power: PowerResults): string {
   );
 }
 
+/** what the scenario's host adds to the profile: turbo, a package power limit */
+function hostNote(s: PowerResults['scenarios'][number]): string {
+  const notes = [
+    ...(s.turbo ? ['turbo on'] : []),
+    ...(s.rapl ? [`package limit PL1 ${s.rapl.pl1Watts} W over ${s.rapl.tauMs} ms, PL2 ${s.rapl.pl2Watts} W over ${s.rapl.pl2WindowMs} ms`] : []),
+  ];
+  return notes.length > 0 ? ` [host: ${notes.join('; ')}]` : '';
+}
+
 function intro(power: PowerResults): string {
   const designs = enginesOf(power)
     .map((e) => `<li>${escapeHtml(engineTitle(power.runs.find((r) => r.engine === e)!))}</li>`)
     .join('');
   const policies = POWER_POLICIES.map((p) => `<li><code>${escapeHtml(p)}</code>: ${escapeHtml(POLICY_TITLES[p])}</li>`).join('');
   const scenarios = power.scenarios
-    .map((s) => `<li><strong>${escapeHtml(s.title)}</strong> (<code>${escapeHtml(s.id)}</code>): ${escapeHtml(s.description)}</li>`)
+    .map((s) => `<li><strong>${escapeHtml(s.title)}</strong> (<code>${escapeHtml(s.id)}</code>): ${escapeHtml(s.description)}${escapeHtml(hostNote(s))}</li>`)
     .join('');
   return (
     `<p>Simulated power management on profile <code>${escapeHtml(power.profile)}</code> (P-states ` +
     `${escapeHtml(power.pStatesMhz.join(' / '))} MHz), seeds ${escapeHtml(power.stats[0]?.seeds.join(', ') ?? power.seed)}, ${escapeHtml(power.stepMs)} ms steps. ` +
-    `Capacity is counted in cycles at f_max: a VM that booked 50 % of a CPU is owed half of the CPU's f_max cycles.</p>` +
+    `Capacity is counted in cycles at f_max, P0's base clock: a VM that booked 50 % of a CPU is owed half of the CPU's f_max cycles ` +
+    `(with turbo on, a VM can receive more than it booked).</p>` +
     `<ul>${designs}</ul><ul>${policies}</ul><ul>${scenarios}</ul>`
   );
 }
@@ -196,6 +249,7 @@ export function powerSections(results: ResultsFile): ReportSection[] {
       html: intro(power) + summaryTable(power),
       charts: [
         ...engines.map((e) => frequencyChart(power, e)),
+        ...engines.map((e) => zoomChart(power, e)),
         ...engines.map((e) => deliveredChart(power, e)),
         energyFairnessChart(power),
       ],

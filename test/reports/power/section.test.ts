@@ -30,7 +30,7 @@ test('one power section with the frequency, delivered-vs-entitled and energy-vs-
   const [section, ...rest] = powerSections(resultsWith(power));
   assert.equal(rest.length, 0);
   assert.equal(section.id, 'power');
-  assert.deepEqual(section.charts.map((c) => c.type), ['line', 'line', 'bar', 'bar', 'scatter']);
+  assert.deepEqual(section.charts.map((c) => c.type), ['line', 'line', 'line', 'line', 'bar', 'bar', 'scatter']);
   // one row per run in the summary table
   assert.equal(section.html.split('<tr>').length - 2, power.runs.length);
 });
@@ -45,4 +45,25 @@ test('every string from the results is escaped', () => {
 test('no power section without power results; a malformed one is a usage error naming the field', () => {
   assert.deepEqual(powerSections(resultsWith(undefined)), []);
   assert.throws(() => powerSections(resultsWith({ ...power, runs: [{ scenario: 1 }] })), (e: unknown) => e instanceof UsageError && /power\.runs\.0/.test(e.message));
+});
+
+test('the zoom panel draws CPU 0 step by step; the scatter marks the design by shape and names scenario and engine per point', () => {
+  const [section] = powerSections(resultsWith(power));
+  const zoom = section.charts[2] as unknown as { data: { labels: string[]; datasets: { data: number[]; stepped: boolean }[] } };
+  // 200 one-millisecond steps from 1 s into the 10 s hagimont-capped run
+  assert.equal(zoom.data.labels.length, 200);
+  assert.equal(zoom.data.labels[0], '1000');
+  for (const d of zoom.data.datasets) {
+    assert.equal(d.data.length, 200);
+    assert.ok(d.stepped);
+  }
+  const scatter = section.charts[6] as unknown as { data: { datasets: { label: string; pointStyle: string; data: unknown[]; hvbenchTooltips: string[] }[] } };
+  for (const d of scatter.data.datasets) {
+    const design = d.label.endsWith('(xen)') ? 'xen' : 'kvm';
+    assert.equal(d.pointStyle, design === 'xen' ? 'circle' : 'triangle');
+    assert.equal(d.hvbenchTooltips.length, d.data.length);
+    for (const t of d.hvbenchTooltips) assert.match(t, new RegExp(`^[a-z-]+ on ${design}: `));
+  }
+  // every run is one point
+  assert.equal(scatter.data.datasets.reduce((n, d) => n + d.data.length, 0), power.runs.length);
 });
