@@ -79,6 +79,7 @@ export const powerResultsSchema = z.object({
   seed: z.number(),
   stepMs: z.number().positive(),
   pStatesMhz: z.array(z.number()),
+  cStates: z.array(z.string()),
   scenarios: z.array(
     z.object({
       id: z.string(),

@@ -84,6 +84,7 @@ export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds
     seed,
     stepMs: STEP_MS,
     pStatesMhz: profile.power.pStates.map((s) => s.mhz),
+    cStates: (profile.power.cStates ?? []).map((c) => c.name),
     scenarios: scenarios.map(({ id, title, description, cpus, durationMs, vms, turbo, rapl }) => ({
       id,
       title,

@@ -283,6 +283,8 @@ export interface PowerResults {
   seed: number;
   stepMs: number;
   pStatesMhz: number[];
+  /** the profile's core C-states, shallowest first; empty: the profile has no C-state data (one idle state) */
+  cStates: string[];
   scenarios: PowerScenarioInfo[];
   /** every (scenario, engine, policy) at `seed`, sampling phase 0 */
   runs: PowerRun[];

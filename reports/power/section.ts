@@ -206,6 +206,13 @@ function summaryTable(power: PowerResults): string {
   );
 }
 
+/** the C-states idle cores choose from, or the label for a profile without that data */
+function idleNote(power: PowerResults): string {
+  return power.cStates.length > 0
+    ? `C-states ${power.cStates.join(' / ')}`
+    : "no C-state data: an idle core enters the profile's one idle state and leaves it at no cost";
+}
+
 /** what the scenario's host adds to the profile: turbo, a package power limit */
 function hostNote(s: PowerResults['scenarios'][number]): string {
   const notes = [
@@ -225,7 +232,7 @@ function intro(power: PowerResults): string {
     .join('');
   return (
     `<p>Simulated power management on profile <code>${escapeHtml(power.profile)}</code> (P-states ` +
-    `${escapeHtml(power.pStatesMhz.join(' / '))} MHz), seeds ${escapeHtml(power.stats[0]?.seeds.join(', ') ?? power.seed)}, ${escapeHtml(power.stepMs)} ms steps. ` +
+    `${escapeHtml(power.pStatesMhz.join(' / '))} MHz; ${escapeHtml(idleNote(power))}), seeds ${escapeHtml(power.stats[0]?.seeds.join(', ') ?? power.seed)}, ${escapeHtml(power.stepMs)} ms steps. ` +
     `Capacity is counted in cycles at f_max, P0's base clock: a VM that booked 50 % of a CPU is owed half of the CPU's f_max cycles ` +
     `(with turbo on, a VM can receive more than it booked).</p>` +
     `<ul>${designs}</ul><ul>${policies}</ul><ul>${scenarios}</ul>`

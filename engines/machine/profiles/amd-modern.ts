@@ -72,6 +72,7 @@ export const AMD_MODERN: CostProfile = {
     dynamicWattsAtP0: 3.1,
     // Zen core CC6 power-gates the core; estimate: ~0.1 W residual
     idle: { state: 'CC6', watts: 0.1 },
+    // no C-state table: no published one found for Zen 1's ACPI _CST (what acpi_idle reads); the report says "no C-state data"
     // package C6 (PC6, every CCD in CC6) gates the Infinity Fabric clocks; estimate: a tenth of the share stays on
     packageIdle: { state: 'PC6', wattsPerCore: 0.15 },
     // Zen 1 has no CPPC: amd-pstate needs it (Zen 2 and later; Linux Documentation/admin-guide/pm/amd-pstate.rst),

@@ -76,6 +76,7 @@ export const CORE2_2007: CostProfile = {
     // C1E (Extended HALT: clock stopped at the lowest VID) is the deepest state of the server parts; no
     // power gating before Nehalem's C6. estimate: 3 W per core, most of the leakage remains
     idle: { state: 'C1E', watts: 3 },
+    // no C-state table: no published one found for Penryn's ACPI _CST (what acpi_idle reads); the report says "no C-state data"
     // HWP arrived with Skylake (2015); Penryn's P-states are the OS's (acpi-cpufreq) to pick
     autonomous: 'none',
     // no turbo: Intel Turbo Boost arrived with Nehalem (2008); Penryn Xeons run at most at P0

@@ -67,3 +67,15 @@ test('the zoom panel draws CPU 0 step by step; the scatter marks the design by s
   // every run is one point
   assert.equal(scatter.data.datasets.reduce((n, d) => n + d.data.length, 0), power.runs.length);
 });
+
+test('a profile without a C-state table is labelled "no C-state data"; one with a table lists it', () => {
+  const [intel] = powerSections(resultsWith(power));
+  assert.ok(intel.html.includes('C-states C1 / C1E / C6'));
+  assert.ok(!intel.html.includes('no C-state data'));
+  for (const id of ['amd-modern', 'core2-2007']) {
+    const other = runPowerSuite({ profile: getProfile(id), seed: 5, seeds: 1, phases: 1, scenarios: powerWorkloads.slice(0, 1) });
+    assert.deepEqual(other.cStates, []);
+    const [section] = powerSections(resultsWith(other));
+    assert.ok(section.html.includes('no C-state data'), id);
+  }
+});
