@@ -68,7 +68,6 @@ export function powerMetrics(power: PowerResults): Record<string, number> {
     out[`${key}.fairness`] = run.fairness;
     out[`${key}.transitions`] = run.transitions;
     out[`${key}.guestRequests`] = run.guestRequests;
-    out[`${key}.raplThrottled`] = run.raplThrottled;
     out[`${key}.slaMisses`] = run.vms.reduce((sum, vm) => sum + vm.slaMisses, 0);
     for (const vm of run.vms) {
       out[`${key}.vm.${vm.vm}.deliveredOfBookedPct`] = vm.deliveredOfBookedPct;
