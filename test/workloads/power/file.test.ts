@@ -63,3 +63,18 @@ test('every mistake is one UsageError naming the file and the field', () => {
     });
   }
 });
+
+test('a file may turn turbo on and set a package power limit; a window shorter than the 1 ms step is refused by field', () => {
+  const rapl = { pl1Watts: 30, tauMs: 1000, pl2Watts: 40, pl2WindowMs: 10 };
+  const s = loadPowerFile(file('rapl.json', { ...base, turbo: true, rapl }), []);
+  assert.equal(s.turbo, true);
+  assert.deepEqual(s.rapl, rapl);
+  // absent: no turbo, no limit
+  const plain = loadPowerFile(file('plain.json', base), []);
+  assert.equal(plain.turbo, undefined);
+  assert.equal(plain.rapl, undefined);
+  assert.throws(
+    () => loadPowerFile(file('tau.json', { ...base, rapl: { ...rapl, tauMs: 0.5 } }), []),
+    (e: unknown) => e instanceof UsageError && /tau\.json: rapl\.tauMs/.test(e.message),
+  );
+});
