@@ -31,7 +31,7 @@ export const kvmEngine: Engine = {
     { name: 'hostcpus', description: 'host CPUs the vCPU threads share, vCPU i pinned to host CPU i mod hostcpus (vCPUs beyond it are preempted while another runs there); 0: a host CPU per vCPU, none ever preempted', type: 'number', default: 0 },
     { name: 'pveoi', description: "the guest's KVM PV EOI (Linux guests enable it when KVM_FEATURE_PV_EOI is offered): without APICv an EOI clears a flag in memory instead of exiting; off: every EOI is an MSR_WRITE exit", type: 'enum', values: ['on', 'off'], default: 'on' },
     { name: 'apic', description: "the guest's local APIC mode: x2apic (MSR registers, what KVM offers and Linux picks); xapic (memory-mapped registers, a guest booted with nox2apic): with APICv its ICR and timer writes exit as APIC_WRITE, without it every access but the EOI short-cut is an emulated APIC_ACCESS", type: 'enum', values: ['x2apic', 'xapic'], default: 'x2apic' },
-    { name: 'lapictimer', description: "the guest's clock event device: deadline (lapic-deadline, a TSC-deadline WRMSR per tick); oneshot (lapic=notscdeadline: the LAPIC timer re-armed by a TMICT write per tick)", type: 'enum', values: ['deadline', 'oneshot'], default: 'deadline' },
+    { name: 'lapictimer', description: "the guest's clock event device: deadline (lapic-deadline, a TSC-deadline WRMSR per tick); oneshot (lapic=notscdeadline: the LAPIC timer re-armed by a TMICT write per tick); periodic (the LAPIC timer's periodic mode: KVM's hrtimer re-arms itself, so a tick costs only its delivery)", type: 'enum', values: ['deadline', 'oneshot', 'periodic'], default: 'deadline' },
     ...KVM_POWER_OPTIONS,
   ],
   availability: () => ({ available: true }),
@@ -71,7 +71,7 @@ export const kvmEngine: Engine = {
       pvTlbFlush: o.pvtlbflush !== 'off',
       hostCpus: Number(o.hostcpus ?? 0),
       apic: o.apic === 'xapic' ? 'xapic' : 'x2apic',
-      lapicTimer: o.lapictimer === 'oneshot' ? 'oneshot' : 'deadline',
+      lapicTimer: o.lapictimer === 'oneshot' || o.lapictimer === 'periodic' ? o.lapictimer : 'deadline',
     });
     return runGuest(platform, input.ops, input.seed, input.trace);
   },

@@ -45,7 +45,7 @@ export interface KvmOptions extends VmxOptions {
   /** the guest's clock event device: Linux's `lapic-deadline` (IA32_TSC_DEADLINE writes, chosen when CPUID has
    *  TSC_DEADLINE_TIMER, which KVM offers) or `lapic` in one-shot mode (`lapic=notscdeadline`: each tick
    *  re-armed by a write of the initial count, lapic_next_event → APIC_TMICT) */
-  lapicTimer: 'deadline' | 'oneshot';
+  lapicTimer: 'deadline' | 'oneshot' | 'periodic';
 }
 
 /** host kernel tick rate: kernel/Kconfig.hz `default HZ_250` (upstream default, Debian's amd64 config; RHEL and
@@ -308,10 +308,12 @@ export class KvmPlatform extends VmxPlatform {
   }
 
   /** the guest re-arms its clock event device for the next tick: a TSC-deadline WRMSR, or with lapictimer=oneshot
-   *  a write of the LAPIC timer's initial count (TMICT), an exit in either APIC mode (KVM emulates the timer) */
+   *  a write of the LAPIC timer's initial count (TMICT), an exit in either APIC mode (KVM emulates the timer).
+   *  A periodic timer needs no re-arm: KVM's hrtimer restarts itself at each expiry (arch/x86/kvm/lapic.c
+   *  apic_timer_fn → advance_periodic_target_expiration), so its ticks cost only their delivery */
   override armTimer(count = 1): void {
     if (this.options.lapicTimer === 'deadline') super.armTimer(count);
-    else this.apicWrite('tmict', count);
+    else if (this.options.lapicTimer === 'oneshot') this.apicWrite('tmict', count);
   }
 
   /** the sender's APIC write (ICR, or x2APIC's SELF_IPI, which APICv virtualizes: apicWrite() decides whether it exits),

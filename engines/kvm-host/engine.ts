@@ -9,7 +9,7 @@ import { guestRamMb, MAX_MEM_MIB, MIN_MEM_MIB } from './guest-ram.ts';
 import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
 import { serialize } from './op-stream.ts';
 import { toCounters } from './to-counters.ts';
-import { builtPaths, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
+import { builtPaths, LAPIC_TIMER_MODES, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
 
 /** also the options of kvm-qemu, which runs the same VMM one level down */
 export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
@@ -17,6 +17,7 @@ export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'timeoutMs', type: 'number', default: 60000, description: 'watchdog: a guest still running after this long is stopped and the run fails' },
   { name: 'memMb', type: 'number', default: 0, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it; 0 sizes it to the regions the workload maps at once (guest-ram.ts)' },
   { name: 'computeCap', type: 'number', default: 0, description: 'most loop iterations one compute op runs; 0 picks 1e9 on a native backend, 1000 on an emulating one' },
+  { name: 'lapictimer', type: 'enum', values: [...LAPIC_TIMER_MODES], default: 'deadline', description: "how the guest's timer op arms its LAPIC timer, as kvm's option of that name: deadline (a TSC-deadline WRMSR per tick), oneshot (a TMICT write per tick), periodic (one TMICT write per op; KVM re-arms its hrtimer itself)" },
 ];
 
 /**
@@ -70,6 +71,7 @@ export function vmmArgsFrom(options: EngineRunInput['options'], native: boolean,
     io: options.io === 'emulated' ? 'emulated' : 'virtio',
     computeCap: cap > 0 ? cap : native ? 1e9 : 1000,
     disable,
+    lapicTimer: LAPIC_TIMER_MODES.find((m) => m === options.lapictimer) ?? 'deadline',
   };
 }
 

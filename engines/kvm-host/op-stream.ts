@@ -27,6 +27,7 @@ const F_PS_SHIFT = 3;
 const F_NET = 0x20;
 const F_HAS_STRIDE = 0x40;
 const F_VFORK = 0x80;
+const F_MASKED = 0x80;
 const PATTERNS: readonly AccessPattern[] = ['seq', 'random', 'stride'];
 const PAGE_SIZES: readonly PageSize[] = ['4k', '2m', '1g'];
 
@@ -62,7 +63,7 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
   let alive = 1; // pid 1; pid 1's own exit is refused by the guest and leaves it alive
   for (const op of ops) {
     const f: Fields = { flags: 0, region: 0, a: 0, b: 0n, c: 0n };
-    // the measured guest runs on one vCPU: a thread on another would silently run on vCPU 0
+    // the measured guest runs the stream on vCPU 0 (vCPU 1 only takes IPIs): a thread on another would silently run on vCPU 0
     if ((op.op === 'touch' || op.op === 'unmap' || op.op === 'protect') && (op.cpu ?? 0) !== 0) {
       throw new UsageError(`kvm-host: ${op.op}.cpu ${op.cpu}: the measured guest has one vCPU`);
     }
@@ -98,7 +99,7 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
         f.c = u64(op.bytes, 'io.bytes');
         break;
       case 'timer': f.a = u32(op.periodUs, 'timer.periodUs'); f.b = u64(op.ticks, 'timer.ticks'); break;
-      case 'ipi': f.flags = op.target === 'other' ? F_NET : 0; f.b = u64(op.count, 'ipi.count'); break;
+      case 'ipi': f.flags = (op.target === 'other' ? F_NET : 0) | (op.masked === true ? F_MASKED : 0); f.b = u64(op.count, 'ipi.count'); break;
       case 'shootdown': f.region = regionIndex(op.region); f.a = u32(op.cpus, 'shootdown.cpus'); break;
       default: throw new UsageError(`kvm-host: unknown operation ${JSON.stringify((op as { op: unknown }).op)}`);
     }
@@ -168,7 +169,12 @@ export function deserialize(bytes: Uint8Array): GuestOp[] {
       case 'switch': ops.push({ op: kind, to: a }); break;
       case 'io': ops.push({ op: kind, device: flags & F_NET ? 'net' : 'disk', dir: write ? 'write' : 'read', bytes: c, requests: b }); break;
       case 'timer': ops.push({ op: kind, periodUs: a, ticks: b }); break;
-      case 'ipi': ops.push({ op: kind, target: flags & F_NET ? 'other' : 'self', count: b }); break;
+      case 'ipi': {
+        const ipi: GuestOp = { op: kind, target: flags & F_NET ? 'other' : 'self', count: b };
+        if (flags & F_MASKED) ipi.masked = true;
+        ops.push(ipi);
+        break;
+      }
       case 'shootdown': ops.push({ op: kind, region, cpus: a }); break;
       default: throw new Error(`operation stream: unknown kind at record ${i}`);
     }

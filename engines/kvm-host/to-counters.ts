@@ -77,8 +77,12 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
   // CR3 writes flush the non-global TLB (no PCID in the guest); INVLPG drops one page
   if (g.cr3Writes) c.flush('nonGlobal', 'cr3', g.cr3Writes);
   if (g.invlpgs) c.flush('single', 'invlpg', g.invlpgs);
+  // vCPU 1's flushes for another vCPU's unmap (guest/smp.c): per page, or the whole TLB past Linux's ceiling
+  if (g.remoteInvlpgs) c.flush('remote', 'shootdown', g.remoteInvlpgs);
+  if (g.remoteFullFlushes) c.flush('remote', 'shootdown', g.remoteFullFlushes);
   for (const [name, n] of Object.entries({ pageFaults: g.pageFaults, protectionFaults: g.protectionFaults, syscalls: g.syscalls,
     msrFaults: g.gpFaults, hypercallFaults: g.udFaults, forks: g.forks, execs: g.execs, exits: g.exits, cowFaults: g.cowFaults,
+    timerInterrupts: g.timerIrqs, ipis: g.ipisReceived,
   })) if (n) c.event(name, n);
   const counters = c.snapshot();
   const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
@@ -100,7 +104,7 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     opCosts: costs,
     skipped: { total: skippedTotal, byOp: skipped, disabledOnBackend: backend.disabledOps },
     failedOps: failed,
-    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes },
+    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites },
   };
   return counters;
 }

@@ -27,7 +27,13 @@ export interface VmmArgs {
   io: 'virtio' | 'emulated';
   computeCap: number;
   disable: string[];
+  /** how the guest's timer op arms its LAPIC timer (guest/apic.c); deadline when not given */
+  lapicTimer?: LapicTimerMode;
 }
+
+/** the `lapictimer` option's values, as the VMM's --lapic-timer takes them */
+export const LAPIC_TIMER_MODES = ['deadline', 'oneshot', 'periodic'] as const;
+export type LapicTimerMode = typeof LAPIC_TIMER_MODES[number];
 
 const count = z.number().int().nonnegative();
 const counts = z.record(z.string(), count);
@@ -49,6 +55,9 @@ const runReport = z.object({
     fullFlushes: count, syscalls: count, gpFaults: count, udFaults: count, framesUsed: count,
     // the process counters: absent from reports recorded before the guest ran fork/exec/exit
     forks: count.default(0), execs: count.default(0), exits: count.default(0), cowFaults: count.default(0),
+    // guest/apic.c and guest/smp.c; absent from a VMM built before them
+    timerIrqs: count.default(0), ipisReceived: count.default(0), remoteInvlpgs: count.default(0), remoteFullFlushes: count.default(0),
+    eoiWrites: count.default(0),
   }),
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),
@@ -67,7 +76,8 @@ export type VmmOutcome =
 
 export function vmmArgv(paths: VmmPaths, args: VmmArgs): { file: string; argv: string[] } {
   const argv = ['--guest', paths.guest, '--mem-mb', String(args.memMb), '--timeout-ms', String(args.timeoutMs),
-    '--io', args.io, '--compute-cap', String(args.computeCap), '--disable', args.disable.length ? args.disable.join(',') : 'none'];
+    '--io', args.io, '--compute-cap', String(args.computeCap), '--disable', args.disable.length ? args.disable.join(',') : 'none',
+    '--lapic-timer', args.lapicTimer ?? 'deadline'];
   return /\.(mjs|js)$/.test(paths.vmm) ? { file: process.execPath, argv: [paths.vmm, ...argv] } : { file: paths.vmm, argv };
 }
 

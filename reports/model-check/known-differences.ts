@@ -3,19 +3,46 @@
 // report, which is the point: an unexplained difference is the model's to look into.
 import type { RunResult } from '../../harness/results.ts';
 
+/** the op kinds the measured guest ran (to-counters.ts keeps their costs by kind) */
+function ranOps(run: RunResult): Set<string> {
+  const costs = run.measured?.opCosts;
+  return new Set(costs && typeof costs === 'object' ? Object.keys(costs) : []);
+}
+
+const NO_TICK = "the freestanding guest keeps no periodic tick while busy: the model's re-arms IA32_TSC_DEADLINE (MSR_WRITE) and expires on the preemption timer";
+
 export function explainDifference(reason: string, run: RunResult): string | null {
   const emulated = run.measured?.timingsRepresentative === false;
+  const ran = ranOps(run);
   if (reason === 'EXTERNAL_INTERRUPT' && emulated) {
     // Linux's periodic tick and the host's device interrupts arrive per unit of wall-clock time
     return 'host interrupts come per unit of wall-clock time, and the emulated guest runs far slower than native';
   }
+  if (reason === 'INTERRUPT_WINDOW' && emulated && ran.has('timer')) {
+    // guest/apic.c arms the timer, then halts: slower than the period, the tick is already pending at the HLT
+    return "the emulated guest takes longer than a tick's period from the re-arm to its HLT, so the tick is pending there and KVM delivers it through an interrupt window";
+  }
+  if (reason === 'HLT' && ran.has('shootdown')) {
+    // guest/smp.c: vCPU 1 halts between requests; the model's other threads run the process
+    return "the measured guest's vCPU 1 idles in HLT between flush IPIs and halts again after each (one HLT per shootdown); the model's other threads are running, so their IPI is a kick instead";
+  }
   // the freestanding guest (not guest=linux) as it is built today, found on kvm-qemu runs of memory/fork-exit and
-  // cpu/kernel-build once their fork/exec/exit ran
+  // cpu/kernel-build once their fork/exec/exit ran, and of the micro suite once its timer and IPIs ran
   if (run.options?.guest !== 'linux') {
-    if (reason === 'MSR_WRITE' || reason === 'PREEMPTION_TIMER') {
-      // the model's guest re-arms its one-shot tick timer (IA32_TSC_DEADLINE) per tick and KVM emulates it
-      // with the VMX preemption timer; the freestanding guest has no timer interrupt at all
-      return "the freestanding guest keeps no periodic tick: the model's re-arms IA32_TSC_DEADLINE (MSR_WRITE) and expires on the preemption timer";
+    if (reason === 'MSR_WRITE') {
+      const why: string[] = [];
+      // guest/apic.c apic_hlt: LVTT and TMICT around the op; the model's hlt finds its wake-up already on its way
+      if (ran.has('hlt')) why.push("the measured guest wakes an hlt op's HLTs with a periodic LAPIC timer it starts and stops around the op (LVTT and TMICT writes); the model's wake-up is already on its way");
+      // guest/apic.c eoi(): KVM sets the PV EOI flag only when no other interrupt is pending (apic_sync_pv_eoi_to_guest)
+      const eois = Number((run.measured?.guest as { eoiWrites?: unknown } | undefined)?.eoiWrites ?? 0);
+      if (eois > 0) why.push(`${eois.toLocaleString('en-US')} are EOIs the guest wrote to the x2APIC because KVM had not set its PV EOI flag (another interrupt was pending); the model's PV EOI never exits`);
+      // the model's guest re-arms its one-shot tick timer (IA32_TSC_DEADLINE) per tick while busy
+      why.push(NO_TICK);
+      return why.join('; ');
+    }
+    if (reason === 'PREEMPTION_TIMER') {
+      // KVM emulates the model's TSC-deadline tick with the VMX preemption timer; the freestanding guest arms no tick while busy
+      return NO_TICK;
     }
     if (run.measured?.io === 'virtio' && (reason === 'EPT_MISCONFIG' || reason === 'IO_INSTRUCTION' || reason === 'HLT')) {
       return "the freestanding guest notifies its ring with a port write (IO_INSTRUCTION) where the model's virtio doorbell is MMIO (EPT_MISCONFIG), and its requests complete synchronously, with no completion interrupt to wait for in HLT";

@@ -14,6 +14,8 @@ extern struct abi_boot *boot;
 
 /* traps.c */
 void traps_init(void);
+void idt_set(uint8_t vector, uint64_t handler);
+void idt_load(void);
 _Noreturn void guest_panic(uint32_t code, const char *msg, uint64_t value);
 void console_puts(const char *s);
 
@@ -33,6 +35,7 @@ uint32_t paging_unmap(uint32_t region);
 uint32_t paging_protect(uint32_t region, int writable);
 uint32_t paging_touch(uint32_t region, uint32_t pattern, uint64_t accesses, int write, uint64_t stride);
 uint32_t paging_invlpg(uint32_t region, uint64_t count);
+int paging_region_span(uint32_t region, uint64_t *va, uint64_t *pages, uint64_t *page_bytes);
 /* paging.c: address spaces by index, for process.c */
 int space_new(void);
 int space_fork(int parent);

@@ -3,6 +3,7 @@
  * ABI_RESULTS_GPA. abi_boot.current_op tells the VMM which operation its exits belong to. */
 #include "cpu.h"
 #include "guest.h"
+#include "apic.h"
 
 #define MSR_EFER   0xc0000080u
 #define MSR_STAR   0xc0000081u
@@ -12,10 +13,10 @@
 struct abi_boot *boot;
 uint32_t op_detail;
 
-/* MSRs a workload must not write: they hold this kernel's own execution state. */
+/* MSRs a workload must not write: they hold this kernel's own execution state (its local APIC included). */
 static int msr_protected(uint32_t index) {
   return (index >= 0xc0000080u && index <= 0xc0000104u) || index == 0x1b || index == 0x277 ||
-         (index >= 0x174 && index <= 0x176);
+         (index >= 0x174 && index <= 0x176) || (index >= 0x800 && index <= 0x8ff) || index == MSR_KVM_PV_EOI_EN;
 }
 
 static void syscall_init(void) {
@@ -60,9 +61,7 @@ static uint32_t run_op(const struct abi_op *op) {
       else (void)rdmsr(op->a);
     }
     return ABI_ST_OK;
-  case OPK_HLT:
-    for (uint64_t i = 0; i < n; i++) hlt();
-    return ABI_ST_OK;
+  case OPK_HLT: return apic_hlt(n);
   case OPK_HYPERCALL:
     if (boot->disabled & ABI_DISABLE_HYPERCALL) { op_detail = ABI_DETAIL_DISABLED; return ABI_ST_SKIPPED; }
     for (uint64_t i = 0; i < n; i++) hypercall((int)boot->amd);
@@ -97,18 +96,29 @@ static uint32_t run_op(const struct abi_op *op) {
   case OPK_IO:
     return boot->io_virtio ? io_virtio(op->flags & ABI_F_NET, op->flags & ABI_F_WRITE, op->c, n)
                            : io_emulated(op->flags & ABI_F_WRITE, op->c, n);
+  case OPK_TIMER: return apic_timer(op->a, n);
+  case OPK_IPI: return (op->flags & ABI_F_NET) ? smp_ipi_other(n) : apic_self_ipi(n, op->flags & ABI_F_MASKED);
+  case OPK_SHOOTDOWN: return smp_shootdown(op->region, op->a);
   default:
-    /* timer/ipi/shootdown need an interrupt controller: not run here */
+    /* a kind this guest does not know */
     op_detail = op->kind;
     return ABI_ST_SKIPPED;
   }
 }
 
-_Noreturn void guest_main(struct abi_boot *b) {
+/* the VMM enters every vCPU here, RSI = its index */
+_Noreturn void guest_main(struct abi_boot *b, uint32_t cpu) {
+  if (cpu != 0) smp_ap_main();
   boot = b;
   traps_init();
+  idt_set(VEC_TIMER, (uint64_t)irq_timer);
+  idt_set(VEC_CALL, (uint64_t)irq_call);
+  idt_set(VEC_SELF, (uint64_t)irq_self);
+  idt_set(VEC_SPURIOUS, (uint64_t)irq_spurious);
   syscall_init();
   paging_init();
+  apic_init(0);
+  smp_boot_ap();
   boot->loop_cycles_x1000 = loop_cost_x1000();
   boot->current_op = 0xffffffffu;
   const struct abi_ops_header *h = (const struct abi_ops_header *)ABI_OPS_GPA;

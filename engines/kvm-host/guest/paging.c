@@ -179,6 +179,15 @@ uint32_t paging_unmap(uint32_t index) {
   return ABI_ST_OK;
 }
 
+/* where a region of the current address space lives, for another vCPU's flush (smp.c); 0 when it is not mapped */
+int paging_region_span(uint32_t index, uint64_t *va, uint64_t *pages, uint64_t *page_bytes) {
+  if (index >= ABI_MAX_REGIONS || !cur->regions[index].mapped) return 0;
+  *page_bytes = cur->regions[index].huge ? SZ_2M : SZ_4K;
+  *va = REGION_BASE(index);
+  *pages = cur->regions[index].bytes / *page_bytes;
+  return 1;
+}
+
 uint32_t paging_map(uint32_t index, uint64_t bytes, uint32_t page_size_code) {
   if (index >= ABI_MAX_REGIONS || bytes == 0 || bytes > REGION_SPAN) return ABI_ST_FAILED;
   if (cur->regions[index].mapped) paging_unmap(index); /* mapping a name again replaces the old region */

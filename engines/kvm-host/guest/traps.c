@@ -34,14 +34,20 @@ _Noreturn void guest_panic(uint32_t code, const char *msg, uint64_t value) {
   for (;;) outl(ABI_PORT_CONTROL, code);
 }
 
-void traps_init(void) {
-  for (int v = 0; v < 20; v++) {
-    uint64_t h = trap_stubs[v];
-    idt[v] = (struct idt_entry){ .off_lo = (uint16_t)h, .sel = ABI_SEL_KCODE, .ist = 0, .type = 0x8e,
-                                 .off_mid = (uint16_t)(h >> 16), .off_hi = (uint32_t)(h >> 32), .zero = 0 };
-  }
+void idt_set(uint8_t vector, uint64_t h) {
+  idt[vector] = (struct idt_entry){ .off_lo = (uint16_t)h, .sel = ABI_SEL_KCODE, .ist = 0, .type = 0x8e,
+                                    .off_mid = (uint16_t)(h >> 16), .off_hi = (uint32_t)(h >> 32), .zero = 0 };
+}
+
+/* every vCPU loads the one IDT */
+void idt_load(void) {
   struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr = { sizeof idt - 1, (uint64_t)idt };
   __asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void traps_init(void) {
+  for (int v = 0; v < 20; v++) idt_set((uint8_t)v, trap_stubs[v]);
+  idt_load();
 }
 
 void trap_handler(struct trap_frame *f) {

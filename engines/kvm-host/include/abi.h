@@ -22,6 +22,7 @@
 #define ABI_IMAGE_GPA      0x100000ull /* guest image load and entry address */
 #define ABI_IMAGE_MAX      0xc0000ull
 #define ABI_STACK_TOP      0x1f0000ull /* kernel stack grows down from here */
+#define ABI_AP_STACK_TOP   0x1f8000ull /* vCPU 1's kernel stack, between the BSP's and the user stack */
 #define ABI_USER_STACK_TOP 0x200000ull
 #define ABI_OPS_GPA        0x200000ull /* the operation stream, ABI_OPS_MAX bytes */
 #define ABI_OPS_MAX        0x100000ull
@@ -90,6 +91,7 @@ enum abi_op_kind {
 #define ABI_F_NET        0x20 /* io device net (else disk); ipi target other (else self) */
 #define ABI_F_HAS_STRIDE 0x40 /* touch: `stride` was given */
 #define ABI_F_VFORK      0x80 /* fork: the vfork form (the child shares the parent's address space) */
+#define ABI_F_MASKED     0x80 /* ipi to self: sent with interrupts disabled, taken at the STI after it */
 
 struct abi_op {
   uint8_t kind;
@@ -142,7 +144,17 @@ struct abi_boot {
   uint64_t page_faults, protection_faults, cr3_writes, invlpgs, full_flushes, syscalls;
   uint64_t gp_faults, ud_faults, frames_used;
   uint64_t forks, execs, exits, cow_faults;
+  /* host-filled, read by guest/apic.c and guest/smp.c */
+  uint64_t tsc_khz;       /* KVM_GET_TSC_KHZ: converts a timer op's period to TSC-deadline cycles */
+  uint32_t lapic_timer;   /* enum abi_lapic_timer: how the timer op arms the LAPIC timer */
+  uint32_t cpus;          /* vCPUs the VMM started (1 or ABI_CPUS); vCPU 1 enters _start with RSI = 1 */
+  /* written by the guest */
+  uint64_t timer_irqs, ipis_received, remote_invlpgs, remote_full_flushes;
+  uint64_t eoi_writes;    /* EOIs written to the x2APIC because KVM had not set the PV EOI flag */
 };
+
+#define ABI_CPUS 2u
+enum abi_lapic_timer { ABI_TIMER_DEADLINE = 0, ABI_TIMER_ONESHOT = 1, ABI_TIMER_PERIODIC = 2 };
 
 /* Ops a backend cannot run as a plain guest expects: on kvm_pvm, VMCALL/VMMCALL never complete and a ring-3
  * SYSCALL reaches LSTAR without leaving CPL 3 (found by experiment; see the engine's report). */

@@ -1,7 +1,9 @@
-/* hvbench-vmm: runs one operation stream in a fresh single-vCPU VM and prints one JSON report.
+/* hvbench-vmm: runs one operation stream in a fresh VM (two vCPUs by default: the BSP runs the stream, the
+ * AP takes its IPIs) and prints one JSON report.
  *
  *   hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] [--compute-cap N]
- *               [--disable hypercall|syscall|hypercall,syscall] < ops
+ *               [--disable hypercall|syscall|hypercall,syscall] [--lapic-timer deadline|oneshot|periodic]
+ *               [--cpus 1|2] < ops
  *
  * One process per run keeps a crashing or misbehaving guest (or VMM) away from the harness, and the kernel
  * reclaims every fd and page when it exits. Exit status: 0 the run completed, 1 the run failed (the report
@@ -46,6 +48,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *opt) {
   opt->timeout_ms = 10000;
   opt->io_virtio = 1;
   opt->compute_cap = 1000000;
+  opt->cpus = ABI_CPUS;
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     uint64_t n;
@@ -56,6 +59,10 @@ static int parse_args(int argc, char **argv, struct vmm_options *opt) {
     else if (!strcmp(arg, "--io") && (!strcmp(val, "virtio") || !strcmp(val, "emulated"))) opt->io_virtio = !strcmp(val, "virtio");
     else if (!strcmp(arg, "--compute-cap") && !parse_u64(val, 1, 1ull << 40, &n)) opt->compute_cap = n;
     else if (!strcmp(arg, "--disable")) { if (parse_disable(val, &opt->disabled) < 0) return -1; }
+    else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "deadline")) opt->lapic_timer = ABI_TIMER_DEADLINE;
+    else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "oneshot")) opt->lapic_timer = ABI_TIMER_ONESHOT;
+    else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "periodic")) opt->lapic_timer = ABI_TIMER_PERIODIC;
+    else if (!strcmp(arg, "--cpus") && !parse_u64(val, 1, ABI_CPUS, &n)) opt->cpus = (uint32_t)n;
     else return -1;
     i++;
   }
@@ -83,7 +90,8 @@ int main(int argc, char **argv) {
   struct vmm_options opt = { 0 };
   if (parse_args(argc, argv, &opt) < 0) {
     report_setup_error("usage: hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] "
-                       "[--compute-cap N] [--disable hypercall,syscall] < operation-stream");
+                       "[--compute-cap N] [--disable hypercall,syscall] [--lapic-timer deadline|oneshot|periodic] "
+                       "[--cpus 1|2] < operation-stream");
     return 2;
   }
   static uint8_t image[ABI_IMAGE_MAX], ops[ABI_OPS_MAX];
@@ -114,7 +122,7 @@ int main(int argc, char **argv) {
     free(vm.op_exits);
     return 2;
   }
-  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats = stats_open(vm.vcpu_fd);
+  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats = stats_open(vm.vcpu[0].fd);
   if (vm_stats) stats_read(vm_stats, 0);
   if (vcpu_stats) stats_read(vcpu_stats, 0);
 
@@ -123,7 +131,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   uint64_t start = now_ns();
-  vcpu_loop(&vm);
+  vm_run(&vm);
   uint64_t wall = now_ns() - start;
   watchdog_disarm();
   if (!vm.failure && vm.guest_status != 0) {

@@ -72,14 +72,18 @@ void report_run(const struct vm *vm, const struct report_input *in) {
   /* the guest wrote these: plain numbers, whatever their values */
   fprintf(f, ",\"guest\":{\"loopCyclesX1000\":%llu,\"pageFaults\":%llu,\"protectionFaults\":%llu,\"cr3Writes\":%llu,"
              "\"invlpgs\":%llu,\"fullFlushes\":%llu,\"syscalls\":%llu,\"gpFaults\":%llu,\"udFaults\":%llu,"
-             "\"framesUsed\":%llu,\"forks\":%llu,\"execs\":%llu,\"exits\":%llu,\"cowFaults\":%llu}",
+             "\"framesUsed\":%llu,\"forks\":%llu,\"execs\":%llu,\"exits\":%llu,\"cowFaults\":%llu,\"timerIrqs\":%llu,"
+             "\"ipisReceived\":%llu,\"remoteInvlpgs\":%llu,\"remoteFullFlushes\":%llu,\"eoiWrites\":%llu}",
           (unsigned long long)boot->loop_cycles_x1000, (unsigned long long)boot->page_faults,
           (unsigned long long)boot->protection_faults, (unsigned long long)boot->cr3_writes,
           (unsigned long long)boot->invlpgs, (unsigned long long)boot->full_flushes,
           (unsigned long long)boot->syscalls, (unsigned long long)boot->gp_faults,
           (unsigned long long)boot->ud_faults, (unsigned long long)boot->frames_used,
           (unsigned long long)boot->forks, (unsigned long long)boot->execs, (unsigned long long)boot->exits,
-          (unsigned long long)boot->cow_faults);
+          (unsigned long long)boot->cow_faults,
+          (unsigned long long)boot->timer_irqs, (unsigned long long)boot->ipis_received,
+          (unsigned long long)boot->remote_invlpgs, (unsigned long long)boot->remote_full_flushes,
+          (unsigned long long)boot->eoi_writes);
   /* per operation: [TSC cycles, status, detail, exits] */
   const struct abi_op_result *res = (const struct abi_op_result *)(vm->mem + ABI_RESULTS_GPA);
   fputs(",\"ops\":[", f);

@@ -1,7 +1,11 @@
 /* The vCPU run loop: one switch over kvm_run.exit_reason, each case handed to a named device or ending the
  * run (KVM API doc 5 "The kvm_run structure"). Exits are tallied by reason and attributed to the operation
- * the guest was interpreting (abi_boot.current_op, read from guest memory: it costs the guest no exit). */
+ * the guest was interpreting (abi_boot.current_op, read from guest memory: it costs the guest no exit), the
+ * AP's exits to the op the BSP is running, so an op's count is every vCPU's. Each vCPU has its own thread
+ * (vCPU 0 the main one, api.rst 4.10 KVM_RUN: a vCPU's ioctls come from one thread); an exit is handled under
+ * vm->lock, and the vCPU that ends the run kicks the others out of KVM_RUN. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -40,20 +44,21 @@ static void tally(struct vm *vm, uint32_t reason) {
   else vm->exits_outside++;
 }
 
-static void end_run(struct vm *vm, const char *failure, uint32_t reason) {
+static void end_run(struct vm *vm, const struct vcpu *v, const char *failure, uint32_t reason) {
   struct kvm_regs regs;
+  if (vm->failure) return; /* the first failure is the run's */
   vm->failure = failure;
   vm->failure_exit = exit_reason_name(reason);
-  if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0) vm->failure_rip = regs.rip;
+  if (ioctl(v->fd, KVM_GET_REGS, &regs) == 0) vm->failure_rip = regs.rip;
 }
 
 /* KVM_EXIT_IO: data lives inside the kvm_run mapping at data_offset (api.rst 5, "KVM_EXIT_IO"); the
  * offset comes from the kernel, checked anyway so that a bad value can never make us touch other memory. */
-static void port_io(struct vm *vm) {
-  struct kvm_run *run = vm->run;
+static void port_io(struct vm *vm, const struct vcpu *v) {
+  struct kvm_run *run = v->run;
   uint64_t bytes = (uint64_t)run->io.size * run->io.count;
   if (run->io.data_offset > vm->run_size || bytes > vm->run_size - run->io.data_offset) {
-    end_run(vm, "KVM_EXIT_IO data outside the kvm_run mapping", KVM_EXIT_IO);
+    end_run(vm, v, "KVM_EXIT_IO data outside the kvm_run mapping", KVM_EXIT_IO);
     return;
   }
   uint8_t *data = (uint8_t *)run + run->io.data_offset;
@@ -79,33 +84,24 @@ static void port_io(struct vm *vm) {
   }
 }
 
-void vcpu_loop(struct vm *vm) {
-  struct kvm_run *run = vm->run;
-  while (!vm->finished && !vm->failure) {
-    if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
-      if (errno == EINTR && watchdog_fired()) {
-        end_run(vm, "watchdog: the guest ran past the time limit", KVM_EXIT_INTR);
-      } else if (errno == EINTR || errno == EAGAIN) {
-        run->immediate_exit = 0; /* a signal that was not the watchdog's: just enter again */
-      } else {
-        snprintf(vm->failure_detail, sizeof vm->failure_detail, "KVM_RUN: %s", strerror(errno));
-        end_run(vm, vm->failure_detail, KVM_EXIT_UNKNOWN);
-      }
-      continue;
-    }
-    uint32_t reason = run->exit_reason;
-    switch (reason) {
+static int running(struct vm *vm) {
+  pthread_mutex_lock(&vm->lock);
+  int go = !vm->finished && !vm->failure;
+  pthread_mutex_unlock(&vm->lock);
+  return go;
+}
+
+/* one exit of vCPU v, under vm->lock */
+static void handle_exit(struct vm *vm, const struct vcpu *v) {
+  struct kvm_run *run = v->run;
+  uint32_t reason = run->exit_reason;
+  switch (reason) {
     case KVM_EXIT_IO:
-      port_io(vm);
+      port_io(vm, v);
       break;
     case KVM_EXIT_MMIO:
       tally(vm, reason);
       mmio_access(vm, run);
-      break;
-    case KVM_EXIT_HLT:
-      /* No in-kernel irqchip, so HLT comes to user space; RIP is already past it and entering again
-       * resumes the guest, which is what a wake-up by the next interrupt would do. */
-      tally(vm, reason);
       break;
     case KVM_EXIT_X86_RDMSR:
       /* unknown MSR read: reads as zero (api.rst "KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR") */
@@ -125,30 +121,79 @@ void vcpu_loop(struct vm *vm) {
       break;
     case KVM_EXIT_INTR:
       tally(vm, reason);
-      if (watchdog_fired()) end_run(vm, "watchdog: the guest ran past the time limit", reason);
+      if (watchdog_fired()) end_run(vm, v, "watchdog: the guest ran past the time limit", reason);
       break;
     case KVM_EXIT_SHUTDOWN:
       /* a triple fault: the guest could not deliver an exception, not even #DF */
       tally(vm, reason);
-      end_run(vm, "guest shut down (triple fault)", reason);
+      end_run(vm, v, "guest shut down (triple fault)", reason);
       break;
     case KVM_EXIT_FAIL_ENTRY:
       tally(vm, reason);
       snprintf(vm->failure_detail, sizeof vm->failure_detail, "VM entry failed (hardware reason 0x%llx)",
                (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-      end_run(vm, vm->failure_detail, reason);
+      end_run(vm, v, vm->failure_detail, reason);
       break;
     case KVM_EXIT_INTERNAL_ERROR:
       tally(vm, reason);
       snprintf(vm->failure_detail, sizeof vm->failure_detail, "KVM internal error (suberror %u)",
                run->internal.suberror);
-      end_run(vm, vm->failure_detail, reason);
+      end_run(vm, v, vm->failure_detail, reason);
       break;
     default:
       tally(vm, reason);
       snprintf(vm->failure_detail, sizeof vm->failure_detail, "unhandled exit reason %u", reason);
-      end_run(vm, vm->failure_detail, reason);
+      end_run(vm, v, vm->failure_detail, reason);
       break;
-    }
   }
+}
+
+static void vcpu_loop(struct vm *vm, struct vcpu *v) {
+  struct kvm_run *run = v->run;
+  while (running(vm)) {
+    int r = ioctl(v->fd, KVM_RUN, 0), err = errno;
+    pthread_mutex_lock(&vm->lock);
+    if (r < 0) {
+      if (err == EINTR && watchdog_fired()) {
+        end_run(vm, v, "watchdog: the guest ran past the time limit", KVM_EXIT_INTR);
+      } else if (err == EINTR || err == EAGAIN) {
+        run->immediate_exit = 0; /* a kick or another signal: enter again unless the run has ended */
+      } else {
+        snprintf(vm->failure_detail, sizeof vm->failure_detail, "KVM_RUN: %s", strerror(err));
+        end_run(vm, v, vm->failure_detail, KVM_EXIT_UNKNOWN);
+      }
+    } else {
+      handle_exit(vm, v);
+    }
+    int ended = vm->finished || vm->failure;
+    pthread_mutex_unlock(&vm->lock);
+    if (ended) vcpu_kick(vm, v);
+  }
+}
+
+static void *ap_thread(void *p) {
+  struct vcpu *v = p;
+  vcpu_loop(v->vm, v);
+  return NULL;
+}
+
+void vm_run(struct vm *vm) {
+  /* the APs' threads leave SIGALRM to the main thread, whose vCPU the watchdog stops (watchdog.c) */
+  sigset_t alarm, old;
+  sigemptyset(&alarm);
+  sigaddset(&alarm, SIGALRM);
+  pthread_sigmask(SIG_BLOCK, &alarm, &old);
+  vm->vcpu[0].thread = pthread_self();
+  vm->vcpu[0].has_thread = 1;
+  for (uint32_t i = 1; i < vm->cpus; i++) {
+    pthread_mutex_lock(&vm->lock);
+    vm->vcpu[i].has_thread = pthread_create(&vm->vcpu[i].thread, NULL, ap_thread, &vm->vcpu[i]) == 0;
+    if (!vm->vcpu[i].has_thread) end_run(vm, &vm->vcpu[i], "cannot start a vCPU thread", KVM_EXIT_UNKNOWN);
+    pthread_mutex_unlock(&vm->lock);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  vcpu_loop(vm, &vm->vcpu[0]);
+  vcpu_kick(vm, &vm->vcpu[0]);
+  for (uint32_t i = 1; i < vm->cpus; i++)
+    if (vm->vcpu[i].has_thread) pthread_join(vm->vcpu[i].thread, NULL);
 }

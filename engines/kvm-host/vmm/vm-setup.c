@@ -1,7 +1,10 @@
-/* Creating the VM, its memory and its vCPU, and putting the vCPU straight into 64-bit long mode: the host
- * writes the GDT, the TSS and a 4-level identity map into guest memory and loads the segment and control
- * registers with KVM_SET_SREGS, so the guest needs no boot code (KVM API doc 4.2 KVM_CREATE_VM,
- * 4.35 KVM_SET_USER_MEMORY_REGION, 4.7 KVM_CREATE_VCPU, 4.14 KVM_SET_SREGS, 4.46 KVM_SET_CPUID2). */
+/* Creating the VM, its memory, its in-kernel interrupt controller and its vCPUs, and putting every vCPU
+ * straight into 64-bit long mode: the host writes the GDT, the TSS and a 4-level identity map into guest memory
+ * and loads the segment and control registers with KVM_SET_SREGS, so the guest needs no boot code (KVM API doc
+ * 4.2 KVM_CREATE_VM, 4.35 KVM_SET_USER_MEMORY_REGION, 4.24 KVM_CREATE_IRQCHIP, 4.7 KVM_CREATE_VCPU,
+ * 4.14 KVM_SET_SREGS, 4.46 KVM_SET_CPUID2). vCPU 1 is started the same way rather than by INIT-SIPI: the guest
+ * has no real-mode trampoline to take a SIPI, and with the in-kernel LAPIC KVM holds an AP in
+ * KVM_MP_STATE_UNINITIALIZED until one arrives, so the VMM marks it runnable (4.39 KVM_SET_MP_STATE). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,8 +46,15 @@ static int protect_tsc(struct vm *vm) {
   return ioctl(vm->vm_fd, KVM_X86_SET_MSR_FILTER, &filter);
 }
 
-/* The guest must see the CPUID the host can virtualize, otherwise leaf values are all zero (api.rst 4.46). */
-static int set_cpuid(struct vm *vm, char *err, size_t errlen) {
+/* CPUID.1:ECX bits (Intel SDM Vol. 2A Table 3-10) */
+#define CPUID_1_ECX_X2APIC       (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+
+/* The guest must see the CPUID the host can virtualize, otherwise leaf values are all zero (api.rst 4.46).
+ * KVM emulates the TSC-deadline timer in its LAPIC but leaves the bit to the VMM (KVM_CAP_TSC_DEADLINE_TIMER;
+ * QEMU sets it the same way), and takes LVTT's TSC-deadline mode only when the guest's CPUID has it
+ * (kvm_vcpu_after_set_cpuid sets lapic_timer.timer_mode_mask). */
+static int set_cpuid(struct vm *vm, int vcpu_fd, char *err, size_t errlen) {
   enum { MAX_ENTRIES = 256 };
   static union {
     struct kvm_cpuid2 c;
@@ -53,16 +63,31 @@ static int set_cpuid(struct vm *vm, char *err, size_t errlen) {
   memset(&buf, 0, sizeof buf);
   buf.c.nent = MAX_ENTRIES;
   if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, &buf.c) < 0) return fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
+  int deadline = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0;
   for (uint32_t i = 0; i < buf.c.nent; i++) {
-    const struct kvm_cpuid_entry2 *e = &buf.c.entries[i];
+    struct kvm_cpuid_entry2 *e = &buf.c.entries[i];
     if (e->function == 0) vm->amd = e->ebx == 0x68747541u; /* "Auth"enticAMD */
+    if (e->function == 1) e->ecx |= CPUID_1_ECX_X2APIC | (deadline ? CPUID_1_ECX_TSC_DEADLINE : 0);
   }
-  if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, &buf.c) < 0) return fail(err, errlen, "KVM_SET_CPUID2");
+  if (ioctl(vcpu_fd, KVM_SET_CPUID2, &buf.c) < 0) return fail(err, errlen, "KVM_SET_CPUID2");
   return 0;
 }
 
+static int create_vcpu(struct vm *vm, uint32_t index, char *err, size_t errlen) {
+  struct vcpu *v = &vm->vcpu[index];
+  v->index = index;
+  v->vm = vm;
+  v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, index);
+  if (v->fd < 0) return fail(err, errlen, "KVM_CREATE_VCPU");
+  v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+  if (v->run == MAP_FAILED) { v->run = NULL; return fail(err, errlen, "mmap kvm_run"); }
+  return set_cpuid(vm, v->fd, err, errlen);
+}
+
 int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t errlen) {
-  vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+  vm->kvm_fd = vm->vm_fd = -1;
+  for (uint32_t i = 0; i < ABI_CPUS; i++) vm->vcpu[i].fd = -1;
+  pthread_mutex_init(&vm->lock, NULL);
   vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
   if (vm->kvm_fd < 0) return fail(err, errlen, "open /dev/kvm");
   if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
@@ -90,14 +115,14 @@ int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t er
   };
   if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) return fail(err, errlen, "KVM_SET_USER_MEMORY_REGION");
 
-  vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-  if (vm->vcpu_fd < 0) return fail(err, errlen, "KVM_CREATE_VCPU");
+  /* the LAPIC (timer, IPIs, EOI) in the kernel, as QEMU's default kernel-irqchip=on; before any vCPU exists */
+  if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) return fail(err, errlen, "KVM_CREATE_IRQCHIP");
   int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
   if (size < (int)sizeof(struct kvm_run)) return fail(err, errlen, "KVM_GET_VCPU_MMAP_SIZE");
   vm->run_size = (size_t)size;
-  vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
-  if (vm->run == MAP_FAILED) { vm->run = NULL; return fail(err, errlen, "mmap kvm_run"); }
-  if (set_cpuid(vm, err, errlen) < 0) return -1;
+  vm->cpus = opt->cpus;
+  for (uint32_t i = 0; i < vm->cpus; i++)
+    if (create_vcpu(vm, i, err, errlen) < 0) return -1;
 
   /* MSRs KVM does not know, values KVM refuses and MSRs the filter below denies exit to us as
    * KVM_EXIT_X86_RDMSR/WRMSR instead of a #GP in the guest, so an `msr` op of any index is a countable exit
@@ -144,9 +169,9 @@ static void write_page_tables(struct vm *vm) {
   for (uint64_t i = 0; i < 512; i++) pd[i] = (i << 21) | PTE_P | PTE_RW | PTE_US | PTE_PS;
 }
 
-static int set_long_mode(struct vm *vm, char *err, size_t errlen) {
+static int set_long_mode(const struct vcpu *v, char *err, size_t errlen) {
   struct kvm_sregs s;
-  if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) return fail(err, errlen, "KVM_GET_SREGS");
+  if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0) return fail(err, errlen, "KVM_GET_SREGS");
   struct kvm_segment code = { .base = 0, .limit = 0xffffffff, .selector = ABI_SEL_KCODE, .type = 11, .present = 1,
                               .dpl = 0, .db = 0, .s = 1, .l = 1, .g = 1 };
   struct kvm_segment data = code;
@@ -167,14 +192,17 @@ static int set_long_mode(struct vm *vm, char *err, size_t errlen) {
   s.cr3 = ABI_PML4_GPA;
   s.cr4 = 0x620ull;        /* OSXMMEXCPT | OSFXSR | PAE */
   s.efer = 0x501ull;       /* LMA | LME | SCE */
-  if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &s) < 0) return fail(err, errlen, "KVM_SET_SREGS");
+  if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0) return fail(err, errlen, "KVM_SET_SREGS");
   struct kvm_regs r;
   memset(&r, 0, sizeof r);
   r.rip = ABI_IMAGE_GPA;
-  r.rsp = ABI_STACK_TOP;
+  r.rsp = v->index ? ABI_AP_STACK_TOP : ABI_STACK_TOP;
   r.rdi = ABI_BOOT_GPA;
+  r.rsi = v->index;
   r.rflags = 0x2;
-  if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &r) < 0) return fail(err, errlen, "KVM_SET_REGS");
+  if (ioctl(v->fd, KVM_SET_REGS, &r) < 0) return fail(err, errlen, "KVM_SET_REGS");
+  struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+  if (v->index && ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0) return fail(err, errlen, "KVM_SET_MP_STATE");
   return 0;
 }
 
@@ -197,18 +225,28 @@ int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, 
   boot->amd = (uint32_t)vm->amd;
   boot->compute_cap = opt->compute_cap;
   boot->disabled = opt->disabled;
+  boot->lapic_timer = opt->lapic_timer;
+  boot->cpus = vm->cpus;
+  int khz = ioctl(vm->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
+  boot->tsc_khz = khz > 0 ? (uint64_t)khz : 0; /* 0: the guest fails a TSC-deadline timer op instead of guessing */
   vm->ops_count = ops_count;
-  return set_long_mode(vm, err, errlen);
+  for (uint32_t i = 0; i < vm->cpus; i++)
+    if (set_long_mode(&vm->vcpu[i], err, errlen) < 0) return -1;
+  return 0;
 }
 
 void vm_destroy(struct vm *vm) {
-  if (vm->run) munmap(vm->run, vm->run_size);
+  for (uint32_t i = 0; i < ABI_CPUS; i++) {
+    struct vcpu *v = &vm->vcpu[i];
+    if (v->run) munmap(v->run, vm->run_size);
+    if (v->fd >= 0) close(v->fd);
+    v->run = NULL;
+    v->fd = -1;
+  }
   if (vm->mem_map) munmap(vm->mem_map, vm->mem_map_len);
-  if (vm->vcpu_fd >= 0) close(vm->vcpu_fd);
   if (vm->vm_fd >= 0) close(vm->vm_fd);
   if (vm->kvm_fd >= 0) close(vm->kvm_fd);
-  vm->run = NULL;
   vm->mem = NULL;
   vm->mem_map = NULL;
-  vm->vcpu_fd = vm->vm_fd = vm->kvm_fd = -1;
+  vm->vm_fd = vm->kvm_fd = -1;
 }

@@ -1,7 +1,9 @@
-/* State shared by the VMM's files: one VM with one vCPU, its guest memory, and the per-run tallies. */
+/* State shared by the VMM's files: one VM with its vCPUs, its guest memory, and the per-run tallies (summed over
+ * the vCPUs: each vCPU thread adds to them under vm->lock). */
 #ifndef HVBENCH_VMM_H
 #define HVBENCH_VMM_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/kvm.h>
@@ -19,12 +21,25 @@ struct vmm_options {
   int io_virtio;
   uint64_t compute_cap;
   uint32_t disabled; /* ABI_DISABLE_* */
+  uint32_t lapic_timer; /* enum abi_lapic_timer */
+  uint32_t cpus;        /* 1 or ABI_CPUS */
+};
+
+struct vcpu {
+  int fd;
+  struct kvm_run *run;
+  uint32_t index;
+  struct vm *vm;
+  pthread_t thread;
+  int has_thread; /* thread is set: kicks may go to it */
 };
 
 struct vm {
-  int kvm_fd, vm_fd, vcpu_fd;
-  struct kvm_run *run;
+  int kvm_fd, vm_fd;
+  struct vcpu vcpu[ABI_CPUS];
+  uint32_t cpus;
   size_t run_size;
+  pthread_mutex_t lock;
   uint8_t *mem;
   uint64_t mem_bytes;
   void *mem_map;      /* the mapping guest RAM was carved from (mem is its first 2 MiB boundary) */
@@ -59,13 +74,14 @@ int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, 
             const uint8_t *ops, size_t ops_len, uint32_t ops_count, char *err, size_t errlen);
 void vm_destroy(struct vm *vm);
 
-/* vcpu-loop.c */
-void vcpu_loop(struct vm *vm);
+/* vcpu-loop.c: vm_run runs every vCPU until the guest finishes or fails */
+void vm_run(struct vm *vm);
 const char *exit_reason_name(uint32_t reason);
 
 /* watchdog.c */
 int watchdog_arm(struct vm *vm, unsigned timeout_ms);
 void watchdog_disarm(void);
+void vcpu_kick(struct vm *vm, const struct vcpu *except);
 int watchdog_fired(void);
 
 /* devices */

@@ -48,7 +48,7 @@ enum runner_detail {
   DETAIL_ERRNO = 5,       /* a system call failed: errno is printed */
   DETAIL_NO_PROCESS = 6,  /* switch to a pid that does not exist / too many processes */
   DETAIL_NOT_PRIVILEGED = 7, /* pio needs --privileged */
-  DETAIL_SMP = 8,         /* ipi to another CPU and shootdown need a second CPU running the process */
+  DETAIL_SMP = 8,         /* ipi to another CPU needs a second CPU; shootdown is not run (smp.c) */
 };
 
 struct op_outcome {
@@ -86,6 +86,10 @@ void io_prepare(void);
 struct op_outcome io_disk(const char *path, int write, uint64_t bytes, uint64_t requests);
 struct op_outcome io_net(int write, uint64_t bytes, uint64_t requests);
 struct op_outcome io_timer(uint32_t period_us, uint64_t ticks);
+
+/* smp.c: a helper thread on a second CPU for ipi; smp_prepare does nothing on one CPU */
+void smp_prepare(int cpu);
+struct op_outcome smp_ipi(int other, uint64_t count);
 
 /* counts.c: page faults and context switches of this run's processes */
 struct sw_counts { uint64_t faults, csw; };

@@ -358,6 +358,10 @@ test('xAPIC mode and the one-shot LAPIC timer: which APIC writes exit, as APIC_W
   assert.equal(bare.attribution['exit:APIC_ACCESS'], 22_200);
   // the same guest in x2APIC mode: MSR_WRITE exits for both (handler 300): no emulation, no short-cut
   assert.deepEqual(delta('kvm:lapictimer=oneshot,apicv=off,pveoi=off', [], [timer]).exits, { HLT: 6, MSR_WRITE: 12 });
+  // a periodic timer is never re-armed (KVM's hrtimer restarts itself): each of the 6 ticks is its HLT alone,
+  // and without APICv the EOIs still exit unless PV EOI takes them
+  assert.deepEqual(delta('kvm:lapictimer=periodic', [], [timer]).exits, { HLT: 6 });
+  assert.deepEqual(delta('kvm:lapictimer=periodic,apicv=off,pveoi=off', [], [timer]).exits, { HLT: 6, MSR_WRITE: 6 });
 
   // IPIs to another vCPU without PV send-IPI: one ICR write per target, APIC_WRITE in xAPIC mode with APICv
   const other: GuestOp = { op: 'ipi', target: 'other', count: 3 };

@@ -32,6 +32,7 @@ const every: GuestOp[] = [
   { op: 'io', device: 'disk', dir: 'read', bytes: 4096, requests: 1 },
   { op: 'timer', periodUs: 1000, ticks: 10 },
   { op: 'ipi', target: 'other', count: 11 },
+  { op: 'ipi', target: 'self', count: 7, masked: true },
   { op: 'shootdown', region: 'stack', cpus: 4 },
 ];
 

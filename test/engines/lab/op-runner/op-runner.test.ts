@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestOp } from '../../../../engines/types.ts';
 import { serialize } from '../../../../engines/kvm-host/op-stream.ts';
@@ -120,4 +120,18 @@ test('bad input: a one-line error and exit 2', { skip }, () => {
   const option = spawnSync(RUNNER_PATH, ['--compute-cap=lots', '-'], { input: '', encoding: 'utf8' });
   assert.equal(option.status, 2);
   assert.match(option.stderr, /^op-runner: --compute-cap must be a non-negative integer, got "lots"\n$/);
+});
+
+test('an ipi to the other CPU runs with a helper thread on a second CPU; a self-IPI and shootdowns are skipped', { skip }, () => {
+  const { out } = run([
+    { op: 'ipi', target: 'other', count: 20 },
+    { op: 'ipi', target: 'self', count: 1 },
+    { op: 'map', region: 'b', bytes: 4096, pageSize: '4k' },
+    { op: 'shootdown', region: 'b', cpus: 2 },
+  ]);
+  // a self-IPI needs ring 0 (detail 1); a shootdown is not run (detail 8, smp.c says why)
+  assert.deepEqual([out.ops[1].status, out.ops[1].detail], ['skipped', 1]);
+  assert.deepEqual([out.ops[3].status, out.ops[3].detail], ['skipped', 8]);
+  // on one CPU there is no helper: the IPI is skipped with the two-CPU reason instead of running
+  assert.deepEqual([out.ops[0].status, out.ops[0].detail], availableParallelism() >= 2 ? ['ok', 0] : ['skipped', 8]);
 });

@@ -1,0 +1,168 @@
+/* This kernel's local APIC, in x2APIC mode (KVM's in-kernel LAPIC, vmm/vm-setup.c): the timer in the three ways
+ * Linux drives it (arch/x86/kernel/apic/apic.c: lapic_next_deadline writes IA32_TSC_DEADLINE per event,
+ * lapic_next_event writes TMICT per event, and the periodic mode __setup_APIC_LVTT programs once, whose
+ * expiries KVM's hrtimer re-arms by itself: arch/x86/kvm/lapic.c apic_timer_fn,
+ * advance_periodic_target_expiration), interrupts taken in IDT handlers (irq-entry.S), and EOIs through KVM's
+ * PV EOI when KVM offers it, as a Linux guest on KVM does (arch/x86/kernel/kvm.c kvm_guest_apic_eoi_write).
+ * The kernel runs with interrupts disabled except in the `sti; hlt` of a wait (and a self-IPI's window), so an
+ * interrupt arrives only where the kernel expects one. */
+#include "cpu.h"
+#include "guest.h"
+#include "apic.h"
+
+#define APIC_BASE_ENABLE 0x800ull
+#define APIC_BASE_X2APIC 0x400ull
+#define SVR_ENABLE       0x100u
+#define LVTT_PERIODIC    (1u << 17)
+#define LVTT_DEADLINE    (2u << 17)
+#define TDCR_DIVIDE_1    0xbu
+/* KVM's APIC bus runs at 1 GHz (APIC_BUS_CYCLE_NS_DEFAULT, arch/x86/kvm/lapic.h): divided by 1, a count is 1 ns */
+#define TIMER_COUNT_NS   1ull
+/* the `hlt` op's wake-up: a periodic tick of Linux's HZ=1000 period, started and stopped around the op */
+#define HLT_TICK_NS      1000000ull
+/* CPUID 0x40000001 EAX bits (Linux include/uapi/asm/kvm_para.h) */
+#define KVM_FEATURE_PV_EOI      (1u << 6)
+#define KVM_FEATURE_PV_SEND_IPI (1u << 11)
+#define KVM_HC_SEND_IPI  10u
+#define KVM_PV_EOI_BIT   1u
+
+extern uint32_t op_detail;
+
+/* KVM writes a CPU's PV EOI flag when it injects an interrupt whose EOI it can take lazily; one cache line each */
+static struct { volatile uint32_t flag; uint32_t pad[15]; } pv_eoi[ABI_CPUS] __attribute__((aligned(64)));
+static uint32_t kvm_features; /* CPUID 0x40000001 EAX, 0 when the hypervisor is not KVM */
+static uint32_t lvtt;         /* LVTT as last written by the BSP: rewritten only when an op needs another mode */
+static volatile uint64_t self_ipis;
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
+  __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static uint32_t kvm_cpuid_features(void) {
+  uint32_t a, b, c, d;
+  cpuid(0x40000000u, &a, &b, &c, &d);
+  if (b != 0x4b4d564bu || c != 0x564b4d56u || d != 0x4du) return 0; /* "KVMKVMKVM\0\0\0" */
+  cpuid(0x40000001u, &a, &b, &c, &d);
+  return a;
+}
+
+/* which vCPU runs this: the AP's stack lies above the BSP's (abi.h), and no interrupt is taken in ring 3 */
+static uint32_t this_cpu(void) {
+  uint64_t sp;
+  __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+  return sp > ABI_STACK_TOP;
+}
+
+static void set_lvtt(uint32_t value) {
+  if (value == lvtt) return;
+  wrmsr(MSR_X2APIC_LVTT, value);
+  lvtt = value;
+}
+
+void apic_init(uint32_t cpu) {
+  if (cpu == 0) kvm_features = kvm_cpuid_features();
+  wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+  wrmsr(MSR_X2APIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+  if (kvm_features & KVM_FEATURE_PV_EOI) wrmsr(MSR_KVM_PV_EOI_EN, (uint64_t)&pv_eoi[cpu].flag | 1);
+  if (cpu != 0) return;
+  wrmsr(MSR_X2APIC_TDCR, TDCR_DIVIDE_1);
+  lvtt = 0x10000u; /* masked, as after reset */
+}
+
+/* the EOI: a set PV EOI flag means KVM completes it at its next entry (test-and-clear, no exit) */
+static void eoi(void) {
+  volatile uint32_t *flag = &pv_eoi[this_cpu()].flag;
+  if (*flag & KVM_PV_EOI_BIT) {
+    *flag &= ~KVM_PV_EOI_BIT;
+    return;
+  }
+  __atomic_fetch_add(&boot->eoi_writes, 1, __ATOMIC_RELAXED); /* both vCPUs count here */
+  wrmsr(MSR_X2APIC_EOI, 0);
+}
+
+/* called by irq-entry.S with the vector; a spurious vector takes no EOI (Intel SDM Vol. 3 §11.9) */
+void apic_irq(uint64_t vector) {
+  if (vector == VEC_SPURIOUS) return;
+  if (vector == VEC_TIMER) boot->timer_irqs++;
+  else if (vector == VEC_SELF) self_ipis++;
+  else if (vector == VEC_CALL) smp_call_irq();
+  eoi();
+}
+
+/* idle until *counter reaches target: STI's one-instruction shadow keeps an interrupt from landing between it
+ * and HLT, so a wake-up is never lost; each pass is one HLT */
+static void wait_for(volatile uint64_t *counter, uint64_t target) {
+  while (*counter < target) __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* a fixed IPI: KVM's PV send-IPI hypercall (a bitmap of APIC IDs, kvm_send_ipi_mask in arch/x86/kernel/kvm.c)
+ * when offered and hypercalls work on this backend, else one x2APIC ICR write (physical destination) */
+void apic_send_ipi(uint32_t apic_id, uint32_t vector) {
+  if ((kvm_features & KVM_FEATURE_PV_SEND_IPI) && !(boot->disabled & ABI_DISABLE_HYPERCALL) && apic_id < 64) {
+    uint64_t nr = KVM_HC_SEND_IPI;
+    uint64_t bitmap_low = 1ull << apic_id, bitmap_high = 0, min = 0, icr = vector;
+    if (boot->amd) __asm__ volatile("vmmcall" : "+a"(nr) : "b"(bitmap_low), "c"(bitmap_high), "d"(min), "S"(icr) : "memory");
+    else __asm__ volatile("vmcall" : "+a"(nr) : "b"(bitmap_low), "c"(bitmap_high), "d"(min), "S"(icr) : "memory");
+    return;
+  }
+  wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | vector);
+}
+
+/* `ticks` expiries of a periodic timer: one TMICT write starts it, KVM re-arms it, one stops it */
+static uint32_t periodic_ticks(uint64_t period_ns, uint64_t ticks) {
+  if (period_ns / TIMER_COUNT_NS > 0xffffffffull) return ABI_ST_FAILED;
+  set_lvtt(VEC_TIMER | LVTT_PERIODIC);
+  uint64_t first = boot->timer_irqs;
+  wrmsr(MSR_X2APIC_TMICT, period_ns / TIMER_COUNT_NS);
+  for (uint64_t i = 1; i <= ticks; i++) wait_for(&boot->timer_irqs, first + i);
+  wrmsr(MSR_X2APIC_TMICT, 0);
+  return ABI_ST_OK;
+}
+
+uint32_t apic_timer(uint32_t period_us, uint64_t ticks) {
+  uint64_t ns = (uint64_t)period_us * 1000;
+  switch (boot->lapic_timer) {
+  case ABI_TIMER_PERIODIC: return periodic_ticks(ns, ticks);
+  case ABI_TIMER_ONESHOT:
+    if (ns / TIMER_COUNT_NS > 0xffffffffull) return ABI_ST_FAILED;
+    set_lvtt(VEC_TIMER);
+    for (uint64_t i = 0; i < ticks; i++) {
+      uint64_t t = boot->timer_irqs;
+      wrmsr(MSR_X2APIC_TMICT, ns / TIMER_COUNT_NS);
+      wait_for(&boot->timer_irqs, t + 1);
+    }
+    return ABI_ST_OK;
+  default: {
+    if (!boot->tsc_khz) { op_detail = 1; return ABI_ST_FAILED; }
+    uint64_t cycles = (uint64_t)period_us * boot->tsc_khz / 1000;
+    set_lvtt(VEC_TIMER | LVTT_DEADLINE);
+    for (uint64_t i = 0; i < ticks; i++) {
+      uint64_t t = boot->timer_irqs;
+      wrmsr(MSR_TSC_DEADLINE, rdtsc_ordered() + cycles);
+      wait_for(&boot->timer_irqs, t + 1);
+    }
+    return ABI_ST_OK;
+  }
+  }
+}
+
+/* `count` HLTs, each until the next interrupt: the LAPIC timer's periodic tick wakes them */
+uint32_t apic_hlt(uint64_t count) { return periodic_ticks(HLT_TICK_NS, count); }
+
+/* `count` self-IPIs through the x2APIC SELF_IPI register. Masked: sent with interrupts disabled and taken at
+ * the STI; NOP after it (kvm-unit-tests x86/vmexit.c self_ipi_sti_nop); else sent with interrupts enabled */
+uint32_t apic_self_ipi(uint64_t count, int masked) {
+  uint64_t first = self_ipis;
+  for (uint64_t i = 1; i <= count; i++) {
+    if (masked) {
+      wrmsr(MSR_X2APIC_SELF_IPI, VEC_SELF);
+      __asm__ volatile("sti; nop; cli" ::: "memory");
+    } else {
+      __asm__ volatile("sti" ::: "memory");
+      wrmsr(MSR_X2APIC_SELF_IPI, VEC_SELF);
+      __asm__ volatile("cli" ::: "memory");
+    }
+    if (self_ipis != first + i) return ABI_ST_FAILED;
+  }
+  return ABI_ST_OK;
+}

@@ -1,0 +1,42 @@
+/* The local APIC as guest/apic.c and guest/smp.c drive it: x2APIC registers are MSRs 0x800 + offset / 16
+ * (Intel SDM Vol. 3 §11.12.1.2, Table 11-6), the vectors this kernel takes, and KVM's paravirtual interfaces
+ * (Linux Documentation/virt/kvm/x86/msr.rst MSR_KVM_PV_EOI_EN, hypercalls.rst KVM_HC_SEND_IPI). */
+#ifndef GUEST_APIC_H
+#define GUEST_APIC_H
+#include <stdint.h>
+
+#define MSR_APIC_BASE      0x1bu
+#define MSR_TSC_DEADLINE   0x6e0u
+#define MSR_X2APIC_EOI     0x80bu
+#define MSR_X2APIC_SVR     0x80fu
+#define MSR_X2APIC_ICR     0x830u
+#define MSR_X2APIC_LVTT    0x832u
+#define MSR_X2APIC_TMICT   0x838u
+#define MSR_X2APIC_TDCR    0x83eu
+#define MSR_X2APIC_SELF_IPI 0x83fu
+#define MSR_KVM_PV_EOI_EN  0x4b564d04u
+
+#define VEC_TIMER    0x20u /* the LAPIC timer */
+#define VEC_CALL     0x21u /* a fixed IPI: guest/smp.c's call-function */
+#define VEC_SELF     0x22u /* the `ipi` op's self-IPI */
+#define VEC_SPURIOUS 0xffu
+
+/* apic.c */
+void apic_init(uint32_t cpu);
+void apic_irq(uint64_t vector);
+void apic_send_ipi(uint32_t apic_id, uint32_t vector);
+uint32_t apic_timer(uint32_t period_us, uint64_t ticks);
+uint32_t apic_hlt(uint64_t count);
+uint32_t apic_self_ipi(uint64_t count, int masked);
+/* smp.c */
+void smp_boot_ap(void);
+_Noreturn void smp_ap_main(void);
+void smp_call_irq(void);
+uint32_t smp_ipi_other(uint64_t count);
+uint32_t smp_shootdown(uint32_t region, uint32_t cpus);
+/* irq-entry.S */
+void irq_timer(void);
+void irq_call(void);
+void irq_self(void);
+void irq_spurious(void);
+#endif
