@@ -36,6 +36,8 @@ uint32_t paging_protect(uint32_t region, int writable);
 uint32_t paging_touch(uint32_t region, uint32_t pattern, uint64_t accesses, int write, uint64_t stride);
 uint32_t paging_invlpg(uint32_t region, uint64_t count);
 int paging_region_span(uint32_t region, uint64_t *va, uint64_t *pages, uint64_t *page_bytes);
+/* smp.c: before an address space's tables are freed, vCPU 1 stops using them */
+void smp_drop_space(uint64_t root);
 /* paging.c: address spaces by index, for process.c */
 int space_new(void);
 int space_fork(int parent);

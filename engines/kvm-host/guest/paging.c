@@ -285,6 +285,7 @@ int space_fork(int parent) {
  * which is not in the pool). The kernel half (PML4 entry 0) is shared and stays. Not the loaded space: the
  * caller has switched away, so no TLB holds it. */
 void space_free(int s) {
+  smp_drop_space(spaces[s].root);
   uint64_t *pml4 = (uint64_t *)spaces[s].root;
   for (int i = 1; i < 512; i++) {
     if (!(pml4[i] & PTE_P)) continue;

@@ -22,7 +22,7 @@ static struct {
   volatile uint64_t done; /* requests the AP has finished */
 } call;
 static volatile uint32_t bsp_ready, ap_ready;
-static uint64_t ap_cr3; /* the address space the AP has loaded (0: the host's identity map) */
+static uint64_t ap_cr3; /* the address space the AP has loaded (0: the host's identity map, ABI_PML4_GPA) */
 
 /* the BSP: tables the AP needs are in place; wait until it is idle, so its boot exits belong to no op */
 void smp_boot_ap(void) {
@@ -66,6 +66,14 @@ static void call_ap(uint32_t kind, uint64_t a, uint64_t b, uint64_t c) {
   call.c = c;
   apic_send_ipi(1, VEC_CALL);
   while (call.done != want) __asm__ volatile("" ::: "memory");
+}
+
+/* the address space vCPU 1 has loaded is about to be freed (paging.c space_free): it moves to the kernel's
+ * identity map first, as Linux frees an mm only once no CPU holds it lazily (mmdrop after switch_mm) */
+void smp_drop_space(uint64_t root) {
+  if (!ap_cr3 || ap_cr3 != root) return;
+  call_ap(CALL_ENTER_MM, ABI_PML4_GPA, 0, 0);
+  ap_cr3 = 0;
 }
 
 uint32_t smp_ipi_other(uint64_t count) {
