@@ -106,3 +106,16 @@ export const MAX_RUNS = 2000;
 
 // ---- the command line ------------------------------------------------------------------------------------
 // `--workers` is clamped to the CPUs (harness/pool.ts defaultWorkerCount): more threads only add memory.
+
+// ---- scans over parameters and seeds -------------------------------------------------------------------
+
+/** engine columns one `--sweep` set may make (the product of its values): each runs the whole workload
+ *  selection, and a chart of more points than this no longer reads as a curve */
+export const MAX_SWEEP_COLUMNS = 32;
+
+/** seeds one `--seeds` may list: the suite runs once per seed, and the 95 % t-interval's table
+ *  (engines/power/stats.ts) covers up to 30 degrees of freedom */
+export const MAX_SEEDS = 31;
+
+/** results files one `report --history DIR` reads (each is read whole; a default run's is ≈ 1 MB) */
+export const MAX_HISTORY_FILES = 500;

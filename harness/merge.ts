@@ -1,7 +1,8 @@
 // `hvbench merge A.json B.json …`: the slices of one suite run with `run --shard i/n` (harness/shard.ts), joined
-// into the results file one run would have written: their workloads and runs in the order given (shard 1
-// first), the power section from the one slice that has it. The slices must be of the same suite — same tool
-// version, profile (and its content), seed and engines — and hold different workloads; the newest creation time
+// into the results file one run would have written: their workloads and runs (and, with --seeds, the runs'
+// values per seed) in the order given (shard 1 first), the power section from the one slice that has it. The
+// slices must be of the same suite — same tool version, profile (and its content), seed, seeds, engines and
+// sweeps — and hold different workloads; the newest creation time
 // is kept, and the host of the first slice (each runner's wall-clock timing stays with its runs).
 import { isDeepStrictEqual } from 'node:util';
 import type { ResultsFile } from './results.ts';
@@ -13,7 +14,7 @@ export interface NamedResults {
 }
 
 /** the fields every slice of one suite shares */
-const SAME: readonly (keyof ResultsFile)[] = ['schema', 'tool', 'profile', 'profileHash', 'clockGhz', 'seed', 'engines'];
+const SAME: readonly (keyof ResultsFile)[] = ['schema', 'tool', 'profile', 'profileHash', 'clockGhz', 'seed', 'engines', 'sweeps'];
 
 export function mergeResults(files: readonly NamedResults[]): ResultsFile {
   if (files.length < 2) throw new UsageError('merge: give the results files of at least two shards');
@@ -24,6 +25,9 @@ export function mergeResults(files: readonly NamedResults[]): ResultsFile {
       if (!isDeepStrictEqual(f.results[field], first.results[field])) {
         throw new UsageError(`merge: ${f.name}: ${field} differs from ${first.name}'s; the shards of one suite share it`);
       }
+    }
+    if (!isDeepStrictEqual(f.results.seeds?.seeds, first.results.seeds?.seeds)) {
+      throw new UsageError(`merge: ${f.name}: seeds differ from ${first.name}'s; the shards of one suite share them`);
     }
     for (const w of f.results.workloads) {
       const other = seen.get(w.id);
@@ -40,6 +44,8 @@ export function mergeResults(files: readonly NamedResults[]): ResultsFile {
     createdAt,
     workloads: files.flatMap((f) => f.results.workloads),
     runs: files.flatMap((f) => f.results.runs),
+    // each shard's seeds record covers its own runs, in their order
+    ...(first.results.seeds ? { seeds: { seeds: first.results.seeds.seeds, runs: files.flatMap((f) => f.results.seeds!.runs) } } : {}),
   };
   return withPower.length === 1 ? { ...merged, power: withPower[0].results.power } : merged;
 }

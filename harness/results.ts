@@ -3,6 +3,8 @@
 // reports/SCHEMA.md.
 import type { RunCounters, OptionValue } from '../engines/types.ts';
 import type { PowerResults } from '../engines/power/types.ts';
+import type { SweepRecord } from './sweep.ts';
+import type { SeedsRecord } from './seeds.ts';
 
 export const RESULTS_SCHEMA = 'hvbench/results@1';
 /** `sha256:` and 64 hex digits: harness/profile-hash.ts */
@@ -77,6 +79,10 @@ export interface ResultsFile {
   engines: EngineInfoRecord[];
   workloads: WorkloadInfo[];
   runs: RunResult[];
+  /** `--sweep`: the parameter scans and which engine column holds which values (harness/sweep.ts) */
+  sweeps?: SweepRecord[];
+  /** `--seeds`: every seed's value of each run's headline metrics, with a 95 % interval (harness/seeds.ts) */
+  seeds?: SeedsRecord;
   /** the power-management section (docs/architecture.md#power), present when power scenarios ran */
   power?: PowerResults;
 }

@@ -21,6 +21,9 @@ import { powerWorkloads } from '../workloads/power/index.ts';
 import { loadPowerFile } from '../workloads/power/file.ts';
 import { runEnergyJ } from '../engines/power/run-energy.ts';
 import { shardSlice, type Shard } from './shard.ts';
+import { expandSweeps, type SweepFlag } from './sweep.ts';
+import { seedsRecord } from './seeds.ts';
+import { MAX_RUNS } from './limits.ts';
 
 export interface SuiteRequest extends CatalogSpec {
   /** engine specs, e.g. `kvm:mmu=shadow` */
@@ -40,6 +43,11 @@ export interface SuiteRequest extends CatalogSpec {
   note?: (line: string) => void;
   /** run only this slice of the workloads (harness/shard.ts); the power section runs with shard 1 */
   shard?: Shard;
+  /** `--sweep`: engine columns beside `engines`, one per value (harness/sweep.ts) */
+  sweeps?: SweepFlag[];
+  /** `--seeds`: the suite once per seed, `seed` being the first (harness/seeds.ts); the power section and the
+   *  timing run with the first only */
+  seeds?: number[];
 }
 
 const NATIVE = 'native';
@@ -151,8 +159,13 @@ function perOpOf(w: Workload): { perOp?: PerOp } {
 export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const spec: CatalogSpec = { profile: req.profile, engineModules: req.engineModules, workloadFiles: req.workloadFiles };
   const catalog = await loadCatalog(spec);
-  const engines = resolveEngines(catalog, req.engines, catalog.profile.id, req.note ?? (() => {}));
+  const sweeps = req.sweeps && req.sweeps.length > 0 ? expandSweeps(req.sweeps, (s) => catalog.resolveEngine(s)) : undefined;
+  const specs = [...req.engines, ...(sweeps ?? []).flatMap((s) => s.columns.map((c) => c.label))];
+  const engines = resolveEngines(catalog, specs, catalog.profile.id, req.note ?? (() => {}));
   const selected = chooseWorkloads(catalog, req);
+  if (selected.length * engines.length > MAX_RUNS) {
+    throw new UsageError(`${selected.length} workloads × ${engines.length} engines are ${selected.length * engines.length} runs, more than the ${MAX_RUNS} a results file may hold`);
+  }
   const workloads = req.shard ? shardSlice(selected, req.shard) : selected;
   // every shard checks the power files and engines; shard 1 runs them
   const chosenPower = choosePowerScenarios(req);
@@ -160,10 +173,14 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const powerEngines = choosePowerEngines(catalog, engines, chosenPower, powerAsked, req.note ?? (() => {}));
   const powerScenarios = req.shard && req.shard.index !== 1 ? [] : chosenPower;
 
+  // the first seed's pairs first: they are the file's runs, and the only ones timed
+  const seeds = req.seeds ?? [req.seed];
   const tasks: PairTask[] = [];
-  for (const w of workloads) {
-    for (const e of engines) {
-      tasks.push({ slot: tasks.length, workloadId: w.id, engineSpec: e.label, seed: req.seed, timing: req.timing });
+  for (const [s, seed] of seeds.entries()) {
+    for (const w of workloads) {
+      for (const e of engines) {
+        tasks.push({ slot: tasks.length, workloadId: w.id, engineSpec: e.label, seed, timing: req.timing && s === 0 });
+      }
     }
   }
   req.progress.start(tasks.length);
@@ -175,6 +192,33 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   });
   req.progress.finish();
 
+  const perSeed = workloads.length * engines.length;
+  const bySeed = seeds.map((_, s) => buildRuns(catalog, engines, tasks.slice(s * perSeed, (s + 1) * perSeed), outcomes.slice(s * perSeed, (s + 1) * perSeed)));
+  const runs = bySeed[0];
+
+  // the power model runs on this thread: Ctrl-C during it is seen here, once it returns
+  req.signal?.throwIfAborted();
+  const power = powerScenarios.length > 0 && powerEngines.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios, engines: powerEngines }) : undefined;
+  return {
+    schema: RESULTS_SCHEMA,
+    tool: { name: 'hvbench', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    host: describeHost(),
+    profile: catalog.profile.id,
+    profileHash: profileHash(catalog.profile),
+    clockGhz: catalog.profile.ghz,
+    seed: req.seed,
+    engines: engines.map((e) => ({ label: e.label, id: e.engine.id, title: e.engine.title, mode: e.engine.mode, options: e.options })),
+    workloads: workloads.map((w) => ({ id: w.id, category: w.category, title: w.title, description: w.description, ...perOpOf(w) })),
+    runs,
+    ...(sweeps ? { sweeps } : {}),
+    ...(req.seeds ? { seeds: seedsRecord(seeds, bySeed) } : {}),
+    ...(power ? { power } : {}),
+  };
+}
+
+/** the runs of one seed's pairs, each engine's overhead against that seed's native run of the workload */
+function buildRuns(catalog: Catalog, engines: readonly ResolvedEngine[], tasks: readonly PairTask[], outcomes: readonly PairOutcome[]): RunResult[] {
   const runs: RunResult[] = tasks.map((task, i) => {
     const outcome = outcomes[i];
     const workload = catalog.workload(task.workloadId);
@@ -204,22 +248,5 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
     const overhead = native ? computeOverhead(run, native) : null;
     if (overhead) Object.assign(run, overhead);
   }
-
-  // the power model runs on this thread: Ctrl-C during it is seen here, once it returns
-  req.signal?.throwIfAborted();
-  const power = powerScenarios.length > 0 && powerEngines.length > 0 ? runPowerSuite({ profile: catalog.profile, seed: req.seed, scenarios: powerScenarios, engines: powerEngines }) : undefined;
-  return {
-    schema: RESULTS_SCHEMA,
-    tool: { name: 'hvbench', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(),
-    host: describeHost(),
-    profile: catalog.profile.id,
-    profileHash: profileHash(catalog.profile),
-    clockGhz: catalog.profile.ghz,
-    seed: req.seed,
-    engines: engines.map((e) => ({ label: e.label, id: e.engine.id, title: e.engine.title, mode: e.engine.mode, options: e.options })),
-    workloads: workloads.map((w) => ({ id: w.id, category: w.category, title: w.title, description: w.description, ...perOpOf(w) })),
-    runs,
-    ...(power ? { power } : {}),
-  };
+  return runs;
 }

@@ -11,6 +11,7 @@ import { PROFILE_HASH_PATTERN, RESULTS_SCHEMA, type ResultsFile } from '../harne
 import { UsageError, clip, shown } from '../harness/errors.ts';
 import { parseJsonText, readJsonFile } from '../harness/json-file.ts';
 import { MAX_RUNS } from '../harness/limits.ts';
+import { SEED_METRICS, type SeedMetric } from '../harness/seeds.ts';
 
 
 const count = z.number().nonnegative();
@@ -82,6 +83,22 @@ export const resultsFileSchema = z.object({
     perOp: z.object({ count: z.number().positive(), unit: z.string() }).optional(),
   })),
   runs: z.array(run),
+  sweeps: z.array(z.object({
+    engine: z.string(),
+    swept: z.array(z.string()).min(1),
+    columns: z.array(z.object({ label: z.string(), values: options })).min(1),
+  })).optional(),
+  seeds: z.object({
+    seeds: z.array(z.number().int().min(0).max(0xffffffff)).min(2),
+    runs: z.array(z.object({
+      workload: z.string(),
+      engine: z.string(),
+      metrics: z.record(z.enum(Object.keys(SEED_METRICS) as [SeedMetric, ...SeedMetric[]]), z.object({
+        values: z.array(z.number().nullable()),
+        interval: z.object({ mean: z.number(), lo: z.number(), hi: z.number() }).nullable(),
+      })),
+    })),
+  }).optional(),
   power: powerResultsSchema.optional(),
 });
 
@@ -140,5 +157,27 @@ function validateResults(data: unknown, fileName: string): ResultsFile {
     duplicate(results.workloads, (w) => `workload ${w.id}`, '$.workloads') ??
     duplicate(results.engines, (e) => `engine ${e.label}`, '$.engines');
   if (twice) throw new UsageError(`${fileName}: ${twice}`);
+  const mismatch = scanMismatch(results);
+  if (mismatch) throw new UsageError(`${fileName}: ${mismatch}`);
   return results;
+}
+
+/** where `sweeps` or `seeds` disagree with the runs they describe, or null */
+function scanMismatch(results: ResultsFile): string | null {
+  const labels = new Set(results.engines.map((e) => e.label));
+  for (const [i, sweep] of (results.sweeps ?? []).entries()) {
+    const j = sweep.columns.findIndex((c) => !labels.has(c.label));
+    if (j >= 0) return `$.sweeps[${i}].columns[${j}].label: ${shown(sweep.columns[j].label)} is not one of $.engines`;
+  }
+  const seeds = results.seeds;
+  if (!seeds) return null;
+  if (seeds.seeds[0] !== results.seed) return `$.seeds.seeds[0]: ${seeds.seeds[0]} is not $.seed (${results.seed}), whose runs $.runs holds`;
+  if (seeds.runs.length !== results.runs.length) return `$.seeds.runs: ${seeds.runs.length} entries for ${results.runs.length} runs`;
+  for (const [i, r] of seeds.runs.entries()) {
+    if (r.workload !== results.runs[i].workload || r.engine !== results.runs[i].engine) return `$.seeds.runs[${i}]: ${shown(`${r.workload} · ${r.engine}`)} is not $.runs[${i}]`;
+    for (const [name, stat] of Object.entries(r.metrics)) {
+      if (stat.values.length !== seeds.seeds.length) return `$.seeds.runs[${i}].metrics.${name}.values: ${stat.values.length} values for ${seeds.seeds.length} seeds`;
+    }
+  }
+  return null;
 }

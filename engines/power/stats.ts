@@ -3,8 +3,10 @@
 // sample standard deviation; t from the standard table (e.g. 2.776 for 4 degrees of freedom).
 import type { PowerInterval } from './types.ts';
 
-/** t(0.975, df) for df = 1 … 10 */
-const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+/** t(0.975, df) for df = 1 … 30 (`--seeds` takes up to 31 seeds: harness/limits.ts MAX_SEEDS) */
+const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+  2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+  2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
 
 export function interval(xs: readonly number[]): PowerInterval {
   const n = xs.length;

@@ -15,6 +15,8 @@ import { parseCsvFormat, writeAllOutputs, type CsvFormat } from './outputs.ts';
 import { checkOutputDir, resultsJson } from '../../reports/write-outputs.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { parseShard, type Shard } from '../../harness/shard.ts';
+import { parseSweep, type SweepFlag } from '../../harness/sweep.ts';
+import { parseSeeds } from '../../harness/seeds.ts';
 
 export const DEFAULT_ENGINES = 'native,xen,kvm,xen:mode=hvm';
 /** per pair, timing included: the slowest built-in simulated pair takes seconds; a measured kvm-host pair boots
@@ -38,6 +40,8 @@ interface RunOptions {
   workers: number;
   timeout: number;
   shard?: Shard;
+  sweep: SweepFlag[];
+  seeds?: number[];
   csvFormat: CsvFormat;
 }
 
@@ -51,6 +55,9 @@ export function runCommand(): Command {
     .option('--engine-module <file>', 'load a third-party engine module (repeatable)', collect, [])
     .option('--profile <name>', 'cost profile (hvbench list shows them)', DEFAULT_PROFILE)
     .option('--seed <n>', 'seed of every generator', parseSeed, 1)
+    .option('--seeds <list>', 'run the suite once per seed (1..10 or 1,4,9) and report each metric\'s mean and 95 % interval over them', parseSeeds)
+    .option('--sweep <engine:option=values>', 'a parameter scan, one engine column per value, e.g. xen:batch=8,16,32,64 (repeatable: a product per engine); ' +
+      'replaces the default engines unless --engines is given', (value: string, previous: SweepFlag[]) => [...previous, parseSweep(value)], [])
     .option('--out <dir>', 'output directory (replaced atomically)', 'results')
     .option('--no-html', 'skip report.html')
     .option('--no-png', 'skip charts/*.png')
@@ -65,6 +72,9 @@ export function runCommand(): Command {
     .action(async function (this: Command, opts: RunOptions) {
       if (opts.out === '-') throw new UsageError('--out -: results go to a directory; use --json to print results.json on stdout');
       if (opts.json && this.getOptionValueSource('out') === 'cli') throw new UsageError('--json prints results.json on stdout and writes no files: give --json or --out, not both');
+      if (opts.seeds && this.getOptionValueSource('seed') === 'cli') throw new UsageError('--seed runs one seed, --seeds several: give one of them');
+      // a scan's columns stand beside native alone unless other engines are asked for
+      const engines = opts.sweep.length > 0 && this.getOptionValueSource('engines') !== 'cli' ? ['native'] : splitEngineList(opts.engines);
       const abort = new AbortController();
       // every Ctrl-C, not just the first, is ours until the command returns: a second one must not kill the
       // process half-way through leaving the previous output as it was
@@ -78,13 +88,15 @@ export function runCommand(): Command {
         // a --out that cannot be written is refused now, not after the suite ran
         if (!opts.json) await checkOutputDir(opts.out);
         const results = await runSuite({
-          engines: splitEngineList(opts.engines),
+          engines,
+          sweeps: opts.sweep,
+          ...(opts.seeds ? { seeds: opts.seeds } : {}),
           workloads: opts.workloads,
           workloadFiles: opts.workloadFile,
           powerFiles: opts.powerFile,
           engineModules: opts.engineModule,
           profile: opts.profile,
-          seed: opts.seed,
+          seed: opts.seeds ? opts.seeds[0] : opts.seed,
           workers: opts.workers,
           timeoutMs: opts.timeout,
           timing: opts.timing,
