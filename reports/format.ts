@@ -68,3 +68,8 @@ export function formatPercent(pct: number, digits = 2): string {
 export function formatStat(n: number): string {
   return Math.abs(n) >= 100 ? formatCount(n) : n.toFixed(2);
 }
+
+/** `mean [lo–hi]` of a 95 % interval, each number by `format`; the mean alone when the interval has no width */
+export function formatInterval(i: { mean: number; lo: number; hi: number }, format: (n: number) => string): string {
+  return i.lo === i.hi ? format(i.mean) : `${format(i.mean)} [${format(i.lo)}–${format(i.hi)}]`;
+}

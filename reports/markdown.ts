@@ -9,6 +9,8 @@ import { NOISY_RME, timingSummary } from './timing.ts';
 import { comparedEngines, findRun, overheadBreakdown, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
 import { energyLine } from './energy.ts';
+import { sweepMarkdown } from './sweep/section.ts';
+import { seedsMarkdown } from './seeds/section.ts';
 import { categoryHeadlines } from './headline.ts';
 import type { WorkloadInfo } from '../harness/results.ts';
 import { PERCENT_DECIMALS, formatMeasure, formatOverhead, formatPercent, formatSignedPct } from './format.ts';
@@ -47,6 +49,7 @@ export function renderMarkdown(results: ResultsFile): string {
     });
     lines.push(row([cell(w.id), ...overheads, perOpCell(results, w, ['native', ...engines]), cell(energyLine(results, w.id, ['native', ...engines])), why.join('; ')]));
   }
+  lines.push(...sweepMarkdown(results), ...seedsMarkdown(results));
   lines.push('', timingLine(results));
   const failed = results.runs.filter((r) => r.error);
   if (failed.length > 0) {

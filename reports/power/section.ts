@@ -11,6 +11,7 @@ import { powerResultsSchema } from '../../engines/power/schema.ts';
 import { POWER_POLICIES, POLICY_TITLES } from '../../engines/power/policies.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { escapeHtml } from '../escape.ts';
+import { formatInterval } from '../format.ts';
 import { color } from '../charts/common.ts';
 
 const SCHEDULER_TITLES: Record<PowerRun['scheduler'], string> = { credit2: 'credit2 scheduler', credit: 'credit1 scheduler', cfs: 'host CFS' };
@@ -164,7 +165,7 @@ function fmt(n: number, digits: number): string {
 
 /** mean [lo–hi] of a 95 % interval */
 function withInterval(i: PowerInterval, digits: number): string {
-  return i.lo === i.hi ? fmt(i.mean, digits) : `${fmt(i.mean, digits)} [${fmt(i.lo, digits)}–${fmt(i.hi, digits)}]`;
+  return formatInterval(i, (n) => fmt(n, digits));
 }
 
 function summaryTable(power: PowerResults): string {

@@ -87,15 +87,18 @@ function delta(workload: string, category: string, engine: string, runs: (RunRes
 /**
  * The headline metric of a category per engine and file: the geometric mean over the category's workloads of
  * engine cycles ÷ native cycles (1 = native), leaving out runs not meaningful on the engine
- * (reports/meaningful.ts); null where the file has none.
+ * (reports/meaningful.ts); null where the file has none. `overheadOf` reads a run's overhead (another seed's,
+ * reports/seeds/model.ts).
  */
-export function categoryGeomean(results: ResultsFile, category: string, engine: string): number | null {
+export function categoryGeomean(results: ResultsFile, category: string, engine: string,
+  overheadOf: (run: RunResult) => number | null = (run) => run.overheadPct): number | null {
   let n = 0, logSum = 0;
   for (const w of workloadList(results).filter((x) => x.category === category)) {
     const run = findRun(results, w.id, engine);
-    if (!ran(run) || run.overheadPct === null || notMeaningful(results, run) || run.overheadPct <= -100) continue;
+    const overhead = ran(run) ? overheadOf(run) : null;
+    if (!ran(run) || overhead === null || notMeaningful(results, run) || overhead <= -100) continue;
     n++;
-    logSum += Math.log(1 + run.overheadPct / 100);
+    logSum += Math.log(1 + overhead / 100);
   }
   return n > 0 ? Math.exp(logSum / n) : null;
 }

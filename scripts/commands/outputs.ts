@@ -9,6 +9,8 @@ import { modelCheckSections } from '../../reports/model-check/section.ts';
 import { modelCheckTerminal } from '../../reports/model-check/text.ts';
 import { xenModelCheckSections } from '../../reports/model-check/xen-section.ts';
 import { explainSections } from '../../reports/explain-section.ts';
+import { sweepSections, sweepTerminal } from '../../reports/sweep/section.ts';
+import { seedsSections } from '../../reports/seeds/section.ts';
 
 export interface WriteAllOptions {
   html: boolean;
@@ -37,10 +39,11 @@ export async function writeAllOutputs(results: ResultsFile, outDir: string, opts
     longCsv: opts.csvFormat === 'long',
     signal: opts.signal,
     keepCharts: opts.keepCharts,
-    extraSections: [...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results), ...(opts.html ? await explainSections(results) : [])],
+    extraSections: [...sweepSections(results), ...seedsSections(results), ...powerSections(results), ...modelCheckSections(results), ...xenModelCheckSections(results), ...(opts.html ? await explainSections(results) : [])],
   });
   if (opts.quiet) return;
   process.stdout.write(renderTerminalTable(results, { color: useColor(process.stdout), width: terminalWidth(process.stdout) }));
+  process.stdout.write(sweepTerminal(results));
   process.stdout.write(modelCheckTerminal(results));
   process.stdout.write(`\nwrote ${files.length} files to ${outDir}/${opts.html ? ` — open ${outDir}/report.html` : ''}\n`);
 }
