@@ -14,7 +14,8 @@ function signed(n: number, digits: number, unit: string): string {
   return `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(digits)} ${unit}`;
 }
 
-function inputsTable(files: readonly NamedResults[]): string {
+/** one row per file: its number, name, profile, seed, version, creation time, runs and engines */
+export function inputsTable(files: readonly NamedResults[]): string {
   const rows = files.map(({ name, results }, i) => `<tr><td class="num">${i + 1}</td><td><code>${h(name)}</code></td><td>${h(results.profile)}</td>` +
     `<td class="num">${h(results.seed)}</td><td>${h(results.tool.version)}</td><td>${h(results.createdAt)}</td><td class="num">${formatCount(results.runs.length)}</td>` +
     `<td>${h(results.engines.map((e) => e.label).join(', '))}</td></tr>`);

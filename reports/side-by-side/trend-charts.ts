@@ -13,7 +13,8 @@ function ratioText(ratio: number): string {
   return `×${ratio.toFixed(3)} (${pct < 0 ? '−' : '+'}${Math.abs(pct).toFixed(1)} %)`;
 }
 
-export function trendCharts(files: readonly NamedResults[]): NamedChart[] {
+/** `labels`: how the x axis names each file (default: its number and name) */
+export function trendCharts(files: readonly NamedResults[], labels = files.map((f, i) => `${i + 1}: ${f.name}`)): NamedChart[] {
   const colors = resultsEngineColors(...files.map((f) => f.results));
   const { categories, engines } = trendAxes(files);
   const taken = new Set<string>();
@@ -28,7 +29,7 @@ export function trendCharts(files: readonly NamedResults[]): NamedChart[] {
     const title = `${category} workloads: geometric mean of engine ÷ native cycles, per results file`;
     const config = {
       type: 'line',
-      data: { labels: files.map((f, i) => `${i + 1}: ${f.name}`), datasets },
+      data: { labels, datasets },
       options: {
         plugins: { title: { display: true, text: title, font: { size: 16, weight: 'bold' } }, legend: { position: 'top' } },
         scales: { y: { type: 'linear', title: { display: true, text: 'engine cycles ÷ native cycles (1 = native)' } } },

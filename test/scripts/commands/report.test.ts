@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildResults } from '../../fixtures/results.ts';
@@ -69,4 +69,28 @@ test('report --no-png of a results file where it lies keeps its charts; into ano
   const elsewhere = join(dir, 'elsewhere');
   assert.equal(hvbench(['report', join(out, 'results.json'), '--out', elsewhere, '--no-png', '--quiet']).code, 0);
   assert.equal(existsSync(join(elsewhere, 'charts')), false);
+});
+
+test('report --history DIR writes one page with a trend chart per category; a bad file in DIR is one line naming it, exit 2, nothing written', () => {
+  const history = join(dir, 'history');
+  for (const [sub, file] of [['1', a], ['2', b]] as const) {
+    mkdirSync(join(history, sub), { recursive: true });
+    writeFileSync(join(history, sub, 'results.json'), readFileSync(file));
+  }
+  const out = join(dir, 'history-out');
+  const r = hvbench(['report', '--history', history, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /a history of 2 results/);
+  assert.deepEqual(readdirSync(join(out, 'charts')).sort(), ['trend-cpu.png', 'trend-io.png', 'trend-memory.png', 'trend-micro.png']);
+  assert.ok(readFileSync(join(out, 'report.html'), 'utf8').includes('id="chart-trend-micro"'));
+
+  mkdirSync(join(history, '3'));
+  writeFileSync(join(history, '3', 'results.json'), '{"schema": "hvbench/results@1"}');
+  const out2 = join(dir, 'history-bad');
+  const bad = hvbench(['report', '--history', history, '--out', out2]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, new RegExp(`^hvbench: ${join(history, '3', 'results.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: \\$\\.tool: `));
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  assert.equal(existsSync(out2), false);
+  assert.match(hvbench(['report', a, '--history', history, '--out', out2]).stderr, /^hvbench: report: give results files or --history DIR, not both\n$/);
 });
