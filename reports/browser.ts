@@ -45,3 +45,14 @@ export async function openReport(browser: Browser, htmlPath: string, viewport = 
   await page.waitForSelector('html[data-charts-drawn]', { state: 'attached', timeout: 10_000 });
   return opened;
 }
+
+/** per <canvas> of the page, how many of its pixels are drawn (alpha above 0): a chart that drew nothing has none */
+export function canvasInk(page: Page): Promise<number[]> {
+  return page.$$eval('canvas', (list) => list.map((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  }));
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { browserUnavailable, launchBrowser, openReport } from '../../../reports/browser.ts';
+import { browserUnavailable, canvasInk, launchBrowser, openReport } from '../../../reports/browser.ts';
 import { renderHistory } from '../../../reports/history/html.ts';
 import { buildResults, HOSTILE } from '../../fixtures/results.ts';
 
@@ -25,13 +25,7 @@ test('report --history at 1400 and 400 px: a trend chart per category drawn, no 
       for (const width of [1400, 400]) {
         const { page, consoleErrors, networkRequests, dialogs } = await openReport(browser, path, { width, height: 900 });
         assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, `${width} px`);
-        const inked = await page.$$eval('canvas', (list) => list.map((c) => {
-          const canvas = c as HTMLCanvasElement;
-          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-          let n = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-          return n;
-        }));
+        const inked = await canvasInk(page);
         // the fixture's categories: cpu, micro, memory, io
         assert.equal(inked.length, 4, `${width} px`);
         for (const n of inked) assert.ok(n > 1000, `${width} px: ${n} drawn pixels`);

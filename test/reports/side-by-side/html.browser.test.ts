@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { browserUnavailable, launchBrowser, openReport } from '../../../reports/browser.ts';
+import { browserUnavailable, canvasInk, launchBrowser, openReport } from '../../../reports/browser.ts';
 import { renderSideBySide } from '../../../reports/side-by-side/html.ts';
 import { buildResults } from '../../fixtures/results.ts';
 
@@ -19,13 +19,7 @@ test('report A B at 400 px: trend charts drawn, no sideways page scroll, the fil
     const { page, consoleErrors, networkRequests } = await openReport(browser, path, { width: 400, height: 800 });
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
     // cpu, micro, memory, io
-    const inked = await page.$$eval('canvas', (list) => list.map((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-      return n;
-    }));
+    const inked = await canvasInk(page);
     assert.equal(inked.length, 4);
     for (const n of inked) assert.ok(n > 1000, `${n} drawn pixels`);
     // b adds kvm-host's micro/cpuid: 24 runs in both plus that one, which is the only change
