@@ -56,7 +56,7 @@ export function runCommand(): Command {
     .option('--profile <name>', 'cost profile (hvbench list shows them)', DEFAULT_PROFILE)
     .option('--seed <n>', 'seed of every generator', parseSeed, 1)
     .option('--seeds <list>', 'run the suite once per seed (1..10 or 1,4,9) and report each metric\'s mean and 95 % interval over them', parseSeeds)
-    .option('--sweep <engine:option=values>', 'a parameter scan, one engine column per value, e.g. xen:batch=8,16,32,64 (repeatable: a product per engine); ' +
+    .option('--sweep <scan>', 'a parameter scan engine:option=v1,v2,…, one engine column per value, e.g. xen:batch=8,16,32,64 (repeatable: a product per engine); ' +
       'replaces the default engines unless --engines is given', (value: string, previous: SweepFlag[]) => [...previous, parseSweep(value)], [])
     .option('--out <dir>', 'output directory (replaced atomically)', 'results')
     .option('--no-html', 'skip report.html')
