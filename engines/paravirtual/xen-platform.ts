@@ -440,12 +440,24 @@ export class XenPlatform extends NativePlatform {
     this.mc.enterLazy();
   }
 
-  /** __switch_to's load_sp0 → xen_load_sp0 queues MULTI_stack_switch in the same batch; xen_end_context_switch
-   *  leaves lazy-CPU mode and issues it: one multicall (the TLS and FS-base updates are skipped: a forked
-   *  process has its parent's, and Linux only writes them when they change) */
+  /**
+   * __switch_to (Linux arch/x86/kernel/process_64.c) leaves lazy-CPU mode (arch_end_context_switch →
+   * xen_end_context_switch) before it reloads sp0 (update_task_stack → xen_load_sp0): the batch goes to Xen
+   * first — switch_mm's merged NEW_BASEPTRs, a lone mmuext_op — and MULTI_stack_switch then finds no lazy
+   * mode, so xen_mc_issue sends it at once as its own stack_switch hypercall. Two hypercalls, no multicall, as
+   * a real PV dom0's trace shows them (xen_mc_flush of the mmuext_op in LAZY_CPU, then stack_switch in
+   * LAZY_NONE). Between the two, x86_fsgsbase_load's load_seg_legacy rewrites MSR_FS_BASE whenever the next
+   * task's FS base is not zero — every 64-bit process's is, its libc's thread pointer — whether or not it
+   * changed; a PV kernel cannot write the MSR and asks Xen (xen_write_msr_safe → xen_do_write_msr → HYPERVISOR_set_segment_base
+   * SEGBASE_FS, arch/x86/xen/enlighten_pv.c): one set_segment_base per switch. A 32-bit guest's thread
+   * pointer is a TLS descriptor in the GDT, which load_TLS only rewrites when it changed (a forked process
+   * has its parent's).
+   */
   endContextSwitch(): void {
-    this.mc.submit('stack_switch', 'context-switch-pv', 0);
     this.mc.leaveLazy();
+    if (!this.pv32) this.calls.call('set_segment_base', 'context-switch-pv');
+    this.mc.submit('stack_switch', 'context-switch-pv', 0);
+    this.mc.issueUnlessLazy();
   }
 
   /** MMUEXT_INVLPG_LOCAL */

@@ -50,8 +50,8 @@ test('vfork shares the address space: nothing copied or write-protected, no CR3 
   const noExec = delta('native', prefix, [{ op: 'fork', vfork: true }, { op: 'switch', to: 2 }, { op: 'exit' }, touch('a', 6)]);
   assert.equal(noExec.attribution['cr3-write'] ?? 0, 0);
   assert.equal(noExec.attribution['pte-write'] ?? 0, 0);
-  // xen: no pin, no write-protect trap; each of the two context switches is the lazy-CPU batch's
-  // MULTI_stack_switch alone (no NEW_BASEPTR): a lone stack_switch hypercall
+  // xen: no pin, no write-protect trap; each of the two context switches has no NEW_BASEPTR in its lazy-CPU
+  // batch, and xen_load_sp0 comes after that batch: one stack_switch hypercall alone
   const xen = delta('xen:arch=x86_32', prefix, [{ op: 'fork', vfork: true }, { op: 'switch', to: 2 }, { op: 'exit' }]);
   assert.deepEqual(xen.hypercalls, { stack_switch: 2 });
   assert.deepEqual(xen.exits, {});

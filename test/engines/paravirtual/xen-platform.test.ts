@@ -110,10 +110,11 @@ test('exit unpins before teardown: the clears are plain stores, no mmu_update', 
   // exit_mmap with the dying mm still loaded: xen_drop_mm_ref → leave_mm switches to init_mm (NEW_BASEPTR +
   // NEW_USER_BASEPTR merged: one mmuext_op); xen_pgd_unpin: UNPIN of both L4s (merged), the user L4, PDPT,
   // PD writable, UNPIN_L1 + writable for the PT, the root writable: a multicall of 7 entries; then 40 PTE
-  // clears and 3 table unlinks as plain stores. Then the switch to the parent in a lazy-CPU batch: the
-  // merged NEW_BASEPTRs and MULTI_stack_switch, a multicall of 2
-  assert.deepEqual(d.hypercalls, { mmuext_op: 1, multicall: 2 });
-  assert.equal(d.events.multicallEntries, 7 + 2);
+  // clears and 3 table unlinks as plain stores. Then the switch to the parent: its lazy-CPU batch ends with
+  // the merged NEW_BASEPTRs alone (a second mmuext_op) before __switch_to writes the parent's FS base
+  // (set_segment_base) and reloads sp0, so MULTI_stack_switch goes on its own (a stack_switch hypercall)
+  assert.deepEqual(d.hypercalls, { mmuext_op: 2, multicall: 1, set_segment_base: 1, stack_switch: 1 });
+  assert.equal(d.events.multicallEntries, 7);
   assert.equal(d.events.tablesUnpinned, 5);
   assert.equal(d.events.mmuUpdates ?? 0, 0);
   // unpin: the root (1,000 + 2 present × 200, the kernel slot included), PDPT and PD (1,000 + 200 each), the
@@ -188,25 +189,29 @@ test('a COW break that copies clears the shared PTE with a trapped xchg (ptwr); 
   assert.equal(native.exits.ptwr, undefined);
 });
 
-test('context switch: one lazy-CPU multicall (merged NEW_BASEPTRs + stack_switch); new_guest_cr3 takes and drops L4 type refs; switch_cr3_cr4 flushes globals', () => {
+test('context switch: the lazy-CPU batch (merged NEW_BASEPTRs), the FS base, then stack_switch: three hypercalls; new_guest_cr3 takes and drops L4 type refs; switch_cr3_cr4 flushes globals', () => {
   const prefix: GuestOp[] = [map('a', 4), touch('a', 4), { op: 'fork' }];
   const d = delta('xen:xpti=off', prefix, [{ op: 'switch', to: 2 }]);
   // xen_start_context_switch … xen_end_context_switch: NEW_BASEPTR + NEW_USER_BASEPTR merged in one mmuext_op
-  // entry, MULTI_stack_switch (xen_load_sp0) a second: one multicall of 2
-  assert.deepEqual(d.hypercalls, { multicall: 1 });
-  assert.equal(d.events.multicallEntries, 2);
+  // entry, the batch's only entry, issued as mmuext_op itself; xen_load_sp0 comes after the lazy-CPU window
+  // closed (process_64.c __switch_to): MULTI_stack_switch issued at once, a stack_switch hypercall; between
+  // them the next task's non-zero FS base is written, set_segment_base (xen_do_write_msr). No multicall
+  assert.deepEqual(d.hypercalls, { mmuext_op: 1, set_segment_base: 1, stack_switch: 1 });
+  assert.equal(d.events.multicallEntries, undefined);
   // no XPTI, no PCID → CR4.PGE on: switch_cr3_cr4 clears PGE (full flush), writes CR3 (non-global flush),
   // sets PGE (full flush); the return to the new process's user mode is one more CR3 write (non-global)
   assert.deepEqual(d.flushScope, { full: 2, nonGlobal: 2 });
   assert.equal(d.events.cr3Writes, 2);
   // intel-modern: 4 type-reference updates (get/put on the kernel and the user L4) × pteValidate 200, two CR4
-  // writes and two CR3 writes × cr3Write 206
-  assert.equal(d.attribution['mmuext-op'], 4 * 200 + 4 * 206);
+  // writes and two CR3 writes × cr3Write 206, and the mmuext_op hypercall's own entry (250: it is no longer a
+  // multicall's entry)
+  assert.equal(d.attribution['mmuext-op'], 4 * 200 + 4 * 206 + 250);
+  assert.equal(d.attribution.multicall, undefined);
   // with XPTI and PCIDs: the CR3 write keeps the TLB and INVPCID drops every PCID's entries (1 tagged flush);
-  // the multicall's entry and exit add XPTI's 2 CR3 writes
+  // each of the three hypercalls' entry and exit adds XPTI's 2 CR3 writes
   const x = delta('xen', prefix, [{ op: 'switch', to: 2 }]);
   assert.deepEqual(x.flushScope, { tagged: 1 });
-  assert.equal(x.events.cr3Writes, 2 + 2);
+  assert.equal(x.events.cr3Writes, 2 + 3 * 2);
 });
 
 test('pin and unpin remap the top-level pages with UVMF_TLB_FLUSH: a local flush each, globals included', () => {

@@ -49,6 +49,21 @@ test('micro/null-syscall: every system call returns through the iret hypercall',
   assert.ok(calls.iret! >= 50 && calls.iret! <= 50 + 2 * (calls.vcpu_op ?? 0) + 4, JSON.stringify(calls));
 });
 
+test('micro/set-cr3: a switch between two processes is three separate hypercalls, no multicall', () => {
+  const ops = parseXenalyzeDump(fixture('micro-set-cr3').xenalyze);
+  // map, touch, fork, then six switches; the first switch also faults the child in (its first run). Each of
+  // the other five: switch_mm's NEW_BASEPTR + NEW_USER_BASEPTR (one mmuext_op of 2 ops, the lazy-CPU batch's
+  // only entry), the next task's FS base (set_segment_base) and, after the batch, xen_load_sp0's stack_switch
+  for (const op of ops.slice(4)) {
+    const calls = opHypercalls(op);
+    assert.equal(calls.mmuext_op, 1, JSON.stringify(op));
+    assert.equal(op['requests:mmuext_op'], 2);
+    assert.equal(calls.set_segment_base, 1);
+    assert.equal(calls.stack_switch, 1);
+    assert.equal(calls.multicall, undefined);
+  }
+});
+
 test('micro/pio-kernel: port reads from dom0 user mode with ioperm are emulated by Xen, one trap each', () => {
   const [op] = parseXenalyzeDump(fixture('micro-pio-kernel').xenalyze);
   // 10 INs, each a #GP Xen emulates against the I/O bitmap ioperm set (physdev_op PHYSDEVOP_set_iobitmap,
