@@ -90,6 +90,15 @@ static void end(uint32_t i, struct op_outcome out) {
 }
 
 static const struct op_outcome OK = { ABI_ST_OK, DETAIL_NONE, 0 };
+static char **runner_argv;
+static void run_from(uint32_t i, char **argv);
+
+/* a vfork child's first steps: the vfork returned to it, so it finishes the fork op's line and goes on with
+ * the stream (the next op, checked by check_vforks, switches to it: it runs already) */
+static void vfork_child(uint32_t i) {
+  end(i, OK);
+  run_from(i + 1, runner_argv);
+}
 
 static struct op_outcome skipped(uint32_t detail) { return (struct op_outcome){ ABI_ST_SKIPPED, detail, 0 }; }
 
@@ -125,6 +134,11 @@ static int run_op(uint32_t i, char **argv, struct op_outcome *out, uint32_t *res
     return 0;
   case OPK_TIMER: *out = io_timer(op->a, op->b); return 0;
   case OPK_FORK:
+    if (op->flags & ABI_F_VFORK) { /* back here once the child exec'd or exited: wait for control */
+      if (!proc_vfork(i, vfork_child, out)) return 0;
+      *resumed_at = proc_wait();
+      return 1;
+    }
     if (proc_fork(out)) { /* the child runs only when switched to */
       *resumed_at = proc_wait();
       return 1;
@@ -203,6 +217,27 @@ static void map_stream(void) {
   op_count = h->count;
 }
 
+/* A vfork child runs at once and its parent sleeps until the child's exec or exit (kernel/fork.c
+ * wait_for_vfork_done), so the op after a vfork must be the switch to the child: the one order both the
+ * simulated kernel and a real one can follow. Pids go in order from 2, one per fork. Refused before anything
+ * runs; a stream with a vfork gets the child's stack faulted in now. */
+static void check_vforks(void) {
+  uint32_t next_pid = 2;
+  int any = 0;
+  for (uint32_t i = 0; i < op_count; i++) {
+    if (ops[i].kind != OPK_FORK) continue;
+    uint32_t pid = next_pid++;
+    if (!(ops[i].flags & ABI_F_VFORK)) continue;
+    any = 1;
+    if (i + 1 >= op_count || ops[i + 1].kind != OPK_SWITCH || ops[i + 1].a != pid) {
+      char m[200];
+      snprintf(m, sizeof m, "op %u: a vfork child runs at once while its parent waits for its exec or exit, so op %u must switch to pid %u", i, i + 1, pid);
+      usage(m);
+    }
+  }
+  if (any) proc_prepare_vfork();
+}
+
 int main(int argc, char **argv) {
   const char *input = NULL, *marker_path = NULL;
   long resume_op = -1, resume_pid = 0;
@@ -222,8 +257,10 @@ int main(int argc, char **argv) {
     else if (input) usage("more than one stream given");
     else input = a;
   }
+  runner_argv = argv;
   if (resume_op >= 0) { /* an exec'd image: the stream, shared state and counters are at their FD_* numbers */
     map_stream();
+    check_vforks();
     proc_attach((uint32_t)resume_pid);
     if (fcntl(FD_MARKER, F_GETFD) >= 0) marker = FD_MARKER;
     end((uint32_t)resume_op, OK);
@@ -244,6 +281,7 @@ int main(int argc, char **argv) {
   }
   load_stream(input);
   map_stream();
+  check_vforks();
   proc_create_shared();
   /* only a stream with io ops gets the I/O buffer: its pages would otherwise be copied by every fork */
   for (uint32_t i = 0; i < op_count; i++)

@@ -71,6 +71,14 @@ void proc_attach(uint32_t self_pid);
 uint32_t proc_self(void);
 /* 0 in the parent (outcome set), 1 in the child, which must then wait for its first token */
 int proc_fork(struct op_outcome *outcome);
+/* vfork at op `op`: the new process runs `child` (it ends by exec or exit; a return ends the process) at once on its own stack in this
+ * address space while this one waits in the kernel until it execs or exits; returns in this process
+ * afterwards, 0 with `outcome` set on failure, 1 once the child let go of the address space */
+int proc_vfork(uint32_t op, void (*child)(uint32_t op), struct op_outcome *outcome);
+/* the pid the next fork or vfork gives */
+uint32_t proc_next_pid(void);
+/* fault the vfork child's stack in before the run (only for a stream with a vfork) */
+void proc_prepare_vfork(void);
 /* block until another process hands control here; returns the op index it passed control in */
 uint32_t proc_wait(void);
 /* hand control to `to` at op `op` and wait for it to come back; DETAIL_NO_PROCESS if `to` is not running */

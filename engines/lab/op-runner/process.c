@@ -3,6 +3,8 @@
  * real context switch between two address spaces (Linux kernel/sched/core.c context_switch → switch_mm). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +90,52 @@ int proc_fork(struct op_outcome *outcome) {
   shared->parent[child] = self;
   *outcome = (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
   return 0;
+}
+
+uint32_t proc_next_pid(void) { return shared->next_pid; }
+
+/* The vfork child's stack. vfork(2) itself would run the child on the parent's stack, where it may not return
+ * from the calling function — and this child goes on interpreting the stream until its exec or exit. So it is
+ * clone(2) with vfork's own flags (kernel/fork.c: vfork is kernel_clone with CLONE_VFORK | CLONE_VM and
+ * SIGCHLD) and a stack of its own, as glibc's posix_spawn does: the same mm shared, nothing copied or
+ * write-protected, the parent asleep in wait_for_vfork_done until the child's exec_mm_release or exit. One
+ * static stack, touched in advance (proc_prepare_vfork), so the child's first run faults no stack pages in. */
+static uint8_t vfork_stack[64 * 1024] __attribute__((aligned(16)));
+static void (*vfork_child)(uint32_t op);
+static uint32_t vfork_op;
+
+void proc_prepare_vfork(void) { memset(vfork_stack, 0, sizeof vfork_stack); }
+
+static int vfork_entry(void *arg) {
+  (void)arg;
+  /* the child writes the parent's memory: `self` is restored by the parent when it runs again */
+  self = shared->next_pid - 1;
+  shared->os_pid[self] = getpid();
+  vfork_child(vfork_op);
+  _exit(0);
+}
+
+int proc_vfork(uint32_t op, void (*child)(uint32_t op), struct op_outcome *outcome) {
+  uint32_t pid = shared->next_pid, parent = self;
+  if (pid > RUNNER_MAX_PROCS) {
+    *outcome = (struct op_outcome){ ABI_ST_FAILED, DETAIL_NO_PROCESS, 0 };
+    return 0;
+  }
+  shared->next_pid = pid + 1;
+  shared->parent[pid] = parent;
+  vfork_child = child;
+  vfork_op = op;
+  pid_t got = clone(vfork_entry, vfork_stack + sizeof vfork_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+  /* volatile: the compiler takes clone for a call that cannot change `self` and would drop a plain store */
+  *(volatile uint32_t *)&self = parent;
+  if (got < 0) {
+    shared->next_pid = pid;
+    *outcome = (struct op_outcome){ ABI_ST_FAILED, DETAIL_ERRNO, errno };
+    return 0;
+  }
+  shared->os_pid[pid] = got;
+  *outcome = (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
+  return 1;
 }
 
 static int running(uint32_t pid) {

@@ -69,6 +69,44 @@ test('fork, switch and exit pass control between real processes on one CPU', { s
   }
 });
 
+test('vfork: the child runs at once in the parent\'s address space, nothing copied or write-protected, until its exec', { skip }, () => {
+  // pid 1 writes 8 pages, vforks pid 2 (clone with CLONE_VM | CLONE_VFORK): the child finishes the fork's
+  // line and the switch to itself, then writes the same 8 pages — its parent's, present and writable, so no
+  // fault (a fork would have write-protected them: 8 COW faults, as the test above counts). Its exec gives it
+  // a fresh mm (region a is gone there) and lets the parent go; pid 2 maps and writes 4 pages of its own
+  // (4 faults) and exits; pid 1 writes its 8 pages again, still writable: no fault.
+  const { out } = run([
+    { op: 'map', region: 'a', bytes: 8 * 4096, pageSize: '4k' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+    { op: 'fork', vfork: true },
+    { op: 'switch', to: 2 },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+    { op: 'exec' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 1, write: true },
+    { op: 'map', region: 'b', bytes: 4 * 4096, pageSize: '4k' },
+    { op: 'touch', region: 'b', pattern: 'seq', accesses: 4, write: true },
+    { op: 'exit' },
+    { op: 'touch', region: 'a', pattern: 'seq', accesses: 8, write: true },
+  ]);
+  assert.deepEqual(out.ops.map((o) => [o.kind, o.status, o.pid]), [
+    ['map', 'ok', 1], ['touch', 'ok', 1], ['fork', 'ok', 2], ['switch', 'ok', 2], ['touch', 'ok', 2], ['exec', 'ok', 2],
+    ['touch', 'failed', 2], ['map', 'ok', 2], ['touch', 'ok', 2], ['exit', 'ok', 1], ['touch', 'ok', 1],
+  ]);
+  if (out.counts === 'perf') {
+    assert.equal(out.ops[4].pageFaults, 0, 'the child writes its parent\'s own pages');
+    assert.equal(out.ops[8].pageFaults, 4, 'after exec the child has an mm of its own');
+    assert.equal(out.ops[10].pageFaults, 0, 'vfork write-protected nothing');
+  }
+});
+
+test('a vfork must be followed by the switch to its child: refused in one line before anything runs', { skip }, () => {
+  const r = spawnSync(RUNNER_PATH, ['-'], { input: serialize([{ op: 'fork' }, { op: 'fork', vfork: true }, { op: 'switch', to: 2 }]).bytes, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 2);
+  // the second fork gives pid 3, the switch names pid 2
+  assert.equal(r.stderr, 'op-runner: op 1: a vfork child runs at once while its parent waits for its exec or exit, so op 2 must switch to pid 3\n');
+  assert.equal(r.stdout, '');
+});
+
 test('exec gives a fresh address space: a region mapped before it is gone after', { skip }, () => {
   const { out } = run([
     { op: 'map', region: 'a', bytes: 4096, pageSize: '4k' },
