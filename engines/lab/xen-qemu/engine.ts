@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Availability, Engine, EngineOptionSpec, EngineRunInput, RunCounters } from '../../types.ts';
+import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, RunCounters } from '../../types.ts';
+import { UsageError } from '../../../harness/errors.ts';
 import { serialize } from '../../kvm-host/op-stream.ts';
 import { labCacheDir } from '../cache-dir.ts';
 import { aptProblem } from '../debian-packages.ts';
@@ -68,6 +69,16 @@ function keepTraces(stream: Uint8Array, files: Record<string, Buffer>): string |
   return prefix;
 }
 
+/** A string port input (micro/pio-string) is refused: the operation stream the op-runner reads carries one
+ *  IN or OUT per pio record and no repeat count (op-stream.ts), and single INs would be another instruction
+ *  than the workload's rep insb, with other traps */
+export function refuseStringPio(ops: readonly GuestOp[]): void {
+  const rep = ops.find((op) => op.op === 'pio' && (op.rep ?? 1) !== 1);
+  if (rep && rep.op === 'pio') {
+    throw new UsageError(`xen-qemu: string port I/O (pio.rep ${rep.rep}) cannot run: the op-runner's operation stream has no repeat count, and single INs would measure another instruction`);
+  }
+}
+
 export const xenQemuEngine: Engine = {
   id: 'xen-qemu',
   title: 'Xen PV, measured (QEMU)',
@@ -79,9 +90,10 @@ export const xenQemuEngine: Engine = {
     return problem ? { available: false, reason: problem } : { available: true };
   },
   async run(input: EngineRunInput): Promise<RunCounters> {
+    const ops = [...input.ops];
+    refuseStringPio(ops);
     const problem = xenQemuProblem();
     if (problem) throw new Error(`xen-qemu is unavailable: ${problem}`);
-    const ops = [...input.ops];
     const stream = serialize(ops).bytes;
     const progress = progressLine('xen-qemu');
     const memMb = Number(input.options.memMb ?? 1536);
