@@ -6,7 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { xenQemuEngine, xenCommandLine, refuseStringPio } from '../../../../engines/lab/xen-qemu/engine.ts';
+import { gunzipSync } from 'node:zlib';
+import { xenQemuEngine, xenCommandLine, refuseStringPio, streamForSerial } from '../../../../engines/lab/xen-qemu/engine.ts';
+import { serialize } from '../../../../engines/kvm-host/op-stream.ts';
+import type { GuestOp } from '../../../../engines/types.ts';
+import { ctxSwitch } from '../../../../workloads/memory/ctx-switch.ts';
+import { defaultParams } from '../../../../workloads/registry.ts';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 
@@ -44,4 +49,17 @@ test('a string port input is refused in one line naming the reason; single INs a
 test('the engine refuses micro/pio-string before it looks for QEMU or boots anything', async () => {
   const ops = [{ op: 'pio' as const, port: 0x511, write: false, count: 1000, rep: 4096, width: 1 as const }];
   await assert.rejects(async () => xenQemuEngine.run({ ops, options: {}, seed: 1, profile: undefined as never }), /^UsageError: xen-qemu: string port I\/O \(pio\.rep 4096\)/);
+});
+
+test('memory/ctx-switch\'s stream crosses the serial line gzipped, small enough for the copy timeout under load', () => {
+  const ops = [...ctxSwitch.generate(defaultParams(ctxSwitch), undefined as never)].filter((op): op is GuestOp => op.op !== 'phase');
+  const stream = serialize(ops).bytes;
+  // 2,000 round trips of 6 records plus map, touch and fork: 12,003 records of 32 bytes after the 16-byte
+  // header, then the region names table (["ws"], 6 bytes)
+  assert.equal(stream.length, 16 + 12_003 * 32 + 6);
+  const packed = streamForSerial(stream);
+  // the round trip's 192 bytes repeat 2,000 times: deflate's 258-byte matches take them in a few bits each,
+  // so the copy is far below a hundredth of the raw stream (≈10 KB/s serial: under a second, not 38 s)
+  assert.ok(packed.length < stream.length / 100, `${packed.length} bytes`);
+  assert.deepEqual(gunzipSync(packed), Buffer.from(stream));
 });
