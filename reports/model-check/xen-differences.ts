@@ -95,6 +95,7 @@ export const XEN_DIFFERENCES: readonly XenDifference[] = [
     'hypercall xen_version'].map((what) => ({ what, workloads: DISK, domu: true, reason: DOMU_IDLE })),
   { what: 'hypercall sched_op', workloads: ['micro/hlt'], reason: RING0 },
   { what: 'hypercall iret', workloads: ['micro/hlt', 'micro/mmio', 'micro/tsc-deadline'], reason: RING0 },
+  { what: 'trap page_fault', workloads: ['micro/mmio'], reason: RING0 },
   { what: 'trap general_protection', workloads: ['micro/pio-kernel', 'micro/pio-user', 'micro/tsc-deadline'], reason: DOM0_PORTS },
   { what: 'trap emulate privop', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },
   { what: 'hypercall iret', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },

@@ -138,3 +138,13 @@ test('a domU run adds the split driver\'s rows and dom0\'s hypercalls, drops the
   assert.equal(dom0.find((r) => r.what === 'event eventChannel'), undefined);
   assert.match(dom0.find((r) => r.what === 'trap emulate privop')!.reason!, /context switch/);
 });
+
+test('micro/mmio: the model\'s bounced #PF per MMIO write is named as the ring-0 op the op-runner skips', () => {
+  // 5 MMIO writes: on xen a PV guest with no device model behind the page takes a #PF each (5 page_fault
+  // traps); the op-runner in dom0 skips the op (ring 0), so the measured run has none
+  const ops: GuestOp[] = [{ op: 'mmio', write: true, count: 5 }];
+  const rows = xenCheckRows(results(ops, () => {}, 'micro/mmio'));
+  const pf = rows.find((r) => r.what === 'trap page_fault')!;
+  assert.deepEqual([pf.simulated, pf.measured, pf.agrees], [5, 0, false]);
+  assert.match(pf.reason!, /ring 0 and are skipped/);
+});
