@@ -44,8 +44,11 @@ test('TSC-deadline timer, IPIs to vCPU 1 and to self, and shootdowns exit as gue
   assert.equal(net('HLT'), 20 + 30 + 6);
   // VMCALL (VMMCALL on SVM): KVM_HC_SEND_IPI for each of the 30 IPIs and the 6 shootdown requests
   assert.equal(net('VMCALL'), 30 + 6);
-  // the masked self-IPIs are held until the STI: one interrupt window each
-  assert.equal(net('INTERRUPT_WINDOW'), 30);
+  // the masked self-IPIs are held until the STI: one interrupt window each. An interrupt window is KVM waiting
+  // for IF=1 with an interrupt pending, so an IPI or tick that reaches vCPU 1 or the BSP while it is still in
+  // a handler adds one: how often depends on TCG's timing (seen: 0 or 1 in a run), hence the small allowance
+  const windows = net('INTERRUPT_WINDOW');
+  assert.ok(windows >= 30 && windows <= 33, `INTERRUPT_WINDOW ${windows}: 30 masked self-IPIs and at most 3 races`);
   assert.equal(c.events.timerInterrupts, 20);
   assert.equal(c.events.ipis, 36);
   // vCPU 1 INVLPGs the one page of each of the 5 unmaps
