@@ -39,11 +39,13 @@ done`;
 /**
  * Shell lines that return once `file` stopped growing: xentrace drains the buffers at each poll (every
  * 100 ms, POLL_SLEEP_MILLIS) and on a loaded host a poll can come late, so the end waits for three quiet
- * half-seconds in a row, not a fixed time, before xentrace is stopped.
+ * half-seconds in a row, not a fixed time, before xentrace is stopped. At most 10 s: this loop's own system
+ * calls return through Xen's iret hypercall, which the PV class records, so in dom0 the file may never be quiet.
  */
 export function waitUntilDrained(file: string): string {
-  return `q=0; last=-1
-while [ $q -lt 3 ]; do
+  return `q=0; last=-1; t=0
+while [ $q -lt 3 ] && [ $t -lt 20 ]; do
+  t=$((t+1))
   sleep 0.5
   size=$(stat -c %s ${file})
   if [ "$size" = "$last" ]; then q=$((q+1)); else q=0; last=$size; fi
