@@ -82,7 +82,7 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
   if (g.remoteFullFlushes) c.flush('remote', 'shootdown', g.remoteFullFlushes);
   for (const [name, n] of Object.entries({ pageFaults: g.pageFaults, protectionFaults: g.protectionFaults, syscalls: g.syscalls,
     msrFaults: g.gpFaults, hypercallFaults: g.udFaults, forks: g.forks, execs: g.execs, exits: g.exits, cowFaults: g.cowFaults,
-    timerInterrupts: g.timerIrqs, ipis: g.ipisReceived,
+    timerInterrupts: g.timerIrqs, ipis: g.ipisReceived, virtioNotify: g.virtioKicks,
   })) if (n) c.event(name, n);
   const counters = c.snapshot();
   const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
@@ -104,7 +104,7 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     opCosts: costs,
     skipped: { total: skippedTotal, byOp: skipped, disabledOnBackend: backend.disabledOps },
     failedOps: failed,
-    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites },
+    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites, virtioKicksSuppressed: g.virtioKicksSuppressed, virtioIrqs: g.virtioIrqs },
   };
   return counters;
 }

@@ -49,7 +49,12 @@ const runReport = z.object({
   exits: counts,
   exitsOutsideOps: count,
   controlExits: count,
-  devices: z.object({ debug: count, serial: count, block: count, vring: count, mmio: count, msr: count, msrRefused: count.default(0) }),
+  devices: z.object({
+    debug: count, serial: count, block: count, msr: count, msrRefused: count.default(0), mmio: count,
+    // the virtio-blk I/O thread (vmm/devices/virtio-blk-thread.c): notifies KVM signalled through the ioeventfd,
+    // requests served, irqfd interrupts raised and publications used_event suppressed; absent before it existed
+    vring: count, virtioRequests: count.default(0), virtioIrqs: count.default(0), virtioIrqsSuppressed: count.default(0),
+  }),
   guest: z.object({
     loopCyclesX1000: count, pageFaults: count, protectionFaults: count, cr3Writes: count, invlpgs: count,
     fullFlushes: count, syscalls: count, gpFaults: count, udFaults: count, framesUsed: count,
@@ -58,6 +63,8 @@ const runReport = z.object({
     // guest/apic.c and guest/smp.c; absent from a VMM built before them
     timerIrqs: count.default(0), ipisReceived: count.default(0), remoteInvlpgs: count.default(0), remoteFullFlushes: count.default(0),
     eoiWrites: count.default(0),
+    // guest/io.c: notifies written, notifies avail_event made unnecessary, completion interrupts taken
+    virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0),
   }),
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),

@@ -86,13 +86,13 @@ void apic_irq(uint64_t vector) {
   if (vector == VEC_TIMER) boot->timer_irqs++;
   else if (vector == VEC_SELF) self_ipis++;
   else if (vector == VEC_CALL) smp_call_irq();
+  else if (vector == VEC_VIRTIO) boot->virtio_irqs++;
   eoi();
 }
 
-/* idle until *counter reaches target: STI's one-instruction shadow keeps an interrupt from landing between it
- * and HLT, so a wake-up is never lost; each pass is one HLT */
+/* idle until *counter reaches target; each pass is one HLT (cpu.h safe_halt) */
 static void wait_for(volatile uint64_t *counter, uint64_t target) {
-  while (*counter < target) __asm__ volatile("sti; hlt; cli" ::: "memory");
+  while (*counter < target) safe_halt();
 }
 
 /* a fixed IPI: KVM's PV send-IPI hypercall (a bitmap of APIC IDs, kvm_send_ipi_mask in arch/x86/kernel/kvm.c)

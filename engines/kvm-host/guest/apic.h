@@ -4,6 +4,7 @@
 #ifndef GUEST_APIC_H
 #define GUEST_APIC_H
 #include <stdint.h>
+#include "../include/abi.h"
 
 #define MSR_APIC_BASE      0x1bu
 #define MSR_TSC_DEADLINE   0x6e0u
@@ -19,6 +20,7 @@
 #define VEC_TIMER    0x20u /* the LAPIC timer */
 #define VEC_CALL     0x21u /* a fixed IPI: guest/smp.c's call-function */
 #define VEC_SELF     0x22u /* the `ipi` op's self-IPI */
+#define VEC_VIRTIO   0x23u /* the virtio-blk queue's completion MSI (include/abi.h ABI_VIRTIO_VECTOR) */
 #define VEC_SPURIOUS 0xffu
 
 /* apic.c */
@@ -28,6 +30,7 @@ void apic_send_ipi(uint32_t apic_id, uint32_t vector);
 uint32_t apic_timer(uint32_t period_us, uint64_t ticks);
 uint32_t apic_hlt(uint64_t count);
 uint32_t apic_self_ipi(uint64_t count, int masked);
+_Static_assert(VEC_VIRTIO == ABI_VIRTIO_VECTOR, "the VMM's MSI carries the guest's vector");
 /* smp.c */
 void smp_boot_ap(void);
 _Noreturn void smp_ap_main(void);
@@ -38,5 +41,6 @@ uint32_t smp_shootdown(uint32_t region, uint32_t cpus);
 void irq_timer(void);
 void irq_call(void);
 void irq_self(void);
+void irq_virtio(void);
 void irq_spurious(void);
 #endif

@@ -35,6 +35,9 @@ static inline void outsl(uint16_t port, const void *buf, uint64_t n) {
   __asm__ volatile("rep outsl" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
 }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
+/* idle until an interrupt: STI's one-instruction shadow keeps an interrupt from landing between it and HLT, so a
+ * wake-up is never lost (Linux's native_safe_halt); the handler has run when it returns */
+static inline void safe_halt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
 static inline uint64_t read_cr2(void) {
   uint64_t v;
   __asm__ volatile("mov %%cr2, %0" : "=r"(v));

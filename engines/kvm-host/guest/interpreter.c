@@ -94,7 +94,7 @@ static uint32_t run_op(const struct abi_op *op) {
   case OPK_EXIT: return process_exit();
   case OPK_SWITCH: return process_switch(op->a);
   case OPK_IO:
-    return boot->io_virtio ? io_virtio(op->flags & ABI_F_NET, op->flags & ABI_F_WRITE, op->c, n)
+    return boot->io_virtio ? io_virtio(op->flags & ABI_F_WRITE, op->c, n)
                            : io_emulated(op->flags & ABI_F_WRITE, op->c, n);
   case OPK_TIMER: return apic_timer(op->a, n);
   case OPK_IPI: return (op->flags & ABI_F_NET) ? smp_ipi_other(n) : apic_self_ipi(n, op->flags & ABI_F_MASKED);
@@ -114,6 +114,7 @@ _Noreturn void guest_main(struct abi_boot *b, uint32_t cpu) {
   idt_set(VEC_TIMER, (uint64_t)irq_timer);
   idt_set(VEC_CALL, (uint64_t)irq_call);
   idt_set(VEC_SELF, (uint64_t)irq_self);
+  idt_set(VEC_VIRTIO, (uint64_t)irq_virtio);
   idt_set(VEC_SPURIOUS, (uint64_t)irq_spurious);
   syscall_init();
   paging_init();

@@ -28,28 +28,60 @@ uint32_t io_emulated(int write, uint64_t bytes, uint64_t requests) {
   return ABI_ST_OK;
 }
 
-/* The virtio-like ring: post up to a ring's worth of requests, then one notify for the batch. */
-uint32_t io_virtio(int net, int write, uint64_t bytes, uint64_t requests) {
-  volatile struct abi_ring *ring = (volatile struct abi_ring *)ABI_RING_GPA;
-  uint64_t len = clamp_len(bytes);
-  ring->device = (uint32_t)net;
+/* virtio-blk over the split virtqueue (include/abi.h), as Linux's driver does it: each request is a chain of
+ * header, data and status descriptors (drivers/block/virtio_blk.c virtblk_add_req); a batch of ABI_VQ_BATCH
+ * is posted, then the avail index moves once and the driver notifies only if the device's avail_event asks for
+ * it (virtqueue_kick_prepare → vring_need_event), with a 16-bit write of the queue index to the notify
+ * register (virtio_pci_modern.c vp_notify). Before the kick, used_event is set to the used index so far, so the
+ * device interrupts at the batch's completion (virtqueue_enable_cb); the CPU halts until the used index shows
+ * the whole batch, each wake-up being the completion MSI (or another interrupt: it halts again). Batches are
+ * synchronous: the next is posted once the last completed, so every descriptor is free at a batch's start. */
+static volatile struct abi_vq_desc *const vq_desc = (volatile struct abi_vq_desc *)ABI_VQ_DESC_GPA;
+static volatile struct abi_vq_avail *const vq_avail = (volatile struct abi_vq_avail *)ABI_VQ_AVAIL_GPA;
+static volatile struct abi_vq_used *const vq_used = (volatile struct abi_vq_used *)ABI_VQ_USED_GPA;
+static volatile struct abi_blk_req_hdr *const vq_hdr = (volatile struct abi_blk_req_hdr *)ABI_VQ_HDR_GPA;
+static volatile uint8_t *const vq_status = (volatile uint8_t *)ABI_VQ_STATUS_GPA;
+_Static_assert(ABI_VQ_BATCH * 3 <= ABI_VQ_SIZE, "a batch's chains fit the queue");
+
+static void post(uint16_t head, int write, uint64_t sector, uint32_t len) {
+  vq_hdr[head].type = write ? ABI_BLK_T_OUT : ABI_BLK_T_IN;
+  vq_hdr[head].reserved = 0;
+  vq_hdr[head].sector = sector;
+  vq_status[head] = 0xff;
+  vq_desc[head] = (struct abi_vq_desc){ ABI_VQ_HDR_GPA + head * sizeof(struct abi_blk_req_hdr),
+                                        sizeof(struct abi_blk_req_hdr), ABI_VQ_DESC_F_NEXT, (uint16_t)(head + 1) };
+  vq_desc[head + 1] = (struct abi_vq_desc){ ABI_IOBUF_GPA, len,
+                                            (uint16_t)(ABI_VQ_DESC_F_NEXT | (write ? 0 : ABI_VQ_DESC_F_WRITE)),
+                                            (uint16_t)(head + 2) };
+  vq_desc[head + 2] = (struct abi_vq_desc){ ABI_VQ_STATUS_GPA + head, 1, ABI_VQ_DESC_F_WRITE, 0 };
+}
+
+uint32_t io_virtio(int write, uint64_t bytes, uint64_t requests) {
+  uint32_t len = (uint32_t)clamp_len(bytes);
   for (uint64_t done = 0; done < requests;) {
-    uint32_t first = ring->avail;
-    uint64_t batch = requests - done < ABI_RING_SIZE ? requests - done : ABI_RING_SIZE;
-    for (uint64_t j = 0; j < batch; j++) {
-      volatile struct abi_ring_desc *d = &ring->desc[(first + j) % ABI_RING_SIZE];
-      d->addr = ABI_IOBUF_GPA;
-      d->len = (uint32_t)len;
-      d->flags = write ? ABI_F_WRITE : 0;
-      d->sector = (done + j) * ((len + 511) / 512);
-      d->status = 0xff;
+    uint32_t batch = requests - done < ABI_VQ_BATCH ? (uint32_t)(requests - done) : ABI_VQ_BATCH;
+    uint16_t old = vq_avail->idx, used = vq_used->idx;
+    for (uint32_t j = 0; j < batch; j++) {
+      post((uint16_t)(3 * j), write, (done + j) * ((len + 511) / 512), len);
+      vq_avail->ring[(uint16_t)(old + j) % ABI_VQ_SIZE] = (uint16_t)(3 * j);
     }
+    vq_avail->used_event = used;
+    /* the entries before the index (x86 keeps stores in order: a compiler barrier is Linux's virtio_wmb here),
+     * then a full barrier before reading avail_event (virtio_mb: the store must not pass the load) */
     __asm__ volatile("" ::: "memory");
-    ring->avail = first + (uint32_t)batch;
-    outw(ABI_PORT_VRING_NOTIFY, 0);
-    if (ring->used != ring->avail) return ABI_ST_FAILED;
-    for (uint64_t j = 0; j < batch; j++)
-      if (ring->desc[(first + j) % ABI_RING_SIZE].status != 0) return ABI_ST_FAILED;
+    vq_avail->idx = (uint16_t)(old + batch);
+    __asm__ volatile("mfence" ::: "memory");
+    if (abi_vring_need_event(vq_used->avail_event, (uint16_t)(old + batch), old)) {
+      boot->virtio_kicks++;
+      *(volatile uint16_t *)ABI_VIRTIO_NOTIFY_GPA = 0; /* queue 0 */
+    } else {
+      boot->virtio_kicks_suppressed++;
+    }
+    while (vq_used->idx != (uint16_t)(used + batch)) safe_halt();
+    for (uint32_t j = 0; j < batch; j++) {
+      volatile struct abi_vq_used_elem *e = &vq_used->ring[(uint16_t)(used + j) % ABI_VQ_SIZE];
+      if (e->id >= ABI_VQ_SIZE || vq_status[e->id] != ABI_BLK_S_OK) return ABI_ST_FAILED;
+    }
     done += batch;
   }
   return ABI_ST_OK;

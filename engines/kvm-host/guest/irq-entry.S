@@ -30,6 +30,7 @@
     IRQ irq_timer, 0x20
     IRQ irq_call, 0x21
     IRQ irq_self, 0x22
+    IRQ irq_virtio, 0x23
     IRQ irq_spurious, 0xff
 
     .section .note.GNU-stack, "", @progbits

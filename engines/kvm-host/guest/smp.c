@@ -36,7 +36,7 @@ _Noreturn void smp_ap_main(void) {
   idt_load();
   apic_init(1);
   ap_ready = 1;
-  for (;;) __asm__ volatile("sti; hlt; cli" ::: "memory");
+  for (;;) safe_halt();
 }
 
 static void flush_range(uint64_t va, uint64_t pages, uint64_t page_bytes) {

@@ -27,7 +27,7 @@
 #define ABI_OPS_GPA        0x200000ull /* the operation stream, ABI_OPS_MAX bytes */
 #define ABI_OPS_MAX        0x100000ull
 #define ABI_RESULTS_GPA    0x300000ull /* struct abi_op_result[op count] */
-#define ABI_RING_GPA       0x400000ull /* virtio-like ring (struct abi_ring) */
+#define ABI_RING_GPA       0x400000ull /* the virtio-blk split virtqueue and its request headers (below) */
 #define ABI_IOBUF_GPA      0x410000ull /* I/O data buffers: ABI_IOBUF_SIZE bytes */
 #define ABI_IOBUF_SIZE     0xf0000ull
 #define ABI_POOL_GPA       0x800000ull /* guest frame pool: page tables and demand-faulted frames */
@@ -35,6 +35,7 @@
 #define ABI_MAX_MEM        0x30000000ull /* 768 MiB: RAM and the MMIO page both sit inside the 1 GiB identity map */
 #define ABI_MMIO_GPA       0x3ff00000ull /* no memory slot here: every access is a KVM_EXIT_MMIO */
 #define ABI_MMIO_SIZE      0x1000ull
+#define ABI_VIRTIO_NOTIFY_GPA 0x3ff01000ull /* the queue's notify register: a KVM_IOEVENTFD, no user-space exit */
 
 /* ---- GDT selectors: SYSRET's fixed layout needs user data right below user code (Intel SDM SYSRET) ---- */
 #define ABI_SEL_KCODE 0x08
@@ -57,7 +58,6 @@
 #define ABI_BLK_STATUS_READY 0x40
 #define ABI_BLK_STATUS_DRQ   0x08
 #define ABI_BLK_STATUS_ERR   0x01
-#define ABI_PORT_VRING_NOTIFY 0x600 /* virtio-like device: one 16-bit write per batch */
 
 /* ---- the operation stream -------------------------------------------------------------------------------
  * header (16 bytes) then `count` records of 32 bytes, then a names table the guest ignores (region names for
@@ -151,6 +151,8 @@ struct abi_boot {
   /* written by the guest */
   uint64_t timer_irqs, ipis_received, remote_invlpgs, remote_full_flushes;
   uint64_t eoi_writes;    /* EOIs written to the x2APIC because KVM had not set the PV EOI flag */
+  uint64_t virtio_kicks, virtio_kicks_suppressed; /* notifies written, and skipped because avail_event said so */
+  uint64_t virtio_irqs;   /* completion interrupts taken */
 };
 
 #define ABI_CPUS 2u
@@ -162,22 +164,67 @@ enum abi_lapic_timer { ABI_TIMER_DEADLINE = 0, ABI_TIMER_ONESHOT = 1, ABI_TIMER_
 #define ABI_DISABLE_SYSCALL   0x2u
 #define ABI_DETAIL_DISABLED   0x100u /* abi_op_result.detail of an op skipped for that reason */
 
-/* ---- the virtio-like ring: one descriptor per request, completed in order -------------------------------- */
-#define ABI_RING_SIZE 64u
-struct abi_ring_desc {
-  uint64_t addr;   /* guest-physical buffer */
+/* ---- the virtio-blk queue: a split virtqueue (virtio 1.1 §2.6) at ABI_RING_GPA ------------------------------
+ * The guest notifies with a 16-bit write of the queue index to ABI_VIRTIO_NOTIFY_GPA (Linux
+ * drivers/virtio/virtio_pci_modern.c vp_notify: iowrite16 to the notify capability in a memory BAR); the VMM
+ * registers it with KVM_IOEVENTFD, serves the queue in its I/O thread and completes through KVM_IRQFD as an MSI
+ * of vector ABI_VIRTIO_VECTOR to APIC ID 0 (vmm/devices/virtio-blk-thread.c). VIRTIO_RING_F_EVENT_IDX is in
+ * use: used_event and avail_event decide every notify and every interrupt (vring_need_event). */
+#define ABI_VQ_SIZE        128u  /* kvmtool's VIRTIO_BLK_QUEUE_SIZE; three descriptors per request */
+#define ABI_VQ_DESC_GPA    (ABI_RING_GPA + 0x0000ull)  /* struct abi_vq_desc[ABI_VQ_SIZE], 16-byte aligned */
+#define ABI_VQ_AVAIL_GPA   (ABI_RING_GPA + 0x0800ull)  /* struct abi_vq_avail */
+#define ABI_VQ_USED_GPA    (ABI_RING_GPA + 0x1000ull)  /* struct abi_vq_used, 4-byte aligned */
+#define ABI_VQ_HDR_GPA     (ABI_RING_GPA + 0x2000ull)  /* struct abi_blk_req_hdr per descriptor head */
+#define ABI_VQ_STATUS_GPA  (ABI_RING_GPA + 0x3000ull)  /* one status byte per descriptor head */
+#define ABI_VIRTIO_VECTOR  0x23u /* the guest's completion vector (guest/apic.h VEC_VIRTIO) */
+/* Requests per notify: Linux's block plug holds at most BLK_MAX_REQUEST_COUNT (32, include/linux/blkdev.h;
+ * blk_add_rq_to_plug in block/blk-mq.c flushes it when full), and virtio-blk kicks once per flush, on the
+ * request marked last (virtio_queue_rq's bd->last, or virtio_queue_rqs for the whole plug). An `io` record's
+ * requests are one submission (io_submit of N), so it is ceil(N / 32) kicks. The model's batch is the same
+ * number (engines/guest/block-net-driver.ts RING_SLOTS). */
+#define ABI_VQ_BATCH       32u
+
+#define ABI_VQ_DESC_F_NEXT  1u /* VIRTQ_DESC_F_NEXT */
+#define ABI_VQ_DESC_F_WRITE 2u /* VIRTQ_DESC_F_WRITE: device-writable */
+struct abi_vq_desc {
+  uint64_t addr;
   uint32_t len;
-  uint32_t flags;  /* ABI_F_WRITE: guest → device */
-  uint64_t sector; /* byte offset / 512 on the device */
-  uint32_t status; /* written by the device: 0 ok, 1 rejected */
-  uint32_t pad;
+  uint16_t flags;
+  uint16_t next;
 };
-struct abi_ring {
-  uint32_t avail;  /* guest: descriptors [used, avail) are posted (free-running counters mod 2^32) */
-  uint32_t used;   /* device: descriptors completed */
-  uint32_t device; /* 0 disk, 1 net */
-  uint32_t pad;
-  struct abi_ring_desc desc[ABI_RING_SIZE];
+struct abi_vq_avail {
+  uint16_t flags;
+  uint16_t idx;
+  uint16_t ring[ABI_VQ_SIZE];
+  uint16_t used_event; /* the driver wants an interrupt once the used index passes this */
+};
+struct abi_vq_used_elem {
+  uint32_t id;  /* head of the chain */
+  uint32_t len; /* bytes the device wrote */
+};
+struct abi_vq_used {
+  uint16_t flags;
+  uint16_t idx;
+  struct abi_vq_used_elem ring[ABI_VQ_SIZE];
+  uint16_t avail_event; /* the device wants a notify once the avail index passes this */
+};
+
+/* virtio 1.1 §2.6.7.2 / Linux include/uapi/linux/virtio_ring.h: notify or interrupt only when the index moved
+ * past `event` in this step from old to new (mod 2^16) */
+static inline int abi_vring_need_event(uint16_t event, uint16_t new_idx, uint16_t old_idx) {
+  return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
+}
+
+/* virtio-blk's request header (virtio 1.1 §5.2.6); the net `io` ops use the same queue, with the same header */
+#define ABI_BLK_T_IN  0u
+#define ABI_BLK_T_OUT 1u
+#define ABI_BLK_S_OK     0u
+#define ABI_BLK_S_IOERR  1u
+#define ABI_BLK_S_UNSUPP 2u
+struct abi_blk_req_hdr {
+  uint32_t type;
+  uint32_t reserved;
+  uint64_t sector;
 };
 
 #endif

@@ -134,6 +134,7 @@ int main(int argc, char **argv) {
   vm_run(&vm);
   uint64_t wall = now_ns() - start;
   watchdog_disarm();
+  virtio_blk_stop(&vm); /* its tallies are final once the thread is gone */
   if (!vm.failure && vm.guest_status != 0) {
     snprintf(vm.failure_detail, sizeof vm.failure_detail, "guest reported error %u", vm.guest_status);
     vm.failure = vm.failure_detail;

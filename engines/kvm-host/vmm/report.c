@@ -64,16 +64,19 @@ void report_run(const struct vm *vm, const struct report_input *in) {
   if (vm->exits_other) fprintf(f, "%s\"OTHER\":%llu", first ? "" : ",", (unsigned long long)vm->exits_other);
   fprintf(f, "},\"exitsOutsideOps\":%llu,\"controlExits\":%llu", (unsigned long long)vm->exits_outside,
           (unsigned long long)vm->dev_control);
+  const struct virtio_blk_dev *v = &vm->virtio;
   fprintf(f, ",\"devices\":{\"debug\":%llu,\"serial\":%llu,\"block\":%llu,\"vring\":%llu,\"mmio\":%llu,\"msr\":%llu,"
-             "\"msrRefused\":%llu}",
+             "\"msrRefused\":%llu,\"virtioRequests\":%llu,\"virtioIrqs\":%llu,\"virtioIrqsSuppressed\":%llu}",
           (unsigned long long)vm->dev_debug, (unsigned long long)vm->dev_serial, (unsigned long long)vm->dev_block,
-          (unsigned long long)vm->dev_vring, (unsigned long long)vm->dev_mmio, (unsigned long long)vm->dev_msr,
-          (unsigned long long)vm->dev_msr_refused);
+          (unsigned long long)v->notifies, (unsigned long long)vm->dev_mmio, (unsigned long long)vm->dev_msr,
+          (unsigned long long)vm->dev_msr_refused, (unsigned long long)v->tally.requests,
+          (unsigned long long)v->tally.interrupts, (unsigned long long)v->tally.interrupts_suppressed);
   /* the guest wrote these: plain numbers, whatever their values */
   fprintf(f, ",\"guest\":{\"loopCyclesX1000\":%llu,\"pageFaults\":%llu,\"protectionFaults\":%llu,\"cr3Writes\":%llu,"
              "\"invlpgs\":%llu,\"fullFlushes\":%llu,\"syscalls\":%llu,\"gpFaults\":%llu,\"udFaults\":%llu,"
              "\"framesUsed\":%llu,\"forks\":%llu,\"execs\":%llu,\"exits\":%llu,\"cowFaults\":%llu,\"timerIrqs\":%llu,"
-             "\"ipisReceived\":%llu,\"remoteInvlpgs\":%llu,\"remoteFullFlushes\":%llu,\"eoiWrites\":%llu}",
+             "\"ipisReceived\":%llu,\"remoteInvlpgs\":%llu,\"remoteFullFlushes\":%llu,\"eoiWrites\":%llu,"
+             "\"virtioKicks\":%llu,\"virtioKicksSuppressed\":%llu,\"virtioIrqs\":%llu}",
           (unsigned long long)boot->loop_cycles_x1000, (unsigned long long)boot->page_faults,
           (unsigned long long)boot->protection_faults, (unsigned long long)boot->cr3_writes,
           (unsigned long long)boot->invlpgs, (unsigned long long)boot->full_flushes,
@@ -83,7 +86,8 @@ void report_run(const struct vm *vm, const struct report_input *in) {
           (unsigned long long)boot->cow_faults,
           (unsigned long long)boot->timer_irqs, (unsigned long long)boot->ipis_received,
           (unsigned long long)boot->remote_invlpgs, (unsigned long long)boot->remote_full_flushes,
-          (unsigned long long)boot->eoi_writes);
+          (unsigned long long)boot->eoi_writes, (unsigned long long)boot->virtio_kicks,
+          (unsigned long long)boot->virtio_kicks_suppressed, (unsigned long long)boot->virtio_irqs);
   /* per operation: [TSC cycles, status, detail, exits] */
   const struct abi_op_result *res = (const struct abi_op_result *)(vm->mem + ABI_RESULTS_GPA);
   fputs(",\"ops\":[", f);

@@ -77,8 +77,6 @@ static void port_io(struct vm *vm, const struct vcpu *v) {
     vm->dev_serial++;
   } else if (port >= ABI_PORT_BLK_BASE && port < ABI_PORT_BLK_BASE + 8) {
     block_io(vm, run);
-  } else if (port == ABI_PORT_VRING_NOTIFY && out) {
-    vring_notify(vm);
   } else {
     debug_port_io(vm, run);
   }

@@ -86,6 +86,7 @@ static int create_vcpu(struct vm *vm, uint32_t index, char *err, size_t errlen) 
 
 int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t errlen) {
   vm->kvm_fd = vm->vm_fd = -1;
+  vm->virtio.kick_fd = vm->virtio.irq_fd = vm->virtio.stop_fd = -1;
   for (uint32_t i = 0; i < ABI_CPUS; i++) vm->vcpu[i].fd = -1;
   pthread_mutex_init(&vm->lock, NULL);
   vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -232,10 +233,11 @@ int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, 
   vm->ops_count = ops_count;
   for (uint32_t i = 0; i < vm->cpus; i++)
     if (set_long_mode(&vm->vcpu[i], err, errlen) < 0) return -1;
-  return 0;
+  return opt->io_virtio ? virtio_blk_start(vm, err, errlen) : 0;
 }
 
 void vm_destroy(struct vm *vm) {
+  virtio_blk_stop(vm);
   for (uint32_t i = 0; i < ABI_CPUS; i++) {
     struct vcpu *v = &vm->vcpu[i];
     if (v->run) munmap(v->run, vm->run_size);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <linux/kvm.h>
 #include "../include/abi.h"
+#include "devices/virtio-blk.h"
 
 #define VMM_CONSOLE_MAX 4096
 #define VMM_EXIT_KINDS 64 /* kvm_run.exit_reason values we tally by number; larger ones land in "other" */
@@ -34,6 +35,16 @@ struct vcpu {
   int has_thread; /* thread is set: kicks may go to it */
 };
 
+/* the virtio-blk queue, its eventfds into KVM and its I/O thread (devices/virtio-blk-thread.c) */
+struct virtio_blk_dev {
+  struct virtq q;
+  int kick_fd, irq_fd, stop_fd; /* KVM_IOEVENTFD's, KVM_IRQFD's, and the thread's stop signal */
+  pthread_t thread;
+  int started;
+  uint64_t notifies;            /* notify writes KVM signalled (an eventfd read can carry several) */
+  struct virtio_blk_tally tally;
+};
+
 struct vm {
   int kvm_fd, vm_fd;
   struct vcpu vcpu[ABI_CPUS];
@@ -51,7 +62,8 @@ struct vm {
   uint64_t exits_other;
   uint64_t *op_exits;      /* exits attributed to each op index (ops_count entries) */
   uint64_t exits_outside;  /* exits while no op was running (boot, calibration, the end) */
-  uint64_t dev_debug, dev_serial, dev_block, dev_vring, dev_mmio, dev_msr, dev_control;
+  uint64_t dev_debug, dev_serial, dev_block, dev_mmio, dev_msr, dev_control;
+  struct virtio_blk_dev virtio;
   uint64_t dev_msr_refused; /* MSR writes answered with #GP (vcpu-loop.c) */
   char console[VMM_CONSOLE_MAX + 1];
   size_t console_len;
@@ -63,10 +75,6 @@ struct vm {
   char failure_detail[160];
   uint64_t failure_rip;     /* guest RIP when a failed run ended, for the report */
 };
-
-/* guest-memory.c: every guest-provided address goes through these */
-int gpa_range_ok(const struct vm *vm, uint64_t gpa, uint64_t len);
-void *gpa_ptr(const struct vm *vm, uint64_t gpa, uint64_t len); /* NULL when out of bounds */
 
 /* vm-setup.c */
 int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t errlen);
@@ -89,7 +97,8 @@ void serial_out(struct vm *vm, uint8_t byte);
 void debug_port_io(struct vm *vm, struct kvm_run *run);
 void control_port_out(struct vm *vm, uint32_t value);
 void block_io(struct vm *vm, struct kvm_run *run);
-void vring_notify(struct vm *vm);
+int virtio_blk_start(struct vm *vm, char *err, size_t errlen);
+void virtio_blk_stop(struct vm *vm);
 void mmio_access(struct vm *vm, struct kvm_run *run);
 
 /* stats.c */
