@@ -8,8 +8,12 @@ export interface IdleWait {
   idle(waitCycles: number, source: InterruptSource): void;
 }
 
-/** requests per batch: one page of ring slots, as in Xen's blkif (32 requests per 4 KiB ring) — also the
- *  default virtqueue depth the model gives a native NVMe/NIC queue (estimate: keeps batches comparable) */
+/** requests per batch: one page of ring slots, as in Xen's blkif (32 requests per 4 KiB ring); and what a
+ *  Linux guest hands a virtio-blk queue per notify: its block plug flushes at BLK_MAX_REQUEST_COUNT = 32
+ *  (include/linux/blkdev.h, blk_add_rq_to_plug in block/blk-mq.c) and virtio_blk kicks once per flush, on the
+ *  request marked last (virtio_queue_rq's bd->last). The kvm-host guest uses the same number
+ *  (engines/kvm-host/include/abi.h ABI_VQ_BATCH). Native NVMe/NIC queues get it too (estimate: keeps batches
+ *  comparable) */
 export const RING_SLOTS = 32;
 
 export function doIo(p: Platform, device: DeviceKind, dir: IoDirection, bytes: number, requests: number, cpu: IdleWait): void {

@@ -403,8 +403,12 @@ export class KvmPlatform extends VmxPlatform {
   override deviceSubmit(device: DeviceKind, _dir: IoDirection, _bytes: number, requests: number): number {
     const hvm = this.profile.hvm;
     if (this.options.io === 'virtio') {
-      // one kick per batch (the device asked for it: event idx), caught by ioeventfd in the kernel; the
-      // back end (vhost / QEMU iothread) serves the ring; completion is one irqfd interrupt
+      // one kick per batch, an MMIO write to the notify register that KVM's ioeventfd completes in the kernel
+      // (virt/kvm/eventfd.c); the back end (vhost / QEMU iothread) serves the ring and publishes the batch once,
+      // and completion is one irqfd MSI. VIRTIO_RING_F_EVENT_IDX suppresses nothing here: each batch is posted
+      // to an idle device (the driver waited for the last), whose avail_event asks for exactly this kick, and
+      // the one publication crosses used_event. The kvm-host guest and VMM do the same
+      // (engines/kvm-host/guest/io.c, vmm/devices/virtio-blk-thread.c)
       this.exits.inKernel(this.mmioReason, 1, 'virtio-notify');
       this.counters.event('virtioNotify');
       this.counters.charge('host', 'virtio-backend', hvm.virtioRequest * requests);

@@ -13,7 +13,7 @@ import { builtPaths, LAPIC_TIMER_MODES, readBuildStatus, runVmm, runVmmSync, VMM
 
 /** also the options of kvm-qemu, which runs the same VMM one level down */
 export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
-  { name: 'io', type: 'enum', values: ['virtio', 'emulated'], default: 'virtio', description: 'block device for io ops: the virtio-like ring (one notify per batch) or the register-level emulated device' },
+  { name: 'io', type: 'enum', values: ['virtio', 'emulated'], default: 'virtio', description: 'block device for io ops: virtio-blk (an ioeventfd notify per 32 requests, an irqfd MSI per batch) or the register-level emulated device' },
   { name: 'timeoutMs', type: 'number', default: 60000, description: 'watchdog: a guest still running after this long is stopped and the run fails' },
   { name: 'memMb', type: 'number', default: 0, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it; 0 sizes it to the regions the workload maps at once (guest-ram.ts)' },
   { name: 'computeCap', type: 'number', default: 0, description: 'most loop iterations one compute op runs; 0 picks 1e9 on a native backend, 1000 on an emulating one' },

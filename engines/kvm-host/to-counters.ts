@@ -104,7 +104,7 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     opCosts: costs,
     skipped: { total: skippedTotal, byOp: skipped, disabledOnBackend: backend.disabledOps },
     failedOps: failed,
-    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites, virtioKicksSuppressed: g.virtioKicksSuppressed, virtioIrqs: g.virtioIrqs },
+    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites, virtioKicksSuppressed: g.virtioKicksSuppressed, virtioIrqs: g.virtioIrqs, virtioHalts: g.virtioHalts },
   };
   return counters;
 }

@@ -63,8 +63,9 @@ const runReport = z.object({
     // guest/apic.c and guest/smp.c; absent from a VMM built before them
     timerIrqs: count.default(0), ipisReceived: count.default(0), remoteInvlpgs: count.default(0), remoteFullFlushes: count.default(0),
     eoiWrites: count.default(0),
-    // guest/io.c: notifies written, notifies avail_event made unnecessary, completion interrupts taken
-    virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0),
+    // guest/io.c: notifies written, notifies avail_event made unnecessary, completion interrupts taken, HLTs
+    // waiting for completions
+    virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0), virtioHalts: count.default(0),
   }),
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),

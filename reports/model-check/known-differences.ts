@@ -44,9 +44,6 @@ export function explainDifference(reason: string, run: RunResult): string | null
       // KVM emulates the model's TSC-deadline tick with the VMX preemption timer; the freestanding guest arms no tick while busy
       return NO_TICK;
     }
-    if (run.measured?.io === 'virtio' && (reason === 'EPT_MISCONFIG' || reason === 'IO_INSTRUCTION' || reason === 'HLT')) {
-      return "the freestanding guest notifies its ring with a port write (IO_INSTRUCTION) where the model's virtio doorbell is MMIO (EPT_MISCONFIG), and its requests complete synchronously, with no completion interrupt to wait for in HLT";
-    }
   }
   return null;
 }

@@ -77,7 +77,10 @@ uint32_t io_virtio(int write, uint64_t bytes, uint64_t requests) {
     } else {
       boot->virtio_kicks_suppressed++;
     }
-    while (vq_used->idx != (uint16_t)(used + batch)) safe_halt();
+    while (vq_used->idx != (uint16_t)(used + batch)) {
+      boot->virtio_halts++;
+      safe_halt();
+    }
     for (uint32_t j = 0; j < batch; j++) {
       volatile struct abi_vq_used_elem *e = &vq_used->ring[(uint16_t)(used + j) % ABI_VQ_SIZE];
       if (e->id >= ABI_VQ_SIZE || vq_status[e->id] != ABI_BLK_S_OK) return ABI_ST_FAILED;

@@ -132,7 +132,7 @@ struct abi_boot {
   uint32_t magic;
   uint32_t ops_count;     /* copy of the header count as the VMM validated it */
   uint64_t mem_bytes;     /* size of guest RAM from 0 */
-  uint32_t io_virtio;     /* io ops use the virtio-like ring (1) or the emulated block device (0) */
+  uint32_t io_virtio;     /* io ops use the virtio-blk queue (1) or the emulated block device (0) */
   uint32_t amd;           /* vendor: hypercall is VMMCALL (1) or VMCALL (0) */
   uint64_t compute_cap;   /* upper bound of compute loop iterations per op */
   uint32_t disabled;      /* ABI_DISABLE_* bits: ops the backend cannot run, skipped by the guest */
@@ -153,6 +153,7 @@ struct abi_boot {
   uint64_t eoi_writes;    /* EOIs written to the x2APIC because KVM had not set the PV EOI flag */
   uint64_t virtio_kicks, virtio_kicks_suppressed; /* notifies written, and skipped because avail_event said so */
   uint64_t virtio_irqs;   /* completion interrupts taken */
+  uint64_t virtio_halts;  /* HLTs waiting for a batch's completions (none when they were there first) */
 };
 
 #define ABI_CPUS 2u

@@ -2,7 +2,7 @@
  * accesses, each its own KVM_EXIT_IO to this process: write the byte count and the sector, write the
  * command, read the status (DRQ), move the data through the 32-bit data window with string I/O (KVM hands
  * over as many dwords per exit as fit its data page), read the status again. That exit count per request is
- * what makes emulated devices expensive next to the virtio-like ring (docs/architecture.md#kvm). */
+ * what makes emulated devices expensive next to virtio-blk (docs/architecture.md#kvm). */
 #include <string.h>
 #include "../vmm.h"
 #include "disk-store.h"

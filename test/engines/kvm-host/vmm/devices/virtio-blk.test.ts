@@ -5,9 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RING_SLOTS } from '../../../../../engines/guest/block-net-driver.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 const devices = new URL('../../../../../engines/kvm-host/vmm/devices/', import.meta.url).pathname;
@@ -81,3 +82,10 @@ for (const [name, reason] of malformed) {
     assert.equal(o.status[0], 0xff, 'the status byte the guest set is untouched');
   });
 }
+
+test("the guest's requests per notify are the model's batch", () => {
+  const abi = readFileSync(new URL('../../../../../engines/kvm-host/include/abi.h', import.meta.url), 'utf8');
+  const batch = /#define ABI_VQ_BATCH\s+(\d+)u/.exec(abi);
+  assert.ok(batch, 'ABI_VQ_BATCH in abi.h');
+  assert.equal(Number(batch[1]), RING_SLOTS);
+});
