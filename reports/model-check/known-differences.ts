@@ -9,6 +9,16 @@ function ranOps(run: RunResult): Set<string> {
   return new Set(costs && typeof costs === 'object' ? Object.keys(costs) : []);
 }
 
+/** the freestanding guest's virtio batches and its HLTs waiting for them, when it halted for fewer than all */
+function virtioHalts(run: RunResult): { halted: number; batches: number } | null {
+  const m = run.measured as { io?: unknown; guest?: { virtioHalts?: unknown }; devices?: { virtioIrqs?: unknown; virtioIrqsSuppressed?: unknown } } | undefined;
+  if (m?.io !== 'virtio' || !ranOps(run).has('io')) return null;
+  const halted = Number(m.guest?.virtioHalts ?? NaN);
+  // each batch is one publication by the device: an interrupt raised, or one used_event suppressed
+  const batches = Number(m.devices?.virtioIrqs ?? NaN) + Number(m.devices?.virtioIrqsSuppressed ?? 0);
+  return halted < batches ? { halted, batches } : null;
+}
+
 const NO_TICK = "the freestanding guest keeps no periodic tick while busy: the model's re-arms IA32_TSC_DEADLINE (MSR_WRITE) and expires on the preemption timer";
 
 export function explainDifference(reason: string, run: RunResult): string | null {
@@ -39,6 +49,15 @@ export function explainDifference(reason: string, run: RunResult): string | null
       // the model's guest re-arms its one-shot tick timer (IA32_TSC_DEADLINE) per tick while busy
       why.push(NO_TICK);
       return why.join('; ');
+    }
+    // guest/io.c halts only while a batch's completions are missing (virtioHalts); the VMM's I/O thread shares
+    // L1's single CPU with the vCPU thread and its disk is VMM memory, so found on kvm-qemu's io suite
+    const halts = virtioHalts(run);
+    if (halts !== null && reason === 'HLT') {
+      return `the measured guest halted for ${halts.halted.toLocaleString('en-US')} of ${halts.batches.toLocaleString('en-US')} virtio batches: the rest were complete before it reached its HLT (the VMM's I/O thread shares L1's one CPU with the vCPU and its disk is memory, with no latency); the model's vCPU has a CPU of its own and its disk takes diskLatencyUs, so it halts for every batch`;
+    }
+    if (halts !== null && reason === 'INTERRUPT_WINDOW') {
+      return "a completion MSI that reaches the measured guest before its HLT finds interrupts disabled (the guest enables them only in its sti; hlt), and KVM holds it in an interrupt window; the model's vCPU is halted when the completion arrives";
     }
     if (reason === 'PREEMPTION_TIMER') {
       // KVM emulates the model's TSC-deadline tick with the VMX preemption timer; the freestanding guest arms no tick while busy

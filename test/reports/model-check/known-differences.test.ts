@@ -23,3 +23,16 @@ test("the LAPIC timer's and vCPU 1's differences are explained only for runs tha
   assert.equal(explainDifference('INTERRUPT_WINDOW', run(['timer'], true)), null);
   assert.equal(explainDifference('INTERRUPT_WINDOW', run(['ipi'])), null);
 });
+
+test("the virtio batches the measured guest did not halt for explain its fewer HLTs and its interrupt windows", () => {
+  const io = (virtioHalts: number, virtioIrqs: number): RunResult =>
+    ({ measured: { io: 'virtio', timingsRepresentative: false, opCosts: { io: { ops: 1 } }, guest: { virtioHalts }, devices: { virtioIrqs, virtioIrqsSuppressed: 0 } } }) as unknown as RunResult;
+  // kvm-qemu's io/disk-random: 382 HLTs for 5,000 one-request batches
+  assert.match(explainDifference('HLT', io(382, 5000)) ?? '', /^the measured guest halted for 382 of 5,000 virtio batches/);
+  assert.match(explainDifference('INTERRUPT_WINDOW', io(382, 5000)) ?? '', /interrupt window/);
+  // a guest that halted for every batch (io/disk-seq's 32 of 32) has no such difference to explain
+  assert.equal(explainDifference('HLT', io(32, 32)), null);
+  assert.equal(explainDifference('INTERRUPT_WINDOW', io(32, 32)), null);
+  // nor a run without io ops
+  assert.equal(explainDifference('HLT', run(['cpuid'])), null);
+});
