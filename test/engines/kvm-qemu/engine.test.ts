@@ -5,14 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { GuestOp } from '../../../engines/types.ts';
-import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
-import { createKvmQemuEngine, watchdogMs } from '../../../engines/kvm-qemu/engine.ts';
+import { watchdogMs } from '../../../engines/kvm-qemu/engine.ts';
 import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
 import { getProfile } from '../../../engines/machine/profiles/index.ts';
 import { builtinEngines, resolveEngine } from '../../../engines/registry.ts';
+import { fakeKvmQemu } from './fake-lab.ts';
 import { UsageError } from '../../../harness/errors.ts';
-
-const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lab/${name}`, import.meta.url));
 
 test.after(shutdownL1);
 
@@ -25,14 +23,7 @@ const ops: GuestOp[] = [
 ];
 
 test('a run returns the VMM counters plus L1 kvm_exit counts by VMX reason, with the boot baseline beside them', async () => {
-  Object.assign(process.env, {
-    HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
-    HVB_FAKE_VMM_OUTPUTS: `${fixture('kvm-qemu-run-empty.txt')}:${fixture('kvm-qemu-run-mixed.txt')}`,
-  });
-  const engine = createKvmQemuEngine({
-    qemu: fixture('fake-qemu.mjs'),
-    image: () => ({ kernel: '/k', initrd: '/i', key: 'test', packages: [{ name: 'linux-image-test', version: '1' }], buildMs: 0 }),
-  });
+  const engine = fakeKvmQemu(['kvm-qemu-run-empty.txt', 'kvm-qemu-run-mixed.txt']);
   assert.deepEqual(engine.availability(), { available: true });
   const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 64, computeCap: 0 }, seed: 1 });
   const m = c.measured as Record<string, any>;

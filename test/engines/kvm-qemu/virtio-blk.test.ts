@@ -5,15 +5,12 @@
 // simulated kvm engine's for the same records, each derived by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import type { GuestOp } from '../../../engines/types.ts';
-import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
-import { createKvmQemuEngine } from '../../../engines/kvm-qemu/engine.ts';
 import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
 import { getProfile } from '../../../engines/machine/profiles/index.ts';
 import { delta } from '../guest/run-engine.ts';
+import { fakeKvmQemu } from './fake-lab.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lab/${name}`, import.meta.url));
 test.after(shutdownL1);
 
 const ops: GuestOp[] = [
@@ -25,14 +22,7 @@ const ops: GuestOp[] = [
 const BATCHES = 4;
 
 test('virtio-blk on real KVM: no user-space exit, one ioeventfd notify and one irqfd MSI per batch, as the model', async () => {
-  Object.assign(process.env, {
-    HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
-    HVB_FAKE_VMM_OUTPUTS: `${fixture('kvm-qemu-run-io-probe.txt')}:${fixture('kvm-qemu-run-io.txt')}`,
-  });
-  const engine = createKvmQemuEngine({
-    qemu: fixture('fake-qemu.mjs'),
-    image: () => ({ kernel: '/k', initrd: '/i', key: 'test', packages: [{ name: 'linux-image-test', version: '1' }], buildMs: 0 }),
-  });
+  const engine = fakeKvmQemu(['kvm-qemu-run-io-probe.txt', 'kvm-qemu-run-io.txt']);
   const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 64, computeCap: 0 }, seed: 1 });
   const m = c.measured as Record<string, any>;
   // the notify is completed by KVM (ioeventfd) and the HLT blocks in KVM (in-kernel LAPIC): the VMM sees no exit
