@@ -13,7 +13,8 @@
 //   the rate limit (tickle_score, is_preemptable); credit2 has no BOOST;
 // - caps are budgets: a capped domain gets cap × CSCHED2_BDGT_REPL_PERIOD (10 ms) of run time per period,
 //   replenished to at most that every period (replenish_domain_budget); a vCPU that finds no budget is
-//   parked until the next replenishment; an overrun (the minimum run time past the budget) is paid from
+//   parked until the next replenishment, which puts it back on the run queue and tickles as a wake-up
+//   does (unpark_parked_units → runq_tickle); an overrun (the minimum run time past the budget) is paid from
 //   the next period's budget.
 import type { SchedVcpu, VcpuScheduler } from './scheduler.ts';
 import { EPS } from './scheduler.ts';
@@ -36,7 +37,10 @@ export class Credit2Scheduler implements VcpuScheduler {
   private readonly runnable: Uint8Array;
   private current = -1;
   private ranSinceSwitch = 0;
-  /** run time left before csched2_runtime's timer fires and the scheduler chooses again */
+  /**
+   * what the current vCPU may still be charged before csched2_runtime's timer fires and the scheduler chooses
+   * again: run time, or f_max-equivalent run time when DVFS-aware (credit and budget are both charged so)
+   */
   private timerLeft = 0;
   private tickled = false;
 
@@ -56,14 +60,23 @@ export class Credit2Scheduler implements VcpuScheduler {
   tick(nowMs: number): void {
     if (nowMs % BUDGET_PERIOD_MS !== 0 || nowMs === 0) return;
     for (let v = 0; v < this.n; v++) {
-      if (this.totBudget[v] !== Infinity) this.budget[v] = Math.min(this.budget[v] + this.totBudget[v], this.totBudget[v]);
+      if (this.totBudget[v] === Infinity) continue;
+      const parked = this.budget[v] <= EPS;
+      this.budget[v] = Math.min(this.budget[v] + this.totBudget[v], this.totBudget[v]);
+      // unpark_parked_units puts a runnable parked vCPU back on the run queue and tickles, as a wake-up does
+      if (parked && this.runnable[v] === 1) this.tickle(v);
     }
   }
 
   wake(v: number, _nowMs: number): void {
     this.runnable[v] = 1;
+    this.tickle(v);
+  }
+
+  /** runq_tickle on this vCPU's own CPU: it preempts the running vCPU if it has more credit */
+  private tickle(v: number): void {
     const cur = this.current;
-    if (cur >= 0 && this.ranSinceSwitch >= RATELIMIT_MS - EPS && this.credit[v] > this.credit[cur]) this.tickled = true;
+    if (cur >= 0 && cur !== v && this.ranSinceSwitch >= RATELIMIT_MS - EPS && this.credit[v] > this.credit[cur]) this.tickled = true;
   }
 
   block(v: number): void {
@@ -123,15 +136,19 @@ export class Credit2Scheduler implements VcpuScheduler {
     return Math.min(Math.max(time, minTime), MAX_TIMER_MS);
   }
 
-  budgetMs(_v: number, _rate: number): number {
-    return this.timerLeft;
+  budgetMs(_v: number, rate: number): number {
+    return this.timerLeft / this.scale(rate);
   }
 
   charge(v: number, ms: number, rate: number, _nowMs: number): void {
-    const scale = this.dvfsAware ? rate : 1;
-    this.credit[v] = Math.max(this.credit[v] - ms * scale * this.burnRate[v], -CREDIT_INIT_MS);
-    if (this.totBudget[v] !== Infinity) this.budget[v] -= ms * scale;
-    this.timerLeft -= ms;
+    const charged = ms * this.scale(rate);
+    this.credit[v] = Math.max(this.credit[v] - charged * this.burnRate[v], -CREDIT_INIT_MS);
+    if (this.totBudget[v] !== Infinity) this.budget[v] -= charged;
+    this.timerLeft -= charged;
     this.ranSinceSwitch += ms;
+  }
+
+  private scale(rate: number): number {
+    return this.dvfsAware ? rate : 1;
   }
 }

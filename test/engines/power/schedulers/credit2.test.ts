@@ -29,3 +29,33 @@ test('credit2: a heavier vCPU burns credit slower, so epochs (credit resets) spl
   const { ran } = drive(new Credit2Scheduler([{ weight: 768, cap: null }, { weight: 256, cap: null }], false), [{ kind: 'busy' }, { kind: 'busy' }], 4000);
   assert.ok(Math.abs(ran[0] / (ran[0] + ran[1]) - 0.75) < 0.02, `${ran[0]} vs ${ran[1]}`);
 });
+
+test('credit2: the budget replenishment unparks a capped vCPU and tickles, so it preempts a neighbour with less credit', () => {
+  // cap 0.3 beside an uncapped always-runnable neighbour, equal weights: the weight share (5 ms of every 10)
+  // is above the cap, so the cap binds: 3 ms of budget at 0, 10, 20 …. Each replenishment puts the parked
+  // vCPU back with more credit than the neighbour, which has been running since it was parked (past the
+  // 1 ms rate limit): it runs at once and uses its whole 3 ms in every period, 30 % of the CPU
+  const { ran, bins } = drive(
+    new Credit2Scheduler([{ weight: 256, cap: 0.3 }, { weight: 256, cap: null }], false),
+    [{ kind: 'busy' }, { kind: 'busy' }],
+    1000,
+    1,
+    10,
+  );
+  for (const b of bins[0]) assert.ok(Math.abs(b - 3) < 1e-9, `capped vCPU ran ${b} ms in a period`);
+  assert.ok(Math.abs(ran[0] + ran[1] - 1000) < 1e-9);
+});
+
+test('credit2 DVFS-aware: the budget is f_max-equivalent time, so the scheduler times a slow run to spend all of it', () => {
+  // cap 0.2 at half speed beside an uncapped neighbour: the budget of 2 f_max-ms per 10 ms period lasts
+  // 2 / 0.5 = 4 ms of run time, below the weight share of 5 ms: 40 % of the CPU's time, 4 ms in every period
+  const { ran, bins } = drive(
+    new Credit2Scheduler([{ weight: 256, cap: 0.2 }, { weight: 256, cap: null }], true),
+    [{ kind: 'busy' }, { kind: 'busy' }],
+    1000,
+    0.5,
+    10,
+  );
+  for (const b of bins[0]) assert.ok(Math.abs(b - 4) < 1e-9, `capped vCPU ran ${b} ms in a period`);
+  assert.ok(Math.abs(ran[0] - 400) < 1e-9);
+});
