@@ -49,7 +49,7 @@ export const POLICY_TITLES: Record<PowerPolicyId, string> = {
   'host-only': 'host governor only, guests unaware',
   'guest-host-conflict': 'guest and host governors both active (Xen discards the guest writes; KVM: hypothetical pass-through, or virtual-cpufreq)',
   'soft-pstates': 'VirtualPower soft P-states',
-  'dvfs-aware-credits': 'host governor + DVFS-aware credits',
+  'dvfs-aware-credits': 'DVFS-aware credits: Hagimont et al.\'s PAS on Xen, schedutil with hypothetical DVFS-aware CFS bandwidth on KVM',
 };
 
 /** the load-driven governor of the engine's cpufreq: ondemand in Xen or Dom0, schedutil, or the CPU's own choice */
@@ -64,6 +64,16 @@ export function hostGovernorOf(engine: PowerEngine): GovernorId {
     case 'amd-pstate':
       return 'autonomous';
   }
+}
+
+/**
+ * the frequency half of the DVFS-aware policy. In Xen's own cpufreq it is Hagimont et al.'s PAS, which chooses
+ * from the f_max-normalised load; with cpufreq=dom0-kernel Xen has no frequency control to replace and Dom0's
+ * ondemand stays. KVM's schedutil already chooses from frequency-invariant utilisation, and under HWP or CPPC
+ * the CPU chooses: only the charging changes there (Linux has no DVFS-aware CFS bandwidth; hypothetical)
+ */
+function dvfsAwareGovernorOf(engine: PowerEngine): GovernorId {
+  return engine.cpufreq === 'xen' ? 'pas' : hostGovernorOf(engine);
 }
 
 function guestModeOf(engine: PowerEngine): PolicyPlan['guest'] {
@@ -87,6 +97,6 @@ export function planFor(policy: PowerPolicyId, engine: PowerEngine): PolicyPlan 
     case 'soft-pstates':
       return { ...base, host: 'vpm', guest: 'soft', dvfsAware: false };
     case 'dvfs-aware-credits':
-      return { ...base, host: governed, guest: 'none', dvfsAware: true };
+      return { ...base, host: dvfsAwareGovernorOf(engine), guest: 'none', dvfsAware: true };
   }
 }

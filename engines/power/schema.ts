@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { PowerResults } from './types.ts';
 
-const governor = z.enum(['performance', 'powersave', 'ondemand', 'schedutil', 'autonomous']);
+const governor = z.enum(['performance', 'powersave', 'ondemand', 'schedutil', 'autonomous', 'pas']);
 const policy = z.enum(['performance', 'powersave', 'host-only', 'guest-host-conflict', 'soft-pstates', 'dvfs-aware-credits']);
 const design = z.enum(['xen', 'kvm']);
 

@@ -197,7 +197,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
         // Dom0's governor measures Dom0's vCPU on this CPU, which these scenarios give no work: it is blocked
         // while the domUs run, and a blocked vCPU is idle time to Dom0's kernel
         const seen = plan.hostSees === 'dom0' ? 0 : busyMs[c];
-        let next = hostGovs[c].step(seen, STEP_MS, pIdx[c]);
+        let next = hostGovs[c].step(seen, STEP_MS, pIdx[c], points[opIdx[c]].mhz);
         if (plan.guest === 'floor') {
           // virtual-cpufreq: the request in force for the vCPU that ran is a floor under the host's choice
           // (schedutil's max(uclamp_min, util)); a request the guest makes in this step is in force from the next

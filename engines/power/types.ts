@@ -134,8 +134,11 @@ export type PowerPolicyId =
   | 'soft-pstates'
   | 'dvfs-aware-credits';
 
-/** `autonomous`: no software governor; the CPU picks P-states itself under HWP or CPPC, guided by EPP */
-export type GovernorId = 'performance' | 'powersave' | 'ondemand' | 'schedutil' | 'autonomous';
+/**
+ * `autonomous`: no software governor; the CPU picks P-states itself under HWP or CPPC, guided by EPP.
+ * `pas`: Hagimont et al.'s power-aware scheduler's frequency rule, in Xen in place of ondemand (governors/pas.ts)
+ */
+export type GovernorId = 'performance' | 'powersave' | 'ondemand' | 'schedutil' | 'autonomous' | 'pas';
 
 /** credit2 is Xen's default since 4.12 (`sched=credit2`); `credit` is credit1 (`sched=credit`); KVM's host runs CFS */
 export type PowerSchedulerId = XenSchedulerId | 'cfs';

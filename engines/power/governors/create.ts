@@ -5,9 +5,10 @@ import { FixedGovernor } from './fixed.ts';
 import { OndemandGovernor, ONDEMAND_DEFAULTS, type OndemandTunables } from './ondemand.ts';
 import { SchedutilGovernor } from './schedutil.ts';
 import { AutonomousGovernor } from './autonomous.ts';
+import { PasGovernor } from './pas.ts';
 
 export interface GovernorSettings {
-  /** `ondemand`: the tunables of the cpufreq that runs it (Xen's or a Linux kernel's) */
+  /** `ondemand`: the tunables of the cpufreq that runs it (Xen's or a Linux kernel's); `pas`: the sampling of the ondemand it replaces */
   ondemand?: OndemandTunables;
   /** `autonomous`: the energy-performance preference written to the CPU */
   epp?: EppPreference;
@@ -24,5 +25,7 @@ export function createGovernor(id: GovernorId, profile: PowerProfile, { ondemand
       return new SchedutilGovernor(profile);
     case 'autonomous':
       return new AutonomousGovernor(profile, epp);
+    case 'pas':
+      return new PasGovernor(profile, ondemand.samplingMs, ondemand.phaseMs);
   }
 }

@@ -6,6 +6,10 @@ import type { GovernorId } from '../types.ts';
 
 export interface Governor {
   readonly id: GovernorId;
-  /** account one step; returns the P-state index to switch to, or -1 to stay */
-  step(busyMs: number, dtMs: number, current: number): number;
+  /**
+   * account one step; returns the P-state index to switch to, or -1 to stay. `ranMhz`: the frequency the core
+   * actually ran at (turbo or a power limit can move it off the request), as a host's APERF/MPERF measure it;
+   * the request's when absent
+   */
+  step(busyMs: number, dtMs: number, current: number, ranMhz?: number): number;
 }

@@ -4,6 +4,7 @@ import { OndemandGovernor, xenOndemandTunables } from '../../../engines/power/go
 import { SchedutilGovernor } from '../../../engines/power/governors/schedutil.ts';
 import { FixedGovernor } from '../../../engines/power/governors/fixed.ts';
 import { AutonomousGovernor, EPP_VALUES } from '../../../engines/power/governors/autonomous.ts';
+import { PasGovernor } from '../../../engines/power/governors/pas.ts';
 import { atOrAbove, validatePowerProfile } from '../../../engines/power/p-states.ts';
 import type { PowerProfile } from '../../../engines/power/types.ts';
 import { listProfiles } from '../../../engines/machine/profiles/index.ts';
@@ -97,4 +98,35 @@ test('HWP/CPPC autonomous: f_next = f_cur · busy / (EPP/256), rounded up to a P
   // fully busy at the slowest state even at EPP 255: 1000 · 256 / 255 = 1003.9 MHz → 1500, one step up per ms
   assert.equal(new AutonomousGovernor(profile, 'power').step(1, 1, 4), 3);
   assert.deepEqual(EPP_VALUES, { performance: 0, balance_performance: 128, balance_power: 192, power: 255 });
+});
+
+test("PAS (Hagimont et al.): the slowest P-state whose f/f_max covers the f_max-normalised load, once per sampling period", () => {
+  // a CPU half busy at 3000 MHz did 0.5 × 3000/3000 = 0.5 of an f_max CPU's work: 1500 MHz (0.5) covers it,
+  // 2000 would be more than needed, 1000 (0.33) too little. Nothing is decided before the 20 ms period ends
+  const pas = new PasGovernor(profile, 20, 0);
+  for (let i = 0; i < 19; i++) assert.equal(pas.step(0.5, 1, 0), -1);
+  assert.equal(pas.step(0.5, 1, 0), 3);
+  // at 1500 MHz the same work keeps the CPU 90 % busy: 0.9 × 0.5 = 0.45 — still 1500, no change
+  assert.equal(drive(new PasGovernor(profile, 20, 0), 0.9, 100, 3), 3);
+  // ondemand, fed the same 90 % at 1500, reads it as time above its 80 % threshold and jumps to P0
+  assert.equal(drive(new OndemandGovernor(profile), 0.9, 10, 3), 0);
+});
+
+test('PAS: a CPU with no idle moment in the period may be holding demand back, so it goes to P0', () => {
+  assert.equal(drive(new PasGovernor(profile, 20, 0), 1, 20, 3), 0);
+  // armed 5 ms late: the first period ends at 25 ms
+  const late = new PasGovernor(profile, 20, 5);
+  for (let i = 0; i < 24; i++) assert.equal(late.step(1, 1, 3), -1);
+  assert.equal(late.step(1, 1, 3), 0);
+});
+
+test('PAS weights busy time by the frequency the core ran at, not the one requested: turbo raises the load, a power limit lowers it', () => {
+  // P0 requested, the core turbos at 4500 MHz = 1.5 f_max: half busy is 0.75 of an f_max CPU → 2500 (0.83)
+  const turbo = new PasGovernor(profile, 20, 0);
+  for (let i = 0; i < 19; i++) turbo.step(0.5, 1, 0, 4500);
+  assert.equal(turbo.step(0.5, 1, 0, 4500), 1);
+  // held at 1800 MHz by a power limit: 0.5 × 0.6 = 0.3 → 1000 (0.33)
+  const held = new PasGovernor(profile, 20, 0);
+  for (let i = 0; i < 19; i++) held.step(0.5, 1, 0, 1800);
+  assert.equal(held.step(0.5, 1, 0, 1800), 4);
 });

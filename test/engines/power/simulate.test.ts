@@ -52,6 +52,21 @@ for (const design of ['xen', 'kvm'] as const) {
   });
 }
 
+for (const design of ['xen', 'kvm'] as const) {
+  test(`${design}: f_max is P0, not the turbo limit — DVFS-aware charging takes turbo cycles off the capped VM's booking too`, () => {
+    // turbo on, the capped VM (0.5) and its idle neighbour on one core: at most 2 active cores, 3800 MHz on
+    // intel-modern. Under performance the cap is time, 5 ms of every 10 at 3800/2500 = 1.52 f_max: 152 % of
+    // the booking. Charged at f/f_max = 1.52 it gets 5 / 1.52 = 3.3 ms a period: its booking, no more — a
+    // booking at the turbo limit could not be kept once more cores are active
+    const profile = getProfile('intel-modern').power;
+    const scenario: PowerScenario = { ...cappedBesideIdle, turbo: true, vms: [{ ...cappedBesideIdle.vms[0], booked: 0.5, cap: 0.5 }, cappedBesideIdle.vms[1]] };
+    const got = (policy: 'performance' | 'dvfs-aware-credits') =>
+      simulatePower({ scenario, traces: scenario.traces(3), profile, engine: defaultPowerEngine(design), policy }).vms[0].deliveredOfBookedPct;
+    assert.ok(got('performance') > 145, `performance: ${got('performance').toFixed(1)} %`);
+    assert.ok(Math.abs(got('dvfs-aware-credits') - 100) <= 3, `dvfs-aware: ${got('dvfs-aware-credits').toFixed(1)} %`);
+  });
+}
+
 /** one VM alone on one CPU for 1 s, with `perMs` f_max-ms of work arriving every millisecond */
 function alone(booked: number, cap: number | null, perMs: number): PowerScenario {
   return {

@@ -59,3 +59,16 @@ test('credit2 DVFS-aware: the budget is f_max-equivalent time, so the scheduler 
   for (const b of bins[0]) assert.ok(Math.abs(b - 4) < 1e-9, `capped vCPU ran ${b} ms in a period`);
   assert.ok(Math.abs(ran[0] - 400) < 1e-9);
 });
+
+test('credit2 DVFS-aware under a power limit: a CPU slower than f_max cannot hold two 0.5 bookings, and equal weights split the shortfall', () => {
+  // cap 0.5 beside an uncapped neighbour at 0.9 f_max: both burn credit at 0.9 per ms, so epochs split the
+  // time 50/50; the capped VM's budget of 5 f_max-ms lasts 5.6 ms a period and never binds. Each gets
+  // 0.5 × 0.9 = 0.45 f_max: 90 % of a 0.5 booking — the cap's compensation cannot create capacity
+  const { ran } = drive(
+    new Credit2Scheduler([{ weight: 256, cap: 0.5 }, { weight: 256, cap: null }], true),
+    [{ kind: 'busy' }, { kind: 'busy' }],
+    1000,
+    0.9,
+  );
+  assert.ok(Math.abs(ran[0] - 500) <= 10, `capped vCPU ran ${ran[0]} ms of 1000`);
+});
