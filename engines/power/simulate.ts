@@ -15,7 +15,7 @@ import { EnergyMeter } from './energy.ts';
 import { VmDemand, ENTITLEMENT_WINDOW_MS } from './demand.ts';
 import { planFor } from './policies.ts';
 import { jainIndex } from './fairness.ts';
-import { slowestIndex } from './p-states.ts';
+import { VpmLocalRules, VPM_PERIOD_MS } from './vpm.ts';
 import { CpuIdle, cStatesOf } from './idle.ts';
 import { OperatingPoints } from './operating-points.ts';
 import { RaplLimiter } from './rapl.ts';
@@ -26,9 +26,6 @@ const FREQ_BUCKET_MS = 100;
 /** the zoomed frequency window: 200 steps from 1 s in (past the start-up), ten Xen ondemand samples */
 const ZOOM_FROM_MS = 1000;
 const ZOOM_STEPS = 200;
-/** VirtualPower re-applies its rules periodically (estimate: the paper's rules are event-driven; 10 ms is
- * Linux ondemand's sampling period, the guests' governor here) */
-const VPM_PERIOD_MS = 10;
 /** credit1's tick and credit2's budget period: when a vCPU waiting for credit or budget is reconsidered (a
  * throttled CFS group can wait its whole 100 ms period, which this prediction then underestimates) */
 const SCHED_TIMER_MS = 10;
@@ -71,6 +68,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
   const hostGovs: Governor[] | null = host === 'vpm' ? null : members.map(() => createGovernor(host, profile, { ondemand: hostOndemand, epp: engine.epp }));
   const guestGovs: Governor[] | null = plan.guest === 'none' ? null : vms.map(() => createGovernor(plan.guestGovernor, profile, { ondemand: guestOndemand }));
   const demand = vms.map((vm, v) => new VmDemand(traces[v], vm.booked, vm.deadlineMs));
+  const vpm = host === 'vpm' ? new VpmLocalRules(profile, vms, members, local) : null;
 
   const pIdx = new Int32Array(nCpu); // firmware hands over at P0
   const stall = new Float64Array(nCpu);
@@ -232,17 +230,8 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
       }
     }
 
-    if (plan.host === 'vpm' && (t + STEP_MS) % VPM_PERIOD_MS === 0) {
-      // VirtualPower's hardware-scaling rule: the CPU runs at the fastest soft state any active VM on it asked for
-      for (let c = 0; c < nCpu; c++) {
-        let target = slowestIndex(profile);
-        const onCpu = members[c];
-        for (let k = 0; k < onCpu.length; k++) {
-          const v = onCpu[k];
-          if (vpmActive[v] && guestIdx[v] < target) target = guestIdx[v];
-        }
-        setPState(c, target);
-      }
+    if (vpm !== null && (t + STEP_MS) % VPM_PERIOD_MS === 0) {
+      vpm.apply(guestIdx, vpmActive, scheds, setPState);
       vpmActive.fill(0);
     }
 

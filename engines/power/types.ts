@@ -56,6 +56,11 @@ export interface PowerProfile {
    * sorted by `activeCores` ascending; a group covers up to that many active cores. Absent: no turbo.
    */
   turbo?: TurboGroup[];
+  /**
+   * cores that share one P-state (the ACPI _PSD coordination domain, Linux's related_cpus): consecutive CPUs
+   * in groups of this many. Absent: every core has its own
+   */
+  pStateDomainCores?: number;
 }
 
 /** one turbo ratio-limit group: the limit while at most `activeCores` cores are active */

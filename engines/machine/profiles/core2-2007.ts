@@ -68,6 +68,9 @@ export const CORE2_2007: CostProfile = {
     ],
     // the _PSS TransitionLatency acpi-cpufreq reports for Core 2 parts (10 µs)
     transitionLatencyUs: 10,
+    // the E5450 is two dual-core dies; the cores of a die share one clock and voltage (per-core P-states came
+    // with Haswell-EP), so acpi-cpufreq's _PSD domain is the die's two cores
+    pStateDomainCores: 2,
     // estimate: 80 W TDP over 4 cores is 20 W per core; 4 W front-side bus and L2 share, 5 W leakage and
     // 11 W switching per busy core (45 nm, before power gating)
     staticWattsPerCore: 4,

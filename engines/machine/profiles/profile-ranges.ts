@@ -33,6 +33,7 @@ const RULES: readonly Rule[] = [
   { path: /^power\.pStates\[\d+\]\.volts$/, min: 0, max: MAX_PROFILE_NUMBER, above: true },
   { path: /^power\.turbo\[\d+\]\.mhz$/, min: 1, max: MAX_PROFILE_NUMBER },
   { path: /^power\.turbo\[\d+\]\.volts$/, min: 0, max: MAX_PROFILE_NUMBER, above: true },
+  { path: /^power\.pStateDomainCores$/, min: 1, max: MAX_PROFILE_NUMBER, integer: true },
 ];
 
 const DEFAULT_RULE: Rule = { path: /$/, min: 0, max: MAX_PROFILE_NUMBER };

@@ -81,6 +81,13 @@ export class CfsScheduler implements VcpuScheduler {
     return best;
   }
 
+  setCap(v: number, cap: number | null): void {
+    this.quotaMs[v] = cap === null ? Infinity : cap * PERIOD_MS;
+    // a quota already spent in this period throttles at once (tg_set_cfs_bandwidth keeps the period's runtime)
+    this.throttled[v] = this.used[v] >= this.quotaMs[v] - EPS ? 1 : 0;
+    if (this.throttled[v] && this.current === v) this.current = -1;
+  }
+
   budgetMs(v: number, rate: number): number {
     const slice = this.idealSliceMs(v) - this.ranInSlice;
     const quota = (this.quotaMs[v] - this.used[v]) / this.chargeRate(rate);

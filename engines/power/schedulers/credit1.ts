@@ -56,6 +56,12 @@ export class Credit1Accounting {
     this.capCredits = Float64Array.from(vcpus, (v) => (v.cap === null ? 0 : v.cap * CREDITS_PER_TSLICE));
   }
 
+  /** csched_dom_cntl: the new cap counts from the next accounting; lifting it unparks at once */
+  setCap(v: number, cap: number | null): void {
+    this.capCredits[v] = cap === null ? 0 : cap * CREDITS_PER_TSLICE;
+    if (cap === null) this.parked[v] = 0;
+  }
+
   /** __csched_unit_acct_start */
   activate(v: number): void {
     if (this.active[v]) return;
@@ -190,6 +196,10 @@ export class Credit1Scheduler implements VcpuScheduler {
     this.current = best;
     this.sliceLeft = TSLICE_MS;
     return best;
+  }
+
+  setCap(v: number, cap: number | null): void {
+    this.acct.setCap(this.ids[v], cap);
   }
 
   budgetMs(_v: number, _rate: number): number {

@@ -136,6 +136,16 @@ export class Credit2Scheduler implements VcpuScheduler {
     return Math.min(Math.max(time, minTime), MAX_TIMER_MS);
   }
 
+  setCap(v: number, cap: number | null): void {
+    const tot = cap === null ? Infinity : cap * BUDGET_PERIOD_MS;
+    if (tot === this.totBudget[v]) return;
+    // a domain given a cap starts with a full period's budget (csched2_dom_cntl); a smaller one clips what is
+    // left; without one it is never parked
+    if (tot === Infinity || this.totBudget[v] === Infinity) this.budget[v] = tot;
+    else this.budget[v] = Math.min(this.budget[v], tot);
+    this.totBudget[v] = tot;
+  }
+
   budgetMs(_v: number, rate: number): number {
     return this.timerLeft / this.scale(rate);
   }

@@ -15,6 +15,11 @@ export interface VcpuScheduler {
   charge(v: number, ms: number, rate: number, nowMs: number): void;
   /** called at the start of every step: periodic accounting */
   tick(nowMs: number): void;
+  /**
+   * change `v`'s cap (a fraction of one CPU, null: none) from now on, as `xl sched-credit2 -c` or a write to
+   * cpu.cfs_quota_us does: VirtualPower's soft scaling sets it (engines/power/vpm.ts)
+   */
+  setCap(v: number, cap: number | null): void;
 }
 
 export interface SchedVcpu {

@@ -26,6 +26,18 @@ for (const id of ['credit2', 'credit', 'cfs'] as const) {
     assert.ok(Math.abs(ran[0] / 3000 - 0.4) < 0.01, `${ran[0]}`);
   });
 
+  test(`${id}: a cap set while it runs limits from then on, and lifting it gives the whole CPU back`, () => {
+    // alone and always runnable: 3000 ms uncapped, then 3000 at cap 0.3 (900 ms), then 3000 uncapped again
+    const sched = oneCpu(id, [{ weight: 256, cap: null }]);
+    assert.ok(Math.abs(drive(sched, [busy], 3000).ran[0] - 3000) < 1e-6);
+    sched.setCap(0, 0.3);
+    const capped = drive(sched, [busy], 3000).ran[0];
+    assert.ok(Math.abs(capped / 3000 - 0.3) < 0.02, `${capped}`);
+    sched.setCap(0, null);
+    const lifted = drive(sched, [busy], 3000).ran[0];
+    assert.ok(lifted > 3000 * 0.97, `${lifted}`);
+  });
+
   test(`${id}: DVFS-aware, the cap is work at f_max: half speed doubles the time allowed`, () => {
     const { ran } = drive(oneCpu(id, [{ weight: 256, cap: 0.4 }], true), [busy], 3000, 0.5);
     assert.ok(Math.abs(ran[0] / 3000 - 0.8) < 0.01, `${ran[0]}`);
