@@ -74,7 +74,7 @@ const stats = z.object({
 });
 
 export const powerResultsSchema = z.object({
-  schema: z.literal('hvbench/power@4'),
+  schema: z.literal('hvbench/power@5'),
   profile: z.string(),
   seed: z.number(),
   stepMs: z.number().positive(),
@@ -90,6 +90,8 @@ export const powerResultsSchema = z.object({
       vms: z.array(vmSpec),
       turbo: z.boolean(),
       rapl: z.object({ pl1Watts: z.number().positive(), tauMs: z.number().positive(), pl2Watts: z.number().positive(), pl2WindowMs: z.number().positive() }).nullable(),
+      hosts: z.number().int().positive(),
+      platformWattsPerHost: z.number().min(0),
     }),
   ),
   runs: z.array(run),

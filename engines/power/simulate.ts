@@ -52,6 +52,14 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
   const vms = scenario.vms;
   const nVm = vms.length;
   const duration = scenario.durationMs;
+  const nHost = scenario.hosts ?? 1;
+  const perHost = nCpu / nHost;
+  // a server none of whose CPUs has a VM is powered off: it draws nothing
+  const hostOn = new Uint8Array(nHost);
+  for (const vm of vms) hostOn[Math.floor(vm.cpu / perHost)] = 1;
+  const poweredCpus = hostOn.reduce((n, on) => n + on, 0) * perHost;
+  const platformJ = (hostOn.reduce((n, on) => n + on, 0) * (scenario.platformWattsPerHost ?? 0) * duration) / 1000;
+  const packageBusy = new Float64Array(nHost);
 
   const members: number[][] = Array.from({ length: nCpu }, () => []);
   const local = new Int32Array(nVm);
@@ -124,7 +132,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
     for (let v = 0; v < nVm; v++) if (demand[v].arrive(t)) scheds[vms[v].cpu].wake(local[v], t);
     ranMs.fill(0);
     switchedIn.fill(0);
-    let packageBusy = 0;
+    packageBusy.fill(0);
     let activeBefore = 0;
     for (let c = 0; c < nCpu; c++) if (busyMs[c] > EPS) activeBefore++;
     const energyBefore = meter.energyJ;
@@ -178,16 +186,17 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
       }
       busyMs[c] = used + stalled;
       if (STEP_MS - busyMs[c] > EPS) busyMs[c] += idle[c].rest(STEP_MS - busyMs[c], nextEventMs(c, t + busyMs[c]));
-      meter.add(op, busyMs[c], STEP_MS, idle[c].watts);
+      const h = Math.floor(c / perHost);
+      if (hostOn[h]) meter.add(op, busyMs[c], STEP_MS, idle[c].watts);
       residencyMs[op] += STEP_MS;
       availableWork += (avail - exited) * rate;
       mhzSum[c][Math.floor(t / FREQ_BUCKET_MS)] += points[op].mhz * STEP_MS;
       const z = (t - zoomFrom) / STEP_MS;
       if (c === 0 && z >= 0 && z < zoom.length) zoom[z] = points[op].mhz;
-      if (busyMs[c] > packageBusy) packageBusy = busyMs[c];
+      if (busyMs[c] > packageBusy[h]) packageBusy[h] = busyMs[c];
     }
-    // every CPU executes from the start of the step, so all of them are idle together after the busiest one stops
-    meter.packageIdle(nCpu, STEP_MS - packageBusy);
+    // every CPU executes from the start of the step, so a server's CPUs are idle together after its busiest one stops
+    for (let h = 0; h < nHost; h++) if (hostOn[h]) meter.packageIdle(perHost, STEP_MS - packageBusy[h]);
     if (rapl !== null) rapl.step(((meter.energyJ - energyBefore) * 1000) / STEP_MS, STEP_MS);
 
     if (hostGovs !== null) {
@@ -266,7 +275,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
   const shares = vmResults.filter((r) => r.entitledCycles > 0).map((r) => Math.min(1, r.deliveredCycles / r.entitledCycles));
   const residency: Record<string, number> = {};
   points.forEach((s, i) => (residency[String(s.mhz)] = (residency[String(s.mhz)] ?? 0) + residencyMs[i] / (duration * nCpu)));
-  const energyJ = meter.energyJ;
+  const energyJ = meter.energyJ + platformJ;
 
   return {
     scenario: scenario.id,
@@ -279,7 +288,7 @@ export function simulatePower({ scenario, traces, profile, engine, policy, phase
     guestGovernor: plan.guest === 'none' ? null : plan.guestGovernor,
     energyJ,
     avgPowerW: energyJ / (duration / 1000),
-    staticFloorJ: meter.floorJ(nCpu, duration),
+    staticFloorJ: meter.floorJ(poweredCpus, duration) + platformJ,
     fairness: jainIndex(shares),
     transitions,
     guestRequests,

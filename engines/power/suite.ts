@@ -45,6 +45,10 @@ export function scenarioProblem(scenario: PowerScenario, traces: readonly Demand
   if (steps > MAX_POWER_SCENARIO_STEPS) {
     return `durationMs / ${STEP_MS} ms × (cpus + vms) = ${steps} steps; the limit is ${MAX_POWER_SCENARIO_STEPS}`;
   }
+  const hosts = scenario.hosts ?? 1;
+  if (!Number.isInteger(hosts) || hosts < 1 || cpus % hosts !== 0) return `hosts must be a positive integer dividing cpus (got ${hosts} for ${cpus} CPUs)`;
+  // turbo's active cores and a power limit are a package's: this model has them for a single server only
+  if (hosts > 1 && (scenario.turbo === true || scenario.rapl !== undefined)) return 'turbo and rapl need hosts = 1';
   const stray = vms.find((vm) => !Number.isInteger(vm.cpu) || vm.cpu < 0 || vm.cpu >= cpus);
   if (stray) return `vm ${stray.id} is pinned to cpu ${stray.cpu}, which a ${cpus}-CPU host does not have`;
   if (traces.length !== vms.length) return `${traces.length} demand traces for ${vms.length} VMs`;
@@ -79,13 +83,13 @@ export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds
     }
   }
   return {
-    schema: 'hvbench/power@4',
+    schema: 'hvbench/power@5',
     profile: profile.id,
     seed,
     stepMs: STEP_MS,
     pStatesMhz: profile.power.pStates.map((s) => s.mhz),
     cStates: (profile.power.cStates ?? []).map((c) => c.name),
-    scenarios: scenarios.map(({ id, title, description, cpus, durationMs, vms, turbo, rapl }) => ({
+    scenarios: scenarios.map(({ id, title, description, cpus, durationMs, vms, turbo, rapl, hosts, platformWattsPerHost }) => ({
       id,
       title,
       description,
@@ -94,6 +98,8 @@ export function runPowerSuite({ profile, seed, scenarios = powerWorkloads, seeds
       vms,
       turbo: turbo === true,
       rapl: rapl ?? null,
+      hosts: hosts ?? 1,
+      platformWattsPerHost: platformWattsPerHost ?? 0,
     })),
     runs,
     stats,

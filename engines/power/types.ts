@@ -121,6 +121,13 @@ export interface PowerScenario {
   turbo?: boolean;
   /** a package power limit the host's administrator set (powercap sysfs); none when absent */
   rapl?: RaplLimit;
+  /**
+   * servers the CPUs belong to, `cpus / hosts` each, every one its own package; 1 when absent. A server with
+   * no VM pinned to any of its CPUs is powered off and draws nothing (VirtualPower's consolidation)
+   */
+  hosts?: number;
+  /** what a powered server draws besides its cores and uncore (memory, disks, fans, supply losses); 0 when absent */
+  platformWattsPerHost?: number;
   /** one trace per VM, in `vms` order; deterministic from the seed */
   traces(seed: number): DemandTrace[];
 }
@@ -224,7 +231,7 @@ export interface PowerRun {
   guestGovernor: GovernorId | null;
   energyJ: number;
   avgPowerW: number;
-  /** cpus × (static + idle C-state) watts × duration: no policy can go below it */
+  /** powered cpus × (static + idle C-state) watts × duration, plus the powered servers' platform: no policy can go below it */
   staticFloorJ: number;
   /** Jain's index over min(1, delivered / entitled) of the VMs that asked for anything */
   fairness: number;
@@ -283,10 +290,12 @@ export interface PowerScenarioInfo {
   vms: PowerVmSpec[];
   turbo: boolean;
   rapl: RaplLimit | null;
+  hosts: number;
+  platformWattsPerHost: number;
 }
 
 export interface PowerResults {
-  schema: 'hvbench/power@4';
+  schema: 'hvbench/power@5';
   profile: string;
   seed: number;
   stepMs: number;

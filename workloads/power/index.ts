@@ -7,5 +7,6 @@ import { burstyWeb } from './bursty-web.ts';
 import { batchLatency } from './batch-latency.ts';
 import { baseRace, turboRace } from './turbo-race.ts';
 import { raplCapped } from './rapl-capped.ts';
+import { vpmConsolidated, vpmSpread } from './vpm-consolidation.ts';
 
-export const powerWorkloads: readonly PowerScenario[] = [hagimontCapped, burstyWeb, batchLatency, turboRace, baseRace, raplCapped];
+export const powerWorkloads: readonly PowerScenario[] = [hagimontCapped, burstyWeb, batchLatency, turboRace, baseRace, raplCapped, vpmSpread, vpmConsolidated];

@@ -7,6 +7,7 @@ test('every scenario: one sorted, in-range trace per VM, pinned to an existing C
     const traces = s.traces(11);
     assert.equal(traces.length, s.vms.length, s.id);
     for (const vm of s.vms) assert.ok(vm.cpu >= 0 && vm.cpu < s.cpus);
+    assert.equal(s.cpus % (s.hosts ?? 1), 0, s.id);
     for (const tr of traces) {
       assert.equal(tr.arrivalMs.length, tr.work.length);
       for (let i = 0; i < tr.arrivalMs.length; i++) {
@@ -17,7 +18,7 @@ test('every scenario: one sorted, in-range trace per VM, pinned to an existing C
     }
     assert.deepEqual(s.traces(11), traces);
   }
-  assert.deepEqual(powerWorkloads.map((s) => s.id), ['hagimont-capped', 'bursty-web', 'batch-latency', 'turbo-race', 'base-race', 'rapl-capped']);
+  assert.deepEqual(powerWorkloads.map((s) => s.id), ['hagimont-capped', 'bursty-web', 'batch-latency', 'turbo-race', 'base-race', 'rapl-capped', 'vpm-spread', 'vpm-consolidated']);
 });
 
 test('bursty web traffic averages well below its burst rate', () => {
