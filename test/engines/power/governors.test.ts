@@ -9,15 +9,7 @@ import { atOrAbove, validatePowerProfile } from '../../../engines/power/p-states
 import type { PowerProfile } from '../../../engines/power/types.ts';
 import { listProfiles } from '../../../engines/machine/profiles/index.ts';
 
-const profile: PowerProfile = {
-  pStates: [3000, 2500, 2000, 1500, 1000].map((mhz) => ({ mhz, volts: 0.6 + mhz / 7500 })),
-  transitionLatencyUs: 10,
-  staticWattsPerCore: 1,
-  leakWattsAtP0: 1,
-  dynamicWattsAtP0: 4,
-  idle: { state: 'C6', watts: 0.1 },
-  autonomous: 'none',
-};
+import { fiveStates as profile } from './five-states.ts';
 
 /** feed `ms` steps of `busyFraction` load, applying each decision; returns the final P-state index */
 function drive(gov: { step(b: number, d: number, c: number): number }, busyFraction: number, ms: number, start = 0): number {

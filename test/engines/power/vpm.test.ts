@@ -4,15 +4,7 @@ import { VpmLocalRules } from '../../../engines/power/vpm.ts';
 import type { VcpuScheduler } from '../../../engines/power/schedulers/scheduler.ts';
 import type { PowerProfile, PowerVmSpec } from '../../../engines/power/types.ts';
 
-const profile: PowerProfile = {
-  pStates: [3000, 2500, 2000, 1500, 1000].map((mhz) => ({ mhz, volts: 0.6 + mhz / 7500 })),
-  transitionLatencyUs: 10,
-  staticWattsPerCore: 1,
-  leakWattsAtP0: 1,
-  dynamicWattsAtP0: 4,
-  idle: { state: 'C6', watts: 0.1 },
-  autonomous: 'none',
-};
+import { fiveStates as profile } from './five-states.ts';
 
 const vm = (id: string, cpu: number, cap: number | null = null): PowerVmSpec => ({ id, cpu, booked: 0.5, cap, weight: 256, deadlineMs: null });
 
