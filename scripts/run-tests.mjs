@@ -1,5 +1,7 @@
 // Runs Node's test runner over every test/**/*.test.ts file, listed explicitly (Node 20 does not expand a
-// quoted glob). Finding no test file is a failure, not a pass.
+// quoted glob). Finding no test file is a failure, not a pass. As many files at once as there are CPUs: Node's
+// default is one fewer (--test-concurrency, os.availableParallelism() − 1), which on a 2-core machine runs the
+// files one after the other and leaves a core idle whenever a file waits on a child process or a browser.
 // `--times`: each file in a test runner of its own, one after the other, then a table of each file's CPU time
 // (user + system of its whole process tree, from this process's cutime and cstime in /proc/self/stat, proc(5)
 // fields 16 and 17, which grow by a child's times once it is reaped) and wall time, slowest first: where
@@ -7,6 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 function collect(dir) {
   const out = [];
@@ -30,7 +33,10 @@ if (files.length === 0) {
 }
 
 const testRunner = (list, reporter) =>
-  spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, ...list], { cwd: root, stdio: 'inherit' });
+  spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${availableParallelism()}`, `--test-reporter=${reporter}`, ...list], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 
 if (!times) process.exit(testRunner(files, 'spec').status ?? 1);
 
