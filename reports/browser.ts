@@ -42,7 +42,9 @@ export async function openReport(browser: Browser, htmlPath: string, viewport = 
   page.on('dialog', (dialog) => { opened.dialogs.push(dialog.message()); void dialog.dismiss(); });
   await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
   // report.html draws its charts after its inlined font is decoded, then marks <html data-charts-drawn>
-  await page.waitForSelector('html[data-charts-drawn]', { state: 'attached', timeout: 10_000 });
+  // a backstop for a page that never draws, not a speed limit: a load of 25 on a 2-core machine stretched a
+  // browser test to 38 s
+  await page.waitForSelector('html[data-charts-drawn]', { state: 'attached', timeout: 120_000 });
   return opened;
 }
 

@@ -16,7 +16,6 @@ import { TIMING_METRIC, counterMetrics, metricSpec, metricUnit } from './metrics
 import { POWER_KEY, powerMetricTail, powerRunMetrics } from './power.ts';
 import { thresholdFor, type MetricSelection } from './select.ts';
 
-export const BENCHMARK_ACTION_FORMAT = 'github-action-benchmark';
 
 export const HEADLINE_METRICS: readonly string[] = ['overheadPct', 'exits.total', 'hypercalls.total'];
 /** of each power run, by the name's last part */

@@ -1,7 +1,8 @@
 // The machine-readable form of a comparison (`--format json`): every judged row, including identical ones.
 // Infinite Δ% (from a base of 0) is written as the string "Infinity" / "-Infinity", since JSON has no ∞.
 import type { Comparison } from './compare.ts';
-import type { FailOn, Verdict } from './verdict.ts';
+import type { Verdict } from './verdict.ts';
+import type { FailOn } from './choices.ts';
 
 export const COMPARE_SCHEMA = 'hvbench/compare@1';
 

@@ -3,19 +3,16 @@
 // UsageError with a one-line message, thrown before anything is written: the CLI prints it and exits 2.
 import { UsageError, clip } from '../errors.ts';
 import { compareResults } from './compare.ts';
-import { BENCHMARK_ACTION_FORMAT, formatBenchmarkAction } from './export-benchmark-action.ts';
+import { formatBenchmarkAction } from './export-benchmark-action.ts';
 import { formatJson } from './format-json.ts';
 import { formatMarkdown } from './format-md.ts';
 import { formatText } from './format-text.ts';
 import { renderSideBySide } from '../../reports/side-by-side/html.ts';
 import { readResultsFile } from '../../reports/results-schema.ts';
 import { parseMetricRules, parseThreshold, type MetricSelection } from './select.ts';
-import { FAIL_ON, verdict, type FailOn } from './verdict.ts';
+import { verdict } from './verdict.ts';
+import { BENCHMARK_ACTION_FORMAT, DEFAULT_THRESHOLD_PCT, FAIL_ON, FORMATS, type CompareFormat, type FailOn } from './choices.ts';
 import { assertReplaceableFile, writeFileAtomic } from '../write-atomic.ts';
-
-export const FORMATS = ['text', 'md', 'json', 'html'] as const;
-export type CompareFormat = (typeof FORMATS)[number];
-export const DEFAULT_THRESHOLD_PCT = 5;
 
 /** the options as commander hands them over (strings, unvalidated) */
 export interface CompareArgs {

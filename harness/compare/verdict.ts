@@ -9,9 +9,8 @@ import type { Comparison } from './compare.ts';
 import { subjectLabel } from './match.ts';
 import { formatDeltaPct, metricCell } from './cells.ts';
 import { worstFirst, type AnyRow } from './row.ts';
+import type { FailOn } from './choices.ts';
 
-export const FAIL_ON = ['regression', 'any-change', 'never'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
 
 export interface Verdict {
   regressions: number;

@@ -12,6 +12,7 @@ import { KiB, mapTouched } from '../../workloads/ops.ts';
 import { OP_NAMES, workloadFileSchema } from '../../workloads/file-schema.ts';
 import { describe } from '../../workloads/file.ts';
 import { UsageError } from '../errors.ts';
+import { DEFAULT_OPS, EXPLAINABLE_OPS } from './default-ops.ts';
 
 export interface Scenario {
   /** what is explained: `syscall`, `touch {write:true}`, `micro/cpuid` */
@@ -28,40 +29,8 @@ export interface Scenario {
   derived: string | null;
 }
 
-/** the region an operation named on the command line works on, mapped in setup: 16 pages, each written once */
-const REGION = 'r';
+/** the size of the region an operation named on the command line works on (default-ops.ts), mapped in setup: 16 pages, each written once */
 const REGION_BYTES = 16 * 4 * KiB;
-
-/** each operation with its fields at one repetition: an explain shows one syscall, one read, one request */
-const DEFAULT_OPS: { [K in Exclude<GuestOpName, 'phase'>]: Extract<GuestOp, { op: K }> } = {
-  compute: { op: 'compute', cycles: 1000 },
-  syscall: { op: 'syscall', count: 1 },
-  cpuid: { op: 'cpuid', count: 1 },
-  rdtsc: { op: 'rdtsc', count: 1 },
-  // IA32_TSC_DEADLINE, the timer write of kvm-unit-tests' tsc_deadline case
-  msr: { op: 'msr', index: 0x6e0, write: true, count: 1 },
-  hlt: { op: 'hlt', count: 1 },
-  hypercall: { op: 'hypercall', count: 1 },
-  // the port micro/pio-user reads, forwarded to the user-space device model
-  pio: { op: 'pio', port: 0x1234, write: false, count: 1 },
-  mmio: { op: 'mmio', write: true, count: 1 },
-  map: { op: 'map', region: 'fresh', bytes: 4 * KiB, pageSize: '4k' },
-  unmap: { op: 'unmap', region: REGION },
-  protect: { op: 'protect', region: REGION, writable: false },
-  touch: { op: 'touch', region: REGION, pattern: 'seq', accesses: 1, write: false },
-  invlpg: { op: 'invlpg', region: REGION, count: 1 },
-  fork: { op: 'fork' },
-  exec: { op: 'exec' },
-  exit: { op: 'exit' },
-  switch: { op: 'switch', to: 2 },
-  io: { op: 'io', device: 'disk', dir: 'read', bytes: 4 * KiB, requests: 1 },
-  timer: { op: 'timer', periodUs: 4000, ticks: 1 },
-  ipi: { op: 'ipi', target: 'self', count: 1 },
-  shootdown: { op: 'shootdown', region: REGION, cpus: 2 },
-};
-
-/** the operations that can be explained by name */
-export const EXPLAINABLE_OPS = Object.keys(DEFAULT_OPS) as (keyof typeof DEFAULT_OPS)[];
 
 /** why an operation cannot run twice on the same state, for those that cannot */
 function coldReason(op: GuestOp): string | null {

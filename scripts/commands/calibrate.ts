@@ -5,8 +5,6 @@ import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_PROFILE, getProfile, listProfiles } from '../../engines/machine/profiles/index.ts';
-import { kvmHostEngine, overriddenPaths } from '../../engines/kvm-host/engine.ts';
-import { buildHostProfile, measureHost } from '../../engines/kvm-host/calibration.ts';
 import { describeThrown, UsageError } from '../../harness/errors.ts';
 import { HOST_PROFILE_PATH, profileFileContent } from '../../engines/machine/profiles/profile-file.ts';
 import { assertReplaceableFile, writeFileAtomic } from '../../harness/write-atomic.ts';
@@ -20,6 +18,10 @@ export function calibrateCommand(): Command {
       const base = getProfile(opts.base);
       // a target that cannot be replaced is refused before minutes of measuring
       await assertReplaceableFile(opts.out);
+      const [{ kvmHostEngine, overriddenPaths }, { buildHostProfile, measureHost }] = await Promise.all([
+        import('../../engines/kvm-host/engine.ts'),
+        import('../../engines/kvm-host/calibration.ts'),
+      ]);
       const availability = kvmHostEngine.availability();
       if (!availability.available) throw new UsageError(`calibrate needs kvm-host: ${availability.reason}`);
       let m;

@@ -4,9 +4,8 @@
 // `setExitCode` (by default process.exitCode). It never calls process.exit itself. Option values are
 // validated by runCompare (UsageError), not by commander's `.choices()`, whose own error would exit 1.
 import { Command } from 'commander';
-import { DEFAULT_THRESHOLD_PCT, FORMATS, runCompare, type CompareIO } from '../../harness/compare/run.ts';
-import { FAIL_ON } from '../../harness/compare/verdict.ts';
-import { BENCHMARK_ACTION_FORMAT } from '../../harness/compare/export-benchmark-action.ts';
+import type { CompareIO } from '../../harness/compare/run.ts';
+import { BENCHMARK_ACTION_FORMAT, DEFAULT_THRESHOLD_PCT, FAIL_ON, FORMATS } from '../../harness/compare/choices.ts';
 
 export interface CompareCommandIO extends CompareIO {
   setExitCode(code: 0 | 1): void;
@@ -41,6 +40,7 @@ export function compareCommand(io: CompareCommandIO = processIO): Command {
     .option('--force', 'compare files with different profiles or seeds, and judge timings from different hosts')
     .option('--export <format-and-file...>', `also write HEAD for another tool: --export ${BENCHMARK_ACTION_FORMAT} FILE (customSmallerIsBetter JSON; bigger-is-better power metrics left out)`)
     .action(async (base: string, head: string, opts: { threshold: string; metric?: string[]; format: string; out?: string; failOn: string; force?: boolean; export?: string[] }) => {
+      const { runCompare } = await import('../../harness/compare/run.ts');
       io.setExitCode(await runCompare({ base, head, ...opts }, io));
     });
 }

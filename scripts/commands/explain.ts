@@ -3,10 +3,7 @@
 // `touch {write:true}`) or a workload id whose first measured operation is explained (`micro/cpuid`).
 import { Command } from 'commander';
 import { DEFAULT_PROFILE } from '../../engines/machine/profiles/index.ts';
-import { loadCatalog } from '../../harness/catalog.ts';
-import { explain } from '../../harness/explain/explain.ts';
-import { renderExplainText } from '../../harness/explain/format-text.ts';
-import { EXPLAINABLE_OPS } from '../../harness/explain/scenario.ts';
+import { EXPLAINABLE_OPS } from '../../harness/explain/default-ops.ts';
 import { collect, parseSeed } from './options.ts';
 
 interface ExplainOptions {
@@ -30,6 +27,11 @@ export function explainCommand(): Command {
     .option('--workload-file <file>', 'a user workload JSON file whose id OP may name (repeatable)', collect, [])
     .option('--engine-module <file>', 'load a third-party engine module (repeatable)', collect, [])
     .action(async (engineSpec: string, op: string, opts: ExplainOptions) => {
+      const [{ loadCatalog }, { explain }, { renderExplainText }] = await Promise.all([
+        import('../../harness/catalog.ts'),
+        import('../../harness/explain/explain.ts'),
+        import('../../harness/explain/format-text.ts'),
+      ]);
       const catalog = await loadCatalog({ profile: opts.profile, workloadFiles: opts.workloadFile, engineModules: opts.engineModule });
       const x = await explain(catalog, engineSpec, op, opts.seed);
       process.stdout.write(opts.json ? `${JSON.stringify(x, null, 2)}\n` : renderExplainText(x, opts.all));

@@ -1,9 +1,7 @@
 // `hvbench list`: what a run can use — engines with their options, workloads by category, cost profiles.
 import { Command } from 'commander';
 import { DEFAULT_PROFILE, getProfile, listProfiles } from '../../engines/machine/profiles/index.ts';
-import { loadCatalog } from '../../harness/catalog.ts';
 import { collect } from './options.ts';
-import { powerWorkloads } from '../../workloads/power/index.ts';
 
 interface ListOptions {
   workloadFile: string[];
@@ -16,6 +14,7 @@ export function listCommand(): Command {
     .option('--workload-file <file>', 'include a user workload file (repeatable)', collect, [])
     .option('--engine-module <file>', 'include a third-party engine module (repeatable)', collect, [])
     .action(async (opts: ListOptions) => {
+      const [{ loadCatalog }, { powerWorkloads }] = await Promise.all([import('../../harness/catalog.ts'), import('../../workloads/power/index.ts')]);
       const catalog = await loadCatalog({ profile: DEFAULT_PROFILE, workloadFiles: opts.workloadFile, engineModules: opts.engineModule });
       const out: string[] = ['Engines'];
       for (const e of catalog.engines) {

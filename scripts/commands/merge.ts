@@ -2,10 +2,7 @@
 // several CI runners) joined into one results file (harness/merge.ts), and every output rendered from it as
 // `hvbench report` does.
 import { Command } from 'commander';
-import { mergeResults } from '../../harness/merge.ts';
-import { readResultsFile } from '../../reports/results-schema.ts';
-import { checkOutputDir } from '../../reports/write-outputs.ts';
-import { parseCsvFormat, writeAllOutputs, type CsvFormat } from './outputs.ts';
+import { parseCsvFormat, type CsvFormat } from './options.ts';
 
 interface MergeOptions {
   out: string;
@@ -25,6 +22,12 @@ export function mergeCommand(): Command {
     .option('--csv-format <format>', 'wide: results.csv, one row per run; long: also results-long.csv, one row per run and metric', parseCsvFormat, 'wide')
     .option('--quiet', 'no table on stdout', false)
     .action(async (files: string[], opts: MergeOptions) => {
+      const [{ mergeResults }, { readResultsFile }, { checkOutputDir }, { writeAllOutputs }] = await Promise.all([
+        import('../../harness/merge.ts'),
+        import('../../reports/results-schema.ts'),
+        import('../../reports/write-outputs.ts'),
+        import('./outputs.ts'),
+      ]);
       await checkOutputDir(opts.out);
       const merged = mergeResults(files.map((name) => ({ name, results: readResultsFile(name) })));
       await writeAllOutputs(merged, opts.out, opts);

@@ -44,3 +44,11 @@ export function collect(value: string, previous: string[]): string[] {
 export function commaList(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 }
+
+export type CsvFormat = 'wide' | 'long';
+
+/** `--csv-format wide|long` */
+export function parseCsvFormat(value: string): CsvFormat {
+  if (value !== 'wide' && value !== 'long') throw new UsageError(`--csv-format: expected wide or long, got "${clip(value)}"`);
+  return value;
+}

@@ -1,6 +1,6 @@
 // Shared tail of `run` and `report`: write every output atomically and print the summary table.
 import type { ResultsFile } from '../../harness/results.ts';
-import { UsageError, clip } from '../../harness/errors.ts';
+import type { CsvFormat } from './options.ts';
 import { renderTerminalTable, useColor } from '../../reports/terminal-table.ts';
 import { terminalWidth } from '../../reports/terminal-width.ts';
 import { writeOutputs } from '../../reports/write-outputs.ts';
@@ -22,14 +22,6 @@ export interface WriteAllOptions {
   signal?: AbortSignal;
   /** the results come from outDir itself: keep its charts/ when not rendering PNGs (write-outputs.ts) */
   keepCharts?: boolean;
-}
-
-export type CsvFormat = 'wide' | 'long';
-
-/** `--csv-format wide|long` */
-export function parseCsvFormat(value: string): CsvFormat {
-  if (value !== 'wide' && value !== 'long') throw new UsageError(`--csv-format: expected wide or long, got "${clip(value)}"`);
-  return value;
 }
 
 export async function writeAllOutputs(results: ResultsFile, outDir: string, opts: WriteAllOptions): Promise<void> {

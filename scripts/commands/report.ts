@@ -4,16 +4,8 @@
 // metric over them (reports/history/).
 import { Command } from 'commander';
 import { UsageError } from '../../harness/errors.ts';
-import { readResultsFile } from '../../reports/results-schema.ts';
-import { checkOutputDir, writeDirAtomically } from '../../reports/write-outputs.ts';
-import { renderPng } from '../../reports/png.ts';
-import { renderSideBySide } from '../../reports/side-by-side/html.ts';
-import { trendCharts } from '../../reports/side-by-side/trend-charts.ts';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { writeAllOutputs } from './outputs.ts';
-import { readHistory } from '../../reports/history/files.ts';
-import { historyCharts, renderHistory } from '../../reports/history/html.ts';
 import type { NamedChart } from '../../reports/types.ts';
 
 interface ReportOptions {
@@ -40,21 +32,32 @@ export function reportCommand(): Command {
     .action(async (files: string[], opts: ReportOptions) => {
       if (opts.history !== undefined && files.length > 0) throw new UsageError('report: give results files or --history DIR, not both');
       if (opts.history === undefined && files.length === 0) throw new UsageError('report: give a results file, several, or --history DIR');
+      const { checkOutputDir } = await import('../../reports/write-outputs.ts');
       await checkOutputDir(opts.out);
       if (opts.history !== undefined) {
         if (!opts.html) throw new UsageError('report --history: the output is report.html; --no-html leaves nothing to write');
+        const [{ readHistory }, { historyCharts, renderHistory }] = await Promise.all([
+          import('../../reports/history/files.ts'),
+          import('../../reports/history/html.ts'),
+        ]);
         const history = readHistory(opts.history);
         const n = await writePage(opts, historyCharts(history), renderHistory(opts.history, history));
         if (!opts.quiet) process.stdout.write(`wrote ${n} files to ${opts.out}/ — open ${opts.out}/report.html (a history of ${history.length} results)\n`);
         return;
       }
+      const { readResultsFile } = await import('../../reports/results-schema.ts');
       if (files.length === 1) {
+        const { writeAllOutputs } = await import('./outputs.ts');
         // re-rendering a results file where it lies (--no-png to redo only the page) keeps its charts
         await writeAllOutputs(readResultsFile(files[0]), opts.out, { ...opts, keepCharts: resolve(dirname(files[0])) === resolve(opts.out) });
         return;
       }
       if (files.length > MAX_SIDE_BY_SIDE) throw new UsageError(`report: ${files.length} results files, more than the ${MAX_SIDE_BY_SIDE} one page shows side by side`);
       if (!opts.html) throw new UsageError('report: with several results files the output is report.html; --no-html leaves nothing to write');
+      const [{ renderSideBySide }, { trendCharts }] = await Promise.all([
+        import('../../reports/side-by-side/html.ts'),
+        import('../../reports/side-by-side/trend-charts.ts'),
+      ]);
       const named = files.map((name) => ({ name, results: readResultsFile(name) }));
       const n = await writePage(opts, trendCharts(named), renderSideBySide(named));
       if (!opts.quiet) process.stdout.write(`wrote ${n} files to ${opts.out}/ — open ${opts.out}/report.html (${files.length} results side by side)\n`);
@@ -63,6 +66,7 @@ export function reportCommand(): Command {
 
 /** report.html and, unless --no-png, its charts as PNGs, written atomically into --out; the number of files */
 async function writePage(opts: ReportOptions, charts: readonly NamedChart[], html: string): Promise<number> {
+  const [{ writeDirAtomically }, { renderPng }] = await Promise.all([import('../../reports/write-outputs.ts'), import('../../reports/png.ts')]);
   const written = await writeDirAtomically(opts.out, async (put, dir) => {
     if (opts.png) {
       await mkdir(join(dir, 'charts'));

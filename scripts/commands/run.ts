@@ -9,10 +9,7 @@ import { DEFAULT_PROFILE } from '../../engines/machine/profiles/index.ts';
 import { splitEngineList } from '../../harness/engine-specs.ts';
 import { createProgress } from '../../harness/progress.ts';
 import { defaultWorkerCount } from '../../harness/pool.ts';
-import { runSuite } from '../../harness/suite.ts';
-import { collect, commaList, parseSeconds, parseSeed, parseWorkers } from './options.ts';
-import { parseCsvFormat, writeAllOutputs, type CsvFormat } from './outputs.ts';
-import { checkOutputDir, resultsJson } from '../../reports/write-outputs.ts';
+import { collect, commaList, parseCsvFormat, parseSeconds, parseSeed, parseWorkers, type CsvFormat } from './options.ts';
 import { UsageError } from '../../harness/errors.ts';
 import { parseShard, type Shard } from '../../harness/shard.ts';
 import { parseSweep, type SweepFlag } from '../../harness/sweep.ts';
@@ -75,6 +72,12 @@ export function runCommand(): Command {
       if (opts.seeds && this.getOptionValueSource('seed') === 'cli') throw new UsageError('--seed runs one seed, --seeds several: give one of them');
       // a scan's columns stand beside native alone unless other engines are asked for
       const engines = opts.sweep.length > 0 && this.getOptionValueSource('engines') !== 'cli' ? ['native'] : splitEngineList(opts.engines);
+      // the suite, the engines and the renderers load only once the options are valid (scripts/cli.ts)
+      const [{ runSuite }, { writeAllOutputs }, { checkOutputDir, resultsJson }] = await Promise.all([
+        import('../../harness/suite.ts'),
+        import('./outputs.ts'),
+        import('../../reports/write-outputs.ts'),
+      ]);
       const abort = new AbortController();
       // every Ctrl-C, not just the first, is ours until the command returns: a second one must not kill the
       // process half-way through leaving the previous output as it was

@@ -1,7 +1,16 @@
-// The hostile-input corpus: every case file under test/fixtures/hostile/<class>/<name>.json runs bin/hvbench.js
-// as a user would and must get the outcome it states — in bounded time and memory, and with the previous
-// output left byte-identical whenever the command fails. The promise it holds the CLI to: every input either
-// runs correctly or is refused in one line naming the file and field, exit 2, with nothing replaced.
+// The hostile-input corpus: every case file under test/fixtures/hostile/<class>/<name>.json runs hvbench's
+// command line and must get the outcome it states — in bounded time and memory, and with the previous output
+// left byte-identical whenever the command fails. The promise it holds the CLI to: every input either runs
+// correctly or is refused in one line naming the file and field, exit 2, with nothing replaced.
+//
+// Where a case runs: most run in one long-lived CLI host process (test/scripts/cli-host.ts), which calls the
+// CLI's entry function with the case's arguments and returns its exit code, stdout and stderr: the code path of
+// bin/hvbench.js after its startup, without loading every command and engine again per case. The host is a
+// process of its own, so the limits stay those of a process: its CPU time over the case (/proc/<pid>/stat), its
+// peak resident set since the case began (VmHWM, reset through /proc/<pid>/clear_refs), and a host over its
+// limit is killed and replaced. A case runs as `node bin/hvbench.js` of its own when it sets `ownProcess` (plugin
+// code runs in the CLI's process: its process.exit(), its prints at import and its module cache must be that
+// process's; and a few refusals keep checking the whole binary's contract) or `env`.
 //
 // A case file:
 //   about   one line: what is hostile here
@@ -9,7 +18,8 @@
 //           $concat part is a string or { $repeat: string, times: n } — for inputs too big to commit
 //   setup   hvbench argument lists run first; each must exit 0
 //   args    the hvbench arguments under test
-//   env     extra environment
+//   env     extra environment (the case then runs in a process of its own)
+//   ownProcess  true: run bin/hvbench.js in a process of its own, not in the CLI host
 //   expect  { exit, stderr?, stdout?, maxSeconds = 30, maxMiB = 1024, outputIntact = (exit !== 0) }
 //           maxSeconds is CPU time (user + system of the hvbench process, /proc/<pid>/stat), not wall-clock:
 //           a loop that never ends burns CPU and is caught the same on an idle or a loaded machine, where a
@@ -20,7 +30,7 @@
 // Every .json file in the corpus is a case: helper files committed beside cases (plugin modules) are not .json.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -45,6 +55,7 @@ interface Case {
   setup?: string[][];
   args: string[];
   env?: Record<string, string>;
+  ownProcess?: boolean;
   expect: Expect;
 }
 
@@ -121,45 +132,110 @@ function cpuSecondsOf(pid: number): number | null {
   }
 }
 
-/** runs hvbench, killing it past maxSeconds of CPU time (or WALL_FACTOR times that of wall-clock time) and
- *  sampling its peak resident set (VmHWM) and CPU time while it runs */
-function hvbench(args: string[], env: Record<string, string>, maxSeconds: number): Promise<Outcome> {
+/** peak resident set of a live process in MiB (VmHWM), or 0 once it has gone */
+function peakMiBOf(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** watches a process while it runs one command: kills it past maxSeconds of CPU time since `cpuAtStart` (or
+ *  WALL_FACTOR times that of wall-clock time), sampling its peak resident set and CPU time; `finish` stops the
+ *  watch and gives the figures */
+function watch(child: ChildProcess, maxSeconds: number, cpuAtStart: number) {
+  const started = process.hrtime.bigint();
+  let peakMiB = 0;
+  let cpuSeconds = 0;
+  let timedOut: Outcome['timedOut'] = null;
+  const kill = (why: 'cpu' | 'wall') => {
+    timedOut ??= why;
+    child.kill('SIGKILL');
+  };
+  const sample = () => {
+    peakMiB = Math.max(peakMiB, peakMiBOf(child.pid!));
+    cpuSeconds = (cpuSecondsOf(child.pid!) ?? cpuAtStart + cpuSeconds) - cpuAtStart;
+    if (cpuSeconds > maxSeconds) kill('cpu');
+  };
+  const sampler = setInterval(sample, 50);
+  const killer = setTimeout(() => kill('wall'), maxSeconds * WALL_FACTOR * 1000);
+  return {
+    finish(): Pick<Outcome, 'seconds' | 'cpuSeconds' | 'peakMiB' | 'timedOut'> {
+      sample();
+      clearInterval(sampler);
+      clearTimeout(killer);
+      return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds, peakMiB, timedOut };
+    },
+  };
+}
+
+/** runs bin/hvbench.js in a process of its own, under the limits of `watch` */
+function hvbenchProcess(args: string[], env: Record<string, string>, maxSeconds: number): Promise<Outcome> {
   return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    let peakMiB = 0;
-    let cpuSeconds = 0;
-    let timedOut: Outcome['timedOut'] = null;
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = (why: 'cpu' | 'wall') => {
-      timedOut ??= why;
-      child.kill('SIGKILL');
-    };
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakMiB = Math.max(peakMiB, Number(m[1]) / 1024);
-      } catch {
-        /* the process has gone */
-      }
-      cpuSeconds = cpuSecondsOf(child.pid!) ?? cpuSeconds;
-      if (cpuSeconds > maxSeconds) kill('cpu');
-    };
-    const sampler = setInterval(sample, 50);
-    const killer = setTimeout(() => kill('wall'), maxSeconds * WALL_FACTOR * 1000);
-    child.on('close', (code, signal) => {
-      clearInterval(sampler);
-      clearTimeout(killer);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, signal, stdout, stderr, seconds, cpuSeconds, peakMiB, timedOut });
-    });
+    const watching = watch(child, maxSeconds, 0);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ...watching.finish() }));
   });
+}
+
+/** the CLI host (test/scripts/cli-host.ts), started on first use and again after one was killed */
+let host: ChildProcess | null = null;
+/** the host runs one command at a time: each case waits for the one before */
+let hostQueue: Promise<unknown> = Promise.resolve();
+/** what the host wrote outside a command (a crash of its own): the stderr of the case it ended */
+let hostStray = '';
+
+function startHost(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/scripts/cli-host.ts')], {
+    cwd: REPO,
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (hostStray += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (hostStray += d.toString()));
+  child.on('exit', () => {
+    if (host === child) host = null;
+  });
+  return child;
+}
+
+/** runs a command line in the CLI host, under the limits of `watch` counted from the moment it is sent */
+function hvbenchInHost(args: string[], maxSeconds: number): Promise<Outcome> {
+  const run = () =>
+    new Promise<Outcome>((resolve) => {
+      const child = (host ??= startHost());
+      // the peak resident set counts from here: writing 5 to clear_refs resets VmHWM (proc(5))
+      writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+      const watching = watch(child, maxSeconds, cpuSecondsOf(child.pid!) ?? 0);
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        child.off('message', onMessage);
+        resolve({ code, signal, stdout: '', stderr: `the CLI host ended: ${hostStray}`, ...watching.finish() });
+        hostStray = '';
+      };
+      const onMessage = (m: { code: number; stdout: string; stderr: string }) => {
+        child.off('exit', onExit);
+        resolve({ code: m.code, signal: null, stdout: m.stdout, stderr: m.stderr, ...watching.finish() });
+      };
+      child.once('exit', onExit);
+      child.once('message', onMessage);
+      child.send({ args });
+    });
+  const outcome = hostQueue.then(run);
+  hostQueue = outcome;
+  return outcome;
+}
+
+function hvbench(spec: Pick<Case, 'env' | 'ownProcess'>, args: string[], env: Record<string, string>, maxSeconds: number): Promise<Outcome> {
+  return spec.ownProcess || spec.env ? hvbenchProcess(args, env, maxSeconds) : hvbenchInHost(args, maxSeconds);
 }
 
 const files = caseFiles(CORPUS);
@@ -168,16 +244,19 @@ test('the hostile corpus is present', () => {
   assert.ok(files.length > 0, `no case files under ${relative(REPO, CORPUS)}`);
 });
 
-// Two cases at a time: each is a separate process, and most of a case's time is the child starting up.
+// Two cases at a time: a case in a process of its own beside the CLI host's, one per core.
 describe('hostile corpus', { concurrency: 2 }, () => {
   // the previous output every failing command must leave as it was, made once and copied into each case
   const prevRoot = mkdtempSync(join(tmpdir(), 'hvbench-hostile-prev-'));
   const prev = join(prevRoot, 'out');
   before(async () => {
-    const r = await hvbench(['run', '--workloads', 'micro/cpuid', '--engines', 'xen', '--no-png', '--no-timing', '--quiet', '--out', prev], {}, 120);
+    const r = await hvbench({}, ['run', '--workloads', 'micro/cpuid', '--engines', 'xen', '--no-png', '--no-timing', '--quiet', '--out', prev], {}, 120);
     assert.equal(r.code, 0, `making the previous output failed: ${r.stderr}`);
   });
-  after(() => rmSync(prevRoot, { recursive: true, force: true }));
+  after(() => {
+    host?.kill();
+    rmSync(prevRoot, { recursive: true, force: true });
+  });
 
   for (const file of files) {
     const name = relative(CORPUS, file).replace(/\.json$/, '');
@@ -197,11 +276,11 @@ describe('hostile corpus', { concurrency: 2 }, () => {
         }
         const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, fill(v)]));
         for (const step of spec.setup ?? []) {
-          const r = await hvbench(step.map(fill), env, 120);
+          const r = await hvbench(spec, step.map(fill), env, 120);
           assert.equal(r.code, 0, `setup ${step.join(' ')} failed: ${r.stderr}`);
         }
         const { exit, maxSeconds = 30, maxMiB = 1024 } = spec.expect;
-        const r = await hvbench(spec.args.map(fill), env, maxSeconds);
+        const r = await hvbench(spec, spec.args.map(fill), env, maxSeconds);
         const shown = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''} after ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s CPU), peak ${r.peakMiB.toFixed(0)} MiB\nstderr: ${r.stderr.slice(0, 2000)}`;
         assert.equal(r.timedOut, null, `still running after ${r.timedOut === 'cpu' ? `${maxSeconds} s of CPU` : `${maxSeconds * WALL_FACTOR} s without finishing`}\n${shown}`);
         assert.ok(r.peakMiB <= maxMiB, `peak resident set ${r.peakMiB.toFixed(0)} MiB > ${maxMiB} MiB\n${shown}`);

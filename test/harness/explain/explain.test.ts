@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCatalog } from '../../../harness/catalog.ts';
 import { explain, scenarioFor } from '../../../harness/explain/explain.ts';
-import { EXPLAINABLE_OPS } from '../../../harness/explain/scenario.ts';
+import { EXPLAINABLE_OPS } from '../../../harness/explain/default-ops.ts';
 import { renderExplainText } from '../../../harness/explain/format-text.ts';
 import type { TraceEntry } from '../../../harness/explain/step-recorder.ts';
 import { UsageError } from '../../../harness/errors.ts';

@@ -13,7 +13,7 @@ import { buildResults, HOSTILE } from '../../fixtures/results.ts';
 const missing = browserUnavailable();
 
 test('report --history at 1400 and 400 px: a trend chart per category drawn, no sideways page scroll, names kept as text',
-  { skip: missing ?? false, timeout: 90_000 }, async () => {
+  { skip: missing ?? false, timeout: 300_000 }, async () => {
     const files = ['0.1.0', '0.2.0', '0.3.0'].map((version, i) => ({
       name: `${HOSTILE}/${i}/results.json`,
       results: { ...buildResults({ measured: i === 2 }), tool: { name: 'hvbench' as const, version }, createdAt: `2026-0${i + 1}-01T00:00:00.000Z` },

@@ -11,7 +11,7 @@ import { buildResults } from '../../fixtures/results.ts';
 
 const missing = browserUnavailable();
 
-test('report A B at 400 px: trend charts drawn, no sideways page scroll, the filter narrows the delta rows', { skip: missing ?? false, timeout: 60_000 }, async () => {
+test('report A B at 400 px: trend charts drawn, no sideways page scroll, the filter narrows the delta rows', { skip: missing ?? false, timeout: 300_000 }, async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'hvbench-sbs-')), 'report.html');
   writeFileSync(path, renderSideBySide([{ name: 'a.json', results: buildResults() }, { name: 'b.json', results: buildResults({ measured: true }) }]));
   const browser = await launchBrowser();

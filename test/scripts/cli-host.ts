@@ -1,0 +1,35 @@
+// A process that runs many `hvbench` command lines one after the other through the CLI's entry function
+// (scripts/cli.ts `main`), so that a test with dozens of cases loads the commands, engines and renderers once
+// instead of once per case (about 2 s of CPU each through tsx). Started by test/scripts/hostile-corpus.test.ts
+// with an IPC channel: it receives `{ args }`, runs `main` with them as the binary's argv would hold them, and
+// answers `{ code, stdout, stderr }` — the exit code main returns (the binary's exit code, scripts/hvbench.ts)
+// and everything written to this process's stdout and stderr meanwhile, by this thread or by a worker thread
+// (whose output Node pipes through process.stdout.write and process.stderr.write).
+import { main } from '../../scripts/cli.ts';
+
+const BIN = new URL('../../bin/hvbench.js', import.meta.url).pathname;
+
+let captured: { stdout: string; stderr: string } | null = null;
+function capture(stream: NodeJS.WriteStream, key: 'stdout' | 'stderr') {
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (!captured) return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+    captured[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof stream.write;
+}
+capture(process.stdout, 'stdout');
+capture(process.stderr, 'stderr');
+
+process.on('message', async (message: { args: string[] }) => {
+  captured = { stdout: '', stderr: '' };
+  const code = await main([process.execPath, BIN, ...message.args]);
+  // what a worker thread wrote just before it ended reaches this thread's streams a turn of the event loop later
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const { stdout, stderr } = captured;
+  captured = null;
+  process.exitCode = 0;
+  process.send!({ code, stdout, stderr });
+});
