@@ -100,7 +100,8 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     exitNames,
     exitsOutsideOps: report.exitsOutsideOps,
     devices: report.devices,
-    kvmStats: { vm: report.vmStats, vcpu: report.vcpuStats },
+    // vcpu: vCPU 0's, as reports before the others' had it; vcpus: each vCPU's by index
+    kvmStats: { vm: report.vmStats, vcpu: report.vcpuStats, vcpus: [report.vcpuStats, ...report.otherVcpuStats] },
     opCosts: costs,
     skipped: { total: skippedTotal, byOp: skipped, disabledOnBackend: backend.disabledOps },
     failedOps: failed,

@@ -70,7 +70,10 @@ const runReport = z.object({
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),
   vmStats: counts.nullable(),
+  /** vCPU 0's */
   vcpuStats: counts.nullable(),
+  /** vCPU 1 onwards; absent from a VMM built before it read them */
+  otherVcpuStats: z.array(counts.nullable()).default([]),
   console: z.string(),
 });
 const setupReport = z.object({ ok: z.literal(false), stage: z.literal('setup'), error: z.string() });

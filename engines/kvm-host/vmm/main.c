@@ -122,9 +122,11 @@ int main(int argc, char **argv) {
     free(vm.op_exits);
     return 2;
   }
-  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats = stats_open(vm.vcpu[0].fd);
+  /* every vCPU's own statistics: vCPU 1 takes the IPIs and flushes vCPU 0 sends */
+  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats[ABI_CPUS] = { 0 };
   if (vm_stats) stats_read(vm_stats, 0);
-  if (vcpu_stats) stats_read(vcpu_stats, 0);
+  for (uint32_t i = 0; i < vm.cpus; i++)
+    if ((vcpu_stats[i] = stats_open(vm.vcpu[i].fd))) stats_read(vcpu_stats[i], 0);
 
   if (watchdog_arm(&vm, opt.timeout_ms) < 0) {
     report_setup_error("cannot arm the watchdog timer");
@@ -142,11 +144,13 @@ int main(int argc, char **argv) {
   }
 
   if (vm_stats) stats_read(vm_stats, 1);
-  if (vcpu_stats) stats_read(vcpu_stats, 1);
-  struct report_input in = { .wall_ns = wall, .vm_stats = vm_stats, .vcpu_stats = vcpu_stats };
+  for (uint32_t i = 0; i < vm.cpus; i++)
+    if (vcpu_stats[i]) stats_read(vcpu_stats[i], 1);
+  struct report_input in = { .wall_ns = wall, .vm_stats = vm_stats };
+  for (uint32_t i = 0; i < vm.cpus; i++) in.vcpu_stats[i] = vcpu_stats[i];
   report_run(&vm, &in);
   stats_close(vm_stats);
-  stats_close(vcpu_stats);
+  for (uint32_t i = 0; i < vm.cpus; i++) stats_close(vcpu_stats[i]);
   vm_destroy(&vm);
   free(vm.op_exits);
   return vm.failure ? 1 : 0;

@@ -24,13 +24,17 @@ static void emit_stat(const char *name, uint64_t delta, void *p) {
   fprintf(ctx->f, ":%llu", (unsigned long long)delta);
 }
 
-static void print_stats(FILE *f, const char *key, const struct stats_snapshot *s) {
-  fprintf(f, ",\"%s\":", key);
+static void print_stats_value(FILE *f, const struct stats_snapshot *s) {
   if (!s) { fputs("null", f); return; }
   struct emit_ctx ctx = { f, 1 };
   fputc('{', f);
   stats_print_deltas(s, emit_stat, &ctx);
   fputc('}', f);
+}
+
+static void print_stats(FILE *f, const char *key, const struct stats_snapshot *s) {
+  fprintf(f, ",\"%s\":", key);
+  print_stats_value(f, s);
 }
 
 void report_setup_error(const char *error) {
@@ -97,7 +101,14 @@ void report_run(const struct vm *vm, const struct report_input *in) {
             (unsigned long long)vm->op_exits[i]);
   fputc(']', f);
   print_stats(f, "vmStats", in->vm_stats);
-  print_stats(f, "vcpuStats", in->vcpu_stats);
+  print_stats(f, "vcpuStats", in->vcpu_stats[0]);
+  /* vCPU 1 onwards, beside vCPU 0's (which older reports have alone) */
+  fputs(",\"otherVcpuStats\":[", f);
+  for (uint32_t i = 1; i < vm->cpus; i++) {
+    if (i > 1) fputc(',', f);
+    print_stats_value(f, in->vcpu_stats[i]);
+  }
+  fputc(']', f);
   fputs(",\"console\":", f);
   json_string(f, vm->console);
   fputs("}\n", f);
