@@ -2,6 +2,7 @@
 // says about itself. Only causes found on real runs are here; anything else is left unexplained in the
 // report, which is the point: an unexplained difference is the model's to look into.
 import type { RunResult } from '../../harness/results.ts';
+import { explainLinuxL2 } from './linux-l2-differences.ts';
 
 /** the op kinds the measured guest ran (to-counters.ts keeps their costs by kind) */
 function ranOps(run: RunResult): Set<string> {
@@ -28,6 +29,7 @@ export function explainDifference(reason: string, run: RunResult): string | null
     // Linux's periodic tick and the host's device interrupts arrive per unit of wall-clock time
     return 'host interrupts come per unit of wall-clock time, and the emulated guest runs far slower than native';
   }
+  if (run.options?.guest === 'linux') return explainLinuxL2(reason, run);
   if (reason === 'INTERRUPT_WINDOW' && emulated && ran.has('timer')) {
     // guest/apic.c arms the timer, then halts: slower than the period, the tick is already pending at the HLT
     return "the emulated guest takes longer than a tick's period from the re-arm to its HLT, so the tick is pending there and KVM delivers it through an interrupt window";
@@ -69,3 +71,5 @@ export function explainDifference(reason: string, run: RunResult): string | null
 
 /** why a total differs: when it agrees once host interrupts are left out on both sides, it is those */
 export const TOTAL_IS_INTERRUPTS = 'agrees without EXTERNAL_INTERRUPT (host interrupts, per unit of wall-clock time)';
+/** why a total differs when every reason that differs has its own cause named */
+export const TOTAL_IS_EXPLAINED = 'the sum of the differences above, each with its cause';

@@ -8,7 +8,7 @@
 // A workload whose stream had operations the guest skipped is not compared: it is listed with those
 // operations instead, since the measured guest did less than the simulation.
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
-import { explainDifference, TOTAL_IS_INTERRUPTS } from './known-differences.ts';
+import { explainDifference, TOTAL_IS_EXPLAINED, TOTAL_IS_INTERRUPTS } from './known-differences.ts';
 
 /** a count agrees when within 5 % or 2 exits of the other: setup and teardown add a few exits either way */
 export const RELATIVE_TOLERANCE = 0.05;
@@ -97,6 +97,7 @@ function l1Rows(run: RunResult, sim: RunResult): ModelCheckRow[] | null {
   const total = row(run, 'total', simTotal, measuredTotal);
   const intr = rows.find((r) => r.what === 'EXTERNAL_INTERRUPT');
   if (!total.agrees && intr && agrees(simTotal - intr.simulated, measuredTotal - intr.measured)) total.why = TOTAL_IS_INTERRUPTS;
+  else if (!total.agrees && rows.every((r) => r.agrees || r.why)) total.why = TOTAL_IS_EXPLAINED;
   rows.push(total);
   return rows;
 }

@@ -54,6 +54,11 @@ test('TSC-deadline timer, IPIs to vCPU 1 and to self, and shootdowns exit as gue
   // vCPU 1 INVLPGs the one page of each of the 5 unmaps
   assert.equal(c.tlb.flushes.byScope.remote, 5);
   assert.deepEqual((c.measured as { skipped: { byOp: Record<string, number> } }).skipped.byOp, { shootdown: 1 });
+  // KVM's statistics per vCPU: the BSP halts once per tick (20); vCPU 1 halts once idle at boot, which the
+  // VMM's first read follows (vm_run starts it), and again after each of its 36 requests = 37
+  const vcpus = (c.measured as { kvmStats: { vcpus: Array<Record<string, number>> } }).kvmStats.vcpus;
+  assert.equal(vcpus.length, 2);
+  assert.deepEqual(vcpus.map((v) => v.halt_exits), [20, 37]);
 });
 
 test('periodic LAPIC timer: one TMICT write starts the ticks and one stops them; hlt ops wake on the same tick', { skip, timeout: 900_000 }, async () => {

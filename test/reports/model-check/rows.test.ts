@@ -46,6 +46,8 @@ test('an unexplained difference has no reason; a workload with skipped ops is li
   const far = modelCheck(withL1({ byReason: { CPUID: 1000, EPT_VIOLATION: 500 }, baseline: {} }).results);
   const npf = far.rows.find((r) => r.what === 'EPT_VIOLATION')!;
   assert.deepEqual([npf.agrees, npf.why], [false, null]);
+  // one unexplained reason leaves the total unexplained
+  assert.equal(far.rows.find((r) => r.what === 'total')!.why, null);
   const skipped = modelCheck(withL1({ byReason: { CPUID: 1000 }, baseline: {} }, { ipi: 2 }).results);
   assert.deepEqual(skipped.rows, []);
   assert.deepEqual(skipped.excluded, [{ workload: 'micro/cpuid', engine: 'kvm-qemu', skipped: { ipi: 2 } }]);
@@ -67,6 +69,10 @@ test("the freestanding guest's missing tick is stated; its virtio notifies and H
   for (const reason of ['EPT_MISCONFIG', 'HLT']) assert.deepEqual([by[reason].simulated, by[reason].measured, by[reason].agrees, by[reason].why], [80, 80, true, null]);
   // CPUID 1,000 on both sides agrees and needs no reason
   assert.deepEqual([by.CPUID.agrees, by.CPUID.why], [true, null]);
+  // total: 1,000 + 46 + 46 + 80 + 80 + the setup's EPT violation 1 = 1,253 simulated vs 1,000 + 1 + 80 = 1,081:
+  // every reason that differs has its cause, so the total is their sum
+  assert.deepEqual([by.total.simulated, by.total.measured], [1253, 1081]);
+  assert.match(by.total.why ?? '', /each with its cause/);
 
   const linux = withL1(counts);
   linux.sim.exits.byReason = { CPUID: 1000, MSR_WRITE: 46 };
