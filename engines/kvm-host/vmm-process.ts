@@ -66,6 +66,8 @@ const runReport = z.object({
     // guest/io.c: notifies written, notifies avail_event made unnecessary, completion interrupts taken, HLTs
     // waiting for completions
     virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0), virtioHalts: count.default(0),
+    // what CPUID offered the guest (1 or 0); absent from a VMM built before the guest read it
+    pcid: count.optional(), invpcid: count.optional(),
   }),
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),

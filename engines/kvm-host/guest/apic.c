@@ -34,10 +34,6 @@ static uint32_t kvm_features; /* CPUID 0x40000001 EAX, 0 when the hypervisor is 
 static uint32_t lvtt;         /* LVTT as last written by the BSP: rewritten only when an op needs another mode */
 static volatile uint64_t self_ipis;
 
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
-  __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
 static uint32_t kvm_cpuid_features(void) {
   uint32_t a, b, c, d;
   cpuid(0x40000000u, &a, &b, &c, &d);

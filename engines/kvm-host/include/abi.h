@@ -154,7 +154,11 @@ struct abi_boot {
   uint64_t virtio_kicks, virtio_kicks_suppressed; /* notifies written, and skipped because avail_event said so */
   uint64_t virtio_irqs;   /* completion interrupts taken */
   uint64_t virtio_halts;  /* HLTs waiting for a batch's completions (none when they were there first) */
+  uint32_t cpu_features;  /* ABI_CPU_* bits: what CPUID offered the guest */
+  uint32_t pad;
 };
+#define ABI_CPU_PCID    0x1u
+#define ABI_CPU_INVPCID 0x2u
 
 #define ABI_CPUS 2u
 enum abi_lapic_timer { ABI_TIMER_DEADLINE = 0, ABI_TIMER_ONESHOT = 1, ABI_TIMER_PERIODIC = 2 };

@@ -80,7 +80,8 @@ void report_run(const struct vm *vm, const struct report_input *in) {
              "\"invlpgs\":%llu,\"fullFlushes\":%llu,\"syscalls\":%llu,\"gpFaults\":%llu,\"udFaults\":%llu,"
              "\"framesUsed\":%llu,\"forks\":%llu,\"execs\":%llu,\"exits\":%llu,\"cowFaults\":%llu,\"timerIrqs\":%llu,"
              "\"ipisReceived\":%llu,\"remoteInvlpgs\":%llu,\"remoteFullFlushes\":%llu,\"eoiWrites\":%llu,"
-             "\"virtioKicks\":%llu,\"virtioKicksSuppressed\":%llu,\"virtioIrqs\":%llu,\"virtioHalts\":%llu}",
+             "\"virtioKicks\":%llu,\"virtioKicksSuppressed\":%llu,\"virtioIrqs\":%llu,\"virtioHalts\":%llu,"
+             "\"pcid\":%u,\"invpcid\":%u}",
           (unsigned long long)boot->loop_cycles_x1000, (unsigned long long)boot->page_faults,
           (unsigned long long)boot->protection_faults, (unsigned long long)boot->cr3_writes,
           (unsigned long long)boot->invlpgs, (unsigned long long)boot->full_flushes,
@@ -92,7 +93,8 @@ void report_run(const struct vm *vm, const struct report_input *in) {
           (unsigned long long)boot->remote_invlpgs, (unsigned long long)boot->remote_full_flushes,
           (unsigned long long)boot->eoi_writes, (unsigned long long)boot->virtio_kicks,
           (unsigned long long)boot->virtio_kicks_suppressed, (unsigned long long)boot->virtio_irqs,
-          (unsigned long long)boot->virtio_halts);
+          (unsigned long long)boot->virtio_halts, !!(boot->cpu_features & ABI_CPU_PCID),
+          !!(boot->cpu_features & ABI_CPU_INVPCID));
   /* per operation: [TSC cycles, status, detail, exits] */
   const struct abi_op_result *res = (const struct abi_op_result *)(vm->mem + ABI_RESULTS_GPA);
   fputs(",\"ops\":[", f);

@@ -39,7 +39,7 @@ test('L1 counts less the baseline meet the simulated setup + measured counts; in
   // 1,001 vs 1,031 agree, so the total carries that reason
   assert.deepEqual([by.total.simulated, by.total.measured, by.total.agrees], [1001, 1080, false]);
   assert.match(by.total.why ?? '', /agrees without EXTERNAL_INTERRUPT/);
-  assert.deepEqual(check.engines, [{ engine: 'kvm-qemu', backend: 'kvm_amd (SVM) in L1', timingsNote: 'TCG' }]);
+  assert.deepEqual(check.engines, [{ engine: 'kvm-qemu', backend: 'kvm_amd (SVM) in L1', timingsNote: 'TCG', cpuNote: null }]);
 });
 
 test('an unexplained difference has no reason; a workload with skipped ops is listed, not compared', () => {
@@ -80,4 +80,21 @@ test("the freestanding guest's missing tick is stated; its virtio notifies and H
   run.options = { ...run.options, guest: 'linux' };
   const msr = modelCheck(linux.results).rows.find((r) => r.what === 'MSR_WRITE')!;
   assert.deepEqual([msr.agrees, msr.why], [false, null]);
+});
+
+test("a guest CPU without PCID (QEMU 7.2's TCG emulates none) is named, with the profile to compare on", () => {
+  const cpuNote = (profile: string, guest: Record<string, boolean>) => {
+    const { results } = withL1({ byReason: { CPUID: 1000 }, baseline: {} });
+    results.profile = profile;
+    const run = results.runs.find((r) => r.engineId === 'kvm-qemu')!;
+    run.measured = { ...run.measured, guest };
+    return modelCheck(results).engines[0].cpuNote;
+  };
+  // intel-modern has PCIDs: its switches keep their TLB entries where the measured guest's flush
+  assert.match(cpuNote('intel-modern', { pcid: false, invpcid: false }) ?? '', /no PCID and no INVPCID.*profile intel-modern has PCIDs.*--profile amd-modern/);
+  // amd-modern has none either: the same flushes on both sides
+  assert.equal(cpuNote('amd-modern', { pcid: false, invpcid: false }), "the guest's CPU has no PCID and no INVPCID, so each CR3 write flushes the non-global TLB, as on profile amd-modern");
+  // a CPU with PCID, or a report from before the guest read CPUID, says nothing
+  assert.equal(cpuNote('intel-modern', { pcid: true, invpcid: true }), null);
+  assert.equal(cpuNote('intel-modern', {}), null);
 });
