@@ -54,8 +54,25 @@ test("the Linux L2's IPIs: single-destination ICR writes, not KVM_HC_SEND_IPI, a
   assert.equal(explainDifference('MSR_WRITE', l2Run([['ipi', 'ok']], { ...writes, '0x10': { 0: 1 } })), null);
   // a skipped ipi (a stream without the helper) explains nothing
   assert.equal(explainDifference('VMCALL', l2Run([['ipi', 'skipped']], writes)), null);
-  assert.match(explainDifference('HLT', ran) ?? '', /vCPU 1 halts after each wake-up/);
+  assert.match(explainDifference('HLT', ran) ?? '', /vCPU 1 idles in HLT between the helper's requests/);
   assert.match(explainDifference('INTERRUPT_WINDOW', ran) ?? '', /interrupt window/);
   // host interrupts stay explained as on every emulated run
   assert.match(explainDifference('EXTERNAL_INTERRUPT', ran) ?? '', /per unit of wall-clock time/);
+});
+
+test("the Linux L2's shootdowns: no flush IPI to a preempted vCPU, and the console's port writes", () => {
+  // 3 shootdowns, as a run recorded them: their ops wrote IA32_TSC_DEADLINE and EOIs but no ICR
+  const shootdownRun = (shootdownMsrs: Record<string, Record<string, number>>, ioPorts: Record<string, number>) =>
+    ({ options: { guest: 'linux' }, measured: { timingsRepresentative: false, l1Exits: { msrWrites: { '0x6e0': { 0: 55, 1: 18 } }, ioPorts },
+      ops: [{ op: 'map', status: 'ok' }, ...[1, 2, 3].map(() => ({ op: 'shootdown', status: 'ok', msrWrites: shootdownMsrs }))] } }) as unknown as RunResult;
+  const com1 = { '0x3f8': 249, '0x3f9': 4, '0x3fa': 23, '0x3fd': 18, '0x3fe': 18 };
+  const quiet = shootdownRun({ '0x6e0': { 0: 21 } }, com1);
+  assert.match(explainDifference('VMCALL', quiet) ?? '', /^no flush IPI was sent .*kvm_flush_tlb_multi .*kvm:hostcpus=1$/);
+  // an ICR write inside a shootdown would be a flush IPI: then the PV TLB flush is not the reason
+  assert.equal(explainDifference('VMCALL', shootdownRun({ '0x830': { 0: 1 } }, com1)), null);
+  assert.match(explainDifference('HLT', quiet) ?? '', /idles in HLT between the helper's requests/);
+  // every IOIO exit on COM1's registers: the runner's console output
+  assert.match(explainDifference('IO_INSTRUCTION', quiet) ?? '', /8250 driver's transmit interrupt/);
+  // a port outside COM1 leaves the difference open
+  assert.equal(explainDifference('IO_INSTRUCTION', shootdownRun({}, { ...com1, '0x608': 3 })), null);
 });
