@@ -29,7 +29,12 @@ export interface VmmArgs {
   disable: string[];
   /** how the guest's timer op arms its LAPIC timer (guest/apic.c); deadline when not given */
   lapicTimer?: LapicTimerMode;
+  /** vCPUs to start (1 to MAX_VCPUS); the VMM's default, 2, when not given */
+  cpus?: number;
 }
+
+/** abi.h ABI_MAX_CPUS: the APs' stacks fill the room the guest's layout gives them */
+export const MAX_VCPUS = 8;
 
 /** the `lapictimer` option's values, as the VMM's --lapic-timer takes them */
 export const LAPIC_TIMER_MODES = ['deadline', 'oneshot', 'periodic'] as const;
@@ -90,7 +95,7 @@ export type VmmOutcome =
 export function vmmArgv(paths: VmmPaths, args: VmmArgs): { file: string; argv: string[] } {
   const argv = ['--guest', paths.guest, '--mem-mb', String(args.memMb), '--timeout-ms', String(args.timeoutMs),
     '--io', args.io, '--compute-cap', String(args.computeCap), '--disable', args.disable.length ? args.disable.join(',') : 'none',
-    '--lapic-timer', args.lapicTimer ?? 'deadline'];
+    '--lapic-timer', args.lapicTimer ?? 'deadline', ...(args.cpus === undefined ? [] : ['--cpus', String(args.cpus)])];
   return /\.(mjs|js)$/.test(paths.vmm) ? { file: process.execPath, argv: [paths.vmm, ...argv] } : { file: paths.vmm, argv };
 }
 

@@ -3,7 +3,7 @@
  *
  *   hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] [--compute-cap N]
  *               [--disable hypercall|syscall|hypercall,syscall] [--lapic-timer deadline|oneshot|periodic]
- *               [--cpus 1|2] < ops
+ *               [--cpus 1-8] < ops
  *
  * One process per run keeps a crashing or misbehaving guest (or VMM) away from the harness, and the kernel
  * reclaims every fd and page when it exits. Exit status: 0 the run completed, 1 the run failed (the report
@@ -62,7 +62,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *opt) {
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "deadline")) opt->lapic_timer = ABI_TIMER_DEADLINE;
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "oneshot")) opt->lapic_timer = ABI_TIMER_ONESHOT;
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "periodic")) opt->lapic_timer = ABI_TIMER_PERIODIC;
-    else if (!strcmp(arg, "--cpus") && !parse_u64(val, 1, ABI_CPUS, &n)) opt->cpus = (uint32_t)n;
+    else if (!strcmp(arg, "--cpus") && !parse_u64(val, 1, ABI_MAX_CPUS, &n)) opt->cpus = (uint32_t)n;
     else return -1;
     i++;
   }
@@ -91,7 +91,7 @@ int main(int argc, char **argv) {
   if (parse_args(argc, argv, &opt) < 0) {
     report_setup_error("usage: hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] "
                        "[--compute-cap N] [--disable hypercall,syscall] [--lapic-timer deadline|oneshot|periodic] "
-                       "[--cpus 1|2] < operation-stream");
+                       "[--cpus 1-8] < operation-stream");
     return 2;
   }
   static uint8_t image[ABI_IMAGE_MAX], ops[ABI_OPS_MAX];
@@ -123,7 +123,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   /* every vCPU's own statistics: vCPU 1 takes the IPIs and flushes vCPU 0 sends */
-  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats[ABI_CPUS] = { 0 };
+  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats[ABI_MAX_CPUS] = { 0 };
   if (vm_stats) stats_read(vm_stats, 0);
   for (uint32_t i = 0; i < vm.cpus; i++)
     if ((vcpu_stats[i] = stats_open(vm.vcpu[i].fd))) stats_read(vcpu_stats[i], 0);
