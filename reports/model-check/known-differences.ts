@@ -36,7 +36,7 @@ export function explainDifference(reason: string, run: RunResult): string | null
   }
   if (reason === 'HLT' && ran.has('shootdown')) {
     // guest/smp.c: vCPU 1 halts between requests; the model's other threads run the process
-    return "the measured guest's vCPU 1 idles in HLT between flush IPIs and halts again after each (one HLT per shootdown); the model's other threads are running, so their IPI is a kick instead";
+    return "the measured guest's APs idle in HLT between flush IPIs and halt again after each (one HLT per AP per shootdown); the model's other threads are running, so their IPI is a kick instead";
   }
   // the freestanding guest (not guest=linux) as it is built today, found on kvm-qemu runs of memory/fork-exit and
   // cpu/kernel-build once their fork/exec/exit ran, and of the micro suite once its timer and IPIs ran
