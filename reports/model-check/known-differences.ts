@@ -27,7 +27,10 @@ export function explainDifference(reason: string, run: RunResult): string | null
   const ran = ranOps(run);
   if (reason === 'EXTERNAL_INTERRUPT' && emulated) {
     // Linux's periodic tick and the host's device interrupts arrive per unit of wall-clock time
-    return 'host interrupts come per unit of wall-clock time, and the emulated guest runs far slower than native';
+    const host = 'host interrupts come per unit of wall-clock time, and the emulated guest runs far slower than native';
+    // kvm-platform.ts: without APICv an IPI to a running vCPU is a kick, an EXTERNAL_INTERRUPT on its host CPU
+    if (ran.has('shootdown') && run.options?.guest !== 'linux') return `the model's flush IPIs reach threads running on their vCPUs, each kicked out of guest mode (EXTERNAL_INTERRUPT, no APICv); the measured guest's APs wait in HLT and are woken without a kick (their HLT row); ${host}`;
+    return host;
   }
   if (run.options?.guest === 'linux') return explainLinuxL2(reason, run);
   if (reason === 'INTERRUPT_WINDOW' && emulated && ran.has('timer')) {

@@ -15,6 +15,9 @@ test("the LAPIC timer's and vCPU 1's differences are explained only for runs tha
   // EOIs written without the PV EOI flag are named with their count, beside the hlt op's timer writes
   assert.match(explainDifference('MSR_WRITE', run(['ipi'], false, 1234)) ?? '', /^1,234 are EOIs/);
   assert.match(explainDifference('MSR_WRITE', run(['hlt'], false, 5)) ?? '', /periodic LAPIC timer.*; 5 are EOIs/);
+  // shootdown: the model's kicks of running vCPUs against halted APs, beside the host's interrupts
+  assert.match(explainDifference('EXTERNAL_INTERRUPT', run(['shootdown'])) ?? '', /^the model's flush IPIs reach threads running .*per unit of wall-clock time/);
+  assert.match(explainDifference('EXTERNAL_INTERRUPT', run(['cpuid'])) ?? '', /^host interrupts come per unit of wall-clock time/);
   // shootdown: each AP halts after each flush
   assert.match(explainDifference('HLT', run(['map', 'touch', 'shootdown'])) ?? '', /one HLT per AP per shootdown/);
   assert.equal(explainDifference('HLT', run(['ipi'])), null);
