@@ -94,7 +94,8 @@ uint32_t smp_ipi_other(uint64_t count) {
 }
 
 /* munmap of a region used on `cpus` vCPUs: vCPUs 1 .. cpus-1 first load the current address space if they
- * have not (the process's threads scheduled in there), then take the flush IPI after the local unmap */
+ * have not (the process's threads scheduled in there), then take the flush IPI after the local unmap, with
+ * any other AP that still has it loaded from an earlier shootdown (Linux flushes all of mm_cpumask) */
 uint32_t smp_shootdown(uint32_t region, uint32_t cpus) {
   if (cpus > boot->cpus || cpus == 0) { op_detail = cpus; return ABI_ST_SKIPPED; }
   uint64_t va, pages, page_bytes;
@@ -108,6 +109,8 @@ uint32_t smp_shootdown(uint32_t region, uint32_t cpus) {
     call_aps(enter, CALL_ENTER_MM, cr3, 0, 0);
     for (uint32_t i = 1; i < cpus; i++) ap_cr3[i] = cr3;
   }
+  for (uint32_t i = cpus; i < boot->cpus; i++)
+    if (ap_cr3[i] == cr3) others |= 1ull << i;
   uint32_t status = paging_unmap(region);
   if (others) call_aps(others, CALL_FLUSH, va, pages, page_bytes);
   return status;
