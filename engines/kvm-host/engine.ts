@@ -9,7 +9,7 @@ import { guestRamMb, MAX_MEM_MIB, MIN_MEM_MIB } from './guest-ram.ts';
 import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
 import { serialize } from './op-stream.ts';
 import { toCounters } from './to-counters.ts';
-import { builtPaths, LAPIC_TIMER_MODES, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
+import { builtPaths, LAPIC_TIMER_MODES, MAX_VCPUS, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
 
 /** also the options of kvm-qemu, which runs the same VMM one level down */
 export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
@@ -61,6 +61,13 @@ export function describe(outcome: VmmOutcome): string | null {
   return outcome.error;
 }
 
+/** vCPUs for a stream: as many as its largest shootdown the guest can run asks for, at least the 2 its ipi ops use */
+export function vcpusFor(ops: readonly GuestOp[]): number {
+  let cpus = 2;
+  for (const op of ops) if (op.op === 'shootdown' && op.cpus <= MAX_VCPUS && op.cpus > cpus) cpus = op.cpus;
+  return cpus;
+}
+
 /** the VMM's arguments from the engine options; `native`: the guest runs natively, so compute loops are not capped */
 export function vmmArgsFrom(options: EngineRunInput['options'], native: boolean, disable: VmmArgs['disable'], ops: GuestOp[]): VmmArgs {
   const cap = Number(options.computeCap ?? 0);
@@ -72,6 +79,7 @@ export function vmmArgsFrom(options: EngineRunInput['options'], native: boolean,
     computeCap: cap > 0 ? cap : native ? 1e9 : 1000,
     disable,
     lapicTimer: LAPIC_TIMER_MODES.find((m) => m === options.lapictimer) ?? 'deadline',
+    cpus: vcpusFor(ops),
   };
 }
 

@@ -74,7 +74,7 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
   }
   if (hypercalls) c.hypercall(backend.module === 'kvm_amd' ? 'vmmcall' : 'vmcall', hypercalls);
   const g = report.guest;
-  // CR3 writes flush the non-global TLB (no PCID in the guest); INVLPG drops one page
+  // CR3 writes flush the non-global TLB (the guest uses no PCID; measured.guest.pcid says whether the CPU had one); INVLPG drops one page
   if (g.cr3Writes) c.flush('nonGlobal', 'cr3', g.cr3Writes);
   if (g.invlpgs) c.flush('single', 'invlpg', g.invlpgs);
   // vCPU 1's flushes for another vCPU's unmap (guest/smp.c): per page, or the whole TLB past Linux's ceiling
@@ -100,11 +100,15 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     exitNames,
     exitsOutsideOps: report.exitsOutsideOps,
     devices: report.devices,
-    kvmStats: { vm: report.vmStats, vcpu: report.vcpuStats },
+    // vcpu: vCPU 0's, as reports before the others' had it; vcpus: each vCPU's by index
+    kvmStats: { vm: report.vmStats, vcpu: report.vcpuStats, vcpus: [report.vcpuStats, ...report.otherVcpuStats] },
     opCosts: costs,
     skipped: { total: skippedTotal, byOp: skipped, disabledOnBackend: backend.disabledOps },
     failedOps: failed,
-    guest: { framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites, virtioKicksSuppressed: g.virtioKicksSuppressed, virtioIrqs: g.virtioIrqs, virtioHalts: g.virtioHalts },
+    guest: {
+      framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites, virtioKicksSuppressed: g.virtioKicksSuppressed, virtioIrqs: g.virtioIrqs, virtioHalts: g.virtioHalts,
+      ...(g.pcid === undefined ? {} : { pcid: g.pcid === 1, invpcid: g.invpcid === 1 }),
+    },
   };
   return counters;
 }

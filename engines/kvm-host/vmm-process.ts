@@ -29,7 +29,12 @@ export interface VmmArgs {
   disable: string[];
   /** how the guest's timer op arms its LAPIC timer (guest/apic.c); deadline when not given */
   lapicTimer?: LapicTimerMode;
+  /** vCPUs to start (1 to MAX_VCPUS); the VMM's default, 2, when not given */
+  cpus?: number;
 }
+
+/** abi.h ABI_MAX_CPUS: the APs' stacks fill the room the guest's layout gives them */
+export const MAX_VCPUS = 8;
 
 /** the `lapictimer` option's values, as the VMM's --lapic-timer takes them */
 export const LAPIC_TIMER_MODES = ['deadline', 'oneshot', 'periodic'] as const;
@@ -66,11 +71,16 @@ const runReport = z.object({
     // guest/io.c: notifies written, notifies avail_event made unnecessary, completion interrupts taken, HLTs
     // waiting for completions
     virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0), virtioHalts: count.default(0),
+    // what CPUID offered the guest (1 or 0); absent from a VMM built before the guest read it
+    pcid: count.optional(), invpcid: count.optional(),
   }),
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),
   vmStats: counts.nullable(),
+  /** vCPU 0's */
   vcpuStats: counts.nullable(),
+  /** vCPU 1 onwards; absent from a VMM built before it read them */
+  otherVcpuStats: z.array(counts.nullable()).default([]),
   console: z.string(),
 });
 const setupReport = z.object({ ok: z.literal(false), stage: z.literal('setup'), error: z.string() });
@@ -85,7 +95,7 @@ export type VmmOutcome =
 export function vmmArgv(paths: VmmPaths, args: VmmArgs): { file: string; argv: string[] } {
   const argv = ['--guest', paths.guest, '--mem-mb', String(args.memMb), '--timeout-ms', String(args.timeoutMs),
     '--io', args.io, '--compute-cap', String(args.computeCap), '--disable', args.disable.length ? args.disable.join(',') : 'none',
-    '--lapic-timer', args.lapicTimer ?? 'deadline'];
+    '--lapic-timer', args.lapicTimer ?? 'deadline', ...(args.cpus === undefined ? [] : ['--cpus', String(args.cpus)])];
   return /\.(mjs|js)$/.test(paths.vmm) ? { file: process.execPath, argv: [paths.vmm, ...argv] } : { file: paths.vmm, argv };
 }
 

@@ -14,7 +14,7 @@ import { qemuProblem } from '../lab/qemu-runner.ts';
 import { runnerProblem } from '../lab/op-runner/output.ts';
 import { missingRequirements } from '../lab/requirements.ts';
 import { imagePackages } from './image.ts';
-import { l1, runLinuxOnL1, runOnL1, type L1, type L1Config } from './l1-session.ts';
+import { baselineFor, l1, runLinuxOnL1, runOnL1, type L1, type L1Config } from './l1-session.ts';
 import { l2Counters } from './l2-counters.ts';
 import { offThePairClock } from '../../harness/pair-clock.ts';
 
@@ -110,6 +110,9 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
       const args = vmmArgsFrom(input.options, false, [], ops);
       args.timeoutMs = watchdogMs(args.timeoutMs, machine.loopCycles);
+      const baseline = await baselineFor(machine, args.cpus).catch((err: Error) => {
+        throw new Error(`kvm-qemu: the boot baseline on ${args.cpus} vCPUs failed: ${err.message}`);
+      });
       const { report, exits } = await runOnL1(machine.session, args, stream.bytes).catch((err: Error) => {
         throw new Error(`kvm-qemu run failed: ${err.message}`);
       });
@@ -120,7 +123,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
         timingsRepresentative: false,
         timingsNote: `${machine.timings}; a 2-instruction guest loop costs ${machine.loopCycles.toFixed(0)} TSC cycles per iteration`,
         watchdogMs: args.timeoutMs,
-        l1Exits: { ...exits, baseline: machine.baseline.byReason, source: 'kvm:kvm_exit tracepoint in L1 (hist trigger, keys exit_reason and info1)' },
+        l1Exits: { ...exits, baseline: baseline.byReason, vcpus: args.cpus, source: 'kvm:kvm_exit tracepoint in L1 (hist trigger, keys exit_reason and info1)' },
         lab: { image: machine.image.key, packages: machine.image.packages, accel: machine.accel, bootMs: machine.bootMs },
       };
       return counters;

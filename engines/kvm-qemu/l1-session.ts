@@ -25,8 +25,10 @@ export interface L1 {
   accel: Accel;
   timings: string;
   bootMs: number;
-  /** the exits of a guest that boots and runs nothing */
+  /** the exits of a guest that boots and runs nothing, on the VMM's default 2 vCPUs */
   baseline: ExitHistogram;
+  /** the same for other vCPU counts, each measured the first time a run asks for it (baselineFor) */
+  baselines: Map<number, Promise<ExitHistogram>>;
   loopCycles: number;
 }
 
@@ -66,6 +68,21 @@ export async function runLinuxOnL1(session: QemuSession, o: L2RunOptions & { tim
   return { runner, exits: parseBrackets(out.brackets, ops), overrun: out.overrun };
 }
 
+/** the boot probe: an empty stream in a small guest */
+const PROBE: VmmArgs = { memMb: 16, timeoutMs: 60_000, io: 'virtio', computeCap: 1, disable: [] };
+
+/** the boot baseline of a guest with `cpus` vCPUs: each AP's boot (its x2APIC and PV EOI set up, its first HLT)
+ *  adds exits of its own, so a run on more vCPUs is compared with an empty run on as many */
+export function baselineFor(machine: L1, cpus: number | undefined): Promise<ExitHistogram> {
+  if (cpus === undefined || cpus === 2) return Promise.resolve(machine.baseline);
+  let b = machine.baselines.get(cpus);
+  if (!b) {
+    b = runOnL1(machine.session, { ...PROBE, cpus }, serialize([]).bytes).then((r) => r.exits);
+    machine.baselines.set(cpus, b);
+  }
+  return b;
+}
+
 /** stand-ins for tests: a QEMU that speaks the agent protocol, an image that is never built */
 export interface L1Config { qemu?: string; image?: () => KvmQemuImage }
 
@@ -81,8 +98,8 @@ async function start({ qemu, image: given }: L1Config): Promise<L1> {
   });
   const bootMs = Date.now() - started;
   try {
-    const probe = await runOnL1(session, { memMb: 16, timeoutMs: 60_000, io: 'virtio', computeCap: 1, disable: [] }, serialize([]).bytes);
-    return { session, image, accel, timings, bootMs, baseline: probe.exits, loopCycles: probe.report.guest.loopCyclesX1000 / 1000 };
+    const probe = await runOnL1(session, PROBE, serialize([]).bytes);
+    return { session, image, accel, timings, bootMs, baseline: probe.exits, baselines: new Map(), loopCycles: probe.report.guest.loopCyclesX1000 / 1000 };
   } catch (err) {
     await session.close();
     throw new Error(`a 64-bit guest does not run on L1's kvm_amd: ${(err as Error).message}`);

@@ -1,5 +1,5 @@
 // One `kvm-qemu:guest=linux` run, as the shell command L1 executes: the stream appended to L2's initramfs,
-// L1's ring buffer cleared and recording kvm_exit and kvm_cpuid, QEMU run with `-accel kvm` on L1's kvm_amd
+// L1's ring buffer cleared and recording kvm_exit, kvm_cpuid and kvm_msr, QEMU run with `-accel kvm` on L1's kvm_amd
 // until L2's init powers off, then the runner's output, the exits per operation (op-brackets.ts) and the
 // ring buffer's statistics (an overrun means lost events), each after its own marker line.
 import { L2_PATHS } from './l2-payload.ts';
@@ -28,7 +28,7 @@ export function l2QemuArgv({ memMb, computeCap }: L2RunOptions): string[] {
 }
 
 export function l2RunCommand(o: L2RunOptions): string {
-  const events = ['kvm_exit', 'kvm_cpuid'].map((e) => `${TRACING}/events/kvm/${e}/enable`);
+  const events = ['kvm_exit', 'kvm_cpuid', 'kvm_msr'].map((e) => `${TRACING}/events/kvm/${e}/enable`);
   return [
     `cat ${L2_PATHS.initrd} ${L2_ARCHIVE} > /tmp/l2.cpio`,
     `rm -f ${DISK}; dd if=/dev/zero of=${DISK} bs=1M count=0 seek=${DISK_MB} 2>/dev/null`,

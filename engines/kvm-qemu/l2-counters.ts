@@ -21,11 +21,17 @@ function add(into: Record<string, number>, from: Record<string, number>): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
+function addNested(into: Record<string, Record<string, number>>, from: Record<string, Record<string, number>>): void {
+  for (const [k, v] of Object.entries(from)) add((into[k] ??= {}), v);
+}
+
 export function l2Counters({ ops, runner, exits, overrun, about }: L2Run): RunCounters {
   if (runner.ops.length !== ops.length) throw new Error(`kvm-qemu: the op-runner reported ${runner.ops.length} operations for ${ops.length}`);
   const c = new Counters();
   const total: ExitHistogram = { byReason: {}, bySvm: {}, total: 0, dropped: overrun };
   const skipped: Record<string, number> = {};
+  const msrWrites: Record<string, Record<string, number>> = {};
+  const ioPorts: Record<string, number> = {};
   const records = ops.map((op, i) => {
     const r = runner.ops[i];
     const h = exits.byOp[i];
@@ -34,11 +40,13 @@ export function l2Counters({ ops, runner, exits, overrun, about }: L2Run): RunCo
       for (const [reason, n] of Object.entries(h.byReason)) c.exit(reason, n);
       add(total.byReason, h.byReason);
       add(total.bySvm, h.bySvm);
+      addNested(msrWrites, exits.msrWrites[i]);
+      add(ioPorts, exits.ioPorts[i]);
       total.total += h.total;
       if (r.pageFaults) c.event('pageFaults', r.pageFaults);
       if (r.contextSwitches) c.event('contextSwitches', r.contextSwitches);
     }
-    return { index: i, op: op.op, status: r.status, detail: r.detail, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, exits: h.byReason };
+    return { index: i, op: op.op, status: r.status, detail: r.detail, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, exits: h.byReason, msrWrites: exits.msrWrites[i], ioPorts: exits.ioPorts[i] };
   });
   const counters = c.snapshot();
   counters.measured = {
@@ -48,7 +56,7 @@ export function l2Counters({ ops, runner, exits, overrun, about }: L2Run): RunCo
     counts: runner.counts === 'perf' ? "page faults and context switches of the op-runner's processes (perf software events)" : 'page faults and context switches of all of L2 (/proc deltas)',
     // exits are counted inside each operation's bracket only: L2's boot is outside every bracket, so there is
     // no boot baseline to subtract
-    l1Exits: { ...total, baseline: {}, outsideOps: exits.outside, source: "kvm:kvm_exit and kvm:kvm_cpuid tracepoints in L1's ring buffer, split by the op-runner's CPUID brackets" },
+    l1Exits: { ...total, baseline: {}, outsideOps: exits.outside, msrWrites, ioPorts, source: "kvm:kvm_exit, kvm:kvm_cpuid and kvm:kvm_msr tracepoints in L1's ring buffer, split by the op-runner's CPUID brackets" },
     skipped: { total: Object.values(skipped).reduce((a, b) => a + b, 0), byOp: skipped },
     ops: records,
   };

@@ -12,16 +12,19 @@ export const MARKER_BEGIN = '4856b001';
 export const MARKER_END = '4856b002';
 
 /**
- * Input: the trace file's lines, `… kvm_exit: vcpu 0 reason npf rip 0x… info1 0x… info2 …` and
- * `… kvm_cpuid: func 4856b001 idx 3 rax …`. Output: `exit <op, hex> <reason, spaces as _> <info1> <count>`
- * per key, printed when the bracket closes, then `outside <count>` for exits in no bracket (L2's boot, the
- * begin markers), `brackets <count>`, and `unclosed 1` when the last bracket never closed (the runner died
- * inside an operation: what followed was its death and L2's shutdown, so it is counted nowhere).
+ * Input: the trace file's lines, `… kvm_exit: vcpu 0 reason npf rip 0x… info1 0x… info2 …`,
+ * `… kvm_cpuid: func 4856b001 idx 3 rax …` and `… kvm_msr: msr_write 830 = 0x…`. Output, printed when the
+ * bracket closes: `exit <op, hex> <reason, spaces as _> <info1> <count>` per key, and `msr <op, hex> <vCPU>
+ * <MSR index, hex> <count>` per MSR written (kvm_exit does not say which on SVM; the kvm_msr event follows its
+ * vCPU's exit, L1 having one CPU); then `outside <count>` for exits in no bracket (L2's boot, the begin
+ * markers), `brackets <count>`, and `unclosed 1` when the last bracket never closed (the runner died inside an
+ * operation: what followed was its death and L2's shutdown, so it is counted nowhere).
  */
 export const BRACKETS_AWK = `{
   for (i = 1; i < NF; i++) {
     if ($i == "kvm_cpuid:") { cpuid(i); next }
     if ($i == "kvm_exit:") { exit_event(i); next }
+    if ($i == "kvm_msr:") { msr_event(i); next }
   }
 }
 function cpuid(i,   j, leaf, idx, k) {
@@ -30,10 +33,12 @@ function cpuid(i,   j, leaf, idx, k) {
   else if (leaf == "${MARKER_END}" && inside) {
     n[last]--
     for (k in n) { if (n[k] > 0) print "exit", op, k, n[k]; delete n[k] }
+    for (k in w) { print "msr", op, k, w[k]; delete w[k] }
     inside = 0
   }
 }
 function exit_event(i,   j, reason, info1) {
+  if ($(i + 1) == "vcpu") vcpu = $(i + 2)
   for (j = i; j < NF && $j != "reason"; j++) {}
   for (j++; j < NF && $j != "rip"; j++) reason = reason (reason == "" ? "" : "_") $j
   for (; j < NF && $j != "info1"; j++) {}
@@ -41,6 +46,9 @@ function exit_event(i,   j, reason, info1) {
   if (!inside) { outside++; return }
   last = reason " " info1
   n[last]++
+}
+function msr_event(i) {
+  if (inside && $(i + 1) == "msr_write") w[vcpu " " $(i + 2)]++
 }
 END {
   print "outside", outside + 0
@@ -73,15 +81,24 @@ export function svmCode(printed: string): number | null {
 export interface OpExits {
   /** by op index; an op with no exits has an empty histogram */
   byOp: ExitHistogram[];
+  /** by op index: MSR index (`0x830`) → vCPU → writes inside the bracket */
+  msrWrites: Array<Record<string, Record<string, number>>>;
+  /** by op index: I/O port (`0x3f8`, from EXITINFO1 bits 31:16 of an IOIO exit, AMD APM vol. 2 15.10.2) → exits */
+  ioPorts: Array<Record<string, number>>;
   /** exits outside every bracket: L2's boot and shutdown, the begin markers' own */
   outside: number;
 }
+
+/** SVM_EXIT_IOIO */
+const IOIO = 0x7b;
 
 const empty = (): ExitHistogram => ({ byReason: {}, bySvm: {}, total: 0, dropped: 0 });
 
 /** BRACKETS_AWK's output → one histogram per operation; throws when the brackets do not match the ops */
 export function parseBrackets(text: string, ops: number): OpExits {
   const byOp = Array.from({ length: ops }, empty);
+  const msrWrites = Array.from({ length: ops }, (): Record<string, Record<string, number>> => ({}));
+  const ioPorts = Array.from({ length: ops }, (): Record<string, number> => ({}));
   let outside = 0;
   let brackets: number | null = null;
   let unclosed = false;
@@ -90,7 +107,12 @@ export function parseBrackets(text: string, ops: number): OpExits {
     if (f[0] === 'outside') outside = Number(f[1]);
     else if (f[0] === 'brackets') brackets = Number(f[1]);
     else if (f[0] === 'unclosed' && f[1] !== '0') unclosed = true;
-    else if (f[0] === 'exit' && f.length === 5) {
+    else if (f[0] === 'msr' && f.length === 5) {
+      const op = parseInt(f[1], 16);
+      if (!(op < ops)) throw new Error(`kvm-qemu: an MSR bracket names operation ${op} of ${ops}`);
+      const byVcpu = (msrWrites[op][`0x${f[3].toLowerCase()}`] ??= {});
+      byVcpu[f[2]] = (byVcpu[f[2]] ?? 0) + Number(f[4]);
+    } else if (f[0] === 'exit' && f.length === 5) {
       const op = parseInt(f[1], 16);
       const code = svmCode(f[2]);
       const n = Number(f[4]);
@@ -102,9 +124,13 @@ export function parseBrackets(text: string, ops: number): OpExits {
       h.byReason[reason] = (h.byReason[reason] ?? 0) + n;
       h.bySvm[svm] = (h.bySvm[svm] ?? 0) + n;
       h.total += n;
+      if (e?.code === IOIO) {
+        const port = `0x${Number((e.info1 >> 16n) & 0xffffn).toString(16)}`;
+        ioPorts[op][port] = (ioPorts[op][port] ?? 0) + n;
+      }
     }
   }
   if (brackets === null) throw new Error('kvm-qemu: L1 printed no exit brackets (the trace was not read)');
   if (unclosed || brackets !== ops) throw new Error(`kvm-qemu: ${brackets} operations began in L2's trace${unclosed ? ', the last never ended' : ''}, for ${ops} operations`);
-  return { byOp, outside };
+  return { byOp, msrWrites, ioPorts, outside };
 }

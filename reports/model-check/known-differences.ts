@@ -2,6 +2,7 @@
 // says about itself. Only causes found on real runs are here; anything else is left unexplained in the
 // report, which is the point: an unexplained difference is the model's to look into.
 import type { RunResult } from '../../harness/results.ts';
+import { explainLinuxL2 } from './linux-l2-differences.ts';
 
 /** the op kinds the measured guest ran (to-counters.ts keeps their costs by kind) */
 function ranOps(run: RunResult): Set<string> {
@@ -26,15 +27,19 @@ export function explainDifference(reason: string, run: RunResult): string | null
   const ran = ranOps(run);
   if (reason === 'EXTERNAL_INTERRUPT' && emulated) {
     // Linux's periodic tick and the host's device interrupts arrive per unit of wall-clock time
-    return 'host interrupts come per unit of wall-clock time, and the emulated guest runs far slower than native';
+    const host = 'host interrupts come per unit of wall-clock time, and the emulated guest runs far slower than native';
+    // kvm-platform.ts: without APICv an IPI to a running vCPU is a kick, an EXTERNAL_INTERRUPT on its host CPU
+    if (ran.has('shootdown') && run.options?.guest !== 'linux') return `the model's flush IPIs reach threads running on their vCPUs, each kicked out of guest mode (EXTERNAL_INTERRUPT, no APICv); the measured guest's APs wait in HLT and are woken without a kick (their HLT row); ${host}`;
+    return host;
   }
+  if (run.options?.guest === 'linux') return explainLinuxL2(reason, run);
   if (reason === 'INTERRUPT_WINDOW' && emulated && ran.has('timer')) {
     // guest/apic.c arms the timer, then halts: slower than the period, the tick is already pending at the HLT
     return "the emulated guest takes longer than a tick's period from the re-arm to its HLT, so the tick is pending there and KVM delivers it through an interrupt window";
   }
   if (reason === 'HLT' && ran.has('shootdown')) {
     // guest/smp.c: vCPU 1 halts between requests; the model's other threads run the process
-    return "the measured guest's vCPU 1 idles in HLT between flush IPIs and halts again after each (one HLT per shootdown); the model's other threads are running, so their IPI is a kick instead";
+    return "the measured guest's APs idle in HLT between flush IPIs and halt again after each (one HLT per AP per shootdown); the model's other threads are running, so their IPI is a kick instead";
   }
   // the freestanding guest (not guest=linux) as it is built today, found on kvm-qemu runs of memory/fork-exit and
   // cpu/kernel-build once their fork/exec/exit ran, and of the micro suite once its timer and IPIs ran
@@ -69,3 +74,5 @@ export function explainDifference(reason: string, run: RunResult): string | null
 
 /** why a total differs: when it agrees once host interrupts are left out on both sides, it is those */
 export const TOTAL_IS_INTERRUPTS = 'agrees without EXTERNAL_INTERRUPT (host interrupts, per unit of wall-clock time)';
+/** why a total differs when every reason that differs has its own cause named */
+export const TOTAL_IS_EXPLAINED = 'the sum of the differences above, each with its cause';

@@ -23,7 +23,7 @@ export function modelCheckSections(results: ResultsFile): ReportSection[] {
   const flagged = check.rows.filter((r) => !r.agrees);
   const unexplained = flagged.filter((r) => !r.why).length;
   const engines = check.engines
-    .map((e) => `<p>${h(e.engine)}: backend <b>${h(e.backend)}</b>.${e.timingsNote ? ` Timings not representative: ${h(e.timingsNote)}.` : ''}</p>`)
+    .map((e) => `<p>${h(e.engine)}: backend <b>${h(e.backend)}</b>.${e.timingsNote ? ` Timings not representative: ${h(e.timingsNote)}.` : ''}${e.cpuNote ? ` CPU: ${h(e.cpuNote)}.` : ''}</p>`)
     .join('');
   const body = check.rows
     .map((r) => `<tr><td>${h(r.workload)}</td><td>${h(r.engine)}</td><td><code>${h(r.what)}</code></td>` +

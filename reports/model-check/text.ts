@@ -12,7 +12,9 @@ function lines(results: ResultsFile, bullet: string, code: (s: string) => string
     `Model check (simulated kvm vs measured; tolerance ${RELATIVE_TOLERANCE * 100} % or ${ABSOLUTE_TOLERANCE} exits): ` +
       `${check.rows.length - flagged.length} of ${check.rows.length} counts agree, ${flagged.filter((r) => !r.why).length} differ without a known reason.`,
   ];
-  for (const e of check.engines) out.push(`${bullet}${e.engine}: backend ${e.backend}${e.timingsNote ? `; timings not representative: ${e.timingsNote}` : ''}`);
+  for (const e of check.engines) {
+    out.push(`${bullet}${e.engine}: backend ${e.backend}${e.timingsNote ? `; timings not representative: ${e.timingsNote}` : ''}${e.cpuNote ? `; ${e.cpuNote}` : ''}`);
+  }
   for (const r of flagged) {
     out.push(`${bullet}${code(r.workload)} on ${r.engine}, ${code(r.what)}: simulated ${formatCount(r.simulated)}, measured ${formatCount(r.measured)} — ${r.why ?? 'not explained'}`);
   }

@@ -29,14 +29,10 @@
 extern uint32_t op_detail;
 
 /* KVM writes a CPU's PV EOI flag when it injects an interrupt whose EOI it can take lazily; one cache line each */
-static struct { volatile uint32_t flag; uint32_t pad[15]; } pv_eoi[ABI_CPUS] __attribute__((aligned(64)));
+static struct { volatile uint32_t flag; uint32_t pad[15]; } pv_eoi[ABI_MAX_CPUS] __attribute__((aligned(64)));
 static uint32_t kvm_features; /* CPUID 0x40000001 EAX, 0 when the hypervisor is not KVM */
 static uint32_t lvtt;         /* LVTT as last written by the BSP: rewritten only when an op needs another mode */
 static volatile uint64_t self_ipis;
-
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
-  __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
 
 static uint32_t kvm_cpuid_features(void) {
   uint32_t a, b, c, d;
@@ -46,11 +42,12 @@ static uint32_t kvm_cpuid_features(void) {
   return a;
 }
 
-/* which vCPU runs this: the AP's stack lies above the BSP's (abi.h), and no interrupt is taken in ring 3 */
+/* which vCPU runs this: each AP's stack lies above the BSP's, 4 KiB each down from ABI_AP_STACK_TOP (abi.h),
+ * and no interrupt is taken in ring 3 */
 static uint32_t this_cpu(void) {
   uint64_t sp;
   __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
-  return sp > ABI_STACK_TOP;
+  return sp > ABI_STACK_TOP ? 1 + (uint32_t)((ABI_AP_STACK_TOP - sp) / ABI_AP_STACK_BYTES) : 0;
 }
 
 static void set_lvtt(uint32_t value) {
@@ -85,7 +82,7 @@ void apic_irq(uint64_t vector) {
   if (vector == VEC_SPURIOUS) return;
   if (vector == VEC_TIMER) boot->timer_irqs++;
   else if (vector == VEC_SELF) self_ipis++;
-  else if (vector == VEC_CALL) smp_call_irq();
+  else if (vector == VEC_CALL) smp_call_irq(this_cpu());
   else if (vector == VEC_VIRTIO) boot->virtio_irqs++;
   eoi();
 }
@@ -98,14 +95,21 @@ static void wait_for(volatile uint64_t *counter, uint64_t target) {
 /* a fixed IPI: KVM's PV send-IPI hypercall (a bitmap of APIC IDs, kvm_send_ipi_mask in arch/x86/kernel/kvm.c)
  * when offered and hypercalls work on this backend, else one x2APIC ICR write (physical destination) */
 void apic_send_ipi(uint32_t apic_id, uint32_t vector) {
-  if ((kvm_features & KVM_FEATURE_PV_SEND_IPI) && !(boot->disabled & ABI_DISABLE_HYPERCALL) && apic_id < 64) {
+  apic_send_ipi_mask(1ull << apic_id, vector);
+}
+
+/* one fixed IPI to every APIC ID in `mask` (IDs are vCPU indexes, below ABI_MAX_CPUS): one PV send-IPI
+ * hypercall for all of them, as kvm_send_ipi_mask does, else an ICR write each */
+void apic_send_ipi_mask(uint64_t mask, uint32_t vector) {
+  if ((kvm_features & KVM_FEATURE_PV_SEND_IPI) && !(boot->disabled & ABI_DISABLE_HYPERCALL)) {
     uint64_t nr = KVM_HC_SEND_IPI;
-    uint64_t bitmap_low = 1ull << apic_id, bitmap_high = 0, min = 0, icr = vector;
+    uint64_t bitmap_low = mask, bitmap_high = 0, min = 0, icr = vector;
     if (boot->amd) __asm__ volatile("vmmcall" : "+a"(nr) : "b"(bitmap_low), "c"(bitmap_high), "d"(min), "S"(icr) : "memory");
     else __asm__ volatile("vmcall" : "+a"(nr) : "b"(bitmap_low), "c"(bitmap_high), "d"(min), "S"(icr) : "memory");
     return;
   }
-  wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | vector);
+  for (uint32_t id = 0; id < ABI_MAX_CPUS; id++)
+    if (mask & (1ull << id)) wrmsr(MSR_X2APIC_ICR, (uint64_t)id << 32 | vector);
 }
 
 /* `ticks` expiries of a periodic timer: one TMICT write starts it, KVM re-arms it, one stops it */

@@ -27,14 +27,15 @@
 void apic_init(uint32_t cpu);
 void apic_irq(uint64_t vector);
 void apic_send_ipi(uint32_t apic_id, uint32_t vector);
+void apic_send_ipi_mask(uint64_t mask, uint32_t vector);
 uint32_t apic_timer(uint32_t period_us, uint64_t ticks);
 uint32_t apic_hlt(uint64_t count);
 uint32_t apic_self_ipi(uint64_t count, int masked);
 _Static_assert(VEC_VIRTIO == ABI_VIRTIO_VECTOR, "the VMM's MSI carries the guest's vector");
 /* smp.c */
 void smp_boot_ap(void);
-_Noreturn void smp_ap_main(void);
-void smp_call_irq(void);
+_Noreturn void smp_ap_main(uint32_t cpu);
+void smp_call_irq(uint32_t cpu);
 uint32_t smp_ipi_other(uint64_t count);
 uint32_t smp_shootdown(uint32_t region, uint32_t cpus);
 /* irq-entry.S */

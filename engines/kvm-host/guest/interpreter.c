@@ -108,7 +108,7 @@ static uint32_t run_op(const struct abi_op *op) {
 
 /* the VMM enters every vCPU here, RSI = its index */
 _Noreturn void guest_main(struct abi_boot *b, uint32_t cpu) {
-  if (cpu != 0) smp_ap_main();
+  if (cpu != 0) smp_ap_main(cpu);
   boot = b;
   traps_init();
   idt_set(VEC_TIMER, (uint64_t)irq_timer);

@@ -35,7 +35,22 @@ static struct space spaces[ABI_MAX_SPACES];
 static struct space *cur;
 static uint64_t kernel_half; /* PML4 entry 0: the host's identity map, linked into every address space */
 
+/* whether the CPU offers PCIDs (CPUID.01H:ECX bit 17) and INVPCID (CPUID.(EAX=07H,ECX=0):EBX bit 10; Intel SDM
+ * vol. 2A, CPUID). The guest switches address spaces without them (every CR3 write flushes the non-global
+ * TLB), and says which it had, so a run on a CPU without them (QEMU 7.2's TCG emulates neither) is compared
+ * with a simulated CPU without them. */
+static void note_cpu_features(void) {
+  uint32_t a, b, c, d;
+  cpuid(1, &a, &b, &c, &d);
+  if (c & (1u << 17)) boot->cpu_features |= ABI_CPU_PCID;
+  cpuid(0, &a, &b, &c, &d);
+  if (a < 7) return;
+  cpuid(7, &a, &b, &c, &d);
+  if (b & (1u << 10)) boot->cpu_features |= ABI_CPU_INVPCID;
+}
+
 void paging_init(void) {
+  note_cpu_features();
   frames_init();
   spaces[0].root = ABI_PML4_GPA; /* the host's tables are pid 1's address space */
   kernel_half = ((uint64_t *)ABI_PML4_GPA)[0];

@@ -23,6 +23,7 @@
 #define ABI_IMAGE_MAX      0xc0000ull
 #define ABI_STACK_TOP      0x1f0000ull /* kernel stack grows down from here */
 #define ABI_AP_STACK_TOP   0x1f8000ull /* vCPU 1's kernel stack, between the BSP's and the user stack */
+#define ABI_AP_STACK_BYTES 0x1000ull   /* vCPU i >= 1: ABI_AP_STACK_TOP - (i - 1) * this, down to the BSP's top */
 #define ABI_USER_STACK_TOP 0x200000ull
 #define ABI_OPS_GPA        0x200000ull /* the operation stream, ABI_OPS_MAX bytes */
 #define ABI_OPS_MAX        0x100000ull
@@ -147,16 +148,21 @@ struct abi_boot {
   /* host-filled, read by guest/apic.c and guest/smp.c */
   uint64_t tsc_khz;       /* KVM_GET_TSC_KHZ: converts a timer op's period to TSC-deadline cycles */
   uint32_t lapic_timer;   /* enum abi_lapic_timer: how the timer op arms the LAPIC timer */
-  uint32_t cpus;          /* vCPUs the VMM started (1 or ABI_CPUS); vCPU 1 enters _start with RSI = 1 */
+  uint32_t cpus;          /* vCPUs the VMM started (1 to ABI_MAX_CPUS); vCPU i enters _start with RSI = i */
   /* written by the guest */
   uint64_t timer_irqs, ipis_received, remote_invlpgs, remote_full_flushes;
   uint64_t eoi_writes;    /* EOIs written to the x2APIC because KVM had not set the PV EOI flag */
   uint64_t virtio_kicks, virtio_kicks_suppressed; /* notifies written, and skipped because avail_event said so */
   uint64_t virtio_irqs;   /* completion interrupts taken */
   uint64_t virtio_halts;  /* HLTs waiting for a batch's completions (none when they were there first) */
+  uint32_t cpu_features;  /* ABI_CPU_* bits: what CPUID offered the guest */
+  uint32_t pad;
 };
+#define ABI_CPU_PCID    0x1u
+#define ABI_CPU_INVPCID 0x2u
 
-#define ABI_CPUS 2u
+#define ABI_CPUS 2u     /* vCPUs the VMM starts unless --cpus says otherwise */
+#define ABI_MAX_CPUS 8u /* the APs' 4 KiB stacks fill the 32 KiB between ABI_STACK_TOP and ABI_AP_STACK_TOP */
 enum abi_lapic_timer { ABI_TIMER_DEADLINE = 0, ABI_TIMER_ONESHOT = 1, ABI_TIMER_PERIODIC = 2 };
 
 /* Ops a backend cannot run as a plain guest expects: on kvm_pvm, VMCALL/VMMCALL never complete and a ring-3

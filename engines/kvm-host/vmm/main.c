@@ -3,7 +3,7 @@
  *
  *   hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] [--compute-cap N]
  *               [--disable hypercall|syscall|hypercall,syscall] [--lapic-timer deadline|oneshot|periodic]
- *               [--cpus 1|2] < ops
+ *               [--cpus 1-8] < ops
  *
  * One process per run keeps a crashing or misbehaving guest (or VMM) away from the harness, and the kernel
  * reclaims every fd and page when it exits. Exit status: 0 the run completed, 1 the run failed (the report
@@ -62,7 +62,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *opt) {
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "deadline")) opt->lapic_timer = ABI_TIMER_DEADLINE;
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "oneshot")) opt->lapic_timer = ABI_TIMER_ONESHOT;
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "periodic")) opt->lapic_timer = ABI_TIMER_PERIODIC;
-    else if (!strcmp(arg, "--cpus") && !parse_u64(val, 1, ABI_CPUS, &n)) opt->cpus = (uint32_t)n;
+    else if (!strcmp(arg, "--cpus") && !parse_u64(val, 1, ABI_MAX_CPUS, &n)) opt->cpus = (uint32_t)n;
     else return -1;
     i++;
   }
@@ -91,7 +91,7 @@ int main(int argc, char **argv) {
   if (parse_args(argc, argv, &opt) < 0) {
     report_setup_error("usage: hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] "
                        "[--compute-cap N] [--disable hypercall,syscall] [--lapic-timer deadline|oneshot|periodic] "
-                       "[--cpus 1|2] < operation-stream");
+                       "[--cpus 1-8] < operation-stream");
     return 2;
   }
   static uint8_t image[ABI_IMAGE_MAX], ops[ABI_OPS_MAX];
@@ -122,9 +122,11 @@ int main(int argc, char **argv) {
     free(vm.op_exits);
     return 2;
   }
-  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats = stats_open(vm.vcpu[0].fd);
+  /* every vCPU's own statistics: vCPU 1 takes the IPIs and flushes vCPU 0 sends */
+  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats[ABI_MAX_CPUS] = { 0 };
   if (vm_stats) stats_read(vm_stats, 0);
-  if (vcpu_stats) stats_read(vcpu_stats, 0);
+  for (uint32_t i = 0; i < vm.cpus; i++)
+    if ((vcpu_stats[i] = stats_open(vm.vcpu[i].fd))) stats_read(vcpu_stats[i], 0);
 
   if (watchdog_arm(&vm, opt.timeout_ms) < 0) {
     report_setup_error("cannot arm the watchdog timer");
@@ -142,11 +144,13 @@ int main(int argc, char **argv) {
   }
 
   if (vm_stats) stats_read(vm_stats, 1);
-  if (vcpu_stats) stats_read(vcpu_stats, 1);
-  struct report_input in = { .wall_ns = wall, .vm_stats = vm_stats, .vcpu_stats = vcpu_stats };
+  for (uint32_t i = 0; i < vm.cpus; i++)
+    if (vcpu_stats[i]) stats_read(vcpu_stats[i], 1);
+  struct report_input in = { .wall_ns = wall, .vm_stats = vm_stats };
+  for (uint32_t i = 0; i < vm.cpus; i++) in.vcpu_stats[i] = vcpu_stats[i];
   report_run(&vm, &in);
   stats_close(vm_stats);
-  stats_close(vcpu_stats);
+  for (uint32_t i = 0; i < vm.cpus; i++) stats_close(vcpu_stats[i]);
   vm_destroy(&vm);
   free(vm.op_exits);
   return vm.failure ? 1 : 0;

@@ -24,13 +24,17 @@ static void emit_stat(const char *name, uint64_t delta, void *p) {
   fprintf(ctx->f, ":%llu", (unsigned long long)delta);
 }
 
-static void print_stats(FILE *f, const char *key, const struct stats_snapshot *s) {
-  fprintf(f, ",\"%s\":", key);
+static void print_stats_value(FILE *f, const struct stats_snapshot *s) {
   if (!s) { fputs("null", f); return; }
   struct emit_ctx ctx = { f, 1 };
   fputc('{', f);
   stats_print_deltas(s, emit_stat, &ctx);
   fputc('}', f);
+}
+
+static void print_stats(FILE *f, const char *key, const struct stats_snapshot *s) {
+  fprintf(f, ",\"%s\":", key);
+  print_stats_value(f, s);
 }
 
 void report_setup_error(const char *error) {
@@ -76,7 +80,8 @@ void report_run(const struct vm *vm, const struct report_input *in) {
              "\"invlpgs\":%llu,\"fullFlushes\":%llu,\"syscalls\":%llu,\"gpFaults\":%llu,\"udFaults\":%llu,"
              "\"framesUsed\":%llu,\"forks\":%llu,\"execs\":%llu,\"exits\":%llu,\"cowFaults\":%llu,\"timerIrqs\":%llu,"
              "\"ipisReceived\":%llu,\"remoteInvlpgs\":%llu,\"remoteFullFlushes\":%llu,\"eoiWrites\":%llu,"
-             "\"virtioKicks\":%llu,\"virtioKicksSuppressed\":%llu,\"virtioIrqs\":%llu,\"virtioHalts\":%llu}",
+             "\"virtioKicks\":%llu,\"virtioKicksSuppressed\":%llu,\"virtioIrqs\":%llu,\"virtioHalts\":%llu,"
+             "\"pcid\":%u,\"invpcid\":%u}",
           (unsigned long long)boot->loop_cycles_x1000, (unsigned long long)boot->page_faults,
           (unsigned long long)boot->protection_faults, (unsigned long long)boot->cr3_writes,
           (unsigned long long)boot->invlpgs, (unsigned long long)boot->full_flushes,
@@ -88,7 +93,8 @@ void report_run(const struct vm *vm, const struct report_input *in) {
           (unsigned long long)boot->remote_invlpgs, (unsigned long long)boot->remote_full_flushes,
           (unsigned long long)boot->eoi_writes, (unsigned long long)boot->virtio_kicks,
           (unsigned long long)boot->virtio_kicks_suppressed, (unsigned long long)boot->virtio_irqs,
-          (unsigned long long)boot->virtio_halts);
+          (unsigned long long)boot->virtio_halts, !!(boot->cpu_features & ABI_CPU_PCID),
+          !!(boot->cpu_features & ABI_CPU_INVPCID));
   /* per operation: [TSC cycles, status, detail, exits] */
   const struct abi_op_result *res = (const struct abi_op_result *)(vm->mem + ABI_RESULTS_GPA);
   fputs(",\"ops\":[", f);
@@ -97,7 +103,14 @@ void report_run(const struct vm *vm, const struct report_input *in) {
             (unsigned long long)vm->op_exits[i]);
   fputc(']', f);
   print_stats(f, "vmStats", in->vm_stats);
-  print_stats(f, "vcpuStats", in->vcpu_stats);
+  print_stats(f, "vcpuStats", in->vcpu_stats[0]);
+  /* vCPU 1 onwards, beside vCPU 0's (which older reports have alone) */
+  fputs(",\"otherVcpuStats\":[", f);
+  for (uint32_t i = 1; i < vm->cpus; i++) {
+    if (i > 1) fputc(',', f);
+    print_stats_value(f, in->vcpu_stats[i]);
+  }
+  fputc(']', f);
   fputs(",\"console\":", f);
   json_string(f, vm->console);
   fputs("}\n", f);

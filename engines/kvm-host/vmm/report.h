@@ -4,7 +4,8 @@
 
 struct report_input {
   uint64_t wall_ns;
-  const struct stats_snapshot *vm_stats, *vcpu_stats; /* NULL when the host has no binary stats */
+  /* NULL when the host has no binary stats; vcpu_stats by vCPU index, up to vm->cpus */
+  const struct stats_snapshot *vm_stats, *vcpu_stats[ABI_MAX_CPUS];
 };
 
 void report_setup_error(const char *error);

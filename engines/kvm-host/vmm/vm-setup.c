@@ -87,7 +87,7 @@ static int create_vcpu(struct vm *vm, uint32_t index, char *err, size_t errlen) 
 int vm_create(struct vm *vm, const struct vmm_options *opt, char *err, size_t errlen) {
   vm->kvm_fd = vm->vm_fd = -1;
   vm->virtio.kick_fd = vm->virtio.irq_fd = vm->virtio.stop_fd = -1;
-  for (uint32_t i = 0; i < ABI_CPUS; i++) vm->vcpu[i].fd = -1;
+  for (uint32_t i = 0; i < ABI_MAX_CPUS; i++) vm->vcpu[i].fd = -1;
   pthread_mutex_init(&vm->lock, NULL);
   vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
   if (vm->kvm_fd < 0) return fail(err, errlen, "open /dev/kvm");
@@ -197,7 +197,7 @@ static int set_long_mode(const struct vcpu *v, char *err, size_t errlen) {
   struct kvm_regs r;
   memset(&r, 0, sizeof r);
   r.rip = ABI_IMAGE_GPA;
-  r.rsp = v->index ? ABI_AP_STACK_TOP : ABI_STACK_TOP;
+  r.rsp = v->index ? ABI_AP_STACK_TOP - (v->index - 1) * ABI_AP_STACK_BYTES : ABI_STACK_TOP;
   r.rdi = ABI_BOOT_GPA;
   r.rsi = v->index;
   r.rflags = 0x2;
@@ -238,7 +238,7 @@ int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, 
 
 void vm_destroy(struct vm *vm) {
   virtio_blk_stop(vm);
-  for (uint32_t i = 0; i < ABI_CPUS; i++) {
+  for (uint32_t i = 0; i < ABI_MAX_CPUS; i++) {
     struct vcpu *v = &vm->vcpu[i];
     if (v->run) munmap(v->run, vm->run_size);
     if (v->fd >= 0) close(v->fd);

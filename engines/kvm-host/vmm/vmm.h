@@ -23,7 +23,7 @@ struct vmm_options {
   uint64_t compute_cap;
   uint32_t disabled; /* ABI_DISABLE_* */
   uint32_t lapic_timer; /* enum abi_lapic_timer */
-  uint32_t cpus;        /* 1 or ABI_CPUS */
+  uint32_t cpus;        /* 1 to ABI_MAX_CPUS */
 };
 
 struct vcpu {
@@ -47,7 +47,7 @@ struct virtio_blk_dev {
 
 struct vm {
   int kvm_fd, vm_fd;
-  struct vcpu vcpu[ABI_CPUS];
+  struct vcpu vcpu[ABI_MAX_CPUS];
   uint32_t cpus;
   size_t run_size;
   pthread_mutex_t lock;

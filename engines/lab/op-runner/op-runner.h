@@ -48,7 +48,7 @@ enum runner_detail {
   DETAIL_ERRNO = 5,       /* a system call failed: errno is printed */
   DETAIL_NO_PROCESS = 6,  /* switch to a pid that does not exist / too many processes */
   DETAIL_NOT_PRIVILEGED = 7, /* pio needs --privileged */
-  DETAIL_SMP = 8,         /* ipi to another CPU needs a second CPU; shootdown is not run (smp.c) */
+  DETAIL_SMP = 8,         /* ipi to another CPU or a shootdown needs the helper on a second CPU (smp.c) */
 };
 
 struct op_outcome {
@@ -95,9 +95,11 @@ struct op_outcome io_disk(const char *path, int write, uint64_t bytes, uint64_t 
 struct op_outcome io_net(int write, uint64_t bytes, uint64_t requests);
 struct op_outcome io_timer(uint32_t period_us, uint64_t ticks);
 
-/* smp.c: a helper thread on a second CPU for ipi; smp_prepare does nothing on one CPU */
+/* smp.c: a helper thread on a second CPU for ipi and shootdown; smp_prepare does nothing on one CPU */
 void smp_prepare(int cpu);
 struct op_outcome smp_ipi(int other, uint64_t count);
+/* munmap of a region while the helper runs in the process on the second CPU; more than 2 CPUs are skipped */
+struct op_outcome smp_shootdown(uint32_t region, uint32_t cpus);
 
 /* counts.c: page faults and context switches of this run's processes */
 struct sw_counts { uint64_t faults, csw; };

@@ -2,7 +2,9 @@
  * when the stream has an ipi (so its creation belongs to no op). It sleeps in FUTEX_WAIT, so its CPU idles (a
  * halted vCPU); each IPI is a FUTEX_WAKE, whose wake-up of a task on an idle CPU is one IPI to it
  * (kernel/sched/core.c ttwu_queue_wakelist, or the reschedule IPI), and the sender spins until the helper
- * answers, as the freestanding guest's ipi op waits for vCPU 1. A self-IPI cannot be sent from user space, and
+ * answers, as the freestanding guest's ipi op waits for vCPU 1. A shootdown is a munmap while the helper runs
+ * in the process on its CPU (spinning in user space, as the model's threads run there), so the kernel's
+ * flush_tlb_mm_range must reach that CPU (arch/x86/mm/tlb.c). A self-IPI cannot be sent from user space, and
  * a process forked or exec'd after the helper started has no helper: those are skipped. */
 #define _GNU_SOURCE
 #include <linux/futex.h>
@@ -13,7 +15,7 @@
 #include <unistd.h>
 #include "op-runner.h"
 
-enum helper_cmd { H_SLEEP, H_PING };
+enum helper_cmd { H_SLEEP, H_PING, H_SPIN };
 
 static struct {
   _Atomic uint32_t cmd;
@@ -37,6 +39,10 @@ static void *helper_main(void *arg) {
     uint32_t cmd = atomic_load(&helper.cmd);
     if (cmd == H_SLEEP) {
       futex(&helper.cmd, FUTEX_WAIT_PRIVATE, H_SLEEP);
+    } else if (cmd == H_SPIN) {
+      atomic_fetch_add(&helper.acks, 1);
+      while (atomic_load(&helper.cmd) == H_SPIN) {}
+      atomic_fetch_add(&helper.acks, 1); /* out of the spin: the next request cannot be mistaken for this one */
     } else {
       atomic_store(&helper.cmd, H_SLEEP);
       atomic_fetch_add(&helper.acks, 1);
@@ -45,10 +51,10 @@ static void *helper_main(void *arg) {
   return NULL;
 }
 
-/* wake the helper and spin until it has answered (no sleep: the sender's CPU stays busy) */
-static void ping(void) {
+/* wake the helper with `cmd` and spin until it has answered (no sleep: the sender's CPU stays busy) */
+static void request(enum helper_cmd cmd) {
   uint64_t want = atomic_load(&helper.acks) + 1;
-  atomic_store(&helper.cmd, H_PING);
+  atomic_store(&helper.cmd, cmd);
   futex(&helper.cmd, FUTEX_WAKE_PRIVATE, 1);
   while (atomic_load(&helper.acks) != want) {}
 }
@@ -68,6 +74,20 @@ static int have_helper(void) { return helper.owner != 0 && helper.owner == getpi
 struct op_outcome smp_ipi(int other, uint64_t count) {
   if (!other) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_RING0, 0 };
   if (!have_helper()) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_SMP, 0 };
-  for (uint64_t i = 0; i < count; i++) ping();
+  for (uint64_t i = 0; i < count; i++) request(H_PING);
   return (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
+}
+
+struct op_outcome smp_shootdown(uint32_t region, uint32_t cpus) {
+  if (cpus < 2) return mem_unmap(region);
+  if (cpus > 2 || !have_helper()) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_SMP, 0 };
+  request(H_SPIN); /* the helper runs in this mm on its CPU until the unmap is done */
+  struct op_outcome out = mem_unmap(region);
+  /* wait until the helper has left its spin: a next H_SPIN stored before it saw H_SLEEP would keep it spinning
+   * unanswered while this thread spins for its answer. Under TCG, where the helper's vCPU waits long for its
+   * turn on L1's one CPU, back-to-back shootdowns ran into it */
+  uint64_t want = atomic_load(&helper.acks) + 1;
+  atomic_store(&helper.cmd, H_SLEEP);
+  while (atomic_load(&helper.acks) != want) {}
+  return out;
 }

@@ -39,6 +39,8 @@ test('a replayed report lands under the shared counter names, with KVM names kep
   assert.equal(m.opCosts.pio.exitsPerUnit, 1);
   assert.equal(m.opCosts.io.exits, 1, 'eight virtio requests, one notify');
   assert.ok(m.kvmStats.vcpu.exits > 0);
+  // recorded before the VMM read vCPU 1's statistics: vCPU 0's alone
+  assert.deepEqual(m.kvmStats.vcpus, [m.kvmStats.vcpu]);
 });
 
 test('a stream that does not match the recording is a setup error, not a crash', async () => {

@@ -82,6 +82,7 @@ test('guest=linux: exits by VMX reason summed over the operations L2 ran, skippe
 // the trace lines as Linux 6.1 prints kvm_exit and kvm_cpuid (arch/x86/kvm/trace.h TP_printk)
 const exit = (reason: string, info1: string) =>
   `qemu-system-x86-301 [000] d..1. 72.1: kvm_exit: vcpu 0 reason ${reason} rip 0xffffffff81000000 info1 0x${info1} info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000`;
+const msr = (index: string) => `qemu-system-x86-301 [000] d..1. 72.1: kvm_msr: msr_write ${index} = 0x2000000fb`;
 const cpuid = (leaf: string, idx: number) => `qemu-system-x86-301 [000] d..1. 72.1: kvm_cpuid: func ${leaf} idx ${idx.toString(16)} rax 0 rbx 0 rcx 0 rdx 0, cpuid entry not found`;
 const TRACE = [
   exit('interrupt', '0000000000000000'),       // L2 boot: outside
@@ -89,11 +90,14 @@ const TRACE = [
   cpuid('4856b001', 0),
   exit('PF excp', '0000000000000004'),         // inside op 0
   exit('npf', '000000010000000e'),             // inside op 0, reserved bit: EPT_MISCONFIG
+  exit('io', '0000000003f80210'),              // inside op 0: an OUT to port 0x3f8 (EXITINFO1 bits 31:16)
   exit('cpuid', '0000000000000000'),           // op 0's end marker: inside, taken off again
   cpuid('4856b002', 0),
   exit('msr', '0000000000000001'),             // between ops: outside
   exit('cpuid', '0000000000000000'), cpuid('4856b001', 1),
-  exit('msr', '0000000000000001'), exit('msr', '0000000000000001'), // op 1: two MSR writes
+  exit('msr', '0000000000000001'), msr('830'), // op 1: two MSR writes on vCPU 0, the ICR and the EOI
+  exit('msr', '0000000000000001'), msr('80b'),
+  exit('msr', '0000000000000001').replace('vcpu 0', 'vcpu 1'), msr('830'), // and one ICR write on vCPU 1
   exit('cpuid', '0000000000000000'), cpuid('4856b002', 1),
 ].join('\n') + '\n';
 
@@ -105,8 +109,12 @@ test('the bracket program, run by busybox awk as in L1, counts each op\'s exits 
   const r = spawnSync(busybox!, ['awk', '-f', join(dir, 'brackets.awk'), join(dir, 'trace')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const exits = parseBrackets(r.stdout, 2);
-  assert.deepEqual(exits.byOp[0].byReason, { EXCEPTION_NMI: 1, EPT_MISCONFIG: 1 });
-  assert.deepEqual(exits.byOp[1].byReason, { MSR_WRITE: 2 });
+  assert.deepEqual(exits.byOp[0].byReason, { EXCEPTION_NMI: 1, EPT_MISCONFIG: 1, IO_INSTRUCTION: 1 });
+  assert.deepEqual(exits.ioPorts[0], { '0x3f8': 1 });
+  assert.deepEqual(exits.byOp[1].byReason, { MSR_WRITE: 3 });
+  // which MSR each write was, by the vCPU whose exit it followed
+  assert.deepEqual(exits.msrWrites[1], { '0x830': { 0: 1, 1: 1 }, '0x80b': { 0: 1 } });
+  assert.deepEqual(exits.msrWrites[0], {});
   // the boot interrupt, op 0's begin marker, the MSR write between ops, op 1's begin marker
   assert.equal(exits.outside, 4);
   // a run that stopped inside an operation is an error, not a short count

@@ -15,8 +15,11 @@ test("the LAPIC timer's and vCPU 1's differences are explained only for runs tha
   // EOIs written without the PV EOI flag are named with their count, beside the hlt op's timer writes
   assert.match(explainDifference('MSR_WRITE', run(['ipi'], false, 1234)) ?? '', /^1,234 are EOIs/);
   assert.match(explainDifference('MSR_WRITE', run(['hlt'], false, 5)) ?? '', /periodic LAPIC timer.*; 5 are EOIs/);
-  // shootdown: vCPU 1 halts after each flush
-  assert.match(explainDifference('HLT', run(['map', 'touch', 'shootdown'])) ?? '', /one HLT per shootdown/);
+  // shootdown: the model's kicks of running vCPUs against halted APs, beside the host's interrupts
+  assert.match(explainDifference('EXTERNAL_INTERRUPT', run(['shootdown'])) ?? '', /^the model's flush IPIs reach threads running .*per unit of wall-clock time/);
+  assert.match(explainDifference('EXTERNAL_INTERRUPT', run(['cpuid'])) ?? '', /^host interrupts come per unit of wall-clock time/);
+  // shootdown: each AP halts after each flush
+  assert.match(explainDifference('HLT', run(['map', 'touch', 'shootdown'])) ?? '', /one HLT per AP per shootdown/);
   assert.equal(explainDifference('HLT', run(['ipi'])), null);
   // timer: a tick pending at the HLT, only where the guest is emulated (slower than the period)
   assert.match(explainDifference('INTERRUPT_WINDOW', run(['timer'])) ?? '', /interrupt window/);
@@ -35,4 +38,44 @@ test("the virtio batches the measured guest did not halt for explain its fewer H
   assert.equal(explainDifference('INTERRUPT_WINDOW', io(32, 32)), null);
   // nor a run without io ops
   assert.equal(explainDifference('HLT', run(['cpuid'])), null);
+});
+
+// kvm-qemu:guest=linux, as a run of 200 ipi wake-ups recorded them: the MSR each write exit wrote, by vCPU
+const l2Run = (ops: Array<[string, string]>, msrWrites: Record<string, Record<string, number>>): RunResult =>
+  ({ options: { guest: 'linux' }, measured: { timingsRepresentative: false, ops: ops.map(([op, status]) => ({ op, status })), l1Exits: { msrWrites } } }) as unknown as RunResult;
+
+test("the Linux L2's IPIs: single-destination ICR writes, not KVM_HC_SEND_IPI, and the MSR writes named by MSR", () => {
+  const writes = { '0x830': { 0: 253 }, '0x6e0': { 0: 300, 1: 415 }, '0x80b': { 0: 5, 1: 90 } };
+  const ran = l2Run([['ipi', 'ok']], writes);
+  assert.match(explainDifference('VMCALL', ran) ?? '', /apic->send_IPI, an x2APIC ICR write: kvm_setup_pv_ipi/);
+  const why = explainDifference('MSR_WRITE', ran) ?? '';
+  // each MSR's count with its vCPUs: 253 ICR; 300 + 415 = 715 TSC deadline; 5 + 90 = 95 EOI
+  assert.match(why, /^253 are x2APIC ICR writes \(MSR 0x830; 253 on vCPU 0\)/);
+  assert.match(why, /; 715 are IA32_TSC_DEADLINE writes \(300 on vCPU 0, 415 on vCPU 1\)/);
+  assert.match(why, /; 95 are EOIs written to the x2APIC \(5 on vCPU 0, 90 on vCPU 1\)/);
+  // an MSR the runs never showed leaves the difference open
+  assert.equal(explainDifference('MSR_WRITE', l2Run([['ipi', 'ok']], { ...writes, '0x10': { 0: 1 } })), null);
+  // a skipped ipi (a stream without the helper) explains nothing
+  assert.equal(explainDifference('VMCALL', l2Run([['ipi', 'skipped']], writes)), null);
+  assert.match(explainDifference('HLT', ran) ?? '', /vCPU 1 idles in HLT between the helper's requests/);
+  assert.match(explainDifference('INTERRUPT_WINDOW', ran) ?? '', /interrupt window/);
+  // host interrupts stay explained as on every emulated run
+  assert.match(explainDifference('EXTERNAL_INTERRUPT', ran) ?? '', /per unit of wall-clock time/);
+});
+
+test("the Linux L2's shootdowns: no flush IPI to a preempted vCPU, and the console's port writes", () => {
+  // 3 shootdowns, as a run recorded them: their ops wrote IA32_TSC_DEADLINE and EOIs but no ICR
+  const shootdownRun = (shootdownMsrs: Record<string, Record<string, number>>, ioPorts: Record<string, number>) =>
+    ({ options: { guest: 'linux' }, measured: { timingsRepresentative: false, l1Exits: { msrWrites: { '0x6e0': { 0: 55, 1: 18 } }, ioPorts },
+      ops: [{ op: 'map', status: 'ok' }, ...[1, 2, 3].map(() => ({ op: 'shootdown', status: 'ok', msrWrites: shootdownMsrs }))] } }) as unknown as RunResult;
+  const com1 = { '0x3f8': 249, '0x3f9': 4, '0x3fa': 23, '0x3fd': 18, '0x3fe': 18 };
+  const quiet = shootdownRun({ '0x6e0': { 0: 21 } }, com1);
+  assert.match(explainDifference('VMCALL', quiet) ?? '', /^no flush IPI was sent .*kvm_flush_tlb_multi .*kvm:hostcpus=1$/);
+  // an ICR write inside a shootdown would be a flush IPI: then the PV TLB flush is not the reason
+  assert.equal(explainDifference('VMCALL', shootdownRun({ '0x830': { 0: 1 } }, com1)), null);
+  assert.match(explainDifference('HLT', quiet) ?? '', /idles in HLT between the helper's requests/);
+  // every IOIO exit on COM1's registers: the runner's console output
+  assert.match(explainDifference('IO_INSTRUCTION', quiet) ?? '', /8250 driver's transmit interrupt/);
+  // a port outside COM1 leaves the difference open
+  assert.equal(explainDifference('IO_INSTRUCTION', shootdownRun({}, { ...com1, '0x608': 3 })), null);
 });

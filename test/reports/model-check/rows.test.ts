@@ -39,13 +39,15 @@ test('L1 counts less the baseline meet the simulated setup + measured counts; in
   // 1,001 vs 1,031 agree, so the total carries that reason
   assert.deepEqual([by.total.simulated, by.total.measured, by.total.agrees], [1001, 1080, false]);
   assert.match(by.total.why ?? '', /agrees without EXTERNAL_INTERRUPT/);
-  assert.deepEqual(check.engines, [{ engine: 'kvm-qemu', backend: 'kvm_amd (SVM) in L1', timingsNote: 'TCG' }]);
+  assert.deepEqual(check.engines, [{ engine: 'kvm-qemu', backend: 'kvm_amd (SVM) in L1', timingsNote: 'TCG', cpuNote: null }]);
 });
 
 test('an unexplained difference has no reason; a workload with skipped ops is listed, not compared', () => {
   const far = modelCheck(withL1({ byReason: { CPUID: 1000, EPT_VIOLATION: 500 }, baseline: {} }).results);
   const npf = far.rows.find((r) => r.what === 'EPT_VIOLATION')!;
   assert.deepEqual([npf.agrees, npf.why], [false, null]);
+  // one unexplained reason leaves the total unexplained
+  assert.equal(far.rows.find((r) => r.what === 'total')!.why, null);
   const skipped = modelCheck(withL1({ byReason: { CPUID: 1000 }, baseline: {} }, { ipi: 2 }).results);
   assert.deepEqual(skipped.rows, []);
   assert.deepEqual(skipped.excluded, [{ workload: 'micro/cpuid', engine: 'kvm-qemu', skipped: { ipi: 2 } }]);
@@ -67,6 +69,10 @@ test("the freestanding guest's missing tick is stated; its virtio notifies and H
   for (const reason of ['EPT_MISCONFIG', 'HLT']) assert.deepEqual([by[reason].simulated, by[reason].measured, by[reason].agrees, by[reason].why], [80, 80, true, null]);
   // CPUID 1,000 on both sides agrees and needs no reason
   assert.deepEqual([by.CPUID.agrees, by.CPUID.why], [true, null]);
+  // total: 1,000 + 46 + 46 + 80 + 80 + the setup's EPT violation 1 = 1,253 simulated vs 1,000 + 1 + 80 + 80 =
+  // 1,161 measured: every reason that differs has its cause, so the total is their sum
+  assert.deepEqual([by.total.simulated, by.total.measured], [1253, 1161]);
+  assert.match(by.total.why ?? '', /each with its cause/);
 
   const linux = withL1(counts);
   linux.sim.exits.byReason = { CPUID: 1000, MSR_WRITE: 46 };
@@ -74,4 +80,21 @@ test("the freestanding guest's missing tick is stated; its virtio notifies and H
   run.options = { ...run.options, guest: 'linux' };
   const msr = modelCheck(linux.results).rows.find((r) => r.what === 'MSR_WRITE')!;
   assert.deepEqual([msr.agrees, msr.why], [false, null]);
+});
+
+test("a guest CPU without PCID (QEMU 7.2's TCG emulates none) is named, with the profile to compare on", () => {
+  const cpuNote = (profile: string, guest: Record<string, boolean>) => {
+    const { results } = withL1({ byReason: { CPUID: 1000 }, baseline: {} });
+    results.profile = profile;
+    const run = results.runs.find((r) => r.engineId === 'kvm-qemu')!;
+    run.measured = { ...run.measured, guest };
+    return modelCheck(results).engines[0].cpuNote;
+  };
+  // intel-modern has PCIDs: its switches keep their TLB entries where the measured guest's flush
+  assert.match(cpuNote('intel-modern', { pcid: false, invpcid: false }) ?? '', /no PCID and no INVPCID.*profile intel-modern has PCIDs.*--profile amd-modern/);
+  // amd-modern has none either: the same flushes on both sides
+  assert.equal(cpuNote('amd-modern', { pcid: false, invpcid: false }), "the guest's CPU has no PCID and no INVPCID, so each CR3 write flushes the non-global TLB, as on profile amd-modern");
+  // a CPU with PCID, or a report from before the guest read CPUID, says nothing
+  assert.equal(cpuNote('intel-modern', { pcid: true, invpcid: true }), null);
+  assert.equal(cpuNote('intel-modern', {}), null);
 });

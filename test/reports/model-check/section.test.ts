@@ -39,6 +39,18 @@ test('the vCPU exit statistic is checked against the simulated total and flagged
   assert.equal(far.simulated, simTotal);
 });
 
+test("KVM's exit statistic is every vCPU's: vCPU 1's exits (the IPIs it takes) add to vCPU 0's", () => {
+  const results = buildResults({ measured: true });
+  const simTotal = results.runs.find((r) => r.workload === 'micro/cpuid' && r.engine === 'kvm')!.exits.total;
+  for (const run of results.runs) {
+    // vCPU 0 took all but 40 of the simulated exits, vCPU 1 the 40: the sum is the simulated total
+    if (run.engineId === 'kvm-host') run.measured = { ...run.measured, kvmStats: { vcpu: { exits: simTotal - 40 }, vcpus: [{ exits: simTotal - 40 }, { exits: 40 }] } };
+  }
+  const total = modelCheckRows(results).find((r) => r.workload === 'micro/cpuid' && r.what === 'total (KVM stats)')!;
+  assert.equal(total.measured, simTotal);
+  assert.equal(total.agrees, true);
+});
+
 test('no measured run, no section; the section escapes what it shows', () => {
   assert.deepEqual(modelCheckSections(buildResults()), []);
   const results = buildResults({ measured: true });

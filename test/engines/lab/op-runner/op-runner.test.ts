@@ -160,16 +160,35 @@ test('bad input: a one-line error and exit 2', { skip }, () => {
   assert.match(option.stderr, /^op-runner: --compute-cap must be a non-negative integer, got "lots"\n$/);
 });
 
-test('an ipi to the other CPU runs with a helper thread on a second CPU; a self-IPI and shootdowns are skipped', { skip }, () => {
+test('an ipi to the other CPU and a 2-CPU shootdown run with a helper thread on a second CPU; a self-IPI and 3 CPUs are skipped', { skip }, () => {
   const { out } = run([
     { op: 'ipi', target: 'other', count: 20 },
     { op: 'ipi', target: 'self', count: 1 },
     { op: 'map', region: 'b', bytes: 4096, pageSize: '4k' },
+    { op: 'touch', region: 'b', pattern: 'seq', accesses: 1, write: true },
     { op: 'shootdown', region: 'b', cpus: 2 },
+    { op: 'touch', region: 'b', pattern: 'seq', accesses: 1, write: true },
+    { op: 'map', region: 'c', bytes: 4096, pageSize: '4k' },
+    { op: 'shootdown', region: 'c', cpus: 3 },
+    { op: 'shootdown', region: 'c', cpus: 1 },
+    { op: 'touch', region: 'c', pattern: 'seq', accesses: 1, write: true },
   ]);
-  // a self-IPI needs ring 0 (detail 1); a shootdown is not run (detail 8, smp.c says why)
+  const two = availableParallelism() >= 2;
+  // a self-IPI needs ring 0 (detail 1)
   assert.deepEqual([out.ops[1].status, out.ops[1].detail], ['skipped', 1]);
-  assert.deepEqual([out.ops[3].status, out.ops[3].detail], ['skipped', 8]);
-  // on one CPU there is no helper: the IPI is skipped with the two-CPU reason instead of running
-  assert.deepEqual([out.ops[0].status, out.ops[0].detail], availableParallelism() >= 2 ? ['ok', 0] : ['skipped', 8]);
+  // on one CPU there is no helper: the IPI and the 2-CPU shootdown are skipped with the two-CPU reason (8)
+  assert.deepEqual([out.ops[0].status, out.ops[0].detail], two ? ['ok', 0] : ['skipped', 8]);
+  assert.deepEqual([out.ops[4].status, out.ops[4].detail], two ? ['ok', 0] : ['skipped', 8]);
+  // the shootdown unmapped b: touching it again finds it not mapped (detail 4)
+  if (two) assert.deepEqual([out.ops[5].status, out.ops[5].detail], ['failed', 4]);
+  // a third CPU has no helper: skipped, c stays mapped; on one CPU the shootdown is a plain munmap
+  assert.deepEqual([out.ops[7].status, out.ops[7].detail], ['skipped', 8]);
+  assert.deepEqual([out.ops[8].status, out.ops[9].status, out.ops[9].detail], ['ok', 'failed', 4]);
+});
+
+test('shootdowns back to back: each waits for the helper to leave its spin, so none is taken for the last', { skip: skip || (availableParallelism() < 2 && 'one CPU: no helper') }, () => {
+  const ops: GuestOp[] = [];
+  for (let i = 0; i < 200; i++) ops.push({ op: 'map', region: 'b', bytes: 4096, pageSize: '4k' }, { op: 'shootdown', region: 'b', cpus: 2 });
+  const { out } = run(ops);
+  assert.equal(out.ops.filter((o) => o.status === 'ok').length, 400);
 });

@@ -1,0 +1,22 @@
+// How many vCPUs the VMM is asked for, and how it is asked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { GuestOp } from '../../../engines/types.ts';
+import { vcpusFor, vmmArgsFrom } from '../../../engines/kvm-host/engine.ts';
+import { MAX_VCPUS, vmmArgv } from '../../../engines/kvm-host/vmm-process.ts';
+
+const shootdown = (cpus: number): GuestOp => ({ op: 'shootdown', region: 'r', cpus });
+
+test("the VMM gets as many vCPUs as the stream's largest shootdown it can run, at least 2", () => {
+  assert.equal(vcpusFor([{ op: 'cpuid', count: 1 }]), 2);
+  // memory/munmap-shootdown's 4 CPUs
+  assert.equal(vcpusFor([shootdown(2), shootdown(4), shootdown(3)]), 4);
+  assert.equal(vcpusFor([shootdown(MAX_VCPUS)]), 8);
+  // 16 CPUs do not fit the guest's AP stacks: that op is skipped, and the rest runs on 2
+  assert.equal(vcpusFor([shootdown(16)]), 2);
+  assert.equal(vmmArgsFrom({}, false, [], [shootdown(4)]).cpus, 4);
+  const { argv } = vmmArgv({ vmm: '/vmm', guest: '/g' }, { memMb: 16, timeoutMs: 1000, io: 'virtio', computeCap: 1, disable: [], cpus: 4 });
+  assert.deepEqual(argv.slice(-2), ['--cpus', '4']);
+  // not given: the VMM's own default (2), no flag
+  assert.equal(vmmArgv({ vmm: '/vmm', guest: '/g' }, { memMb: 16, timeoutMs: 1000, io: 'virtio', computeCap: 1, disable: [] }).argv.includes('--cpus'), false);
+});
