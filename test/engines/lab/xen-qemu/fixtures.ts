@@ -24,10 +24,12 @@ export function fixture(name: string): { runner: string; ftrace: string; xenalyz
  * log and dom0's vbd file whole; the xenalyze dump (xentrace -e 0x0022f000, reduced as domu-script.ts does)
  * cut to the domU kernel's last forced-emulation CPUIDs at boot and the records around the operations.
  */
-export function domuFixture(): { console: Buffer; vbd: Buffer; xenGz: Buffer } {
+export function domuFixture(): { console: Buffer; vbd: Buffer; vif: Buffer; xenGz: Buffer } {
   return {
     console: readFileSync(`${dir}domu-disk.runner.txt`),
     vbd: readFileSync(`${dir}domu-disk.vbd.txt`),
+    // recorded before the domU had a vif: no eth0 lines, no ring file
+    vif: Buffer.alloc(0),
     xenGz: readFileSync(`${dir}domu-disk.xenalyze.txt.gz`),
   };
 }
