@@ -87,7 +87,11 @@ export class SplitDriver {
     const { pv } = this.profile;
     const ring = this.rings[device];
     c.event('ringRequests', requests);
-    if (ring.pushRequests(requests)) {
+    // netfront posts its receive buffers ahead (xen-netfront.c xennet_alloc_rx_buffers keeps the rx ring full
+    // and notifies only when netback waits for buffers): a packet to receive is Dom0's to send, the guest
+    // makes no event-channel send for it
+    const posted = device === 'net' && dir === 'read';
+    if (!posted && ring.pushRequests(requests)) {
       this.port.notify('event-channel', pv.eventChannelNotify);
       c.event('eventChannel');
     }

@@ -151,6 +151,10 @@ test('net: netback copies on receive (one batched GNTTABOP_copy); on transmit it
   const rx = delta('xen:xpti=off', [], [{ op: 'io', device: 'net', dir: 'read', bytes: 1500, requests: 10 }]);
   assert.equal(rx.events['dom0:grant_table_op'], 1);
   assert.equal(rx.flushCause.grantUnmap ?? 0, 0);
+  // the receive buffers were posted ahead: netback's one send to the guest, none from the guest
+  assert.equal(rx.hypercalls.event_channel_op ?? 0, 0);
+  assert.equal(rx.events['dom0:event_channel_op'], 1);
+  assert.equal(rx.events.eventChannel, 1);
   const tx = delta('xen:xpti=off', [], [{ op: 'io', device: 'net', dir: 'write', bytes: 1500, requests: 10 }]);
   // 1,500 bytes > XEN_NETBACK_TX_COPY_LEN (128): one copy batch (10 header copies), one map batch and one
   // unmap batch of a page each (10 + 10), one flush for the whole batch: 3 hypercalls, 30 grant operations
