@@ -10,9 +10,10 @@
 // grant once and keeps it; the front end copies the data into and out of the persistently granted pages, so
 // there is no per-request map, unmap or flush — only blkback's empty asynchronous unmap per request (blk=map
 // shows the older per-request grant mapping). netback
-// copies received packets into the guest's buffers with GNTTABOP_copy (batched, gnttab_batch_copy) and maps
-// transmitted ones, unmapping a batch at a time (xenvif_tx_dealloc_action), one TLB flush per batch
-// (net=map: a map and an unmap per request, as blk=map). Dom0's own hypercalls are counted apart from the
+// copies received packets into the guest's buffers with GNTTABOP_copy (batched, gnttab_batch_copy), copies
+// the first 128 bytes of each transmitted one and maps only the rest of a longer one, unmapping a batch at a
+// time (xenvif_tx_dealloc_action), one TLB flush per batch (net=map: a map and an unmap per request, as
+// blk=map). Dom0's own hypercalls are counted apart from the
 // guest's (events `dom0:<op>`, cycles `host`). The guest side is a parameter (XenDomainPort): a PV guest's
 // front end and an HVM guest's PVHVM front end reach Xen differently, the ring, grant and Dom0 side is the same.
 import type { DeviceKind, IoDirection, XenDomainPort } from '../types.ts';
@@ -22,6 +23,10 @@ import { dom0Hypercall } from './hypercalls.ts';
 
 export type BlkMode = 'persistent' | 'map';
 export type NetMode = 'copy' | 'map';
+
+/** the bytes of a transmitted packet netback copies instead of mapping (xen-netback/common.h
+ *  XEN_NETBACK_TX_COPY_LEN): a packet up to this long costs no grant map at all */
+const TX_COPY_LEN = 128;
 
 /** blkback's default cap on persistent grants per ring (xen-blkback max_persistent_grants = 1056) */
 const MAX_PERSISTENT_GRANTS = 1056;
@@ -82,7 +87,11 @@ export class SplitDriver {
     const { pv } = this.profile;
     const ring = this.rings[device];
     c.event('ringRequests', requests);
-    if (ring.pushRequests(requests)) {
+    // netfront posts its receive buffers ahead (xen-netfront.c xennet_alloc_rx_buffers keeps the rx ring full
+    // and notifies only when netback waits for buffers): a packet to receive is Dom0's to send, the guest
+    // makes no event-channel send for it
+    const posted = device === 'net' && dir === 'read';
+    if (!posted && ring.pushRequests(requests)) {
       this.port.notify('event-channel', pv.eventChannelNotify);
       c.event('eventChannel');
     }
@@ -127,13 +136,21 @@ export class SplitDriver {
       if (dir === 'read') {
         // netback rx: one batched GNTTABOP_copy, Xen copying into the guest's granted buffers
         this.dom0Call('grant_table_op', 'grant-copy', 1, copy);
-      } else {
-        // netback tx: the guest's pages mapped in one batch, unmapped in one batch with one TLB flush
-        this.dom0Call('grant_table_op', 'grant-map', 2, (pv.grantMap + pv.grantUnmap) * pages * requests);
+        c.event('grantOps', pages * requests);
+        return;
+      }
+      // netback tx (xen-netback/netback.c xenvif_tx_build_gops): each packet's first XEN_NETBACK_TX_COPY_LEN
+      // bytes are copied into Dom0's skb, one GNTTABOP_copy for the batch (gnttab_batch_copy); only a packet
+      // longer than that has the rest of its slots mapped (one map per page, one GNTTABOP_map_grant_ref for
+      // the batch), unmapped a batch at a time (xenvif_tx_dealloc_action) with one TLB flush
+      this.dom0Call('grant_table_op', 'grant-copy', 1, Math.round(native.copyPerByte * Math.min(bytes, TX_COPY_LEN) * requests));
+      const maps = bytes > TX_COPY_LEN ? pages * requests : 0;
+      if (maps) {
+        this.dom0Call('grant_table_op', 'grant-map', 2, (pv.grantMap + pv.grantUnmap) * maps);
         c.charge('host', 'grant-map', native.cr3Write);
         c.flush('nonGlobal', 'grantUnmap');
       }
-      c.event('grantOps', (dir === 'read' ? 1 : 2) * pages * requests);
+      c.event('grantOps', requests + 2 * maps);
       return;
     }
     // blk=map / net=map: a GNTTABOP_map_grant_ref and an unmap per request; each unmap flushes Dom0's TLB

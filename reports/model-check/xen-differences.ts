@@ -79,9 +79,31 @@ const LAZY_FPU =
   'Xen restores a PV vCPU\'s FPU state lazily after running another domain (xen/arch/x86/i387.c ' +
   'vcpu_restore_fpu_lazy): the domU\'s first FPU instruction after a round trip to dom0 traps (math state restore)';
 
+// xen-qemu:guest=domu's network (engines/lab/op-runner/net-peer.c): UDP datagrams between the domU and the
+// op-runner's peer in dom0 over netfront and netback; read in runs of 50 one-byte transactions and of 64
+// messages of 64 KiB in 4 batches
+const NET = ['io/net-rr', 'io/net-stream', 'io/interrupt-heavy'];
+const UDP_FRAGMENTS =
+  'the op-runner sends each 64 KiB message as one UDP datagram, which IP fragments at the vif\'s MTU of 1,500 into 45 ' +
+  'frames, each its own tx slot (2,880 for 64 messages) with netback copying its first 128 bytes and mapping and ' +
+  'unmapping the rest (xen-netback/netback.c xenvif_tx_build_gops); the model puts a message in one ring request of ' +
+  '16 pages. The 256-slot ring then fills and drains many times per batch: netfront notifies again whenever netback ' +
+  'drained it, netback answers in NAPI batches of 64, and each round trip is a switch to dom0 and back';
+const NET_DOM0 =
+  'dom0 is the other end of the link: its network stack, the op-runner\'s peer process and netback\'s threads are dom0 ' +
+  'kernel and user work made of hypercalls (and dom0\'s own ticks, and the wait loop that polls the domU\'s console, ' +
+  'fork and exec); the model\'s back end is a fixed cost per request with only its grant and event-channel hypercalls';
+
 // the entries that name workloads come first: the first entry that matches a row gives its reason
 export const XEN_DIFFERENCES: readonly XenDifference[] = [
   ...['event ringRequests'].map((what) => ({ what, workloads: DISK, domu: true, reason: RING_SLOTS })),
+  ...['event ringRequests', 'event grantOps', 'event eventChannel', 'hypercall event_channel_op', 'event domainSwitches',
+    'event dom0:event_channel_op', 'event dom0:grant_table_op'].map((what) => ({ what, workloads: ['io/net-stream'], domu: true, reason: UDP_FRAGMENTS })),
+  ...['iret', 'vcpu_op', 'sched_op', 'set_segment_base', 'stack_switch', 'xen_version', 'mmu_update', 'mmuext_op', 'multicall',
+    'update_va_mapping'].map((op) => ({ what: `event dom0:${op}`, workloads: NET, domu: true, reason: NET_DOM0 })),
+  ...['hypercall sched_op', 'hypercall vcpu_op', 'hypercall stack_switch', 'hypercall set_segment_base', 'hypercall iret',
+    'hypercall xen_version'].map((what) => ({ what, workloads: NET, domu: true, reason: DOMU_IDLE })),
+  { what: 'trap emulate privop', workloads: NET, domu: true, reason: DOMU_TSC },
   ...['event eventChannel', 'hypercall event_channel_op', 'event dom0:event_channel_op', 'event domainSwitches']
     .map((what) => ({ what, workloads: ['io/disk-seq'], domu: true, reason: RING_ROUNDS })),
   { what: 'event dom0:grant_table_op', workloads: ['io/disk-seq'], domu: true, reason: `${RING_SLOTS}, and blkback ends each with an empty asynchronous unmap (one grant_table_op per ring request, as the model does per request)` },

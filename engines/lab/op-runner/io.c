@@ -27,7 +27,7 @@ void io_prepare(void) {
   else buf = NULL;
 }
 
-static uint8_t *buffer(void) { return buf; }
+uint8_t *io_buffer(void) { return buf; }
 
 /* a record's requests are submitted together (engines/types.ts: `requests` in flight at once), as fio's
  * libaio engine does: Linux native AIO with O_DIRECT queues them all in the block layer before the driver
@@ -64,7 +64,7 @@ static struct op_outcome disk_batch(int fd, int write, uint8_t *buf, uint64_t le
 
 struct op_outcome io_disk(const char *path, int write, uint64_t bytes, uint64_t requests) {
   if (!path) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_NO_DEVICE, 0 };
-  uint8_t *buf = buffer();
+  uint8_t *buf = io_buffer();
   if (!buf) return (struct op_outcome){ ABI_ST_FAILED, DETAIL_ERRNO, ENOMEM };
   int fd = open(path, (write ? O_RDWR : O_RDONLY) | O_DIRECT | O_CLOEXEC);
   if (fd < 0) return sys_failed();
@@ -88,11 +88,11 @@ struct op_outcome io_disk(const char *path, int write, uint64_t bytes, uint64_t 
   return out;
 }
 
-/* loopback UDP: no device is involved, only the network stack; both directions send and receive each
+/* loopback UDP (no --net-peer: net-peer.c): no device is involved, only the network stack; both directions send and receive each
  * datagram (the receive keeps the socket buffer from filling) */
 struct op_outcome io_net(int write, uint64_t bytes, uint64_t requests) {
   (void)write;
-  uint8_t *buf = buffer();
+  uint8_t *buf = io_buffer();
   if (!buf) return (struct op_outcome){ ABI_ST_FAILED, DETAIL_ERRNO, ENOMEM };
   int rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };

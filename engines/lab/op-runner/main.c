@@ -1,4 +1,4 @@
-/* op-runner [--compute-cap=N] [--disk=PATH] [--marker=PATH] [--xen-marker] [--xen-cpuid-marker] [--kvm-marker] [--cpu=N] [--privileged] STREAM|-
+/* op-runner [--compute-cap=N] [--disk=PATH] [--net-peer=IPv4] [--net-serve] [--marker=PATH] [--xen-marker] [--xen-cpuid-marker] [--kvm-marker] [--cpu=N] [--privileged] STREAM|-
  *
  * Runs an hvbench operation stream (the binary form engines/kvm-host/op-stream.ts writes) with real system
  * calls and prints, on standard output, one header line, one line per operation and a last line:
@@ -19,7 +19,8 @@
  * leaf KVM_MARKER_BEGIN, subleaf <index>, right after the begin marker and leaf KVM_MARKER_END right before
  * the end one: each exits to the host, whose kvm_cpuid tracepoint names the leaf and subleaf, so the host's
  * kvm_exit events in between are the operation's (plus the end marker's own CPUID exit). All processes run on one CPU (--cpu, default 0);
- * ipi ops have a helper thread on the next one (smp.c). */
+ * ipi ops have a helper thread on the next one (smp.c). With --net-peer, net io ops go to that host, where
+ * `op-runner --net-serve STREAM` answers them (net-peer.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -128,7 +129,8 @@ static int run_op(uint32_t i, char **argv, struct op_outcome *out, uint32_t *res
                      (op->flags & ABI_F_HAS_STRIDE) ? op->c : 1);
     return 0;
   case OPK_IO:
-    *out = (op->flags & ABI_F_NET) ? io_net(write, op->c, op->b) : io_disk(config.disk, write, op->c, op->b);
+    if (!(op->flags & ABI_F_NET)) *out = io_disk(config.disk, write, op->c, op->b);
+    else *out = config.net_peer ? peer_net(ops, i) : io_net(write, op->c, op->b);
     return 0;
   case OPK_TIMER: *out = io_timer(op->a, op->b); return 0;
   case OPK_FORK:
@@ -239,11 +241,14 @@ static void check_vforks(void) {
 int main(int argc, char **argv) {
   const char *input = NULL, *marker_path = NULL;
   long resume_op = -1, resume_pid = 0;
+  int serve = 0;
   uint64_t cpu = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--compute-cap=", 14) == 0) config.compute_cap = number(a + 14, "--compute-cap");
     else if (strncmp(a, "--disk=", 7) == 0) config.disk = a + 7;
+    else if (strncmp(a, "--net-peer=", 11) == 0) config.net_peer = a + 11;
+    else if (strcmp(a, "--net-serve") == 0) serve = 1;
     else if (strncmp(a, "--marker=", 9) == 0) marker_path = a + 9;
     else if (strncmp(a, "--cpu=", 6) == 0) cpu = number(a + 6, "--cpu");
     else if (strcmp(a, "--privileged") == 0) config.privileged = 1;
@@ -279,11 +284,17 @@ int main(int argc, char **argv) {
   }
   load_stream(input);
   map_stream();
+  if (serve) peer_serve(ops, op_count);
   check_vforks();
   proc_create_shared();
   /* only a stream with io ops gets the I/O buffer: its pages would otherwise be copied by every fork */
   for (uint32_t i = 0; i < op_count; i++)
     if (ops[i].kind == OPK_IO) { io_prepare(); break; }
+  for (uint32_t i = 0; config.net_peer && i < op_count; i++)
+    if (ops[i].kind == OPK_IO && (ops[i].flags & ABI_F_NET)) {
+      if (peer_prepare(config.net_peer) < 0) usage("--net-peer: no UDP socket to that address");
+      break;
+    }
   for (uint32_t i = 0; i < op_count; i++)
     if (ops[i].kind == OPK_IPI || ops[i].kind == OPK_SHOOTDOWN) { smp_prepare((int)cpu); break; }
   const char *source = counts_open();

@@ -35,6 +35,7 @@ extern struct runner_shared *shared;
 struct runner_config {
   uint64_t compute_cap;   /* most loop iterations one compute op runs */
   const char *disk;       /* file or block device for disk io ops; NULL: skipped */
+  const char *net_peer;   /* IPv4 address of the host net io ops go to (net-peer.c); NULL: loopback UDP */
   int privileged;         /* pio and hypercall ops may be tried (only inside a throwaway guest) */
 };
 
@@ -91,9 +92,17 @@ void proc_finish(void);
 
 /* io.c */
 void io_prepare(void);
+/* the 1 MiB buffer io ops move data from and to; NULL before io_prepare or when it failed */
+uint8_t *io_buffer(void);
 struct op_outcome io_disk(const char *path, int write, uint64_t bytes, uint64_t requests);
 struct op_outcome io_net(int write, uint64_t bytes, uint64_t requests);
 struct op_outcome io_timer(uint32_t period_us, uint64_t ticks);
+
+/* net-peer.c: net io op i against the host at --net-peer (after peer_prepare, -1 when its socket cannot be
+ * made), and that host's side of the whole stream (never returns) */
+int peer_prepare(const char *peer);
+struct op_outcome peer_net(const struct abi_op *ops, uint32_t i);
+_Noreturn void peer_serve(const struct abi_op *ops, uint32_t count);
 
 /* smp.c: a helper thread on a second CPU for ipi and shootdown; smp_prepare does nothing on one CPU */
 void smp_prepare(int cpu);

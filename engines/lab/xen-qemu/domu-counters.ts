@@ -4,11 +4,12 @@
 // side: on a PV guest an event_channel_op hypercall is a send on the I/O path, the binds happen at boot),
 // `grantOps` (the grant operations dom0's grant_table_op calls carried: GNTTABOP_map_grant_ref,
 // unmap_grant_ref, copy), `domainSwitches` (Xen switching between dom0 and the domU) and `ringRequests`
-// (blkfront's completed requests, one ring slot each: counted for the whole run, not per operation).
+// (blkfront's completed requests, one ring slot each, and the vif's tx and rx slots: counted for the whole
+// run, not per operation).
 import { Counters } from '../../machine/counters.ts';
 import type { GuestOp, RunCounters } from '../../types.ts';
 import type { RunnerOutput } from '../op-runner/output.ts';
-import type { BlockCounts } from './domu-run.ts';
+import type { BlockCounts, NetCounts } from './domu-run.ts';
 import type { Tally } from './op-windows.ts';
 import type { DomainTallies } from './xenalyze-domains.ts';
 
@@ -21,7 +22,18 @@ export interface DomuCountersInput {
   runner: RunnerOutput;
   domains: DomainTallies[];
   block: BlockCounts;
+  net: NetCounts | null;
   about: Record<string, unknown>;
+}
+
+/**
+ * The vif's ring slots that carried the run's packets: netfront's tx requests and netback's rx responses
+ * since the vif connected, less the packets eth0 moved before the run (small frames, a slot each). Rx
+ * buffers netfront posts are not requests of the workload: the ring starts full (NET_RX_RING_SIZE, 256) and
+ * is refilled as it drains.
+ */
+export function netRingRequests(net: NetCounts): { tx: number; rx: number } {
+  return { tx: net.ring.txRequests - net.before.tx, rx: net.ring.rxResponses - net.before.rx };
 }
 
 /** `hypercall:<name>` counts of a tally under Xen's names */
@@ -40,7 +52,7 @@ function trapsOf(tally: Tally): Tally {
 }
 
 export function domuCounters(run: DomuCountersInput): RunCounters {
-  const { ops, runner, domains, block } = run;
+  const { ops, runner, domains, block, net } = run;
   if (domains.length !== ops.length) throw new Error(`xen-qemu: Xen's trace has ${domains.length} operations of the domU for ${ops.length}`);
   const c = new Counters();
   let notifications = { guest: 0, dom0: 0 };
@@ -68,7 +80,8 @@ export function domuCounters(run: DomuCountersInput): RunCounters {
     notifications = { guest: notifications.guest + (guest.event_channel_op ?? 0), dom0: notifications.dom0 + (dom0.event_channel_op ?? 0) };
     return { index: i, op: op.op, status: r.status, ns: r.ns, hypercalls: guest, traps, dom0, grants, events: Object.fromEntries(Object.entries(events).filter(([, n]) => n)) };
   });
-  const ringRequests = block.frontReads + block.frontWrites;
+  const slots = net ? netRingRequests(net) : { tx: 0, rx: 0 };
+  const ringRequests = block.frontReads + block.frontWrites + slots.tx + slots.rx;
   if (ringRequests) c.event('ringRequests', ringRequests);
   const counters = c.snapshot();
   counters.measured = {
@@ -80,10 +93,11 @@ export function domuCounters(run: DomuCountersInput): RunCounters {
     splitDriver: {
       persistentGrants: block.persistent,
       ringRequests: { reads: block.frontReads, writes: block.frontWrites },
+      net: net ? { txSlots: slots.tx, rxSlots: slots.rx, txPackets: net.txPackets, rxPackets: net.rxPackets, rxPosted: net.ring.rxPosted } : null,
       notifications,
       // notification suppression (public/io/ring.h RING_PUSH_REQUESTS_AND_CHECK_NOTIFY): how many requests
-      // each of blkfront's event-channel sends carried
-      requestsPerNotification: notifications.guest ? ringRequests / notifications.guest : null,
+      // each of the domU's event-channel sends carried (blkfront's requests and netfront's tx slots)
+      requestsPerNotification: notifications.guest ? (block.frontReads + block.frontWrites + slots.tx) / notifications.guest : null,
     },
     ops: records,
   };

@@ -1,7 +1,7 @@
 // The image of xen-qemu's domU mode: dom0's initramfs (image.ts) with a second archive appended — Linux
 // unpacks concatenated cpio archives (init/initramfs.c) — that adds Xen's toolstack (xl, xenstored,
 // xen-init-dom0, xenconsoled and the xenstore tools, with the libraries they link: readelf -d names them),
-// the back-end modules (blkback, netback, gntdev, loop), the hotplug script, the domU's kernel (the same
+// the back-end modules (blkback, netback, gntdev, loop), the block and vif hotplug scripts, the domU's kernel (the same
 // Debian kernel) and the domU's initramfs (busybox, the op-runner, blkfront, netfront). Cached like
 // the dom0 image, keyed by it, these packages' versions and the scripts' bytes.
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import { Initramfs } from '../initramfs.ts';
 import { BUSYBOX_PATH } from '../init-script.ts';
 import { modulesInLoadOrder, type KernelModule } from '../kernel-modules.ts';
 import { RUNNER_PATH } from '../op-runner/output.ts';
-import { DOMU_CONFIG, DOMU_SCRIPT, domuInit, HOTPLUG_BLOCK } from './domu-script.ts';
+import { DOMU_CONFIG, DOMU_SCRIPT, domuInit, HOTPLUG_BLOCK, HOTPLUG_VIF } from './domu-script.ts';
 import { XEN_VERSION, xenImage, type XenImage } from './image.ts';
 
 /** what xl, xenstored, xenconsoled and xen-init-dom0 link beyond the dom0 image's libraries (readelf -d) */
@@ -61,6 +61,7 @@ function toolstackArchive(pkgs: Map<string, UnpackedPackage>, kernel: UnpackedPa
   a.file('lab/domu/vmlinuz', readFileSync(image.kernel));
   a.file('lab/domu/initrd', domuInitramfs(busybox, kernel));
   a.file('lab/domu/block', HOTPLUG_BLOCK, 0o755);
+  a.file('lab/domu/vif', HOTPLUG_VIF, 0o755);
   a.file('lab/domu/domu.cfg', DOMU_CONFIG);
   a.file('lab/domu/run.sh', DOMU_SCRIPT, 0o755);
   a.file('etc/xen/xl.conf', '');
@@ -76,7 +77,7 @@ export function xenDomuImage(cacheDir: string, progress: (message: string) => vo
     n in base.versions ? { name: n, version: base.versions[n] } : resolvePackage(n, undefined, cacheDir));
   const versions = { ...base.versions, ...Object.fromEntries(wanted.map((p) => [p.name, p.version])) };
   const key = createHash('sha256').update(basename(dirname(base.initrd))).update(JSON.stringify(versions))
-    .update(readFileSync(RUNNER_PATH)).update(DOMU_SCRIPT).update(DOMU_CONFIG).update(HOTPLUG_BLOCK).update(domuInit(DOMU_MODULES))
+    .update(readFileSync(RUNNER_PATH)).update(DOMU_SCRIPT).update(DOMU_CONFIG).update(HOTPLUG_BLOCK).update(HOTPLUG_VIF).update(domuInit(DOMU_MODULES))
     .digest('hex').slice(0, 16);
   const dir = join(cacheDir, 'xen-qemu-domu', key);
   const image: XenImage = { ...base, initrd: join(dir, 'initrd.cpio'), versions };

@@ -1,13 +1,15 @@
 // One operation stream run in xen-qemu's PV domU (domu-script.ts says what runs where): the stream goes into
 // dom0 as a gzipped cpio archive that dom0 unpacks and appends to the domU's initramfs, dom0 boots the domU
-// with xl and waits for it, and three files come back: the domU's console (the op-runner's lines and
-// blkfront's request counts), the persistent-grant feature both ends negotiated, and Xen's trace.
+// with xl and waits for it, and four files come back: the domU's console (the op-runner's lines, blkfront's
+// request counts and eth0's packets), the persistent-grant feature both ends negotiated, netback's ring
+// indexes and Xen's trace.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Initramfs } from '../initramfs.ts';
 import type { QemuSession } from '../qemu-runner.ts';
 import { parseRunnerOutput, type RunnerOutput } from '../op-runner/output.ts';
 import { fetchFile } from './dom0-file.ts';
 import { parseXenalyzeDomains, type DomainTallies } from './xenalyze-domains.ts';
+import { parseNetbackRing, type NetbackRing } from './netback-ring.ts';
 
 /** QEMU's memory less dom0's: Xen's heap and the domU (domu-script.ts DOMU_MEMORY_MB) live in it */
 export const DOM0_RESERVED_FOR_DOMU_MB = 512;
@@ -15,6 +17,7 @@ export const DOM0_RESERVED_FOR_DOMU_MB = 512;
 export interface DomuRawRun {
   console: Buffer;
   vbd: Buffer;
+  vif: Buffer;
   xenGz: Buffer;
 }
 
@@ -33,6 +36,7 @@ export async function runInDomu(session: QemuSession, stream: Uint8Array, timeou
   return {
     console: await fetchFile(session, '/tmp/out/runner.txt'),
     vbd: await fetchFile(session, '/tmp/out/vbd.txt'),
+    vif: await fetchFile(session, '/tmp/out/vif.txt'),
     xenGz: await fetchFile(session, '/tmp/out/xen.gz'),
   };
 }
@@ -44,10 +48,21 @@ export interface BlockCounts {
   persistent: { backend: boolean; frontend: boolean };
 }
 
+/** the vif: eth0's packets during the run (the domU kernel's netdev statistics) and netback's ring indexes */
+export interface NetCounts {
+  txPackets: number;
+  rxPackets: number;
+  /** packets before the run (eth0 sends one as it comes up): each a small frame, one ring slot */
+  before: { tx: number; rx: number };
+  ring: NetbackRing;
+}
+
 export interface DomuRun {
   runner: RunnerOutput;
   domains: DomainTallies[];
   block: BlockCounts;
+  /** null for a run recorded before the domU had a vif (no eth0 lines on its console) */
+  net: NetCounts | null;
 }
 
 function statLine(text: string, which: 'before' | 'after'): number[] {
@@ -56,7 +71,24 @@ function statLine(text: string, which: 'before' | 'after'): number[] {
   return m[1].trim().split(/\s+/).map(Number);
 }
 
-/** the three files as counts; a domU whose op-runner failed is an error naming its last words */
+function eth0Line(text: string, which: 'before' | 'after'): [number, number] | null {
+  const m = new RegExp(`^hvbench eth0-${which} (\\d+) (\\d+)$`, 'm').exec(text);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+function netCounts(text: string, vif: Buffer): NetCounts | null {
+  const before = eth0Line(text, 'before');
+  const after = eth0Line(text, 'after');
+  if (!before || !after) return null;
+  return {
+    txPackets: after[0] - before[0],
+    rxPackets: after[1] - before[1],
+    before: { tx: before[0], rx: before[1] },
+    ring: parseNetbackRing(vif.toString('utf8')),
+  };
+}
+
+/** the four files as counts; a domU whose op-runner failed is an error naming its last words */
 export function parseDomuRun(run: DomuRawRun): DomuRun {
   const text = run.console.toString('utf8');
   const status = /^hvbench runner-status (\d+)$/m.exec(text);
@@ -78,5 +110,6 @@ export function parseDomuRun(run: DomuRawRun): DomuRun {
       frontWrites: after[4] - before[4],
       persistent: { backend: feature('backend'), frontend: feature('frontend') },
     },
+    net: netCounts(text, run.vif),
   };
 }

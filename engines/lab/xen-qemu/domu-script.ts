@@ -1,8 +1,10 @@
 // The scripts of xen-qemu's domU mode (engine option guest=domu): dom0 runs Xen's toolstack (xenstored,
 // xenconsoled, xl) and boots a PV domU whose initramfs carries the op-runner and the operation stream; the
-// domU's block I/O goes blkfront → blkback (a loop device over a file in dom0's memory). xentrace records
-// Xen's PV class and its scheduler class: with the scheduler records xenalyze knows which domain runs, so a
-// hypercall is dom0's (the back end) or the domU's (the front end). Results land in /tmp/out of dom0.
+// domU's block I/O goes blkfront → blkback (a loop device over a file in dom0's memory), its network I/O
+// netfront → netback to the op-runner's peer in dom0 (engines/lab/op-runner/net-peer.c) over a plain routed
+// vif, no bridge. xentrace records Xen's PV class and its scheduler class: with the scheduler records
+// xenalyze knows which domain runs, so a hypercall is dom0's (the back end) or the domU's (the front end).
+// Results land in /tmp/out of dom0.
 //
 // Xen's trace classes (xen/include/public/trace.h): TRC_SCHED = 0x0002f000, TRC_PV = 0x0020f000.
 export const TRC_SCHED_PV_MASK = '0x0022f000';
@@ -13,14 +15,24 @@ export const DOMU_MEMORY_MB = 192;
 export const DOMU_DISK_MB = 64;
 /** blkfront's virtual device: xvda is major 202, minor 0, so its xenstore node is vbd/51712 (202 << 8) */
 export const DOMU_VBD = 51712;
+/** the point-to-point link between the domU's eth0 and dom0's end of its vif; 00:16:3e is Xen's OUI */
+export const DOMU_IP = '10.0.0.2';
+export const DOM0_IP = '10.0.0.1';
+export const DOMU_MAC = '00:16:3e:48:56:01';
+/** netback gives every vif this address (drivers/net/xen-netback/interface.c xenvif_alloc: the largest
+ *  non-broadcast one, FE:FF:FF:FF:FF:FF) */
+export const NETBACK_MAC = 'fe:ff:ff:ff:ff:ff';
 
 /**
  * The domU's /init: the front-end drivers, the run (its markers are forced-emulation CPUIDs: a domU's
  * privcmd refuses the empty mmuext_op dom0's runner makes, EPERM) with its
  * output kept in memory and printed only after the last operation (a console write during the run would wake
  * xenconsoled in dom0 inside a later operation's window), blkfront's completed requests before and after
- * (/sys/block/xvda/stat: reads completed, then writes completed at field 5, Documentation/block/stat.rst), and
- * the domain powers off. The lines go to the domU's console, which xenconsoled logs in dom0.
+ * (/sys/block/xvda/stat: reads completed, then writes completed at field 5, Documentation/block/stat.rst) and
+ * eth0's packets sent and received. The link is configured by hand with permanent neighbour entries and no
+ * IPv6, so nothing but the operations' own datagrams crosses it (no ARP, no neighbour discovery). The lines
+ * go to the domU's console, which xenconsoled logs in dom0; the domain then waits for dom0 to read netback's
+ * ring indexes (they go when the front end closes) and destroy it.
  */
 export function domuInit(modules: readonly string[]): string {
   return `#!/bin/busybox sh
@@ -30,13 +42,21 @@ mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs 
 exec </dev/hvc0 >/dev/hvc0 2>&1
 ${modules.map((m) => `insmod /lab/modules/${m}.ko`).join('\n')}
 n=0; while [ ! -b /dev/xvda ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+n=0; while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+ip link set eth0 up
+ip addr add ${DOMU_IP}/24 dev eth0
+arp -i eth0 -s ${DOM0_IP} ${NETBACK_MAC}
+S=/sys/class/net/eth0/statistics
 echo "hvbench xvda-before $(cat /sys/block/xvda/stat)"
-op-runner --xen-cpuid-marker --disk=/dev/xvda /lab/stream.bin > /tmp/runner.txt 2>/tmp/runner.err
+echo "hvbench eth0-before $(cat $S/tx_packets) $(cat $S/rx_packets)"
+op-runner --xen-cpuid-marker --disk=/dev/xvda --net-peer=${DOM0_IP} /lab/stream.bin > /tmp/runner.txt 2>/tmp/runner.err
 echo "hvbench runner-status $?"
 echo "hvbench xvda-after $(cat /sys/block/xvda/stat)"
+echo "hvbench eth0-after $(cat $S/tx_packets) $(cat $S/rx_packets)"
 cat /tmp/runner.txt
 tail -3 /tmp/runner.err
 echo "hvbench domu-done"
+sleep 600
 poweroff -f
 `;
 }
@@ -55,21 +75,39 @@ fi
 xenstore-write "$XENBUS_PATH/hotplug-status" connected
 `;
 
+/**
+ * libxl's vif hotplug script for a plain routed link (tools/hotplug/Linux/vif-route does the same with more
+ * options): netback's interface vif<domid>.<devid> up with dom0's address and a permanent neighbour entry for
+ * the domU, then `hotplug-status connected`.
+ */
+export const HOTPLUG_VIF = `#!/bin/sh
+d=\${XENBUS_PATH%/*}
+dev=vif\${d##*/}.\${XENBUS_PATH##*/}
+case "$1" in online|add)
+  ip link set dev $dev up
+  ip addr add ${DOM0_IP}/24 dev $dev
+  arp -i $dev -s ${DOMU_IP} ${DOMU_MAC}
+  xenstore-write "$XENBUS_PATH/hotplug-status" connected;;
+esac
+exit 0
+`;
+
 /** xl's domain configuration (xl.cfg(5)); the ramdisk is given on xl's command line per run */
 export const DOMU_CONFIG = `name = "${DOMU_NAME}"
 type = "pv"
 kernel = "/lab/domu/vmlinuz"
-extra = "console=hvc0 loglevel=1 no_timer_check"
+extra = "console=hvc0 loglevel=1 no_timer_check ipv6.disable=1"
 memory = ${DOMU_MEMORY_MB}
 vcpus = 1
 on_poweroff = "preserve"
 on_crash = "preserve"
 disk = [ 'format=raw,vdev=xvda,access=rw,script=/lab/domu/block,target=/dev/loop0' ]
+vif = [ 'mac=${DOMU_MAC},script=/lab/domu/vif' ]
 `;
 
 /**
  * dom0's side, once per boot: the back-end modules, xenstored, dom0's own xenstore entries (xen-init-dom0),
- * xenconsoled logging the domU's console to /tmp/cons, and the disk.
+ * xenconsoled logging the domU's console to /tmp/cons, the disk, and no IPv6 on the vifs to come.
  */
 const SETUP = `[ -e /var/run/hvb-toolstack ] && return 0
 for m in $(cat /lab/dmods/order); do insmod /lab/dmods/$m.ko || return 1; done
@@ -81,15 +119,20 @@ xen-init-dom0 >/dev/null || return 1
 xenconsoled --log=guest --log-dir=/tmp/cons || return 1
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=${DOMU_DISK_MB} 2>/dev/null
 losetup /dev/loop0 /tmp/disk.img || return 1
+echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 touch /var/run/hvb-toolstack`;
 
 /**
  * The run, in dom0: `run.sh STREAM_CPIO_GZ TIMEOUT_S`. The stream's cpio is appended to the domU's initramfs
- * (Linux unpacks concatenated archives, init/initramfs.c). xentrace starts before xl create so the domU's
- * whole life is in the trace; the windows of its operations are found by its markers. With on_poweroff =
- * "preserve" the dead domain keeps its back end's xenstore nodes, so the negotiated features can be read
- * before xl destroys it (blkback's own statistics read zero once the front end has closed: blkfront's
- * counts, printed by the domU, are the ones kept). Results: runner.txt (the domU's console), xen.gz, vbd.txt.
+ * (Linux unpacks concatenated archives, init/initramfs.c), and the op-runner's network peer reads the same
+ * stream in dom0 (engines/lab/op-runner/net-peer.c); it ends with the stream's last net operation. xentrace
+ * starts before xl create so the domU's whole life is in the trace; the windows of its operations are found
+ * by its markers. With on_poweroff = "preserve" a dead domain keeps its back end's xenstore nodes, so the
+ * negotiated features can be read before xl destroys it (blkback's own statistics read zero once the front end has closed: blkfront's
+ * counts, printed by the domU, are the ones kept). netback's ring indexes (debugfs, CONFIG_DEBUG_FS:
+ * drivers/net/xen-netback/xenbus.c xenvif_read_io_ring) are read while the domU waits after its last line.
+ * Results: runner.txt (the domU's console), xen.gz, vbd.txt, vif.txt.
  */
 export const DOMU_SCRIPT = `#!/bin/sh
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu
@@ -100,6 +143,10 @@ ${SETUP}
 }
 setup || { echo "toolstack setup failed" >&2; exit 3; }
 gunzip -c "$1" | cat /lab/domu/initrd - > /tmp/domu-initrd
+rm -rf /tmp/peer; mkdir -p /tmp/peer
+gunzip -c "$1" | (cd /tmp/peer && cpio -i -d 2>/dev/null)
+op-runner --net-serve /tmp/peer/lab/stream.bin </dev/null >/dev/null 2>$O/peer.err &
+NS=$!
 rm -f /tmp/cons/guest-${DOMU_NAME}.log
 xentrace -D -e ${TRC_SCHED_PV_MASK} -S 2048 /tmp/xen.trc </dev/null >/dev/null 2>&1 &
 XT=$!
@@ -110,10 +157,13 @@ until grep -q 'hvbench domu-done' /tmp/cons/guest-${DOMU_NAME}.log 2>/dev/null; 
   sleep 1; n=$((n+1))
   [ $n -ge "$2" ] && { kill -INT $XT; tail -5 /tmp/cons/guest-${DOMU_NAME}.log >&2; echo "the domU did not finish within $2 s" >&2; exit 5; }
 done
-# the domU powers off right after its last line; xentrace takes the last records at its next polls
+D=$(xl domid ${DOMU_NAME})
+cat /sys/kernel/debug/xen-netback/vif$D.0/io_ring_q0 > $O/vif.txt 2>&1
+# the domU idles after its last line; xentrace takes the last records at its next polls
 sleep 3
 kill -INT $XT; wait $XT
-B=/local/domain/0/backend/vbd/$(xl domid ${DOMU_NAME})/${DOMU_VBD}
+kill $NS 2>/dev/null
+B=/local/domain/0/backend/vbd/$D/${DOMU_VBD}
 {
   echo "backend-feature-persistent $(xenstore-read $B/feature-persistent)"
   echo "frontend-feature-persistent $(xenstore-read $(xenstore-read $B/frontend)/feature-persistent)"

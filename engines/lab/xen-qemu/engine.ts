@@ -56,7 +56,7 @@ export function xenQemuProblem(): string | null {
  * With HVBENCH_XEN_QEMU_TRACES set to a directory, each run's raw output is kept there as the parser tests'
  * fixtures are laid out (test/fixtures/lab/xen-qemu/): `<name>.runner.txt`, `<name>.ftrace.txt.gz`,
  * `<name>.xenalyze.txt.gz` (a domU run: `<name>.runner.txt` is the domU's console, `<name>.vbd.txt` the
- * negotiated features, no ftrace), named by the stream's hash; results.json names the files (`measured.traces`).
+ * negotiated features, `<name>.vif.txt` netback's ring indexes, no ftrace), named by the stream's hash; results.json names the files (`measured.traces`).
  */
 export const TRACES_ENV = 'HVBENCH_XEN_QEMU_TRACES';
 
@@ -134,7 +134,7 @@ export const xenQemuEngine: Engine = {
     try {
       if (domu) {
         const run = await runInDomu(session, stream, timeoutMs, progress);
-        const traces = keepTraces(stream, { 'runner.txt': run.console, 'vbd.txt': run.vbd, 'xenalyze.txt.gz': run.xenGz });
+        const traces = keepTraces(stream, { 'runner.txt': run.console, 'vbd.txt': run.vbd, 'vif.txt': run.vif, 'xenalyze.txt.gz': run.xenGz });
         return domuCounters({ ...parseDomuRun(run), ops, about: about(traces, 'domU (blkfront → blkback in dom0)') });
       }
       progress(`running ${ops.length} operations in dom0`);

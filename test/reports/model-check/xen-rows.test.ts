@@ -148,3 +148,35 @@ test('micro/mmio: the model\'s bounced #PF per MMIO write is named as the ring-0
   assert.deepEqual([pf.simulated, pf.measured, pf.agrees], [5, 0, false]);
   assert.match(pf.reason!, /ring 0 and are skipped/);
 });
+
+test('a domU net transaction as the real trace counts it agrees with the model; io/net-stream\'s fragments carry their reason', () => {
+  // one 1-byte request and its 1-byte answer on the model: the request is pushed with a netfront send (fresh
+  // ring, req_event 1), netback copies its header (one grant_table_op, one grant op: 1 byte is under the
+  // 128 copied) and answers with a send; the answer lands in a posted buffer (no guest send), netback copies it
+  // (one grant_table_op, one grant op) and sends. The recorded trace's sums (test/engines/lab/xen-qemu/
+  // domu-net.test.ts): 1 netfront send, 2 copies in 2 grant_table_op, 2 netback sends, 2 ring slots
+  const ops: GuestOp[] = [
+    { op: 'io', device: 'net', dir: 'write', bytes: 1, requests: 1 },
+    { op: 'io', device: 'net', dir: 'read', bytes: 1, requests: 1 },
+  ];
+  const measure = (c: Counters) => {
+    c.hypercall('event_channel_op', 1);
+    c.event('dom0:event_channel_op', 2);
+    c.event('dom0:grant_table_op', 2);
+    c.event('eventChannel', 3);
+    c.event('grantOps', 2);
+    c.event('ringRequests', 2);
+    c.event('domainSwitches', 4);
+  };
+  const rows = xenCheckRows(results(ops, measure, 'io/net-rr', { guest: 'domu' }));
+  for (const what of ['hypercall event_channel_op', 'event dom0:event_channel_op', 'event dom0:grant_table_op', 'event eventChannel', 'event grantOps', 'event ringRequests']) {
+    const row = rows.find((r) => r.what === what)!;
+    assert.deepEqual([row.simulated, row.agrees], [row.measured, true], what);
+  }
+  // 64 KiB messages: 45 fragments each on the real vif, one ring request in the model
+  const stream: GuestOp[] = [{ op: 'io', device: 'net', dir: 'write', bytes: 65536, requests: 16 }];
+  const frames = xenCheckRows(results(stream, (c) => c.event('ringRequests', 16 * 45), 'io/net-stream', { guest: 'domu' }));
+  const slots = frames.find((r) => r.what === 'event ringRequests')!;
+  assert.deepEqual([slots.simulated, slots.agrees], [16, false]);
+  assert.match(slots.reason!, /45 frames/);
+});

@@ -24,10 +24,27 @@ export function fixture(name: string): { runner: string; ftrace: string; xenalyz
  * log and dom0's vbd file whole; the xenalyze dump (xentrace -e 0x0022f000, reduced as domu-script.ts does)
  * cut to the domU kernel's last forced-emulation CPUIDs at boot and the records around the operations.
  */
-export function domuFixture(): { console: Buffer; vbd: Buffer; xenGz: Buffer } {
+export function domuFixture(): { console: Buffer; vbd: Buffer; vif: Buffer; xenGz: Buffer } {
   return {
     console: readFileSync(`${dir}domu-disk.runner.txt`),
     vbd: readFileSync(`${dir}domu-disk.vbd.txt`),
+    // recorded before the domU had a vif: no eth0 lines, no ring file
+    vif: Buffer.alloc(0),
     xenGz: readFileSync(`${dir}domu-disk.xenalyze.txt.gz`),
+  };
+}
+
+/**
+ * A PV domU run of 50 netperf-TCP_RR-like transactions (2 syscalls, a 1-byte write, a 1-byte read: 150
+ * operations) over the vif to the op-runner's peer in dom0 (engines/lab/op-runner/net-peer.c). The console
+ * log, dom0's vbd file and netback's ring file whole; the xenalyze dump cut to the 100 records before the first
+ * operation and the first 15 operations (5 transactions).
+ */
+export function domuNetFixture(): { console: Buffer; vbd: Buffer; vif: Buffer; xenGz: Buffer } {
+  return {
+    console: readFileSync(`${dir}domu-net.runner.txt`),
+    vbd: readFileSync(`${dir}domu-net.vbd.txt`),
+    vif: readFileSync(`${dir}domu-net.vif.txt`),
+    xenGz: readFileSync(`${dir}domu-net.xenalyze.txt.gz`),
   };
 }
