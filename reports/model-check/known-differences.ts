@@ -72,7 +72,10 @@ export function explainDifference(reason: string, run: RunResult): string | null
   return null;
 }
 
-/** why a total differs: when it agrees once host interrupts are left out on both sides, it is those */
-export const TOTAL_IS_INTERRUPTS = 'agrees without EXTERNAL_INTERRUPT (host interrupts, per unit of wall-clock time)';
+/** why a total differs: it agrees once these rows, each differing for the cause on its own line, are left out */
+export function totalAgreesWithout(reasons: string[]): string {
+  if (reasons.length === 1 && reasons[0] === 'EXTERNAL_INTERRUPT') return 'agrees without EXTERNAL_INTERRUPT (host interrupts, per unit of wall-clock time)';
+  return `agrees without ${reasons.join(', ')} (each differs for the cause given on its row)`;
+}
 /** why a total differs when every reason that differs has its own cause named */
 export const TOTAL_IS_EXPLAINED = 'the sum of the differences above, each with its cause';

@@ -54,6 +54,7 @@ uint32_t process_switch(uint32_t pid);
 /* io.c: the two block-device drivers (a net `io` op goes to the same disk: there is no virtio-net device) */
 uint32_t io_emulated(int write, uint64_t bytes, uint64_t requests);
 uint32_t io_virtio(int write, uint64_t bytes, uint64_t requests);
+void io_virtio_init(void);
 
 /* entry.S */
 void enter_user(uint64_t count);

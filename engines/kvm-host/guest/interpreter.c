@@ -120,6 +120,7 @@ _Noreturn void guest_main(struct abi_boot *b, uint32_t cpu) {
   paging_init();
   apic_init(0);
   smp_boot_ap();
+  if (boot->io_virtio) io_virtio_init();
   boot->loop_cycles_x1000 = loop_cost_x1000();
   boot->current_op = 0xffffffffu;
   const struct abi_ops_header *h = (const struct abi_ops_header *)ABI_OPS_GPA;
