@@ -1,4 +1,4 @@
-/* op-runner [--compute-cap=N] [--disk=PATH] [--net-peer=IPv4] [--net-serve] [--marker=PATH] [--xen-marker] [--xen-cpuid-marker] [--kvm-marker] [--cpu=N] [--privileged] STREAM|-
+/* op-runner [--compute-cap=N] [--disk=PATH] [--net-peer=IPv4] [--net-serve] [--net-port=N] [--marker=PATH] [--xen-marker] [--xen-cpuid-marker] [--kvm-marker] [--cpu=N] [--privileged] STREAM|-
  *
  * Runs an hvbench operation stream (the binary form engines/kvm-host/op-stream.ts writes) with real system
  * calls and prints, on standard output, one header line, one line per operation and a last line:
@@ -20,7 +20,8 @@
  * the end one: each exits to the host, whose kvm_cpuid tracepoint names the leaf and subleaf, so the host's
  * kvm_exit events in between are the operation's (plus the end marker's own CPUID exit). All processes run on one CPU (--cpu, default 0);
  * ipi ops have a helper thread on the next one (smp.c). With --net-peer, net io ops go to that host, where
- * `op-runner --net-serve STREAM` answers them (net-peer.c). */
+ * `op-runner --net-serve STREAM` answers them (net-peer.c) on UDP port --net-port (default NET_PORT; 0 lets
+ * the peer take a free one, which it prints). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "op-runner.h"
+
+#define NET_PORT 7001
 
 static const char *const KIND_NAMES[OPK_LIMIT] = {
   [OPK_COMPUTE] = "compute", [OPK_SYSCALL] = "syscall", [OPK_CPUID] = "cpuid", [OPK_RDTSC] = "rdtsc",
@@ -238,17 +241,34 @@ static void check_vforks(void) {
   if (any) proc_prepare_vfork();
 }
 
+/* what the ops from `from` on need before any of them runs, so no operation's window holds its set-up: the
+ * I/O buffer (only for a stream with io ops: its pages would otherwise be copied by every fork), the peer's
+ * socket and the helper thread. An exec'd image comes here again for the rest of the stream, since the
+ * buffer and the thread do not survive exec (the socket does, at FD_NET) */
+static void prepare(uint32_t from, int cpu) {
+  for (uint32_t i = from; i < op_count; i++)
+    if (ops[i].kind == OPK_IO) { io_prepare(); break; }
+  for (uint32_t i = from; config.net_peer && i < op_count; i++)
+    if (ops[i].kind == OPK_IO && (ops[i].flags & ABI_F_NET)) {
+      if (peer_prepare(config.net_peer, config.net_port) < 0) usage("--net-peer: no UDP socket to that address");
+      break;
+    }
+  for (uint32_t i = from; i < op_count; i++)
+    if (ops[i].kind == OPK_IPI || ops[i].kind == OPK_SHOOTDOWN) { smp_prepare(cpu); break; }
+}
+
 int main(int argc, char **argv) {
   const char *input = NULL, *marker_path = NULL;
   long resume_op = -1, resume_pid = 0;
   int serve = 0;
-  uint64_t cpu = 0;
+  uint64_t cpu = 0, port = NET_PORT;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strncmp(a, "--compute-cap=", 14) == 0) config.compute_cap = number(a + 14, "--compute-cap");
     else if (strncmp(a, "--disk=", 7) == 0) config.disk = a + 7;
     else if (strncmp(a, "--net-peer=", 11) == 0) config.net_peer = a + 11;
     else if (strcmp(a, "--net-serve") == 0) serve = 1;
+    else if (strncmp(a, "--net-port=", 11) == 0) port = number(a + 11, "--net-port");
     else if (strncmp(a, "--marker=", 9) == 0) marker_path = a + 9;
     else if (strncmp(a, "--cpu=", 6) == 0) cpu = number(a + 6, "--cpu");
     else if (strcmp(a, "--privileged") == 0) config.privileged = 1;
@@ -261,12 +281,15 @@ int main(int argc, char **argv) {
     else input = a;
   }
   runner_argv = argv;
+  if (port > 65535 || (port == 0 && !serve)) usage("--net-port: a UDP port from 1 to 65535 (0 only with --net-serve)");
+  config.net_port = (uint16_t)port;
   if (resume_op >= 0) { /* an exec'd image: the stream, shared state and counters are at their FD_* numbers */
     map_stream();
     check_vforks();
     proc_attach((uint32_t)resume_pid);
     if (fcntl(FD_MARKER, F_GETFD) >= 0) marker = FD_MARKER;
     end((uint32_t)resume_op, OK);
+    prepare((uint32_t)resume_op + 1, (int)cpu);
     run_from((uint32_t)resume_op + 1, argv);
     return 0;
   }
@@ -284,19 +307,10 @@ int main(int argc, char **argv) {
   }
   load_stream(input);
   map_stream();
-  if (serve) peer_serve(ops, op_count);
+  if (serve) peer_serve(ops, op_count, config.net_port);
   check_vforks();
   proc_create_shared();
-  /* only a stream with io ops gets the I/O buffer: its pages would otherwise be copied by every fork */
-  for (uint32_t i = 0; i < op_count; i++)
-    if (ops[i].kind == OPK_IO) { io_prepare(); break; }
-  for (uint32_t i = 0; config.net_peer && i < op_count; i++)
-    if (ops[i].kind == OPK_IO && (ops[i].flags & ABI_F_NET)) {
-      if (peer_prepare(config.net_peer) < 0) usage("--net-peer: no UDP socket to that address");
-      break;
-    }
-  for (uint32_t i = 0; i < op_count; i++)
-    if (ops[i].kind == OPK_IPI || ops[i].kind == OPK_SHOOTDOWN) { smp_prepare((int)cpu); break; }
+  prepare(0, (int)cpu);
   const char *source = counts_open();
   dprintf(1, "op-runner 1 ops=%u counts=%s\n", op_count, source);
   run_from(0, argv);

@@ -6,13 +6,15 @@
  *    the peer sends it as soon as the write's last datagram arrived, and the read receives it;
  *  - any other read (the stream's first net operation, or one after a read) has nothing to answer, so it asks
  *    with one 1-byte pull datagram first.
- * The runner's socket is bound to RUNNER_PORT for the whole run, so an answer that arrives while the write is
- * still in its window waits in that socket for the read. The peer answers from dom0 as soon as it runs, which on
+ * The runner's socket lives for the whole run (at FD_NET, so an exec'd image keeps it), so an answer that
+ * arrives while the write is still in its window waits in that socket for the read; the peer answers the
+ * address its datagrams came from. The peer answers from dom0 as soon as it runs, which on
  * one CPU is while the domU's write is still in Xen's hands (its event-channel send woke dom0), so the answer's
  * netback work may fall in the write's window rather than the read's. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +24,6 @@
 #include <unistd.h>
 #include "op-runner.h"
 
-#define PEER_PORT 7001
-#define RUNNER_PORT 7000
 #define UDP_MAX 65507u /* IPv4's largest UDP payload */
 /* an answer may be queued whole before the receiver runs (UDP has no flow control): room for a record of the
  * largest datagrams, so none is dropped (SO_RCVBUFFORCE needs CAP_NET_ADMIN: root in both domains) */
@@ -59,15 +59,25 @@ static int bound_socket(uint16_t port) {
 
 static int runner_fd = -1;
 
-/* the runner's socket, connected to the peer: made before the first operation so no window holds its set-up */
-int peer_prepare(const char *peer) {
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(PEER_PORT) };
+/* the runner's socket, connected to the peer: made before the first operation so no window holds its set-up.
+ * It sits at FD_NET without close-on-exec: an exec'd image (proc_exec) takes it over, answers queued in it
+ * included, while the processes forked before the exec still hold it too */
+int peer_prepare(const char *peer, uint16_t port) {
+  if (fcntl(FD_NET, F_GETFD) >= 0) { /* an exec'd image */
+    runner_fd = FD_NET;
+    return 0;
+  }
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
   struct timeval timeout = { .tv_sec = PEER_TIMEOUT_S };
   if (inet_pton(AF_INET, peer, &addr.sin_addr) != 1) return -1;
-  runner_fd = bound_socket(RUNNER_PORT);
-  if (runner_fd < 0 || setsockopt(runner_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0 ||
-      connect(runner_fd, (struct sockaddr *)&addr, sizeof addr) < 0)
+  int fd = bound_socket(0);
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0 ||
+      connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || dup2(fd, FD_NET) < 0) {
+    if (fd >= 0) close(fd);
     return -1;
+  }
+  close(fd);
+  runner_fd = FD_NET;
   return 0;
 }
 
@@ -86,13 +96,19 @@ struct op_outcome peer_net(const struct abi_op *ops, uint32_t i) {
   return (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
 }
 
-_Noreturn void peer_serve(const struct abi_op *ops, uint32_t count) {
+/* the peer binds `port` (0: any free one) and says which on standard output before it receives anything, so
+ * whoever starts it knows when a datagram can no longer be refused */
+_Noreturn void peer_serve(const struct abi_op *ops, uint32_t count, uint16_t port) {
   static uint8_t data[UDP_MAX];
-  int fd = bound_socket(PEER_PORT);
-  if (fd < 0) {
-    fprintf(stderr, "op-runner: --net-serve: UDP port %u: %s\n", PEER_PORT, strerror(errno));
+  int fd = bound_socket(port);
+  struct sockaddr_in bound;
+  socklen_t blen = sizeof bound;
+  if (fd < 0 || getsockname(fd, (struct sockaddr *)&bound, &blen) < 0) {
+    fprintf(stderr, "op-runner: --net-serve: UDP port %u: %s\n", port, strerror(errno));
     exit(2);
   }
+  printf("op-runner serving udp %u\n", ntohs(bound.sin_port));
+  fflush(stdout);
   struct sockaddr_in runner;
   socklen_t rlen = sizeof runner;
   for (uint32_t i = 0; i < count; i++) {

@@ -17,6 +17,7 @@
 #define FD_MARKER 202      /* ftrace's trace_marker, when --marker is given */
 #define FD_FAULTS 203      /* perf software counters, when perf_event_open works */
 #define FD_CSW    204
+#define FD_NET    205      /* the socket net io ops use with --net-peer (net-peer.c) */
 #define FD_PIPES  210      /* 210 + 2 * pid: the read end of pid's wake-up pipe, + 1 the write end */
 
 /* state every process of the run shares (a MAP_SHARED memfd, so it survives fork and, by its fd, exec) */
@@ -36,6 +37,7 @@ struct runner_config {
   uint64_t compute_cap;   /* most loop iterations one compute op runs */
   const char *disk;       /* file or block device for disk io ops; NULL: skipped */
   const char *net_peer;   /* IPv4 address of the host net io ops go to (net-peer.c); NULL: loopback UDP */
+  uint16_t net_port;      /* the UDP port the peer serves on (--net-port; 0 with --net-serve: any free one) */
   int privileged;         /* pio and hypercall ops may be tried (only inside a throwaway guest) */
 };
 
@@ -99,10 +101,11 @@ struct op_outcome io_net(int write, uint64_t bytes, uint64_t requests);
 struct op_outcome io_timer(uint32_t period_us, uint64_t ticks);
 
 /* net-peer.c: net io op i against the host at --net-peer (after peer_prepare, -1 when its socket cannot be
- * made), and that host's side of the whole stream (never returns) */
-int peer_prepare(const char *peer);
+ * made; an exec'd image finds the socket again at FD_NET), and that host's side of the whole stream (never
+ * returns) */
+int peer_prepare(const char *peer, uint16_t port);
 struct op_outcome peer_net(const struct abi_op *ops, uint32_t i);
-_Noreturn void peer_serve(const struct abi_op *ops, uint32_t count);
+_Noreturn void peer_serve(const struct abi_op *ops, uint32_t count, uint16_t port);
 
 /* smp.c: a helper thread on a second CPU for ipi and shootdown; smp_prepare does nothing on one CPU */
 void smp_prepare(int cpu);

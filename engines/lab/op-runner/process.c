@@ -174,7 +174,9 @@ struct op_outcome proc_exec(char **argv, uint32_t op) {
   if (!args) return (struct op_outcome){ ABI_ST_FAILED, DETAIL_ERRNO, ENOMEM };
   args[0] = argv[0];
   args[1] = resume;
-  for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+  /* an image that was itself exec'd carries its own --resume: the new one replaces it */
+  for (int i = 1, n = 2; i < argc; i++)
+    if (strncmp(argv[i], "--resume=", 9) != 0) args[n++] = argv[i];
   execv("/proc/self/exe", args);
   int err = errno;
   free(args);

@@ -207,14 +207,55 @@ test('--net-peer against --net-serve on loopback: both read the stream, so only 
   ];
   const file = join(dir, 'net.bin');
   writeFileSync(file, serialize(ops).bytes);
-  const { spawn } = await import('node:child_process');
-  const peer = spawn(RUNNER_PATH, ['--net-serve', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => peer.on('exit', resolve));
-  // the peer binds its port as it starts; a pull sent before would be refused (ICMP port unreachable), so give
-  // it time on a loaded machine
-  await new Promise((r) => setTimeout(r, 2000));
-  const { out } = run(ops, ['--net-peer=127.0.0.1']);
+  const peer = await startPeer(file);
+  const { out } = run(ops, ['--net-peer=127.0.0.1', `--net-port=${peer.port}`]);
   assert.deepEqual(out.ops.map((o) => o.status), ['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
   // the peer ends with the stream's last net operation
-  assert.equal(await exited, 0);
+  assert.equal(await peer.exited, 0);
 });
+
+test('an exec\'d image gets its I/O buffer again, keeps the peer\'s socket, and execs again from where it is', { skip }, async () => {
+  // exec replaces the address space (the buffer is gone) but keeps descriptors without close-on-exec (FD_NET):
+  // the image after it re-makes the buffer before its first op, and the write's answer reaches the read
+  // through the socket the first image opened. Peer's view: 1 datagram in, 2 out. The second exec is made by
+  // an exec'd image: it resumes after op 3, not after the first image's op 0 (its own --resume is replaced).
+  const disk = join(dir, 'exec-disk.img');
+  writeFileSync(disk, Buffer.alloc(1 << 20));
+  const ops: GuestOp[] = [
+    { op: 'exec' },
+    { op: 'io', device: 'disk', dir: 'write', bytes: 4096, requests: 2 },
+    { op: 'io', device: 'net', dir: 'write', bytes: 16, requests: 1 },
+    { op: 'exec' },
+    { op: 'io', device: 'net', dir: 'read', bytes: 16, requests: 2 },
+  ];
+  const file = join(dir, 'exec-net.bin');
+  writeFileSync(file, serialize(ops).bytes);
+  const peer = await startPeer(file);
+  const { out } = run(ops, [`--disk=${disk}`, '--net-peer=127.0.0.1', `--net-port=${peer.port}`]);
+  assert.deepEqual(out.ops.map((o) => [o.kind, o.status]), [['exec', 'ok'], ['io', 'ok'], ['io', 'ok'], ['exec', 'ok'], ['io', 'ok']]);
+  assert.equal(await peer.exited, 0);
+});
+
+test('--net-port: 0 only for the peer, which then names the port it took', { skip }, () => {
+  const r = spawnSync(RUNNER_PATH, ['--net-port=0', '-'], { input: serialize([{ op: 'syscall', count: 1 }]).bytes, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^op-runner: --net-port: a UDP port from 1 to 65535 \(0 only with --net-serve\)/);
+});
+
+/** `op-runner --net-serve` on a free port: resolves once it has bound it (its first line names the port), so
+ *  no datagram is sent to a port nobody holds yet */
+async function startPeer(stream: string): Promise<{ port: number; exited: Promise<number | null> }> {
+  const { spawn } = await import('node:child_process');
+  const peer = spawn(RUNNER_PATH, ['--net-serve', '--net-port=0', stream], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => peer.on('exit', resolve));
+  let text = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    peer.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const m = /^op-runner serving udp (\d+)\n/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+    peer.on('exit', (code) => reject(new Error(`--net-serve exited (${code}) before binding`)));
+  });
+  return { port, exited };
+}
