@@ -174,7 +174,8 @@ export class KvmPlatform extends VmxPlatform {
   /**
    * flush_tlb_multi. With PV TLB flush (kvm_flush_tlb_multi) a preempted vCPU is not interrupted: the guest
    * sets KVM_VCPU_FLUSH_TLB in its steal-time record and KVM flushes it at its next entry (selectCpu). The
-   * others get native_flush_tlb_multi: one IPI send for all (sendToOthers), and on each target — running its
+   * others get native_flush_tlb_multi: one IPI send for all (sendToOthers: an ICR write when one vCPU is
+   * left, one KVM_HC_SEND_IPI for two or more), and on each target — running its
    * thread, so without posted interrupts KVM kicks it out (kvm_vcpu_kick) — the handler flushes as natively;
    * under shadow paging its INVLPGs or CR3 reload exit and sync. A preempted target without PV TLB flush must
    * be scheduled in to take the IPI (selectCpu).
@@ -336,13 +337,17 @@ export class KvmPlatform extends VmxPlatform {
   }
 
   /**
-   * The sender's side of `sends` IPIs, each to `targets` other vCPUs. With PV send-IPI the guest's
-   * apic->send_IPI_mask is kvm_send_ipi_mask: one KVM_HC_SEND_IPI hypercall per send carries the destination
-   * bitmap (up to 128 APIC IDs; __send_ipi_mask), handled by kvm_pv_send_ipi — a VMCALL exit. Without it the
-   * x2APIC physical-mode driver writes the ICR once per destination (MSR_WRITE exits)
+   * The sender's side of `sends` IPIs, each to `targets` other vCPUs. PV send-IPI (Linux arch/x86/kernel/kvm.c
+   * kvm_setup_pv_ipi) replaces only apic->send_IPI_mask and send_IPI_mask_allbutself with kvm_send_ipi_mask:
+   * one KVM_HC_SEND_IPI hypercall per send carries the destination bitmap (up to 128 APIC IDs;
+   * __send_ipi_mask), handled by kvm_pv_send_ipi — a VMCALL exit. An IPI to one CPU takes apic->send_IPI,
+   * which it leaves to the x2APIC driver: native_smp_send_reschedule and native_send_call_func_single_ipi call
+   * __apic_send_IPI, and smp_call_function_many_cond (kernel/smp.c) sends send_call_function_single_ipi when
+   * exactly one other CPU is in the mask — one ICR write (MSR_WRITE exit). Without PV send-IPI the x2APIC
+   * physical-mode driver writes the ICR once per destination
    */
   private sendToOthers(sends: number, targets: number): void {
-    if (!this.options.pvIpi) {
+    if (!this.options.pvIpi || targets === 1) {
       this.apicWrite('icr', sends * targets);
       return;
     }

@@ -37,26 +37,27 @@ test('IPIs: the sender exit replaces its ICR write; the target handler runs as n
   // native.ipi 2,095 = ICR write (msrWrite 150) + EOI (50) + the target's delivery and handler (1,895)
   // self-IPI with APICv: the SELF_IPI write and the EOI are virtualized (native costs), no KVM injection
   assert.deepEqual(delta('kvm', [], [{ op: 'ipi', target: 'self', count: 2 }]).attribution, { msr: 300, ipi: 2 * 1895, eoi: 100 });
-  // to another vCPU: the guest's PV send-IPI hypercall exits (1,500 + VMCALL handler 150), KVM injects it
-  // (irqInject 500), the halted target, still halt-polling, re-enters at once and halts again after its handler
-  // (HLT: 1,500 + 200)
-  assert.deepEqual(delta('kvm', [], [{ op: 'ipi', target: 'other', count: 1 }]).attribution,
-    { 'exit:VMCALL': 1500, 'pv-send-ipi': 150, ipi: 1895, 'interrupt-injection': 500, eoi: 50, 'exit:HLT': 1700 });
-  // pvipi=off: the x2APIC ICR write exits instead (1,500 + MSR_WRITE handler 300)
-  assert.equal(delta('kvm:pvipi=off', [], [{ op: 'ipi', target: 'other', count: 1 }]).attribution['exit:MSR_WRITE'], 1800);
+  // to one other vCPU: Linux sends it through apic->send_IPI, PV send-IPI or not — the x2APIC ICR write exits
+  // (1,500 + MSR_WRITE handler 300), KVM injects it (irqInject 500), the halted target, still halt-polling,
+  // re-enters at once and halts again after its handler (HLT: 1,500 + 200)
+  const one: GuestOp = { op: 'ipi', target: 'other', count: 1 };
+  assert.deepEqual(delta('kvm', [], [one]).attribution,
+    { 'exit:MSR_WRITE': 1800, ipi: 1895, 'interrupt-injection': 500, eoi: 50, 'exit:HLT': 1700 });
+  assert.deepEqual(delta('kvm:pvipi=off', [], [one]).attribution, delta('kvm', [], [one]).attribution);
 });
 
 test('an IPI to a halted other vCPU: the sender exit, the target woken, the target HLT exit', () => {
   const ipi: GuestOp = { op: 'ipi', target: 'other', count: 3 };
   const d = delta('kvm', [], [ipi]);
-  // per IPI: the sender's KVM_HC_SEND_IPI (VMCALL), the target's next HLT; no EOI exit with APICv
-  assert.deepEqual(d.exits, { VMCALL: 3, HLT: 3 });
+  // per IPI: the sender's ICR write (one destination: no KVM_HC_SEND_IPI), the target's next HLT; no EOI exit
+  // with APICv
+  assert.deepEqual(d.exits, { MSR_WRITE: 3, HLT: 3 });
   assert.deepEqual(delta('kvm:pvipi=off', [], [ipi]).exits, { MSR_WRITE: 3, HLT: 3 });
   assert.equal(d.events.vcpuWakeups, 3);
   assert.equal(d.attribution['vcpu-wakeup'], undefined);
   // without halt-polling the target was scheduled out: a host context switch out and one back in (1,500 each)
   const off = delta('kvm:haltpoll=off', [], [ipi]);
-  assert.deepEqual(off.exits, { VMCALL: 3, HLT: 3 });
+  assert.deepEqual(off.exits, { MSR_WRITE: 3, HLT: 3 });
   assert.equal(off.attribution['vcpu-wakeup'], 3 * 2 * 1500);
   // a self-IPI wakes nobody
   assert.equal(delta('kvm', [], [{ op: 'ipi', target: 'self', count: 3 }]).events.vcpuWakeups, undefined);
@@ -183,12 +184,12 @@ test('timer expiry: halted = host hrtimer (no exit), running = PREEMPTION_TIMER 
 
 test('PV EOI: no EOI exits without APICv; the deferred EOI costs the EOI_INDUCED handler', () => {
   const ipi: GuestOp = { op: 'ipi', target: 'other', count: 3 };
-  // send-IPI hypercalls (3), the halted target's HLT after each (3); EOIs: pveoi → none, off → 3 MSR_WRITE
-  assert.deepEqual(delta('kvm:apicv=off', [], [ipi]).exits, { VMCALL: 3, HLT: 3 });
+  // ICR writes (3), the halted target's HLT after each (3); EOIs: pveoi → none, off → 3 more MSR_WRITE
+  assert.deepEqual(delta('kvm:apicv=off', [], [ipi]).exits, { MSR_WRITE: 3, HLT: 3 });
   assert.equal(delta('kvm:apicv=off', [], [ipi]).attribution['pv-eoi'], 3 * 200);
-  assert.deepEqual(delta('kvm:apicv=off,pveoi=off', [], [ipi]).exits, { VMCALL: 3, MSR_WRITE: 3, HLT: 3 });
+  assert.deepEqual(delta('kvm:apicv=off,pveoi=off', [], [ipi]).exits, { MSR_WRITE: 3 + 3, HLT: 3 });
   // with APICv the guest's EOI never exits, PV EOI or not
-  assert.deepEqual(delta('kvm:pveoi=off', [], [ipi]).exits, { VMCALL: 3, HLT: 3 });
+  assert.deepEqual(delta('kvm:pveoi=off', [], [ipi]).exits, { MSR_WRITE: 3, HLT: 3 });
 });
 
 test('host ticks: one EXTERNAL_INTERRUPT exit per 4 ms of guest execution (HZ=250), none natively', () => {
@@ -236,13 +237,29 @@ test('amd-modern (Zen 1): AVIC is inhibited for x2APIC guests, so apicv defaults
   assert.doesNotThrow(() => resolveEngine('kvm:vpid=off', builtinEngines(), getProfile('intel-modern')));
 });
 
-test('PV send-IPI: a TLB shootdown to 3 other vCPUs is one KVM_HC_SEND_IPI, not 3 ICR writes', () => {
+test('PV send-IPI: a TLB shootdown to 3 other vCPUs is one KVM_HC_SEND_IPI, to 1 an ICR write', () => {
   const prefix: GuestOp[] = [map('a', 16), touch('a', 16)];
   const shootdown: GuestOp = { op: 'shootdown', region: 'a', cpus: 4 };
-  // flush_tlb_multi to the 3 others: one multicast send
+  // flush_tlb_multi to the 3 others: smp_call_function_many_cond sends the mask, one multicast send
   assert.deepEqual(delta('kvm', prefix, [shootdown]).exits, { VMCALL: 1 });
   assert.equal(delta('kvm', prefix, [shootdown]).events.pvSendIpi, 1);
   assert.deepEqual(delta('kvm:pvipi=off', prefix, [shootdown]).exits, { MSR_WRITE: 3 });
+  // on 2 vCPUs the mask holds one other CPU: send_call_function_single_ipi, one ICR write, no hypercall
+  const two = delta('kvm', prefix, [{ op: 'shootdown', region: 'a', cpus: 2 }]);
+  assert.deepEqual(two.exits, { MSR_WRITE: 1 });
+  assert.equal(two.events.pvSendIpi, undefined);
+  // a mask of 2 left after PV TLB flush skipped a preempted vCPU: 4 vCPUs on 3 host CPUs, vCPU 3 shares host
+  // CPU 0 with vCPU 0 (i mod 3), which runs the unmap, so vCPU 3 is preempted and marked KVM_VCPU_FLUSH_TLB;
+  // vCPUs 1 and 2 take one KVM_HC_SEND_IPI
+  const skipped = delta('kvm:hostcpus=3', prefix, [shootdown]);
+  assert.deepEqual(skipped.exits, { VMCALL: 1 });
+  assert.equal(skipped.events.pvTlbFlushes, 1);
+  // on 2 host CPUs: the shootdown first runs the process's threads on vCPUs 1, 2, 3 in turn, so vCPU 3 takes
+  // host CPU 1 from vCPU 1, and vCPU 0 takes host CPU 0 back from vCPU 2. vCPUs 1 and 2 are preempted (marked),
+  // vCPU 3 alone is left: one ICR write
+  const twoHosts = delta('kvm:hostcpus=2', prefix, [shootdown]);
+  assert.deepEqual(twoHosts.exits, { MSR_WRITE: 1 });
+  assert.equal(twoHosts.events.pvTlbFlushes, 2);
 });
 
 test('a masked self-IPI (CLI, IPI, STI): without APICv an INTERRUPT_WINDOW exit delivers each; with APICv none', () => {
@@ -314,8 +331,8 @@ test('halt: the host blocks the vCPU unless halt-polling sees the wake-up; the g
   // an IPI to another vCPU that polls in the guest: no HLT exit, no wake-up; the posted interrupt needs no
   // kick with APICv, a kick (EXTERNAL_INTERRUPT) without
   const ipi: GuestOp = { op: 'ipi', target: 'other', count: 3 };
-  assert.deepEqual(delta('kvm:guesthaltpoll=on', [], [ipi]).exits, { VMCALL: 3 });
-  assert.deepEqual(delta('kvm:guesthaltpoll=on,apicv=off', [], [ipi]).exits, { VMCALL: 3, EXTERNAL_INTERRUPT: 3 });
+  assert.deepEqual(delta('kvm:guesthaltpoll=on', [], [ipi]).exits, { MSR_WRITE: 3 });
+  assert.deepEqual(delta('kvm:guesthaltpoll=on,apicv=off', [], [ipi]).exits, { MSR_WRITE: 3, EXTERNAL_INTERRUPT: 3 });
 });
 
 test('a string PIO: rep ins exits once per 1,024 bytes read ahead, rep outs to QEMU once per element', () => {

@@ -31,3 +31,17 @@ test('threads-shootdown on xen: TLB_FLUSH_MULTI empties the other vCPUs, so they
   // the 64 shared pages it lost
   assert.equal(xen.tlb.misses, 5 * 80 + 4 * 3 * 64);
 });
+
+test('threads-shootdown on kvm: the remote flush of 3 vCPUs is one KVM_HC_SEND_IPI, of 1 vCPU an ICR write', () => {
+  // 4 threads: each munmap's mask holds vCPUs 1–3, sent by kvm_send_ipi_mask as one VMCALL; the targets run
+  // their threads, so the IPI is posted (APICv: no kick) and each INVLPGs the 16 pages (16 ≤ 33)
+  const four = run('kvm', ops(), 'intel-modern', 1);
+  assert.equal(four.exits.byReason.VMCALL, 5);
+  assert.equal(four.exits.byReason.MSR_WRITE ?? 0, four.events.guestTicks ?? 0);
+  assert.equal(four.tlb.flushes.byCause.shootdown, 5 * 3 * 16);
+  // 2 threads: vCPU 1 alone, send_call_function_single_ipi → apic->send_IPI, one x2APIC ICR write a round
+  const two = run('kvm', [...w.generate(applyParams(w, { iterations: 5, threads: 2 }), new Rng(1))], 'intel-modern', 1);
+  assert.equal(two.exits.byReason.VMCALL, undefined);
+  assert.equal(two.exits.byReason.MSR_WRITE, 5 + (two.events.guestTicks ?? 0));
+  assert.equal(two.tlb.flushes.byCause.shootdown, 5 * 16);
+});

@@ -32,3 +32,19 @@ test('micro/pio-kernel on xen: each of the count INs is one bounced #GP, never a
   assert.equal(r.hypercalls.byOp.iret, 25);
   assert.equal(r.exits.byReason['emulate privop'], undefined);
 });
+
+test('micro/ipi on kvm: an IPI to one other vCPU is an x2APIC ICR write, PV send-IPI or not', () => {
+  const w = builtinWorkloads().find((x) => x.id === 'micro/ipi')!;
+  const ops = [...w.generate({ ...defaultParams(w), count: 20 }, new Rng(1))];
+  // 20 IPIs: Linux's PV send-IPI leaves apic->send_IPI alone, so each is one ICR write (MSR_WRITE), and the
+  // halted target's next HLT; no KVM_HC_SEND_IPI
+  for (const engine of ['kvm', 'kvm:pvipi=off']) {
+    const r = run(engine, ops, 'intel-modern', 1);
+    assert.equal(r.exits.byReason.VMCALL, undefined, engine);
+    assert.equal(r.exits.byReason.MSR_WRITE, 20 + (r.events.guestTicks ?? 0), engine);
+    assert.equal(r.exits.byReason.HLT, 20, engine);
+  }
+  // xen: one EVTCHNOP_send per IPI (xen_send_IPI_one); xen:mode=hvm the same through its HVM smp_ops
+  assert.equal(run('xen', ops, 'intel-modern', 1).hypercalls.byOp.event_channel_op, 20);
+  assert.equal(run('xen:mode=hvm', ops, 'intel-modern', 1).hypercalls.byOp.event_channel_op, 20);
+});

@@ -41,3 +41,33 @@ test('hot-access and set-cr3 measure TLB hits and CR3 writes only: no miss, faul
   assert.equal(cr3.exits.total, 0);
   assert.equal(cr3.events.contextSwitches, 100);
 });
+
+test('tlb-shootdown: the one remote flush IPI of a 2-vCPU munmap is an ICR write on kvm, a mask of 3 one KVM_HC_SEND_IPI', () => {
+  // 2 vCPUs, 10 rounds: each munmap's flush_tlb_multi has one other CPU, so smp_call_function_many_cond sends
+  // send_call_function_single_ipi through apic->send_IPI (not PV): one x2APIC ICR write (MSR_WRITE) per round;
+  // the other vCPU runs the process, so the IPI is posted (APICv) and it INVLPGs the page in its handler
+  const two = runWorkload('micro/tlb-shootdown', 'kvm', { iterations: 10 });
+  assert.equal(two.exits.byReason.VMCALL, undefined);
+  assert.equal(two.exits.byReason.MSR_WRITE, 10 + (two.events.guestTicks ?? 0));
+  assert.equal(two.events.ipis, 10);
+  assert.equal(two.tlb.flushes.byCause.shootdown, 10);
+  // 4 vCPUs: the mask holds 3 others, arch_send_call_function_ipi_mask → kvm_send_ipi_mask, one hypercall a round
+  const four = runWorkload('micro/tlb-shootdown', 'kvm', { iterations: 10, cpus: 4 });
+  assert.equal(four.exits.byReason.VMCALL, 10);
+  assert.equal(four.events.pvSendIpi, 10);
+  assert.equal(four.exits.byReason.MSR_WRITE, four.events.guestTicks);
+  assert.equal(four.events.ipis, 10 * 3);
+  // xen (PV): MMUEXT_INVLPG_MULTI for the one page, one mmuext_op a round whatever the mask, no event channel;
+  // xen:mode=hvm: Linux's HVM smp_ops send each call-function IPI as an EVTCHNOP_send per destination
+  // (per round: rounds 11–20 add as many mmuext_ops on 4 vCPUs as on 2; the first round also loads the
+  // address space on the vCPUs that join)
+  const perTenRounds: number[] = [];
+  for (const cpus of [2, 4]) {
+    const xen = runWorkload('micro/tlb-shootdown', 'xen', { iterations: 10, cpus });
+    assert.equal(xen.hypercalls.byOp.event_channel_op, undefined);
+    perTenRounds.push(runWorkload('micro/tlb-shootdown', 'xen', { iterations: 20, cpus }).hypercalls.byOp.mmuext_op - xen.hypercalls.byOp.mmuext_op);
+    const hvm = runWorkload('micro/tlb-shootdown', 'xen:mode=hvm', { iterations: 10, cpus });
+    assert.equal(hvm.hypercalls.byOp.event_channel_op, 10 * (cpus - 1));
+  }
+  assert.equal(perTenRounds[0], perTenRounds[1]);
+});
