@@ -92,16 +92,20 @@ static void wait_for(volatile uint64_t *counter, uint64_t target) {
   while (*counter < target) safe_halt();
 }
 
-/* a fixed IPI: KVM's PV send-IPI hypercall (a bitmap of APIC IDs, kvm_send_ipi_mask in arch/x86/kernel/kvm.c)
- * when offered and hypercalls work on this backend, else one x2APIC ICR write (physical destination) */
+/* a fixed IPI to one CPU: one x2APIC ICR write (physical destination), as Linux sends it through apic->send_IPI */
 void apic_send_ipi(uint32_t apic_id, uint32_t vector) {
   apic_send_ipi_mask(1ull << apic_id, vector);
 }
 
-/* one fixed IPI to every APIC ID in `mask` (IDs are vCPU indexes, below ABI_MAX_CPUS): one PV send-IPI
- * hypercall for all of them, as kvm_send_ipi_mask does, else an ICR write each */
+/* one fixed IPI to every APIC ID in `mask` (IDs are vCPU indexes, below ABI_MAX_CPUS): to two or more, one PV
+ * send-IPI hypercall for all of them when KVM offers it and hypercalls work on this backend, as
+ * kvm_send_ipi_mask does (arch/x86/kernel/kvm.c); else an ICR write each. A mask of one CPU is always an ICR
+ * write: kvm_setup_pv_ipi replaces only apic->send_IPI_mask and send_IPI_mask_allbutself, and Linux sends a
+ * call-function IPI to exactly one other CPU with send_call_function_single_ipi (kernel/smp.c
+ * smp_call_function_many_cond), which reaches the x2APIC driver's send_IPI */
 void apic_send_ipi_mask(uint64_t mask, uint32_t vector) {
-  if ((kvm_features & KVM_FEATURE_PV_SEND_IPI) && !(boot->disabled & ABI_DISABLE_HYPERCALL)) {
+  int multicast = (mask & (mask - 1)) != 0;
+  if (multicast && (kvm_features & KVM_FEATURE_PV_SEND_IPI) && !(boot->disabled & ABI_DISABLE_HYPERCALL)) {
     uint64_t nr = KVM_HC_SEND_IPI;
     uint64_t bitmap_low = mask, bitmap_high = 0, min = 0, icr = vector;
     if (boot->amd) __asm__ volatile("vmmcall" : "+a"(nr) : "b"(bitmap_low), "c"(bitmap_high), "d"(min), "S"(icr) : "memory");
