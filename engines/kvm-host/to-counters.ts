@@ -77,9 +77,12 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
   // CR3 writes flush the non-global TLB (the guest uses no PCID; measured.guest.pcid says whether the CPU had one); INVLPG drops one page
   if (g.cr3Writes) c.flush('nonGlobal', 'cr3', g.cr3Writes);
   if (g.invlpgs) c.flush('single', 'invlpg', g.invlpgs);
-  // vCPU 1's flushes for another vCPU's unmap (guest/smp.c): per page, or the whole TLB past Linux's ceiling
-  if (g.remoteInvlpgs) c.flush('remote', 'shootdown', g.remoteInvlpgs);
-  if (g.remoteFullFlushes) c.flush('remote', 'shootdown', g.remoteFullFlushes);
+  // the APs' flushes for vCPU 0's unmap (guest/smp.c flush_range, in their IPI handlers), counted by what each
+  // instruction invalidates there, as the model counts them (native-platform.ts remoteFlush) and caused by the
+  // shootdown: an INVLPG drops one page, a CR3 reload past Linux's ceiling every non-global entry (no PCID;
+  // Intel SDM Vol. 3 §4.10.4.1)
+  if (g.remoteInvlpgs) c.flush('single', 'shootdown', g.remoteInvlpgs);
+  if (g.remoteFullFlushes) c.flush('nonGlobal', 'shootdown', g.remoteFullFlushes);
   for (const [name, n] of Object.entries({ pageFaults: g.pageFaults, protectionFaults: g.protectionFaults, syscalls: g.syscalls,
     msrFaults: g.gpFaults, hypercallFaults: g.udFaults, forks: g.forks, execs: g.execs, exits: g.exits, cowFaults: g.cowFaults,
     timerInterrupts: g.timerIrqs, ipis: g.ipisReceived, virtioNotify: g.virtioKicks,
