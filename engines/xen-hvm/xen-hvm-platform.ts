@@ -184,18 +184,9 @@ export class XenHvmPlatform extends VmxPlatform {
   override sendIpi(target: 'self' | 'other', count: number, masked = false): void {
     const n = this.profile.native;
     const apic = this.options.ipi === 'apic';
-    if (apic) this.msr(target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR, true, count);
-    else {
-      this.evtchnSend('event-channel', this.profile.pv.eventChannelNotify, count);
-      this.counters.event('eventChannel', count);
-    }
-    // the target's delivery and handler as natively: native.ipi less the sender's ICR write and the EOI
-    this.work('ipi', (n.ipi - n.msrWrite - n.eoi) * count);
-    this.counters.event('ipis', count);
-    if (apic) this.apicEoi(count);
-    else this.counters.event('upcalls', count);
+    this.ipiSend(count, target === 'self' ? X2APIC_SELF_IPI : X2APIC_ICR);
     const virtualized = apic && target === 'self' && !msrExits(X2APIC_SELF_IPI, true, this.profile.features.apicv);
-    if (!virtualized) this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
+    this.ipiTarget(count, !virtualized);
     if (masked && target === 'self' && !virtualized) this.exits.inKernel('INTERRUPT_WINDOW', count);
     if (target === 'self') return;
     this.counters.charge('hypervisor', 'ipi', n.ipi * count);
@@ -207,20 +198,44 @@ export class XenHvmPlatform extends VmxPlatform {
     this.exits.inKernel('HLT', count);
   }
 
-  /** Linux's native flush_tlb_multi: an IPI to each target vCPU (running its thread, so kicked out:
-   *  EXTERNAL_INTERRUPT), whose handler flushes on that vCPU as natively (under shadow paging exiting) */
-  override flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
+  /** the sender's side of `count` IPIs of one destination each: an x2APIC write of `reg` (ipi=apic), else an
+   *  EVTCHNOP_send (xen_send_IPI_one) */
+  private ipiSend(count: number, reg: number): void {
+    if (this.options.ipi === 'apic') {
+      this.msr(reg, true, count);
+      return;
+    }
+    this.evtchnSend('event-channel', this.profile.pv.eventChannelNotify, count);
+    this.counters.event('eventChannel', count);
+  }
+
+  /**
+   * The target's side of `count` IPIs: its delivery and handler as natively (native.ipi less the sender's ICR
+   * write and the EOI), Xen's injection unless APICv delivered a self-IPI itself, and the handler's end: an EOI
+   * to its local APIC (ipi=apic), none after an event channel's upcall
+   */
+  private ipiTarget(count: number, injected: boolean): void {
     const n = this.profile.native;
+    this.work('ipi', (n.ipi - n.msrWrite - n.eoi) * count);
+    this.counters.event('ipis', count);
+    if (this.options.ipi === 'apic') this.apicEoi(count);
+    else this.counters.event('upcalls', count);
+    if (injected) this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
+  }
+
+  /** Linux's native flush_tlb_multi: a call-function IPI to each target vCPU — an EVTCHNOP_send per destination
+   *  (xen_smp_send_call_function_ipi → xen_send_IPI_mask, arch/x86/xen/smp.c), or an ICR write each — running its
+   *  thread, so kicked out (EXTERNAL_INTERRUPT); each takes it like any IPI and flushes in its handler as
+   *  natively (under shadow paging exiting) */
+  override flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
     const count = cpus.length;
     if (count === 0) return;
-    if (this.options.ipi === 'apic') this.msr(X2APIC_ICR, true, count);
-    else this.evtchnSend('event-channel', this.profile.pv.eventChannelNotify, count);
+    this.ipiSend(count, X2APIC_ICR);
     const here = this.machine.currentIndex;
     for (const cpu of cpus) {
       this.selectCpu(cpu);
       this.exits.inKernel('EXTERNAL_INTERRUPT', 1);
-      this.work('ipi', n.ipi - n.msrWrite - n.eoi);
-      this.counters.event('ipis', 1);
+      this.ipiTarget(1, true);
       this.remoteFlushHere(va, pages, pageBytes, full);
     }
     this.selectCpu(here);

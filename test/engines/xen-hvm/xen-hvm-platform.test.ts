@@ -113,3 +113,22 @@ test('a string PIO to QEMU is one ioreq per instruction, QEMU\'s work per elemen
   assert.equal(t.events.upcalls, 3 + t.events.guestTicks!);
   assert.equal(t.hypercalls.vcpu_op, 3 + t.events.guestTicks!);
 });
+
+test('a shootdown to 3 other vCPUs: an IPI per destination, each target taking it as any IPI before it flushes', () => {
+  const prefix: GuestOp[] = [{ op: 'map', region: 'a', bytes: 16 * 4096, pageSize: '4k' }, { op: 'touch', region: 'a', pattern: 'seq', accesses: 16, write: true }];
+  const shootdown: GuestOp = { op: 'shootdown', region: 'a', cpus: 4 };
+  // ipi=evtchn: xen_send_IPI_mask sends one EVTCHNOP_send per destination (3 VMCALLs); each running target is
+  // kicked (EXTERNAL_INTERRUPT), Xen injects the callback vector (3 injections of 500) and it takes an upcall,
+  // no EOI
+  const evtchn = delta('xen:mode=hvm', prefix, [shootdown]);
+  assert.equal(evtchn.exits.VMCALL, 3);
+  assert.equal(evtchn.exits.EXTERNAL_INTERRUPT, 3);
+  assert.equal(evtchn.events.eventChannel, 3);
+  assert.equal(evtchn.events.upcalls, 3);
+  assert.equal(evtchn.attribution['interrupt-injection'], 3 * 500);
+  // ipi=apic on amd-modern (no APICv): 3 ICR writes by the sender and each target's EOI to its x2APIC, both
+  // MSR_WRITE exits: 3 + 3
+  const apic = delta('xen:mode=hvm,ipi=apic', prefix, [shootdown], 'amd-modern');
+  assert.equal(apic.exits.MSR_WRITE, 3 + 3);
+  assert.equal(apic.events.upcalls, undefined);
+});
