@@ -608,8 +608,10 @@ export class XenPlatform extends NativePlatform {
     this.calls.call('vcpu_op', 'singleshot-timer', count, this.profile.native.msrWrite * count);
   }
 
-  /** an IPI is an event-channel send (EVTCHNOP_send); Xen interrupts the target's physical CPU when it is
-   *  another one; the target takes an upcall. A self-IPI sent with the guest's events masked
+  /** an IPI is an event-channel send (EVTCHNOP_send, one per destination: xen_send_IPI_one); Xen interrupts the
+   *  target's physical CPU when it is another one; the target takes an upcall. Another vCPU idles in
+   *  SCHEDOP_block (Linux xen_safe_halt): the send wakes it (evtchn_set_pending → vcpu_wake) and after its handler
+   *  it blocks again, one sched_op per IPI, as the HVM guest's HLT (xen-hvm-platform.ts). A self-IPI sent with the guest's events masked
    *  (vcpu_info.evtchn_upcall_mask) stays pending: the unmask (xen_irq_enable, Linux arch/x86/xen/irq.c) finds
    *  evtchn_upcall_pending set and forces the upcall with a null hypercall (xen_force_evtchn_callback:
    *  HYPERVISOR_xen_version) */
@@ -619,7 +621,13 @@ export class XenPlatform extends NativePlatform {
     if (masked) this.calls.call('xen_version', 'event-channel', count);
     this.counters.event('eventChannel', count);
     this.counters.event('ipis', count);
-    if (target === 'other') this.counters.charge('hypervisor', 'ipi', native.ipi * count);
+    if (target === 'other') {
+      this.counters.charge('hypervisor', 'ipi', native.ipi * count);
+      this.counters.event('vcpuWakeups', count);
+      // estimate: Xen's schedule() to the woken vCPU and to idle at its next block, as for xen:mode=hvm
+      this.counters.charge('hypervisor', 'vcpu-wakeup', native.contextSwitch * count);
+      this.calls.call('sched_op', 'sched-op', count);
+    }
     this.work('interrupt', native.interrupt * count);
     this.counters.event('upcalls', count);
     this.calls.call('iret', 'event-channel', count, pv.bounceFrame * count);

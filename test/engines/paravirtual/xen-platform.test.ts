@@ -336,6 +336,18 @@ test('a self-IPI sent with events masked: the unmask forces the pending upcall w
   assert.deepEqual(masked.hypercalls, { event_channel_op: 3, xen_version: 3, iret: 3 });
 });
 
+test('an IPI to a halted other vCPU: one EVTCHNOP_send, the target woken by Xen, its upcall, and its next SCHEDOP_block', () => {
+  const d = delta('xen', [], [{ op: 'ipi', target: 'other', count: 3 }]);
+  // per IPI: the sender's event_channel_op, the target's iret from its upcall and its sched_op block after it
+  assert.deepEqual(d.hypercalls, { event_channel_op: 3, iret: 3, sched_op: 3 });
+  assert.equal(d.events.vcpuWakeups, 3);
+  // intel-modern: Xen's IPI to the target's physical CPU (native.ipi 2,095) and its schedule in and out
+  // (contextSwitch 1,500) per IPI
+  assert.equal(d.attribution['vcpu-wakeup'], 3 * 1500);
+  // a self-IPI wakes nobody and blocks nobody
+  assert.deepEqual(delta('xen', [], [{ op: 'ipi', target: 'self', count: 3 }]).hypercalls, { event_channel_op: 3, iret: 3 });
+});
+
 test('a PV guest has no superpages: a 2m region is mapped and faulted with 4 KiB pages; a 1g region is refused', () => {
   const huge: GuestOp = { op: 'map', region: 'a', bytes: 2 * 1024 * 1024, pageSize: '2m' };
   // 512 seq writes cover the 512 4 KiB units of one 2 MiB region. Natively (THP) the first write faults in
