@@ -9,7 +9,7 @@ import { guestRamMb, MAX_MEM_MIB, MIN_MEM_MIB } from './guest-ram.ts';
 import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
 import { serialize } from './op-stream.ts';
 import { toCounters } from './to-counters.ts';
-import { builtPaths, LAPIC_TIMER_MODES, MAX_VCPUS, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
+import { APIC_MODES, builtPaths, LAPIC_TIMER_MODES, MAX_VCPUS, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
 
 /** also the options of kvm-qemu, which runs the same VMM one level down */
 export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
@@ -18,6 +18,7 @@ export const KVM_HOST_OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'memMb', type: 'number', default: 0, description: 'guest RAM in MiB (16-768); map/touch regions are demand-faulted from it; 0 sizes it to the regions the workload maps at once (guest-ram.ts)' },
   { name: 'computeCap', type: 'number', default: 0, description: 'most loop iterations one compute op runs; 0 picks 1e9 on a native backend, 1000 on an emulating one' },
   { name: 'lapictimer', type: 'enum', values: [...LAPIC_TIMER_MODES], default: 'deadline', description: "how the guest's timer op arms its LAPIC timer, as kvm's option of that name: deadline (a TSC-deadline WRMSR per tick), oneshot (a TMICT write per tick), periodic (one TMICT write per op; KVM re-arms its hrtimer itself)" },
+  { name: 'apic', type: 'enum', values: [...APIC_MODES], default: 'x2apic', description: "the guest's local APIC mode, as kvm's option of that name: x2apic (MSR registers); xapic (memory-mapped registers at 0xfee00000, a guest booted with nox2apic): each access an APIC-access exit, or a nested page fault KVM emulates on SVM without AVIC" },
 ];
 
 /**
@@ -79,6 +80,7 @@ export function vmmArgsFrom(options: EngineRunInput['options'], native: boolean,
     computeCap: cap > 0 ? cap : native ? 1e9 : 1000,
     disable,
     lapicTimer: LAPIC_TIMER_MODES.find((m) => m === options.lapictimer) ?? 'deadline',
+    ...(options.apic === 'xapic' ? { apic: 'xapic' as const } : {}),
     cpus: vcpusFor(ops),
   };
 }

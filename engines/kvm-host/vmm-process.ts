@@ -31,7 +31,13 @@ export interface VmmArgs {
   lapicTimer?: LapicTimerMode;
   /** vCPUs to start (1 to MAX_VCPUS); the VMM's default, 2, when not given */
   cpus?: number;
+  /** the guest's local APIC mode (guest/apic.c); x2apic when not given */
+  apic?: ApicMode;
 }
+
+/** the `apic` option's values, as the VMM's --apic takes them */
+export const APIC_MODES = ['x2apic', 'xapic'] as const;
+export type ApicMode = typeof APIC_MODES[number];
 
 /** abi.h ABI_MAX_CPUS: the APs' stacks fill the room the guest's layout gives them */
 export const MAX_VCPUS = 8;
@@ -73,6 +79,9 @@ const runReport = z.object({
     virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0), virtioHalts: count.default(0),
     // what CPUID offered the guest (1 or 0); absent from a VMM built before the guest read it
     pcid: count.optional(), invpcid: count.optional(),
+    // guest/apic.c: xAPIC register accesses during the ops, and interrupts taken between a wait's STI and HLT;
+    // absent from a VMM built before them
+    apicMmio: count.default(0), earlyWakeups: count.default(0),
   }),
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),
@@ -95,7 +104,8 @@ export type VmmOutcome =
 export function vmmArgv(paths: VmmPaths, args: VmmArgs): { file: string; argv: string[] } {
   const argv = ['--guest', paths.guest, '--mem-mb', String(args.memMb), '--timeout-ms', String(args.timeoutMs),
     '--io', args.io, '--compute-cap', String(args.computeCap), '--disable', args.disable.length ? args.disable.join(',') : 'none',
-    '--lapic-timer', args.lapicTimer ?? 'deadline', ...(args.cpus === undefined ? [] : ['--cpus', String(args.cpus)])];
+    '--lapic-timer', args.lapicTimer ?? 'deadline', ...(args.cpus === undefined ? [] : ['--cpus', String(args.cpus)]),
+    ...(args.apic === 'xapic' ? ['--apic', 'xapic'] : [])];
   return /\.(mjs|js)$/.test(paths.vmm) ? { file: process.execPath, argv: [paths.vmm, ...argv] } : { file: paths.vmm, argv };
 }
 

@@ -110,8 +110,8 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
       const args = vmmArgsFrom(input.options, false, [], ops);
       args.timeoutMs = watchdogMs(args.timeoutMs, machine.loopCycles);
-      const baseline = await baselineFor(machine, args.cpus).catch((err: Error) => {
-        throw new Error(`kvm-qemu: the boot baseline on ${args.cpus} vCPUs failed: ${err.message}`);
+      const baseline = await baselineFor(machine, args.cpus, args.apic).catch((err: Error) => {
+        throw new Error(`kvm-qemu: the boot baseline on ${args.cpus} vCPUs (${args.apic ?? 'x2apic'}) failed: ${err.message}`);
       });
       const { report, exits } = await runOnL1(machine.session, args, stream.bytes).catch((err: Error) => {
         throw new Error(`kvm-qemu run failed: ${err.message}`);

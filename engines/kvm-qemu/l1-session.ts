@@ -27,8 +27,8 @@ export interface L1 {
   bootMs: number;
   /** the exits of a guest that boots and runs nothing, on the VMM's default 2 vCPUs */
   baseline: ExitHistogram;
-  /** the same for other vCPU counts, each measured the first time a run asks for it (baselineFor) */
-  baselines: Map<number, Promise<ExitHistogram>>;
+  /** the same for other vCPU counts and APIC modes ("cpus/apic"), each measured the first time a run asks for it (baselineFor) */
+  baselines: Map<string, Promise<ExitHistogram>>;
   loopCycles: number;
 }
 
@@ -71,14 +71,16 @@ export async function runLinuxOnL1(session: QemuSession, o: L2RunOptions & { tim
 /** the boot probe: an empty stream in a small guest */
 const PROBE: VmmArgs = { memMb: 16, timeoutMs: 60_000, io: 'virtio', computeCap: 1, disable: [] };
 
-/** the boot baseline of a guest with `cpus` vCPUs: each AP's boot (its x2APIC and PV EOI set up, its first HLT)
- *  adds exits of its own, so a run on more vCPUs is compared with an empty run on as many */
-export function baselineFor(machine: L1, cpus: number | undefined): Promise<ExitHistogram> {
-  if (cpus === undefined || cpus === 2) return Promise.resolve(machine.baseline);
-  let b = machine.baselines.get(cpus);
+/** the boot baseline of a guest with `cpus` vCPUs in an APIC mode: each AP's boot (its local APIC and PV EOI set
+ *  up, its first HLT) adds exits of its own, and an xAPIC's setup writes are memory accesses where x2APIC's are
+ *  WRMSRs, so a run is compared with an empty run on as many vCPUs in the same mode */
+export function baselineFor(machine: L1, cpus: number | undefined, apic: VmmArgs['apic'] = 'x2apic'): Promise<ExitHistogram> {
+  if ((cpus === undefined || cpus === 2) && apic === 'x2apic') return Promise.resolve(machine.baseline);
+  const key = `${cpus ?? 2}/${apic}`;
+  let b = machine.baselines.get(key);
   if (!b) {
-    b = runOnL1(machine.session, { ...PROBE, cpus }, serialize([]).bytes).then((r) => r.exits);
-    machine.baselines.set(cpus, b);
+    b = runOnL1(machine.session, { ...PROBE, cpus, apic }, serialize([]).bytes).then((r) => r.exits);
+    machine.baselines.set(key, b);
   }
   return b;
 }

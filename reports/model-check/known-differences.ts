@@ -20,6 +20,14 @@ function virtioHalts(run: RunResult): { halted: number; batches: number } | null
   return halted < batches ? { halted, batches } : null;
 }
 
+/** the freestanding guest's xAPIC register accesses during the ops on kvm-qemu: L1's kvm_amd has no AVIC (QEMU's
+ *  TCG offers none), so it maps no APIC-access page (kvm_alloc_apic_access_page serves APICv and AVIC alone) */
+function svmXapicAccesses(run: RunResult): number | null {
+  if (run.engineId !== 'kvm-qemu' || run.options?.apic !== 'xapic') return null;
+  const n = Number((run.measured?.guest as { apicMmio?: unknown } | undefined)?.apicMmio ?? NaN);
+  return Number.isFinite(n) ? n : null;
+}
+
 const NO_TICK = "the freestanding guest keeps no periodic tick while busy: the model's re-arms IA32_TSC_DEADLINE (MSR_WRITE) and expires on the preemption timer";
 
 export function explainDifference(reason: string, run: RunResult): string | null {
@@ -33,6 +41,11 @@ export function explainDifference(reason: string, run: RunResult): string | null
     return host;
   }
   if (run.options?.guest === 'linux') return explainLinuxL2(reason, run);
+  const xapic = svmXapicAccesses(run);
+  if (xapic !== null && (reason === 'APIC_ACCESS' || reason === 'EPT_MISCONFIG')) {
+    // guest/apic.c apic_write: a store to 0xfee00000 + offset, which has no memory slot in L1's KVM
+    return `the measured guest made ${xapic.toLocaleString('en-US')} xAPIC register accesses; on SVM without AVIC there is no APIC-access page, so each is a nested page fault on an address with no memory slot that KVM emulates against its local APIC — a reserved-bit NPF once its MMIO entry exists, counted as EPT_MISCONFIG — where VT-x without APICv takes an APIC_ACCESS exit`;
+  }
   if (reason === 'INTERRUPT_WINDOW' && emulated && ran.has('timer')) {
     // guest/apic.c arms the timer, then halts: slower than the period, the tick is already pending at the HLT
     return "the emulated guest takes longer than a tick's period from the re-arm to its HLT, so the tick is pending there and KVM delivers it through an interrupt window";

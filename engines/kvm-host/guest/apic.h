@@ -1,6 +1,7 @@
-/* The local APIC as guest/apic.c and guest/smp.c drive it: x2APIC registers are MSRs 0x800 + offset / 16
- * (Intel SDM Vol. 3 §11.12.1.2, Table 11-6), the vectors this kernel takes, and KVM's paravirtual interfaces
- * (Linux Documentation/virt/kvm/x86/msr.rst MSR_KVM_PV_EOI_EN, hypercalls.rst KVM_HC_SEND_IPI). */
+/* The local APIC as guest/apic.c and guest/smp.c drive it: its registers by offset in the xAPIC page (Intel SDM
+ * Vol. 3 Table 11-1), which x2APIC mode reaches as MSRs 0x800 + offset / 16 (§11.12.1.2, Table 11-6), the
+ * vectors this kernel takes, and KVM's paravirtual interfaces (Linux Documentation/virt/kvm/x86/msr.rst
+ * MSR_KVM_PV_EOI_EN, hypercalls.rst KVM_HC_SEND_IPI). */
 #ifndef GUEST_APIC_H
 #define GUEST_APIC_H
 #include <stdint.h>
@@ -8,13 +9,17 @@
 
 #define MSR_APIC_BASE      0x1bu
 #define MSR_TSC_DEADLINE   0x6e0u
-#define MSR_X2APIC_EOI     0x80bu
-#define MSR_X2APIC_SVR     0x80fu
-#define MSR_X2APIC_ICR     0x830u
-#define MSR_X2APIC_LVTT    0x832u
-#define MSR_X2APIC_TMICT   0x838u
-#define MSR_X2APIC_TDCR    0x83eu
-#define MSR_X2APIC_SELF_IPI 0x83fu
+#define MSR_X2APIC_BASE    0x800u
+#define MSR_X2APIC_ICR     0x830u /* x2APIC's one 64-bit ICR: destination in bits 63:32 */
+#define APIC_EOI      0xb0u
+#define APIC_SVR      0xf0u
+#define APIC_ICR      0x300u /* xAPIC: a write of the low half sends */
+#define APIC_ICR2     0x310u /* xAPIC: the destination, in bits 31:24 */
+#define APIC_LVTT     0x320u
+#define APIC_TMICT    0x380u
+#define APIC_TDCR     0x3e0u
+#define APIC_SELF_IPI 0x3f0u /* x2APIC only */
+#define APIC_DEST_SELF (1u << 18) /* ICR destination shorthand "self" */
 #define MSR_KVM_PV_EOI_EN  0x4b564d04u
 
 #define VEC_TIMER    0x20u /* the LAPIC timer */
@@ -25,7 +30,7 @@
 
 /* apic.c */
 void apic_init(uint32_t cpu);
-void apic_irq(uint64_t vector);
+void apic_irq(uint64_t vector, uint64_t *frame);
 void apic_send_ipi(uint32_t apic_id, uint32_t vector);
 void apic_send_ipi_mask(uint64_t mask, uint32_t vector);
 uint32_t apic_timer(uint32_t period_us, uint64_t ticks);

@@ -122,6 +122,7 @@ _Noreturn void guest_main(struct abi_boot *b, uint32_t cpu) {
   smp_boot_ap();
   if (boot->io_virtio) io_virtio_init();
   boot->loop_cycles_x1000 = loop_cost_x1000();
+  boot->apic_mmio = 0; /* the ops' xAPIC accesses: every vCPU's boot is done (smp_boot_ap), its own are the baseline's */
   boot->current_op = 0xffffffffu;
   const struct abi_ops_header *h = (const struct abi_ops_header *)ABI_OPS_GPA;
   const struct abi_op *ops = (const struct abi_op *)(ABI_OPS_GPA + sizeof *h);

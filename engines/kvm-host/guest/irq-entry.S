@@ -1,6 +1,6 @@
 /* Interrupt entry for the local APIC's vectors (apic.h): save the registers a C call may clobber, call
- * apic_irq(vector), restore, IRETQ. Interrupts arrive only in ring 0 (the kernel keeps IF clear in ring 3),
- * on the interrupted CPU's own stack. */
+ * apic_irq(vector, frame) with the CPU's interrupt frame (its first word the return RIP), restore, IRETQ.
+ * Interrupts arrive only in ring 0 (the kernel keeps IF clear in ring 3), on the interrupted CPU's own stack. */
     .text
 .macro IRQ name, vec
     .globl \name
@@ -15,6 +15,7 @@
     push %r10
     push %r11
     mov $\vec, %edi
+    lea 72(%rsp), %rsi /* past the nine registers pushed above */
     call apic_irq
     pop %r11
     pop %r10

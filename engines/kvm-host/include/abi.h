@@ -19,6 +19,7 @@
 #define ABI_PML4_GPA       0x10000ull  /* host-built identity map: PML4, PDPT, one PD of 2 MiB pages */
 #define ABI_PDPT_GPA       0x11000ull
 #define ABI_PD_GPA         0x12000ull
+#define ABI_APIC_PD_GPA    0x13000ull  /* a PD for the fourth GiB: the 2 MiB page holding the xAPIC page, uncached */
 #define ABI_IMAGE_GPA      0x100000ull /* guest image load and entry address */
 #define ABI_IMAGE_MAX      0xc0000ull
 #define ABI_STACK_TOP      0x1f0000ull /* kernel stack grows down from here */
@@ -37,6 +38,7 @@
 #define ABI_MMIO_GPA       0x3ff00000ull /* no memory slot here: every access is a KVM_EXIT_MMIO */
 #define ABI_MMIO_SIZE      0x1000ull
 #define ABI_VIRTIO_NOTIFY_GPA 0x3ff01000ull /* the queue's notify register: a KVM_IOEVENTFD, no user-space exit */
+#define ABI_XAPIC_GPA      0xfee00000ull /* the local APIC's registers in xAPIC mode (IA32_APIC_BASE's reset value) */
 
 /* ---- GDT selectors: SYSRET's fixed layout needs user data right below user code (Intel SDM SYSRET) ---- */
 #define ABI_SEL_KCODE 0x08
@@ -137,7 +139,7 @@ struct abi_boot {
   uint32_t amd;           /* vendor: hypercall is VMMCALL (1) or VMCALL (0) */
   uint64_t compute_cap;   /* upper bound of compute loop iterations per op */
   uint32_t disabled;      /* ABI_DISABLE_* bits: ops the backend cannot run, skipped by the guest */
-  uint32_t reserved;
+  uint32_t apic_mode;     /* enum abi_apic_mode: how the guest drives its local APIC */
   /* written by the guest */
   uint32_t done;          /* set right before the final write to ABI_PORT_CONTROL */
   uint32_t current_op;    /* index of the op being interpreted: the VMM attributes exits with it */
@@ -157,6 +159,8 @@ struct abi_boot {
   uint64_t virtio_halts;  /* HLTs waiting for a batch's completions (none when they were there first) */
   uint32_t cpu_features;  /* ABI_CPU_* bits: what CPUID offered the guest */
   uint32_t pad;
+  uint64_t apic_mmio;     /* xAPIC register reads and writes through ABI_XAPIC_GPA during the ops (every vCPU) */
+  uint64_t early_wakeups; /* interrupts taken between a wait's STI and its HLT, which then was skipped (guest/apic.c) */
 };
 #define ABI_CPU_PCID    0x1u
 #define ABI_CPU_INVPCID 0x2u
@@ -164,6 +168,9 @@ struct abi_boot {
 #define ABI_CPUS 2u     /* vCPUs the VMM starts unless --cpus says otherwise */
 #define ABI_MAX_CPUS 8u /* the APs' 4 KiB stacks fill the 32 KiB between ABI_STACK_TOP and ABI_AP_STACK_TOP */
 enum abi_lapic_timer { ABI_TIMER_DEADLINE = 0, ABI_TIMER_ONESHOT = 1, ABI_TIMER_PERIODIC = 2 };
+/* x2APIC: registers are MSRs (what KVM offers and Linux picks); xAPIC: memory at ABI_XAPIC_GPA, as a Linux
+ * guest booted with nox2apic drives them */
+enum abi_apic_mode { ABI_APIC_X2APIC = 0, ABI_APIC_XAPIC = 1 };
 
 /* Ops a backend cannot run as a plain guest expects: on kvm_pvm, VMCALL/VMMCALL never complete and a ring-3
  * SYSCALL reaches LSTAR without leaving CPL 3 (found by experiment; see the engine's report). */

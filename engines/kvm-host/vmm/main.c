@@ -3,7 +3,7 @@
  *
  *   hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] [--compute-cap N]
  *               [--disable hypercall|syscall|hypercall,syscall] [--lapic-timer deadline|oneshot|periodic]
- *               [--cpus 1-8] < ops
+ *               [--cpus 1-8] [--apic x2apic|xapic] < ops
  *
  * One process per run keeps a crashing or misbehaving guest (or VMM) away from the harness, and the kernel
  * reclaims every fd and page when it exits. Exit status: 0 the run completed, 1 the run failed (the report
@@ -63,6 +63,8 @@ static int parse_args(int argc, char **argv, struct vmm_options *opt) {
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "oneshot")) opt->lapic_timer = ABI_TIMER_ONESHOT;
     else if (!strcmp(arg, "--lapic-timer") && !strcmp(val, "periodic")) opt->lapic_timer = ABI_TIMER_PERIODIC;
     else if (!strcmp(arg, "--cpus") && !parse_u64(val, 1, ABI_MAX_CPUS, &n)) opt->cpus = (uint32_t)n;
+    else if (!strcmp(arg, "--apic") && !strcmp(val, "x2apic")) opt->apic_mode = ABI_APIC_X2APIC;
+    else if (!strcmp(arg, "--apic") && !strcmp(val, "xapic")) opt->apic_mode = ABI_APIC_XAPIC;
     else return -1;
     i++;
   }

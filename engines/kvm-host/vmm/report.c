@@ -81,7 +81,7 @@ void report_run(const struct vm *vm, const struct report_input *in) {
              "\"framesUsed\":%llu,\"forks\":%llu,\"execs\":%llu,\"exits\":%llu,\"cowFaults\":%llu,\"timerIrqs\":%llu,"
              "\"ipisReceived\":%llu,\"remoteInvlpgs\":%llu,\"remoteFullFlushes\":%llu,\"eoiWrites\":%llu,"
              "\"virtioKicks\":%llu,\"virtioKicksSuppressed\":%llu,\"virtioIrqs\":%llu,\"virtioHalts\":%llu,"
-             "\"pcid\":%u,\"invpcid\":%u}",
+             "\"pcid\":%u,\"invpcid\":%u,\"apicMmio\":%llu,\"earlyWakeups\":%llu}",
           (unsigned long long)boot->loop_cycles_x1000, (unsigned long long)boot->page_faults,
           (unsigned long long)boot->protection_faults, (unsigned long long)boot->cr3_writes,
           (unsigned long long)boot->invlpgs, (unsigned long long)boot->full_flushes,
@@ -94,7 +94,8 @@ void report_run(const struct vm *vm, const struct report_input *in) {
           (unsigned long long)boot->eoi_writes, (unsigned long long)boot->virtio_kicks,
           (unsigned long long)boot->virtio_kicks_suppressed, (unsigned long long)boot->virtio_irqs,
           (unsigned long long)boot->virtio_halts, !!(boot->cpu_features & ABI_CPU_PCID),
-          !!(boot->cpu_features & ABI_CPU_INVPCID));
+          !!(boot->cpu_features & ABI_CPU_INVPCID), (unsigned long long)boot->apic_mmio,
+          (unsigned long long)boot->early_wakeups);
   /* per operation: [TSC cycles, status, detail, exits] */
   const struct abi_op_result *res = (const struct abi_op_result *)(vm->mem + ABI_RESULTS_GPA);
   fputs(",\"ops\":[", f);

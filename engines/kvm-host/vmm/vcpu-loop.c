@@ -52,6 +52,18 @@ static void end_run(struct vm *vm, const struct vcpu *v, const char *failure, ui
   if (ioctl(v->fd, KVM_GET_REGS, &regs) == 0) vm->failure_rip = regs.rip;
 }
 
+/* the watchdog fired: vCPU 0, which runs the stream and alone takes SIGALRM (watchdog.c), ends the run and the
+ * report says what it was waiting for (lapic-state.c). Another vCPU that sees the flag first enters again
+ * until vCPU 0's kick: its local APIC is the BSP's to read, and vCPU 0's may be read only once it is out of
+ * KVM_RUN (a vCPU ioctl waits for the running one) */
+static void watchdog_failure(struct vm *vm, const struct vcpu *v) {
+  if (v->index != 0) return;
+  char lapic[160];
+  lapic_describe(v, lapic, sizeof lapic);
+  snprintf(vm->failure_detail, sizeof vm->failure_detail, "watchdog: the guest ran past the time limit (%s)", lapic);
+  end_run(vm, v, vm->failure_detail, KVM_EXIT_INTR);
+}
+
 /* KVM_EXIT_IO: data lives inside the kvm_run mapping at data_offset (api.rst 5, "KVM_EXIT_IO"); the
  * offset comes from the kernel, checked anyway so that a bad value can never make us touch other memory. */
 static void port_io(struct vm *vm, const struct vcpu *v) {
@@ -119,7 +131,7 @@ static void handle_exit(struct vm *vm, const struct vcpu *v) {
       break;
     case KVM_EXIT_INTR:
       tally(vm, reason);
-      if (watchdog_fired()) end_run(vm, v, "watchdog: the guest ran past the time limit", reason);
+      if (watchdog_fired()) watchdog_failure(vm, v);
       break;
     case KVM_EXIT_SHUTDOWN:
       /* a triple fault: the guest could not deliver an exception, not even #DF */
@@ -153,7 +165,7 @@ static void vcpu_loop(struct vm *vm, struct vcpu *v) {
     pthread_mutex_lock(&vm->lock);
     if (r < 0) {
       if (err == EINTR && watchdog_fired()) {
-        end_run(vm, v, "watchdog: the guest ran past the time limit", KVM_EXIT_INTR);
+        watchdog_failure(vm, v);
       } else if (err == EINTR || err == EAGAIN) {
         run->immediate_exit = 0; /* a kick or another signal: enter again unless the run has ended */
       } else {

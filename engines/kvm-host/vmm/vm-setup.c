@@ -23,6 +23,8 @@
 #define PTE_P  0x001ull
 #define PTE_RW 0x002ull
 #define PTE_US 0x004ull /* user-accessible: the guest's user-mode syscall stub runs from the identity map */
+#define PTE_PWT 0x008ull
+#define PTE_PCD 0x010ull
 #define PTE_PS 0x080ull
 
 static int fail(char *err, size_t errlen, const char *what) {
@@ -158,16 +160,22 @@ static void write_gdt(struct vm *vm) {
 }
 
 /* Identity map of the first 1 GiB with 2 MiB pages: RAM, the MMIO page, and the guest's own tables later
- * reuse this PDPT for the kernel half of every address space. */
+ * reuse this PDPT for the kernel half of every address space. The 2 MiB page holding the xAPIC registers is
+ * mapped too, kernel-only and uncached (PCD | PWT, as Linux maps it with fix_to_virt(FIX_APIC_BASE) and
+ * PAGE_KERNEL_NOCACHE); guest RAM never reaches it, so an access goes to KVM's local APIC. */
 static void write_page_tables(struct vm *vm) {
   uint64_t *pml4 = (uint64_t *)(vm->mem + ABI_PML4_GPA);
   uint64_t *pdpt = (uint64_t *)(vm->mem + ABI_PDPT_GPA);
   uint64_t *pd = (uint64_t *)(vm->mem + ABI_PD_GPA);
+  uint64_t *apic_pd = (uint64_t *)(vm->mem + ABI_APIC_PD_GPA);
   memset(pml4, 0, 4096);
   memset(pdpt, 0, 4096);
+  memset(apic_pd, 0, 4096);
   pml4[0] = ABI_PDPT_GPA | PTE_P | PTE_RW | PTE_US;
   pdpt[0] = ABI_PD_GPA | PTE_P | PTE_RW | PTE_US;
   for (uint64_t i = 0; i < 512; i++) pd[i] = (i << 21) | PTE_P | PTE_RW | PTE_US | PTE_PS;
+  pdpt[ABI_XAPIC_GPA >> 30] = ABI_APIC_PD_GPA | PTE_P | PTE_RW;
+  apic_pd[(ABI_XAPIC_GPA >> 21) & 511] = (ABI_XAPIC_GPA & ~0x1fffffull) | PTE_P | PTE_RW | PTE_PWT | PTE_PCD | PTE_PS;
 }
 
 static int set_long_mode(const struct vcpu *v, char *err, size_t errlen) {
@@ -228,6 +236,7 @@ int vm_load(struct vm *vm, const struct vmm_options *opt, const uint8_t *image, 
   boot->disabled = opt->disabled;
   boot->lapic_timer = opt->lapic_timer;
   boot->cpus = vm->cpus;
+  boot->apic_mode = opt->apic_mode;
   int khz = ioctl(vm->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
   boot->tsc_khz = khz > 0 ? (uint64_t)khz : 0; /* 0: the guest fails a TSC-deadline timer op instead of guessing */
   vm->ops_count = ops_count;

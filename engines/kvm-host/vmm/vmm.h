@@ -24,6 +24,7 @@ struct vmm_options {
   uint32_t disabled; /* ABI_DISABLE_* */
   uint32_t lapic_timer; /* enum abi_lapic_timer */
   uint32_t cpus;        /* 1 to ABI_MAX_CPUS */
+  uint32_t apic_mode;   /* enum abi_apic_mode */
 };
 
 struct vcpu {
@@ -72,7 +73,7 @@ struct vm {
   uint32_t guest_status;   /* value it wrote there */
   const char *failure;     /* static text: why the run failed, NULL when it did not */
   const char *failure_exit;/* the exit reason name that ended a failed run */
-  char failure_detail[160];
+  char failure_detail[240];
   uint64_t failure_rip;     /* guest RIP when a failed run ended, for the report */
 };
 
@@ -91,6 +92,9 @@ int watchdog_arm(struct vm *vm, unsigned timeout_ms);
 void watchdog_disarm(void);
 void vcpu_kick(struct vm *vm, const struct vcpu *except);
 int watchdog_fired(void);
+
+/* lapic-state.c: a stopped vCPU's halt state and its ISR and IRR vectors, one line for a failure report */
+void lapic_describe(const struct vcpu *v, char *out, size_t len);
 
 /* devices */
 void serial_out(struct vm *vm, uint8_t byte);

@@ -84,3 +84,15 @@ test("the Linux L2's shootdowns: no flush IPI to a preempted vCPU, and the conso
   // a port outside COM1 leaves the difference open
   assert.equal(explainDifference('IO_INSTRUCTION', shootdownRun({}, { ...com1, '0x608': 3 })), null);
 });
+
+test("an xAPIC guest on kvm-qemu: its register accesses are nested page faults (no AVIC), named with their count", () => {
+  const xapic = (engineId: string, apic: string, apicMmio: number): RunResult =>
+    ({ engineId, options: { apic }, measured: { timingsRepresentative: false, opCosts: { ipi: { ops: 1 } }, guest: { apicMmio } } }) as unknown as RunResult;
+  // 1,000 masked self-IPIs in xAPIC mode: one ICR write each (the self shorthand), so 1,000 accesses
+  const why = explainDifference('APIC_ACCESS', xapic('kvm-qemu', 'xapic', 1000)) ?? '';
+  assert.match(why, /^the measured guest made 1,000 xAPIC register accesses; on SVM without AVIC/);
+  assert.equal(explainDifference('EPT_MISCONFIG', xapic('kvm-qemu', 'xapic', 1000)), why);
+  // x2APIC mode, or kvm-host (VT-x takes APIC_ACCESS itself), has no such difference
+  assert.equal(explainDifference('APIC_ACCESS', xapic('kvm-qemu', 'x2apic', 0)), null);
+  assert.equal(explainDifference('APIC_ACCESS', xapic('kvm-host', 'xapic', 1000)), null);
+});

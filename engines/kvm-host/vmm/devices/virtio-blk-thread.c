@@ -17,6 +17,7 @@
  * a queue the guest corrupted ends the run with the reason. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -99,7 +100,15 @@ int virtio_blk_start(struct vm *vm, char *err, size_t errlen) {
   if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &routing.r) < 0) return fail(err, errlen, "KVM_SET_GSI_ROUTING");
   struct kvm_irqfd irqfd = { .fd = (uint32_t)d->irq_fd, .gsi = ABI_VIRTIO_GSI };
   if (ioctl(vm->vm_fd, KVM_IRQFD, &irqfd) < 0) return fail(err, errlen, "KVM_IRQFD");
-  if (pthread_create(&d->thread, NULL, io_thread, vm) != 0) {
+  /* the watchdog's SIGALRM must reach vCPU 0's thread (watchdog.c): taken here, it would leave a halted vCPU 0
+   * in KVM_RUN and the run would never end. The thread inherits the mask it is created with */
+  sigset_t alarm, old;
+  sigemptyset(&alarm);
+  sigaddset(&alarm, SIGALRM);
+  pthread_sigmask(SIG_BLOCK, &alarm, &old);
+  int started = pthread_create(&d->thread, NULL, io_thread, vm) == 0;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (!started) {
     snprintf(err, errlen, "cannot start the virtio-blk I/O thread");
     return -1;
   }
