@@ -46,9 +46,10 @@ export function explainDifference(reason: string, run: RunResult): string | null
     // guest/apic.c apic_write: a store to 0xfee00000 + offset, which has no memory slot in L1's KVM
     return `the measured guest made ${xapic.toLocaleString('en-US')} xAPIC register accesses; on SVM without AVIC there is no APIC-access page, so each is a nested page fault on an address with no memory slot that KVM emulates against its local APIC — a reserved-bit NPF once its MMIO entry exists, counted as EPT_MISCONFIG — where VT-x without APICv takes an APIC_ACCESS exit`;
   }
-  if (reason === 'INTERRUPT_WINDOW' && emulated && ran.has('timer')) {
-    // guest/apic.c arms the timer, then halts: slower than the period, the tick is already pending at the HLT
-    return "the emulated guest takes longer than a tick's period from the re-arm to its HLT, so the tick is pending there and KVM delivers it through an interrupt window";
+  if (reason === 'INTERRUPT_WINDOW' && emulated && (ran.has('timer') || ran.has('hlt'))) {
+    // guest/apic.c arms the timer (or, for hlt, takes a periodic tick), then halts: slower than the period, the
+    // tick is already pending at the HLT (found on kvm-qemu's micro/hlt in xAPIC mode: 99 windows for 100 ticks)
+    return "the emulated guest takes longer than a tick's period from the re-arm (or the last tick) to its HLT, so the tick is pending there and KVM delivers it through an interrupt window";
   }
   if (reason === 'HLT' && ran.has('shootdown')) {
     // guest/smp.c: vCPU 1 halts between requests; the model's other threads run the process
@@ -59,11 +60,13 @@ export function explainDifference(reason: string, run: RunResult): string | null
   if (run.options?.guest !== 'linux') {
     if (reason === 'MSR_WRITE') {
       const why: string[] = [];
+      // an xAPIC guest's LVTT, TMICT and EOI writes are stores to its APIC page, not WRMSRs (svmXapicAccesses)
+      const x2apic = run.options?.apic !== 'xapic';
       // guest/apic.c apic_hlt: LVTT and TMICT around the op; the model's hlt finds its wake-up already on its way
-      if (ran.has('hlt')) why.push("the measured guest wakes an hlt op's HLTs with a periodic LAPIC timer it starts and stops around the op (LVTT and TMICT writes); the model's wake-up is already on its way");
+      if (ran.has('hlt') && x2apic) why.push("the measured guest wakes an hlt op's HLTs with a periodic LAPIC timer it starts and stops around the op (LVTT and TMICT writes); the model's wake-up is already on its way");
       // guest/apic.c eoi(): KVM sets the PV EOI flag only when no other interrupt is pending (apic_sync_pv_eoi_to_guest)
       const eois = Number((run.measured?.guest as { eoiWrites?: unknown } | undefined)?.eoiWrites ?? 0);
-      if (eois > 0) why.push(`${eois.toLocaleString('en-US')} are EOIs the guest wrote to the x2APIC because KVM had not set its PV EOI flag (another interrupt was pending); the model's PV EOI never exits`);
+      if (eois > 0 && x2apic) why.push(`${eois.toLocaleString('en-US')} are EOIs the guest wrote to the x2APIC because KVM had not set its PV EOI flag (another interrupt was pending); the model's PV EOI never exits`);
       // the model's guest re-arms its one-shot tick timer (IA32_TSC_DEADLINE) per tick while busy
       why.push(NO_TICK);
       return why.join('; ');

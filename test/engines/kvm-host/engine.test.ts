@@ -20,3 +20,11 @@ test("the VMM gets as many vCPUs as the stream's largest shootdown it can run, a
   // not given: the VMM's own default (2), no flag
   assert.equal(vmmArgv({ vmm: '/vmm', guest: '/g' }, { memMb: 16, timeoutMs: 1000, io: 'virtio', computeCap: 1, disable: [] }).argv.includes('--cpus'), false);
 });
+
+test("the apic option reaches the VMM as --apic xapic, and x2APIC (the default) adds no flag", () => {
+  const base = { memMb: 16, timeoutMs: 1000, io: 'virtio' as const, computeCap: 1, disable: [] };
+  assert.equal(vmmArgsFrom({ apic: 'xapic' }, false, [], []).apic, 'xapic');
+  assert.equal(vmmArgsFrom({ apic: 'x2apic' }, false, [], []).apic, undefined);
+  assert.deepEqual(vmmArgv({ vmm: '/vmm', guest: '/g' }, { ...base, apic: 'xapic' }).argv.slice(-2), ['--apic', 'xapic']);
+  assert.equal(vmmArgv({ vmm: '/vmm', guest: '/g' }, base).argv.includes('--apic'), false);
+});

@@ -92,6 +92,11 @@ test("an xAPIC guest on kvm-qemu: its register accesses are nested page faults (
   const why = explainDifference('APIC_ACCESS', xapic('kvm-qemu', 'xapic', 1000)) ?? '';
   assert.match(why, /^the measured guest made 1,000 xAPIC register accesses; on SVM without AVIC/);
   assert.equal(explainDifference('EPT_MISCONFIG', xapic('kvm-qemu', 'xapic', 1000)), why);
+  // its EOIs and timer writes are stores, not WRMSRs: the MSR_WRITE row names only the model's busy tick
+  const hlt = { ...xapic('kvm-qemu', 'xapic', 114), measured: { timingsRepresentative: false, opCosts: { hlt: { ops: 1 } }, guest: { apicMmio: 114, eoiWrites: 111 } } } as unknown as RunResult;
+  assert.match(explainDifference('MSR_WRITE', hlt) ?? '', /^the freestanding guest keeps no periodic tick/);
+  // a periodic tick pending at the HLT of an emulated guest's hlt op, as of a timer op
+  assert.match(explainDifference('INTERRUPT_WINDOW', hlt) ?? '', /the tick is pending there/);
   // x2APIC mode, or kvm-host (VT-x takes APIC_ACCESS itself), has no such difference
   assert.equal(explainDifference('APIC_ACCESS', xapic('kvm-qemu', 'x2apic', 0)), null);
   assert.equal(explainDifference('APIC_ACCESS', xapic('kvm-host', 'xapic', 1000)), null);
