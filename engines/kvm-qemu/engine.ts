@@ -46,7 +46,7 @@ async function runLinux(machine: L1, input: EngineRunInput, ops: GuestOp[], stre
   // Linux itself needs room beside the regions (the recorded runs booted L2 in 128 MiB with 1 MiB of regions)
   if (!(Number(input.options.memMb) > 0)) args.memMb = Math.min(MAX_MEM_MIB, args.memMb + L2_LINUX_MIB);
   const started = Date.now();
-  const run = await runLinuxOnL1(machine.session, { memMb: args.memMb, computeCap: args.computeCap, timeoutMs: args.timeoutMs + L2_BOOT_ALLOWANCE_MS }, stream, ops.length)
+  const run = await runLinuxOnL1(machine.session, { memMb: args.memMb, computeCap: args.computeCap, cpus: args.cpus, timeoutMs: args.timeoutMs + L2_BOOT_ALLOWANCE_MS }, stream, ops.length)
     .catch((err: Error) => { throw new Error(`kvm-qemu run failed: ${err.message}`); });
   const kernel = machine.image.packages[0];
   return l2Counters({

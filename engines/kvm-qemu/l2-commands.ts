@@ -13,14 +13,16 @@ const DISK = '/tmp/l2.disk';
 const DISK_MB = 64;
 const MARK = { exits: '@@exits', stats: '@@stats', qemu: '@@qemu' };
 
-export interface L2RunOptions { memMb: number; computeCap: number }
+/** `cpus`: L2's vCPUs, 2 when not given (kvm-host/engine.ts vcpusFor: as many as the widest shootdown) */
+export interface L2RunOptions { memMb: number; computeCap: number; cpus?: number }
 
-/** QEMU's command line in L1: no devices but the serial console and the virtio disk; L2 has two vCPUs, the
- *  op-runner's on the first and its ipi/shootdown helper thread on the second (op-runner/smp.c) */
-export function l2QemuArgv({ memMb, computeCap }: L2RunOptions): string[] {
+/** QEMU's command line in L1: no devices but the serial console and the virtio disk; L2 has two vCPUs or as many
+ *  as the stream's widest shootdown, the op-runner's on the first and its helper threads on the others
+ *  (op-runner/smp.c) */
+export function l2QemuArgv({ memMb, computeCap, cpus }: L2RunOptions): string[] {
   return [
     L2_PATHS.loader, '--library-path', L2_PATHS.libs, L2_PATHS.qemu, '-L', L2_PATHS.firmware,
-    '-accel', 'kvm', '-cpu', 'host', '-m', String(memMb), '-smp', '2', '-nodefaults', '-display', 'none',
+    '-accel', 'kvm', '-cpu', 'host', '-m', String(memMb), '-smp', String(cpus ?? 2), '-nodefaults', '-display', 'none',
     '-serial', 'stdio', '-no-reboot', '-kernel', L2_PATHS.kernel, '-initrd', '/tmp/l2.cpio',
     '-append', `'console=ttyS0 loglevel=1 panic=-1 no_timer_check hvbench.cap=${computeCap}'`,
     '-drive', `file=${DISK},format=raw,if=virtio,cache=unsafe`,

@@ -253,8 +253,13 @@ static void prepare(uint32_t from, int cpu) {
       if (peer_prepare(config.net_peer, config.net_port) < 0) usage("--net-peer: no UDP socket to that address");
       break;
     }
-  for (uint32_t i = from; i < op_count; i++)
-    if (ops[i].kind == OPK_IPI || ops[i].kind == OPK_SHOOTDOWN) { smp_prepare(cpu); break; }
+  /* helpers: one for an ipi to the other CPU, N - 1 for the widest shootdown to N CPUs */
+  uint32_t helpers = 0;
+  for (uint32_t i = from; i < op_count; i++) {
+    if (ops[i].kind == OPK_IPI && helpers < 1) helpers = 1;
+    if (ops[i].kind == OPK_SHOOTDOWN && ops[i].a > helpers + 1) helpers = ops[i].a - 1;
+  }
+  if (helpers) smp_prepare(cpu, helpers);
 }
 
 int main(int argc, char **argv) {

@@ -107,10 +107,11 @@ int peer_prepare(const char *peer, uint16_t port);
 struct op_outcome peer_net(const struct abi_op *ops, uint32_t i);
 _Noreturn void peer_serve(const struct abi_op *ops, uint32_t count, uint16_t port);
 
-/* smp.c: a helper thread on a second CPU for ipi and shootdown; smp_prepare does nothing on one CPU */
-void smp_prepare(int cpu);
+/* smp.c: `count` helper threads, each on a CPU of its own other than the runner's, for ipi and shootdown (as
+ * many as the CPUs allow; none on one CPU) */
+void smp_prepare(int cpu, uint32_t count);
 struct op_outcome smp_ipi(int other, uint64_t count);
-/* munmap of a region while the helper runs in the process on the second CPU; more than 2 CPUs are skipped */
+/* munmap of a region while `cpus` - 1 helpers run in the process on their CPUs; skipped without that many */
 struct op_outcome smp_shootdown(uint32_t region, uint32_t cpus);
 
 /* counts.c: page faults and context switches of this run's processes */

@@ -160,7 +160,7 @@ test('bad input: a one-line error and exit 2', { skip }, () => {
   assert.match(option.stderr, /^op-runner: --compute-cap must be a non-negative integer, got "lots"\n$/);
 });
 
-test('an ipi to the other CPU and a 2-CPU shootdown run with a helper thread on a second CPU; a self-IPI and 3 CPUs are skipped', { skip }, () => {
+test('an ipi to the other CPU and a 2-CPU shootdown run with a helper thread on a second CPU; a self-IPI and 9 CPUs are skipped', { skip }, () => {
   const { out } = run([
     { op: 'ipi', target: 'other', count: 20 },
     { op: 'ipi', target: 'self', count: 1 },
@@ -169,7 +169,7 @@ test('an ipi to the other CPU and a 2-CPU shootdown run with a helper thread on 
     { op: 'shootdown', region: 'b', cpus: 2 },
     { op: 'touch', region: 'b', pattern: 'seq', accesses: 1, write: true },
     { op: 'map', region: 'c', bytes: 4096, pageSize: '4k' },
-    { op: 'shootdown', region: 'c', cpus: 3 },
+    { op: 'shootdown', region: 'c', cpus: 9 },
     { op: 'shootdown', region: 'c', cpus: 1 },
     { op: 'touch', region: 'c', pattern: 'seq', accesses: 1, write: true },
   ]);
@@ -181,9 +181,25 @@ test('an ipi to the other CPU and a 2-CPU shootdown run with a helper thread on 
   assert.deepEqual([out.ops[4].status, out.ops[4].detail], two ? ['ok', 0] : ['skipped', 8]);
   // the shootdown unmapped b: touching it again finds it not mapped (detail 4)
   if (two) assert.deepEqual([out.ops[5].status, out.ops[5].detail], ['failed', 4]);
-  // a third CPU has no helper: skipped, c stays mapped; on one CPU the shootdown is a plain munmap
+  // 9 CPUs need 8 helpers, past the 7 a stream's 8 vCPUs can have: skipped, c stays mapped; on one CPU the
+  // shootdown is a plain munmap
   assert.deepEqual([out.ops[7].status, out.ops[7].detail], ['skipped', 8]);
   assert.deepEqual([out.ops[8].status, out.ops[9].status, out.ops[9].detail], ['ok', 'failed', 4]);
+});
+
+test('a shootdown to 3 CPUs runs with a helper on each of two other CPUs, and one to more CPUs than there are is skipped', { skip: skip || (availableParallelism() < 3 && 'fewer than 3 CPUs: not two helpers') }, () => {
+  const { out } = run([
+    { op: 'map', region: 'b', bytes: 4096, pageSize: '4k' },
+    { op: 'touch', region: 'b', pattern: 'seq', accesses: 1, write: true },
+    { op: 'shootdown', region: 'b', cpus: 3 },
+    { op: 'touch', region: 'b', pattern: 'seq', accesses: 1, write: true },
+    { op: 'map', region: 'c', bytes: 4096, pageSize: '4k' },
+    { op: 'shootdown', region: 'c', cpus: availableParallelism() + 1 },
+  ]);
+  // b unmapped while both helpers spun in the process: touching it again finds it not mapped (detail 4)
+  assert.deepEqual([out.ops[2].status, out.ops[3].status, out.ops[3].detail], ['ok', 'failed', 4]);
+  // a CPU more than the machine has: one helper short (detail 8)
+  assert.deepEqual([out.ops[5].status, out.ops[5].detail], ['skipped', 8]);
 });
 
 test('shootdowns back to back: each waits for the helper to leave its spin, so none is taken for the last', { skip: skip || (availableParallelism() < 2 && 'one CPU: no helper') }, () => {
