@@ -54,6 +54,8 @@ export interface WorkloadInfo {
   description: string;
   /** what the measured phase repeats: cycles per operation = a run's cycles.total / count */
   perOp?: { count: number; unit: string };
+  /** why the workload measures nothing on xen in PV mode (workloads/types.ts Workload.notMeaningfulOnPv) */
+  notMeaningfulOnPv?: string;
 }
 
 export interface EngineInfoRecord {

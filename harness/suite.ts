@@ -209,7 +209,10 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
     clockGhz: catalog.profile.ghz,
     seed: req.seed,
     engines: engines.map((e) => ({ label: e.label, id: e.engine.id, title: e.engine.title, mode: e.engine.mode, options: e.options })),
-    workloads: workloads.map((w) => ({ id: w.id, category: w.category, title: w.title, description: w.description, ...perOpOf(w) })),
+    workloads: workloads.map((w) => ({
+      id: w.id, category: w.category, title: w.title, description: w.description, ...perOpOf(w),
+      ...(w.notMeaningfulOnPv ? { notMeaningfulOnPv: w.notMeaningfulOnPv } : {}),
+    })),
     runs,
     ...(sweeps ? { sweeps } : {}),
     ...(req.seeds ? { seeds: seedsRecord(seeds, bySeed) } : {}),

@@ -81,6 +81,7 @@ export const resultsFileSchema = z.object({
   workloads: z.array(z.object({
     id: z.string(), category: z.string(), title: z.string(), description: z.string(),
     perOp: z.object({ count: z.number().positive(), unit: z.string() }).optional(),
+    notMeaningfulOnPv: z.string().optional(),
   })),
   runs: z.array(run),
   sweeps: z.array(z.object({

@@ -18,6 +18,7 @@ export function defineWorkload<K extends string>(w: {
   generate(params: Record<K, number>, rng: Rng): Iterable<GuestOp>;
   perOp?(params: Record<K, number>): PerOp;
   engineOptions?: Workload['engineOptions'];
+  notMeaningfulOnPv?: string;
 }): Workload {
   const category = w.id.slice(0, w.id.indexOf('/')) as Category;
   const { perOp } = w;

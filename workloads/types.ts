@@ -37,6 +37,13 @@ export interface Workload {
    * options for this workload only; engines without the option are unaffected.
    */
   engineOptions?: Readonly<Record<string, Readonly<Record<string, OptionValue>>>>;
+  /**
+   * why the workload measures nothing on xen in PV mode: it is built on an instruction a PV domU cannot execute
+   * (port I/O without I/O privilege, device MMIO without a device model, the local APIC's TSC_DEADLINE MSR), so
+   * there each one is an exception Xen bounces to the guest kernel. The results file records it
+   * (WorkloadInfo.notMeaningfulOnPv) and ratio charts leave such runs out (reports/meaningful.ts)
+   */
+  notMeaningfulOnPv?: string;
   /** the JSON file a user-defined workload came from; absent for built-ins */
   file?: string;
 }
