@@ -1,15 +1,22 @@
-// Runs Node's test runner over every test/**/*.test.ts file, listed explicitly (Node 20 does not expand a
-// quoted glob). Finding no test file is a failure, not a pass. As many files at once as there are CPUs: Node's
-// default is one fewer (--test-concurrency, os.availableParallelism() − 1), which on a 2-core machine runs the
-// files one after the other and leaves a core idle whenever a file waits on a child process or a browser.
+// Runs Node's test runner over every test/**/*.test.ts file (Node 20 does not expand a quoted glob). Finding no
+// test file is a failure, not a pass. As many test processes at once as there are CPUs: Node's default is one
+// fewer (--test-concurrency, os.availableParallelism() − 1), which on a 2-core machine runs them one after the
+// other and leaves a core idle whenever one waits on a child process or a browser.
+// Most files share a process: a test file alone costs about 0.9 s of CPU before its first test (node, tsx's
+// loader, the modules it imports), which over ~170 small files was more CPU than their tests. They are split
+// into one batch per CPU, each a generated entry that imports its files, so their tests register in one
+// process and run one after the other (Node 22's --experimental-test-isolation=none does the same; Node 20
+// lacks it). A file keeps a process of its own when it holds process-wide state another file's tests would
+// see, or is long enough to want a core of its own: OWN_PROCESS below.
 // `--times`: each file in a test runner of its own, one after the other, then a table of each file's CPU time
 // (user + system of its whole process tree, from this process's cutime and cstime in /proc/self/stat, proc(5)
 // fields 16 and 17, which grow by a child's times once it is reaped) and wall time, slowest first: where
 // `npm test`'s time goes.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 
 function collect(dir) {
   const out = [];
@@ -38,7 +45,40 @@ const testRunner = (list, reporter) =>
     stdio: 'inherit',
   });
 
-if (!times) process.exit(testRunner(files, 'spec').status ?? 1);
+/**
+ * files that run in a process of their own: the CLI's end-to-end files (test/scripts/*.test.ts: minutes of
+ * CLI processes, the longest files of the suite), headless Chromium, and the lab and measured engines, whose
+ * fakes are configured through process.env and whose booted L1 VM is kept per process (engines/kvm-qemu)
+ */
+const OWN_PROCESS = [/^test\/scripts\/[^/]+\.test\.ts$/, /\.browser\.test\.ts$/, /^test\/engines\/(kvm-qemu|kvm-host|lab)\//];
+
+/** the files as the runner gets them: the long own-process files first, then the batches, then the rest */
+function plan(list) {
+  const own = list.filter((f) => OWN_PROCESS.some((re) => re.test(f)));
+  const shared = list.filter((f) => !own.includes(f));
+  if (shared.length < 2) return { runnerFiles: list, cleanup() {} };
+  const dir = mkdtempSync(join(tmpdir(), 'hvbench-tests-'));
+  const count = Math.min(availableParallelism(), shared.length);
+  // dealt in turn, so files of one directory (often alike in cost) spread over the batches
+  const batches = Array.from({ length: count }, (_, i) => shared.filter((_f, j) => j % count === i));
+  const entries = batches.map((batch, i) => {
+    const entry = join(dir, `batch-${i + 1}-of-${count}.test.mjs`);
+    writeFileSync(entry, batch.map((f) => `import ${JSON.stringify(pathToFileURL(join(root, f)).href)};\n`).join(''));
+    return entry;
+  });
+  const first = own.filter((f) => f.startsWith('test/scripts/'));
+  return {
+    runnerFiles: [...first, ...entries, ...own.filter((f) => !first.includes(f))],
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+if (!times) {
+  const { runnerFiles, cleanup } = plan(files);
+  const status = testRunner(runnerFiles, 'spec').status ?? 1;
+  cleanup();
+  process.exit(status);
+}
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 /** CPU seconds of every reaped descendant so far */

@@ -1,10 +1,11 @@
 // A process that runs many `hvbench` command lines one after the other through the CLI's entry function
 // (scripts/cli.ts `main`), so that a test with dozens of cases loads the commands, engines and renderers once
-// instead of once per case (about 2 s of CPU each through tsx). Started by test/scripts/hostile-corpus.test.ts
-// with an IPC channel: it receives `{ args }`, runs `main` with them as the binary's argv would hold them, and
-// answers `{ code, stdout, stderr }` — the exit code main returns (the binary's exit code, scripts/hvbench.ts)
-// and everything written to this process's stdout and stderr meanwhile, by this thread or by a worker thread
-// (whose output Node pipes through process.stdout.write and process.stderr.write).
+// instead of once per case (about 2 s of CPU each through tsx). Started by test/scripts/cli-host-client.ts
+// with an IPC channel: it receives `{ args, cwd? }`, runs `main` with them as the binary's argv would hold them
+// (in directory cwd when given, then back in its own), and answers `{ code, stdout, stderr }` — the exit code
+// main returns (the binary's exit code, scripts/hvbench.ts) and everything written to this process's stdout and
+// stderr meanwhile, by this thread or by a worker thread (whose output Node pipes through process.stdout.write
+// and process.stderr.write).
 import { main } from '../../scripts/cli.ts';
 
 const BIN = new URL('../../bin/hvbench.js', import.meta.url).pathname;
@@ -23,9 +24,12 @@ function capture(stream: NodeJS.WriteStream, key: 'stdout' | 'stderr') {
 capture(process.stdout, 'stdout');
 capture(process.stderr, 'stderr');
 
-process.on('message', async (message: { args: string[] }) => {
+const home = process.cwd();
+process.on('message', async (message: { args: string[]; cwd?: string }) => {
   captured = { stdout: '', stderr: '' };
+  if (message.cwd) process.chdir(message.cwd);
   const code = await main([process.execPath, BIN, ...message.args]);
+  process.chdir(home);
   // what a worker thread wrote just before it ended reaches this thread's streams a turn of the event loop later
   await new Promise((resolve) => setTimeout(resolve, 20));
   const { stdout, stderr } = captured;

@@ -1,6 +1,11 @@
 // The hvbench binary end to end: exit codes, one-line errors, outputs, plugins, determinism across worker
-// counts, Ctrl-C. Each case spawns bin/hvbench.js as a user would.
-import { test } from 'node:test';
+// counts, Ctrl-C. Most cases run in one CLI host process (test/scripts/cli-host-client.ts: scripts/cli.ts
+// `main` with the case's arguments, its exit code and everything it printed), which loads the commands and
+// engines once instead of once per case; a case fails there as it would in its own process, since what it
+// checks (exit code, stdout, stderr, the files written) is what `main` returns, prints and writes. The
+// process-level contract stays with real spawns of bin/hvbench.js: --version and --help, two refusals (exit
+// status 2, one stderr line, no stack trace, nothing written), an environment override, and Ctrl-C.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,15 +13,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResultsFile } from '../../harness/results.ts';
 import { buildProgram } from '../../scripts/cli.ts';
+import { CliHost } from './cli-host-client.ts';
 
 const BIN = new URL('../../bin/hvbench.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hvbench-cli-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+const host = new CliHost();
+after(() => {
+  host.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-function hvbench(args: string[], env: Record<string, string> = {}, cwd?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, CI: 'true', ...env } });
+/** bin/hvbench.js in a process of its own */
+function spawnHvbench(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** hvbench ARGS in the CLI host */
+const hvbench = (args: string[], cwd?: string) => host.run(args, { cwd });
 
 function results(out: string): ResultsFile {
   return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsFile;
@@ -31,16 +45,16 @@ const FAST = ['--no-timing', '--no-png', '--quiet'];
 
 test('--version and --help exit 0', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  assert.equal(hvbench(['--version']).stdout.trim(), pkg.version);
-  const help = hvbench(['run', '--help']);
+  assert.equal(spawnHvbench(['--version']).stdout.trim(), pkg.version);
+  const help = spawnHvbench(['run', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--engines <list>/);
   assert.match(help.stdout, /--timeout <seconds>[^-]*\(default: 300\)/);
 });
 
-test('run writes every output with the native baseline and overhead for each engine', () => {
+test('run writes every output with the native baseline and overhead for each engine', async () => {
   const out = join(dir, 'run');
-  const r = hvbench(['run', '--workloads', 'micro/cpuid', '--engines', 'xen,kvm:vpid=off', '--no-timing', '--out', out]);
+  const r = await hvbench(['run', '--workloads', 'micro/cpuid', '--engines', 'xen,kvm:vpid=off', '--no-timing', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(readdirSync(out).sort(), ['charts', 'report.html', 'results.csv', 'results.json', 'summary.md']);
   const res = results(out);
@@ -51,25 +65,27 @@ test('run writes every output with the native baseline and overhead for each eng
   assert.match(r.stdout, /micro\/cpuid/);
 });
 
-test('same seed gives bit-identical counters on one worker and on two', () => {
+test('same seed gives bit-identical counters on one worker and on two', async () => {
   const a = join(dir, 'w1');
   const b = join(dir, 'w2');
   const args = ['run', '--workloads', 'micro/cpuid,memory/ctx-switch,memory/mmap-churn', ...FAST];
-  assert.equal(hvbench([...args, '--workers', '1', '--out', a]).code, 0);
-  assert.equal(hvbench([...args, '--workers', '2', '--out', b]).code, 0);
+  assert.equal((await hvbench([...args, '--workers', '1', '--out', a])).code, 0);
+  assert.equal((await hvbench([...args, '--workers', '2', '--out', b])).code, 0);
   assert.deepEqual(counters(results(a)), counters(results(b)));
   const c = join(dir, 'seed2');
-  assert.equal(hvbench([...args, '--seed', '2', '--out', c]).code, 0);
+  assert.equal((await hvbench([...args, '--seed', '2', '--out', c])).code, 0);
   assert.notDeepEqual(counters(results(a)), counters(results(c)), 'mmap-churn draws its region sizes from the seed');
 });
 
-test('bad input is one line on stderr, exit 2, nothing written', () => {
+test('bad input is one line on stderr, exit 2, nothing written', async () => {
   const out = join(dir, 'bad');
-  const cases: Array<[string[], RegExp]> = [
+  // 'process': in a process of its own, for the binary's exit status; one refusal from commander's parsing, one
+  // from the suite's own checks
+  const cases: Array<[string[], RegExp, 'process'?]> = [
     [['run', '--seed', 'x'], /^hvbench: --seed: expected an integer/],
     [['run', '--engines', 'vmware'], /vmware/],
     [['run', '--engines', 'kvm:mmu=magic'], /mmu/],
-    [['run', '--workloads', 'memory/nope'], /unknown workload or category "memory\/nope"/],
+    [['run', '--workloads', 'memory/nope'], /unknown workload or category "memory\/nope"/, 'process'],
     [['run', '--profile', 'pentium'], /unknown profile 'pentium'/],
     [['run', '--workloads', 'power/nope'], /unknown power scenario "power\/nope" \(known: power\/hagimont-capped, /],
     [['run', '--workloads', 'power/hagimont-capped', '--engines', 'native'], /power scenarios run on the xen and kvm designs; --engines names neither/],
@@ -77,13 +93,13 @@ test('bad input is one line on stderr, exit 2, nothing written', () => {
     [['run', '--workloads', 'power/hagimont-capped', '--engines', 'kvm:cpufreq=hwp', '--profile', 'amd-modern'], /^hvbench: kvm: cpufreq=hwp needs HWP, which profile amd-modern lacks$/m],
     [['run', '--power-file', join(dir, 'missing-power.json')], /missing-power\.json: cannot read/],
     [['run', '--bogus'], /unknown option '--bogus'/],
-    [['run', '--wrkloads', 'micro'], /^hvbench: unknown option '--wrkloads' \(did you mean --workloads\?\); hvbench run --help lists the options$/],
+    [['run', '--wrkloads', 'micro'], /^hvbench: unknown option '--wrkloads' \(did you mean --workloads\?\); hvbench run --help lists the options$/, 'process'],
     [['rn'], /^hvbench: unknown command 'rn' \(did you mean run\?\)/],
     [['run', '--engines', 'kvm,kvm'], /^hvbench: --engines: kvm is listed twice$/],
     [['report', join(dir, 'missing.json')], /missing\.json: cannot read/],
   ];
-  for (const [args, message] of cases) {
-    const r = hvbench([...args, '--out', out]);
+  for (const [args, message, where] of cases) {
+    const r = where === 'process' ? spawnHvbench([...args, '--out', out]) : await hvbench([...args, '--out', out]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr.trim(), message);
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
@@ -92,47 +108,47 @@ test('bad input is one line on stderr, exit 2, nothing written', () => {
   }
 });
 
-test('--json prints results.json on stdout and writes nothing; --out - and --json with --out are refused in one line', () => {
+test('--json prints results.json on stdout and writes nothing; --out - and --json with --out are refused in one line', async () => {
   const cwd = mkdtempSync(join(dir, 'json-'));
-  const r = hvbench(['run', '--json', '--workloads', 'micro/cpuid', '--engines', 'native,kvm', ...FAST], {}, cwd);
+  const r = await hvbench(['run', '--json', '--workloads', 'micro/cpuid', '--engines', 'native,kvm', ...FAST], cwd);
   assert.equal(r.code, 0, r.stderr);
   const results = JSON.parse(r.stdout);
   assert.equal(results.schema, 'hvbench/results@1');
   assert.deepEqual(results.runs.map((run: { engine: string }) => run.engine), ['native', 'kvm']);
   assert.deepEqual(readdirSync(cwd), [], 'no results directory written');
-  const dash = hvbench(['run', '--out', '-']);
+  const dash = await hvbench(['run', '--out', '-']);
   assert.equal(dash.code, 2);
   assert.equal(dash.stderr, 'hvbench: --out -: results go to a directory; use --json to print results.json on stdout\n');
-  const both = hvbench(['run', '--json', '--out', join(dir, 'both')]);
+  const both = await hvbench(['run', '--json', '--out', join(dir, 'both')]);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /^hvbench: --json prints results\.json on stdout and writes no files: give --json or --out, not both\n$/);
   assert.ok(!existsSync(join(dir, 'both')));
 });
 
-test('two specs that are one engine on the profile run once, with a note (kvm falls back to shadow paging without EPT)', () => {
+test('two specs that are one engine on the profile run once, with a note (kvm falls back to shadow paging without EPT)', async () => {
   const out = join(dir, 'core2');
-  const r = hvbench(['run', '--profile', 'core2-2007', '--engines', 'native,xen,kvm,kvm:mmu=shadow', '--workloads', 'micro/cpuid', '--no-html', ...FAST, '--out', out]);
+  const r = await hvbench(['run', '--profile', 'core2-2007', '--engines', 'native,xen,kvm,kvm:mmu=shadow', '--workloads', 'micro/cpuid', '--no-html', ...FAST, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, 'hvbench: note: --engines: kvm and kvm:mmu=shadow are the same engine on profile core2-2007 (kvm:mmu=shadow,vpid=off,apicv=off); it runs once\n');
   assert.deepEqual(results(out).runs.map((run) => run.engine), ['native', 'xen', 'kvm:mmu=shadow,vpid=off,apicv=off']);
 });
 
-test('a bad workload file names the file and the field; nothing is written', () => {
+test('a bad workload file names the file and the field; nothing is written', async () => {
   const file = join(dir, 'bad-workload.json');
   writeFileSync(file, JSON.stringify({ id: 'custom/bad', category: 'cpu', title: 'bad', ops: [{ op: 'cpuid', count: -1 }] }));
   const out = join(dir, 'badwl');
-  const r = hvbench(['run', '--workload-file', file, '--out', out, ...FAST]);
+  const r = await hvbench(['run', '--workload-file', file, '--out', out, ...FAST]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /bad-workload\.json: ops\[0\]\.count/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
   assert.ok(!existsSync(out));
 });
 
-test('a workload file alone runs just that workload; a plugin engine runs beside the built-ins', () => {
+test('a workload file alone runs just that workload; a plugin engine runs beside the built-ins', async () => {
   const out = join(dir, 'plugin');
   const example = new URL('../../workloads/examples/cpuid-1000.json', import.meta.url).pathname;
   const plugin = new URL('../../examples/trap-and-emulate-engine.mjs', import.meta.url).pathname;
-  const r = hvbench(['run', '--workload-file', example, '--engine-module', plugin, '--engines', 'kvm,trap-emulate:trap=5000', '--out', out, ...FAST]);
+  const r = await hvbench(['run', '--workload-file', example, '--engine-module', plugin, '--engines', 'kvm,trap-emulate:trap=5000', '--out', out, ...FAST]);
   assert.equal(r.code, 0, r.stderr);
   const res = results(out);
   assert.deepEqual([...new Set(res.runs.map((x) => x.workload))], [res.workloads[0].id]);
@@ -140,10 +156,10 @@ test('a workload file alone runs just that workload; a plugin engine runs beside
   assert.ok(plug && plug.exits.total > 0 && (plug.overheadPct ?? 0) > 0);
 });
 
-test('power/<scenario> selects one power scenario, --engines picks the engines with their options, and a power file runs beside it', () => {
+test('power/<scenario> selects one power scenario, --engines picks the engines with their options, and a power file runs beside it', async () => {
   const out = join(dir, 'power');
   const example = new URL('../../workloads/power/examples/capped-beside-idle.json', import.meta.url).pathname;
-  const r = hvbench(['run', '--workloads', 'power/hagimont-capped', '--engines', 'kvm,xen:sched=credit,xen:mode=hvm', '--power-file', example, '--out', out, ...FAST]);
+  const r = await hvbench(['run', '--workloads', 'power/hagimont-capped', '--engines', 'kvm,xen:sched=credit,xen:mode=hvm', '--power-file', example, '--out', out, ...FAST]);
   assert.equal(r.code, 0, r.stderr);
   // a spec the power model cannot honour is left out beside the others, with a note; alone it is the error above
   assert.match(r.stderr, /power suite: engine xen:mode=hvm: the power model cannot honour mode=hvm .*; it is left out of the power section/);
@@ -155,13 +171,13 @@ test('power/<scenario> selects one power scenario, --engines picks the engines w
   assert.equal(power.runs.length, 2 * (6 + 3));
 });
 
-test('a failing pair is reported in its run and the command exits 1; report accepts the results it wrote', () => {
+test('a failing pair is reported in its run and the command exits 1; report accepts the results it wrote', async () => {
   const plugin = join(dir, 'broken-engine.mjs');
   writeFileSync(plugin, `export default { id: 'broken', title: 'Broken', description: 'always fails', mode: 'simulated',
     options: [], availability: () => ({ available: true }), run() { throw new Error('model exploded'); } };\n`);
   const hostile = new URL('../fixtures/hostile/plugins/hostile-engine.mjs', import.meta.url).pathname;
   const out = join(dir, 'failing');
-  const r = hvbench(['run', '--engine-module', plugin, '--engine-module', hostile, '--engines', 'broken,hostile:do=nan,hostile',
+  const r = await hvbench(['run', '--engine-module', plugin, '--engine-module', hostile, '--engines', 'broken,hostile:do=nan,hostile',
     '--workloads', 'micro/cpuid', '--out', out, ...FAST]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /micro\/cpuid × broken failed: model exploded\n/);
@@ -174,14 +190,14 @@ test('a failing pair is reported in its run and the command exits 1; report acce
   assert.equal(runs[3].cycles.total, 10_000);
   assert.equal(runs[2].cycles.total, 0);
   assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /micro\/cpuid on hostile:do=nan: run\(\) returned cycles\.guest = NaN/);
-  const again = hvbench(['report', join(out, 'results.json'), '--out', join(dir, 'failing-report'), '--quiet']);
+  const again = await hvbench(['report', join(out, 'results.json'), '--out', join(dir, 'failing-report'), '--quiet']);
   assert.equal(again.code, 0, again.stderr);
 });
 
-test('report re-renders identical files from a results file', () => {
+test('report re-renders identical files from a results file', async () => {
   const first = join(dir, 'run');
   const again = join(dir, 'again');
-  const r = hvbench(['report', join(first, 'results.json'), '--out', again, '--quiet']);
+  const r = await hvbench(['report', join(first, 'results.json'), '--out', again, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   for (const name of ['results.json', 'results.csv', 'summary.md', 'report.html']) {
     assert.equal(readFileSync(join(again, name), 'utf8'), readFileSync(join(first, name), 'utf8'), name);
@@ -189,7 +205,7 @@ test('report re-renders identical files from a results file', () => {
 });
 
 test('an unavailable measured engine is a one-line reason and exit 2', () => {
-  const r = hvbench(['run', '--engines', 'kvm-host', '--workloads', 'micro/cpuid', '--out', join(dir, 'nokvm'), ...FAST], {
+  const r = spawnHvbench(['run', '--engines', 'kvm-host', '--workloads', 'micro/cpuid', '--out', join(dir, 'nokvm'), ...FAST], {
     HVBENCH_KVM_HOST_VMM: join(dir, 'no-such-vmm'),
   });
   assert.equal(r.code, 2);
@@ -235,7 +251,7 @@ test('Ctrl-C stops the run and leaves no output or temporary directory', async (
 test('Ctrl-C during a pair with --workers 1 exits 130 at once and leaves the previous output as it was', async () => {
   const parent = mkdtempSync(join(dir, 'sigint1-'));
   const out = join(parent, 'out');
-  assert.equal(hvbench(['run', '--workloads', 'micro/cpuid', '--out', out, ...FAST]).code, 0);
+  assert.equal((await hvbench(['run', '--workloads', 'micro/cpuid', '--out', out, ...FAST])).code, 0);
   const before = tree(out);
   // pairs run on a worker thread even with --workers 1, so this thread answers the signal mid-simulation;
   // SIGINT is sent once the first pair is done and the second is running

@@ -31,6 +31,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { CliHost } from './cli-host-client.ts';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -188,50 +189,19 @@ function hvbenchProcess(args: string[], env: Record<string, string>, maxSeconds:
 }
 
 /** the CLI host (test/scripts/cli-host.ts), started on first use and again after one was killed */
-let host: ChildProcess | null = null;
-/** the host runs one command at a time: each case waits for the one before */
-let hostQueue: Promise<unknown> = Promise.resolve();
-/** what the host wrote outside a command (a crash of its own): the stderr of the case it ended */
-let hostStray = '';
-
-function startHost(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/scripts/cli-host.ts')], {
-    cwd: REPO,
-    env: { ...process.env, CI: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (hostStray += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (hostStray += d.toString()));
-  child.on('exit', () => {
-    if (host === child) host = null;
-  });
-  return child;
-}
+const host = new CliHost();
 
 /** runs a command line in the CLI host, under the limits of `watch` counted from the moment it is sent */
-function hvbenchInHost(args: string[], maxSeconds: number): Promise<Outcome> {
-  const run = () =>
-    new Promise<Outcome>((resolve) => {
-      const child = (host ??= startHost());
+async function hvbenchInHost(args: string[], maxSeconds: number): Promise<Outcome> {
+  let watching: ReturnType<typeof watch> | undefined;
+  const r = await host.run(args, {
+    beforeSend: (child) => {
       // the peak resident set counts from here: writing 5 to clear_refs resets VmHWM (proc(5))
       writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
-      const watching = watch(child, maxSeconds, cpuSecondsOf(child.pid!) ?? 0);
-      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-        child.off('message', onMessage);
-        resolve({ code, signal, stdout: '', stderr: `the CLI host ended: ${hostStray}`, ...watching.finish() });
-        hostStray = '';
-      };
-      const onMessage = (m: { code: number; stdout: string; stderr: string }) => {
-        child.off('exit', onExit);
-        resolve({ code: m.code, signal: null, stdout: m.stdout, stderr: m.stderr, ...watching.finish() });
-      };
-      child.once('exit', onExit);
-      child.once('message', onMessage);
-      child.send({ args });
-    });
-  const outcome = hostQueue.then(run);
-  hostQueue = outcome;
-  return outcome;
+      watching = watch(child, maxSeconds, cpuSecondsOf(child.pid!) ?? 0);
+    },
+  });
+  return { ...r, ...watching!.finish() };
 }
 
 function hvbench(spec: Pick<Case, 'env' | 'ownProcess'>, args: string[], env: Record<string, string>, maxSeconds: number): Promise<Outcome> {
@@ -254,7 +224,7 @@ describe('hostile corpus', { concurrency: 2 }, () => {
     assert.equal(r.code, 0, `making the previous output failed: ${r.stderr}`);
   });
   after(() => {
-    host?.kill();
+    host.stop();
     rmSync(prevRoot, { recursive: true, force: true });
   });
 

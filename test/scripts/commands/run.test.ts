@@ -1,14 +1,16 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CliHost } from '../cli-host-client.ts';
 
-const BIN = new URL('../../../bin/hvbench.js', import.meta.url).pathname;
-const hvbench = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+// commands run in the CLI host: test/scripts/cli-host-client.ts says why a check fails there as in a process
+const host = new CliHost();
+after(() => host.stop());
+const hvbench = (args: string[]) => host.run(args);
 
-test('run --sweep and --seeds: bad input is one hvbench: line, exit 2, nothing written', () => {
+test('run --sweep and --seeds: bad input is one hvbench: line, exit 2, nothing written', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'hvbench-run-')), 'out');
   const cases: [string[], RegExp][] = [
     [['--sweep', 'hyperv:batch=1,2'], /^hvbench: --sweep hyperv:batch=1,2: unknown engine "hyperv"; known engines: native, xen, kvm/],
@@ -20,8 +22,8 @@ test('run --sweep and --seeds: bad input is one hvbench: line, exit 2, nothing w
     [['--seeds', '4'], /^hvbench: --seeds: "4" is one seed/],
   ];
   for (const [args, pattern] of cases) {
-    const r = hvbench(['run', '--workloads', 'micro/cpuid', '--no-timing', '--out', out, ...args]);
-    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    const r = await hvbench(['run', '--workloads', 'micro/cpuid', '--no-timing', '--out', out, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, pattern);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.equal(r.stdout, '');
