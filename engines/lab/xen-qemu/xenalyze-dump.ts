@@ -16,6 +16,10 @@ const REQUESTS = /^(-?\d+) (updates|ops|calls)\b/;
 /** Xen's hypercall continuation flag in a count (MMU_UPDATE_PREEMPTED): the call resumes earlier work */
 const PREEMPTED = /\bpreempted\b|^-\d/;
 
+/** xenalyze's short names where Xen's public headers (xen/include/public/xen.h __HYPERVISOR_*) differ: the
+ *  tallies use Xen's names, as the `xen` engine counts hypercalls */
+const XEN_NAMES: Readonly<Record<string, string>> = { evtchn_op: 'event_channel_op' };
+
 /**
  * Per operation. Tally keys: `hypercall:<name>` hypercalls the guest made (a multicall counts once),
  * `entry:<name>` calls carried inside multicalls, `requests:<name>` the mmu_update updates and mmuext_op ops
@@ -48,7 +52,8 @@ export function tallyRecord(tally: Tally, nested: boolean, body: string): void {
     if (name) bump(tally, `trap:${name}`);
     return;
   }
-  const [, name, rest] = call;
+  const [, short, rest] = call;
+  const name = XEN_NAMES[short] ?? short;
   const req = REQUESTS.exec(rest);
   bump(tally, nested ? `entry:${name}` : `hypercall:${name}`);
   if (PREEMPTED.test(rest)) bump(tally, `continuation:${name}`);

@@ -180,3 +180,44 @@ test('a domU net transaction as the real trace counts it agrees with the model; 
   assert.deepEqual([slots.simulated, slots.agrees], [16, false]);
   assert.match(slots.reason!, /45 frames/);
 });
+
+test('phase by phase: the first touches before `phase` are setup on both sides, the ones after it measured', () => {
+  // 16 pages touched in setup and 8 of another region after the phase: on the model each first touch of a
+  // 4 KiB page is one #PF bounced by Xen, so setup (less the boot) has 16 page_fault traps and the measured
+  // phase 8; the measured run counts them in the same windows
+  const ops: GuestOp[] = [
+    { op: 'map', region: 'r', bytes: 16 * 4096, pageSize: '4k' },
+    { op: 'touch', region: 'r', pattern: 'seq', accesses: 16, write: true },
+    { op: 'phase' },
+    { op: 'map', region: 's', bytes: 8 * 4096, pageSize: '4k' },
+    { op: 'touch', region: 's', pattern: 'seq', accesses: 8, write: true },
+  ];
+  const rows = xenCheckRows(results(ops, (c) => {
+    c.exit('page_fault', 16);
+    c.markSetup();
+    c.exit('page_fault', 8);
+  }));
+  const pf = (phase: string) => rows.find((r) => r.what === 'trap page_fault' && r.phase === phase)!;
+  assert.deepEqual([pf('setup').simulated, pf('setup').measured, pf('setup').agrees], [16, 16, true]);
+  assert.deepEqual([pf('measured').simulated, pf('measured').measured, pf('measured').agrees], [8, 8, true]);
+  assert.equal(rows.find((r) => r.phase === 'whole run'), undefined);
+  // the same 24 faults all counted as setup: the whole run would agree, the phases do not
+  const misplaced = xenCheckRows(results(ops, (c) => {
+    c.exit('page_fault', 24);
+    c.markSetup();
+  }));
+  const measured = misplaced.find((r) => r.what === 'trap page_fault' && r.phase === 'measured')!;
+  assert.deepEqual([measured.simulated, measured.measured, measured.agrees], [8, 0, false]);
+});
+
+test('a domU\'s ring requests, read around the whole run, are compared whole and left out of both phases', () => {
+  // one 4 KiB read after the phase: one ring slot on the model's blkfront, 1 request in blkfront's statistics
+  const ops: GuestOp[] = [{ op: 'phase' }, { op: 'io', device: 'disk', dir: 'read', bytes: 4096, requests: 1 }];
+  const file = results(ops, (c) => {
+    c.markSetup();
+    c.hypercall('event_channel_op', 1);
+  }, 'io/disk-random', { guest: 'domu' });
+  file.runs[1].measured = { wholeRun: { events: { ringRequests: 1 } } };
+  const rows = xenCheckRows(file).filter((r) => r.what === 'event ringRequests');
+  assert.deepEqual(rows.map((r) => [r.phase, r.simulated, r.measured, r.agrees]), [['whole run', 1, 1, true]]);
+});
