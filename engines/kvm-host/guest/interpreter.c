@@ -99,6 +99,10 @@ static uint32_t run_op(const struct abi_op *op) {
   case OPK_TIMER: return apic_timer(op->a, n);
   case OPK_IPI: return (op->flags & ABI_F_NET) ? smp_ipi_other(n) : apic_self_ipi(n, op->flags & ABI_F_MASKED);
   case OPK_SHOOTDOWN: return smp_shootdown(op->region, op->a);
+  case OPK_PHASE:
+    /* the end of setup: one port write the VMM answers by keeping its tallies and KVM's statistics here */
+    outl(ABI_PORT_CONTROL, ABI_CONTROL_PHASE);
+    return ABI_ST_OK;
   default:
     /* a kind this guest does not know */
     op_detail = op->kind;
