@@ -37,16 +37,21 @@ const ops: GuestOp[] = [
   { op: 'ipi', target: 'other', count: 1 },
 ];
 
-test('guest=linux: exits by VMX reason summed over the operations L2 ran, skipped ones listed, per-op detail kept', async () => {
+/** kvm-qemu on the fake QEMU, replaying the recorded L2 run */
+function fakeL2Engine() {
   Object.assign(process.env, {
     HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
     HVB_FAKE_VMM_OUTPUTS: fixture('kvm-qemu-run-empty.txt'),
     HVB_FAKE_L2_OUTPUT: fixture('kvm-qemu-l2-run-mixed.txt'),
   });
-  const engine = createKvmQemuEngine({
+  return createKvmQemuEngine({
     qemu: fixture('fake-qemu.mjs'),
     image: () => ({ kernel: '/k', initrd: '/i', key: 'test', packages: [{ name: 'linux-image-test', version: '1' }], buildMs: 0 }),
   });
+}
+
+test('guest=linux: exits by VMX reason summed over the operations L2 ran, skipped ones listed, per-op detail kept', async () => {
+  const engine = fakeL2Engine();
   const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 128, computeCap: 0, guest: 'linux' }, seed: 1 });
   const m = c.measured as Record<string, any>;
   // From the fixture's bracket lines, by reason over the ten operations that ran:
@@ -122,15 +127,7 @@ test('the bracket program, run by busybox awk as in L1, counts each op\'s exits 
 });
 
 test('guest=linux with a phase after the first touch: the op-runner runs the stream without it, its brackets before it are setup', async () => {
-  Object.assign(process.env, {
-    HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
-    HVB_FAKE_VMM_OUTPUTS: fixture('kvm-qemu-run-empty.txt'),
-    HVB_FAKE_L2_OUTPUT: fixture('kvm-qemu-l2-run-mixed.txt'),
-  });
-  const engine = createKvmQemuEngine({
-    qemu: fixture('fake-qemu.mjs'),
-    image: () => ({ kernel: '/k', initrd: '/i', key: 'test', packages: [{ name: 'linux-image-test', version: '1' }], buildMs: 0 }),
-  });
+  const engine = fakeL2Engine();
   const phased: GuestOp[] = [...ops.slice(0, 6), { op: 'phase' }, ...ops.slice(6)];
   const c = await engine.run({ ops: phased, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 128, computeCap: 0, guest: 'linux' }, seed: 1 });
   const m = c.measured as Record<string, any>;
