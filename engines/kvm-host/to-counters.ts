@@ -68,8 +68,9 @@ function minus<T extends Record<string, number>>(a: T, b: Record<string, number>
 /**
  * The report as RunCounters, setup apart: the VMM keeps its exit tallies, the guest's counters and KVM's
  * statistics at the guest's phase op (vmm/devices/control.c), so setup is the boot and the operations before
- * `phase`, and the measured phase the whole run less that. A report without them (a stream without a phase
- * op: every built-in workload has one) has everything, the boot included, counted as measured.
+ * `phase`, and the measured phase the whole run less that; the guest ends setup after its boot when the
+ * stream has no `phase` (guest/interpreter.c). A report without them (a VMM from before the phase op) has
+ * everything, the boot included, counted as measured.
  */
 export function toCounters({ ops, report, backend, computeCap, io }: MappingInput): RunCounters {
   const loopCycles = report.guest.loopCyclesX1000 / 1000;
@@ -84,6 +85,8 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     if (setup) countTallies(c, setup.exits, setup.guest);
     c.markSetup();
   };
+  // without a phase op the guest ended setup after its boot, before the first operation
+  if (!ops.some((op) => op.op === 'phase')) endSetup();
   ops.forEach((op, i) => {
     if (op.op === 'phase') { endSetup(); return; }
     const [tsc, status, , exits] = report.ops[i] ?? [0, 0, 0, 0];
@@ -98,7 +101,6 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     if (op.op === 'hypercall' && OP_STATUS[status] === 'ok') c.hypercall(hypercall, op.count);
     if (representative) c.charge('guest', op.op, tsc);
   });
-  if (!ops.some((op) => op.op === 'phase')) c.markSetup();
   for (const cost of Object.values(costs)) {
     cost.tscPerUnit = cost.units > 0 ? cost.tscTotal / cost.units : null;
     cost.exitsPerUnit = cost.units > 0 ? cost.exits / cost.units : null;

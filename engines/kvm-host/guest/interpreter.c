@@ -132,6 +132,10 @@ _Noreturn void guest_main(struct abi_boot *b, uint32_t cpu) {
   const struct abi_op *ops = (const struct abi_op *)(ABI_OPS_GPA + sizeof *h);
   struct abi_op_result *results = (struct abi_op_result *)ABI_RESULTS_GPA;
   uint32_t count = h->magic == ABI_OPS_MAGIC && h->version == ABI_OPS_VERSION ? boot->ops_count : 0;
+  /* a stream without a phase op: setup is the boot alone (engines/types.ts), so it ends here */
+  uint32_t phases = 0;
+  for (uint32_t i = 0; i < count; i++) phases += ops[i].kind == OPK_PHASE;
+  if (!phases) outl(ABI_PORT_CONTROL, ABI_CONTROL_PHASE);
   for (uint32_t i = 0; i < count; i++) {
     boot->current_op = i;
     op_detail = 0;
