@@ -30,6 +30,9 @@ const OP_RUNNER_PAGES =
   'in the parent), and each child\'s first run faults its executable\'s text back in (file pages fork does not copy: ' +
   '9 faults mapping 16 pages each by fault-around, mm/filemap.c filemap_map_pages) and COW-faults its stack';
 
+/** the workloads that fork the op-runner: memory/fork-exit, and micro/set-cr3's second process */
+const FORKERS = ['memory/fork-exit', 'micro/set-cr3'];
+
 const MMAP_NEIGHBOURS =
   'the op-runner\'s stream and shared-state mappings sit beside the workload\'s regions in the mmap area, so munmap\'s ' +
   'free_pgtables (bounded by the neighbouring VMAs, mm/memory.c free_pgd_range) keeps the PUD and PMD pages and only PTE ' +
@@ -139,13 +142,12 @@ export const XEN_DIFFERENCES: readonly XenDifference[] = [
     'event tablesPinned', 'event tablesUnpinned'].map((what) => ({ what, workloads: ['micro/tlb-shootdown'], reason: SMP_SKIPPED })),
   // memory/fork-exit at a small heap (the default 512 MiB one agrees): what a real static ELF process has
   // besides the workload's heap, seen in the per-operation traces of a 1 MiB run
-  { what: 'event tablesPinned', workloads: ['memory/fork-exit'], reason: OP_RUNNER_TABLES },
-  { what: 'event tablesUnpinned', workloads: ['memory/fork-exit'], reason: OP_RUNNER_TABLES },
-  { what: 'event multicallEntries', workloads: ['memory/fork-exit'], reason: `${OP_RUNNER_TABLES}; each table page is one update_va_mapping entry of the pin and unpin multicalls` },
-  { what: 'event mmuUpdates', workloads: ['memory/fork-exit'], reason: OP_RUNNER_PAGES },
-  { what: 'hypercall mmu_update', workloads: ['memory/fork-exit'], reason: OP_RUNNER_PAGES },
-  { what: 'event pageFaults', workloads: ['memory/fork-exit'], reason: OP_RUNNER_PAGES },
-  { what: 'trap page_fault', workloads: ['memory/fork-exit'], reason: OP_RUNNER_PAGES },
+  { what: 'event tablesPinned', workloads: FORKERS, reason: OP_RUNNER_TABLES },
+  { what: 'event tablesUnpinned', workloads: FORKERS, reason: OP_RUNNER_TABLES },
+  { what: 'event multicallEntries', workloads: FORKERS, reason: `${OP_RUNNER_TABLES}; each table page is one update_va_mapping entry of the pin and unpin multicalls` },
+  ...['event mmuUpdates', 'hypercall mmu_update', 'event pageFaults', 'trap page_fault', 'trap ptwr'].map((what) => ({ what, workloads: FORKERS, reason: OP_RUNNER_PAGES })),
+  // the op-runner skips invlpg (ring 0): the model's INVLPGs are MMUEXT_INVLPG_LOCAL requests
+  { what: 'hypercall mmuext_op', workloads: ['micro/invlpg'], reason: RING0 },
   {
     what: 'hypercall mmuext_op',
     reason: 'xentrace in dom0 wakes every 100 ms to read its buffers (tools/xentrace/xentrace.c POLL_SLEEP_MILLIS) and kernel ' +
