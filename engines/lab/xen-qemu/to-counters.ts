@@ -38,6 +38,8 @@ export interface OpRecord {
   pageFaults: number;
   contextSwitches: number;
   hypercalls: Tally;
+  /** the hypercalls among them that resumed a preempted one (xenalyze-dump.ts `continuation:`) */
+  continuations: Tally;
   traps: Tally;
   /** the op's share of the shared events (mmuUpdates, tablesPinned, ...), as the run's totals count them */
   events: Tally;
@@ -99,7 +101,8 @@ export function toCounters(run: XenQemuRun): RunCounters {
     if (events.cr3Writes) c.flush('nonGlobal', 'cr3', events.cr3Writes);
     if (l.flush_tlb_one_user) c.flush('single', 'invlpg', l.flush_tlb_one_user);
     if (l.flush_tlb_multi) c.flush('remote', 'shootdown', l.flush_tlb_multi);
-    return { index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, traps, events: nonZero(events), linux: l };
+    const continuations = prefixed(xen[i], 'continuation:');
+    return { index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, continuations, traps, events: nonZero(events), linux: l };
   });
   const counters = c.snapshot();
   counters.measured = {
