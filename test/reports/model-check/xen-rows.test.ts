@@ -61,17 +61,20 @@ test('a flagged difference carries its known reason; an unknown one carries none
   assert.match(section.html, /2 of \d+ counts differ, 2 without a known reason/);
 });
 
+/** memory/fork-exit's shape at a 4-page heap: two forks and their exits */
+const TWO_FORKS: GuestOp[] = [
+  { op: 'map', region: 'heap', bytes: 4 * 4096, pageSize: '4k' },
+  { op: 'touch', region: 'heap', pattern: 'seq', accesses: 4, write: true },
+  { op: 'fork' }, { op: 'switch', to: 2 }, { op: 'exit' },
+  { op: 'fork' }, { op: 'switch', to: 3 }, { op: 'exit' },
+];
+
 test('memory/fork-exit at a small heap: the op-runner\'s own tables explain the pins; the mmuext_op reason holds for any workload', () => {
   // two forks of a 4-page heap and their exits: the model pins 3 tables at the first touch (the heap's PUD,
   // PMD and PTE page linked into the pinned tree) and 5 per fork (those and both PGDs): 13, and unpins 5 per
   // exit: 10; the real op-runner's tree already has the first three and pins 11 per fork (its image, brk and
   // stack add 6): 22 each way
-  const ops: GuestOp[] = [
-    { op: 'map', region: 'heap', bytes: 4 * 4096, pageSize: '4k' },
-    { op: 'touch', region: 'heap', pattern: 'seq', accesses: 4, write: true },
-    { op: 'fork' }, { op: 'switch', to: 2 }, { op: 'exit' },
-    { op: 'fork' }, { op: 'switch', to: 3 }, { op: 'exit' },
-  ];
+  const ops = TWO_FORKS;
   const measure = (c: Counters) => {
     c.event('tablesPinned', 22);
     c.event('tablesUnpinned', 22);
@@ -92,12 +95,7 @@ test('memory/fork-exit at a small heap: the op-runner\'s own tables explain the 
 test("memory/fork-exit's extra multicall records are Xen's continuations of preempted pin and unpin batches", () => {
   // the same two forks: every multicall the model makes is one batch Linux flushed; a real trace has one more
   // record per preemption (10 over the default workload's 2 forks and 2 exits), far beyond the tolerance here
-  const ops: GuestOp[] = [
-    { op: 'map', region: 'heap', bytes: 4 * 4096, pageSize: '4k' },
-    { op: 'touch', region: 'heap', pattern: 'seq', accesses: 4, write: true },
-    { op: 'fork' }, { op: 'switch', to: 2 }, { op: 'exit' },
-    { op: 'fork' }, { op: 'switch', to: 3 }, { op: 'exit' },
-  ];
+  const ops = TWO_FORKS;
   const rows = xenCheckRows(results(ops, (c) => c.hypercall('multicall', 100), 'memory/fork-exit'));
   const multicall = rows.find((r) => r.what === 'hypercall multicall')!;
   assert.equal(multicall.agrees, false);
