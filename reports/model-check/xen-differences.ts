@@ -38,8 +38,9 @@ const MULTICALL_CONTINUATIONS =
   'arch/x86/xen/mmu_pv.c xen_pin_page) are long enough under emulation: memory/fork-exit, measured phase, 78 records = ' +
   'the 4 x 17 batches Linux flushed (xen_mc_flush), as in the model, + 10 continuations';
 
-/** the workloads that fork the op-runner: memory/fork-exit, and micro/set-cr3's second process */
-const FORKERS = ['memory/fork-exit', 'micro/set-cr3'];
+/** the workloads that fork the op-runner: memory/fork-exit, and the second process of micro/set-cr3 and
+ *  memory/ctx-switch (forked in setup: its copied PTEs and pins there, the child's first run measured) */
+const FORKERS = ['memory/fork-exit', 'micro/set-cr3', 'memory/ctx-switch'];
 
 const MMAP_NEIGHBOURS =
   'the op-runner\'s stream and shared-state mappings sit beside the workload\'s regions in the mmap area, so munmap\'s ' +

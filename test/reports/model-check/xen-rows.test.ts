@@ -104,6 +104,16 @@ test("memory/fork-exit's extra multicall records are Xen's continuations of pree
   assert.equal(other.find((r) => r.what === 'hypercall multicall')!.reason, undefined, 'named for the forking workloads only');
 });
 
+test("memory/ctx-switch forks the op-runner in setup: its own PTEs write-protected there are named", () => {
+  // a 4-page working set and the fork before the phase: the model's fork write-protects the 4 heap PTEs
+  // (ptwr, one each); the real op-runner also has its data, bss, brk and stack PTEs (37 in a real run)
+  const ops: GuestOp[] = [...TWO_FORKS.slice(0, 3), { op: 'phase' }, { op: 'switch', to: 2 }];
+  const rows = xenCheckRows(results(ops, (c) => { c.exit('ptwr', 37); c.markSetup(); }, 'memory/ctx-switch'));
+  const ptwr = rows.find((r) => r.what === 'trap ptwr' && r.phase === 'setup')!;
+  assert.equal(ptwr.agrees, false);
+  assert.match(ptwr.reason!, /op-runner's own pages/);
+});
+
 test('the mmap-area neighbours and PV\'s missing superpages are named for the workloads they explain', () => {
   // a 2 MiB region mapped with a 2 MiB page and touched once: the model counts one fault; a PV dom0 gets no
   // superpage and faults each 4 KiB page it touches (here 8 of them)
