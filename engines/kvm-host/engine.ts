@@ -120,6 +120,8 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
     description: 'the same operations in a real 64-bit guest through /dev/kvm with a small VMM of our own: exits, KVM binary stats and guest TSC cycles as measured',
     mode: 'measured',
     options: KVM_HOST_OPTIONS,
+    // the guest's phase op makes the VMM keep its tallies there (vmm/devices/control.c)
+    phases: true,
     checkOptions: (options) => checkVmmOptions('kvm-host', options),
     availability: () => check().availability,
     loopCycles: () => check().loopCycles,

@@ -18,7 +18,7 @@ export const MAX_PROCESSES = 64;
 /** enum abi_op_kind, in order */
 export const OP_KINDS: readonly GuestOpName[] = [
   'compute', 'syscall', 'cpuid', 'rdtsc', 'msr', 'hlt', 'hypercall', 'pio', 'mmio', 'map', 'unmap', 'protect',
-  'touch', 'invlpg', 'fork', 'exec', 'exit', 'switch', 'io', 'timer', 'ipi', 'shootdown',
+  'touch', 'invlpg', 'fork', 'exec', 'exit', 'switch', 'io', 'timer', 'ipi', 'shootdown', 'phase',
 ];
 
 const F_WRITE = 0x01;
@@ -101,6 +101,7 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
       case 'timer': f.a = u32(op.periodUs, 'timer.periodUs'); f.b = u64(op.ticks, 'timer.ticks'); break;
       case 'ipi': f.flags = (op.target === 'other' ? F_NET : 0) | (op.masked === true ? F_MASKED : 0); f.b = u64(op.count, 'ipi.count'); break;
       case 'shootdown': f.region = regionIndex(op.region); f.a = u32(op.cpus, 'shootdown.cpus'); break;
+      case 'phase': break;
       default: throw new UsageError(`kvm-host: unknown operation ${JSON.stringify((op as { op: unknown }).op)}`);
     }
     records.push({ kind: OP_KINDS.indexOf(op.op) + 1, ...f });
@@ -176,6 +177,7 @@ export function deserialize(bytes: Uint8Array): GuestOp[] {
         break;
       }
       case 'shootdown': ops.push({ op: kind, region, cpus: a }); break;
+      case 'phase': ops.push({ op: kind }); break;
       default: throw new Error(`operation stream: unknown kind at record ${i}`);
     }
   }

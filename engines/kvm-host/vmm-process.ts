@@ -33,6 +33,8 @@ export interface VmmArgs {
   cpus?: number;
   /** the guest's local APIC mode (guest/apic.c); x2apic when not given */
   apic?: ApicMode;
+  /** a file the VMM copies at the end of setup (the guest's phase op): kvm-qemu's exit histogram in L1 */
+  phaseCopy?: { from: string; to: string };
 }
 
 /** the `apic` option's values, as the VMM's --apic takes them */
@@ -48,6 +50,24 @@ export type LapicTimerMode = typeof LAPIC_TIMER_MODES[number];
 
 const count = z.number().int().nonnegative();
 const counts = z.record(z.string(), count);
+
+const guestCounters = z.object({
+  loopCyclesX1000: count, pageFaults: count, protectionFaults: count, cr3Writes: count, invlpgs: count,
+  fullFlushes: count, syscalls: count, gpFaults: count, udFaults: count, framesUsed: count,
+  // the process counters: absent from reports recorded before the guest ran fork/exec/exit
+  forks: count.default(0), execs: count.default(0), exits: count.default(0), cowFaults: count.default(0),
+  // guest/apic.c and guest/smp.c; absent from a VMM built before them
+  timerIrqs: count.default(0), ipisReceived: count.default(0), remoteInvlpgs: count.default(0), remoteFullFlushes: count.default(0),
+  eoiWrites: count.default(0),
+  // guest/io.c: notifies written, notifies avail_event made unnecessary, completion interrupts taken, HLTs
+  // waiting for completions
+  virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0), virtioHalts: count.default(0),
+  // what CPUID offered the guest (1 or 0); absent from a VMM built before the guest read it
+  pcid: count.optional(), invpcid: count.optional(),
+  // guest/apic.c: xAPIC register accesses during the ops, and interrupts taken between a wait's STI and HLT;
+  // absent from a VMM built before them
+  apicMmio: count.default(0), earlyWakeups: count.default(0),
+});
 
 const runReport = z.object({
   ok: z.boolean(),
@@ -66,23 +86,7 @@ const runReport = z.object({
     // requests served, irqfd interrupts raised and publications used_event suppressed; absent before it existed
     vring: count, virtioRequests: count.default(0), virtioIrqs: count.default(0), virtioIrqsSuppressed: count.default(0),
   }),
-  guest: z.object({
-    loopCyclesX1000: count, pageFaults: count, protectionFaults: count, cr3Writes: count, invlpgs: count,
-    fullFlushes: count, syscalls: count, gpFaults: count, udFaults: count, framesUsed: count,
-    // the process counters: absent from reports recorded before the guest ran fork/exec/exit
-    forks: count.default(0), execs: count.default(0), exits: count.default(0), cowFaults: count.default(0),
-    // guest/apic.c and guest/smp.c; absent from a VMM built before them
-    timerIrqs: count.default(0), ipisReceived: count.default(0), remoteInvlpgs: count.default(0), remoteFullFlushes: count.default(0),
-    eoiWrites: count.default(0),
-    // guest/io.c: notifies written, notifies avail_event made unnecessary, completion interrupts taken, HLTs
-    // waiting for completions
-    virtioKicks: count.default(0), virtioKicksSuppressed: count.default(0), virtioIrqs: count.default(0), virtioHalts: count.default(0),
-    // what CPUID offered the guest (1 or 0); absent from a VMM built before the guest read it
-    pcid: count.optional(), invpcid: count.optional(),
-    // guest/apic.c: xAPIC register accesses during the ops, and interrupts taken between a wait's STI and HLT;
-    // absent from a VMM built before them
-    apicMmio: count.default(0), earlyWakeups: count.default(0),
-  }),
+  guest: guestCounters,
   /** per op: [TSC cycles, status (0 not run, 1 ok, 2 skipped, 3 failed), detail, exits] */
   ops: z.array(z.tuple([count, count, count, count])),
   vmStats: counts.nullable(),
@@ -90,6 +94,12 @@ const runReport = z.object({
   vcpuStats: counts.nullable(),
   /** vCPU 1 onwards; absent from a VMM built before it read them */
   otherVcpuStats: z.array(counts.nullable()).default([]),
+  /** the tallies at the guest's phase op (boot and setup); absent when the stream has none. The top-level
+   *  counts are the whole run's */
+  setup: z.object({
+    exits: counts, exitsOutsideOps: count, guest: guestCounters, vmStats: counts.nullable(), vcpuStats: counts.nullable(),
+    otherVcpuStats: z.array(counts.nullable()).default([]),
+  }).optional(),
   console: z.string(),
 });
 const setupReport = z.object({ ok: z.literal(false), stage: z.literal('setup'), error: z.string() });
@@ -105,7 +115,8 @@ export function vmmArgv(paths: VmmPaths, args: VmmArgs): { file: string; argv: s
   const argv = ['--guest', paths.guest, '--mem-mb', String(args.memMb), '--timeout-ms', String(args.timeoutMs),
     '--io', args.io, '--compute-cap', String(args.computeCap), '--disable', args.disable.length ? args.disable.join(',') : 'none',
     '--lapic-timer', args.lapicTimer ?? 'deadline', ...(args.cpus === undefined ? [] : ['--cpus', String(args.cpus)]),
-    ...(args.apic === 'xapic' ? ['--apic', 'xapic'] : [])];
+    ...(args.apic === 'xapic' ? ['--apic', 'xapic'] : []),
+    ...(args.phaseCopy ? ['--phase-copy-from', args.phaseCopy.from, '--phase-copy-to', args.phaseCopy.to] : [])];
   return /\.(mjs|js)$/.test(paths.vmm) ? { file: process.execPath, argv: [paths.vmm, ...argv] } : { file: paths.vmm, argv };
 }
 

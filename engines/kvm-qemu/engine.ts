@@ -6,6 +6,8 @@ import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, R
 import { checkVmmOptions, KVM_HOST_OPTIONS, vmmArgsFrom } from '../kvm-host/engine.ts';
 import { MAX_MEM_MIB } from '../kvm-host/guest-ram.ts';
 import { serialize } from '../kvm-host/op-stream.ts';
+import { withoutPhase } from '../lab/phase-split.ts';
+import { l1Phases } from './svm-exits.ts';
 import { toCounters } from '../kvm-host/to-counters.ts';
 import { VMM_MAX_TIMEOUT_MS } from '../kvm-host/vmm-process.ts';
 import type { Backend } from '../kvm-host/backend.ts';
@@ -41,7 +43,10 @@ function backendOf(l: L1): Backend {
   };
 }
 
-async function runLinux(machine: L1, input: EngineRunInput, ops: GuestOp[], stream: Uint8Array): Promise<RunCounters> {
+async function runLinux(machine: L1, input: EngineRunInput): Promise<RunCounters> {
+  // the op-runner runs every record: the phase is taken out and remembered (lab/phase-split.ts)
+  const { ops, measuredFrom } = withoutPhase([...input.ops]);
+  const stream = serialize(ops).bytes;
   const args = vmmArgsFrom(input.options, false, [], ops);
   // Linux itself needs room beside the regions (the recorded runs booted L2 in 128 MiB with 1 MiB of regions)
   if (!(Number(input.options.memMb) > 0)) args.memMb = Math.min(MAX_MEM_MIB, args.memMb + L2_LINUX_MIB);
@@ -50,7 +55,7 @@ async function runLinux(machine: L1, input: EngineRunInput, ops: GuestOp[], stre
     .catch((err: Error) => { throw new Error(`kvm-qemu run failed: ${err.message}`); });
   const kernel = machine.image.packages[0];
   return l2Counters({
-    ops, runner: run.runner, exits: run.exits, overrun: run.overrun,
+    ops, measuredFrom, runner: run.runner, exits: run.exits, overrun: run.overrun,
     about: {
       backend: { module: 'kvm_amd', label: `kvm_amd (SVM) in ${kernel.name} ${kernel.version} under QEMU ${machine.accel.toUpperCase()}, guest: the same kernel under QEMU -accel kvm in L1`, nestedParam: null, hostIsGuest: true },
       timingsNote: `${machine.timings}: L2 runs under L1's KVM, itself emulated, so times are not representative`,
@@ -96,16 +101,19 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
     description: "the kvm-host VMM and guest on a real KVM: Debian's kernel with kvm_amd under qemu-system-x86_64 (TCG, -cpu max); real exit counts, timings not representative",
     mode: 'measured',
     options: KVM_QEMU_OPTIONS,
+    // the freestanding guest's phase op (the VMM keeps its tallies and L1's histogram there), the op-runner's
+    // per-operation brackets for the Linux guest
+    phases: true,
     checkOptions: (options) => checkVmmOptions('kvm-qemu', options),
     availability,
     async run(input: EngineRunInput): Promise<RunCounters> {
       const a = availability();
       if (!a.available) throw new Error(`kvm-qemu is unavailable: ${a.reason}`);
-      const ops = [...input.ops];
-      const stream = serialize(ops);
       // building the image and booting L1 serve every pair this worker runs: not this pair's --timeout
       const machine = await offThePairClock(() => l1(config));
-      if (input.options.guest === 'linux') return runLinux(machine, input, ops, stream.bytes);
+      if (input.options.guest === 'linux') return runLinux(machine, input);
+      const ops = [...input.ops];
+      const stream = serialize(ops);
       const backend = backendOf(machine);
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
       const args = vmmArgsFrom(input.options, false, [], ops);
@@ -113,7 +121,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
       const baseline = await baselineFor(machine, args.cpus, args.apic).catch((err: Error) => {
         throw new Error(`kvm-qemu: the boot baseline on ${args.cpus} vCPUs (${args.apic ?? 'x2apic'}) failed: ${err.message}`);
       });
-      const { report, exits } = await runOnL1(machine.session, args, stream.bytes).catch((err: Error) => {
+      const { report, exits, setupExits } = await runOnL1(machine.session, args, stream.bytes).catch((err: Error) => {
         throw new Error(`kvm-qemu run failed: ${err.message}`);
       });
       if (report.ops.length !== ops.length) throw new Error(`kvm-qemu run failed: the VMM reported ${report.ops.length} operations for ${ops.length}`);
@@ -123,7 +131,10 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
         timingsRepresentative: false,
         timingsNote: `${machine.timings}; a 2-instruction guest loop costs ${machine.loopCycles.toFixed(0)} TSC cycles per iteration`,
         watchdogMs: args.timeoutMs,
-        l1Exits: { ...exits, baseline: baseline.byReason, vcpus: args.cpus, source: 'kvm:kvm_exit tracepoint in L1 (hist trigger, keys exit_reason and info1)' },
+        l1Exits: {
+          ...exits, ...l1Phases(exits, setupExits), baseline: baseline.exits.byReason, baselineByPhase: baseline.byPhase, vcpus: args.cpus,
+          source: 'kvm:kvm_exit tracepoint in L1 (hist trigger, keys exit_reason and info1); byReason is the whole run, setupByReason the histogram the VMM copied at the phase op less that op\'s own port write',
+        },
         lab: { image: machine.image.key, packages: machine.image.packages, accel: machine.accel, bootMs: machine.bootMs },
       };
       return counters;

@@ -1,7 +1,8 @@
 // The L1 machine of this thread: Debian's kernel under QEMU with kvm_amd loaded, booted at the first run and
 // kept for the next ones (each harness worker thread has its own; QEMU dies with the thread). Right after
-// boot an empty operation stream runs once: it checks that a 64-bit guest runs on L1's KVM, measures the
-// guest's loop cost, and gives the exits a guest's boot costs, which the model check subtracts.
+// boot a stream of one phase op runs once: it checks that a 64-bit guest runs on L1's KVM, measures the
+// guest's loop cost, and gives the exits a guest's boot costs (before the phase op) and its run's end costs
+// (after it), which the model check subtracts from setup and from the measured phase.
 import { serialize } from '../kvm-host/op-stream.ts';
 import { parseVmmOutput, type VmmArgs, type VmmRunReport } from '../kvm-host/vmm-process.ts';
 import { describe } from '../kvm-host/engine.ts';
@@ -9,7 +10,7 @@ import { pickAccel, QemuSession, type Accel } from '../lab/qemu-runner.ts';
 import { progressLine } from '../lab/progress-line.ts';
 import { ensureImage, type KvmQemuImage } from './image.ts';
 import { GUEST_STREAM, runCommand, splitRunOutput } from './l1-commands.ts';
-import { parseExitHistogram, type ExitHistogram } from './svm-exits.ts';
+import { l1Phases, parseExitHistogram, type ExitHistogram, type L1Phases } from './svm-exits.ts';
 import { L2_ARCHIVE, l2RunCommand, splitL2Output, type L2RunOptions } from './l2-commands.ts';
 import { streamArchive } from './l2-payload.ts';
 import { parseBrackets, type OpExits } from './op-brackets.ts';
@@ -19,6 +20,12 @@ import { parseRunnerOutput, type RunnerOutput } from '../lab/op-runner/output.ts
 const L1_MEM_MB = 1280;
 const BOOT_TIMEOUT_MS = 240_000;
 
+/** the exits of a guest that boots and runs nothing: whole, and by phase (svm-exits.ts l1Phases) */
+export interface Baseline {
+  exits: ExitHistogram;
+  byPhase: L1Phases;
+}
+
 export interface L1 {
   session: QemuSession;
   image: KvmQemuImage;
@@ -26,13 +33,18 @@ export interface L1 {
   timings: string;
   bootMs: number;
   /** the exits of a guest that boots and runs nothing, on the VMM's default 2 vCPUs */
-  baseline: ExitHistogram;
+  baseline: Baseline;
   /** the same for other vCPU counts and APIC modes ("cpus/apic"), each measured the first time a run asks for it (baselineFor) */
-  baselines: Map<string, Promise<ExitHistogram>>;
+  baselines: Map<string, Promise<Baseline>>;
   loopCycles: number;
 }
 
-export interface L1Run { report: VmmRunReport; exits: ExitHistogram }
+export interface L1Run {
+  report: VmmRunReport;
+  /** L1's exits over the whole run, and up to the guest's phase op (null: the stream had none) */
+  exits: ExitHistogram;
+  setupExits: ExitHistogram | null;
+}
 
 let current: Promise<L1> | null = null;
 
@@ -40,13 +52,14 @@ let current: Promise<L1> | null = null;
 export async function runOnL1(session: QemuSession, args: VmmArgs, stream: Uint8Array): Promise<L1Run> {
   await session.put(GUEST_STREAM, stream);
   const r = await session.run(runCommand(args), args.timeoutMs + 60_000);
-  const { vmm, hist } = splitRunOutput(r.stdout.toString('utf8'));
+  const { vmm, hist, setupHist } = splitRunOutput(r.stdout.toString('utf8'));
   const outcome = parseVmmOutput(vmm, r.status, null);
   const problem = describe(outcome);
   if (problem || outcome.kind !== 'report') throw new Error(`${problem}${r.stderr.length ? ` (L1: ${r.stderr[r.stderr.length - 1]})` : ''}`);
   const exits = parseExitHistogram(hist);
   if (!hist) throw new Error('L1 printed no kvm_exit histogram (tracefs or the kvm module is missing in the image)');
-  return { report: outcome.report, exits };
+  if (outcome.report.setup && !setupHist.trim()) throw new Error('the VMM reached the phase op but L1 printed no histogram copied there');
+  return { report: outcome.report, exits, setupExits: setupHist.trim() ? parseExitHistogram(setupHist) : null };
 }
 
 export interface L2Result { runner: RunnerOutput; exits: OpExits; overrun: number }
@@ -68,18 +81,23 @@ export async function runLinuxOnL1(session: QemuSession, o: L2RunOptions & { tim
   return { runner, exits: parseBrackets(out.brackets, ops), overrun: out.overrun };
 }
 
-/** the boot probe: an empty stream in a small guest */
+/** the boot probe: a stream of one phase op in a small guest, so its boot and its run's end come apart */
 const PROBE: VmmArgs = { memMb: 16, timeoutMs: 60_000, io: 'virtio', computeCap: 1, disable: [] };
+
+async function probeOnL1(session: QemuSession, args: Partial<VmmArgs> = {}): Promise<{ baseline: Baseline; loopCycles: number }> {
+  const probe = await runOnL1(session, { ...PROBE, ...args }, serialize([{ op: 'phase' }]).bytes);
+  return { baseline: { exits: probe.exits, byPhase: l1Phases(probe.exits, probe.setupExits) }, loopCycles: probe.report.guest.loopCyclesX1000 / 1000 };
+}
 
 /** the boot baseline of a guest with `cpus` vCPUs in an APIC mode: each AP's boot (its local APIC and PV EOI set
  *  up, its first HLT) adds exits of its own, and an xAPIC's setup writes are memory accesses where x2APIC's are
  *  WRMSRs, so a run is compared with an empty run on as many vCPUs in the same mode */
-export function baselineFor(machine: L1, cpus: number | undefined, apic: VmmArgs['apic'] = 'x2apic'): Promise<ExitHistogram> {
+export function baselineFor(machine: L1, cpus: number | undefined, apic: VmmArgs['apic'] = 'x2apic'): Promise<Baseline> {
   if ((cpus === undefined || cpus === 2) && apic === 'x2apic') return Promise.resolve(machine.baseline);
   const key = `${cpus ?? 2}/${apic}`;
   let b = machine.baselines.get(key);
   if (!b) {
-    b = runOnL1(machine.session, { ...PROBE, cpus, apic }, serialize([]).bytes).then((r) => r.exits);
+    b = probeOnL1(machine.session, { cpus, apic }).then((p) => p.baseline);
     machine.baselines.set(key, b);
   }
   return b;
@@ -100,8 +118,8 @@ async function start({ qemu, image: given }: L1Config): Promise<L1> {
   });
   const bootMs = Date.now() - started;
   try {
-    const probe = await runOnL1(session, PROBE, serialize([]).bytes);
-    return { session, image, accel, timings, bootMs, baseline: probe.exits, baselines: new Map(), loopCycles: probe.report.guest.loopCyclesX1000 / 1000 };
+    const probe = await probeOnL1(session, undefined);
+    return { session, image, accel, timings, bootMs, baseline: probe.baseline, baselines: new Map(), loopCycles: probe.loopCycles };
   } catch (err) {
     await session.close();
     throw new Error(`a 64-bit guest does not run on L1's kvm_amd: ${(err as Error).message}`);

@@ -94,3 +94,26 @@ export function parseExitHistogram(text: string): ExitHistogram {
   }
   return h;
 }
+
+/** the guest's phase op is itself one port write to the VMM (IO_INSTRUCTION), in the histogram copied there */
+export const PHASE_OP_EXITS: Readonly<Record<string, number>> = { IO_INSTRUCTION: 1 };
+
+function minus(a: Record<string, number>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const n = (a[k] ?? 0) - (b[k] ?? 0);
+    if (n) out[k] = n;
+  }
+  return out;
+}
+
+/**
+ * L1's exits by phase: up to the phase op (the boot included, the phase op's own exit left out) and after it.
+ * Without a copy at the phase op (a VMM that never reached it) everything is the measured phase's.
+ */
+export interface L1Phases { setupByReason: Record<string, number>; measuredByReason: Record<string, number> }
+
+export function l1Phases(whole: ExitHistogram, setup: ExitHistogram | null): L1Phases {
+  if (!setup) return { setupByReason: {}, measuredByReason: { ...whole.byReason } };
+  return { setupByReason: minus(setup.byReason, PHASE_OP_EXITS), measuredByReason: minus(whole.byReason, setup.byReason) };
+}

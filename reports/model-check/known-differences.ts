@@ -51,6 +51,14 @@ export function explainDifference(reason: string, run: RunResult): string | null
     // tick is already pending at the HLT (found on kvm-qemu's micro/hlt in xAPIC mode: 99 windows for 100 ticks)
     return "the emulated guest takes longer than a tick's period from the re-arm (or the last tick) to its HLT, so the tick is pending there and KVM delivers it through an interrupt window";
   }
+  if (reason === 'INTERRUPT_WINDOW' && emulated && ran.has('ipi')) {
+    // guest/smp.c: an IPI or tick reaching a vCPU still in a handler (IF=0) waits for IF=1, as TCG's timing decides
+    return 'an IPI or tick that reaches a vCPU still in an interrupt handler waits for an interrupt window; how often depends on the emulated timing';
+  }
+  if (reason === 'EPT_VIOLATION' && run.workload === 'memory/random-4k-4k') {
+    // vmm/vm-setup.c advises MADV_HUGEPAGE on guest RAM; the workload fixes the model's host pages at 4 KiB (kvm thp=off)
+    return "the VMM backs guest RAM with transparent huge pages (MADV_HUGEPAGE, vmm/vm-setup.c), so 512 MiB take 256 nested faults of 2 MiB; the workload fixes the model's host pages at 4 KiB (kvm thp=off), one nested fault per page";
+  }
   if (reason === 'HLT' && ran.has('shootdown')) {
     // guest/smp.c: vCPU 1 halts between requests; the model's other threads run the process
     return "the measured guest's APs idle in HLT between flush IPIs and halt again after each (one HLT per AP per shootdown); the model's other threads are running, so their IPI is a kick instead";

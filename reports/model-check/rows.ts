@@ -1,15 +1,21 @@
 // The model check's numbers (docs/architecture.md#measured-engines): for every workload a measured engine
 // ran, its exits next to the simulated `kvm` engine's, reason by reason, with the difference, whether it is
 // within tolerance, and what is known to cause it when it is not.
-// - kvm-qemu: exits from L1's kvm_exit tracepoint (every exit, whether KVM handled it or the VMM), minus the
-//   exits of a guest that boots and runs nothing (the boot baseline), against the simulated run's whole
-//   count (setup and measured phase: the VMM counts both).
-// - kvm-host: the exits the VMM saw in user space, reason by reason, and KVM's total from its statistics.
+// - kvm-qemu: exits from L1's kvm_exit tracepoint (every exit, whether KVM handled it or the VMM), phase by
+//   phase: the measured phase less the end of a guest that runs nothing (the baseline after its phase op)
+//   against the simulated measured phase, setup less the baseline's boot against the simulated setup less the
+//   model's boot (its counts for an empty stream). A results file from before the split: the whole run less
+//   the whole baseline against the simulated setup and measured phase together.
+// - kvm-host: the exits the VMM saw in user space, reason by reason, and KVM's total from its statistics,
+//   the measured phase against the simulated one and setup (the boot included on both sides) against setup.
 // A workload whose stream had operations the guest skipped is not compared: it is listed with those
 // operations instead, since the measured guest did less than the simulation.
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
-import { listProfiles } from '../../engines/machine/profiles/index.ts';
+import type { RunCounters } from '../../engines/types.ts';
+import { kvmEngine } from '../../engines/hardware-assisted/index.ts';
+import { getProfile, listProfiles } from '../../engines/machine/profiles/index.ts';
 import { explainDifference, TOTAL_IS_EXPLAINED, totalAgreesWithout } from './known-differences.ts';
+import type { CheckPhase } from './xen-rows.ts';
 
 /** a count agrees when within 5 % or 2 exits of the other: setup and teardown add a few exits either way */
 export const RELATIVE_TOLERANCE = 0.05;
@@ -19,6 +25,7 @@ export interface ModelCheckRow {
   workload: string;
   /** the measured engine's label */
   engine: string;
+  phase: CheckPhase;
   /** VMX exit reason, `total`, or `total (KVM stats)` */
   what: string;
   simulated: number;
@@ -74,30 +81,44 @@ function sum(...parts: Array<Record<string, number> | undefined>): Record<string
   return out;
 }
 
-function row(run: RunResult, what: string, simulated: number, measured: number): ModelCheckRow {
+function row(run: RunResult, phase: CheckPhase, what: string, simulated: number, measured: number): ModelCheckRow {
   const ok = agrees(simulated, measured);
-  return { workload: run.workload, engine: run.engine, what, simulated, measured, agrees: ok, why: ok ? null : explainDifference(what, run) };
+  return { workload: run.workload, engine: run.engine, phase, what, simulated, measured, agrees: ok, why: ok ? null : explainDifference(what, run) };
 }
 
-function l1Rows(run: RunResult, sim: RunResult): ModelCheckRow[] | null {
-  const l1 = run.measured?.l1Exits as { byReason?: unknown; baseline?: unknown } | undefined;
-  if (!l1) return null;
-  const raw = record(l1.byReason);
-  const baseline = record(l1.baseline);
-  const simulated = sum(sim.exits.byReason, sim.setup?.exits.byReason);
-  const reasons = [...new Set([...Object.keys(raw), ...Object.keys(simulated)])].sort();
+/** a − b by reason, never below 0 (a baseline may have an interrupt the run did not) */
+function less(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, Math.max(0, v - (b[k] ?? 0))]));
+}
+
+/** the simulated kvm engine's exits for an empty stream: its VM's boot ({} for a profile from a file) */
+function modelBoot(sim: RunResult, profileId: string): Record<string, number> {
+  try {
+    const counted = kvmEngine.run({ ops: [], profile: getProfile(profileId), options: sim.options, seed: 0 });
+    // the simulated engine is synchronous; a promise would be a measured engine's
+    if (!(counted instanceof Promise)) return sum(counted.exits.byReason, counted.setup?.exits.byReason);
+  } catch {
+    // a profile from a file: the boot stays in
+  }
+  return {};
+}
+
+/** one row per exit reason either side counted, and the total */
+function compareExits(run: RunResult, phase: CheckPhase, simulated: Record<string, number>, measured: Record<string, number>): ModelCheckRow[] {
+  const reasons = [...new Set([...Object.keys(measured), ...Object.keys(simulated)])].sort();
   const rows: ModelCheckRow[] = [];
   let simTotal = 0;
   let measuredTotal = 0;
   for (const reason of reasons) {
-    const measured = Math.max(0, (raw[reason] ?? 0) - (baseline[reason] ?? 0));
+    const m = measured[reason] ?? 0;
     const s = simulated[reason] ?? 0;
-    if (measured === 0 && s === 0) continue;
+    if (m === 0 && s === 0) continue;
     simTotal += s;
-    measuredTotal += measured;
-    rows.push(row(run, reason, s, measured));
+    measuredTotal += m;
+    rows.push(row(run, phase, reason, s, m));
   }
-  const total = row(run, 'total', simTotal, measuredTotal);
+  if (rows.length === 0) return rows;
+  const total = row(run, phase, 'total', simTotal, measuredTotal);
   // the total differs by its rows when it agrees once those that differ for a stated cause (and host
   // interrupts, which come per unit of wall-clock time) are left out on both sides
   const known = rows.filter((r) => !r.agrees && (r.why !== null || r.what === 'EXTERNAL_INTERRUPT'));
@@ -108,22 +129,50 @@ function l1Rows(run: RunResult, sim: RunResult): ModelCheckRow[] | null {
   return rows;
 }
 
-function vmmRows(run: RunResult, sim: RunResult): ModelCheckRow[] {
-  const rows = Object.entries(run.exits.byReason).map(([reason, count]) => row(run, reason, sim.exits.byReason[reason] ?? 0, count));
-  rows.push(...kvmStatsTotal(run, sim));
+interface L1Exits {
+  byReason?: unknown; baseline?: unknown; setupByReason?: unknown; measuredByReason?: unknown;
+  baselineByPhase?: { setupByReason?: unknown; measuredByReason?: unknown };
+}
+
+function l1Rows(run: RunResult, sim: RunResult, profileId: string): ModelCheckRow[] | null {
+  const l1 = run.measured?.l1Exits as L1Exits | undefined;
+  if (!l1) return null;
+  if (l1.measuredByReason === undefined) {
+    return compareExits(run, 'whole run', sum(sim.exits.byReason, sim.setup?.exits.byReason), less(record(l1.byReason), record(l1.baseline)));
+  }
+  // the linux guest counts inside its brackets only: no baseline, no boot in setup
+  const base = l1.baselineByPhase ?? { setupByReason: l1.baseline, measuredByReason: {} };
+  return [
+    ...compareExits(run, 'measured', sim.exits.byReason, less(record(l1.measuredByReason), record(base.measuredByReason))),
+    ...compareExits(run, 'setup', less(record(sim.setup?.exits.byReason), modelBoot(sim, profileId)), less(record(l1.setupByReason), record(base.setupByReason))),
+  ];
+}
+
+function vmmPhaseRows(run: RunResult, phase: CheckPhase, sim: RunCounters | undefined, measured: RunCounters, kvmTotal: number | undefined): ModelCheckRow[] {
+  const rows = Object.entries(measured.exits.byReason).map(([reason, count]) => row(run, phase, reason, sim?.exits.byReason[reason] ?? 0, count));
+  if (typeof kvmTotal === 'number') rows.push(row(run, phase, 'total (KVM stats)', sim?.exits.total ?? 0, kvmTotal));
   return rows;
 }
 
 type VcpuStats = Record<string, number> | null;
+interface KvmStats { vcpu?: VcpuStats; vcpus?: VcpuStats[] }
 
 /** KVM's own exit count, every vCPU's (vCPU 1 takes the IPIs and flushes): a run recorded before the VMM read
- *  the other vCPUs' statistics has vCPU 0's alone */
-function kvmStatsTotal(run: RunResult, sim: RunResult): ModelCheckRow[] {
-  const stats = run.measured?.kvmStats as { vcpu?: VcpuStats; vcpus?: VcpuStats[] } | undefined;
+ *  the other vCPUs' statistics has vCPU 0's alone; undefined without statistics */
+function kvmExitTotal(stats: KvmStats | undefined): number | undefined {
   const vcpus = stats?.vcpus ?? [stats?.vcpu ?? null];
   const counts = vcpus.map((v) => v?.exits).filter((n): n is number => typeof n === 'number');
-  if (!counts.length) return [];
-  return [row(run, 'total (KVM stats)', sim.exits.total, counts.reduce((a, b) => a + b, 0))];
+  return counts.length ? counts.reduce((a, b) => a + b, 0) : undefined;
+}
+
+function vmmRows(run: RunResult, sim: RunResult): ModelCheckRow[] {
+  const stats = run.measured?.kvmStats as (KvmStats & { setup?: KvmStats }) | undefined;
+  const whole = kvmExitTotal(stats);
+  if (!run.setup) return vmmPhaseRows(run, 'whole run', sim, run, whole);
+  // KVM's statistics were read at the phase op too: the measured phase is the whole run less setup
+  const setupTotal = kvmExitTotal(stats?.setup);
+  const measuredTotal = whole !== undefined && setupTotal !== undefined ? whole - setupTotal : undefined;
+  return [...vmmPhaseRows(run, 'measured', sim, run, measuredTotal), ...vmmPhaseRows(run, 'setup', sim.setup, run.setup, setupTotal)];
 }
 
 /** the freestanding guest reports whether CPUID offered PCID and INVPCID (guest/paging.c); without them every
@@ -158,7 +207,7 @@ export function modelCheck(results: ResultsFile): ModelCheck {
       check.excluded.push({ workload: run.workload, engine: run.engine, skipped });
       continue;
     }
-    check.rows.push(...(l1Rows(run, sim) ?? vmmRows(run, sim)));
+    check.rows.push(...(l1Rows(run, sim, results.profile) ?? vmmRows(run, sim)));
   }
   return check;
 }

@@ -26,7 +26,7 @@ export function modelCheckSections(results: ResultsFile): ReportSection[] {
     .map((e) => `<p>${h(e.engine)}: backend <b>${h(e.backend)}</b>.${e.timingsNote ? ` Timings not representative: ${h(e.timingsNote)}.` : ''}${e.cpuNote ? ` CPU: ${h(e.cpuNote)}.` : ''}</p>`)
     .join('');
   const body = check.rows
-    .map((r) => `<tr><td>${h(r.workload)}</td><td>${h(r.engine)}</td><td><code>${h(r.what)}</code></td>` +
+    .map((r) => `<tr><td>${h(r.workload)}</td><td>${h(r.engine)}</td><td>${h(r.phase)}</td><td><code>${h(r.what)}</code></td>` +
       `<td class="num">${formatCount(r.simulated)}</td><td class="num">${formatCount(r.measured)}</td>` +
       `<td class="num">${signed(r.measured - r.simulated)}</td><td>${verdict(r)}</td></tr>`)
     .join('');
@@ -35,13 +35,14 @@ export function modelCheckSections(results: ResultsFile): ReportSection[] {
       .map((e) => `${h(e.workload)} on ${h(e.engine)} (${Object.entries(e.skipped).map(([op, n]) => `${h(op)} ×${n}`).join(', ')})`).join('; ')}.</p>`;
   const html =
     `<p>Exits counted on a real KVM next to the simulated <code>kvm</code> engine's count of the same reason. ` +
-    `<code>kvm-qemu</code> counts every exit at L1's <code>kvm_exit</code> tracepoint, less the exits of a guest that boots and runs ` +
-    `nothing, against the simulated run's setup and measured phase together; <code>kvm-host</code> counts the exits its VMM sees in ` +
-    `user space and KVM's total. ${flagged.length === 0 ? 'Every count agrees' : `${flagged.length} of ${check.rows.length} counts differ, ${unexplained} without a known reason`} ` +
+    `<code>kvm-qemu</code> counts every exit at L1's <code>kvm_exit</code> tracepoint, phase by phase: the measured phase (after the ` +
+    `stream's <code>phase</code> operation) against the simulated measured phase, setup less the boot of a guest that runs nothing ` +
+    `against the simulated setup less the model's boot; <code>kvm-host</code> counts the exits its VMM sees in ` +
+    `user space and KVM's total, setup with the boot on both sides. ${flagged.length === 0 ? 'Every count agrees' : `${flagged.length} of ${check.rows.length} counts differ, ${unexplained} without a known reason`} ` +
     `(tolerance ${RELATIVE_TOLERANCE * 100} % or ${ABSOLUTE_TOLERANCE} exits). Compare with the simulated profile of the measured CPU ` +
     `(<code>--profile amd-modern</code> for kvm-qemu: QEMU emulates an AMD CPU with NPT and no AVIC).</p>` +
     engines + excluded +
-    `<table class="counters"><thead><tr><th>Workload</th><th>Measured by</th><th>Exit</th><th class="num">simulated kvm</th>` +
+    `<table class="counters"><thead><tr><th>Workload</th><th>Measured by</th><th>Phase</th><th>Exit</th><th class="num">simulated kvm</th>` +
     `<th class="num">measured</th><th class="num">difference</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
   return [{ id: 'model-check', title: 'Model check: simulated kvm vs measured KVM', html, charts: [] }];
 }

@@ -16,7 +16,7 @@ function lines(results: ResultsFile, bullet: string, code: (s: string) => string
     out.push(`${bullet}${e.engine}: backend ${e.backend}${e.timingsNote ? `; timings not representative: ${e.timingsNote}` : ''}${e.cpuNote ? `; ${e.cpuNote}` : ''}`);
   }
   for (const r of flagged) {
-    out.push(`${bullet}${code(r.workload)} on ${r.engine}, ${code(r.what)}: simulated ${formatCount(r.simulated)}, measured ${formatCount(r.measured)} — ${r.why ?? 'not explained'}`);
+    out.push(`${bullet}${code(r.workload)} on ${r.engine}, ${r.phase}, ${code(r.what)}: simulated ${formatCount(r.simulated)}, measured ${formatCount(r.measured)} — ${r.why ?? 'not explained'}`);
   }
   for (const e of check.excluded) {
     out.push(`${bullet}${code(e.workload)} on ${e.engine} not compared: skipped ${Object.entries(e.skipped).map(([op, n]) => `${op} ×${n}`).join(', ')}`);

@@ -1,7 +1,10 @@
 // The rows of the Xen model check: for every workload run by both the simulated `xen` engine and the
-// measured `xen-qemu` engine, each hypercall, PV trap and paging event either counted beside the other.
-// xen-qemu counts only inside the op-runner's operation windows, so the model's boot is taken out of its
-// setup: the model's counts for an empty stream (its domain's boot) are subtracted from setup + measured.
+// measured `xen-qemu` engine, each hypercall, PV trap and paging event either counted beside the other,
+// phase by phase: the measured phase beside the model's measured phase, setup beside the model's setup.
+// xen-qemu counts only inside the op-runner's operation windows, so its setup has no boot and the model's
+// boot (its counts for an empty stream) is taken out of the model's setup. What xen-qemu could only count
+// over the whole run (measured.wholeRun) is compared with the model's whole run less its boot, and so is
+// everything of a results file written before xen-qemu separated the phases.
 // A difference beyond the tolerance is flagged with the reason when it is a known one (XEN_DIFFERENCES).
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
 import type { PhaseCounters, RunCounters } from '../../engines/types.ts';
@@ -18,8 +21,12 @@ export const XEN_COMPARED_EVENTS = ['mmuUpdates', 'multicallEntries', 'tablesPin
 /** the split driver's events (engines/paravirtual/split-driver.ts), compared for a domU run beside dom0's `dom0:<op>` hypercalls */
 export const XEN_SPLIT_DRIVER_EVENTS = ['eventChannel', 'grantOps', 'domainSwitches', 'ringRequests'] as const;
 
+/** which part of the run a row compares */
+export type CheckPhase = 'measured' | 'setup' | 'whole run';
+
 export interface XenCheckRow {
   workload: string;
+  phase: CheckPhase;
   /** `hypercall <op>`, `trap <name>` or `event <name>` */
   what: string;
   simulated: number;
@@ -48,20 +55,41 @@ function add(a: Flat, b: Flat, sign = 1): Flat {
   return out;
 }
 
-/** the model's whole run less its boot: what the op-runner's windows can be compared with */
-function modelWithoutBoot(run: RunResult, profileId: string): Flat {
-  let whole = flat(run);
-  if (run.setup) whole = add(whole, flat(run.setup));
-  let boot: RunCounters | null = null;
+const EMPTY: Flat = { hypercalls: {}, traps: {}, events: {} };
+
+function whole(c: RunCounters): Flat {
+  return c.setup ? add(flat(c), flat(c.setup)) : flat(c);
+}
+
+/** the model's boot: its counts for an empty stream (null for a profile from a file: the boot stays in) */
+function modelBoot(run: RunResult, profileId: string): Flat {
   try {
     const counted = xenEngine.run({ ops: [], profile: getProfile(profileId), options: run.options, seed: 0 });
     // the simulated engine is synchronous; a promise would be a measured engine's
-    if (!(counted instanceof Promise)) boot = counted;
+    if (!(counted instanceof Promise)) return whole(counted);
   } catch {
     // a profile from a file: the boot stays in (a handful of pins and mmu_updates)
   }
-  if (!boot) return whole;
-  return add(whole, boot.setup ? add(flat(boot), flat(boot.setup)) : flat(boot), -1);
+  return EMPTY;
+}
+
+/** the pairs of counts to compare: the measured phase, setup less the model's boot, and the whole-run remainder */
+function comparisons(sim: RunResult, measured: RunResult, profileId: string): Array<{ phase: CheckPhase; model: Flat; real: Flat }> {
+  const boot = modelBoot(sim, profileId);
+  const modelWhole = add(whole(sim), boot, -1);
+  if (!measured.setup) return [{ phase: 'whole run', model: modelWhole, real: flat(measured) }];
+  const wholeRun = (measured.measured?.wholeRun as { events?: Record<string, number> } | undefined)?.events ?? {};
+  // a count only the whole run has is compared there and left out of both phases
+  const phased = (f: Flat): Flat => ({ ...f, events: Object.fromEntries(Object.entries(f.events).filter(([k]) => !(k in wholeRun))) });
+  const out: Array<{ phase: CheckPhase; model: Flat; real: Flat }> = [
+    { phase: 'measured', model: phased(flat(sim)), real: flat(measured) },
+    { phase: 'setup', model: phased(add(sim.setup ? flat(sim.setup) : EMPTY, boot, -1)), real: flat(measured.setup) },
+  ];
+  if (Object.keys(wholeRun).length) {
+    const events = Object.fromEntries(Object.keys(wholeRun).map((k) => [k, modelWhole.events[k] ?? 0]));
+    out.push({ phase: 'whole run', model: { ...EMPTY, events }, real: { ...EMPTY, events: wholeRun } });
+  }
+  return out;
 }
 
 function reasonFor(workload: string, what: string, domu: boolean): string | undefined {
@@ -74,29 +102,32 @@ export function xenCheckRows(results: ResultsFile): XenCheckRow[] {
     const candidates = results.runs.filter((r) => r.workload === measured.workload && r.engineId === 'xen' && !r.error);
     const sim = candidates.find((r) => r.engine === 'xen') ?? candidates[0];
     if (!sim) continue;
-    const model = modelWithoutBoot(sim, results.profile);
-    const real = flat(measured);
     // xen-qemu:guest=domu runs the stream in a domU with split drivers (engines/lab/xen-qemu/domu-run.ts)
     const domu = measured.options.guest === 'domu';
     const workload = domu ? `${measured.workload} (domU)` : measured.workload;
-    const push = (what: string, s: number, m: number) => {
-      const ok = agrees(s, m);
-      rows.push({ workload, what, simulated: s, measured: m, agrees: ok, ...(ok ? {} : { reason: reasonFor(measured.workload, what, domu) }) });
-    };
-    for (const op of [...new Set([...Object.keys(model.hypercalls), ...Object.keys(real.hypercalls)])].sort()) {
-      push(`hypercall ${op}`, model.hypercalls[op] ?? 0, real.hypercalls[op] ?? 0);
-    }
-    for (const name of [...new Set([...Object.keys(model.traps), ...Object.keys(real.traps)])].sort()) {
-      push(`trap ${name}`, model.traps[name] ?? 0, real.traps[name] ?? 0);
-    }
-    const dom0Calls = domu ? [...new Set([...Object.keys(model.events), ...Object.keys(real.events)].filter((k) => k.startsWith('dom0:')))].sort() : [];
-    // pins are read from Linux's tracepoints, which a domU run does not record
-    const paging = domu ? XEN_COMPARED_EVENTS.filter((e) => e !== 'tablesPinned' && e !== 'tablesUnpinned') : XEN_COMPARED_EVENTS;
-    for (const name of [...paging, ...(domu ? XEN_SPLIT_DRIVER_EVENTS : []), ...dom0Calls]) {
-      const s = model.events[name] ?? 0;
-      const m = real.events[name] ?? 0;
-      if (s || m) push(`event ${name}`, s, m);
+    for (const { phase, model, real } of comparisons(sim, measured, results.profile)) {
+      rows.push(...phaseRows(workload, phase, model, real, (what) => reasonFor(measured.workload, what, domu), domu));
     }
   }
+  return rows;
+}
+
+function phaseRows(workload: string, phase: CheckPhase, model: Flat, real: Flat, reason: (what: string) => string | undefined, domu: boolean): XenCheckRow[] {
+  const rows: XenCheckRow[] = [];
+  const push = (what: string, s: number, m: number) => {
+    if (s === 0 && m === 0) return;
+    const ok = agrees(s, m);
+    rows.push({ workload, phase, what, simulated: s, measured: m, agrees: ok, ...(ok ? {} : { reason: reason(what) }) });
+  };
+  for (const op of [...new Set([...Object.keys(model.hypercalls), ...Object.keys(real.hypercalls)])].sort()) {
+    push(`hypercall ${op}`, model.hypercalls[op] ?? 0, real.hypercalls[op] ?? 0);
+  }
+  for (const name of [...new Set([...Object.keys(model.traps), ...Object.keys(real.traps)])].sort()) {
+    push(`trap ${name}`, model.traps[name] ?? 0, real.traps[name] ?? 0);
+  }
+  const dom0Calls = domu ? [...new Set([...Object.keys(model.events), ...Object.keys(real.events)].filter((k) => k.startsWith('dom0:')))].sort() : [];
+  // pins are read from Linux's tracepoints, which a domU run does not record
+  const paging = domu ? XEN_COMPARED_EVENTS.filter((e) => e !== 'tablesPinned' && e !== 'tablesUnpinned') : XEN_COMPARED_EVENTS;
+  for (const name of [...paging, ...(domu ? XEN_SPLIT_DRIVER_EVENTS : []), ...dom0Calls]) push(`event ${name}`, model.events[name] ?? 0, real.events[name] ?? 0);
   return rows;
 }

@@ -99,6 +99,10 @@ static uint32_t run_op(const struct abi_op *op) {
   case OPK_TIMER: return apic_timer(op->a, n);
   case OPK_IPI: return (op->flags & ABI_F_NET) ? smp_ipi_other(n) : apic_self_ipi(n, op->flags & ABI_F_MASKED);
   case OPK_SHOOTDOWN: return smp_shootdown(op->region, op->a);
+  case OPK_PHASE:
+    /* the end of setup: one port write the VMM answers by keeping its tallies and KVM's statistics here */
+    outl(ABI_PORT_CONTROL, ABI_CONTROL_PHASE);
+    return ABI_ST_OK;
   default:
     /* a kind this guest does not know */
     op_detail = op->kind;
@@ -128,6 +132,10 @@ _Noreturn void guest_main(struct abi_boot *b, uint32_t cpu) {
   const struct abi_op *ops = (const struct abi_op *)(ABI_OPS_GPA + sizeof *h);
   struct abi_op_result *results = (struct abi_op_result *)ABI_RESULTS_GPA;
   uint32_t count = h->magic == ABI_OPS_MAGIC && h->version == ABI_OPS_VERSION ? boot->ops_count : 0;
+  /* a stream without a phase op: setup is the boot alone (engines/types.ts), so it ends here */
+  uint32_t phases = 0;
+  for (uint32_t i = 0; i < count; i++) phases += ops[i].kind == OPK_PHASE;
+  if (!phases) outl(ABI_PORT_CONTROL, ABI_CONTROL_PHASE);
   for (uint32_t i = 0; i < count; i++) {
     boot->current_op = i;
     op_detail = 0;

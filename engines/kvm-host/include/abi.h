@@ -51,6 +51,9 @@
 /* ---- I/O ports ------------------------------------------------------------------------------------------ */
 #define ABI_PORT_SERIAL   0x3f8  /* COM1 THR: guest console text */
 #define ABI_PORT_CONTROL  0x510  /* run end: honoured only when abi_boot.done is set */
+#define ABI_CONTROL_PHASE 0x45534850u /* "PHSE": a 32-bit write of this to ABI_PORT_CONTROL before done is the
+                                       * phase op: setup ends here, the VMM keeps its tallies as they are
+                                       * (written after the boot when the stream has no phase op) */
 #define ABI_PORT_BLK_BASE 0x1f0  /* emulated block device, 8 registers (see devices/emulated-block.c) */
 #define ABI_PORT_BLK_DATA   (ABI_PORT_BLK_BASE + 0) /* 32-bit data window, string I/O */
 #define ABI_PORT_BLK_COUNT  (ABI_PORT_BLK_BASE + 2) /* bytes of the next transfer (32-bit) */
@@ -81,7 +84,7 @@ struct abi_ops_header {
 enum abi_op_kind {
   OPK_COMPUTE = 1, OPK_SYSCALL, OPK_CPUID, OPK_RDTSC, OPK_MSR, OPK_HLT, OPK_HYPERCALL, OPK_PIO, OPK_MMIO,
   OPK_MAP, OPK_UNMAP, OPK_PROTECT, OPK_TOUCH, OPK_INVLPG, OPK_FORK, OPK_EXEC, OPK_EXIT, OPK_SWITCH, OPK_IO,
-  OPK_TIMER, OPK_IPI, OPK_SHOOTDOWN,
+  OPK_TIMER, OPK_IPI, OPK_SHOOTDOWN, OPK_PHASE,
   OPK_LIMIT
 };
 

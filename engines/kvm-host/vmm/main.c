@@ -3,7 +3,10 @@
  *
  *   hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] [--compute-cap N]
  *               [--disable hypercall|syscall|hypercall,syscall] [--lapic-timer deadline|oneshot|periodic]
- *               [--cpus 1-8] [--apic x2apic|xapic] < ops
+ *               [--cpus 1-8] [--apic x2apic|xapic] [--phase-copy-from FILE --phase-copy-to FILE] < ops
+ *
+ * At the guest's phase op (the end of setup) the VMM keeps its tallies and KVM's statistics, and copies
+ * --phase-copy-from to --phase-copy-to (kvm-qemu: L1's kvm_exit histogram); the report gives them as `setup`.
  *
  * One process per run keeps a crashing or misbehaving guest (or VMM) away from the harness, and the kernel
  * reclaims every fd and page when it exits. Exit status: 0 the run completed, 1 the run failed (the report
@@ -65,6 +68,8 @@ static int parse_args(int argc, char **argv, struct vmm_options *opt) {
     else if (!strcmp(arg, "--cpus") && !parse_u64(val, 1, ABI_MAX_CPUS, &n)) opt->cpus = (uint32_t)n;
     else if (!strcmp(arg, "--apic") && !strcmp(val, "x2apic")) opt->apic_mode = ABI_APIC_X2APIC;
     else if (!strcmp(arg, "--apic") && !strcmp(val, "xapic")) opt->apic_mode = ABI_APIC_XAPIC;
+    else if (!strcmp(arg, "--phase-copy-from")) opt->phase_copy_from = val;
+    else if (!strcmp(arg, "--phase-copy-to")) opt->phase_copy_to = val;
     else return -1;
     i++;
   }
@@ -93,7 +98,7 @@ int main(int argc, char **argv) {
   if (parse_args(argc, argv, &opt) < 0) {
     report_setup_error("usage: hvbench-vmm --guest FILE [--mem-mb N] [--timeout-ms N] [--io virtio|emulated] "
                        "[--compute-cap N] [--disable hypercall,syscall] [--lapic-timer deadline|oneshot|periodic] "
-                       "[--cpus 1-8] < operation-stream");
+                       "[--cpus 1-8] [--apic x2apic|xapic] [--phase-copy-from FILE --phase-copy-to FILE] < operation-stream");
     return 2;
   }
   static uint8_t image[ABI_IMAGE_MAX], ops[ABI_OPS_MAX];
@@ -125,10 +130,13 @@ int main(int argc, char **argv) {
     return 2;
   }
   /* every vCPU's own statistics: vCPU 1 takes the IPIs and flushes vCPU 0 sends */
-  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd), *vcpu_stats[ABI_MAX_CPUS] = { 0 };
-  if (vm_stats) stats_read(vm_stats, 0);
+  struct stats_snapshot *vm_stats = stats_open(vm.vm_fd);
+  if (vm_stats) stats_read(vm_stats, STATS_BEFORE);
   for (uint32_t i = 0; i < vm.cpus; i++)
-    if ((vcpu_stats[i] = stats_open(vm.vcpu[i].fd))) stats_read(vcpu_stats[i], 0);
+    if ((vm.vcpu_stats[i] = stats_open(vm.vcpu[i].fd))) stats_read(vm.vcpu_stats[i], STATS_BEFORE);
+  vm.vm_stats = vm_stats;
+  vm.phase_copy_from = opt.phase_copy_from;
+  vm.phase_copy_to = opt.phase_copy_to;
 
   if (watchdog_arm(&vm, opt.timeout_ms) < 0) {
     report_setup_error("cannot arm the watchdog timer");
@@ -145,14 +153,14 @@ int main(int argc, char **argv) {
     vm.failure_exit = "IO";
   }
 
-  if (vm_stats) stats_read(vm_stats, 1);
+  if (vm_stats) stats_read(vm_stats, STATS_AFTER);
   for (uint32_t i = 0; i < vm.cpus; i++)
-    if (vcpu_stats[i]) stats_read(vcpu_stats[i], 1);
+    if (vm.vcpu_stats[i]) stats_read(vm.vcpu_stats[i], STATS_AFTER);
   struct report_input in = { .wall_ns = wall, .vm_stats = vm_stats };
-  for (uint32_t i = 0; i < vm.cpus; i++) in.vcpu_stats[i] = vcpu_stats[i];
+  for (uint32_t i = 0; i < vm.cpus; i++) in.vcpu_stats[i] = vm.vcpu_stats[i];
   report_run(&vm, &in);
   stats_close(vm_stats);
-  for (uint32_t i = 0; i < vm.cpus; i++) stats_close(vcpu_stats[i]);
+  for (uint32_t i = 0; i < vm.cpus; i++) stats_close(vm.vcpu_stats[i]);
   vm_destroy(&vm);
   free(vm.op_exits);
   return vm.failure ? 1 : 0;

@@ -1,7 +1,7 @@
 /* KVM binary statistics (api.rst 4.130 KVM_GET_STATS_FD): a file with a header, a descriptor block and a data
  * block. The names come from the descriptors the running kernel provides, never from a table of ours, so a
  * new kernel's counters show up without a code change. Only cumulative u64 counters are kept; they are read
- * before and after the run and reported as deltas. */
+ * before the run, at the end of setup (the guest's phase op) and after the run, and reported as deltas. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 struct stat_entry {
   char name[STATS_MAX_NAME];
   uint32_t offset; /* into the data block, in bytes */
-  uint64_t before, after;
+  uint64_t at[STATS_POINTS];
 };
 
 struct stats_snapshot {
@@ -62,18 +62,18 @@ fail:
   return NULL;
 }
 
-int stats_read(struct stats_snapshot *s, int after) {
+int stats_read(struct stats_snapshot *s, enum stats_point at) {
   for (size_t i = 0; i < s->count; i++) {
     uint64_t v;
     if (read_exact(s->fd, &v, sizeof v, (off_t)s->data_offset + s->entries[i].offset) < 0) return -1;
-    if (after) s->entries[i].after = v;
-    else s->entries[i].before = v;
+    s->entries[i].at[at] = v;
   }
   return 0;
 }
 
-void stats_print_deltas(const struct stats_snapshot *s, void (*emit)(const char *, uint64_t, void *), void *ctx) {
-  for (size_t i = 0; i < s->count; i++) emit(s->entries[i].name, s->entries[i].after - s->entries[i].before, ctx);
+void stats_print_deltas(const struct stats_snapshot *s, enum stats_point from, enum stats_point to,
+                        void (*emit)(const char *, uint64_t, void *), void *ctx) {
+  for (size_t i = 0; i < s->count; i++) emit(s->entries[i].name, s->entries[i].at[to] - s->entries[i].at[from], ctx);
 }
 
 void stats_close(struct stats_snapshot *s) {

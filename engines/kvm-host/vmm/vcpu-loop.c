@@ -77,11 +77,12 @@ static void port_io(struct vm *vm, const struct vcpu *v) {
   uint16_t port = run->io.port;
   int out = run->io.direction == KVM_EXIT_IO_OUT;
   const struct abi_boot *boot = (const struct abi_boot *)(vm->mem + ABI_BOOT_GPA);
-  if (port == ABI_PORT_CONTROL && out && run->io.size == 4 && boot->done) {
+  if (port == ABI_PORT_CONTROL && out && run->io.size == 4) {
     uint32_t value;
     memcpy(&value, data, 4);
-    control_port_out(vm, value); /* the harness's own exit: not tallied as the workload's */
-    return;
+    /* the harness's own exits: not tallied as the workload's */
+    if (boot->done) { control_port_out(vm, value); return; }
+    if (value == ABI_CONTROL_PHASE) { control_end_setup(vm); return; }
   }
   tally(vm, KVM_EXIT_IO);
   if (port == ABI_PORT_SERIAL && out) {

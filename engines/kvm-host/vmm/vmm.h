@@ -17,6 +17,7 @@ struct stats_snapshot; /* stats.c */
 
 struct vmm_options {
   const char *guest_path;
+  const char *phase_copy_from, *phase_copy_to; /* a file copied at the end of setup (L1's exit histogram) */
   uint64_t mem_bytes;
   unsigned timeout_ms;
   int io_virtio;
@@ -66,6 +67,14 @@ struct vm {
   uint64_t dev_debug, dev_serial, dev_block, dev_mmio, dev_msr, dev_control;
   struct virtio_blk_dev virtio;
   uint64_t dev_msr_refused; /* MSR writes answered with #GP (vcpu-loop.c) */
+  /* the end of setup (the guest's phase op, devices/control.c): the tallies and guest counters as they were
+   * there; the report's top-level counts stay the whole run's */
+  int setup_ended;
+  uint64_t setup_exits[VMM_EXIT_KINDS], setup_exits_other, setup_exits_outside;
+  struct abi_boot setup_boot;
+  /* NULL when the host has no binary stats; vcpu_stats by vCPU index, up to cpus */
+  struct stats_snapshot *vm_stats, *vcpu_stats[ABI_MAX_CPUS];
+  const char *phase_copy_from, *phase_copy_to;
   char console[VMM_CONSOLE_MAX + 1];
   size_t console_len;
   /* how the run ended */
@@ -100,15 +109,18 @@ void lapic_describe(const struct vcpu *v, char *out, size_t len);
 void serial_out(struct vm *vm, uint8_t byte);
 void debug_port_io(struct vm *vm, struct kvm_run *run);
 void control_port_out(struct vm *vm, uint32_t value);
+void control_end_setup(struct vm *vm);
 void block_io(struct vm *vm, struct kvm_run *run);
 int virtio_blk_start(struct vm *vm, char *err, size_t errlen);
 void virtio_blk_stop(struct vm *vm);
 void mmio_access(struct vm *vm, struct kvm_run *run);
 
-/* stats.c */
+/* stats.c: each counter is read at three points, the deltas printed between two of them */
+enum stats_point { STATS_BEFORE, STATS_SETUP, STATS_AFTER, STATS_POINTS };
 struct stats_snapshot *stats_open(int fd);
-int stats_read(struct stats_snapshot *s, int after);
-void stats_print_deltas(const struct stats_snapshot *s, void (*emit)(const char *name, uint64_t delta, void *ctx), void *ctx);
+int stats_read(struct stats_snapshot *s, enum stats_point at);
+void stats_print_deltas(const struct stats_snapshot *s, enum stats_point from, enum stats_point to,
+                        void (*emit)(const char *name, uint64_t delta, void *ctx), void *ctx);
 void stats_close(struct stats_snapshot *s);
 
 #endif

@@ -3,22 +3,26 @@
 // apart as `dom0:<op>` events, and the split driver's own events — `eventChannel` (EVTCHNOP_send by either
 // side: on a PV guest an event_channel_op hypercall is a send on the I/O path, the binds happen at boot),
 // `grantOps` (the grant operations dom0's grant_table_op calls carried: GNTTABOP_map_grant_ref,
-// unmap_grant_ref, copy), `domainSwitches` (Xen switching between dom0 and the domU) and `ringRequests`
-// (blkfront's completed requests, one ring slot each, and the vif's tx and rx slots: counted for the whole
-// run, not per operation).
+// unmap_grant_ref, copy), `domainSwitches` (Xen switching between dom0 and the domU). Each operation's
+// window counts into setup or the measured phase (engines/lab/phase-split.ts); `ringRequests` (blkfront's
+// completed requests, one ring slot each, and the vif's tx and rx slots) is read from the disk's statistics
+// and netback's ring indexes before and after the whole run, so it cannot be split and is kept apart in
+// `measured.wholeRun`.
 import { Counters } from '../../machine/counters.ts';
 import type { GuestOp, RunCounters } from '../../types.ts';
 import type { RunnerOutput } from '../op-runner/output.ts';
 import type { BlockCounts, NetCounts } from './domu-run.ts';
-import type { Tally } from './op-windows.ts';
+import { prefixed, type Tally } from './op-windows.ts';
 import type { DomainTallies } from './xenalyze-domains.ts';
+import { countByPhase } from '../phase-split.ts';
+import { PHASES_NOTE } from './to-counters.ts';
 
-/** xenalyze's short names where Xen's public headers (xen/include/public/xen.h __HYPERVISOR_*) differ */
-const XEN_NAMES: Readonly<Record<string, string>> = { evtchn_op: 'event_channel_op' };
 const GRANT_OPS = ['map_grant_ref', 'unmap_grant_ref', 'copy'] as const;
 
 export interface DomuCountersInput {
+  /** the operations the op-runner ran (no `phase`) and where the measured phase begins among them */
   ops: GuestOp[];
+  measuredFrom: number;
   runner: RunnerOutput;
   domains: DomainTallies[];
   block: BlockCounts;
@@ -36,32 +40,17 @@ export function netRingRequests(net: NetCounts): { tx: number; rx: number } {
   return { tx: net.ring.txRequests - net.before.tx, rx: net.ring.rxResponses - net.before.rx };
 }
 
-/** `hypercall:<name>` counts of a tally under Xen's names */
-export function hypercallsOf(tally: Tally): Tally {
-  const out: Tally = {};
-  for (const [k, n] of Object.entries(tally)) {
-    if (!k.startsWith('hypercall:') || !n) continue;
-    const name = k.slice('hypercall:'.length);
-    out[XEN_NAMES[name] ?? name] = (out[XEN_NAMES[name] ?? name] ?? 0) + n;
-  }
-  return out;
-}
-
-function trapsOf(tally: Tally): Tally {
-  return Object.fromEntries(Object.entries(tally).filter(([k, n]) => k.startsWith('trap:') && n).map(([k, n]) => [k.slice(5), n]));
-}
-
 export function domuCounters(run: DomuCountersInput): RunCounters {
-  const { ops, runner, domains, block, net } = run;
+  const { ops, runner, domains, block, net, measuredFrom } = run;
   if (domains.length !== ops.length) throw new Error(`xen-qemu: Xen's trace has ${domains.length} operations of the domU for ${ops.length}`);
   const c = new Counters();
   let notifications = { guest: 0, dom0: 0 };
-  const records = ops.map((op, i) => {
+  const records = countByPhase(c, ops, measuredFrom, (op, i) => {
     const r = runner.ops[i];
     const d = domains[i];
-    const guest = hypercallsOf(d.guest);
-    const dom0 = hypercallsOf(d.dom0);
-    const traps = trapsOf(d.guest);
+    const guest = prefixed(d.guest, 'hypercall:');
+    const dom0 = prefixed(d.dom0, 'hypercall:');
+    const traps = prefixed(d.guest, 'trap:');
     for (const [name, n] of Object.entries(guest)) c.hypercall(name, n);
     for (const [name, n] of Object.entries(traps)) c.exit(name, n);
     for (const [name, n] of Object.entries(dom0)) c.event(`dom0:${name}`, n);
@@ -82,7 +71,6 @@ export function domuCounters(run: DomuCountersInput): RunCounters {
   });
   const slots = net ? netRingRequests(net) : { tx: 0, rx: 0 };
   const ringRequests = block.frontReads + block.frontWrites + slots.tx + slots.rx;
-  if (ringRequests) c.event('ringRequests', ringRequests);
   const counters = c.snapshot();
   counters.measured = {
     ...run.about,
@@ -90,6 +78,11 @@ export function domuCounters(run: DomuCountersInput): RunCounters {
     counts: runner.counts === 'perf' ? 'page faults and context switches of the op-runner\'s processes in the domU (perf software events)' : 'page faults and context switches of all of the domU (/proc deltas)',
     timingsRepresentative: false,
     timingsNote: 'QEMU emulates every instruction (TCG): counts are real Xen and Linux behaviour, times are not, so no cycles are charged',
+    phases: PHASES_NOTE,
+    measuredFrom,
+    // blkfront's statistics and netback's ring indexes are read before and after the run only: neither phase,
+    // both together
+    wholeRun: { events: ringRequests ? { ringRequests } : {}, note: "ringRequests is read from /sys/block/xvda/stat and netback's ring indexes before and after the whole run and cannot be split by phase" },
     splitDriver: {
       persistentGrants: block.persistent,
       ringRequests: { reads: block.frontReads, writes: block.frontWrites },

@@ -23,6 +23,7 @@ import { xenDomuImage } from './domu-image.ts';
 import { fetchFile } from './dom0-file.ts';
 import { DOM0_RESERVED_FOR_DOMU_MB, parseDomuRun, runInDomu } from './domu-run.ts';
 import { domuCounters } from './domu-counters.ts';
+import { withoutPhase } from '../phase-split.ts';
 
 const OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'timeoutMs', type: 'number', default: 1_200_000, description: 'the most one run may take in the guest once booted (an emulated dom0 faulting in 512 MiB takes minutes)' },
@@ -94,12 +95,14 @@ export const xenQemuEngine: Engine = {
   description: `Xen ${XEN_VERSION} with a Linux PV dom0 under QEMU: the operations as real system calls in dom0, hypercalls and PV traps from Xen's trace buffer (xentrace), batching and pins from Linux's Xen tracepoints`,
   mode: 'measured',
   options: OPTIONS,
+  // each operation has its own trace window: the ones before `phase` are setup (phase-split.ts)
+  phases: true,
   availability(): Availability {
     const problem = xenQemuProblem();
     return problem ? { available: false, reason: problem } : { available: true };
   },
   async run(input: EngineRunInput): Promise<RunCounters> {
-    const ops = [...input.ops];
+    const { ops, measuredFrom } = withoutPhase([...input.ops]);
     refuseStringPio(ops);
     const problem = xenQemuProblem();
     if (problem) throw new Error(`xen-qemu is unavailable: ${problem}`);
@@ -135,7 +138,7 @@ export const xenQemuEngine: Engine = {
       if (domu) {
         const run = await runInDomu(session, stream, timeoutMs, progress);
         const traces = keepTraces(stream, { 'runner.txt': run.console, 'vbd.txt': run.vbd, 'vif.txt': run.vif, 'xenalyze.txt.gz': run.xenGz });
-        return domuCounters({ ...parseDomuRun(run), ops, about: about(traces, 'domU (blkfront → blkback in dom0)') });
+        return domuCounters({ ...parseDomuRun(run), ops, measuredFrom, about: about(traces, 'domU (blkfront → blkback in dom0)') });
       }
       progress(`running ${ops.length} operations in dom0`);
       await session.put('/tmp/stream.bin.gz', streamForSerial(stream));
@@ -160,7 +163,7 @@ export const xenQemuEngine: Engine = {
       const dump = gunzipSync(xenGz).toString('utf8');
       if (/lost_record/.test(dump)) throw new Error("xen-qemu: Xen's trace buffer lost records (xentrace could not keep up)");
       const xen = parseXenalyzeDump(dump);
-      return toCounters({ ops, runner, linux, xen, about: about(traces, 'dom0') });
+      return toCounters({ ops, measuredFrom, runner, linux, xen, about: about(traces, 'dom0') });
     } finally {
       await session.close();
       endProgressLine();

@@ -9,6 +9,13 @@ export function bump(tally: Tally, name: string, n = 1): void {
   tally[name] = (tally[name] ?? 0) + n;
 }
 
+/** the nonzero counts of `tally` whose key starts with `prefix`, keyed by the rest (`hypercall:iret` → `iret`) */
+export function prefixed(tally: Tally, prefix: string): Tally {
+  const out: Tally = {};
+  for (const [k, v] of Object.entries(tally)) if (k.startsWith(prefix) && v) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
 export class OpWindows {
   readonly ops: Tally[] = [];
   private current: Tally | null = null;

@@ -5,7 +5,8 @@
 import { Counters } from '../../machine/counters.ts';
 import type { GuestOp, RunCounters } from '../../types.ts';
 import type { RunnerOutput } from '../op-runner/output.ts';
-import type { Tally } from './op-windows.ts';
+import { prefixed, type Tally } from './op-windows.ts';
+import { countByPhase } from '../phase-split.ts';
 
 /**
  * The op-runner's begin marker is a privcmd ioctl: after the marker hypercall the kernel returns to user
@@ -16,7 +17,10 @@ import type { Tally } from './op-windows.ts';
 export const MARKER_IRETS_PER_OP = 1;
 
 export interface XenQemuRun {
+  /** the operations the op-runner ran (no `phase`: engines/lab/phase-split.ts) */
   ops: GuestOp[];
+  /** the index of the first operation of the measured phase; the ones before are setup */
+  measuredFrom: number;
   runner: RunnerOutput;
   /** parseLinuxXenTrace, one tally per op */
   linux: Tally[];
@@ -34,16 +38,12 @@ export interface OpRecord {
   pageFaults: number;
   contextSwitches: number;
   hypercalls: Tally;
+  /** the hypercalls among them that resumed a preempted one (xenalyze-dump.ts `continuation:`) */
+  continuations: Tally;
   traps: Tally;
   /** the op's share of the shared events (mmuUpdates, tablesPinned, ...), as the run's totals count them */
   events: Tally;
   linux: Tally;
-}
-
-function prefixed(tally: Tally, prefix: string): Tally {
-  const out: Tally = {};
-  for (const [k, v] of Object.entries(tally)) if (k.startsWith(prefix) && v) out[k.slice(prefix.length)] = v;
-  return out;
 }
 
 function nonZero(tally: Tally): Tally {
@@ -60,14 +60,17 @@ export function opHypercalls(xen: Tally): Tally {
   return calls;
 }
 
+/** what `setup` holds on xen-qemu: dom0's boot happens before the first window and is in neither phase */
+export const PHASES_NOTE = 'setup is the operations before the phase operation (ops[0 … measuredFrom − 1]); the boot of Xen and the guest is outside every operation window and counted in neither phase';
+
 export function toCounters(run: XenQemuRun): RunCounters {
-  const { ops, runner, linux, xen } = run;
+  const { ops, runner, linux, xen, measuredFrom } = run;
   if (linux.length !== ops.length) throw new Error(`xen-qemu: Linux's trace has ${linux.length} operations for ${ops.length}`);
   if (xen.length !== ops.length) throw new Error(`xen-qemu: Xen's trace has ${xen.length} operations for ${ops.length}`);
   const c = new Counters();
-  const records: OpRecord[] = [];
   const skipped: Record<string, number> = {};
-  ops.forEach((op, i) => {
+  // the windows exclude dom0's boot, so setup is the operations before `phase` alone
+  const records: OpRecord[] = countByPhase(c, ops, measuredFrom, (op, i) => {
     const r = runner.ops[i];
     if (r.status === 'skipped') skipped[op.op] = (skipped[op.op] ?? 0) + 1;
     const hypercalls = opHypercalls(xen[i]);
@@ -98,7 +101,8 @@ export function toCounters(run: XenQemuRun): RunCounters {
     if (events.cr3Writes) c.flush('nonGlobal', 'cr3', events.cr3Writes);
     if (l.flush_tlb_one_user) c.flush('single', 'invlpg', l.flush_tlb_one_user);
     if (l.flush_tlb_multi) c.flush('remote', 'shootdown', l.flush_tlb_multi);
-    records.push({ index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, traps, events: nonZero(events), linux: l });
+    const continuations = prefixed(xen[i], 'continuation:');
+    return { index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, continuations, traps, events: nonZero(events), linux: l };
   });
   const counters = c.snapshot();
   counters.measured = {
@@ -107,6 +111,8 @@ export function toCounters(run: XenQemuRun): RunCounters {
     timingsRepresentative: false,
     timingsNote: 'QEMU emulates every instruction (TCG): counts are real Xen and Linux behaviour, times are not, so no cycles are charged',
     markerIretsPerOp: MARKER_IRETS_PER_OP,
+    phases: PHASES_NOTE,
+    measuredFrom,
     skipped: { total: Object.values(skipped).reduce((a, b) => a + b, 0), byOp: skipped },
     ops: records,
   };

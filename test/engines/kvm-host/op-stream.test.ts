@@ -34,6 +34,7 @@ const every: GuestOp[] = [
   { op: 'ipi', target: 'other', count: 11 },
   { op: 'ipi', target: 'self', count: 7, masked: true },
   { op: 'shootdown', region: 'stack', cpus: 4 },
+  { op: 'phase' },
 ];
 
 test('every operation kind round-trips through the binary stream', () => {

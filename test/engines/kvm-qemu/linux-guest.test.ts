@@ -37,16 +37,21 @@ const ops: GuestOp[] = [
   { op: 'ipi', target: 'other', count: 1 },
 ];
 
-test('guest=linux: exits by VMX reason summed over the operations L2 ran, skipped ones listed, per-op detail kept', async () => {
+/** kvm-qemu on the fake QEMU, replaying the recorded L2 run */
+function fakeL2Engine() {
   Object.assign(process.env, {
     HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
     HVB_FAKE_VMM_OUTPUTS: fixture('kvm-qemu-run-empty.txt'),
     HVB_FAKE_L2_OUTPUT: fixture('kvm-qemu-l2-run-mixed.txt'),
   });
-  const engine = createKvmQemuEngine({
+  return createKvmQemuEngine({
     qemu: fixture('fake-qemu.mjs'),
     image: () => ({ kernel: '/k', initrd: '/i', key: 'test', packages: [{ name: 'linux-image-test', version: '1' }], buildMs: 0 }),
   });
+}
+
+test('guest=linux: exits by VMX reason summed over the operations L2 ran, skipped ones listed, per-op detail kept', async () => {
+  const engine = fakeL2Engine();
   const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 128, computeCap: 0, guest: 'linux' }, seed: 1 });
   const m = c.measured as Record<string, any>;
   // From the fixture's bracket lines, by reason over the ten operations that ran:
@@ -119,4 +124,22 @@ test('the bracket program, run by busybox awk as in L1, counts each op\'s exits 
   assert.equal(exits.outside, 4);
   // a run that stopped inside an operation is an error, not a short count
   assert.throws(() => parseBrackets('outside 3\nbrackets 2\nunclosed 1\n', 3), /2 operations began in L2's trace, the last never ended, for 3 operations/);
+});
+
+test('guest=linux with a phase after the first touch: the op-runner runs the stream without it, its brackets before it are setup', async () => {
+  const engine = fakeL2Engine();
+  const phased: GuestOp[] = [...ops.slice(0, 6), { op: 'phase' }, ...ops.slice(6)];
+  const c = await engine.run({ ops: phased, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 128, computeCap: 0, guest: 'linux' }, seed: 1 });
+  const m = c.measured as Record<string, any>;
+  // setup is ops 0-5 that ran (pio and msr skipped), from the bracket lines read in the test above: CPUID 50
+  // (op 0), EXTERNAL_INTERRUPT 2 + 2 + 2 and MSR_WRITE 1 + 1 + 1 (ops 2, 4, 5)
+  const setup = { CPUID: 50, EXTERNAL_INTERRUPT: 6, MSR_WRITE: 3 };
+  assert.deepEqual(c.setup?.exits.byReason, setup);
+  assert.deepEqual(m.l1Exits.setupByReason, setup);
+  // the measured phase is the rest: 83 − 50 CPUID, 43 − 6 interrupts, 52 − 3 MSR writes, and the others whole
+  const measured = { CPUID: 33, EXTERNAL_INTERRUPT: 37, INTERRUPT_WINDOW: 28, MSR_WRITE: 49, MSR_READ: 1, HLT: 1, EPT_MISCONFIG: 4 };
+  assert.deepEqual(c.exits.byReason, measured);
+  assert.deepEqual(m.l1Exits.measuredByReason, measured);
+  assert.equal(m.measuredFrom, 6);
+  assert.equal(m.ops.length, ops.length);
 });

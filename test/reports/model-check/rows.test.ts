@@ -128,3 +128,44 @@ test("a virtio run's total is explained by its HLT and interrupt-window rows whe
   assert.deepEqual([seq.EPT_VIOLATION.simulated, seq.EPT_VIOLATION.measured, seq.EPT_VIOLATION.why], [9, 18, null]);
   assert.deepEqual([seq.total.simulated, seq.total.measured, seq.total.agrees, seq.total.why], [73, 60, false, null]);
 });
+
+test('phase by phase: the measured phase less the baseline run\'s end, setup less both boots', () => {
+  const { results, sim } = withL1({ byReason: {}, baseline: {} });
+  // the simulated run: 1,000 CPUIDs measured; setup is the model's boot (its empty-stream exits) and 4 page
+  // faults of the workload's setup; the model's boot is whatever kvm counts for an empty stream, so setup is
+  // set to that plus 4 EPT_VIOLATIONs
+  sim.exits.byReason = { CPUID: 1000 };
+  const run = results.runs.find((r) => r.engineId === 'kvm-qemu')!;
+  const l1 = run.measured!.l1Exits as Record<string, unknown>;
+  // L1: after the phase op 1,000 CPUIDs and the run's end (the control port write: 1 IO_INSTRUCTION), which
+  // the baseline's own end has too; before it the boot (8 EPT_VIOLATIONs, as the baseline's) and 4 more
+  Object.assign(l1, {
+    measuredByReason: { CPUID: 1000, IO_INSTRUCTION: 1 },
+    setupByReason: { EPT_VIOLATION: 12 },
+    baselineByPhase: { setupByReason: { EPT_VIOLATION: 8 }, measuredByReason: { IO_INSTRUCTION: 1 } },
+  });
+  const check = modelCheck(results);
+  const measured = Object.fromEntries(check.rows.filter((r) => r.phase === 'measured').map((r) => [r.what, r]));
+  assert.deepEqual([measured.CPUID.simulated, measured.CPUID.measured, measured.CPUID.agrees], [1000, 1000, true]);
+  // the run's end is the baseline's: nothing left on either side
+  assert.equal(measured.IO_INSTRUCTION, undefined);
+  const setup = check.rows.filter((r) => r.phase === 'setup');
+  const npf = setup.find((r) => r.what === 'EPT_VIOLATION')!;
+  // measured setup: 12 − 8 = 4; simulated setup: the fixture's 1 EPT_VIOLATION less the model's boot
+  assert.equal(npf.measured, 4);
+  assert.equal(check.rows.some((r) => r.phase === 'whole run'), false);
+});
+
+test('a total that agrees without its rows that have causes names them; random-4k-4k\'s nested faults are the VMM\'s huge pages', () => {
+  const { results, sim } = withL1({ byReason: {}, baseline: {} });
+  sim.workload = 'memory/random-4k-4k';
+  const run = results.runs.find((r) => r.engineId === 'kvm-qemu')!;
+  run.workload = 'memory/random-4k-4k';
+  // 512 MiB over 4 KiB host pages: 131,072 nested faults in the model; over the VMM's 2 MiB THPs 256
+  sim.exits.byReason = { EPT_VIOLATION: 131072 };
+  Object.assign(run.measured!.l1Exits as object, { measuredByReason: { EPT_VIOLATION: 256 }, setupByReason: {}, baselineByPhase: { setupByReason: {}, measuredByReason: {} } });
+  const rows = modelCheck(results).rows.filter((r) => r.phase === 'measured');
+  assert.match(rows.find((r) => r.what === 'EPT_VIOLATION')!.why ?? '', /MADV_HUGEPAGE/);
+  // the total is that one row (131,072 vs 256): without it 0 vs 0, so the total differs by that row alone
+  assert.equal(rows.find((r) => r.what === 'total')!.why, 'agrees without EPT_VIOLATION (each differs for the cause given on its row)');
+});

@@ -19,14 +19,18 @@ const OPS: GuestOp[] = [
 ];
 
 const run = parseDomuRun(domuFixture());
-const c = domuCounters({ ...run, ops: OPS, about: {} });
-const m = c.measured as { splitDriver: { ringRequests: { reads: number; writes: number }; persistentGrants: object; notifications: { guest: number } }; ops: { hypercalls: Record<string, number>; events: Record<string, number>; status: string }[] };
+// the eight 4 KiB reads as setup, the rest measured
+const c = domuCounters({ ...run, ops: OPS, measuredFrom: 8, about: {} });
+const m = c.measured as { wholeRun: { events: Record<string, number> }; splitDriver: { ringRequests: { reads: number; writes: number }; persistentGrants: object; notifications: { guest: number } }; ops: { hypercalls: Record<string, number>; events: Record<string, number>; status: string }[] };
 
 test('blkfront\'s ring requests: a 1 MiB request is 8 requests of 128 KiB', () => {
   // blkfront caps a request at 32 segments (xen-blkfront.c xen_blkif_max_segments) of 4 KiB = 128 KiB, so
   // reads: 8 × 4 KiB + 4 × 1 MiB = 8 + 32 = 40; writes: 4 × 64 KiB + 4 × 1 MiB = 4 + 32 = 36
   assert.deepEqual(m.splitDriver.ringRequests, { reads: 40, writes: 36 });
-  assert.equal(c.events.ringRequests, 76);
+  // read from the disk's statistics around the whole run: in neither phase, kept apart
+  assert.equal(m.wholeRun.events.ringRequests, 76);
+  assert.equal(c.events.ringRequests, undefined);
+  assert.equal(c.setup?.events.ringRequests, undefined);
   assert.deepEqual(m.splitDriver.persistentGrants, { backend: true, frontend: true });
 });
 
@@ -46,5 +50,17 @@ test('the refused hypercall op stays failed, and the run counts no cycles (TCG t
 });
 
 test('a stream of another length than the trace is an error', () => {
-  assert.throws(() => domuCounters({ ...run, ops: OPS.slice(1), about: {} }), /13 operations of the domU for 12/);
+  assert.throws(() => domuCounters({ ...run, ops: OPS.slice(1), measuredFrom: 0, about: {} }), /13 operations of the domU for 12/);
+});
+
+test('the operations before the phase are setup: the eight 4 KiB reads there, the large I/O, syscalls and hypercalls measured', () => {
+  const sum = (from: number, to: number, name: string) => m.ops.slice(from, to).reduce((a, o) => a + (o.events[name] ?? 0), 0);
+  const setup = c.setup!;
+  // every 4 KiB read is one request blkfront announces with one send, and blkback answers with one (op 0,
+  // read in xenalyze-domains.test.ts, has exactly those two): at least 2 × 8 sends in setup
+  assert.ok(setup.events.eventChannel >= 16, String(setup.events.eventChannel));
+  assert.equal(setup.events.eventChannel, sum(0, 8, 'eventChannel'));
+  assert.equal(c.events.eventChannel, sum(8, 13, 'eventChannel'));
+  assert.equal(setup.events.pageFaults ?? 0, sum(0, 8, 'pageFaults'));
+  assert.equal(c.hypercalls.byOp.event_channel_op, m.ops.slice(8).reduce((a, o) => a + (o.hypercalls.event_channel_op ?? 0), 0));
 });

@@ -22,7 +22,7 @@ const FORK_EXIT: GuestOp[] = [
 test('memory/fork-exit per operation: the pin and unpin walks cover every table page of the child', () => {
   const f = fixture('memory-fork-exit');
   const counters = toCounters({
-    ops: FORK_EXIT, runner: parseRunnerOutput(f.runner), linux: parseLinuxXenTrace(f.ftrace), xen: parseXenalyzeDump(f.xenalyze), about: {},
+    ops: FORK_EXIT, measuredFrom: 0, runner: parseRunnerOutput(f.runner), linux: parseLinuxXenTrace(f.ftrace), xen: parseXenalyzeDump(f.xenalyze), about: {},
   });
   const ops = (counters.measured as { ops: OpRecord[] }).ops;
   // The op-runner (a static ELF) has three user areas, each under its own tables: its image and brk heap in
@@ -35,4 +35,21 @@ test('memory/fork-exit per operation: the pin and unpin walks cover every table 
   // the per-op events add up to the run's
   const sum = ops.reduce((s, o) => s + (o.events.tablesPinned ?? 0), 0);
   assert.equal(sum, counters.events.tablesPinned);
+});
+
+test('memory/fork-exit with its map and first touch as setup: the 256 first touches there, the forks\' pins and unpins measured', () => {
+  const f = fixture('memory-fork-exit');
+  const counters = toCounters({
+    ops: FORK_EXIT, measuredFrom: 2, runner: parseRunnerOutput(f.runner), linux: parseLinuxXenTrace(f.ftrace), xen: parseXenalyzeDump(f.xenalyze), about: {},
+  });
+  const setup = counters.setup!;
+  // 1 MiB of 4 KiB pages written once: 256 first-touch faults, each a #PF Xen bounces to dom0's kernel
+  assert.ok(setup.events.pageFaults >= 256, String(setup.events.pageFaults));
+  assert.ok(setup.exits.byReason.page_fault >= 256, JSON.stringify(setup.exits.byReason));
+  // two forks pin 12 table pages each and two exits unpin as many (the test above): all in the measured phase
+  assert.equal(counters.events.tablesUnpinned, 24);
+  assert.equal(setup.events.tablesUnpinned ?? 0, 0);
+  assert.equal(setup.events.pgdPins ?? 0, 0);
+  assert.equal(counters.events.pgdPins, 2);
+  assert.equal((counters.measured as { measuredFrom: number }).measuredFrom, 2);
 });

@@ -97,6 +97,36 @@ test('nested multicall entries, continuations and records between operations', (
   }]);
 });
 
+test('a multicall Xen preempted and the guest entered again is counted as a continuation of it', () => {
+  // the shape of memory/fork-exit's pin multicalls in a real trace: 4 calls announced, 2 entries made before
+  // Xen preempted it, an event upcall's iret, then the guest re-enters it with the 2 calls left (one more
+  // multicall record, a continuation); then a fresh 2-call multicall made in full (no continuation), and a
+  // 3-call one cut short after 1 entry whose next multicall announces 5, not the 2 left (a new batch)
+  const dump = [
+    'x d32768v0 hypercall 1a (mmuext_op) 0 ops',
+    'x d32768v0 hypercall  d (multicall) 4 calls',
+    'x d32768v0  hypercall  e (update_va_mapping)',
+    'x d32768v0  hypercall 1a (mmuext_op) 1 ops',
+    'x d32768v0 hypercall 17 (iret)',
+    'x d32768v0 hypercall  d (multicall) 2 calls',
+    'x d32768v0  hypercall  e (update_va_mapping)',
+    'x d32768v0  hypercall 1a (mmuext_op) 1 ops',
+    'x d32768v0 hypercall  d (multicall) 2 calls',
+    'x d32768v0  hypercall  e (update_va_mapping)',
+    'x d32768v0  hypercall  e (update_va_mapping)',
+    'x d32768v0 hypercall  d (multicall) 3 calls',
+    'x d32768v0  hypercall  e (update_va_mapping)',
+    'x d32768v0 hypercall  d (multicall) 5 calls',
+    'x d32768v0 hypercall 1a (mmuext_op) 0 ops',
+  ].join('\n');
+  const [op] = parseXenalyzeDump(dump);
+  // 5 multicall records, the second of them resuming the first
+  assert.equal(op['hypercall:multicall'], 5);
+  assert.equal(op['continuation:multicall'], 1);
+  // entries as made: 2 + 2 + 2 + 1 = 7 (5 update_va_mapping, 2 mmuext_op of 1 request each)
+  assert.deepEqual([op['entry:update_va_mapping'], op['entry:mmuext_op'], op['requests:mmuext_op']], [5, 2, 2]);
+});
+
 test('memory/fault-storm: Xen sees every first touch as a #PF and an mmu_update, every munmap clear as ptwr', () => {
   const ops = parseXenalyzeDump(fixture('memory-fault-storm').xenalyze);
   assert.equal(ops.length, 15);
