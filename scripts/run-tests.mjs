@@ -8,6 +8,9 @@
 // process and run one after the other (Node 22's --experimental-test-isolation=none does the same; Node 20
 // lacks it). A file keeps a process of its own when it holds process-wide state another file's tests would
 // see, or is long enough to want a core of its own: OWN_PROCESS below.
+// `--typecheck` (what `npm test` runs): `tsc --noEmit -p .` at the same time as the tests rather than before them
+// (it is one process on one core for about 25 s, which left the other core idle), its output printed after the
+// tests' and its failure failing the command as a failing test does.
 // `--times`: each file in a test runner of its own, one after the other, then a table of each file's CPU time
 // (user + system of its whole process tree, from this process's cutime and cstime in /proc/self/stat, proc(5)
 // fields 16 and 17, which grow by a child's times once it is reaped) and wall time, slowest first: where
@@ -15,7 +18,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
 
 function collect(dir) {
@@ -31,7 +34,8 @@ function collect(dir) {
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const times = args.includes('--times');
-const filter = args.filter((a) => a !== '--times');
+const typecheck = args.includes('--typecheck');
+const filter = args.filter((a) => a !== '--times' && a !== '--typecheck');
 let files = collect(join(root, 'test')).map((f) => relative(root, f));
 if (filter.length > 0) files = files.filter((f) => filter.some((part) => f.includes(part)));
 if (files.length === 0) {
@@ -39,11 +43,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const testRunner = (list, reporter) =>
-  spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${availableParallelism()}`, `--test-reporter=${reporter}`, ...list], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+const runnerArgs = (list, reporter) => ['--import', 'tsx', '--test', `--test-concurrency=${availableParallelism()}`, `--test-reporter=${reporter}`, ...list];
+const testRunner = (list, reporter) => spawnSync(process.execPath, runnerArgs(list, reporter), { cwd: root, stdio: 'inherit' });
 
 /**
  * files that run in a process of their own: the CLI's end-to-end files (test/scripts/*.test.ts: minutes of
@@ -73,11 +74,24 @@ function plan(list) {
   };
 }
 
+/** runs `command` to its end; resolves with its exit status (1 when killed) and, when `capture`, its output */
+function run(command, argv, capture) {
+  return new Promise((resolve) => {
+    const child = spawn(command, argv, { cwd: root, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    let output = '';
+    if (capture) for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ status: code ?? 1, output }));
+  });
+}
+
 if (!times) {
   const { runnerFiles, cleanup } = plan(files);
-  const status = testRunner(runnerFiles, 'spec').status ?? 1;
+  const tsc = typecheck ? run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], true) : null;
+  const tests = await run(process.execPath, runnerArgs(runnerFiles, 'spec'), false);
   cleanup();
-  process.exit(status);
+  const types = tsc ? await tsc : { status: 0, output: '' };
+  if (types.status !== 0) console.error(`${types.output}run-tests: the type-check (tsc --noEmit -p .) failed`);
+  process.exit(tests.status !== 0 ? tests.status : types.status);
 }
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
