@@ -73,8 +73,16 @@ export class CliHost {
     return outcome;
   }
 
-  /** ends the host (a test file's `after`) */
-  stop(): void {
-    this.child?.kill();
+  /**
+   * ends the host and resolves once it has exited (a test file's `after` awaits it): a host still running when
+   * the test file's process exits is never reaped by it, so its CPU time would be missing from the file's
+   * (scripts/run-tests.mjs --times reads it from the reaped children's times)
+   */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
   }
 }

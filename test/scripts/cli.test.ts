@@ -18,8 +18,8 @@ import { CliHost } from './cli-host-client.ts';
 const BIN = new URL('../../bin/hvbench.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hvbench-cli-'));
 const host = new CliHost();
-after(() => {
-  host.stop();
+after(async () => {
+  await host.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

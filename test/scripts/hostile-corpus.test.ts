@@ -223,8 +223,8 @@ describe('hostile corpus', { concurrency: 2 }, () => {
     const r = await hvbench({}, ['run', '--workloads', 'micro/cpuid', '--engines', 'xen', '--no-png', '--no-timing', '--quiet', '--out', prev], {}, 120);
     assert.equal(r.code, 0, `making the previous output failed: ${r.stderr}`);
   });
-  after(() => {
-    host.stop();
+  after(async () => {
+    await host.stop();
     rmSync(prevRoot, { recursive: true, force: true });
   });
 

@@ -9,8 +9,8 @@ import { CliHost } from '../cli-host-client.ts';
 const host = new CliHost();
 const hvbench = (args: string[]) => host.run(args);
 const dir = mkdtempSync(join(tmpdir(), 'hvbench-merge-'));
-test.after(() => {
-  host.stop();
+test.after(async () => {
+  await host.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
