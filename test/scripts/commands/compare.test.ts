@@ -1,6 +1,5 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { UsageError } from '../../../harness/errors.ts';
 import type { ResultsFile } from '../../../harness/results.ts';
 import { buildResults } from '../../fixtures/results.ts';
 import { findPowerRun, findRun, withPower } from '../../harness/compare/helpers.ts';
+import { CliHost } from '../cli-host-client.ts';
 
 interface Outcome {
   code: number;
@@ -237,20 +237,26 @@ test('--force compares different seeds with a warning; nothing is written on bad
   assert.match(forced.stdout, /> ⚠️ .*different seeds \(1 vs 7\); compared anyway because of --force/);
 });
 
-test('two back-to-back runs of the same code, timings included, compare with exit 0', () => {
+test('two back-to-back runs of the same code, timings included, compare with exit 0', async () => {
   // The CI false alarm this guards against: the simulator's own wall-clock time differs between two runs
   // minutes apart, while everything the model computes is bit-identical. By default `compare` judges the
-  // model's counters only, so identical code never fails, however loaded the machine.
+  // model's counters only, so identical code never fails, however loaded the machine. Both runs go through
+  // one CLI host (test/scripts/cli-host-client.ts): each is timed on worker threads of its own, so their
+  // timings differ as two processes' do, without loading the commands and engines twice.
   const dir = mkdtempSync(join(tmpdir(), 'hvbench-twice-'));
-  const bin = new URL('../../../bin/hvbench.js', import.meta.url).pathname;
-  const run = (out: string) => execFileSync(process.execPath, [bin, 'run', '--workloads', 'micro/cpuid,micro/hypercall', '--no-png', '--no-html', '--quiet', '--out', join(dir, out)], { env: { ...process.env, CI: 'true' } });
-  run('a');
-  run('b');
+  const host = new CliHost();
+  after(() => host.stop());
+  const run = async (out: string) => {
+    const r = await host.run(['run', '--workloads', 'micro/cpuid,micro/hypercall', '--no-png', '--no-html', '--quiet', '--out', join(dir, out)]);
+    assert.equal(r.code, 0, r.stderr);
+  };
+  await run('a');
+  await run('b');
   const a = join(dir, 'a', 'results.json');
   const b = join(dir, 'b', 'results.json');
   assert.ok(JSON.parse(readFileSync(b, 'utf8')).runs.every((r: { timing: unknown }) => r.timing !== null), 'both runs were timed');
-  const r = spawnSync(process.execPath, [bin, 'compare', a, b], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const r = await compare(a, b);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
   // 2 workloads × the 4 default engines (native, xen, kvm, xen:mode=hvm)
   assert.match(r.stdout, /^✅ no regression: \d+ metrics across 8 runs within threshold$/m);
 });
