@@ -8,6 +8,7 @@ import { checkIntegerOption } from '../integer-option.ts';
 import { guestRamMb, MAX_MEM_MIB, MIN_MEM_MIB } from './guest-ram.ts';
 import { detectBackend, NATIVE_LOOP_LIMIT } from './backend.ts';
 import { serialize } from './op-stream.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { toCounters } from './to-counters.ts';
 import { APIC_MODES, builtPaths, LAPIC_TIMER_MODES, MAX_VCPUS, readBuildStatus, runVmm, runVmmSync, VMM_MAX_TIMEOUT_MS, type VmmArgs, type VmmOutcome, type VmmPaths } from './vmm-process.ts';
 
@@ -62,10 +63,23 @@ export function describe(outcome: VmmOutcome): string | null {
   return outcome.error;
 }
 
-/** vCPUs for a stream: as many as its largest shootdown the guest can run asks for, at least the 2 its ipi ops use */
+/** The freestanding guest runs every touch on vCPU 0 (its APs only take IPIs, guest/smp.c), so a touch naming
+ *  another CPU would silently run there: refused with the op's index, as the op-runner runs it on that CPU */
+export function refuseCpuTouches(engine: string, ops: readonly GuestOp[]): void {
+  const i = ops.findIndex((op) => op.op === 'touch' && (op.cpu ?? 0) !== 0);
+  if (i < 0) return;
+  const op = ops[i] as Extract<GuestOp, { op: 'touch' }>;
+  throw new UsageError(`${engine}: op ${i} touch.cpu ${op.cpu}: the freestanding guest runs touches on vCPU 0 only (kvm-qemu:guest=linux runs them on that CPU)`);
+}
+
+/** vCPUs for a stream: as many as its largest shootdown the guest can run asks for or its highest touch CPU
+ *  needs (the op-runner's threads), at least the 2 its ipi ops use */
 export function vcpusFor(ops: readonly GuestOp[]): number {
   let cpus = 2;
-  for (const op of ops) if (op.op === 'shootdown' && op.cpus <= MAX_VCPUS && op.cpus > cpus) cpus = op.cpus;
+  for (const op of ops) {
+    const want = op.op === 'shootdown' ? op.cpus : op.op === 'touch' ? (op.cpu ?? 0) + 1 : 0;
+    if (want <= MAX_VCPUS && want > cpus) cpus = want;
+  }
   return cpus;
 }
 
@@ -129,6 +143,7 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
       const { availability, loopCycles } = check();
       if (!availability.available) throw new Error(`kvm-host is unavailable: ${availability.reason}`);
       const ops = [...input.ops];
+      refuseCpuTouches('kvm-host', ops);
       const stream = serialize(ops);
       const backend = detectBackend();
       const native = loopCycles !== null && loopCycles <= NATIVE_LOOP_LIMIT;

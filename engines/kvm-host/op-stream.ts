@@ -63,9 +63,10 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
   let alive = 1; // pid 1; pid 1's own exit is refused by the guest and leaves it alive
   for (const op of ops) {
     const f: Fields = { flags: 0, region: 0, a: 0, b: 0n, c: 0n };
-    // the measured guest runs the stream on vCPU 0 (vCPU 1 only takes IPIs): a thread on another would silently run on vCPU 0
-    if ((op.op === 'touch' || op.op === 'unmap' || op.op === 'protect') && (op.cpu ?? 0) !== 0) {
-      throw new UsageError(`kvm-host: ${op.op}.cpu ${op.cpu}: the measured guest has one vCPU`);
+    // the measured guests run unmap and protect on vCPU 0 (a touch may name a CPU: the op-runner's helper thread
+    // there runs it, freestanding.ts refuses it): on another one they would silently run on vCPU 0
+    if ((op.op === 'unmap' || op.op === 'protect') && (op.cpu ?? 0) !== 0) {
+      throw new UsageError(`kvm-host: ${op.op}.cpu ${op.cpu}: the measured guests run it on vCPU 0 only`);
     }
     switch (op.op) {
       case 'compute': f.b = u64(op.cycles, 'compute.cycles'); break;
@@ -84,6 +85,7 @@ export function serialize(ops: Iterable<GuestOp>): SerializedStream {
         f.flags = (op.write ? F_WRITE : 0) | (PATTERNS.indexOf(op.pattern) << F_PAT_SHIFT) | (op.stride === undefined ? 0 : F_HAS_STRIDE);
         f.b = u64(op.accesses, 'touch.accesses');
         f.c = op.stride === undefined ? 0n : u64(op.stride, 'touch.stride');
+        f.a = u32(op.cpu ?? 0, 'touch.cpu');
         break;
       case 'invlpg': f.region = regionIndex(op.region); f.b = u64(op.count, 'invlpg.count'); break;
       case 'fork':
@@ -161,6 +163,7 @@ export function deserialize(bytes: Uint8Array): GuestOp[] {
       case 'touch': {
         const touch: GuestOp = { op: kind, region, pattern: PATTERNS[(flags >> F_PAT_SHIFT) & 3], accesses: b, write };
         if (flags & F_HAS_STRIDE) touch.stride = c;
+        if (a !== 0) touch.cpu = a;
         ops.push(touch);
         break;
       }

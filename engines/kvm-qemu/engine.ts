@@ -3,7 +3,7 @@
 // behaviour; the timings are QEMU's (TCG, or nested KVM) and are never kept as cycles. Returns what kvm-host
 // returns, plus L1's kvm_exit tracepoint counts by reason (`measured.l1Exits`).
 import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, RunCounters } from '../types.ts';
-import { checkVmmOptions, KVM_HOST_OPTIONS, vmmArgsFrom } from '../kvm-host/engine.ts';
+import { checkVmmOptions, KVM_HOST_OPTIONS, refuseCpuTouches, vmmArgsFrom } from '../kvm-host/engine.ts';
 import { MAX_MEM_MIB } from '../kvm-host/guest-ram.ts';
 import { serialize } from '../kvm-host/op-stream.ts';
 import { withoutPhase } from '../lab/phase-split.ts';
@@ -113,6 +113,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
       const machine = await offThePairClock(() => l1(config));
       if (input.options.guest === 'linux') return runLinux(machine, input);
       const ops = [...input.ops];
+      refuseCpuTouches('kvm-qemu', ops);
       const stream = serialize(ops);
       const backend = backendOf(machine);
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default

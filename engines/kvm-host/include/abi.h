@@ -103,7 +103,7 @@ struct abi_op {
   uint8_t kind;
   uint8_t flags;
   uint16_t region; /* region index for map/unmap/protect/touch/invlpg/shootdown */
-  uint32_t a;      /* msr index, pio port, switch target, timer periodUs, shootdown cpus */
+  uint32_t a;      /* msr index, pio port, switch target, timer periodUs, shootdown cpus, touch cpu */
   uint64_t b;      /* count / cycles / bytes / accesses / requests / ticks */
   uint64_t c;      /* io bytes per request, touch stride */
   uint64_t d;      /* reserved, zero */

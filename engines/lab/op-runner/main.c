@@ -19,7 +19,8 @@
  * leaf KVM_MARKER_BEGIN, subleaf <index>, right after the begin marker and leaf KVM_MARKER_END right before
  * the end one: each exits to the host, whose kvm_cpuid tracepoint names the leaf and subleaf, so the host's
  * kvm_exit events in between are the operation's (plus the end marker's own CPUID exit). All processes run on one CPU (--cpu, default 0);
- * ipi ops have a helper thread on the next one (smp.c). With --net-peer, net io ops go to that host, where
+ * ipi ops have a helper thread on the next one, a touch on CPU k runs on the helper of CPU k (smp.c).
+ * With --net-peer, net io ops go to that host, where
  * `op-runner --net-serve STREAM` answers them (net-peer.c) on UDP port --net-port (default NET_PORT; 0 lets
  * the peer take a free one, which it prints). */
 #define _GNU_SOURCE
@@ -127,10 +128,7 @@ static int run_op(uint32_t i, char **argv, struct op_outcome *out, uint32_t *res
   case OPK_MAP: *out = mem_map(op->region, op->b, (op->flags & ABI_F_PS_MASK) >> ABI_F_PS_SHIFT); return 0;
   case OPK_UNMAP: *out = mem_unmap(op->region); return 0;
   case OPK_PROTECT: *out = mem_protect(op->region, write); return 0;
-  case OPK_TOUCH:
-    *out = mem_touch(op->region, (op->flags & ABI_F_PAT_MASK) >> ABI_F_PAT_SHIFT, op->b, write,
-                     (op->flags & ABI_F_HAS_STRIDE) ? op->c : 1);
-    return 0;
+  case OPK_TOUCH: *out = smp_touch(op); return 0;
   case OPK_IO:
     if (!(op->flags & ABI_F_NET)) *out = io_disk(config.disk, write, op->c, op->b);
     else *out = config.net_peer ? peer_net(ops, i) : io_net(write, op->c, op->b);
@@ -255,11 +253,12 @@ static void prepare(uint32_t from, int cpu) {
       if (peer_prepare(config.net_peer, config.net_port) < 0) usage("--net-peer: no UDP socket to that address");
       break;
     }
-  /* helpers: one for an ipi to the other CPU, N - 1 for the widest shootdown to N CPUs */
+  /* helpers: one for an ipi to the other CPU, N - 1 for the widest shootdown to N CPUs, k for a touch on CPU k */
   uint32_t helpers = 0;
   for (uint32_t i = from; i < op_count; i++) {
     if (ops[i].kind == OPK_IPI && helpers < 1) helpers = 1;
     if (ops[i].kind == OPK_SHOOTDOWN && ops[i].a > helpers + 1) helpers = ops[i].a - 1;
+    if (ops[i].kind == OPK_TOUCH && ops[i].a > helpers) helpers = ops[i].a;
   }
   if (helpers) smp_prepare(cpu, helpers);
 }
@@ -317,8 +316,9 @@ int main(int argc, char **argv) {
   if (serve) peer_serve(ops, op_count, config.net_port);
   check_vforks();
   proc_create_shared();
-  prepare(0, (int)cpu);
+  /* before the helpers start: perf's counters reach only threads created after them (attr.inherit) */
   const char *source = counts_open();
+  prepare(0, (int)cpu);
   dprintf(1, "op-runner 1 ops=%u counts=%s\n", op_count, source);
   run_from(0, argv);
   return 0;

@@ -74,3 +74,8 @@ struct op_outcome mem_touch(uint32_t index, uint32_t pattern, uint64_t accesses,
   }
   return ok();
 }
+
+struct op_outcome mem_touch_op(const struct abi_op *op) {
+  return mem_touch(op->region, (op->flags & ABI_F_PAT_MASK) >> ABI_F_PAT_SHIFT, op->b, op->flags & ABI_F_WRITE,
+                   (op->flags & ABI_F_HAS_STRIDE) ? op->c : 1);
+}

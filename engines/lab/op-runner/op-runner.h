@@ -65,6 +65,8 @@ struct op_outcome mem_map(uint32_t region, uint64_t bytes, uint32_t page_size);
 struct op_outcome mem_unmap(uint32_t region);
 struct op_outcome mem_protect(uint32_t region, int writable);
 struct op_outcome mem_touch(uint32_t region, uint32_t pattern, uint64_t accesses, int write, uint64_t stride);
+/* a touch record's fields given to mem_touch, on the calling thread's CPU */
+struct op_outcome mem_touch_op(const struct abi_op *op);
 
 /* process.c: fork/exec/exit/switch. Control passes between processes as a token naming the op that passed
  * it; the receiver finishes that op's line and goes on with the next one. */
@@ -107,10 +109,12 @@ int peer_prepare(const char *peer, uint16_t port);
 struct op_outcome peer_net(const struct abi_op *ops, uint32_t i);
 _Noreturn void peer_serve(const struct abi_op *ops, uint32_t count, uint16_t port);
 
-/* smp.c: `count` helper threads, each on a CPU of its own other than the runner's, for ipi and shootdown (as
+/* smp.c: `count` helper threads, each on a CPU of its own other than the runner's, for ipi, shootdown and touch (as
  * many as the CPUs allow; none on one CPU) */
 void smp_prepare(int cpu, uint32_t count);
 struct op_outcome smp_ipi(int other, uint64_t count);
+/* a touch record on the CPU it names (its `a`): the runner's own for 0, else that CPU's helper; skipped without it */
+struct op_outcome smp_touch(const struct abi_op *op);
 /* munmap of a region while `cpus` - 1 helpers run in the process on their CPUs; skipped without that many */
 struct op_outcome smp_shootdown(uint32_t region, uint32_t cpus);
 

@@ -6,7 +6,9 @@
  * answers, as the freestanding guest's ipi op waits for vCPU 1. A shootdown is a munmap while the helpers run
  * in the process on their CPUs (spinning in user space, as the model's threads run there), so the kernel's
  * flush_tlb_mm_range must reach those CPUs (arch/x86/mm/tlb.c). A self-IPI cannot be sent from user space, and
- * a process forked or exec'd after the helper started has no helper: those are skipped. */
+ * a process forked or exec'd after the helper started has no helper: those are skipped. A touch naming CPU k
+ * runs on the helper of CPU k (a thread of the same mm, as the model's threads are), so that CPU's TLB holds the
+ * region's entries and is in the mm's cpumask when a later munmap flushes; the runner spins meanwhile. */
 #define _GNU_SOURCE
 #include <linux/futex.h>
 #include <pthread.h>
@@ -16,7 +18,7 @@
 #include <unistd.h>
 #include "op-runner.h"
 
-enum helper_cmd { H_SLEEP, H_PING, H_SPIN };
+enum helper_cmd { H_SLEEP, H_PING, H_SPIN, H_TOUCH };
 
 /* the freestanding guest's limit (include/abi.h ABI_MAX_CPUS): a shootdown names at most that many CPUs */
 #define MAX_HELPERS (ABI_MAX_CPUS - 1)
@@ -25,6 +27,8 @@ struct helper {
   _Atomic uint32_t cmd;
   _Atomic uint64_t acks;  /* requests the helper has taken */
   int cpu;
+  const struct abi_op *touch; /* H_TOUCH: the op to run, and its outcome */
+  struct op_outcome touched;
 };
 static struct helper helpers[MAX_HELPERS];
 static uint32_t helper_count;
@@ -50,6 +54,7 @@ static void *helper_main(void *arg) {
       while (atomic_load(&h->cmd) == H_SPIN) {}
       atomic_fetch_add(&h->acks, 1); /* out of the spin: the next request cannot be mistaken for this one */
     } else {
+      if (cmd == H_TOUCH) h->touched = mem_touch_op(h->touch);
       atomic_store(&h->cmd, H_SLEEP);
       atomic_fetch_add(&h->acks, 1);
     }
@@ -93,6 +98,16 @@ struct op_outcome smp_ipi(int other, uint64_t count) {
   if (!helpers_here()) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_SMP, 0 };
   for (uint64_t i = 0; i < count; i++) await(&helpers[0], post(&helpers[0], H_PING));
   return (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
+}
+
+struct op_outcome smp_touch(const struct abi_op *op) {
+  if (op->a == 0) return mem_touch_op(op);
+  /* CPU k's helper is the (k - 1)th: they are pinned to the CPUs after the runner's, in order */
+  if (op->a > helpers_here()) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_SMP, 0 };
+  struct helper *h = &helpers[op->a - 1];
+  h->touch = op;
+  await(h, post(h, H_TOUCH));
+  return h->touched;
 }
 
 struct op_outcome smp_shootdown(uint32_t region, uint32_t cpus) {
