@@ -16,7 +16,8 @@ export const MARKER_END = '4856b002';
  * `… kvm_cpuid: func 4856b001 idx 3 rax …` and `… kvm_msr: msr_write 830 = 0x…`. Output, printed when the
  * bracket closes: `exit <op, hex> <reason, spaces as _> <info1> <count>` per key, and `msr <op, hex> <vCPU>
  * <MSR index, hex> <count>` per MSR written (kvm_exit does not say which on SVM; the kvm_msr event follows its
- * vCPU's exit, L1 having one CPU); then `outside <count>` for exits in no bracket (L2's boot, the begin
+ * vCPU's exit, L1 having one CPU), and `icr <op, hex> <vCPU> <vector, hex> <count>` per x2APIC ICR vector
+ * written (the value's bits 7:0, SDM Vol. 3 §11.12.9: which IPI a sender sent); then `outside <count>` for exits in no bracket (L2's boot, the begin
  * markers), `brackets <count>`, and `unclosed 1` when the last bracket never closed (the runner died inside an
  * operation: what followed was its death and L2's shutdown, so it is counted nowhere).
  */
@@ -34,6 +35,7 @@ function cpuid(i,   j, leaf, idx, k) {
     n[last]--
     for (k in n) { if (n[k] > 0) print "exit", op, k, n[k]; delete n[k] }
     for (k in w) { print "msr", op, k, w[k]; delete w[k] }
+    for (k in v) { print "icr", op, k, v[k]; delete v[k] }
     inside = 0
   }
 }
@@ -48,7 +50,9 @@ function exit_event(i,   j, reason, info1) {
   n[last]++
 }
 function msr_event(i) {
-  if (inside && $(i + 1) == "msr_write") w[vcpu " " $(i + 2)]++
+  if (!inside || $(i + 1) != "msr_write") return
+  w[vcpu " " $(i + 2)]++
+  if ($(i + 2) == "830") v[vcpu " " substr($(i + 4), length($(i + 4)) - 1)]++
 }
 END {
   print "outside", outside + 0
@@ -83,6 +87,8 @@ export interface OpExits {
   byOp: ExitHistogram[];
   /** by op index: MSR index (`0x830`) → vCPU → writes inside the bracket */
   msrWrites: Array<Record<string, Record<string, number>>>;
+  /** by op index: x2APIC ICR vector (`0xfb`) → sending vCPU → writes inside the bracket */
+  icrVectors: Array<Record<string, Record<string, number>>>;
   /** by op index: I/O port (`0x3f8`, from EXITINFO1 bits 31:16 of an IOIO exit, AMD APM vol. 2 15.10.2) → exits */
   ioPorts: Array<Record<string, number>>;
   /** exits outside every bracket: L2's boot and shutdown, the begin markers' own */
@@ -98,6 +104,7 @@ const empty = (): ExitHistogram => ({ byReason: {}, bySvm: {}, total: 0, dropped
 export function parseBrackets(text: string, ops: number): OpExits {
   const byOp = Array.from({ length: ops }, empty);
   const msrWrites = Array.from({ length: ops }, (): Record<string, Record<string, number>> => ({}));
+  const icrVectors = Array.from({ length: ops }, (): Record<string, Record<string, number>> => ({}));
   const ioPorts = Array.from({ length: ops }, (): Record<string, number> => ({}));
   let outside = 0;
   let brackets: number | null = null;
@@ -107,10 +114,10 @@ export function parseBrackets(text: string, ops: number): OpExits {
     if (f[0] === 'outside') outside = Number(f[1]);
     else if (f[0] === 'brackets') brackets = Number(f[1]);
     else if (f[0] === 'unclosed' && f[1] !== '0') unclosed = true;
-    else if (f[0] === 'msr' && f.length === 5) {
+    else if ((f[0] === 'msr' || f[0] === 'icr') && f.length === 5) {
       const op = parseInt(f[1], 16);
       if (!(op < ops)) throw new Error(`kvm-qemu: an MSR bracket names operation ${op} of ${ops}`);
-      const byVcpu = (msrWrites[op][`0x${f[3].toLowerCase()}`] ??= {});
+      const byVcpu = ((f[0] === 'msr' ? msrWrites : icrVectors)[op][`0x${f[3].toLowerCase()}`] ??= {});
       byVcpu[f[2]] = (byVcpu[f[2]] ?? 0) + Number(f[4]);
     } else if (f[0] === 'exit' && f.length === 5) {
       const op = parseInt(f[1], 16);
@@ -132,5 +139,5 @@ export function parseBrackets(text: string, ops: number): OpExits {
   }
   if (brackets === null) throw new Error('kvm-qemu: L1 printed no exit brackets (the trace was not read)');
   if (unclosed || brackets !== ops) throw new Error(`kvm-qemu: ${brackets} operations began in L2's trace${unclosed ? ', the last never ended' : ''}, for ${ops} operations`);
-  return { byOp, msrWrites, ioPorts, outside };
+  return { byOp, msrWrites, icrVectors, ioPorts, outside };
 }

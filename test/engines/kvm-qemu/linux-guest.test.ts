@@ -87,7 +87,7 @@ test('guest=linux: exits by VMX reason summed over the operations L2 ran, skippe
 // the trace lines as Linux 6.1 prints kvm_exit and kvm_cpuid (arch/x86/kvm/trace.h TP_printk)
 const exit = (reason: string, info1: string) =>
   `qemu-system-x86-301 [000] d..1. 72.1: kvm_exit: vcpu 0 reason ${reason} rip 0xffffffff81000000 info1 0x${info1} info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000`;
-const msr = (index: string) => `qemu-system-x86-301 [000] d..1. 72.1: kvm_msr: msr_write ${index} = 0x2000000fb`;
+const msr = (index: string, value = '0x2000000fb') => `qemu-system-x86-301 [000] d..1. 72.1: kvm_msr: msr_write ${index} = ${value}`;
 const cpuid = (leaf: string, idx: number) => `qemu-system-x86-301 [000] d..1. 72.1: kvm_cpuid: func ${leaf} idx ${idx.toString(16)} rax 0 rbx 0 rcx 0 rdx 0, cpuid entry not found`;
 const TRACE = [
   exit('interrupt', '0000000000000000'),       // L2 boot: outside
@@ -102,7 +102,8 @@ const TRACE = [
   exit('cpuid', '0000000000000000'), cpuid('4856b001', 1),
   exit('msr', '0000000000000001'), msr('830'), // op 1: two MSR writes on vCPU 0, the ICR and the EOI
   exit('msr', '0000000000000001'), msr('80b'),
-  exit('msr', '0000000000000001').replace('vcpu 0', 'vcpu 1'), msr('830'), // and one ICR write on vCPU 1
+  // and one ICR write on vCPU 1: vector 0xfd to APIC ID 1 (x2APIC ICR: destination in bits 63:32)
+  exit('msr', '0000000000000001').replace('vcpu 0', 'vcpu 1'), msr('830', '0x1000000fd'),
   exit('cpuid', '0000000000000000'), cpuid('4856b002', 1),
 ].join('\n') + '\n';
 
@@ -120,6 +121,9 @@ test('the bracket program, run by busybox awk as in L1, counts each op\'s exits 
   // which MSR each write was, by the vCPU whose exit it followed
   assert.deepEqual(exits.msrWrites[1], { '0x830': { 0: 1, 1: 1 }, '0x80b': { 0: 1 } });
   assert.deepEqual(exits.msrWrites[0], {});
+  // the ICR writes by vector (the value's low byte): vCPU 0's 0x2000000fb, vCPU 1's 0x1000000fd; the EOI is none
+  assert.deepEqual(exits.icrVectors[1], { '0xfb': { 0: 1 }, '0xfd': { 1: 1 } });
+  assert.deepEqual(exits.icrVectors[0], {});
   // the boot interrupt, op 0's begin marker, the MSR write between ops, op 1's begin marker
   assert.equal(exits.outside, 4);
   // a run that stopped inside an operation is an error, not a short count
