@@ -61,11 +61,13 @@ END {
 }
 `;
 
-/** the names Linux's SVM_EXIT_REASONS table (arch/x86/include/uapi/asm/svm.h) gives that svm-exits.ts spells otherwise */
+/** the names Linux's SVM_EXIT_REASONS table (arch/x86/include/uapi/asm/svm.h) gives that svm-exits.ts spells
+ *  otherwise; VMMCALL is printed `hypercall` there (read as an unknown reason before, so L2's VMMCALLs made a
+ *  HYPERCALL row beside the model's VMCALL) */
 const KERNEL_NAMES: Record<string, number> = {
   interrupt: 0x60, nmi: 0x61, smi: 0x62, init: 0x63, vintr: 0x64, cr0_sel_write: 0x65, cpuid: 0x72, invd: 0x76,
   pause: 0x77, hlt: 0x78, invlpg: 0x79, invlpga: 0x7a, io: 0x7b, msr: 0x7c, task_switch: 0x7d, shutdown: 0x7f,
-  vmrun: 0x80, vmmcall: 0x81, vmload: 0x82, vmsave: 0x83, stgi: 0x84, clgi: 0x85, skinit: 0x86, rdtscp: 0x87,
+  vmrun: 0x80, vmmcall: 0x81, hypercall: 0x81, vmload: 0x82, vmsave: 0x83, stgi: 0x84, clgi: 0x85, skinit: 0x86, rdtscp: 0x87,
   icebp: 0x88, wbinvd: 0x89, monitor: 0x8a, mwait: 0x8b, xsetbv: 0x8d, rdpru: 0x8e, efer_write_trap: 0x8f,
   invpcid: 0xa2, npf: 0x400, avic_incomplete_ipi: 0x401, avic_unaccelerated_access: 0x402, vmgexit: 0x403,
 };

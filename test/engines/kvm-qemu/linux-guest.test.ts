@@ -104,6 +104,7 @@ const TRACE = [
   exit('msr', '0000000000000001'), msr('80b'),
   // and one ICR write on vCPU 1: vector 0xfd to APIC ID 1 (x2APIC ICR: destination in bits 63:32)
   exit('msr', '0000000000000001').replace('vcpu 0', 'vcpu 1'), msr('830', '0x1000000fd'),
+  exit('hypercall', '0000000000000000'),       // op 1: a VMMCALL, which Linux's SVM_EXIT_REASONS names "hypercall"
   exit('cpuid', '0000000000000000'), cpuid('4856b002', 1),
 ].join('\n') + '\n';
 
@@ -117,7 +118,8 @@ test('the bracket program, run by busybox awk as in L1, counts each op\'s exits 
   const exits = parseBrackets(r.stdout, 2);
   assert.deepEqual(exits.byOp[0].byReason, { EXCEPTION_NMI: 1, EPT_MISCONFIG: 1, IO_INSTRUCTION: 1 });
   assert.deepEqual(exits.ioPorts[0], { '0x3f8': 1 });
-  assert.deepEqual(exits.byOp[1].byReason, { MSR_WRITE: 3 });
+  assert.deepEqual(exits.byOp[1].byReason, { MSR_WRITE: 3, VMCALL: 1 });
+  assert.deepEqual(exits.byOp[1].bySvm, { msr: 3, vmmcall: 1 });
   // which MSR each write was, by the vCPU whose exit it followed
   assert.deepEqual(exits.msrWrites[1], { '0x830': { 0: 1, 1: 1 }, '0x80b': { 0: 1 } });
   assert.deepEqual(exits.msrWrites[0], {});
