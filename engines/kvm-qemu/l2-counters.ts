@@ -36,6 +36,7 @@ export function l2Counters({ ops, measuredFrom, runner, exits, overrun, about }:
   const skipped: Record<string, number> = {};
   const msrWrites: Record<string, Record<string, number>> = {};
   const icrVectors: Record<string, Record<string, number>> = {};
+  const icrVectorsInUnmap: Record<string, Record<string, number>> = {};
   const ioPorts: Record<string, number> = {};
   const byPhase = { setupByReason: {} as Record<string, number>, measuredByReason: {} as Record<string, number> };
   const records = countByPhase(c, ops, measuredFrom, (op, i) => {
@@ -49,12 +50,13 @@ export function l2Counters({ ops, measuredFrom, runner, exits, overrun, about }:
       add(total.bySvm, h.bySvm);
       addNested(msrWrites, exits.msrWrites[i]);
       addNested(icrVectors, exits.icrVectors[i]);
+      addNested(icrVectorsInUnmap, exits.icrVectorsInUnmap[i]);
       add(ioPorts, exits.ioPorts[i]);
       total.total += h.total;
       if (r.pageFaults) c.event('pageFaults', r.pageFaults);
       if (r.contextSwitches) c.event('contextSwitches', r.contextSwitches);
     }
-    return { index: i, op: op.op, status: r.status, detail: r.detail, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, exits: h.byReason, msrWrites: exits.msrWrites[i], icrVectors: exits.icrVectors[i], ioPorts: exits.ioPorts[i] };
+    return { index: i, op: op.op, status: r.status, detail: r.detail, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, exits: h.byReason, msrWrites: exits.msrWrites[i], icrVectors: exits.icrVectors[i], icrVectorsInUnmap: exits.icrVectorsInUnmap[i], ioPorts: exits.ioPorts[i] };
   });
   const counters = c.snapshot();
   counters.measured = {
@@ -64,7 +66,7 @@ export function l2Counters({ ops, measuredFrom, runner, exits, overrun, about }:
     counts: runner.counts === 'perf' ? "page faults and context switches of the op-runner's processes (perf software events)" : 'page faults and context switches of all of L2 (/proc deltas)',
     // exits are counted inside each operation's bracket only: L2's boot is outside every bracket, so there is
     // no boot baseline to subtract
-    l1Exits: { ...total, ...byPhase, baseline: {}, outsideOps: exits.outside, msrWrites, icrVectors, ioPorts, source: "kvm:kvm_exit, kvm:kvm_cpuid and kvm:kvm_msr tracepoints in L1's ring buffer, split by the op-runner's CPUID brackets" },
+    l1Exits: { ...total, ...byPhase, baseline: {}, outsideOps: exits.outside, msrWrites, icrVectors, icrVectorsInUnmap, ioPorts, source: "kvm:kvm_exit, kvm:kvm_cpuid and kvm:kvm_msr tracepoints in L1's ring buffer, split by the op-runner's CPUID brackets" },
     skipped: { total: Object.values(skipped).reduce((a, b) => a + b, 0), byOp: skipped },
     measuredFrom,
     ops: records,

@@ -10,14 +10,18 @@ import { vmxReason, svmName, type ExitHistogram } from './svm-exits.ts';
 /** op-runner.h KVM_MARKER_BEGIN / KVM_MARKER_END, as kvm_cpuid prints them (%x) */
 export const MARKER_BEGIN = '4856b001';
 export const MARKER_END = '4856b002';
+/** op-runner.h KVM_MARKER_UNMAP: a shootdown's munmap begins (subleaf 1) and ends (0) */
+export const MARKER_UNMAP = '4856b003';
 
 /**
  * Input: the trace file's lines, `… kvm_exit: vcpu 0 reason npf rip 0x… info1 0x… info2 …`,
  * `… kvm_cpuid: func 4856b001 idx 3 rax …` and `… kvm_msr: msr_write 830 = 0x…`. Output, printed when the
  * bracket closes: `exit <op, hex> <reason, spaces as _> <info1> <count>` per key, and `msr <op, hex> <vCPU>
  * <MSR index, hex> <count>` per MSR written (kvm_exit does not say which on SVM; the kvm_msr event follows its
- * vCPU's exit, L1 having one CPU), and `icr <op, hex> <vCPU> <vector, hex> <count>` per x2APIC ICR vector
- * written (the value's bits 7:0, SDM Vol. 3 §11.12.9: which IPI a sender sent); then `outside <count>` for exits in no bracket (L2's boot, the begin
+ * vCPU's exit, L1 having one CPU), and `icr <op, hex> <vCPU> <vector, hex> <in the unmap: 0|1> <count>` per
+ * x2APIC ICR vector written (the value's bits 7:0, SDM Vol. 3 §11.12.9: which IPI a sender sent), the last
+ * field 1 between a shootdown's KVM_MARKER_UNMAP markers (whose own exits are taken off as the end marker's);
+ * then `outside <count>` for exits in no bracket (L2's boot, the begin
  * markers), `brackets <count>`, and `unclosed 1` when the last bracket never closed (the runner died inside an
  * operation: what followed was its death and L2's shutdown, so it is counted nowhere).
  */
@@ -37,7 +41,7 @@ function cpuid(i,   j, leaf, idx, k) {
     for (k in w) { print "msr", op, k, w[k]; delete w[k] }
     for (k in v) { print "icr", op, k, v[k]; delete v[k] }
     inside = 0
-  }
+  } else if (leaf == "${MARKER_UNMAP}" && inside) { n[last]--; unmapping = idx }
 }
 function exit_event(i,   j, reason, info1) {
   if ($(i + 1) == "vcpu") vcpu = $(i + 2)
@@ -52,7 +56,7 @@ function exit_event(i,   j, reason, info1) {
 function msr_event(i) {
   if (!inside || $(i + 1) != "msr_write") return
   w[vcpu " " $(i + 2)]++
-  if ($(i + 2) == "830") v[vcpu " " substr($(i + 4), length($(i + 4)) - 1)]++
+  if ($(i + 2) == "830") v[vcpu " " substr($(i + 4), length($(i + 4)) - 1) " " (unmapping + 0)]++
 }
 END {
   print "outside", outside + 0
@@ -89,8 +93,10 @@ export interface OpExits {
   byOp: ExitHistogram[];
   /** by op index: MSR index (`0x830`) → vCPU → writes inside the bracket */
   msrWrites: Array<Record<string, Record<string, number>>>;
-  /** by op index: x2APIC ICR vector (`0xfb`) → sending vCPU → writes inside the bracket */
+  /** by op index: x2APIC ICR vector (`0xfb`) → sending vCPU → writes inside the bracket; `…InUnmap` the
+   *  share of them a shootdown wrote during its munmap */
   icrVectors: Array<Record<string, Record<string, number>>>;
+  icrVectorsInUnmap: Array<Record<string, Record<string, number>>>;
   /** by op index: I/O port (`0x3f8`, from EXITINFO1 bits 31:16 of an IOIO exit, AMD APM vol. 2 15.10.2) → exits */
   ioPorts: Array<Record<string, number>>;
   /** exits outside every bracket: L2's boot and shutdown, the begin markers' own */
@@ -106,7 +112,8 @@ const empty = (): ExitHistogram => ({ byReason: {}, bySvm: {}, total: 0, dropped
 export function parseBrackets(text: string, ops: number): OpExits {
   const byOp = Array.from({ length: ops }, empty);
   const msrWrites = Array.from({ length: ops }, (): Record<string, Record<string, number>> => ({}));
-  const icrVectors = Array.from({ length: ops }, (): Record<string, Record<string, number>> => ({}));
+  const nested = () => Array.from({ length: ops }, (): Record<string, Record<string, number>> => ({}));
+  const [icrVectors, icrVectorsInUnmap] = [nested(), nested()];
   const ioPorts = Array.from({ length: ops }, (): Record<string, number> => ({}));
   let outside = 0;
   let brackets: number | null = null;
@@ -116,11 +123,15 @@ export function parseBrackets(text: string, ops: number): OpExits {
     if (f[0] === 'outside') outside = Number(f[1]);
     else if (f[0] === 'brackets') brackets = Number(f[1]);
     else if (f[0] === 'unclosed' && f[1] !== '0') unclosed = true;
-    else if ((f[0] === 'msr' || f[0] === 'icr') && f.length === 5) {
+    else if ((f[0] === 'msr' && f.length === 5) || (f[0] === 'icr' && f.length === 6)) {
       const op = parseInt(f[1], 16);
       if (!(op < ops)) throw new Error(`kvm-qemu: an MSR bracket names operation ${op} of ${ops}`);
-      const byVcpu = ((f[0] === 'msr' ? msrWrites : icrVectors)[op][`0x${f[3].toLowerCase()}`] ??= {});
-      byVcpu[f[2]] = (byVcpu[f[2]] ?? 0) + Number(f[4]);
+      const count = Number(f[f.length - 1]);
+      const tables = f[0] === 'msr' ? [msrWrites] : f[4] === '1' ? [icrVectors, icrVectorsInUnmap] : [icrVectors];
+      for (const t of tables) {
+        const byVcpu = (t[op][`0x${f[3].toLowerCase()}`] ??= {});
+        byVcpu[f[2]] = (byVcpu[f[2]] ?? 0) + count;
+      }
     } else if (f[0] === 'exit' && f.length === 5) {
       const op = parseInt(f[1], 16);
       const code = svmCode(f[2]);
@@ -141,5 +152,5 @@ export function parseBrackets(text: string, ops: number): OpExits {
   }
   if (brackets === null) throw new Error('kvm-qemu: L1 printed no exit brackets (the trace was not read)');
   if (unclosed || brackets !== ops) throw new Error(`kvm-qemu: ${brackets} operations began in L2's trace${unclosed ? ', the last never ended' : ''}, for ${ops} operations`);
-  return { byOp, msrWrites, icrVectors, ioPorts, outside };
+  return { byOp, msrWrites, icrVectors, icrVectorsInUnmap, ioPorts, outside };
 }

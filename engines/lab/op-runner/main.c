@@ -53,7 +53,7 @@ static uint32_t op_count;
 static int marker = -1;
 static int xen_marker;
 static int xen_cpuid_marker;
-static int kvm_marker;
+int kvm_marker;
 
 static _Noreturn void usage(const char *message) {
   fprintf(stderr, "op-runner: %s\n", message);

@@ -136,7 +136,12 @@ void cpu_xen_cpuid_marker(void);
 /* the markers --kvm-marker puts in a KVM host's kvm_cpuid trace: leaf KVM_MARKER_BEGIN or _END, subleaf = op */
 #define KVM_MARKER_BEGIN 0x4856b001u
 #define KVM_MARKER_END 0x4856b002u
+/* inside a shootdown op, around its munmap: subleaf 1 before, 0 after, so the host tells the flush's exits
+ * from the helpers' wake-ups before it (engines/kvm-qemu/op-brackets.ts) */
+#define KVM_MARKER_UNMAP 0x4856b003u
 void cpu_kvm_marker(uint32_t leaf, uint32_t index);
+/* main.c: --kvm-marker was given */
+extern int kvm_marker;
 struct op_outcome cpu_pio(uint16_t port, int write, uint64_t n, int privileged);
 
 #endif

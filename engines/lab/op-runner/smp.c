@@ -118,7 +118,9 @@ struct op_outcome smp_shootdown(uint32_t region, uint32_t cpus) {
   /* every helper runs in this mm on its CPU until the unmap is done */
   for (uint32_t i = 0; i < n; i++) want[i] = post(&helpers[i], H_SPIN);
   for (uint32_t i = 0; i < n; i++) await(&helpers[i], want[i]);
+  if (kvm_marker) cpu_kvm_marker(KVM_MARKER_UNMAP, 1);
   struct op_outcome out = mem_unmap(region);
+  if (kvm_marker) cpu_kvm_marker(KVM_MARKER_UNMAP, 0);
   /* wait until each helper has left its spin: a next H_SPIN stored before it saw H_SLEEP would keep it spinning
    * unanswered while this thread spins for its answer. Under TCG, where a helper's vCPU waits long for its
    * turn on L1's one CPU, back-to-back shootdowns ran into it */

@@ -105,6 +105,10 @@ const TRACE = [
   // and one ICR write on vCPU 1: vector 0xfd to APIC ID 1 (x2APIC ICR: destination in bits 63:32)
   exit('msr', '0000000000000001').replace('vcpu 0', 'vcpu 1'), msr('830', '0x1000000fd'),
   exit('hypercall', '0000000000000000'),       // op 1: a VMMCALL, which Linux's SVM_EXIT_REASONS names "hypercall"
+  // a shootdown's munmap between its markers (their CPUID exits taken off): one more 0xfb ICR write from vCPU 0
+  exit('cpuid', '0000000000000000'), cpuid('4856b003', 1),
+  exit('msr', '0000000000000001'), msr('830', '0x3000000fb'),
+  exit('cpuid', '0000000000000000'), cpuid('4856b003', 0),
   exit('cpuid', '0000000000000000'), cpuid('4856b002', 1),
 ].join('\n') + '\n';
 
@@ -118,13 +122,15 @@ test('the bracket program, run by busybox awk as in L1, counts each op\'s exits 
   const exits = parseBrackets(r.stdout, 2);
   assert.deepEqual(exits.byOp[0].byReason, { EXCEPTION_NMI: 1, EPT_MISCONFIG: 1, IO_INSTRUCTION: 1 });
   assert.deepEqual(exits.ioPorts[0], { '0x3f8': 1 });
-  assert.deepEqual(exits.byOp[1].byReason, { MSR_WRITE: 3, VMCALL: 1 });
-  assert.deepEqual(exits.byOp[1].bySvm, { msr: 3, vmmcall: 1 });
+  assert.deepEqual(exits.byOp[1].byReason, { MSR_WRITE: 4, VMCALL: 1 });
+  assert.deepEqual(exits.byOp[1].bySvm, { msr: 4, vmmcall: 1 });
   // which MSR each write was, by the vCPU whose exit it followed
-  assert.deepEqual(exits.msrWrites[1], { '0x830': { 0: 1, 1: 1 }, '0x80b': { 0: 1 } });
+  assert.deepEqual(exits.msrWrites[1], { '0x830': { 0: 2, 1: 1 }, '0x80b': { 0: 1 } });
   assert.deepEqual(exits.msrWrites[0], {});
-  // the ICR writes by vector (the value's low byte): vCPU 0's 0x2000000fb, vCPU 1's 0x1000000fd; the EOI is none
-  assert.deepEqual(exits.icrVectors[1], { '0xfb': { 0: 1 }, '0xfd': { 1: 1 } });
+  // the ICR writes by vector (the value's low byte): vCPU 0's 0x2000000fb and 0x3000000fb, vCPU 1's
+  // 0x1000000fd; the EOI is none. Of them, the one between the unmap markers
+  assert.deepEqual(exits.icrVectors[1], { '0xfb': { 0: 2 }, '0xfd': { 1: 1 } });
+  assert.deepEqual(exits.icrVectorsInUnmap[1], { '0xfb': { 0: 1 } });
   assert.deepEqual(exits.icrVectors[0], {});
   // the boot interrupt, op 0's begin marker, the MSR write between ops, op 1's begin marker
   assert.equal(exits.outside, 4);
