@@ -56,7 +56,7 @@ export function l2Counters({ ops, measuredFrom, runner, exits, overrun, about }:
       if (r.pageFaults) c.event('pageFaults', r.pageFaults);
       if (r.contextSwitches) c.event('contextSwitches', r.contextSwitches);
     }
-    return { index: i, op: op.op, status: r.status, detail: r.detail, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, exits: h.byReason, msrWrites: exits.msrWrites[i], icrVectors: exits.icrVectors[i], icrVectorsInUnmap: exits.icrVectorsInUnmap[i], ioPorts: exits.ioPorts[i] };
+    return { index: i, op: op.op, ...(op.op === 'touch' && op.cpu ? { cpu: op.cpu } : {}), status: r.status, detail: r.detail, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, exits: h.byReason, msrWrites: exits.msrWrites[i], icrVectors: exits.icrVectors[i], icrVectorsInUnmap: exits.icrVectorsInUnmap[i], ioPorts: exits.ioPorts[i] };
   });
   const counters = c.snapshot();
   counters.measured = {

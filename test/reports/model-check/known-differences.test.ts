@@ -91,6 +91,41 @@ test("the Linux L2's shootdowns: no flush IPI to a preempted vCPU, and the conso
   assert.equal(explainDifference('IO_INSTRUCTION', shootdownRun({}, { ...com1, '0x608': 3 })), null);
 });
 
+test("the Linux L2's threads: touches on helper vCPUs wake them by IPI, and munmaps skip the idle helpers", () => {
+  // memory/threads-shootdown in small: a touch on vCPU 0, two on vCPU 1 (one and two 0xfb ICR writes from
+  // vCPU 0), then two munmaps, one with an ICR write and a VMCALL, one with neither
+  const ops = [
+    { op: 'touch', status: 'ok', icrVectors: {} },
+    { op: 'touch', status: 'ok', cpu: 1, icrVectors: { '0xfb': { 0: 1 } } },
+    { op: 'touch', status: 'ok', cpu: 1, icrVectors: { '0xfb': { 0: 2 } } },
+    { op: 'unmap', status: 'ok', exits: { VMCALL: 1 }, msrWrites: { '0x830': { 0: 1 } }, icrVectors: { '0xfb': { 0: 1 } } },
+    { op: 'unmap', status: 'ok', exits: {}, msrWrites: {} },
+  ];
+  const threads = { options: { guest: 'linux' }, measured: { timingsRepresentative: false, ops, l1Exits: { msrWrites: { '0x830': { 0: 4 }, '0x6e0': { 0: 6, 1: 4 } } } } } as unknown as RunResult;
+  // 1 + 2 = 3 ICR writes in the 2 touches on vCPU 1; 6 + 4 = 10 TSC deadline writes
+  assert.match(explainDifference('MSR_WRITE', threads) ?? '', /^3 are ICR writes inside the 2 touches run on other vCPUs \(3 CALL_FUNCTION_SINGLE \(0xfb\)\): each wakes the op-runner's helper thread .*; 10 are IA32_TSC_DEADLINE writes \(6 on vCPU 0, 4 on vCPU 1\)/);
+  // of the 2 munmaps, 1 wrote an ICR (1 write); 1 VMCALL between them
+  assert.match(explainDifference('VMCALL', threads) ?? '', /lazy TLB mode.*: of 2 munmaps 1 wrote an ICR \(1 writes\), and they made 1 VMCALLs$/);
+  assert.match(explainDifference('HLT', threads) ?? '', /^the vCPUs of L2's helper threads idle in HLT between their touches/);
+  // touches all on vCPU 0 are no threads: nothing named
+  const single = { ...threads, measured: { ...threads.measured, ops: [ops[0], ops[4]] } } as unknown as RunResult;
+  assert.equal(explainDifference('VMCALL', single), null);
+});
+
+test("the Linux L2's shootdowns split at the munmap: IPIs before it wake the helpers, most munmaps send none", () => {
+  // 4 shootdowns of 4 vCPUs: each wrote three 0xfb ICRs before its munmap (one wake-up per helper); the last
+  // also one 0xfb during it, and made the one VMCALL
+  const shootdown = (during: number, vmcalls: number) => ({ op: 'shootdown', status: 'ok', exits: { VMCALL: vmcalls },
+    msrWrites: { '0x830': { 0: 3 + during } }, icrVectors: { '0xfb': { 0: 3 + during } }, icrVectorsInUnmap: during ? { '0xfb': { 0: during } } : {} });
+  const run = (ops: unknown[]) => ({ options: { guest: 'linux' }, measured: { timingsRepresentative: false, ops, l1Exits: { msrWrites: { '0x830': { 0: 13 }, '0x6e0': { 0: 2 } } } } }) as unknown as RunResult;
+  const mostlyNone = run([shootdown(0, 0), shootdown(0, 0), shootdown(0, 0), shootdown(1, 1)]);
+  // 3 × 3 + 4 = 13 ICR writes, 12 before the munmaps, 1 during
+  assert.match(explainDifference('MSR_WRITE', mostlyNone) ?? '', /^13 are ICR writes inside the 4 shootdowns: 12 before the munmap \(12 CALL_FUNCTION_SINGLE \(0xfb\)\), .*, and 1 during it \(1 CALL_FUNCTION_SINGLE \(0xfb\); /);
+  assert.match(explainDifference('VMCALL', mostlyNone) ?? '', /^3 of 4 munmaps sent no IPI at all \(no ICR write during the munmap; 1 in the other 1, and 1 VMCALLs in all the shootdowns\) .*kvm_flush_tlb_multi/);
+  // 3 of 4 munmaps with an IPI: the PV flush is not what happened
+  assert.equal(explainDifference('VMCALL', run([shootdown(0, 0), shootdown(1, 0), shootdown(1, 0), shootdown(1, 1)])), null);
+});
+
 test("an xAPIC guest on kvm-qemu: its register accesses are nested page faults (no AVIC), named with their count", () => {
   const xapic = (engineId: string, apic: string, apicMmio: number): RunResult =>
     ({ engineId, options: { apic }, measured: { timingsRepresentative: false, opCosts: { ipi: { ops: 1 } }, guest: { apicMmio } } }) as unknown as RunResult;
