@@ -109,11 +109,11 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
     async run(input: EngineRunInput): Promise<RunCounters> {
       const a = availability();
       if (!a.available) throw new Error(`kvm-qemu is unavailable: ${a.reason}`);
+      const ops = [...input.ops];
+      if (input.options.guest !== 'linux') refuseCpuTouches('kvm-qemu', ops);
       // building the image and booting L1 serve every pair this worker runs: not this pair's --timeout
       const machine = await offThePairClock(() => l1(config));
-      if (input.options.guest === 'linux') return runLinux(machine, input);
-      const ops = [...input.ops];
-      refuseCpuTouches('kvm-qemu', ops);
+      if (input.options.guest === 'linux') return runLinux(machine, { ...input, ops });
       const stream = serialize(ops);
       const backend = backendOf(machine);
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
