@@ -13,7 +13,8 @@
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
 import type { RunCounters } from '../../engines/types.ts';
 import { kvmEngine } from '../../engines/hardware-assisted/index.ts';
-import { getProfile, listProfiles } from '../../engines/machine/profiles/index.ts';
+import { listProfiles } from '../../engines/machine/profiles/index.ts';
+import { modelBoot } from './model-boot.ts';
 import { explainDifference, TOTAL_IS_EXPLAINED, totalAgreesWithout } from './known-differences.ts';
 import type { CheckPhase } from './xen-rows.ts';
 
@@ -92,15 +93,9 @@ function less(a: Record<string, number>, b: Record<string, number>): Record<stri
 }
 
 /** the simulated kvm engine's exits for an empty stream: its VM's boot ({} for a profile from a file) */
-function modelBoot(sim: RunResult, profileId: string): Record<string, number> {
-  try {
-    const counted = kvmEngine.run({ ops: [], profile: getProfile(profileId), options: sim.options, seed: 0 });
-    // the simulated engine is synchronous; a promise would be a measured engine's
-    if (!(counted instanceof Promise)) return sum(counted.exits.byReason, counted.setup?.exits.byReason);
-  } catch {
-    // a profile from a file: the boot stays in
-  }
-  return {};
+function bootExits(sim: RunResult, profileId: string): Record<string, number> {
+  const boot = modelBoot(kvmEngine, sim, profileId);
+  return boot ? sum(boot.exits.byReason, boot.setup?.exits.byReason) : {};
 }
 
 /** one row per exit reason either side counted, and the total */
@@ -144,7 +139,7 @@ function l1Rows(run: RunResult, sim: RunResult, profileId: string): ModelCheckRo
   const base = l1.baselineByPhase ?? { setupByReason: l1.baseline, measuredByReason: {} };
   return [
     ...compareExits(run, 'measured', sim.exits.byReason, less(record(l1.measuredByReason), record(base.measuredByReason))),
-    ...compareExits(run, 'setup', less(record(sim.setup?.exits.byReason), modelBoot(sim, profileId)), less(record(l1.setupByReason), record(base.setupByReason))),
+    ...compareExits(run, 'setup', less(record(sim.setup?.exits.byReason), bootExits(sim, profileId)), less(record(l1.setupByReason), record(base.setupByReason))),
   ];
 }
 

@@ -9,7 +9,7 @@
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
 import type { PhaseCounters, RunCounters } from '../../engines/types.ts';
 import { xenEngine } from '../../engines/paravirtual/index.ts';
-import { getProfile } from '../../engines/machine/profiles/index.ts';
+import { modelBoot } from './model-boot.ts';
 import { XEN_DIFFERENCES } from './xen-differences.ts';
 
 /** a count agrees within 10 % or 3 of the other: the real dom0 runs timer ticks and kernel threads too */
@@ -61,21 +61,11 @@ function whole(c: RunCounters): Flat {
   return c.setup ? add(flat(c), flat(c.setup)) : flat(c);
 }
 
-/** the model's boot: its counts for an empty stream (null for a profile from a file: the boot stays in) */
-function modelBoot(run: RunResult, profileId: string): Flat {
-  try {
-    const counted = xenEngine.run({ ops: [], profile: getProfile(profileId), options: run.options, seed: 0 });
-    // the simulated engine is synchronous; a promise would be a measured engine's
-    if (!(counted instanceof Promise)) return whole(counted);
-  } catch {
-    // a profile from a file: the boot stays in (a handful of pins and mmu_updates)
-  }
-  return EMPTY;
-}
-
 /** the pairs of counts to compare: the measured phase, setup less the model's boot, and the whole-run remainder */
 function comparisons(sim: RunResult, measured: RunResult, profileId: string): Array<{ phase: CheckPhase; model: Flat; real: Flat }> {
-  const boot = modelBoot(sim, profileId);
+  // a profile from a file keeps its boot in: a handful of pins and mmu_updates
+  const counted = modelBoot(xenEngine, sim, profileId);
+  const boot = counted ? whole(counted) : EMPTY;
   const modelWhole = add(whole(sim), boot, -1);
   if (!measured.setup) return [{ phase: 'whole run', model: modelWhole, real: flat(measured) }];
   const wholeRun = (measured.measured?.wholeRun as { events?: Record<string, number> } | undefined)?.events ?? {};
