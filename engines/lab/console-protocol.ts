@@ -4,8 +4,8 @@
 //
 //   host → guest                          guest → host
 //                                         @hvb ready                       (init finished; agent listening)
-//   put <id> <path> <chars>               @hvb ack <id>                    (send base64 now)
-//   ≤ PUT_CHUNK_CHARS of base64, no NL    @hvb ack <id>                    (after each chunk)
+//   put <id> <path> <chars> <chunk>       @hvb ack <id>                    (send base64 now)
+//   ≤ <chunk> chars of base64, no NL      @hvb ack <id>                    (after each chunk)
 //                                         @hvb done <id> <status>          (decoded into <path>)
 //   run <id> <shell command>              @hvb data <id> <base64 line> …   (the command's stdout)
 //                                         @hvb err <id> <text> …           (the last lines of its stderr)
@@ -16,8 +16,14 @@
 // A raw tty without flow control keeps unread input in its flip buffers, up to 640 KiB
 // (TTYB_DEFAULT_MEM_LIMIT in Linux drivers/tty/tty_buffer.c), and drops what comes beyond: a chunk stays far
 // below that. Waiting also means `head` can never read past its chunk.
+//
+// A console that reaches the agent through a hypervisor can hold far less. Xen keeps what its serial line
+// receives for dom0 in a ring of 128 characters and drops whatever arrives while the ring is full
+// (SERIAL_RX_SIZE and __serial_rx in xen/drivers/char/console.c) — dom0 drains it only when its kernel takes
+// VIRQ_CONSOLE. A session over such a console says how many characters may be unread at once
+// (QemuBootOptions.consoleInputChars): chunks, and request lines, stay within it.
 
-/** base64 characters per acknowledged chunk: well under the tty's 640 KiB of buffered input */
+/** base64 characters per acknowledged chunk on a guest's own serial port: well under the tty's 640 KiB */
 export const PUT_CHUNK_CHARS = 32768;
 export const PREFIX = '@hvb ';
 
@@ -60,11 +66,11 @@ export class LineSplitter {
   }
 }
 
-/** the base64 chunks of a file sent with `put` */
-export function base64Chunks(data: Uint8Array): string[] {
+/** the base64 chunks of a file sent with `put`, each at most `chunkChars` characters */
+export function base64Chunks(data: Uint8Array, chunkChars: number): string[] {
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
   const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += PUT_CHUNK_CHARS) chunks.push(text.slice(i, i + PUT_CHUNK_CHARS));
+  for (let i = 0; i < text.length; i += chunkChars) chunks.push(text.slice(i, i + chunkChars));
   return chunks;
 }
 
@@ -81,11 +87,12 @@ hvb_agent() {
       put)
         set -- $rest
         left=$2
+        chunk=$3
         : > /tmp/.hvb-put
         echo "@hvb ack $id"
         while [ "$left" -gt 0 ]; do
           n=$left
-          [ "$n" -gt ${PUT_CHUNK_CHARS} ] && n=${PUT_CHUNK_CHARS}
+          [ "$n" -gt "$chunk" ] && n=$chunk
           head -c "$n" >> /tmp/.hvb-put
           left=$((left - n))
           echo "@hvb ack $id"

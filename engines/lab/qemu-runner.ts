@@ -4,7 +4,7 @@
 // a command past its deadline) ends the session with a one-line reason that names the last console line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { base64Chunks, LineSplitter, parseAgentLine, type AgentMessage } from './console-protocol.ts';
+import { base64Chunks, LineSplitter, parseAgentLine, PUT_CHUNK_CHARS, type AgentMessage } from './console-protocol.ts';
 import { findExecutable } from './executables.ts';
 
 export const QEMU = 'qemu-system-x86_64';
@@ -42,6 +42,11 @@ export interface QemuBootOptions {
   /** -cpu model; `max` gives TCG's AMD-compatible SVM with nested paging */
   cpu?: string;
   bootTimeoutMs: number;
+  /**
+   * characters the guest's console input can hold unread (console-protocol.ts): a request line or `put`
+   * chunk never exceeds it; unset, the guest's own serial port and tty take PUT_CHUNK_CHARS at a time
+   */
+  consoleInputChars?: number;
   /** progress messages while booting ("booting: <last console line>") */
   onProgress?: (message: string) => void;
   qemu?: string;
@@ -85,7 +90,7 @@ export class QemuSession {
   private ended: string | null = null;
   private qemuStderr = '';
 
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(private readonly child: ChildProcess, private readonly inputChars: number) {}
 
   /** boots and resolves once the agent says `ready`; rejects with a one-line reason otherwise */
   static boot(o: QemuBootOptions): Promise<QemuSession> {
@@ -96,7 +101,7 @@ export class QemuSession {
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(child);
     child.once('exit', () => running.delete(child));
-    const session = new QemuSession(child);
+    const session = new QemuSession(child, o.consoleInputChars ?? PUT_CHUNK_CHARS);
     const started = Date.now();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -167,6 +172,12 @@ export class QemuSession {
     this.child.stdin!.write(text);
   }
 
+  /** a request line, refused when the guest's console could not take it whole */
+  private line(text: string): string {
+    if (text.length + 1 > this.inputChars) throw new Error(`lab: a request of ${text.length + 1} characters does not fit the guest console's ${this.inputChars}`);
+    return `${text}\n`;
+  }
+
   /** one request at a time; `body` talks to the agent through `expect` */
   private request<T>(timeoutMs: number, what: string, body: (id: number, next: () => Promise<AgentMessage>) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
@@ -205,8 +216,8 @@ export class QemuSession {
   put(path: string, data: Uint8Array, timeoutMs = 120_000): Promise<void> {
     if (/\s/.test(path)) return Promise.reject(new Error(`lab: guest path ${JSON.stringify(path)} has white space`));
     return this.request(timeoutMs, `copying ${path} into the guest`, async (id, next) => {
-      const chunks = base64Chunks(data);
-      this.send(`put ${id} ${path} ${chunks.reduce((n, c) => n + c.length, 0)}\n`);
+      const chunks = base64Chunks(data, this.inputChars);
+      this.send(this.line(`put ${id} ${path} ${chunks.reduce((n, c) => n + c.length, 0)} ${this.inputChars}`));
       for (const chunk of [...chunks, null]) {
         const m = await next();
         if (m.kind !== 'ack') throw new Error(`lab agent: unexpected ${m.kind} while copying ${path}`);
@@ -221,7 +232,7 @@ export class QemuSession {
   run(command: string, timeoutMs = 120_000): Promise<RunResult> {
     if (/[\r\n]/.test(command)) return Promise.reject(new Error('lab: a guest command is one line'));
     return this.request(timeoutMs, `guest command ${command.split(' ')[0]}`, async (id, next) => {
-      this.send(`run ${id} ${command}\n`);
+      this.send(this.line(`run ${id} ${command}`));
       const out: string[] = [];
       const stderr: string[] = [];
       for (;;) {

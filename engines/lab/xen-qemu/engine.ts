@@ -48,6 +48,11 @@ export function xenCommandLine(memMb: number, reservedMb = 256): string {
 export const DOM0_COMMAND_LINE = 'console=hvc0 loglevel=1';
 
 const BOOT_TIMEOUT_MS = 300_000;
+/**
+ * dom0's console input passes through Xen's ring of SERIAL_RX_SIZE = 128 characters, which drops what comes
+ * while it is full (__serial_rx in xen/drivers/char/console.c): the session never has more in flight
+ */
+const XEN_CONSOLE_RX_CHARS = 128;
 
 export function xenQemuProblem(): string | null {
   return qemuProblem() ?? aptProblem() ?? runnerProblem();
@@ -125,6 +130,7 @@ export const xenQemuEngine: Engine = {
       accel,
       cpu: QEMU_CPU,
       bootTimeoutMs: BOOT_TIMEOUT_MS,
+      consoleInputChars: XEN_CONSOLE_RX_CHARS,
       onProgress: progress,
     });
     const booted = Date.now();

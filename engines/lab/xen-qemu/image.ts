@@ -2,8 +2,8 @@
 // (engines/lab/debian-packages.ts): Xen 4.17's hypervisor (multiboot, so QEMU's -kernel boots it), Debian's
 // kernel as the PV dom0 with the three modules the tools need (privcmd for hypercalls and xentrace's
 // buffers, evtchn for its wake-ups, xenfs), Xen's xentrace and xenalyze with the libraries they link, busybox
-// and the op-runner. Cached under the lab cache, keyed by every package version and the op-runner's and the
-// dom0 script's bytes; a directory appears only complete (built in a temporary sibling, then renamed).
+// and the op-runner. Cached under the lab cache, keyed by every package version and the bytes of the
+// op-runner, the dom0 script and /init (with the console agent); a directory appears only complete (built in a temporary sibling, then renamed).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -122,7 +122,8 @@ export function xenImage(cacheDir: string, progress: (message: string) => void):
   progress('resolving Debian packages');
   const wanted: DebianPackage[] = [resolvePackage(KERNEL_META, KERNEL_REAL), ...resolveAll(PACKAGES)];
   const versions = Object.fromEntries(wanted.map((p) => [p.name, p.version]));
-  const key = createHash('sha256').update(JSON.stringify(versions)).update(readFileSync(RUNNER_PATH)).update(DOM0_SCRIPT).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify(versions)).update(readFileSync(RUNNER_PATH)).update(DOM0_SCRIPT)
+    .update(initScript(setupLines(MODULES))).digest('hex').slice(0, 16);
   const dir = join(cacheDir, 'xen-qemu', key);
   const image: XenImage = { xen: join(dir, 'xen'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.cpio'), versions };
   if (existsSync(join(dir, 'image.json'))) return image;

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GuestOp } from '../../../engines/types.ts';
-import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
 import { createKvmQemuEngine } from '../../../engines/kvm-qemu/engine.ts';
 import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
 import { BRACKETS_AWK, parseBrackets } from '../../../engines/kvm-qemu/op-brackets.ts';
@@ -40,7 +39,6 @@ const ops: GuestOp[] = [
 /** kvm-qemu on the fake QEMU, replaying the recorded L2 run */
 function fakeL2Engine() {
   Object.assign(process.env, {
-    HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS),
     HVB_FAKE_VMM_OUTPUTS: fixture('kvm-qemu-run-empty.txt'),
     HVB_FAKE_L2_OUTPUT: fixture('kvm-qemu-l2-run-mixed.txt'),
   });

@@ -30,7 +30,7 @@ async function gone(pid: number): Promise<boolean> {
 }
 
 function start(mode: string, env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', owner, mode], { env: { ...env, HVB_FAKE_CHUNK: '32768' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', owner, mode], { env: env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   const waitFor = (re: RegExp) => new Promise<RegExpExecArray>((resolve, reject) => {
     const check = () => { for (const l of lines) { const m = re.exec(l); if (m) return resolve(m); } };

@@ -4,16 +4,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { PUT_CHUNK_CHARS } from '../../../engines/lab/console-protocol.ts';
 import { qemuArgv, qemuProblem, QemuSession, type QemuBootOptions } from '../../../engines/lab/qemu-runner.ts';
 
 const fake = fileURLToPath(new URL('../../fixtures/lab/fake-qemu.mjs', import.meta.url));
 const base: QemuBootOptions = { kernel: '/k', initrd: '/i', memMb: 512, cpus: 1, accel: 'tcg', bootTimeoutMs: 5000, qemu: fake };
 
+/** sets the fake's variables for the body, then restores them (process.env itself is never replaced) */
 async function withEnv<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  Object.assign(process.env, { HVB_FAKE_CHUNK: String(PUT_CHUNK_CHARS) }, env);
-  try { return await body(); } finally { process.env = saved; }
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
 }
 
 test('boot, put a file of several chunks, read it back byte for byte, run a command', async () => {
@@ -34,6 +38,23 @@ test('boot, put a file of several chunks, read it back byte for byte, run a comm
     assert.ok(progress.some((m) => /^booted in \d+\.\d s$/.test(m)), progress.join('|'));
     await s.close();
     await assert.rejects(s.run('echo late'), /the session was closed/);
+  });
+});
+
+test('a console that drops input beyond 128 unread characters (Xen\'s ring for dom0) takes a put in chunks that fit', async () => {
+  await withEnv({ HVB_FAKE_RX_CHARS: '128' }, async () => {
+    // 1,000 bytes are 1,336 base64 characters: with the console's 128, ten chunks of 128 and one of 56, each
+    // sent after the previous one's ack, so none is cut
+    const data = new Uint8Array(1000).map((_, i) => (i * 7 + 3) & 255);
+    const fits = await QemuSession.boot({ ...base, consoleInputChars: 128 });
+    await fits.put('/tmp/stream', data);
+    assert.deepEqual(new Uint8Array((await fits.run('cat /tmp/stream')).stdout), data);
+    // "run 3 echo " (11) + 130 + the newline
+    await assert.rejects(fits.run(`echo ${'x'.repeat(130)}`), /^Error: lab: a request of 142 characters does not fit the guest console's 128$/);
+    await fits.close();
+    // the same put in one chunk of 1,336 loses all but 128 characters and never finishes
+    const whole = await QemuSession.boot(base);
+    await assert.rejects(whole.put('/tmp/stream', data, 1500), /copying \/tmp\/stream into the guest did not finish within 2 s/);
   });
 });
 
