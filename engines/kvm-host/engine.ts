@@ -69,7 +69,7 @@ export function refuseCpuTouches(engine: string, ops: readonly GuestOp[]): void 
   const i = ops.findIndex((op) => op.op === 'touch' && (op.cpu ?? 0) !== 0);
   if (i < 0) return;
   const op = ops[i] as Extract<GuestOp, { op: 'touch' }>;
-  throw new UsageError(`${engine}: op ${i} touch.cpu ${op.cpu}: the freestanding guest runs touches on vCPU 0 only (kvm-qemu:guest=linux runs them on that CPU)`);
+  throw new UsageError(`${engine}: op ${i} (touch) cpu ${op.cpu}: the freestanding guest runs touches on vCPU 0 only (kvm-qemu:guest=linux runs them on that CPU)`);
 }
 
 /** vCPUs for a stream: as many as its largest shootdown the guest can run asks for or its highest touch CPU

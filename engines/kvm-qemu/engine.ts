@@ -6,7 +6,7 @@ import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, R
 import { checkVmmOptions, KVM_HOST_OPTIONS, refuseCpuTouches, vmmArgsFrom } from '../kvm-host/engine.ts';
 import { MAX_MEM_MIB } from '../kvm-host/guest-ram.ts';
 import { serialize } from '../kvm-host/op-stream.ts';
-import { withoutPhase } from '../lab/phase-split.ts';
+import { withoutPhase, type PhasedStream } from '../lab/phase-split.ts';
 import { l1Phases } from './svm-exits.ts';
 import { toCounters } from '../kvm-host/to-counters.ts';
 import { VMM_MAX_TIMEOUT_MS } from '../kvm-host/vmm-process.ts';
@@ -43,10 +43,10 @@ function backendOf(l: L1): Backend {
   };
 }
 
-async function runLinux(machine: L1, input: EngineRunInput): Promise<RunCounters> {
-  // the op-runner runs every record: the phase is taken out and remembered (lab/phase-split.ts)
-  const { ops, measuredFrom } = withoutPhase([...input.ops]);
-  const stream = serialize(ops).bytes;
+/** `phased`: the op-runner runs every record, so the phase is taken out and remembered (lab/phase-split.ts);
+ *  `stream`: its ops serialized */
+async function runLinux(machine: L1, input: EngineRunInput, phased: PhasedStream, stream: Uint8Array): Promise<RunCounters> {
+  const { ops, measuredFrom } = phased;
   const args = vmmArgsFrom(input.options, false, [], ops);
   // Linux itself needs room beside the regions (the recorded runs booted L2 in 128 MiB with 1 MiB of regions)
   if (!(Number(input.options.memMb) > 0)) args.memMb = Math.min(MAX_MEM_MIB, args.memMb + L2_LINUX_MIB);
@@ -110,11 +110,14 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
       const a = availability();
       if (!a.available) throw new Error(`kvm-qemu is unavailable: ${a.reason}`);
       const ops = [...input.ops];
-      if (input.options.guest !== 'linux') refuseCpuTouches('kvm-qemu', ops);
+      const linux = input.options.guest === 'linux';
+      // a stream the guest cannot run is refused before L1 is built and booted
+      const phased = linux ? withoutPhase(ops) : null;
+      if (!linux) refuseCpuTouches('kvm-qemu', ops);
+      const stream = phased ? serialize(phased.ops, 'kvm-qemu', phased.workloadIndex) : serialize(ops, 'kvm-qemu');
       // building the image and booting L1 serve every pair this worker runs: not this pair's --timeout
       const machine = await offThePairClock(() => l1(config));
-      if (input.options.guest === 'linux') return runLinux(machine, { ...input, ops });
-      const stream = serialize(ops);
+      if (phased) return runLinux(machine, input, phased, stream.bytes);
       const backend = backendOf(machine);
       // the guest runs emulated under TCG: compute loops stay capped whatever the option's default
       const args = vmmArgsFrom(input.options, false, [], ops);

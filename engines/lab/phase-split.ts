@@ -10,11 +10,13 @@ export interface PhasedStream {
   ops: GuestOp[];
   /** the index in `ops` of the first measured operation: 0 without a `phase` (only the boot is setup) */
   measuredFrom: number;
+  /** the workload's own index of `ops[i]` (the phase counted), for messages that name an operation */
+  workloadIndex(i: number): number;
 }
 
 export function withoutPhase(ops: readonly GuestOp[]): PhasedStream {
   const at = ops.findIndex((op) => op.op === 'phase');
-  return { ops: ops.filter((op) => op.op !== 'phase'), measuredFrom: Math.max(0, at) };
+  return { ops: ops.filter((op) => op.op !== 'phase'), measuredFrom: Math.max(0, at), workloadIndex: (i) => (at >= 0 && i >= at ? i + 1 : i) };
 }
 
 /**

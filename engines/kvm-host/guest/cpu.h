@@ -31,12 +31,6 @@ static inline uint8_t inb(uint16_t port) {
   __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
   return v;
 }
-static inline void insl(uint16_t port, void *buf, uint64_t n) {
-  __asm__ volatile("rep insl" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
-}
-static inline void outsl(uint16_t port, const void *buf, uint64_t n) {
-  __asm__ volatile("rep outsl" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
-}
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 /* idle until an interrupt: STI's one-instruction shadow keeps an interrupt from landing between it and HLT, so a
  * wake-up is never lost (Linux's native_safe_halt); the handler has run when it returns */

@@ -68,6 +68,14 @@ static uint32_t run_op(const struct abi_op *op) {
     return ABI_ST_OK;
   case OPK_PIO: {
     uint16_t port = (uint16_t)op->a;
+    uint32_t code = (op->flags & ABI_F_WIDTH_MASK) >> ABI_F_WIDTH_SHIFT;
+    uint32_t width = code ? 1u << (code - 1) : 1;
+    if (op->c) {
+      /* a string PIO: the serializer bounds elements x width by the buffer; checked again, the stream is input */
+      if (op->c > ABI_PIO_BUF_BYTES / width) return ABI_ST_FAILED;
+      for (uint64_t i = 0; i < n; i++) abi_rep_pio(port, op->flags & ABI_F_WRITE, width, (void *)ABI_PIO_BUF_GPA, op->c);
+      return ABI_ST_OK;
+    }
     for (uint64_t i = 0; i < n; i++) {
       if (op->flags & ABI_F_WRITE) outb(port, (uint8_t)i);
       else (void)inb(port);

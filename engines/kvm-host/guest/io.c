@@ -20,8 +20,7 @@ uint32_t io_emulated(int write, uint64_t bytes, uint64_t requests) {
     outb(ABI_PORT_BLK_CMD, write ? ABI_BLK_CMD_WRITE : ABI_BLK_CMD_READ);
     uint8_t status = inb(ABI_PORT_BLK_CMD);
     if (len && !(status & ABI_BLK_STATUS_DRQ)) return ABI_ST_FAILED;
-    if (write) outsl(ABI_PORT_BLK_DATA, (const void *)ABI_IOBUF_GPA, len / 4);
-    else insl(ABI_PORT_BLK_DATA, (void *)ABI_IOBUF_GPA, len / 4);
+    abi_rep_pio(ABI_PORT_BLK_DATA, write, 4, (void *)ABI_IOBUF_GPA, len / 4);
     status = inb(ABI_PORT_BLK_CMD);
     if (status & (ABI_BLK_STATUS_DRQ | ABI_BLK_STATUS_ERR)) return ABI_ST_FAILED;
   }

@@ -32,6 +32,8 @@
 #define ABI_RING_GPA       0x400000ull /* the virtio-blk split virtqueue and its request headers (below) */
 #define ABI_IOBUF_GPA      0x410000ull /* I/O data buffers: ABI_IOBUF_SIZE bytes */
 #define ABI_IOBUF_SIZE     0xf0000ull
+#define ABI_PIO_BUF_GPA    ABI_IOBUF_GPA /* a string PIO's buffer: the start of the I/O data buffer (page-aligned; */
+#define ABI_PIO_BUF_BYTES  0x10000ull    /* no io op runs beside it), elements x width at most this */
 #define ABI_POOL_GPA       0x800000ull /* guest frame pool: page tables and demand-faulted frames */
 #define ABI_MIN_MEM        0x1000000ull
 #define ABI_MAX_MEM        0x30000000ull /* 768 MiB: RAM and the MMIO page both sit inside the 1 GiB identity map */
@@ -54,6 +56,7 @@
 #define ABI_CONTROL_PHASE 0x45534850u /* "PHSE": a 32-bit write of this to ABI_PORT_CONTROL before done is the
                                        * phase op: setup ends here, the VMM keeps its tallies as they are
                                        * (written after the boot when the stream has no phase op) */
+#define ABI_PORT_FW_CFG_DATA 0x511 /* QEMU's fw_cfg data port (vmm/devices/fw-cfg.c) */
 #define ABI_PORT_BLK_BASE 0x1f0  /* emulated block device, 8 registers (see devices/emulated-block.c) */
 #define ABI_PORT_BLK_DATA   (ABI_PORT_BLK_BASE + 0) /* 32-bit data window, string I/O */
 #define ABI_PORT_BLK_COUNT  (ABI_PORT_BLK_BASE + 2) /* bytes of the next transfer (32-bit) */
@@ -69,7 +72,7 @@
  * header (16 bytes) then `count` records of 32 bytes, then a names table the guest ignores (region names for
  * the round trip). Little-endian throughout.                                                              */
 #define ABI_OPS_MAGIC   0x504f5648u /* "HVOP" */
-#define ABI_OPS_VERSION 1u
+#define ABI_OPS_VERSION 2u /* 2: a pio record carries its string repeat count (c) and width (flags) */
 #define ABI_MAX_REGIONS 16u
 #define ABI_MAX_PROCS   64u /* processes alive at once (guest/process.c) */
 #define ABI_MAX_SPACES  ABI_MAX_PROCS /* every address space has a process, so never more of them */
@@ -92,6 +95,8 @@ enum abi_op_kind {
 #define ABI_F_WRITE      0x01 /* msr, pio, mmio, touch write; protect writable; io dir write */
 #define ABI_F_PAT_SHIFT  1    /* touch pattern: 0 seq, 1 random, 2 stride */
 #define ABI_F_PAT_MASK   0x06
+#define ABI_F_WIDTH_SHIFT 1   /* pio width: 0 not given (1 byte), 1 one byte, 2 two, 3 four (in the touch pattern's bits) */
+#define ABI_F_WIDTH_MASK  0x06
 #define ABI_F_PS_SHIFT   3    /* map page size: 0 4k, 1 2m, 2 1g */
 #define ABI_F_PS_MASK    0x18
 #define ABI_F_NET        0x20 /* io device net (else disk); ipi target other (else self) */
@@ -105,7 +110,7 @@ struct abi_op {
   uint16_t region; /* region index for map/unmap/protect/touch/invlpg/shootdown */
   uint32_t a;      /* msr index, pio port, switch target, timer periodUs, shootdown cpus, touch cpu */
   uint64_t b;      /* count / cycles / bytes / accesses / requests / ticks */
-  uint64_t c;      /* io bytes per request, touch stride */
+  uint64_t c;      /* io bytes per request, touch stride, pio elements per string instruction (0: a plain IN/OUT) */
   uint64_t d;      /* reserved, zero */
 };
 
@@ -121,6 +126,18 @@ static inline uint64_t abi_touch_page(uint32_t pattern, uint64_t i, uint64_t *x,
     return *x % pages;
   }
   return pattern == 2 ? (i * stride) % pages : i % pages;
+}
+
+/* ---- a string PIO (the pio op with c != 0, and the emulated block device's data window): `rep ins` into or
+ * `rep outs` from buf of `elements` elements of `width` bytes (1, 2 or 4; DF clear, so upwards). Shared with the
+ * op-runner (engines/lab/op-runner/cpu.c) so both measured guests execute the same instruction. */
+static inline void abi_rep_pio(uint16_t port, int write, uint32_t width, void *buf, uint64_t elements) {
+  if (write && width == 4) __asm__ volatile("rep outsl" : "+S"(buf), "+c"(elements) : "d"(port) : "memory");
+  else if (write && width == 2) __asm__ volatile("rep outsw" : "+S"(buf), "+c"(elements) : "d"(port) : "memory");
+  else if (write) __asm__ volatile("rep outsb" : "+S"(buf), "+c"(elements) : "d"(port) : "memory");
+  else if (width == 4) __asm__ volatile("rep insl" : "+D"(buf), "+c"(elements) : "d"(port) : "memory");
+  else if (width == 2) __asm__ volatile("rep insw" : "+D"(buf), "+c"(elements) : "d"(port) : "memory");
+  else __asm__ volatile("rep insb" : "+D"(buf), "+c"(elements) : "d"(port) : "memory");
 }
 
 /* ---- results written by the guest, read by the VMM ------------------------------------------------------- */

@@ -64,16 +64,16 @@ static void watchdog_failure(struct vm *vm, const struct vcpu *v) {
   end_run(vm, v, vm->failure_detail, KVM_EXIT_INTR);
 }
 
-/* KVM_EXIT_IO: data lives inside the kvm_run mapping at data_offset (api.rst 5, "KVM_EXIT_IO"); the
- * offset comes from the kernel, checked anyway so that a bad value can never make us touch other memory. */
+/* KVM_EXIT_IO: data lives inside the kvm_run mapping (devices/pio-data.c checks where before anything touches
+ * it, so that a bad value can never make us touch other memory). */
 static void port_io(struct vm *vm, const struct vcpu *v) {
   struct kvm_run *run = v->run;
-  uint64_t bytes = (uint64_t)run->io.size * run->io.count;
-  if (run->io.data_offset > vm->run_size || bytes > vm->run_size - run->io.data_offset) {
+  uint64_t bytes;
+  uint8_t *data = pio_data(run, vm->run_size, &bytes);
+  if (!data) {
     end_run(vm, v, "KVM_EXIT_IO data outside the kvm_run mapping", KVM_EXIT_IO);
     return;
   }
-  uint8_t *data = (uint8_t *)run + run->io.data_offset;
   uint16_t port = run->io.port;
   int out = run->io.direction == KVM_EXIT_IO_OUT;
   const struct abi_boot *boot = (const struct abi_boot *)(vm->mem + ABI_BOOT_GPA);
@@ -90,6 +90,8 @@ static void port_io(struct vm *vm, const struct vcpu *v) {
     vm->dev_serial++;
   } else if (port >= ABI_PORT_BLK_BASE && port < ABI_PORT_BLK_BASE + 8) {
     block_io(vm, run);
+  } else if (port == ABI_PORT_FW_CFG_DATA) {
+    fw_cfg_data_io(vm, run, data, bytes);
   } else {
     debug_port_io(vm, run);
   }

@@ -64,7 +64,8 @@ struct vm {
   uint64_t exits_other;
   uint64_t *op_exits;      /* exits attributed to each op index (ops_count entries) */
   uint64_t exits_outside;  /* exits while no op was running (boot, calibration, the end) */
-  uint64_t dev_debug, dev_serial, dev_block, dev_mmio, dev_msr, dev_control;
+  uint64_t dev_debug, dev_serial, dev_block, dev_mmio, dev_msr, dev_control; /* dev_debug: fw_cfg's data port too */
+  uint64_t fw_cfg_offset;  /* bytes of the fw_cfg item read so far (devices/fw-cfg.c) */
   struct virtio_blk_dev virtio;
   uint64_t dev_msr_refused; /* MSR writes answered with #GP (vcpu-loop.c) */
   /* the end of setup (the guest's phase op, devices/control.c): the tallies and guest counters as they were
@@ -108,6 +109,8 @@ void lapic_describe(const struct vcpu *v, char *out, size_t len);
 /* devices */
 void serial_out(struct vm *vm, uint8_t byte);
 void debug_port_io(struct vm *vm, struct kvm_run *run);
+uint8_t *pio_data(struct kvm_run *run, size_t run_size, uint64_t *bytes);
+void fw_cfg_data_io(struct vm *vm, struct kvm_run *run, uint8_t *data, uint64_t bytes);
 void control_port_out(struct vm *vm, uint32_t value);
 void control_end_setup(struct vm *vm);
 void block_io(struct vm *vm, struct kvm_run *run);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "op-runner.h"
@@ -84,11 +85,23 @@ struct op_outcome cpu_hypercall(uint64_t n) {
   return (struct op_outcome){ ABI_ST_OK, DETAIL_NONE, 0 };
 }
 
-struct op_outcome cpu_pio(uint16_t port, int write, uint64_t n, int privileged) {
+/* a string PIO's page-aligned buffer (the freestanding guest's is ABI_PIO_BUF_GPA, of the same size) */
+static uint8_t pio_buf[ABI_PIO_BUF_BYTES] __attribute__((aligned(4096)));
+
+/* written once before the operations, so a string PIO's first pass takes no page fault inside its operation */
+void cpu_pio_prepare(void) {
+  memset(pio_buf, 0, sizeof pio_buf);
+}
+
+/* n INs or OUTs of one byte, or with elements > 0 n string instructions (abi_rep_pio) of that many elements of
+ * `width` bytes; ioperm(2) opens the port's bit in this process's I/O bitmap first */
+struct op_outcome cpu_pio(uint16_t port, int write, uint64_t n, uint32_t width, uint64_t elements, int privileged) {
   if (!privileged) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_NOT_PRIVILEGED, 0 };
+  if (elements > ABI_PIO_BUF_BYTES / width) return (struct op_outcome){ ABI_ST_FAILED, DETAIL_PIO_BUFFER, 0 };
   if (ioperm(port, 1, 1) < 0) return (struct op_outcome){ ABI_ST_SKIPPED, DETAIL_ERRNO, errno };
   for (uint64_t i = 0; i < n; i++) {
-    if (write) outb((uint8_t)i, port);
+    if (elements) abi_rep_pio(port, write, width, pio_buf, elements);
+    else if (write) outb((uint8_t)i, port);
     else (void)inb(port);
   }
   ioperm(port, 1, 0);

@@ -121,7 +121,11 @@ static int run_op(uint32_t i, char **argv, struct op_outcome *out, uint32_t *res
   case OPK_CPUID: cpu_cpuid(op->b); *out = OK; return 0;
   case OPK_RDTSC: cpu_rdtsc(op->b); *out = OK; return 0;
   case OPK_HYPERCALL: *out = cpu_hypercall(op->b); return 0;
-  case OPK_PIO: *out = cpu_pio((uint16_t)op->a, write, op->b, config.privileged); return 0;
+  case OPK_PIO: {
+    uint32_t code = (op->flags & ABI_F_WIDTH_MASK) >> ABI_F_WIDTH_SHIFT;
+    *out = cpu_pio((uint16_t)op->a, write, op->b, code ? 1u << (code - 1) : 1, op->c, config.privileged);
+    return 0;
+  }
   case OPK_MSR: case OPK_HLT: case OPK_MMIO: case OPK_INVLPG: *out = skipped(DETAIL_RING0); return 0;
   case OPK_IPI: *out = smp_ipi(op->flags & ABI_F_NET, op->b); return 0;
   case OPK_SHOOTDOWN: *out = smp_shootdown(op->region, op->a); return 0;
@@ -261,6 +265,8 @@ static void prepare(uint32_t from, int cpu) {
     if (ops[i].kind == OPK_TOUCH && ops[i].a > helpers) helpers = ops[i].a;
   }
   if (helpers) smp_prepare(cpu, helpers);
+  for (uint32_t i = from; i < op_count; i++)
+    if (ops[i].kind == OPK_PIO && ops[i].c) { cpu_pio_prepare(); break; }
 }
 
 int main(int argc, char **argv) {

@@ -52,6 +52,7 @@ enum runner_detail {
   DETAIL_NO_PROCESS = 6,  /* switch to a pid that does not exist / too many processes */
   DETAIL_NOT_PRIVILEGED = 7, /* pio needs --privileged */
   DETAIL_SMP = 8,         /* ipi to another CPU or a shootdown needs the helper on a second CPU (smp.c) */
+  DETAIL_PIO_BUFFER = 9,  /* a string PIO's elements x width exceed the ABI_PIO_BUF_BYTES buffer */
 };
 
 struct op_outcome {
@@ -142,6 +143,7 @@ void cpu_xen_cpuid_marker(void);
 void cpu_kvm_marker(uint32_t leaf, uint32_t index);
 /* main.c: --kvm-marker was given */
 extern int kvm_marker;
-struct op_outcome cpu_pio(uint16_t port, int write, uint64_t n, int privileged);
+void cpu_pio_prepare(void);
+struct op_outcome cpu_pio(uint16_t port, int write, uint64_t n, uint32_t width, uint64_t elements, int privileged);
 
 #endif

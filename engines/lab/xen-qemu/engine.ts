@@ -84,16 +84,6 @@ export function streamForSerial(stream: Uint8Array): Buffer {
   return gzipSync(stream, { level: 9 });
 }
 
-/** A string port input (micro/pio-string) is refused: the operation stream the op-runner reads carries one
- *  IN or OUT per pio record and no repeat count (op-stream.ts), and single INs would be another instruction
- *  than the workload's rep insb, with other traps */
-export function refuseStringPio(ops: readonly GuestOp[]): void {
-  const rep = ops.find((op) => op.op === 'pio' && (op.rep ?? 1) !== 1);
-  if (rep && rep.op === 'pio') {
-    throw new UsageError(`xen-qemu: string port I/O (pio.rep ${rep.rep}) cannot run: the op-runner's operation stream has no repeat count, and single INs would measure another instruction`);
-  }
-}
-
 export const xenQemuEngine: Engine = {
   id: 'xen-qemu',
   title: 'Xen PV, measured (QEMU)',
@@ -107,11 +97,10 @@ export const xenQemuEngine: Engine = {
     return problem ? { available: false, reason: problem } : { available: true };
   },
   async run(input: EngineRunInput): Promise<RunCounters> {
-    const { ops, measuredFrom } = withoutPhase([...input.ops]);
-    refuseStringPio(ops);
+    const { ops, measuredFrom, workloadIndex } = withoutPhase([...input.ops]);
+    const stream = serialize(ops, 'xen-qemu', workloadIndex).bytes;
     const problem = xenQemuProblem();
     if (problem) throw new Error(`xen-qemu is unavailable: ${problem}`);
-    const stream = serialize(ops).bytes;
     const progress = progressLine('xen-qemu');
     const memMb = Number(input.options.memMb ?? 1536);
     const timeoutMs = Number(input.options.timeoutMs ?? 1_200_000);

@@ -30,7 +30,7 @@ test("a touch on CPU k needs k + 1 vCPUs (the op-runner's helper threads); the f
   assert.equal(vcpusFor([touch(MAX_VCPUS)]), 2);
   assert.doesNotThrow(() => refuseCpuTouches('kvm-host', [touch(), touch(0)]));
   assert.throws(() => refuseCpuTouches('kvm-qemu', [touch(), touch(0), touch(2)]),
-    /^UsageError: kvm-qemu: op 2 touch\.cpu 2: the freestanding guest runs touches on vCPU 0 only/);
+    /^UsageError: kvm-qemu: op 2 \(touch\) cpu 2: the freestanding guest runs touches on vCPU 0 only/);
 });
 
 test("the apic option reaches the VMM as --apic xapic, and x2APIC (the default) adds no flag", () => {
