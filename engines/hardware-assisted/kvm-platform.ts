@@ -205,12 +205,10 @@ export class KvmPlatform extends VmxPlatform {
    *  address_space_rw over the count): the device model's work is per element, the exit's per exit */
   override pio(port: number, write: boolean, count: number, elements = 1, width = 1): void {
     const inKernel = IN_KERNEL_PORTS.has(port);
-    const exits = count * pioExitsPerInstruction(elements, width, write, inKernel);
-    if (inKernel) {
-      this.exits.inKernel('IO_INSTRUCTION', exits);
-      return;
-    }
-    this.exits.toUserSpace('IO_INSTRUCTION', exits, 0);
+    const { exits, toUserSpace } = pioExitsPerInstruction(elements, width, write, inKernel);
+    if (exits > toUserSpace) this.exits.inKernel('IO_INSTRUCTION', count * (exits - toUserSpace));
+    if (inKernel) return;
+    this.exits.toUserSpace('IO_INSTRUCTION', count * toUserSpace, 0);
     this.counters.charge('host', 'device-model', this.profile.hvm.deviceModelAccess * count * elements);
   }
 

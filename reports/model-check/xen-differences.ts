@@ -21,6 +21,12 @@ const DOM0_PORTS =
   'loads the I/O bitmap with physdev_op at ioperm and at every context switch; the workload models a domU without ' +
   'I/O privilege, whose IN is a #GP bounced to its kernel';
 
+const DOM0_STRING_PORTS =
+  'the op-runner runs in dom0 with ioperm, so Xen emulates each rep insb in one trap (emulate privop): rep_ins in ' +
+  'xen/arch/x86/pv/emul-priv-op.c reads the bytes one guest_io_read at a time from the real port and stops early when ' +
+  'hypercall_preempt_check sees work pending, and the guest runs the rest of the instruction again, one more trap; ' +
+  'each byte from QEMU\'s fw_cfg under TCG is slow, so that happens often (1,688 traps for 1,000 instructions in a real ' +
+  'run). The workload models a domU without I/O privilege, whose INS is a #GP bounced to its kernel'
 const OP_RUNNER_TABLES =
   'the op-runner is a static ELF process: besides the heap (a PUD, a PMD and a PTE page, all the model\'s process has) ' +
   'its image and brk heap sit in PML4 slot 0 (a PUD, a PMD and two PTE pages) and its stack a GiB above the mmap area ' +
@@ -137,10 +143,11 @@ export const XEN_DIFFERENCES: readonly XenDifference[] = [
   { what: 'hypercall sched_op', workloads: ['micro/hlt'], reason: RING0 },
   { what: 'hypercall iret', workloads: ['micro/hlt', 'micro/mmio', 'micro/tsc-deadline'], reason: RING0 },
   { what: 'trap page_fault', workloads: ['micro/mmio'], reason: RING0 },
-  { what: 'trap general_protection', workloads: ['micro/pio-kernel', 'micro/pio-user', 'micro/tsc-deadline'], reason: DOM0_PORTS },
+  { what: 'trap general_protection', workloads: ['micro/pio-kernel', 'micro/pio-user', 'micro/pio-string', 'micro/tsc-deadline'], reason: DOM0_PORTS },
   { what: 'trap emulate privop', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },
-  { what: 'hypercall iret', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },
-  { what: 'hypercall physdev_op', workloads: ['micro/pio-kernel', 'micro/pio-user'], reason: DOM0_PORTS },
+  { what: 'trap emulate privop', workloads: ['micro/pio-string'], reason: DOM0_STRING_PORTS },
+  { what: 'hypercall iret', workloads: ['micro/pio-kernel', 'micro/pio-user', 'micro/pio-string'], reason: DOM0_PORTS },
+  { what: 'hypercall physdev_op', workloads: ['micro/pio-kernel', 'micro/pio-user', 'micro/pio-string'], reason: DOM0_PORTS },
   ...['hypercall update_va_mapping', 'hypercall multicall', 'event multicallEntries', 'event tablesPinned', 'event tablesUnpinned']
     .map((what) => ({ what, workloads: MMAP_CHURNERS, reason: MMAP_NEIGHBOURS })),
   ...['hypercall mmu_update', 'event mmuUpdates'].map((what) => ({ what, workloads: MMAP_CHURNERS, reason: MMAP_NEIGHBOURS_UPDATES })),
