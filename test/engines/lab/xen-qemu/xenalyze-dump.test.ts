@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseXenalyzeDump } from '../../../../engines/lab/xen-qemu/xenalyze-dump.ts';
 import { opHypercalls } from '../../../../engines/lab/xen-qemu/to-counters.ts';
+import { parseRunnerOutput } from '../../../../engines/lab/op-runner/output.ts';
 import { fixture } from './fixtures.ts';
 
 test('memory/fork-exit (1 MiB heap): the faults, mmu_updates and ptwr emulations Xen saw', () => {
@@ -70,6 +71,21 @@ test('micro/pio-kernel: port reads from dom0 user mode with ioperm are emulated 
   // once to open the port and once to close it)
   assert.equal(op['trap:emulate privop'], 10);
   assert.equal(op['hypercall:physdev_op'], 2);
+});
+
+test('micro/pio-string: a rep insb from dom0 user mode with ioperm is one emulated trap, and one more each time Xen broke off to deliver an event', () => {
+  const [op] = parseXenalyzeDump(fixture('micro-pio-string').xenalyze);
+  // 1,000 rep insb of 4,096 bytes from port 0x511. Counted by hand in the dump between the two empty
+  // mmuext_op markers: 1,688 "emulate privop" records — each instruction traps once and Xen's rep_ins reads all
+  // its bytes unless hypercall_preempt_check stops it; 497 of them come right after an iret, the guest back in
+  // user mode from the timer interrupt (vcpu_op set_singleshot_timer) that stopped it. 508 physdev_op: Linux
+  // reloads the I/O bitmap (PHYSDEVOP_set_iobitmap) on the way back to a task that has one, and at ioperm's
+  // open and close
+  assert.equal(op['trap:emulate privop'], 1688);
+  assert.equal(op['hypercall:physdev_op'], 508);
+  // the 4 KiB buffer was written before the operation (cpu_pio_prepare): Xen saw no page fault in the window
+  assert.equal(op['trap:page_fault'], undefined);
+  assert.deepEqual(parseRunnerOutput(fixture('micro-pio-string').runner).ops.map((o) => [o.kind, o.status]), [['pio', 'ok']]);
 });
 
 test('micro/cpuid from dom0 user mode: no trap at all (the emulated CPU has no CPUID faulting for Xen to use)', () => {
