@@ -98,3 +98,22 @@ test('setup apart: the VMM keeps its tallies and L1\'s histogram at the phase op
   // the VMM's one-hour limit, so the watchdog is that hour
   assert.equal(m.watchdogMs, 3_600_000);
 });
+
+test('micro/pio-string on a real KVM: 4 KVM_EXIT_IO to the VMM per 4 KiB rep insb, 5 IOIO exits in L1', async () => {
+  // recorded on this machine's L1 (Debian 6.1 cloud kernel, kvm_amd, QEMU 7.2 TCG): the probe's stream of one
+  // phase op, then micro/pio-string's stream (1,000 rep insb of 4,096 bytes from fw_cfg's data port 0x511, no
+  // phase op: setup is the boot)
+  await shutdownL1();
+  const engine = fakeKvmQemu(['kvm-qemu-run-pio-string-probe.txt', 'kvm-qemu-run-pio-string.txt']);
+  const ops: GuestOp[] = [{ op: 'pio', port: 0x511, write: false, count: 1000, rep: 4096, width: 1 }];
+  const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 64, computeCap: 0 }, seed: 1 });
+  const m = c.measured as Record<string, any>;
+  // the VMM: 4,096 / 1,024 = 4 read-aheads per instruction, each a KVM_EXIT_IO: 4,000
+  assert.deepEqual(c.exits.byReason, { IO_INSTRUCTION: 4000 });
+  // L1's histogram less its copy at the boot's phase write, line by line: IOIO port 0x511 (info1 0x0511c01d:
+  // IN, string, rep, 8-bit) 5,000 − 0 — the 4 read-aheads and the re-execution at RCX 0 —, IOIO port 0x510 2 − 1
+  // (the run's end), INTR 38 − 11; every other line is the same in both
+  assert.deepEqual(m.l1Exits.measuredByReason, { IO_INSTRUCTION: 5001, EXTERNAL_INTERRUPT: 27 });
+  // the probe: port 0x510 2 − 1 (its end), INTR 15 − 15
+  assert.deepEqual(m.l1Exits.baselineByPhase.measuredByReason, { IO_INSTRUCTION: 1 });
+});
