@@ -53,6 +53,7 @@ enum runner_detail {
   DETAIL_NOT_PRIVILEGED = 7, /* pio needs --privileged */
   DETAIL_SMP = 8,         /* ipi to another CPU or a shootdown needs the helper on a second CPU (smp.c) */
   DETAIL_PIO_BUFFER = 9,  /* a string PIO's elements x width exceed the ABI_PIO_BUF_BYTES buffer */
+  DETAIL_PIO_FAULT = 10,  /* the port access faulted (SIGSEGV) although ioperm succeeded: no I/O privilege */
 };
 
 struct op_outcome {

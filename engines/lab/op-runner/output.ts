@@ -34,6 +34,7 @@ export interface RunnerOutput {
 export const RUNNER_DETAILS: Readonly<Record<number, string>> = {
   1: 'needs ring 0', 2: 'no device', 3: 'compute capped', 4: 'region not mapped', 5: 'system call failed',
   6: 'no such process', 7: 'needs --privileged', 8: 'needs a second CPU', 9: 'string PIO larger than the buffer',
+  10: 'port access faulted: no I/O privilege',
 };
 
 const HEADER = /^op-runner 1 ops=(\d+) counts=(perf|proc)$/;

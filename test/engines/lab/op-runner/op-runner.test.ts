@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestOp } from '../../../../engines/types.ts';
-import { serialize } from '../../../../engines/kvm-host/op-stream.ts';
+import { serialize, HEADER_BYTES } from '../../../../engines/kvm-host/op-stream.ts';
 import { parseRunnerOutput, RUNNER_PATH, runnerProblem, type RunnerOutput } from '../../../../engines/lab/op-runner/output.ts';
 
 const skip = runnerProblem() ?? false;
@@ -136,6 +136,24 @@ test('ring-0 ops are skipped with their reason, a hypercall without privcmd too,
   assert.ok(out.ops[4].status === 'ok' || (out.ops[4].status === 'failed' && out.ops[4].errno === 22), JSON.stringify(out.ops[4]));
   assert.deepEqual(out.ops.slice(5).map((o) => o.status), ['ok', 'ok']);
   // (how often the timer op blocks depends on load: one read may collect several expirations)
+});
+
+test('a string PIO: skipped without --privileged; with it it runs, or ioperm\'s error or the fault is its skip reason, never a crash; past the buffer it fails', { skip }, () => {
+  const rep: GuestOp = { op: 'pio', port: 0x511, write: false, count: 2, rep: 4096, width: 1 };
+  assert.deepEqual(run([rep]).out.ops.map((o) => [o.status, o.detail]), [['skipped', 7]]);
+  // with --privileged the outcome is the machine's (ioperm refused: detail 5 with its errno; the port access
+  // faulted: detail 10), but the runner always finishes its line and the next op
+  const { out, status } = run([rep, { op: 'cpuid', count: 1 }], ['--privileged']);
+  assert.equal(status, 0);
+  const [pio] = out.ops;
+  assert.ok(pio.status === 'ok' || (pio.status === 'skipped' && (pio.detail === 5 || pio.detail === 10)), JSON.stringify(pio));
+  assert.equal(out.ops[1].status, 'ok');
+  // a hostile stream: c = 65,537 bytes, one past the 64 KiB buffer (the serializer would refuse it), fails
+  // before ioperm is even tried
+  const stream = Buffer.from(serialize([{ op: 'pio', port: 0x511, write: false, count: 1, rep: 1, width: 1 }]).bytes);
+  stream.writeBigUInt64LE(65537n, HEADER_BYTES + 16);
+  const r = spawnSync(RUNNER_PATH, ['--privileged', '-'], { input: stream, encoding: 'utf8', timeout: 30_000 });
+  assert.deepEqual(parseRunnerOutput(r.stdout).ops.map((o) => [o.status, o.detail]), [['failed', 9]]);
 });
 
 test('a record\'s disk requests go in together by native AIO, each at its own offset', { skip }, () => {
