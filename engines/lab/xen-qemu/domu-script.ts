@@ -32,7 +32,11 @@ export const NETBACK_MAC = 'fe:ff:ff:ff:ff:ff';
  * eth0's packets sent and received. The link is configured by hand with permanent neighbour entries and no
  * IPv6, so nothing but the operations' own datagrams crosses it (no ARP, no neighbour discovery). The lines
  * go to the domU's console, which xenconsoled logs in dom0; the domain then waits for dom0 to read netback's
- * ring indexes (they go when the front end closes) and destroy it.
+ * ring indexes (they go when the front end closes) and destroy it. The runner has no --privileged, so `pio`
+ * operations are skipped: with it, ioperm succeeds in a PV domU (Linux hands Xen the I/O bitmap with
+ * PHYSDEVOP_set_iobitmap) and Xen emulates every IN against that bitmap, all ones from a port the domain may
+ * not reach (guest_io_read, xen/arch/x86/pv/emul-priv-op.c) — seen here: micro/pio-string's 1,000 rep insb ran
+ * "ok" in 6,119 emulate privop traps, neither the model's domU (a #GP bounced to the kernel) nor a device.
  */
 export function domuInit(modules: readonly string[]): string {
   return `#!/bin/busybox sh
