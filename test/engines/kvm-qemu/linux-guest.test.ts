@@ -14,6 +14,7 @@ import { shutdownL1 } from '../../../engines/kvm-qemu/l1-session.ts';
 import { BRACKETS_AWK, parseBrackets } from '../../../engines/kvm-qemu/op-brackets.ts';
 import { getProfile } from '../../../engines/machine/profiles/index.ts';
 import { findExecutable } from '../../../engines/lab/executables.ts';
+import { RUNNER_DETAILS } from '../../../engines/lab/op-runner/output.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/lab/${name}`, import.meta.url));
 
@@ -36,11 +37,11 @@ const ops: GuestOp[] = [
   { op: 'ipi', target: 'other', count: 1 },
 ];
 
-/** kvm-qemu on the fake QEMU, replaying the recorded L2 run */
-function fakeL2Engine() {
+/** kvm-qemu on the fake QEMU, replaying a recorded L2 run */
+function fakeL2Engine(l2Output = 'kvm-qemu-l2-run-mixed.txt') {
   Object.assign(process.env, {
     HVB_FAKE_VMM_OUTPUTS: fixture('kvm-qemu-run-empty.txt'),
-    HVB_FAKE_L2_OUTPUT: fixture('kvm-qemu-l2-run-mixed.txt'),
+    HVB_FAKE_L2_OUTPUT: fixture(l2Output),
   });
   return createKvmQemuEngine({
     qemu: fixture('fake-qemu.mjs'),
@@ -152,4 +153,17 @@ test('guest=linux with a phase after the first touch: the op-runner runs the str
   assert.deepEqual(m.l1Exits.measuredByReason, measured);
   assert.equal(m.measuredFrom, 6);
   assert.equal(m.ops.length, ops.length);
+});
+
+test('guest=linux, micro/pio-string: the ioperm\'d rep insb faults in L2, and the op is listed as skipped with that reason, not a crash', async () => {
+  // recorded with --privileged (Debian 6.1 as L2 under QEMU -accel kvm in L1, QEMU 7.2 TCG): the runner printed
+  // "op 0 pio skipped 10" (the port access faulted) and finished; an op that did not run is never compared.
+  // A fresh L1: the fake one replays the L2 output it was started with
+  await shutdownL1();
+  const engine = fakeL2Engine('kvm-qemu-l2-run-pio-string.txt');
+  const ops: GuestOp[] = [{ op: 'pio', port: 0x511, write: false, count: 1000, rep: 4096, width: 1 }];
+  const c = await engine.run({ ops, profile: getProfile('amd-modern'), options: { io: 'virtio', timeoutMs: 60000, memMb: 128, computeCap: 0, guest: 'linux' }, seed: 1 });
+  const m = c.measured as Record<string, any>;
+  assert.deepEqual(m.skipped, { total: 1, byOp: { pio: 1 } });
+  assert.deepEqual([m.ops[0].status, RUNNER_DETAILS[m.ops[0].detail]], ['skipped', 'port access faulted: no I/O privilege']);
 });
