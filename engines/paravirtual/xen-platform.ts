@@ -502,6 +502,8 @@ export class XenPlatform extends NativePlatform {
     this.counters.charge('hypervisor', 'ipi', n.ipi * cpus.length);
     this.counters.charge('hypervisor', 'remote-flush', (single ? n.invlpg : n.cr3Write) * cpus.length);
     this.counters.event('ipis', cpus.length);
+    // the flush each target takes, whatever the TLB records for it (two on a CPU whose flush toggles CR4.PGE)
+    this.counters.event('shootdownTargets', cpus.length);
     for (const cpu of cpus) {
       const mmu = this.machine.vcpu(cpu);
       if (single) mmu.tlb.invalidatePage(Math.floor(va / 4096), mmu.pcid, mmu.vpid, 'shootdown');

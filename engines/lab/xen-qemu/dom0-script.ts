@@ -57,6 +57,19 @@ export const FTRACE_BUFFER_KB = 65536;
 /** xentrace's per-CPU buffer in pages; xentrace drains it into its file while the run goes on */
 export const XENTRACE_BUFFER_PAGES = 2048;
 
+/**
+ * The filter Linux's trace goes through before gzip: each line keeps what linux-xen-trace.ts reads. The
+ * prefix, table-entry values and pointers go; xen_mmu_flush_tlb_multi keeps its ncpus and range (the
+ * targets it flushes and whether it is one page), losing only the mm pointer.
+ */
+export const LINUX_TRACE_SED = `sed -E \\
+  -e 's/^ *.+-[0-9]+ +\\[[0-9]+\\] [^ ]+ +[0-9.]+: //' \\
+  -e 's/^(xen_mmu_(set_p[a-z0-9]+|ptep_modify_prot_commit|flush_tlb_one_user|pgd_pin|pgd_unpin)):.*/\\1:/' \\
+  -e 's/^(xen_mmu_flush_tlb_multi: ncpus [0-9]+) mm [^ ]+ /\\1 /' \\
+  -e 's/^(xen_mmu_(alloc|release)_ptpage):.* (pinned|unpinned)$/\\1: \\3/' \\
+  -e 's/^(xen_mmu_write_cr3: [a-z]+) .*/\\1/' \\
+  -e 's/^(xen_mc_entry: op [0-9]+\\([a-z_]+\\)).*/\\1/'`;
+
 export const DOM0_SCRIPT = `#!/bin/sh
 # usage: run.sh STREAM   (results in /tmp/out: runner.txt, linux.gz, xen.gz, and ftrace's overrun count in lost.txt)
 T=/sys/kernel/tracing
@@ -76,12 +89,7 @@ st=$?
 echo 0 > $T/tracing_on
 ${waitUntilDrained('/tmp/xen.trc')}
 kill -INT $XT; wait $XT
-grep -v '^#' $T/trace | sed -E \\
-  -e 's/^ *.+-[0-9]+ +\\[[0-9]+\\] [^ ]+ +[0-9.]+: //' \\
-  -e 's/^(xen_mmu_(set_p[a-z0-9]+|ptep_modify_prot_commit|flush_tlb_one_user|flush_tlb_multi|pgd_pin|pgd_unpin)):.*/\\1:/' \\
-  -e 's/^(xen_mmu_(alloc|release)_ptpage):.* (pinned|unpinned)$/\\1: \\3/' \\
-  -e 's/^(xen_mmu_write_cr3: [a-z]+) .*/\\1/' \\
-  -e 's/^(xen_mc_entry: op [0-9]+\\([a-z_]+\\)).*/\\1/' | gzip -c > $O/linux.gz
+grep -v '^#' $T/trace | ${LINUX_TRACE_SED} | gzip -c > $O/linux.gz
 grep overrun $T/per_cpu/cpu0/stats > $O/lost.txt
 xenalyze --dump-all /tmp/xen.trc 2>/dev/null | sed -E \\
   -e 's/^ *[0-9.]+ //' -e 's/\\[.*\\]/[]/' -e 's/^([^ ]+ d[0-9]+v[0-9]+ +ptwr) .*/\\1/' | gzip -c > $O/xen.gz

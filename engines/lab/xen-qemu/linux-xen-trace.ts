@@ -10,7 +10,10 @@
 //  - xen_mmu_set_pte / _pmd / _pud / _p4d, xen_mmu_ptep_modify_prot_*: page-table entry writes;
 //  - xen_mmu_pgd_pin / _unpin (an address space's tables pinned / unpinned, mmu_pv.c xen_pgd_pin),
 //    xen_mmu_alloc_ptpage / release_ptpage with `pinned` (a table page linked into a pinned tree);
-//  - xen_mmu_write_cr3 `kernel|user`, xen_mmu_flush_tlb_one_user, xen_mmu_flush_tlb_multi.
+//  - xen_mmu_write_cr3 `kernel|user`, xen_mmu_flush_tlb_one_user;
+//  - xen_mmu_flush_tlb_multi `ncpus N mm P addr A, end E` (the mm pointer cut by the guest): one flush of a
+//    vCPU mask of N (mmu_pv.c xen_flush_tlb_multi), MMUEXT_INVLPG_MULTI when [A, E) is one page and E is not
+//    TLB_FLUSH_ALL, else MMUEXT_TLB_FLUSH_MULTI.
 // Marker lines (`tracing_mark_write: hvbench op N begin|end`) delimit the operations.
 import { bump, OpWindows, type Tally } from './op-windows.ts';
 
@@ -19,6 +22,15 @@ const MARK = /^hvbench op (\d+) (begin|end)\b/;
 const CALL = /^op \d+\((\w+)\)/;
 const EXTEND = /^extending op \d+\((\w+)\) by \d+ bytes res (\w+)/;
 const FLUSH = /^flushing (\d+) hypercalls/;
+const MULTI = /^ncpus (\d+) (?:mm \S+ )?addr ([0-9a-f]+), end ([0-9a-f]+)/;
+/** arch/x86/include/asm/tlbflush.h TLB_FLUSH_ALL (-1UL), as %lx prints it */
+const TLB_FLUSH_ALL = 'ffffffffffffffff';
+const PAGE_SIZE = 4096n;
+
+/** the command xen_flush_tlb_multi picks for [start, end): one page is MMUEXT_INVLPG_MULTI */
+function multiCommand(start: string, end: string): 'invlpg_multi' | 'tlb_flush_multi' {
+  return end !== TLB_FLUSH_ALL && BigInt(`0x${end}`) - BigInt(`0x${start}`) <= PAGE_SIZE ? 'invlpg_multi' : 'tlb_flush_multi';
+}
 
 /**
  * What Linux's tracepoints say about one operation. Tally keys:
@@ -29,6 +41,8 @@ const FLUSH = /^flushing (\d+) hypercalls/;
  *  - `set_pte`, `set_pmd`, `set_pud`, `set_p4d`, `ptep_modify_prot`, `pgd_pin`, `pgd_unpin`,
  *    `ptpage_pinned`, `ptpage_released_pinned`, `cr3:kernel`, `cr3:user`, `flush_tlb_one_user`,
  *    `flush_tlb_multi`;
+ *  - `invlpg_multi` / `tlb_flush_multi`: the flush_tlb_multi calls by the command they issue, and
+ *    `invlpg_multi_cpus` / `tlb_flush_multi_cpus` the vCPUs in their masks (the tracepoint's ncpus);
  *  - `pin_pages` / `unpin_pages`: table pages an mm's pin (unpin) made read-only (writable): the
  *    update_va_mapping entries its walk queues (mmu_pv.c xen_pin_page / xen_unpin_page, one per table page
  *    of every level) between xen_mmu_pgd_pin (unpin) and the next event that is not a multicall's.
@@ -85,9 +99,18 @@ export function parseLinuxXenTrace(text: string): Tally[] {
         break;
       }
       case 'xen_mmu_set_pte': case 'xen_mmu_set_pmd': case 'xen_mmu_set_pud': case 'xen_mmu_set_p4d':
-      case 'xen_mmu_pgd_pin': case 'xen_mmu_pgd_unpin': case 'xen_mmu_flush_tlb_one_user': case 'xen_mmu_flush_tlb_multi':
+      case 'xen_mmu_pgd_pin': case 'xen_mmu_pgd_unpin': case 'xen_mmu_flush_tlb_one_user':
         bump(tally, event.slice('xen_mmu_'.length));
         break;
+      case 'xen_mmu_flush_tlb_multi': {
+        bump(tally, 'flush_tlb_multi');
+        const multi = MULTI.exec(fields);
+        if (!multi) break;
+        const command = multiCommand(multi[2], multi[3]);
+        bump(tally, command);
+        bump(tally, `${command}_cpus`, Number(multi[1]));
+        break;
+      }
       case 'xen_mmu_ptep_modify_prot_commit':
         bump(tally, 'ptep_modify_prot');
         break;

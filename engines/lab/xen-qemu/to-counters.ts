@@ -60,6 +60,33 @@ export function opHypercalls(xen: Tally): Tally {
   return calls;
 }
 
+/**
+ * The vCPUs other than the caller's that the `command` flushes of one window reached. Linux's
+ * flush_tlb_mm_range (arch/x86/mm/tlb.c) calls flush_tlb_multi only when a CPU other than its own is in
+ * mm_cpumask(mm), and passes the whole mask, its own CPU included; since Linux 5.13 xen_flush_tlb_multi
+ * (arch/x86/xen/mmu_pv.c) keeps that CPU in the vCPU mask of its one MMUEXT_TLB_FLUSH_MULTI / INVLPG_MULTI.
+ * Xen turns the mask into physical CPUs (xen/arch/x86/mm.c do_mmuext_op → vcpumask_to_pcpumask) and
+ * flush_tlb_mask / flush_tlb_one_mask (xen/arch/x86/smp.c flush_area_mask) flushes the local one itself and
+ * each other one by an IPI: a flush per target. The model counts the caller's flush apart, as the local
+ * flush, and one per other target vCPU (engines/paravirtual/xen-platform.ts flushOthers), so each call's
+ * ncpus less one.
+ */
+function remoteTargets(l: Tally, command: 'invlpg_multi' | 'tlb_flush_multi'): number {
+  return Math.max(0, (l[`${command}_cpus`] ?? 0) - (l[command] ?? 0));
+}
+
+/** flush_tlb_multi's flushes: the caller's as its own flush would be (MMUEXT_INVLPG_LOCAL one page,
+ *  TLB_FLUSH_LOCAL all), each other target's as caused by the shootdown, one page or everything (Xen's
+ *  do_tlb_flush drops the global entries too) */
+function countMultiFlushes(c: Counters, l: Tally): void {
+  const single = remoteTargets(l, 'invlpg_multi');
+  const full = remoteTargets(l, 'tlb_flush_multi');
+  if (l.invlpg_multi) c.flush('single', 'invlpg', l.invlpg_multi);
+  if (l.tlb_flush_multi) c.flush('full', 'hypercall', l.tlb_flush_multi);
+  if (single) c.flush('single', 'shootdown', single);
+  if (full) c.flush('full', 'shootdown', full);
+}
+
 /** what `setup` holds on xen-qemu: dom0's boot happens before the first window and is in neither phase */
 export const PHASES_NOTE = 'setup is the operations before the phase operation (ops[0 … measuredFrom − 1]); the boot of Xen and the guest is outside every operation window and counted in neither phase';
 
@@ -94,13 +121,14 @@ export function toCounters(run: XenQemuRun): RunCounters {
       linuxMulticallEntries: l.multicallEntries ?? 0,
       linuxMergedRequests: Object.values(prefixed(l, 'merged:')).reduce((a, b) => a + b, 0),
       setPte: l.set_pte ?? 0,
+      shootdownTargets: remoteTargets(l, 'invlpg_multi') + remoteTargets(l, 'tlb_flush_multi'),
     };
     for (const [name, n] of Object.entries(events)) if (n) c.event(name, n);
     // a new CR3 (MMUEXT_NEW_BASEPTR / NEW_USER_BASEPTR) drops the non-global TLB entries; Linux's
-    // flush_tlb_one_user is MMUEXT_INVLPG_LOCAL, one page; flush_tlb_multi an INVLPG/TLB flush on other CPUs
+    // flush_tlb_one_user is MMUEXT_INVLPG_LOCAL, one page; flush_tlb_multi flushes every vCPU of its mask
     if (events.cr3Writes) c.flush('nonGlobal', 'cr3', events.cr3Writes);
     if (l.flush_tlb_one_user) c.flush('single', 'invlpg', l.flush_tlb_one_user);
-    if (l.flush_tlb_multi) c.flush('remote', 'shootdown', l.flush_tlb_multi);
+    countMultiFlushes(c, l);
     const continuations = prefixed(xen[i], 'continuation:');
     return { index: i, op: op.op, status: r.status, ns: r.ns, pageFaults: r.pageFaults, contextSwitches: r.contextSwitches, hypercalls, continuations, traps, events: nonZero(events), linux: l };
   });

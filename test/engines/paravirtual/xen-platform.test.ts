@@ -363,3 +363,15 @@ test('a PV guest has no superpages: a 2m region is mapped and faulted with 4 KiB
   assert.equal(delta('xen:mode=hvm', [huge], [touch('a', 512)]).events.pageFaults, 1);
   assert.throws(() => run('xen', [{ op: 'map', region: 'g', bytes: 2 ** 30, pageSize: '1g' }]), /map: 1g pages need a guest that may map superpages, which a Xen PV guest may not/);
 });
+
+test('a munmap seen on other vCPUs: one mmuext_op for the mask, one flush per other vCPU, counted as its targets', () => {
+  // the process's threads ran on vCPUs 1, 2 and 3 (kernel.ts shootdown), so mm_cpumask has 3 CPUs besides
+  // vCPU 0: xen_flush_tlb_multi issues one MMUEXT_INVLPG_MULTI (one page), and Xen flushes the page on each
+  // of the 3 (intel-modern: one INVLPG each, cause shootdown), one IPI each
+  const d = delta('xen', [map('b', 1), touch('b', 1)], [{ op: 'shootdown', region: 'b', cpus: 4 }]);
+  assert.equal(d.events.shootdownTargets, 3);
+  assert.equal(d.events.ipis, 3);
+  assert.equal(d.flushCause.shootdown, 3);
+  // alone on its vCPU, the same munmap reaches nobody
+  assert.equal(delta('xen', [map('b', 1), touch('b', 1)], [{ op: 'shootdown', region: 'b', cpus: 1 }]).events.shootdownTargets, undefined);
+});

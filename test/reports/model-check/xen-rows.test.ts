@@ -246,3 +246,22 @@ test('a domU\'s ring requests, read around the whole run, are compared whole and
   const rows = xenCheckRows(file).filter((r) => r.what === 'event ringRequests');
   assert.deepEqual(rows.map((r) => [r.phase, r.simulated, r.measured, r.agrees]), [['whole run', 1, 1, true]]);
 });
+
+test('shootdowns: the vCPUs each munmap flushed, counted per target on both sides', () => {
+  // 10 map–write–munmap cycles of one page on 3 vCPUs: each munmap's flush reaches the 2 other vCPUs
+  // (kernel.ts shootdown schedules the process's threads on vCPUs 1 and 2): 20 targets in the model
+  const ops: GuestOp[] = Array.from({ length: 10 }, (): GuestOp[] => [
+    { op: 'map', region: 'buf', bytes: 4096, pageSize: '4k' },
+    { op: 'touch', region: 'buf', pattern: 'seq', accesses: 1, write: true },
+    { op: 'shootdown', region: 'buf', cpus: 3 },
+  ]).flat();
+  const row = (rows: ReturnType<typeof xenCheckRows>) => rows.find((r) => r.what === 'event shootdownTargets');
+  // measured per target: each mask of 3 less the caller, 2 per munmap
+  const perTarget = row(xenCheckRows(results(ops, (c) => c.event('shootdownTargets', 20), 'memory/munmap-shootdown')))!;
+  assert.deepEqual([perTarget.simulated, perTarget.measured, perTarget.agrees], [20, 20, true]);
+  // one per call, as xen-qemu once counted them, is 10 against 20: beyond the tolerance
+  const perCall = row(xenCheckRows(results(ops, (c) => c.event('shootdownTargets', 10), 'memory/munmap-shootdown')))!;
+  assert.deepEqual([perCall.simulated, perCall.measured, perCall.agrees], [20, 10, false]);
+  // a domU run records no Linux tracepoints: no row
+  assert.equal(row(xenCheckRows(results(ops, () => {}, 'memory/munmap-shootdown', { guest: 'domu' }))), undefined);
+});

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOM0_SCRIPT, waitForFirstRecord, waitUntilDrained } from '../../../../engines/lab/xen-qemu/dom0-script.ts';
+import { DOM0_SCRIPT, LINUX_TRACE_SED, waitForFirstRecord, waitUntilDrained } from '../../../../engines/lab/xen-qemu/dom0-script.ts';
 
 const busybox = spawnSync('busybox', ['true']).status === 0;
 
@@ -49,4 +49,12 @@ ${waitUntilDrained(file)}
 wc -c < ${file}`], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), '5');
+});
+
+test('the trace filter keeps flush_tlb_multi\'s ncpus and range and cuts the prefix and the mm pointer', { skip: !busybox && 'busybox not installed' }, () => {
+  const raw = '       op-runner-213     [000] d..1.   412.000101: xen_mmu_flush_tlb_multi: ncpus 3 mm 00000000c3a1e2f4 addr 7f5a3c000000, end 7f5a3c001000';
+  const r = spawnSync('busybox', ['sh', '-c', `printf '%s\\n' '${raw}' | ${LINUX_TRACE_SED.replace('sed -E', 'busybox sed -E')}`], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'xen_mmu_flush_tlb_multi: ncpus 3 addr 7f5a3c000000, end 7f5a3c001000\n');
+  assert.ok(DOM0_SCRIPT.includes(`$T/trace | ${LINUX_TRACE_SED} | gzip`), 'the script filters its trace with it');
 });

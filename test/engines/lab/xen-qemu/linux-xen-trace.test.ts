@@ -109,3 +109,34 @@ test('memory/fault-storm: each 32 MiB round links 16 new PTE pages into the pinn
     assert.ok(touch.multicallEntries >= 32 && unmap.multicallEntries >= 32, JSON.stringify([touch, unmap]));
   }
 });
+
+// The recording dom0 has one vCPU (xenCommandLine: dom0_max_vcpus=1), so flush_tlb_mm_range never finds
+// another CPU in an mm_cpumask and no recorded trace holds xen_mmu_flush_tlb_multi: these lines are written
+// in the tracepoint's print format (include/trace/events/xen.h: "ncpus %d mm %p addr %lx, end %lx"), one
+// with ftrace's prefix and the mm pointer as the kernel prints them, the others as LINUX_TRACE_SED leaves them.
+test('xen_mmu_flush_tlb_multi: the vCPUs of each mask, by the command xen_flush_tlb_multi picks for the range', () => {
+  const trace = [
+    'tracing_mark_write: hvbench op 0 begin shootdown',
+    // one page (end − addr = 0x1000): MMUEXT_INVLPG_MULTI to 3 vCPUs; its multicall entry is issued alone
+    '       op-runner-213     [000] d..1.   412.000101: xen_mmu_flush_tlb_multi: ncpus 3 mm 00000000c3a1e2f4 addr 7f5a3c000000, end 7f5a3c001000',
+    'xen_mc_entry: op 26(mmuext_op)',
+    'xen_mc_flush: flushing 1 hypercalls, 40 arg bytes, 0 callbacks',
+    // 64 pages: MMUEXT_TLB_FLUSH_MULTI to 2 vCPUs
+    'xen_mmu_flush_tlb_multi: ncpus 2 addr 7f5a3c000000, end 7f5a3c040000',
+    // the whole address space (end = TLB_FLUSH_ALL): MMUEXT_TLB_FLUSH_MULTI to 4 vCPUs
+    'xen_mmu_flush_tlb_multi: ncpus 4 addr 0, end ffffffffffffffff',
+    'tracing_mark_write: hvbench op 0 end',
+  ].join('\n');
+  const [op] = parseLinuxXenTrace(trace);
+  // 3 calls: 1 INVLPG_MULTI of 3 vCPUs, 2 TLB_FLUSH_MULTI of 2 + 4 = 6
+  assert.deepEqual(
+    [op.flush_tlb_multi, op.invlpg_multi, op.invlpg_multi_cpus, op.tlb_flush_multi, op.tlb_flush_multi_cpus],
+    [3, 1, 3, 2, 6],
+  );
+  assert.deepEqual([op['queued:mmuext_op'], op['call:mmuext_op']], [1, 1]);
+});
+
+test('a xen_mmu_flush_tlb_multi line without its fields (an older recording) counts the call and no vCPUs', () => {
+  const [op] = parseLinuxXenTrace('tracing_mark_write: hvbench op 0 begin munmap\nxen_mmu_flush_tlb_multi:\ntracing_mark_write: hvbench op 0 end\n');
+  assert.deepEqual(op, { flush_tlb_multi: 1 });
+});

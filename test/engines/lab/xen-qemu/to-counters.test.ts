@@ -53,3 +53,19 @@ test('memory/fork-exit with its map and first touch as setup: the 256 first touc
   assert.equal(counters.events.pgdPins, 2);
   assert.equal((counters.measured as { measuredFrom: number }).measuredFrom, 2);
 });
+
+test('flush_tlb_multi: a flush per vCPU of the mask, the caller\'s own as a local flush, the others\' as the shootdown\'s', () => {
+  // one munmap-like op whose window held three xen_flush_tlb_multi calls (linux-xen-trace.test.ts builds the
+  // same tally from trace lines): MMUEXT_INVLPG_MULTI to 3 vCPUs, MMUEXT_TLB_FLUSH_MULTI to 2 and to 4
+  const linux = [{ flush_tlb_multi: 3, invlpg_multi: 1, invlpg_multi_cpus: 3, tlb_flush_multi: 2, tlb_flush_multi_cpus: 6 }];
+  const runner = parseRunnerOutput('op-runner 1 ops=1 counts=perf\nop 0 shootdown ok 0 0 1000 0 0 1\nop-runner done\n');
+  const counters = toCounters({
+    ops: [{ op: 'shootdown', region: 'buf', cpus: 3 }], measuredFrom: 0, runner, linux, xen: [{ 'hypercall:iret': 1 }], about: {},
+  });
+  // each mask holds the caller: 3 − 1 = 2 other vCPUs lose one page, (2 − 1) + (4 − 1) = 4 others everything
+  assert.equal(counters.events.shootdownTargets, 6);
+  assert.deepEqual(counters.tlb.flushes.byCause, { invlpg: 1, hypercall: 2, shootdown: 6 });
+  // the caller's page and the 2 others' (single), the 2 callers' and the 4 others' whole TLBs (full)
+  assert.deepEqual(counters.tlb.flushes.byScope, { single: 3, full: 6 });
+  assert.equal(counters.tlb.flushes.total, 9);
+});
