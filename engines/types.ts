@@ -185,6 +185,9 @@ export interface Engine {
   profileDefaults?(profile: CostProfile): Record<string, OptionValue>;
   /** reject an option combination the CPU cannot run, with a UsageError of one line */
   checkOptions?(options: Record<string, OptionValue>, profile: CostProfile): void;
+  /** a measured engine whose wall-clock times on this host say nothing of the design it runs (an emulator runs
+   *  the guest): why, in a few words, for the warning a timed run starts with; null when they do */
+  timingsCaveat?(options: Record<string, OptionValue>): string | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------

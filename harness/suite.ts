@@ -41,6 +41,8 @@ export interface SuiteRequest extends CatalogSpec {
   signal?: AbortSignal;
   /** one-line notes for the user (the CLI prints them on stderr), e.g. two engine specs that are one engine */
   note?: (line: string) => void;
+  /** one-line warnings, before any pair runs: a timed run of an engine whose timings mean nothing here */
+  warn?: (line: string) => void;
   /** run only this slice of the workloads (harness/shard.ts); the power section runs with shard 1 */
   shard?: Shard;
   /** `--sweep`: engine columns beside `engines`, one per value (harness/sweep.ts) */
@@ -81,6 +83,14 @@ function resolveEngines(catalog: Catalog, specs: string[], profile: string, note
   }
   if (!firstSpec.has(NATIVE)) resolved.unshift(catalog.resolveEngine(NATIVE));
   return resolved;
+}
+
+/** a timed run of an engine whose wall-clock times an emulator makes: one line each, naming it and why */
+function warnAboutTimings(engines: readonly ResolvedEngine[], warn: (line: string) => void): void {
+  for (const r of engines) {
+    const caveat = r.engine.timingsCaveat ? callHook(r.engine, 'timingsCaveat()', () => r.engine.timingsCaveat!(r.options)) : null;
+    if (typeof caveat === 'string' && caveat) warn(`${r.label}'s timings are not representative (${caveat}); its counts are real. --no-timing skips them`);
+  }
 }
 
 /**
@@ -162,6 +172,7 @@ export async function runSuite(req: SuiteRequest): Promise<ResultsFile> {
   const sweeps = req.sweeps && req.sweeps.length > 0 ? expandSweeps(req.sweeps, (s) => catalog.resolveEngine(s)) : undefined;
   const specs = [...req.engines, ...(sweeps ?? []).flatMap((s) => s.columns.map((c) => c.label))];
   const engines = resolveEngines(catalog, specs, catalog.profile.id, req.note ?? (() => {}));
+  if (req.timing) warnAboutTimings(engines, req.warn ?? (() => {}));
   const selected = chooseWorkloads(catalog, req);
   if (selected.length * engines.length > MAX_RUNS) {
     throw new UsageError(`${selected.length} workloads × ${engines.length} engines are ${selected.length * engines.length} runs, more than the ${MAX_RUNS} a results file may hold`);

@@ -5,7 +5,7 @@ import { modelCheckMarkdown } from './model-check/text.ts';
 import type { ResultsFile } from '../harness/results.ts';
 import { escapeMarkdownCell as cell, markdownCode as code } from './escape.ts';
 import { exitSections } from './markdown-exits.ts';
-import { NOISY_RME, timingSummary } from './timing.ts';
+import { NOISY_RME, timingSummary, unrepresentativeTimings } from './timing.ts';
 import { comparedEngines, findRun, overheadBreakdown, workloadList } from './model.ts';
 import { cyclesPerOp, formatPerOp } from './per-op.ts';
 import { energyLine } from './energy.ts';
@@ -83,5 +83,6 @@ export function timingLine(results: ResultsFile): string {
       : `⚠ ${t.noisy.length} noisy (rme > ${NOISY_RME} %): ` +
       t.noisy.slice(0, 3).map((n) => `${cell(n.run.workload)} on ${cell(n.run.engine)} ± ${formatPercent(n.timing.rme, PERCENT_DECIMALS)}`).join(', ') +
       (t.noisy.length > 3 ? `, … ${t.noisy.length - 3} more` : '');
-  return `Simulation cost (host wall-clock, not model output): ${t.runs} runs, ${formatMeasure(t.totalMeanMs)} ms in all (sum of means); ${slowest}; ${noisy}.`;
+  const meaningless = unrepresentativeTimings(results).map((u) => ` ⚠ ${cell(u.engine)}'s timings are not representative: ${cell(u.note)}.`).join('');
+  return `Simulation cost (host wall-clock, not model output): ${t.runs} runs, ${formatMeasure(t.totalMeanMs)} ms in all (sum of means); ${slowest}; ${noisy}.${meaningless}`;
 }

@@ -48,3 +48,20 @@ export function timingSummary(results: ResultsFile): TimingSummary {
     noisy: timed.filter((t) => isNoisy(t.timing)),
   };
 }
+
+/** an engine whose timed runs say their timings mean nothing here (measured.timingsRepresentative false): its
+ *  label and the reason its first such run gives */
+export interface UnrepresentativeTimings {
+  engine: string;
+  note: string;
+}
+
+export function unrepresentativeTimings(results: ResultsFile): UnrepresentativeTimings[] {
+  const out = new Map<string, string>();
+  for (const { run } of timedRuns(results)) {
+    if (run.measured?.timingsRepresentative !== false || out.has(run.engine)) continue;
+    const note = run.measured.timingsNote;
+    out.set(run.engine, typeof note === 'string' ? note : 'the engine says so');
+  }
+  return [...out].map(([engine, note]) => ({ engine, note }));
+}

@@ -139,6 +139,12 @@ export function createKvmHostEngine(config: KvmHostConfig = {}): KvmHostEngine {
     checkOptions: (options) => checkVmmOptions('kvm-host', options),
     availability: () => check().availability,
     loopCycles: () => check().loopCycles,
+    // the probe's loop cost, by the rule to-counters.ts labels the run's timings with
+    timingsCaveat() {
+      const { loopCycles } = check();
+      if (loopCycles === null || loopCycles <= NATIVE_LOOP_LIMIT) return null;
+      return `${detectBackend().label} does not run the guest natively: a 2-instruction loop costs ${loopCycles.toFixed(0)} TSC cycles per iteration`;
+    },
     async run(input: EngineRunInput): Promise<RunCounters> {
       const { availability, loopCycles } = check();
       if (!availability.available) throw new Error(`kvm-host is unavailable: ${availability.reason}`);

@@ -12,7 +12,7 @@ import { toCounters } from '../kvm-host/to-counters.ts';
 import { VMM_MAX_TIMEOUT_MS } from '../kvm-host/vmm-process.ts';
 import type { Backend } from '../kvm-host/backend.ts';
 import { aptProblem } from '../lab/debian-packages.ts';
-import { qemuProblem } from '../lab/qemu-runner.ts';
+import { pickAccel, qemuProblem } from '../lab/qemu-runner.ts';
 import { runnerProblem } from '../lab/op-runner/output.ts';
 import { missingRequirements } from '../lab/requirements.ts';
 import { imagePackages } from './image.ts';
@@ -106,6 +106,7 @@ export function createKvmQemuEngine(config: L1Config = {}): Engine {
     phases: true,
     checkOptions: (options) => checkVmmOptions('kvm-qemu', options),
     availability,
+    timingsCaveat: () => `KVM itself runs inside QEMU, under ${pickAccel().timings}`,
     async run(input: EngineRunInput): Promise<RunCounters> {
       const a = availability();
       if (!a.available) throw new Error(`kvm-qemu is unavailable: ${a.reason}`);

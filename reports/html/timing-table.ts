@@ -4,7 +4,7 @@
 import type { ResultsFile, RunResult } from '../../harness/results.ts';
 import { escapeHtml as h } from '../escape.ts';
 import { formatMs, formatPercent } from '../format.ts';
-import { isNoisy, NOISY_RME, timingSummary } from '../timing.ts';
+import { isNoisy, NOISY_RME, timingSummary, unrepresentativeTimings } from '../timing.ts';
 import { ENGINE_COLUMN, sortableRunsTable, WORKLOAD_COLUMN, type Column } from './runs-table.ts';
 
 const ms = (title: string, pick: (t: NonNullable<RunResult['timing']>) => number): Column => ({
@@ -39,5 +39,5 @@ export function timingSection(results: ResultsFile): string {
   return `<p class="timing-note"><b>Host wall-clock, not model output.</b> How long this host (${h(results.host.cpuModel)}) took to ` +
     `simulate each pair — or, for <span class="badge">measured</span> engines, to run it — by tinybench: mean ± relative margin ` +
     `of error (95 % Student t), p75, p99 and the number of samples. The overhead, exits and cycles above do not depend on it. ` +
-    `${noisy}</p>\n${sortableRunsTable(results, 'timing-table', COLUMNS, (r) => r.timing !== null)}`;
+    `${noisy}</p>\n${unrepresentativeTimings(results).map((u) => `<p class="timing-note"><span class="noisy">${h(u.engine)}'s timings are not representative</span>: ${h(u.note)}.</p>\n`).join('')}${sortableRunsTable(results, 'timing-table', COLUMNS, (r) => r.timing !== null)}`;
 }

@@ -107,6 +107,9 @@ export function runCommand(): Command {
           progress: createProgress({ quiet: opts.quiet }),
           signal: abort.signal,
           note: (line) => process.stderr.write(`hvbench: note: ${line}\n`),
+          // printed under --quiet too: --quiet drops progress and the table, and a quiet job is where timings
+          // that mean nothing would reach results.json, and a compare gate, unseen
+          warn: (line) => process.stderr.write(`hvbench: warning: ${line}\n`),
         });
         process.stdout.write = stdoutWrite;
         if (opts.json) process.stdout.write(resultsJson(results));

@@ -2,7 +2,7 @@
 // output, noisy runs (rme > 10 %) flagged and only those.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isNoisy, NOISY_RME, timingSummary } from '../../reports/timing.ts';
+import { isNoisy, NOISY_RME, timingSummary, unrepresentativeTimings } from '../../reports/timing.ts';
 import { timingSection } from '../../reports/html/timing-table.ts';
 import { renderMarkdown, timingLine } from '../../reports/markdown.ts';
 import type { TimingStats } from '../../harness/results.ts';
@@ -60,4 +60,18 @@ test('when every run is noisy, one sentence says so instead of a list', () => {
   results.runs = results.runs.map((r) => (r.timing ? { ...r, timing: { ...r.timing, rme: 35 } } : r));
   assert.match(timingLine(results), /; ⚠ all 24 noisy \(rme > 10 %\): compare counters, not these timings\.$/);
   assert.ok(timingSection(results).includes('All 24 runs are noisy'));
+});
+
+test('runs that say their timings are not representative are named once per engine with their note', () => {
+  const file = buildResults();
+  const timing = stats(1);
+  const base = file.runs[0];
+  file.runs = [
+    { ...base, workload: 'micro/cpuid', engine: 'xen-qemu', timing, measured: { timingsRepresentative: false, timingsNote: 'TCG' } },
+    { ...base, workload: 'micro/rdtsc', engine: 'xen-qemu', timing, measured: { timingsRepresentative: false, timingsNote: 'TCG' } },
+    // untimed (--no-timing): nothing to label
+    { ...base, workload: 'micro/cpuid', engine: 'kvm-qemu', timing: null, measured: { timingsRepresentative: false, timingsNote: 'TCG' } },
+    { ...base, workload: 'micro/cpuid', engine: 'kvm-host', timing, measured: { timingsRepresentative: true } },
+  ];
+  assert.deepEqual(unrepresentativeTimings(file), [{ engine: 'xen-qemu', note: 'TCG' }]);
 });

@@ -92,6 +92,7 @@ export const xenQemuEngine: Engine = {
   options: OPTIONS,
   // each operation has its own trace window: the ones before `phase` are setup (phase-split.ts)
   phases: true,
+  timingsCaveat: () => `Xen and its dom0 run inside QEMU, under ${pickAccel().timings}`,
   availability(): Availability {
     const problem = xenQemuProblem();
     return problem ? { available: false, reason: problem } : { available: true };

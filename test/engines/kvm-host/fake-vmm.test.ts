@@ -67,3 +67,10 @@ test('an invalid report is refused by the schema', async () => {
   const engine = createKvmHostEngine({ paths: { vmm: fakeVmm, guest: withRecording({ mode: 'replay', report }) } });
   await assert.rejects(engine.run(input(recording.ops)), /invalid report \(exits.IO/);
 });
+
+test('a timed run on the recorded kvm_pvm backend is warned: the availability probe\'s loop cost is not native', () => {
+  // the probe replays the recording, whose guest loop costs past NATIVE_LOOP_LIMIT, the rule the run's
+  // timingsRepresentative follows (the first test); the backend label is this host's
+  const engine = createKvmHostEngine({ paths: { vmm: fakeVmm, guest: recordingPath } });
+  assert.match(engine.timingsCaveat!({}) ?? '', /does not run the guest natively: a 2-instruction loop costs \d+ TSC cycles per iteration$/);
+});

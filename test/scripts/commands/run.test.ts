@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliHost } from '../cli-host-client.ts';
@@ -30,3 +30,36 @@ test('run --sweep and --seeds: bad input is one hvbench: line, exit 2, nothing w
     assert.equal(existsSync(out), false);
   }
 });
+
+// a measured engine whose guest an emulator runs, as xen-qemu and kvm-qemu under TCG say of themselves
+const EMULATED_ENGINE = `export default { id: 'emu', title: 'Emulated', description: 'a guest under an emulator', mode: 'measured', options: [],
+  availability: () => ({ available: true }),
+  timingsCaveat: () => 'an emulator runs its guest',
+  run: () => ({ cycles: { total: 0, guest: 0, hypervisor: 0, host: 0, idle: 0 }, attribution: {}, exits: { total: 0, byReason: {} },
+    hypercalls: { total: 0, byOp: {} }, tlb: { flushes: { total: 0, byScope: {}, byCause: {} }, misses: 0, walkRefs: 0 }, events: {},
+    measured: { timingsRepresentative: false, timingsNote: 'every guest instruction is translated' } }) };
+`;
+
+test('a timed run of an engine whose timings mean nothing starts with one warning naming it, under --quiet too; --no-timing has none', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hvbench-emu-'));
+  const plugin = join(dir, 'emu.mjs');
+  writeFileSync(plugin, EMULATED_ENGINE);
+  const warning = "hvbench: warning: emu's timings are not representative (an emulator runs its guest); its counts are real. --no-timing skips them";
+  const base = ['run', '--engine-module', plugin, '--engines', 'emu', '--workloads', 'micro/cpuid', '--no-png'];
+  const timed = await hvbench([...base, '--out', join(dir, 'timed')]);
+  assert.equal(timed.code, 0, timed.stderr);
+  const lines = timed.stderr.split('\n');
+  assert.equal(lines[0], warning, 'the first line on stderr, before any progress');
+  assert.equal(lines.filter((l) => l.includes('warning')).length, 1, timed.stderr);
+  // the outputs label the timings with the run's own note
+  assert.match(readFileSync(join(dir, 'timed', 'summary.md'), 'utf8'), /⚠ emu's timings are not representative: every guest instruction is translated\./);
+  assert.match(readFileSync(join(dir, 'timed', 'report.html'), 'utf8'), /emu's timings are not representative<\/span>: every guest instruction is translated\./);
+  // --quiet drops progress and the table, not the warning: it is all stderr holds
+  const quiet = await hvbench([...base, '--quiet', '--out', join(dir, 'quiet')]);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(quiet.stderr, `${warning}\n`);
+  const untimed = await hvbench([...base, '--quiet', '--no-timing', '--out', join(dir, 'untimed')]);
+  assert.equal(untimed.code, 0, untimed.stderr);
+  assert.equal(untimed.stderr, '');
+});
+

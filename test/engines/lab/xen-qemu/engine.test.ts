@@ -60,3 +60,9 @@ test('memory/ctx-switch\'s stream crosses the serial line gzipped, small enough 
   assert.ok(packed.length < stream.length / 100, `${packed.length} bytes`);
   assert.deepEqual(gunzipSync(packed), Buffer.from(stream));
 });
+
+test('a timed run is warned that the times are an emulator\'s: the caveat names where Xen runs and the accelerator', () => {
+  // no /dev/kvm: QEMU translates every instruction (TCG); with it Xen runs nested under KVM, still not bare
+  const expected = existsSync('/dev/kvm') ? /^Xen and its dom0 run inside QEMU, under (TCG|nested KVM)/ : /^Xen and its dom0 run inside QEMU, under TCG \(QEMU translates every guest instruction\)$/;
+  assert.match(xenQemuEngine.timingsCaveat!({}) ?? '', expected);
+});
