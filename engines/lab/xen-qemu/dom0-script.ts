@@ -90,7 +90,7 @@ echo 0 > $T/tracing_on
 ${waitUntilDrained('/tmp/xen.trc')}
 kill -INT $XT; wait $XT
 grep -v '^#' $T/trace | ${LINUX_TRACE_SED} | gzip -c > $O/linux.gz
-grep overrun $T/per_cpu/cpu0/stats > $O/lost.txt
+cat $T/per_cpu/cpu*/stats | grep overrun > $O/lost.txt
 xenalyze --dump-all /tmp/xen.trc 2>/dev/null | sed -E \\
   -e 's/^ *[0-9.]+ //' -e 's/\\[.*\\]/[]/' -e 's/^([^ ]+ d[0-9]+v[0-9]+ +ptwr) .*/\\1/' | gzip -c > $O/xen.gz
 rm -f /tmp/xen.trc

@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Availability, Engine, EngineOptionSpec, EngineRunInput, GuestOp, RunCounters } from '../../types.ts';
 import { UsageError } from '../../../harness/errors.ts';
 import { serialize } from '../../kvm-host/op-stream.ts';
+import { MAX_VCPUS } from '../../kvm-host/vmm-process.ts';
 import { labCacheDir } from '../cache-dir.ts';
 import { aptProblem } from '../debian-packages.ts';
 import { endProgressLine, progressLine } from '../progress-line.ts';
@@ -24,25 +25,27 @@ import { fetchFile } from './dom0-file.ts';
 import { DOM0_RESERVED_FOR_DOMU_MB, parseDomuRun, runInDomu } from './domu-run.ts';
 import { domuCounters } from './domu-counters.ts';
 import { withoutPhase } from '../phase-split.ts';
+import { checkIntegerOption } from '../../integer-option.ts';
 
 const OPTIONS: readonly EngineOptionSpec[] = [
   { name: 'timeoutMs', type: 'number', default: 1_200_000, description: 'the most one run may take in the guest once booted (an emulated dom0 faulting in 512 MiB takes minutes)' },
   { name: 'memMb', type: 'number', default: 1536, description: 'RAM QEMU gives the machine; dom0 gets all but 256 MiB of it (memory/fork-exit needs over 1 GiB), all but 512 MiB with guest=domu' },
+  { name: 'vcpus', type: 'number', default: 1, description: "dom0's vCPUs, one emulated CPU each: 2 or more let the op-runner's helper threads run a shootdown's or a touch's other CPUs (xen_flush_tlb_multi then reaches them)" },
   { name: 'guest', type: 'enum', values: ['dom0', 'domu'], default: 'dom0', description: 'dom0: the operations run in dom0; domu: in a PV domU that dom0 boots with xl, its block I/O through blkfront and blkback (engines/lab/xen-qemu/domu-run.ts)' },
 ];
 
 /**
  * Xen's command line: its console on the first serial port (where QEMU's -serial stdio is), dom0 fixed in
- * size and on one vCPU, no reboot on a crash so the console keeps the reason. `sync_console`: dom0's console
+ * size and on `vcpus` vCPUs (one by default), no reboot on a crash so the console keeps the reason. `sync_console`: dom0's console
  * (the agent's replies, traces in base64) goes through Xen's serial driver, which drops characters when its
  * transmit buffer is full (xen/drivers/char/serial.c __serial_putc, serial_tx_buffer 16 KiB) unless the
  * console is synchronous; seen here as corrupted gzip streams and lost lines. SMAP, SMEP and PKU are off
  * in the CPU model: Xen 4.17 with SMAP on crashes dom0 at its first exception under TCG.
  */
 export const QEMU_CPU = 'max,-smap,-smep,-pku';
-export function xenCommandLine(memMb: number, reservedMb = 256): string {
+export function xenCommandLine(memMb: number, reservedMb = 256, vcpus = 1): string {
   const dom0 = Math.max(256, memMb - reservedMb);
-  return `console=com1 com1=115200,8n1 sync_console dom0_mem=${dom0}M,max:${dom0}M dom0_max_vcpus=1 noreboot`;
+  return `console=com1 com1=115200,8n1 sync_console dom0_mem=${dom0}M,max:${dom0}M dom0_max_vcpus=${vcpus} noreboot`;
 }
 /** dom0's own command line: Xen's console (hvc0) carries the agent; kernel messages stay off it */
 export const DOM0_COMMAND_LINE = 'console=hvc0 loglevel=1';
@@ -92,6 +95,7 @@ export const xenQemuEngine: Engine = {
   options: OPTIONS,
   // each operation has its own trace window: the ones before `phase` are setup (phase-split.ts)
   phases: true,
+  checkOptions: (options) => checkIntegerOption('xen-qemu', 'vcpus', options.vcpus, 1, MAX_VCPUS),
   timingsCaveat: () => `Xen and its dom0 run inside QEMU, under ${pickAccel().timings}`,
   availability(): Availability {
     const problem = xenQemuProblem();
@@ -104,6 +108,7 @@ export const xenQemuEngine: Engine = {
     if (problem) throw new Error(`xen-qemu is unavailable: ${problem}`);
     const progress = progressLine('xen-qemu');
     const memMb = Number(input.options.memMb ?? 1536);
+    const vcpus = Number(input.options.vcpus ?? 1);
     const timeoutMs = Number(input.options.timeoutMs ?? 1_200_000);
     const started = Date.now();
     const domu = input.options.guest === 'domu';
@@ -114,9 +119,9 @@ export const xenQemuEngine: Engine = {
     const session = await QemuSession.boot({
       kernel: image.xen,
       initrd: `${image.kernel} ${DOM0_COMMAND_LINE},${image.initrd}`,
-      append: xenCommandLine(memMb, domu ? DOM0_RESERVED_FOR_DOMU_MB : undefined),
+      append: xenCommandLine(memMb, domu ? DOM0_RESERVED_FOR_DOMU_MB : undefined, vcpus),
       memMb,
-      cpus: 1,
+      cpus: vcpus,
       accel,
       cpu: QEMU_CPU,
       bootTimeoutMs: BOOT_TIMEOUT_MS,

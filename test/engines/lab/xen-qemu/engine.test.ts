@@ -66,3 +66,11 @@ test('a timed run is warned that the times are an emulator\'s: the caveat names 
   const expected = existsSync('/dev/kvm') ? /^Xen and its dom0 run inside QEMU, under (TCG|nested KVM)/ : /^Xen and its dom0 run inside QEMU, under TCG \(QEMU translates every guest instruction\)$/;
   assert.match(xenQemuEngine.timingsCaveat!({}) ?? '', expected);
 });
+
+test('vcpus: dom0 on that many vCPUs, one emulated CPU each; outside 1 to 8 a one-line usage error', () => {
+  assert.match(xenCommandLine(1536, 256, 2), / dom0_max_vcpus=2 /);
+  xenQemuEngine.checkOptions!({ vcpus: 2 }, {} as never);
+  for (const vcpus of [0, 9, 1.5]) {
+    assert.throws(() => xenQemuEngine.checkOptions!({ vcpus }, {} as never), new RegExp(`^UsageError: xen-qemu: option vcpus must be an integer from 1 to 8, got ${vcpus}$`));
+  }
+});
