@@ -169,6 +169,12 @@ export const XEN_DIFFERENCES: readonly XenDifference[] = [
   ...['hypercall mmu_update', 'event mmuUpdates', 'hypercall multicall', 'event multicallEntries', 'event tablesPinned', 'event tablesUnpinned']
     .map((what) => ({ what, workloads: ['memory/threads-shootdown'], reason: BUFFER_BESIDE_SHARED })),
   {
+    what: 'hypercall event_channel_op', workloads: ['micro/tlb-shootdown', 'memory/munmap-shootdown', 'memory/threads-shootdown'],
+    reason: 'on a dom0 of two or more vCPUs (xen-qemu:vcpus) the op-runner wakes its helper thread on another vCPU with a ' +
+      'futex wake, and Linux\'s reschedule IPI to that idle vCPU is an event-channel send (arch/x86/xen/smp_pv.c ' +
+      'xen_send_IPI_one → EVTCHNOP_send); the model\'s threads are already running on their vCPUs',
+  },
+  {
     what: 'event shootdownTargets', workloads: ['micro/tlb-shootdown', 'memory/munmap-shootdown', 'memory/threads-shootdown'],
     reason: `${SMP_SKIPPED}; dom0 runs on one vCPU (dom0_max_vcpus=1), so no mm_cpumask holds another CPU and Linux never calls xen_flush_tlb_multi`,
   },

@@ -13,7 +13,7 @@
 import { bump, OpWindows, type Tally } from './op-windows.ts';
 import { tallyRecord } from './xenalyze-dump.ts';
 
-const RECORD = /^\s*(?:[\d.]+\s+)?\S\s+d(\d+|\?)v(?:\d+|\?)( +)(.*)$/;
+const RECORD = /^\s*(?:[\d.]+\s+)?\S+\s+d(\d+|\?)v(?:\d+|\?)( +)(.*)$/;
 const MARKER = /^forced_invalid_op\[ ([0-9a-f]+) ([0-9a-f]+) \]/;
 /** the scheduler class's records (xen/common/sched/, xenalyze's sched and credit2 names) */
 const SCHED = /^(csched2?:|rtds:|sched_|runstate_|vcpu_(wake|block|sleep)\b)/;

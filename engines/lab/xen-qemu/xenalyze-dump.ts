@@ -10,7 +10,9 @@
 // (an mmuext_op of zero operations, engines/lab/op-runner/main.c) alternates begin and end of each operation.
 import { bump, OpWindows, type Tally } from './op-windows.ts';
 
-export const RECORD = /^\s*(?:[\d.]+\s+)?\S\s+d\d+v\d+( +)(.*)$/;
+/** xenalyze's record line: the time (optional here), a column per physical CPU with `x` at the record's
+ *  (` x` on one CPU, `x.` / `.x` on two), the domain and vCPU, the record */
+export const RECORD = /^\s*(?:[\d.]+\s+)?\S+\s+d\d+v\d+( +)(.*)$/;
 const HYPERCALL = /^hypercall\s+[0-9a-f]+ \((\w+)\)\s*(.*)$/;
 const REQUESTS = /^(-?\d+) (updates|ops|calls)\b/;
 /** Xen's hypercall continuation flag in a count (MMU_UPDATE_PREEMPTED): the call resumes earlier work */

@@ -4,7 +4,8 @@
 // `xenalyze --dump-all` of the xentrace file, the last two gzipped: raw in the first recordings, as the dom0
 // script reduces them (engines/lab/xen-qemu/dom0-script.ts) in memory-fault-storm and memory-mmap-churn, kept
 // by HVBENCH_XEN_QEMU_TRACES (memory-mmap-churn: its first 5 operations, one map–write–protect–read–unmap
-// cycle).
+// cycle). micro-tlb-shootdown-2cpu: micro/tlb-shootdown (1,000 map–write–munmap cycles of one page, the
+// op-runner's helper thread spinning on vCPU 1 during each munmap) on a two-vCPU dom0 (xen-qemu:vcpus=2).
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 

@@ -110,10 +110,10 @@ test('memory/fault-storm: each 32 MiB round links 16 new PTE pages into the pinn
   }
 });
 
-// The recording dom0 has one vCPU (xenCommandLine: dom0_max_vcpus=1), so flush_tlb_mm_range never finds
-// another CPU in an mm_cpumask and no recorded trace holds xen_mmu_flush_tlb_multi: these lines are written
-// in the tracepoint's print format (include/trace/events/xen.h: "ncpus %d mm %p addr %lx, end %lx"), one
-// with ftrace's prefix and the mm pointer as the kernel prints them, the others as LINUX_TRACE_SED leaves them.
+// A one-vCPU dom0 never calls xen_flush_tlb_multi (no mm_cpumask holds another CPU); the two-vCPU recording
+// micro-tlb-shootdown-2cpu has only one-page flushes of 2 vCPUs (to-counters.test.ts). These lines, in the
+// tracepoint's print format (include/trace/events/xen.h: "ncpus %d mm %p addr %lx, end %lx"), add the raw
+// form (ftrace's prefix and the mm pointer), a multi-page range and TLB_FLUSH_ALL, and wider masks.
 test('xen_mmu_flush_tlb_multi: the vCPUs of each mask, by the command xen_flush_tlb_multi picks for the range', () => {
   const trace = [
     'tracing_mark_write: hvbench op 0 begin shootdown',

@@ -69,3 +69,33 @@ test('flush_tlb_multi: a flush per vCPU of the mask, the caller\'s own as a loca
   assert.deepEqual(counters.tlb.flushes.byScope, { single: 3, full: 6 });
   assert.equal(counters.tlb.flushes.total, 9);
 });
+
+test('micro/tlb-shootdown on a two-vCPU dom0 (recorded): each munmap that reached the helper is one target', () => {
+  const f = fixture('micro-tlb-shootdown-2cpu');
+  // 1,000 cycles of map, touch (one page written), shootdown (munmap while the helper spins on vCPU 1)
+  const ops: GuestOp[] = Array.from({ length: 1000 }, (): GuestOp[] => [
+    { op: 'map', region: 'buf', bytes: 4096, pageSize: '4k' },
+    { op: 'touch', region: 'buf', pattern: 'seq', accesses: 1, write: true },
+    { op: 'shootdown', region: 'buf', cpus: 2 },
+  ]).flat();
+  const linux = parseLinuxXenTrace(f.ftrace);
+  const counters = toCounters({ ops, measuredFrom: 0, runner: parseRunnerOutput(f.runner), linux, xen: parseXenalyzeDump(f.xenalyze), about: {} });
+  const records = (counters.measured as { ops: OpRecord[] }).ops;
+  // the munmap of one page (end − addr = 0x1000) with the helper's vCPU in mm_cpumask: one MMUEXT_INVLPG_MULTI
+  // whose mask is both vCPUs, so one other target each; a munmap after the helper's vCPU left the mm (lazy
+  // TLB) flushes only here. No other op flushes another vCPU's one page
+  let calls = 0;
+  ops.forEach((op, i) => {
+    const l = linux[i];
+    if (op.op !== 'shootdown') return assert.equal(l.invlpg_multi ?? 0, 0, `op ${i} ${op.op}`);
+    assert.ok((l.invlpg_multi ?? 0) <= 1, `op ${i}`);
+    if (!l.invlpg_multi) return;
+    calls++;
+    assert.equal(l.invlpg_multi_cpus, 2, `op ${i}`);
+    assert.equal(records[i].events.shootdownTargets, 1, `op ${i}`);
+  });
+  // the helper spins through each munmap, so nearly all reached it
+  assert.ok(calls >= 990, `${calls} of 1,000 munmaps reached the helper`);
+  assert.equal(counters.events.shootdownTargets, calls);
+  assert.equal(counters.tlb.flushes.byCause.shootdown, calls, 'one one-page flush on the other vCPU per call');
+});

@@ -170,3 +170,21 @@ test('memory/mmap-churn: mprotect\'s 70 PTE rewrites reach Xen as 70 mmu_update 
   // munmap of the 70 pages: each PTE cleared by an emulated xchg
   assert.equal(ops[4]['trap:ptwr'], 70);
 });
+
+test('two physical CPUs: each record\'s CPU column is `x.` or `.x`, and both CPUs\' records count', () => {
+  // lines as xenalyze printed them for a two-vCPU dom0 (xen-qemu:vcpus=2, the guest's stripping applied): the
+  // marker and a munmap on vCPU 0, the helper's page fault on vCPU 1 between them
+  const dump = [
+    'x. d32768v0 hypercall 1a (mmuext_op) 0 ops',
+    'x. d32768v0 hypercall  1 (mmu_update) 1 updates',
+    '.x d32768v1 page_fault[]',
+    '.x d32768v1 hypercall 17 (iret)',
+    'x. d32768v0 hypercall 1a (mmuext_op) 1 ops',
+    'x. d32768v0 hypercall 1a (mmuext_op) 0 ops',
+  ].join('\n');
+  const [op] = parseXenalyzeDump(dump);
+  assert.deepEqual(op, {
+    'hypercall:mmu_update': 1, 'requests:mmu_update': 1, 'trap:page_fault': 1, 'hypercall:iret': 1,
+    'hypercall:mmuext_op': 1, 'requests:mmuext_op': 1,
+  });
+});
