@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `hvbench` binary: registers tsx so the TypeScript sources run as they are (no build step), then hands
-// over to the CLI. Worker threads started by the harness register tsx the same way.
-import { register } from 'tsx/esm/api';
+// The `hvbench` binary: runs the CLI from its JavaScript build when the build matches the sources, else from
+// the TypeScript sources under tsx (scripts/cli-build.mjs); main's return value is the exit code.
+import { load } from '../scripts/cli-build.mjs';
 
-register();
-await import('../scripts/hvbench.ts');
+const { main } = await load('cli');
+process.exitCode = await main(process.argv);

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Engine, EngineOptionSpec, OptionValue } from './types.ts';
 import type { CostProfile } from './machine/profile.ts';
 import { describeThrown, UsageError } from '../harness/errors.ts';
+import { allowTypeScript } from '../harness/bundled.ts';
 import { nativeEngine } from './native/index.ts';
 import { xenEngine } from './paravirtual/index.ts';
 import { kvmEngine } from './hardware-assisted/index.ts';
@@ -103,6 +104,7 @@ function isEngine(x: unknown): x is Engine {
 export async function loadEngineModule(path: string): Promise<Engine> {
   let mod: Record<string, unknown>;
   try {
+    if (/\.[cm]?tsx?$/.test(path)) await allowTypeScript();
     mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
   } catch (err) {
     throw new UsageError(`${path}: cannot load engine module: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);

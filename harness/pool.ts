@@ -8,6 +8,7 @@
 // carries hvbench's own output only. Outcomes come back in task order whatever order they finish in.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { BUNDLE_URL } from './bundled.ts';
 import type { CatalogSpec } from './catalog.ts';
 import type { PairOutcome, PairTask } from './pair.ts';
 import type { ClockMessage } from './pair-clock.ts';
@@ -23,6 +24,9 @@ export interface PoolOptions {
 }
 
 type WorkerMessage = { type: 'ready' } | { type: 'print'; text: string } | ClockMessage | { type: 'outcome'; slot: number; outcome: PairOutcome };
+
+/** the worker's entry: the worker bundle beside the CLI's (scripts/cli-build.mjs), or one that registers tsx */
+const WORKER_ENTRY = BUNDLE_URL ? new URL('./worker.mjs', BUNDLE_URL) : new URL('./worker-entry.mjs', import.meta.url);
 
 export function defaultWorkerCount(): number {
   return os.availableParallelism();
@@ -62,7 +66,7 @@ export function runPairs(spec: CatalogSpec, tasks: PairTask[], opts: PoolOptions
 
     /** one worker: takes pairs until none are left; replaced when it times out or dies mid-pair */
     const start = () => {
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: spec });
+      const worker = new Worker(WORKER_ENTRY, { workerData: spec });
       let current: PairTask | undefined;
       let timer: NodeJS.Timeout | undefined;
       const halt = () => {

@@ -1,4 +1,4 @@
-// The `hvbench` command line (scripts/hvbench.ts is the entry point). Each command lives in
+// The `hvbench` command line (bin/hvbench.js is the entry point). Each command lives in
 // scripts/commands/; this file wires them and owns the exit codes: 0 ok, 1 a regression or a failed run,
 // 2 bad input (one line on stderr, no stack trace).
 import { Command, CommanderError, Help, type Option } from 'commander';

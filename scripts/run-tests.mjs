@@ -11,6 +11,9 @@
 // `--typecheck` (what `npm test` runs): `tsc --noEmit -p .` at the same time as the tests rather than before them
 // (it is one process on one core for about 25 s, which left the other core idle), its output printed after the
 // tests' and its failure failing the command as a failing test does.
+// First the CLI's JavaScript build is brought up to date (scripts/cli-build.mjs; nothing to do when it matches the
+// sources): the tests that run `hvbench` as a process or in the CLI host then start it without tsx. A build that
+// fails leaves them on the sources under tsx, where the same error shows as a failing test.
 // `--times`: each file in a test runner of its own, one after the other, then a table of each file's CPU time
 // (user + system of its whole process tree, from this process's cutime and cstime in /proc/self/stat, proc(5)
 // fields 16 and 17, which grow by a child's times once it is reaped) and wall time, slowest first: where
@@ -20,6 +23,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
+import { build, isFresh } from './cli-build.mjs';
 
 function collect(dir) {
   const out = [];
@@ -41,6 +45,12 @@ if (filter.length > 0) files = files.filter((f) => filter.some((part) => f.inclu
 if (files.length === 0) {
   console.error('run-tests: no test files found under test/' + (filter.length ? ` matching ${filter.join(', ')}` : ''));
   process.exit(1);
+}
+
+try {
+  if (!isFresh()) await build();
+} catch (err) {
+  console.error(`run-tests: the CLI build failed, hvbench runs from the sources (${String(err?.message ?? err).split('\n')[0]})`);
 }
 
 const runnerArgs = (list, reporter) => ['--import', 'tsx', '--test', `--test-concurrency=${availableParallelism()}`, `--test-reporter=${reporter}`, ...list];

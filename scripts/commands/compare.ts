@@ -1,5 +1,5 @@
 // The `compare` subcommand: `hvbench compare BASE.json HEAD.json [options]` (docs/ci.md).
-// Contract with the CLI top level (scripts/hvbench.ts): bad input throws UsageError out of parseAsync — the
+// Contract with the CLI top level (bin/hvbench.js): bad input throws UsageError out of parseAsync — the
 // top level prints its one-line message and exits 2; otherwise the action reports 0 or 1 through
 // `setExitCode` (by default process.exitCode). It never calls process.exit itself. Option values are
 // validated by runCompare (UsageError), not by commander's `.choices()`, whose own error would exit 1.

@@ -1,8 +1,8 @@
-// The test side of the CLI host (test/scripts/cli-host.ts): starts the host on first use (and again after one
+// The test side of the CLI host (test/scripts/cli-host.mjs): starts the host on first use (and again after one
 // ended), sends it one command line at a time and resolves with the exit code `main` returned and what the
 // command wrote. A test file that runs many `hvbench` command lines pays the load of every command and engine
 // once, in the host, instead of once per spawned process. A check fails in the host as it would against a
-// process of its own: what it reads (main's exit code, which scripts/hvbench.ts makes the process's exit
+// process of its own: what it reads (main's exit code, which bin/hvbench.js makes the process's exit
 // status; everything printed on stdout and stderr; the files written) comes from the code path bin/hvbench.js
 // runs after its startup. The process-level contract (exit status, no stack trace, signals) is held by the
 // tests that still spawn the binary (test/scripts/cli.test.ts, output-targets.test.ts).
@@ -29,9 +29,7 @@ export class CliHost {
   /** the host process, started if none runs */
   process(): ChildProcess {
     if (this.child) return this.child;
-    // tsx by its resolved URL, not by name: worker threads inherit the host's --import and resolve a bare name
-    // from the directory a command runs in, which need not see node_modules
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO, 'test/scripts/cli-host.ts')], {
+    const child = spawn(process.execPath, [join(REPO, 'test/scripts/cli-host.mjs')], {
       cwd: REPO,
       env: { ...process.env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

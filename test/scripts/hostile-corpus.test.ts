@@ -3,7 +3,7 @@
 // left byte-identical whenever the command fails. The promise it holds the CLI to: every input either runs
 // correctly or is refused in one line naming the file and field, exit 2, with nothing replaced.
 //
-// Where a case runs: most run in one long-lived CLI host process (test/scripts/cli-host.ts), which calls the
+// Where a case runs: most run in one long-lived CLI host process (test/scripts/cli-host.mjs), which calls the
 // CLI's entry function with the case's arguments and returns its exit code, stdout and stderr: the code path of
 // bin/hvbench.js after its startup, without loading every command and engine again per case. The host is a
 // process of its own, so the limits stay those of a process: its CPU time over the case (/proc/<pid>/stat), its
@@ -188,7 +188,7 @@ function hvbenchProcess(args: string[], env: Record<string, string>, maxSeconds:
   });
 }
 
-/** the CLI host (test/scripts/cli-host.ts), started on first use and again after one was killed */
+/** the CLI host (test/scripts/cli-host.mjs), started on first use and again after one was killed */
 const host = new CliHost();
 
 /** runs a command line in the CLI host, under the limits of `watch` counted from the moment it is sent */
