@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { qemuArgv, qemuProblem, QemuSession, type QemuBootOptions } from '../../../engines/lab/qemu-runner.ts';
 
 const fake = fileURLToPath(new URL('../../fixtures/lab/fake-qemu.mjs', import.meta.url));
-const base: QemuBootOptions = { kernel: '/k', initrd: '/i', memMb: 512, cpus: 1, accel: 'tcg', bootTimeoutMs: 5000, qemu: fake };
+/** a backstop, not a time bound: the fake's boot is a node process starting, milliseconds idle but seconds on a
+ *  2-core machine at a load average of 25, too close to a 5 s deadline; the boot watchdog is tested below */
+const base: QemuBootOptions = { kernel: '/k', initrd: '/i', memMb: 512, cpus: 1, accel: 'tcg', bootTimeoutMs: 120_000, qemu: fake };
 
 /** sets the fake's variables for the body, then restores them (process.env itself is never replaced) */
 async function withEnv<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
