@@ -104,7 +104,8 @@ function isEngine(x: unknown): x is Engine {
 export async function loadEngineModule(path: string): Promise<Engine> {
   let mod: Record<string, unknown>;
   try {
-    if (/\.[cm]?tsx?$/.test(path)) await allowTypeScript();
+    // the module, or a source of this repository it imports (harness/pair-clock.ts), may be TypeScript
+    await allowTypeScript();
     mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
   } catch (err) {
     throw new UsageError(`${path}: cannot load engine module: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);

@@ -5,7 +5,10 @@
 export const BUNDLE_URL = (import.meta as { hvbenchBundle?: string }).hvbenchBundle;
 
 let typescript = false;
-/** lets a bundled process import a module written in TypeScript (a third-party engine), as it could under tsx */
+/**
+ * lets a bundled process import a module written in TypeScript, as it could under tsx: a third-party engine, or
+ * one in JavaScript that imports this repository's TypeScript (harness/pair-clock.ts)
+ */
 export async function allowTypeScript(): Promise<void> {
   if (BUNDLE_URL === undefined || typescript) return;
   typescript = true;

@@ -78,7 +78,7 @@ test('the bundle, run as a process of its own, gives the counters the sources gi
   assert.deepEqual(fromBundle, counters(join(dir, 'sources')));
 });
 
-test('the bundle loads a third-party engine written in TypeScript, as the sources under tsx do', () => {
+test('the bundle loads third-party engines in TypeScript, or importing the repository\'s TypeScript, as tsx does', () => {
   const plugin = join(dir, 'typed-engine.ts');
   // a type annotation and an interface: Node 20 cannot import this without a TypeScript loader
   writeFileSync(plugin, `interface Toy { id: string; title: string }
@@ -86,7 +86,14 @@ const engine: Toy & Record<string, unknown> = { id: 'typed-toy', title: 'Typed t
   availability: () => ({ available: true }), run: () => ({}) };
 export default engine;
 `);
-  const r = spawnSync(process.execPath, [join(dir, 'run.mjs'), 'list', '--engine-module', plugin], { encoding: 'utf8', timeout: 600_000 });
+  // JavaScript, but it imports a TypeScript source as test/fixtures/harness/slow-setup-engine.mjs does
+  const importing = join(dir, 'importing-engine.mjs');
+  writeFileSync(importing, `import { offThePairClock } from ${JSON.stringify(pathToFileURL(join(REPO, 'harness/pair-clock.ts')).href)};
+export default { id: 'importing-toy', title: 'Importing toy', description: String(typeof offThePairClock), mode: 'simulated', options: [],
+  availability: () => ({ available: true }), run: () => ({}) };
+`);
+  const r = spawnSync(process.execPath, [join(dir, 'run.mjs'), 'list', '--engine-module', plugin, '--engine-module', importing], { encoding: 'utf8', timeout: 600_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /typed-toy/);
+  assert.match(r.stdout, /importing-toy/);
 });
