@@ -10,13 +10,20 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 
+/**
+ * how long Chromium's launch and any page action (navigation, a wait, a click) may take: a backstop for a
+ * browser that hangs, not a speed limit. Playwright's 30 s defaults are too close on a 2-core machine at a load
+ * average of 25, where a browser test took 38 s in all
+ */
+const HANG_MS = 120_000;
+
 /** why a browser cannot be launched here, or null when it can */
 export function browserUnavailable(): string | null {
   return existsSync(CHROMIUM_PATH) ? null : `${CHROMIUM_PATH} is not installed (apt-get install chromium)`;
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, timeout: HANG_MS });
 }
 
 export interface OpenedReport {
@@ -29,6 +36,7 @@ export interface OpenedReport {
 
 export async function openReport(browser: Browser, htmlPath: string, viewport = { width: 1280, height: 900 }): Promise<OpenedReport> {
   const context = await browser.newContext({ viewport, javaScriptEnabled: true });
+  context.setDefaultTimeout(HANG_MS);
   const page = await context.newPage();
   const opened: OpenedReport = { page, consoleErrors: [], networkRequests: [], dialogs: [] };
   await context.route('**/*', (route) => {
@@ -42,9 +50,7 @@ export async function openReport(browser: Browser, htmlPath: string, viewport = 
   page.on('dialog', (dialog) => { opened.dialogs.push(dialog.message()); void dialog.dismiss(); });
   await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
   // report.html draws its charts after its inlined font is decoded, then marks <html data-charts-drawn>
-  // a backstop for a page that never draws, not a speed limit: a load of 25 on a 2-core machine stretched a
-  // browser test to 38 s
-  await page.waitForSelector('html[data-charts-drawn]', { state: 'attached', timeout: 120_000 });
+  await page.waitForSelector('html[data-charts-drawn]', { state: 'attached' });
   return opened;
 }
 
