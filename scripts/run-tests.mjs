@@ -58,10 +58,17 @@ const testRunner = (list, reporter) => spawnSync(process.execPath, runnerArgs(li
 
 /**
  * files that run in a process of their own: the CLI's end-to-end files (test/scripts/*.test.ts: minutes of
- * CLI processes, the longest files of the suite), headless Chromium, and the lab and measured engines, whose
- * fakes are configured through process.env and whose booted L1 VM is kept per process (engines/kvm-qemu)
+ * CLI processes, the longest files of the suite), headless Chromium, and the files that run the lab and
+ * measured engines, whose fakes are configured through process.env and whose booted L1 VM is kept per process
+ * (engines/kvm-qemu), or that start QEMU or the VMM. The lab's parsers, image builders and counters (apt's
+ * output, cpio, xenalyze, the op-runner, the SVM exit table) share the batches: a process each cost them about
+ * 0.9 s of CPU apiece, more than most of their tests
  */
-const OWN_PROCESS = [/^test\/scripts\/[^/]+\.test\.ts$/, /\.browser\.test\.ts$/, /^test\/engines\/(kvm-qemu|kvm-host|lab)\//];
+const OWN_PROCESS = [
+  /^test\/scripts\/[^/]+\.test\.ts$/, /\.browser\.test\.ts$/,
+  /^test\/engines\/kvm-qemu\/(?!svm-exits\.)/, /^test\/engines\/kvm-host\/(guest\/|vmm[./])/,
+  /^test\/engines\/lab\/(qemu-|xen-qemu\/(engine|real-domu)\.)/,
+];
 
 /** the files as the runner gets them: the long own-process files first, then the batches, then the rest */
 function plan(list) {
