@@ -10,7 +10,9 @@
 // see, or is long enough to want a core of its own: OWN_PROCESS below.
 // `--typecheck` (what `npm test` runs): `tsc --noEmit -p .` at the same time as the tests rather than before them
 // (it is one process on one core for about 25 s, which left the other core idle), its output printed after the
-// tests' and its failure failing the command as a failing test does.
+// tests' and its failure failing the command as a failing test does. It is incremental: tsc keeps what it found per
+// file in build/typecheck.tsbuildinfo and checks again only the files changed since and those that depend on
+// them, reporting the errors it kept for the others (a full check about 21 s of CPU, an unchanged tree 6.5 s).
 // First the CLI's JavaScript build is brought up to date (scripts/cli-build.mjs; nothing to do when it matches the
 // sources): the tests that run `hvbench` as a process or in the CLI host then start it without tsx. A build that
 // fails leaves them on the sources under tsx, where the same error shows as a failing test.
@@ -52,6 +54,8 @@ try {
 } catch (err) {
   console.error(`run-tests: the CLI build failed, hvbench runs from the sources (${String(err?.message ?? err).split('\n')[0]})`);
 }
+
+const INCREMENTAL = ['--incremental', '--tsBuildInfoFile', join(root, 'build', 'typecheck.tsbuildinfo')];
 
 const runnerArgs = (list, reporter) => ['--import', 'tsx', '--test', `--test-concurrency=${availableParallelism()}`, `--test-reporter=${reporter}`, ...list];
 const testRunner = (list, reporter) => spawnSync(process.execPath, runnerArgs(list, reporter), { cwd: root, stdio: 'inherit' });
@@ -103,7 +107,7 @@ function run(command, argv, capture) {
 
 if (!times) {
   const { runnerFiles, cleanup } = plan(files);
-  const tsc = typecheck ? run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], true) : null;
+  const tsc = typecheck ? run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.', ...INCREMENTAL], true) : null;
   const tests = await run(process.execPath, runnerArgs(runnerFiles, 'spec'), false);
   cleanup();
   const types = tsc ? await tsc : { status: 0, output: '' };
