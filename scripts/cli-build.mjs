@@ -74,33 +74,37 @@ const ownUrl = (outdir) => ({
 export async function build(dir = BUILD_DIR) {
   const esbuild = await import('esbuild');
   const staging = `${dir}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(ROOT, file)])),
-    outdir: staging,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    // function and class names as they are in the sources (error messages and engines may print them)
-    keepNames: true,
-    define: { 'import.meta.hvbenchBundle': 'HVBENCH_BUNDLE_URL' },
-    banner: { js: 'const HVBENCH_BUNDLE_URL = import.meta.url;' },
-    plugins: [ownUrl(dir)],
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const inputs = {};
-  for (const file of [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].sort()) inputs[file] = sha256(join(ROOT, file));
-  writeFileSync(join(staging, 'manifest.json'), JSON.stringify({ esbuild: esbuildVersion(), inputs }, null, 1) + '\n');
-  mkdirSync(dirname(dir), { recursive: true });
   const old = `${dir}.old-${process.pid}`;
-  if (existsSync(dir)) renameSync(dir, old);
-  renameSync(staging, dir);
-  rmSync(old, { recursive: true, force: true });
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(ROOT, file)])),
+      outdir: staging,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      // function and class names as they are in the sources (error messages and engines may print them)
+      keepNames: true,
+      define: { 'import.meta.hvbenchBundle': 'HVBENCH_BUNDLE_URL' },
+      banner: { js: 'const HVBENCH_BUNDLE_URL = import.meta.url;' },
+      plugins: [ownUrl(dir)],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = {};
+    for (const file of [...Object.keys(result.metafile.inputs), ...EXTRA_INPUTS].sort()) inputs[file] = sha256(join(ROOT, file));
+    writeFileSync(join(staging, 'manifest.json'), JSON.stringify({ esbuild: esbuildVersion(), inputs }, null, 1) + '\n');
+    mkdirSync(dirname(dir), { recursive: true });
+    if (existsSync(dir)) renameSync(dir, old);
+    renameSync(staging, dir);
+  } finally {
+    // a build that failed, or lost a race with another one, leaves nothing behind
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === SELF) {
