@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { buildResults } from '../../fixtures/results.ts';
 import { xenCheckRows } from '../../../reports/model-check/xen-rows.ts';
 import { xenModelCheckSections } from '../../../reports/model-check/xen-section.ts';
+import { modelCheckMarkdown, modelCheckTerminal } from '../../../reports/model-check/text.ts';
 import { xenEngine } from '../../../engines/paravirtual/index.ts';
 import { getProfile } from '../../../engines/machine/profiles/index.ts';
 import { Counters } from '../../../engines/machine/counters.ts';
@@ -59,6 +60,18 @@ test('a flagged difference carries its known reason; an unknown one carries none
   assert.equal(rows.find((r) => r.what === 'trap mystery')!.reason, undefined);
   const [section] = xenModelCheckSections(results([{ op: 'cpuid', count: 100 }], (c) => c.exit('mystery', 50)));
   assert.match(section.html, /2 of \d+ counts differ, 2 without a known reason/);
+});
+
+test('summary.md and the terminal carry the Xen model check: its line and each flagged count with its reason', () => {
+  const file = results([{ op: 'cpuid', count: 100 }], (c) => c.exit('mystery', 50));
+  const rows = xenCheckRows(file);
+  const md = modelCheckMarkdown(file).join('\n');
+  // the same two flagged rows as the report's table: the model's 100 CPUID traps against none, and 50 traps the
+  // model has no name for; neither has a reason outside micro/cpuid
+  assert.match(md, new RegExp(`Model check \\(simulated xen vs measured xen-qemu; tolerance 10 % or 3\\): ${rows.length - 2} of ${rows.length} counts agree, 2 differ without a known reason\\.`));
+  assert.match(md, /- `memory\/probe` on xen-qemu, whole run, `trap forced_invalid_op`: simulated 100, measured 0 — not explained/);
+  assert.match(md, /- `memory\/probe` on xen-qemu, whole run, `trap mystery`: simulated 0, measured 50 — not explained/);
+  assert.match(modelCheckTerminal(file), /\n {2}memory\/probe on xen-qemu, whole run, trap mystery: simulated 0, measured 50 — not explained\n/);
 });
 
 /** memory/fork-exit's shape at a 4-page heap: two forks and their exits */
