@@ -5,36 +5,38 @@ import { formatCount } from '../format.ts';
 import { ABSOLUTE_TOLERANCE, modelCheck, RELATIVE_TOLERANCE } from './rows.ts';
 import { XEN_ABSOLUTE_TOLERANCE, XEN_RELATIVE_TOLERANCE, xenCheckRows } from './xen-rows.ts';
 
-/** the Xen side (xen-rows.ts): the same summary line, then each difference beyond tolerance with its reason */
-function xenLines(results: ResultsFile, bullet: string, code: (s: string) => string): string[] {
-  const rows = xenCheckRows(results);
-  if (rows.length === 0) return [];
+/** one compared count, as both sides' rows give it */
+interface Compared { workload: string; engine: string; phase: string; what: string; simulated: number; measured: number; agrees: boolean; reason?: string }
+
+/** a side's summary line, then each count beyond tolerance with its reason */
+function comparedLines(title: string, rows: Compared[], bullet: string, code: (s: string) => string): string[] {
   const flagged = rows.filter((r) => !r.agrees);
   return [
-    `Model check (simulated xen vs measured xen-qemu; tolerance ${XEN_RELATIVE_TOLERANCE * 100} % or ${XEN_ABSOLUTE_TOLERANCE}): ` +
-      `${rows.length - flagged.length} of ${rows.length} counts agree, ${flagged.filter((r) => !r.reason).length} differ without a known reason.`,
-    ...flagged.map((r) => `${bullet}${code(r.workload)} on xen-qemu, ${r.phase}, ${code(r.what)}: simulated ${formatCount(r.simulated)}, measured ${formatCount(r.measured)} — ${r.reason ?? 'not explained'}`),
+    `Model check (${title}): ${rows.length - flagged.length} of ${rows.length} counts agree, ${flagged.filter((r) => !r.reason).length} differ without a known reason.`,
+    ...flagged.map((r) => `${bullet}${code(r.workload)} on ${r.engine}, ${r.phase}, ${code(r.what)}: simulated ${formatCount(r.simulated)}, measured ${formatCount(r.measured)} — ${r.reason ?? 'not explained'}`),
   ];
 }
 
+/** the Xen side (xen-rows.ts): its rows are all xen-qemu's */
+function xenLines(results: ResultsFile, bullet: string, code: (s: string) => string): string[] {
+  const rows = xenCheckRows(results);
+  if (rows.length === 0) return [];
+  const title = `simulated xen vs measured xen-qemu; tolerance ${XEN_RELATIVE_TOLERANCE * 100} % or ${XEN_ABSOLUTE_TOLERANCE}`;
+  return comparedLines(title, rows.map((r) => ({ ...r, engine: 'xen-qemu' })), bullet, code);
+}
+
+/** the KVM side (rows.ts): after the summary line, each measured engine's backend, then the flagged and the excluded */
 function kvmLines(results: ResultsFile, bullet: string, code: (s: string) => string): string[] {
   const check = modelCheck(results);
   if (check.rows.length === 0 && check.excluded.length === 0) return [];
-  const flagged = check.rows.filter((r) => !r.agrees);
-  const out = [
-    `Model check (simulated kvm vs measured; tolerance ${RELATIVE_TOLERANCE * 100} % or ${ABSOLUTE_TOLERANCE} exits): ` +
-      `${check.rows.length - flagged.length} of ${check.rows.length} counts agree, ${flagged.filter((r) => !r.why).length} differ without a known reason.`,
+  const title = `simulated kvm vs measured; tolerance ${RELATIVE_TOLERANCE * 100} % or ${ABSOLUTE_TOLERANCE} exits`;
+  const [summary, ...flagged] = comparedLines(title, check.rows.map((r) => ({ ...r, reason: r.why ?? undefined })), bullet, code);
+  return [
+    summary,
+    ...check.engines.map((e) => `${bullet}${e.engine}: backend ${e.backend}${e.timingsNote ? `; timings not representative: ${e.timingsNote}` : ''}${e.cpuNote ? `; ${e.cpuNote}` : ''}`),
+    ...flagged,
+    ...check.excluded.map((e) => `${bullet}${code(e.workload)} on ${e.engine} not compared: skipped ${Object.entries(e.skipped).map(([op, n]) => `${op} ×${n}`).join(', ')}`),
   ];
-  for (const e of check.engines) {
-    out.push(`${bullet}${e.engine}: backend ${e.backend}${e.timingsNote ? `; timings not representative: ${e.timingsNote}` : ''}${e.cpuNote ? `; ${e.cpuNote}` : ''}`);
-  }
-  for (const r of flagged) {
-    out.push(`${bullet}${code(r.workload)} on ${r.engine}, ${r.phase}, ${code(r.what)}: simulated ${formatCount(r.simulated)}, measured ${formatCount(r.measured)} — ${r.why ?? 'not explained'}`);
-  }
-  for (const e of check.excluded) {
-    out.push(`${bullet}${code(e.workload)} on ${e.engine} not compared: skipped ${Object.entries(e.skipped).map(([op, n]) => `${op} ×${n}`).join(', ')}`);
-  }
-  return out;
 }
 
 /** each side's block: its summary line first, then its bullets */
