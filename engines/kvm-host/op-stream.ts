@@ -39,7 +39,6 @@ const PAGE_SIZES: readonly PageSize[] = ['4k', '2m', '1g'];
 
 interface Fields { flags: number; region: number; a: number; b: bigint; c: bigint }
 
-
 export interface SerializedStream {
   bytes: Uint8Array;
   /** region names by index */
