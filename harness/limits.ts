@@ -80,6 +80,9 @@ export const MAX_TLB_WAYS = 64;
 /** entries of one paging-structure cache or the nested TLB */
 export const MAX_PWC_ENTRIES = 4096;
 
+/** pages one level of the data-cache model holds (a power of two; 2^20 pages = 4 GiB, beyond any cache) */
+export const MAX_CACHE_PAGES = 1 << 20;
+
 /** entries of any list in a profile (P-states) */
 export const MAX_PROFILE_LIST = 64;
 

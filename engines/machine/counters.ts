@@ -71,11 +71,13 @@ function sorted(map: Record<string, number>): Record<string, number> {
  * it is read. Every charge to one of these names, from anywhere, goes to its slot, so each sum receives the same
  * additions in the same order as before and stays bit-identical.
  */
-export const HOT_MECHANISMS = ['memory-access', 'tlb-l2', 'page-walk', 'nested-walk'] as const;
+export const HOT_MECHANISMS = ['memory-access', 'tlb-l2', 'page-walk', 'nested-walk', 'data-cache'] as const;
 export const HOT_MEMORY_ACCESS = 0;
 export const HOT_TLB_L2 = 1;
 export const HOT_PAGE_WALK = 2;
 export const HOT_NESTED_WALK = 3;
+/** a data access's latency beyond the L1 hit: served by the last-level cache or DRAM (mmu.ts) */
+export const HOT_DATA_CACHE = 4;
 
 function hotSlot(mechanism: string): number {
   switch (mechanism) {
@@ -83,6 +85,7 @@ function hotSlot(mechanism: string): number {
     case 'tlb-l2': return HOT_TLB_L2;
     case 'page-walk': return HOT_PAGE_WALK;
     case 'nested-walk': return HOT_NESTED_WALK;
+    case 'data-cache': return HOT_DATA_CACHE;
     default: return -1;
   }
 }
@@ -103,6 +106,10 @@ export class Counters {
   hypercallTotal = 0;
   tlbMisses = 0;
   walkRefs = 0;
+  /** data accesses served by the last-level cache and by DRAM (mmu.ts), reported as events `llcLoads` and
+   *  `dramLoads`: plain fields, as they count on the hot path */
+  llcLoads = 0;
+  dramLoads = 0;
   /** `hvbench explain`'s listener (engines/guest/run.ts sets it for the measured phase); null in a normal run,
    *  where it costs one comparison per charge or count */
   trace: ChargeTrace | null = null;
@@ -138,7 +145,10 @@ export class Counters {
 
   /** named events (a copy) */
   get events(): Record<string, number> {
-    return this.eventTally.record();
+    const events = this.eventTally.record();
+    if (this.llcLoads !== 0) events.llcLoads = this.llcLoads;
+    if (this.dramLoads !== 0) events.dramLoads = this.dramLoads;
+    return events;
   }
 
   charge(domain: CycleDomain, mechanism: string, cycles: number): void {

@@ -1,12 +1,13 @@
 // One simulated machine for one run: host memory, guest-physical memory where the guest's tables live apart
 // from the host's (EPT and shadow engines), one MMU per vCPU over them (each with its own TLB and
 // paging-structure caches, as every logical processor has: Intel SDM Vol. 3 §4.10), the counters and the cost
-// profile. Native and paravirtual engines use host memory for everything (PV guests hold machine frames
-// directly). vCPUs are brought up on first use, so a workload that never names another vCPU runs on one.
+// profile. The vCPUs share the last-level cache's model (mmu.ts). Native and paravirtual engines use host
+// memory for everything (PV guests hold machine frames directly). vCPUs are brought up on first use, so a
+// workload that never names another vCPU runs on one.
 import type { CostProfile } from './profile.ts';
 import { Counters } from './counters.ts';
 import { SparsePhysicalMemory } from './physical-memory.ts';
-import { Mmu } from './mmu.ts';
+import { Mmu, lastLevelCache } from './mmu.ts';
 import { MAX_VCPUS } from '../../harness/limits.ts';
 import type { EntryFormat } from './types.ts';
 
@@ -26,6 +27,8 @@ export class Machine {
   /** the vCPU the engine runs on now (select()); platforms and their helpers act on its MMU */
   current: Mmu;
   currentIndex = 0;
+  /** the last-level cache's pages, shared by every vCPU (each has its own near caches) */
+  private readonly llc: ReturnType<typeof lastLevelCache>;
   /** the paging mode every vCPU's 1-D walks use (MachineOptions.paging) */
   private readonly paging: EntryFormat | undefined;
   /** called with each vCPU brought up after the first, to give it the context its engine runs vCPUs with */
@@ -37,6 +40,7 @@ export class Machine {
     }
     this.guestMemory = options.guestPhysical ? new SparsePhysicalMemory() : null;
     this.paging = options.paging;
+    this.llc = lastLevelCache(profile);
     for (let i = 0; i < options.vcpus; i++) this.vcpu(i);
     this.current = this.cpus[0];
   }
@@ -50,7 +54,7 @@ export class Machine {
   vcpu(index: number): Mmu {
     if (!Number.isInteger(index) || index < 0 || index >= MAX_VCPUS) throw new RangeError(`machine: no vCPU ${index} (0 to ${MAX_VCPUS - 1})`);
     while (this.cpus.length <= index) {
-      const mmu = new Mmu(this.profile, this.counters, this.memory, this.guestMemory ?? undefined, this.paging);
+      const mmu = new Mmu(this.profile, this.counters, this.memory, this.guestMemory ?? undefined, this.paging, this.llc);
       this.cpus.push(mmu);
       if (this.cpus.length > 1) this.onBringUp?.(mmu, this.cpus.length - 1);
     }

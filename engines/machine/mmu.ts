@@ -2,8 +2,10 @@
 // that cannot serve the access: a write through a clean or read-only entry, a user access to a supervisor
 // entry — real hardware re-walks then, SDM Vol. 3 §4.8 and §4.10.2.3) a 1-D walk natively / under PV / under
 // shadow paging, or a 2-D walk under EPT. Cycles are charged to the guest under the mechanism that caused
-// them, so the harness can explain overhead: `memory-access`, `tlb-l2`, `page-walk`, `nested-walk`.
-import { HOT_MEMORY_ACCESS as HOT_MEMORY_ACCESS_, HOT_NESTED_WALK as HOT_NESTED_WALK_, HOT_PAGE_WALK as HOT_PAGE_WALK_, HOT_TLB_L2 as HOT_TLB_L2_, type Counters } from './counters.ts';
+// them, so the harness can explain overhead: `memory-access`, `tlb-l2`, `page-walk`, `nested-walk`. The access
+// itself is then served by the near caches (the L1 hit's latency, in `memory-access`), the last-level cache or
+// DRAM (the extra latency in `data-cache`), by how recently its page was touched (page-recency.ts).
+import { HOT_DATA_CACHE as HOT_DATA_CACHE_, HOT_MEMORY_ACCESS as HOT_MEMORY_ACCESS_, HOT_NESTED_WALK as HOT_NESTED_WALK_, HOT_PAGE_WALK as HOT_PAGE_WALK_, HOT_TLB_L2 as HOT_TLB_L2_, type Counters } from './counters.ts';
 import type { CostProfile } from './profile.ts';
 import type { SparsePhysicalMemory } from './physical-memory.ts';
 import { FAULT_EPT_VIOLATION as FAULT_EPT_VIOLATION_, FAULT_NONE as FAULT_NONE_, type EntryFormat } from './types.ts';
@@ -12,6 +14,7 @@ import { PagingStructureCache, walkTag as walkTag_ } from './paging-structure-ca
 import { SetAssociativeTlb } from './tlb.ts';
 import { Walker1D } from './page-walker.ts';
 import { NestedWalker2D } from './nested-walker.ts';
+import { PageRecency } from './page-recency.ts';
 
 // Imported constants are copied into module-local bindings: under tsx's module transform an imported binding
 // is read through a getter on every use, which dominated the hot path (scripts/perf.ts profile).
@@ -26,6 +29,7 @@ const HOT_MEMORY_ACCESS = HOT_MEMORY_ACCESS_;
 const HOT_TLB_L2 = HOT_TLB_L2_;
 const HOT_PAGE_WALK = HOT_PAGE_WALK_;
 const HOT_NESTED_WALK = HOT_NESTED_WALK_;
+const HOT_DATA_CACHE = HOT_DATA_CACHE_;
 
 export type MmuMode = 'native' | 'nested';
 
@@ -55,11 +59,19 @@ export class Mmu {
   private readonly l1HitCycles: number;
   private readonly l2HitCycles: number;
   private readonly memRef: number;
+  /** pages this vCPU's own caches hold */
+  private readonly near: PageRecency;
+  /** pages the last-level cache holds, shared by the machine's vCPUs; null when the near caches are the last */
+  private readonly llc: PageRecency | null;
+  private readonly llcCycles: number;
+  private readonly dramCycles: number;
 
   /**
    * `memory`: where 1-D walks read tables (host memory: native, PV direct paging, shadow tables).
    * `guestMemory`: guest-physical memory holding the guest's own tables for 2-D walks (EPT engines only).
    * `paging`: the layout 1-D walks read, 4-level x86-64 unless a 32-bit guest runs with PAE (PAE_FORMAT).
+   * `llc`: the last-level cache's pages, which the vCPUs of one machine share (machine.ts); by default this
+   * MMU's own, as the profile sizes it.
    */
   constructor(
     private readonly profile: CostProfile,
@@ -67,6 +79,7 @@ export class Mmu {
     memory: SparsePhysicalMemory,
     guestMemory?: SparsePhysicalMemory,
     paging: EntryFormat = X86_FORMAT,
+    llc: PageRecency | null = lastLevelCache(profile),
   ) {
     this.pwc = new PagingStructureCache(profile.pwc);
     this.tlb = new SetAssociativeTlb(profile.tlb, counters, this.pwc);
@@ -75,6 +88,10 @@ export class Mmu {
     this.l1HitCycles = profile.tlb.l1HitCycles;
     this.l2HitCycles = profile.tlb.l2HitCycles;
     this.memRef = profile.native.memRef;
+    this.near = new PageRecency(profile.dataCache.nearPages);
+    this.llc = llc;
+    this.llcCycles = profile.dataCache.llcCycles;
+    this.dramCycles = profile.dataCache.dramCycles;
   }
 
   /** load CR3 (and, nested, the EPTP); flushing is the caller's decision, made with its own cause */
@@ -96,7 +113,10 @@ export class Mmu {
     if (tlb.lookup(vpn, this.pcid, this.vpid)) {
       if (tlb.hitLevel === 2) c.chargeGuestHot(HOT_TLB_L2, this.l2HitCycles);
       const flags = tlb.flags;
-      if ((!write || (flags & (PTE_RW | PTE_D)) === (PTE_RW | PTE_D)) && (!user || (flags & PTE_US) !== 0)) return FAULT_NONE;
+      if ((!write || (flags & (PTE_RW | PTE_D)) === (PTE_RW | PTE_D)) && (!user || (flags & PTE_US) !== 0)) {
+        if (!this.near.touch(tlb.frame)) this.farLoad(tlb.frame);
+        return FAULT_NONE;
+      }
     }
     c.tlbMisses++;
     const tag = walkTag(this.pcid, this.vpid);
@@ -122,7 +142,20 @@ export class Mmu {
     const pages = PAGES_PER_SIZE[r.size];
     const first = pages === 1 ? r.frame : r.frame - (vpn - Math.floor(vpn / pages) * pages);
     tlb.fill(vpn, r.size, this.pcid, this.vpid, first, r.flags);
+    if (!this.near.touch(r.frame)) this.farLoad(r.frame);
     return FAULT_NONE;
+  }
+
+  /** a data access to `frame` that the near caches missed: the last-level cache's latency or DRAM's */
+  private farLoad(frame: number): void {
+    const c = this.counters;
+    if (this.llc !== null && this.llc.touch(frame)) {
+      c.llcLoads++;
+      c.chargeGuestHot(HOT_DATA_CACHE, this.llcCycles);
+    } else {
+      c.dramLoads++;
+      c.chargeGuestHot(HOT_DATA_CACHE, this.dramCycles);
+    }
   }
 
   /**
@@ -146,4 +179,9 @@ export class Mmu {
     this.nested?.invept();
     this.tlb.flushTag(-1, this.vpid, 'invept');
   }
+}
+
+/** a last-level cache of the profile's size, or null when the profile has none beyond the near caches */
+export function lastLevelCache(profile: CostProfile): PageRecency | null {
+  return profile.dataCache.llcPages > 0 ? new PageRecency(profile.dataCache.llcPages) : null;
 }

@@ -35,6 +35,21 @@ export interface PagingStructureCacheProfile {
   nestedTlb: number;
 }
 
+/**
+ * Where a data access is served from, by how recently its page was touched (page-recency.ts, mmu.ts): the
+ * model keeps pages, not cache lines. Cycles are those beyond the L1 hit every access pays (tlb.l1HitCycles).
+ */
+export interface DataCacheProfile {
+  /** 4 KiB pages the core's own caches hold (a power of two): a load from one of them costs the L1 hit only */
+  nearPages: number;
+  /** 4 KiB pages the shared last-level cache holds (a power of two; 0 when the near caches are the last level) */
+  llcPages: number;
+  /** extra cycles of a load served by the last-level cache */
+  llcCycles: number;
+  /** extra cycles of a load served by DRAM */
+  dramCycles: number;
+}
+
 export interface CpuFeatures {
   /** extended/nested page tables (Intel EPT from Nehalem 2008, AMD NPT from Barcelona 2007) */
   ept: boolean;
@@ -173,6 +188,7 @@ export interface CostProfile {
   features: CpuFeatures;
   tlb: TlbProfile;
   pwc: PagingStructureCacheProfile;
+  dataCache: DataCacheProfile;
   native: NativeCosts;
   devices: DeviceProfile;
   hvm: HvmCosts;

@@ -2,13 +2,13 @@
 // the profile's power model (energy.ts) at a chosen P-state. Guest, hypervisor and host cycles are the core
 // executing; idle cycles (waiting for a device or a timer) are the core in its idle C-state. The counters are
 // at the profile's clock (P0); at a slower P-state the core-bound cycles take f_P0 / f longer, while the
-// cycles the model charges to memory latency (memory accesses and page-walk references: DRAM and the
-// uncore do not follow core P-states) take the same time.
+// cycles the model charges to memory latency (memory accesses, their last-level cache and DRAM latency, and
+// page-walk references: DRAM and the uncore do not follow core P-states) take the same time.
 import type { PowerProfile } from './types.ts';
 import { EnergyMeter } from './energy.ts';
 
 /** mechanisms (engines/machine/counters.ts) whose cycles are memory latency, not core work */
-const MEMORY_BOUND = ['memory-access', 'page-walk', 'nested-walk'] as const;
+const MEMORY_BOUND = ['memory-access', 'data-cache', 'page-walk', 'nested-walk'] as const;
 
 export interface RunCycles {
   cycles: { guest: number; hypervisor: number; host: number; idle: number };

@@ -9,7 +9,5 @@ export const KNOWN_OUTSIDE: Readonly<Record<string, string>> = {
   'xen-2003/linux-build':
     'model lacks the 2003 setup: XenoLinux 2.4 on non-PAE 2-level tables and a Pentium 4 Xeon, whose costs core2-2007 only estimates. With PAE tables, no page-table switch per system call and a make that vforks its jobs, xen:arch=x86_32 is 3.7 % over native, nearly all of it page-table validation — each demand-faulted PTE a validated mmu_update hypercall (1.9 %), each compiler\'s PTE pages typed as they are linked and untyped entry by entry at its exit (1.0 %) — then the faults Xen bounces (0.6 %) and the split-driver I/O (0.3 %); the per-entry validation and hypercall-entry costs behind them are estimates',
   'bhargava/walk-cache-gain':
-    'model lacks the paper\'s whole-application workloads: the case is a pure random-load loop, nearly all translation, so removing the walk caches costs it far more than SPEC-style benchmarks that also compute',
-  'bhargava/host-large-pages':
-    'model lacks the paper\'s whole-application workloads (see bhargava/walk-cache-gain): in a pure random-load loop the EPT walk that host large pages shorten is most of the time',
+    'model lacks a cache latency per walk reference: every reference costs the average memRef (20 cycles), so with no walk caches a miss pays 24 × 20 cycles, where on the hardware the references to upper-level entries (a few lines every walk reuses) hit the L1 cache; and it lacks the paper\'s whole-application workloads, which compute between misses — the case is a random-load loop',
 };

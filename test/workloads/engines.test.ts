@@ -77,10 +77,23 @@ test('the suites exercise the paths their descriptions name', async () => {
   const eptRefs = (r: RunCounters) => (r.attribution['nested-walk'] ?? 0) / profile.native.memRef;
   for (const r of [k44, k42]) assert.equal(r.kvm.tlb.walkRefs - eptRefs(r.kvm), r.native.tlb.walkRefs);
   assert.ok(eptRefs(k44.kvm) > 2 * eptRefs(k42.kvm));
-  // what the suite is for: 4K+4K clearly above native on kvm, 2M+2M within 10 %
+  // the loads themselves: over 512 MiB the 32 MiB LLC holds a page 1/16 of the time, the rest come from DRAM, on
+  // every engine alike (the frames differ, so the counts may too, by the few slots shared with other pages)
+  for (const r of [k44, k42, k22]) {
+    for (const e of ['native', 'xen', 'kvm']) {
+      const { llcLoads = 0, dramLoads = 0 } = r[e].events;
+      assert.ok(Math.abs(llcLoads / (llcLoads + dramLoads) - 1 / 16) < 0.005, `${e}: LLC share ${llcLoads / (llcLoads + dramLoads)}`);
+      assert.ok(llcLoads + dramLoads > 0.99 * 200_000, e);
+    }
+  }
+  // what the suite is for: translation on kvm 4K+4K two to three times native's (each miss walks the EPT for
+  // the data page as well), 4K+2M less; the whole run clearly above native on 4K+4K, 2M+2M within 1 %
+  const translation = (c: RunCounters) => ['tlb-l2', 'page-walk', 'nested-walk'].reduce((sum, m) => sum + (c.attribution[m] ?? 0), 0);
+  const ratio = (r: Record<string, RunCounters>) => translation(r.kvm) / translation(r.native);
+  assert.ok(ratio(k44) > 2 && ratio(k44) < 3 && ratio(k42) < ratio(k44), `4K+4K ${ratio(k44)}, 4K+2M ${ratio(k42)}`);
   const over = (r: Record<string, RunCounters>) => r.kvm.cycles.total / r.native.cycles.total - 1;
-  assert.ok(over(k44) > 0.5 && over(k44) > over(k42), `4K+4K ${over(k44)}`);
-  assert.ok(over(k22) < 0.1, `2M+2M ${over(k22)}`);
+  assert.ok(over(k44) > 0.15 && over(k44) > over(k42), `4K+4K ${over(k44)}`);
+  assert.ok(over(k22) < 0.01, `2M+2M ${over(k22)}`);
   // a 64-bit PV syscall switches page tables; with EPT it is native
   assert.ok(get('micro/null-syscall').xen.cycles.total > 2 * get('micro/null-syscall').kvm.cycles.total);
   // the measured phase of fork-exit is its 2 forks; the heap's fault-in is setup

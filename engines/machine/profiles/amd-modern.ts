@@ -41,6 +41,20 @@ export const AMD_MODERN: CostProfile = {
     // undocumented. estimate: the intel-modern values
     ...INTEL_MODERN.pwc,
   },
+  // AnandTech, "Sizing Up Servers: Intel's Skylake-SP Xeon versus AMD's EPYC 7000" (De Gelas, Cutress, July
+  // 2017), memory latency page: LMBench random-load latency on the EPYC 7601
+  dataCache: {
+    // the 512 KiB private L2 (AMD Software Optimization Guide for Family 17h, §2.6); its hits are charged the
+    // L1 latency: the page-level model cannot tell which of a page's lines L1 holds
+    nearPages: 128,
+    // the 8 MiB L3 of the core's own CCX: the other CCXes' L3 answers at about DRAM latency (89–95 ns for
+    // 16–32 MB in the same measurements), so the 64 MiB of the package is not one cache
+    llcPages: 2048,
+    // L3 at 4–8 MB: 34–47 cycles, taken as 40, less the L1's 4
+    llcCycles: 36,
+    // memory at 384–512 MB: 96–98 ns, at this profile's 2.2 GHz 213 cycles, less the L1's 4
+    dramCycles: 209,
+  },
   // vendor-independent kernel software paths and HyperBench's host figures: see intel-modern for sources
   native: { ...INTEL_MODERN.native },
   devices: NVME_SSD_10GBE,

@@ -39,6 +39,18 @@ export const CORE2_2007: CostProfile = {
     // no nested paging hardware, so no nested TLB
     nestedTlb: 0,
   },
+  dataCache: {
+    // Penryn's 6 MiB L2, shared by a core pair, is its last level (no L3), taken as 4 MiB (the table is
+    // direct-mapped by frame number, so its size is a power of two); its hits are charged the L1 latency
+    // (X-bit labs, Core 2 Extreme QX9650 review: L2 latency 12–15 cycles): the page-level model cannot tell
+    // which of a page's lines L1 holds
+    nearPages: 1024,
+    llcPages: 0,
+    llcCycles: 0,
+    // estimate: memory behind the front-side bus and the chipset's controller, ~75 ns, at this profile's 3.0 GHz
+    // 225 cycles, less the L1's 3
+    dramCycles: 222,
+  },
   native: {
     // kernel software paths and HyperBench's host figures as in intel-modern (no Penryn measurements
     // published); what differs follows

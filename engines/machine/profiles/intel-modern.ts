@@ -43,6 +43,20 @@ export const INTEL_MODERN: CostProfile = {
     // fully-associative nested TLBs of tens of entries; 32 chosen
     nestedTlb: 32,
   },
+  // AnandTech, "Sizing Up Servers: Intel's Skylake-SP Xeon versus AMD's EPYC 7000" (De Gelas, Cutress, July
+  // 2017), memory latency page: LMBench random-load latency on Skylake-SP
+  dataCache: {
+    // the 1 MiB private L2 of Skylake-SP (Intel Optimization Manual, Skylake Server cache parameters); its hits
+    // are charged the L1 latency: the page-level model cannot tell which of a page's lines L1 holds
+    nearPages: 256,
+    // L3 of 1.375 MiB per core, shared: 27.5 MiB on a 20-core Xeon Gold 6148, taken as 32 MiB (the table is
+    // direct-mapped by frame number, so its size is a power of two)
+    llcPages: 8192,
+    // L3 at 4–8 MB: 54–56 cycles, less the L1's 4
+    llcCycles: 51,
+    // memory at 384–512 MB: 89–91 ns, at this profile's 2.5 GHz 225 cycles, less the L1's 4
+    dramCycles: 221,
+  },
   native: {
     // estimate: paging-structure entries mostly hit the data caches; between Skylake's L2 (12 cycles) and L3
     // (44 cycles) load latency (Optimization Manual, Skylake cache parameters)

@@ -5,7 +5,7 @@
 // MAX_PROFILE_LIST entries; a record of numbers (hvm.exitHandler) has its extra keys checked the same way.
 import type { CostProfile } from '../profile.ts';
 import {
-  MAX_PROFILE_LIST, MAX_PROFILE_NUMBER, MAX_PWC_ENTRIES, MAX_TLB_SETS, MAX_TLB_WAYS, PROFILE_GHZ,
+  MAX_CACHE_PAGES, MAX_PROFILE_LIST, MAX_PROFILE_NUMBER, MAX_PWC_ENTRIES, MAX_TLB_SETS, MAX_TLB_WAYS, PROFILE_GHZ,
 } from '../../../harness/limits.ts';
 import { validatePowerProfile } from '../../power/p-states.ts';
 
@@ -26,6 +26,9 @@ const RULES: readonly Rule[] = [
   { path: /^tlb\.\w+\.sets$/, min: 1, max: MAX_TLB_SETS, integer: true, powerOfTwo: true },
   { path: /^tlb\.\w+\.ways$/, min: 1, max: MAX_TLB_WAYS, integer: true },
   { path: /^pwc\.\w+$/, min: 0, max: MAX_PWC_ENTRIES, integer: true },
+  // a slot is the frame number's low bits (page-recency.ts); the near caches hold at least one page
+  { path: /^dataCache\.nearPages$/, min: 1, max: MAX_CACHE_PAGES, integer: true, powerOfTwo: true },
+  { path: /^dataCache\.llcPages$/, min: 0, max: MAX_CACHE_PAGES, integer: true, powerOfTwo: true },
   // divisors, bounded away from 0 so that a quotient stays finite: device throughput (1 B/µs = 1 MB/s, slower
   // than any disk or NIC), P-state frequency (1 MHz) and voltage
   { path: /BytesPerUs$/, min: 1, max: MAX_PROFILE_NUMBER },

@@ -4,7 +4,8 @@ import { Counters } from '../../../engines/machine/counters.ts';
 import { Mmu } from '../../../engines/machine/mmu.ts';
 import { Machine } from '../../../engines/machine/machine.ts';
 import { getProfile } from '../../../engines/machine/profiles/index.ts';
-import { PTE_D, PTE_G, PTE_RW, PTE_US } from '../../../engines/machine/pte.ts';
+import { PTE_D, PTE_G, PTE_RW, PTE_US, X86_FORMAT } from '../../../engines/machine/pte.ts';
+import { PageTables } from '../../../engines/machine/page-table.ts';
 import { FAULT_EPT_VIOLATION, FAULT_NOT_PRESENT } from '../../../engines/machine/types.ts';
 import { Fixture } from './walk-fixture.ts';
 import { walkTag } from '../../../engines/machine/paging-structure-cache.ts';
@@ -28,7 +29,45 @@ test('a TLB hit costs only the access; a miss charges the walk by reference', ()
   const s = c.snapshot();
   assert.equal(s.tlb.misses, 1);
   assert.equal(s.tlb.walkRefs, 4);
-  assert.deepEqual(s.attribution, { 'memory-access': 2 * intel.tlb.l1HitCycles, 'page-walk': 4 * intel.native.memRef });
+  // the page's first load comes from DRAM (no cache holds it yet), the second from the near caches
+  assert.deepEqual(s.attribution, {
+    'memory-access': 2 * intel.tlb.l1HitCycles, 'page-walk': 4 * intel.native.memRef, 'data-cache': intel.dataCache.dramCycles,
+  });
+  assert.deepEqual(s.events, { dramLoads: 1 });
+});
+
+test('a load is served by the near caches, the last-level cache or DRAM by how recently its page was touched', () => {
+  const { nearPages: N, llcPages: L, llcCycles, dramCycles } = intel.dataCache;
+  const fx = new Fixture();
+  // 2L pages on frames first … first + 2L − 1, first a multiple of 2L: page i is frame first + i, and pages 0,
+  // N and L share a near slot (frame mod N), pages 0 and L an LLC slot (frame mod L)
+  fx.mapGuest(BASE, 2 * L, 0);
+  const { mmu, c } = nativeMmu(fx);
+  const load = (page: number): number => mmu.access(BASE + page * 4096, false, true);
+  // 1. page 0: in no cache → DRAM          2. page N: takes page 0's near slot, its own LLC slot → DRAM
+  // 3. page 0: near slot holds N, LLC slot still 0 → LLC (a TLB hit: the data path is the same)
+  // 4. page L: takes page 0's near and LLC slots → DRAM   5. page 0: in neither → DRAM
+  for (const page of [0, N, 0, L, 0]) assert.equal(load(page), 0);
+  assert.deepEqual([c.llcLoads, c.dramLoads], [1, 4]);
+  const s = c.snapshot();
+  assert.equal(s.attribution['data-cache'], llcCycles + 4 * dramCycles);
+  assert.deepEqual(s.events, { dramLoads: 4, llcLoads: 1 });
+  assert.equal(s.tlb.misses, 3, 'steps 3 and 5 hit the TLB');
+  // 6. page 0 again: near → the L1 hit only, nothing more in data-cache
+  assert.equal(load(0), 0);
+  assert.equal(c.snapshot().attribution['data-cache'], llcCycles + 4 * dramCycles);
+});
+
+test('the vCPUs of a machine share the last-level cache, each with near caches of its own', () => {
+  const m = new Machine(intel, new Counters(), { vcpus: 2, guestPhysical: false });
+  const tables = new PageTables(m.memory, X86_FORMAT);
+  const root = m.memory.allocFrame();
+  tables.map(root, BASE, m.memory.allocFrame(), 0, PTE_RW | PTE_US, 0);
+  for (const mmu of m.mmus) mmu.setContext('native', root, 0, 0);
+  // vCPU 0's load brings the page into its near caches and the LLC (DRAM); vCPU 1's finds it in the LLC only;
+  // each then finds it near
+  for (const cpu of [0, 1, 0, 1]) assert.equal(m.mmus[cpu].access(BASE, false, true), 0);
+  assert.deepEqual([m.counters.dramLoads, m.counters.llcLoads], [1, 1]);
 });
 
 test('a write through a clean TLB entry misses, and the walk sets Dirty in memory', () => {

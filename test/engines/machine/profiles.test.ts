@@ -28,8 +28,10 @@ for (const profile of listProfiles()) {
   test(`${profile.id}: every number finite, positive where it must be`, () => {
     for (const [path, n] of numbers(profile, '', [])) {
       assert.ok(Number.isFinite(n), `${path} is finite`);
-      // a paging-structure cache may be absent (0 entries) — core2 has no nested TLB; everything else > 0
-      if (path.startsWith('pwc.')) assert.ok(n >= 0 && Number.isInteger(n), `${path} ≥ 0`);
+      // a paging-structure cache may be absent (0 entries) — core2 has no nested TLB — and so may a last-level
+      // cache beyond the near ones (core2's L2 is its last level): then its latency is unused; everything else > 0
+      const noLlc = profile.dataCache.llcPages === 0 && path.startsWith('dataCache.llc');
+      if (path.startsWith('pwc.') || noLlc) assert.ok(n >= 0 && Number.isInteger(n), `${path} ≥ 0`);
       else assert.ok(n > 0, `${path} > 0`);
     }
   });
@@ -40,6 +42,13 @@ for (const profile of listProfiles()) {
       assert.ok(Number.isInteger(g.sets) && (g.sets & (g.sets - 1)) === 0);
     }
     assert.ok(profile.hvm.exitHandler.default > 0, 'exitHandler has a default');
+  });
+
+  test(`${profile.id}: the data caches' page counts are powers of two, the last level larger than the near`, () => {
+    const { nearPages, llcPages } = profile.dataCache;
+    for (const n of [nearPages, llcPages]) assert.ok(Number.isInteger(n) && (n & (n - 1)) === 0, `${n} is a power of two or 0`);
+    assert.ok(nearPages > 0);
+    assert.ok(llcPages === 0 || llcPages > nearPages, 'a last level no larger than the near caches would never hit');
   });
 }
 

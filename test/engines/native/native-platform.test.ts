@@ -19,8 +19,9 @@ test('a syscall costs SYSCALL/SYSRET plus the kernel body and flushes nothing', 
   const d = delta('native', [], [{ op: 'syscall', count: 4 }]);
   // intel-modern: syscall 70 + syscallKernelWork 180, and the kernel's 4 footprint pages read per call at an
   // L1 hit's 4 cycles; the first call walks for them (never touched since boot): 4 refs for the first, then
-  // 1 each (the PDE cache holds their PD) = 7 refs × memRef 20
-  assert.equal(d.cycles, 4 * 250 + 4 * 4 * 4 + 7 * 20);
+  // 1 each (the PDE cache holds their PD) = 7 refs × memRef 20, and loads them from DRAM: 4 × 221
+  assert.equal(d.cycles, 4 * 250 + 4 * 4 * 4 + 7 * 20 + 4 * 221);
+  assert.equal(d.events.dramLoads, 4);
   assert.equal(d.events.kernelTlbMisses, 4);
   assert.deepEqual(d.flushScope, {});
   // warm: the kernel's entries are global and no CR3 write happens, so nothing is walked again
