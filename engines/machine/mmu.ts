@@ -59,8 +59,13 @@ export class Mmu {
   private readonly l1HitCycles: number;
   private readonly l2HitCycles: number;
   private readonly memRef: number;
-  /** pages this vCPU's own caches hold */
-  private readonly near: PageRecency;
+  /**
+   * pages this vCPU's own caches hold: a PageRecency's table, checked inline where access() has its frame (its
+   * touch() there, a call at each of two sites, made V8 stop inlining the walker: 2-D walks ran 20 % slower in
+   * scripts/perf.ts's sweep, against 3 % this way)
+   */
+  private readonly nearFrames: Float64Array;
+  private readonly nearMask: number;
   /** pages the last-level cache holds, shared by the machine's vCPUs; null when the near caches are the last */
   private readonly llc: PageRecency | null;
   private readonly llcCycles: number;
@@ -88,7 +93,9 @@ export class Mmu {
     this.l1HitCycles = profile.tlb.l1HitCycles;
     this.l2HitCycles = profile.tlb.l2HitCycles;
     this.memRef = profile.native.memRef;
-    this.near = new PageRecency(profile.dataCache.nearPages);
+    const near = new PageRecency(profile.dataCache.nearPages);
+    this.nearFrames = near.frames;
+    this.nearMask = near.mask;
     this.llc = llc;
     this.llcCycles = profile.dataCache.llcCycles;
     this.dramCycles = profile.dataCache.dramCycles;
@@ -114,7 +121,9 @@ export class Mmu {
       if (tlb.hitLevel === 2) c.chargeGuestHot(HOT_TLB_L2, this.l2HitCycles);
       const flags = tlb.flags;
       if ((!write || (flags & (PTE_RW | PTE_D)) === (PTE_RW | PTE_D)) && (!user || (flags & PTE_US) !== 0)) {
-        if (!this.near.touch(tlb.frame)) this.farLoad(tlb.frame);
+        const frame = tlb.frame;
+        const slot = frame & this.nearMask;
+        if (this.nearFrames[slot] !== frame) this.farLoad(frame, slot);
         return FAULT_NONE;
       }
     }
@@ -142,12 +151,14 @@ export class Mmu {
     const pages = PAGES_PER_SIZE[r.size];
     const first = pages === 1 ? r.frame : r.frame - (vpn - Math.floor(vpn / pages) * pages);
     tlb.fill(vpn, r.size, this.pcid, this.vpid, first, r.flags);
-    if (!this.near.touch(r.frame)) this.farLoad(r.frame);
+    const slot = r.frame & this.nearMask;
+    if (this.nearFrames[slot] !== r.frame) this.farLoad(r.frame, slot);
     return FAULT_NONE;
   }
 
   /** a data access to `frame` that the near caches missed: the last-level cache's latency or DRAM's */
-  private farLoad(frame: number): void {
+  private farLoad(frame: number, nearSlot: number): void {
+    this.nearFrames[nearSlot] = frame;
     const c = this.counters;
     if (this.llc !== null && this.llc.touch(frame)) {
       c.llcLoads++;

@@ -6,8 +6,10 @@
 // whose frames differ by a multiple of S evict each other, as pages of one cache colour do in a real cache,
 // where ways soften it. Used by the MMU (mmu.ts) for the latency of data accesses.
 export class PageRecency {
-  private readonly frames: Float64Array;
-  private readonly mask: number;
+  /** the frame each slot holds, -1 for none; the MMU reads it directly on its hot path (mmu.ts) */
+  readonly frames: Float64Array;
+  /** a frame's slot is `frame & mask` */
+  readonly mask: number;
 
   /** `pages`: the level's capacity in 4 KiB pages, a power of two (profile-ranges.ts checks profile files) */
   constructor(pages: number) {
