@@ -60,9 +60,9 @@ export class Mmu {
   private readonly l2HitCycles: number;
   private readonly memRef: number;
   /**
-   * pages this vCPU's own caches hold: a PageRecency's table, checked inline where access() has its frame (its
-   * touch() there, a call at each of two sites, made V8 stop inlining the walker: 2-D walks ran 20 % slower in
-   * scripts/perf.ts's sweep, against 3 % this way)
+   * pages this vCPU's own caches hold: a PageRecency's table, checked inline where access() has its frame —
+   * the hot path: TLB hits ran 10 % slower than before the data caches with a touch() call there, and 21 % with
+   * one method doing the whole data access, against 6 % inline (scripts/perf.ts's cases, measured interleaved)
    */
   private readonly nearFrames: Float64Array;
   private readonly nearMask: number;
