@@ -276,10 +276,12 @@ export interface Platform {
   flushLocal(): void;
   /** the calls that follow run on vCPU `cpu` (brought up on first use): its MMU, TLB, CR3 and PCIDs */
   selectCpu(cpu: number): void;
-  /** Linux flush_tlb_multi: the vCPUs `cpus` (other than the current one, each with the current address space
-   *  loaded) drop `pages` pages of `pageBytes` from `va` from their TLBs, or when `full` all of that address
-   *  space's translations */
-  flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void;
+  /** Linux flush_tlb_multi (arch/x86/mm/tlb.c), which flush_tlb_mm_range calls — since Linux 5.13 — with the
+   *  whole mm_cpumask whenever a CPU other than its own is in it, its own CPU included. The mask is `others`
+   *  (vCPUs other than the current one, each with the current address space loaded) and, when `here`, the
+   *  current vCPU. Each drops `pages` pages of `pageBytes` from `va` from its TLB, or when `full` all of that
+   *  address space's translations */
+  flushMulti(others: readonly number[], here: boolean, va: number, pages: number, pageBytes: number, full: boolean): void;
   /** one user-mode memory access through the MMU; FAULT_NONE or the guest page-fault kind */
   access(va: number, write: boolean): number;
   /** delivery of a user page fault to the kernel's handler and the return to user mode */

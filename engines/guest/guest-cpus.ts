@@ -1,14 +1,14 @@
 // What the kernel keeps per vCPU and the TLB flushes that follow from it (Linux arch/x86/mm/tlb.c): the
 // address space each vCPU has loaded (cpu_tlbstate.loaded_mm), each vCPU's own PCID allocator (the ASIDs are
 // per CPU, asid.ts), and so the vCPUs a flush of an address space must reach — its mm_cpumask.
-// flush_tlb_mm_range flushes the range on this CPU, then, when another CPU in mm_cpumask exists, calls
-// flush_tlb_multi on them (native: an IPI each, whose flush_tlb_func flushes the same range; the paravirt
-// versions are the platform's flushOthers), one INVLPG per page up to tlb_single_page_flush_ceiling, else
-// the whole address space.
+// flush_tlb_mm_range (Linux ≥ 5.13) flushes one INVLPG per page up to tlb_single_page_flush_ceiling, else the
+// whole address space: when another CPU is in mm_cpumask it calls flush_tlb_multi with the whole mask, this
+// CPU included, and the platform flushes them all (Platform.flushMulti: natively flush_tlb_func here and an IPI
+// to each other CPU; Xen PV one hypercall for all, this CPU too); only when none is does it flush here alone.
 import type { Platform } from '../types.ts';
 import type { AddressSpace } from './address-space.ts';
 import { AsidAllocator } from './asid.ts';
-import { flushesWhole, invalidateRange } from './tlb-invalidate.ts';
+import { flushesWhole, flushHere } from './tlb-invalidate.ts';
 
 export class GuestCpus {
   /** per vCPU: the address space loaded there, or null before a thread ran there / after it was torn down */
@@ -47,24 +47,28 @@ export class GuestCpus {
 
   /** flush_tlb_mm_range of `pages` pages of `pageBytes` from `base` in `space`, the current vCPU's */
   flushRange(space: AddressSpace, base: number, pages: number, pageBytes: number): void {
-    invalidateRange(this.p, base, pages, pageBytes);
-    if (this.collectOthers(space)) this.p.flushOthers(this.others, base, pages, pageBytes, flushesWhole(pages));
+    const full = flushesWhole(pages);
+    if (this.collectOthers(space)) this.p.flushMulti(this.others, true, base, pages, pageBytes, full);
+    else flushHere(this.p, base, pages, pageBytes, full);
   }
 
   /** flush_tlb_mm: all of `space`'s translations, here and on the other vCPUs that have it loaded */
   flushAll(space: AddressSpace): void {
-    this.p.flushLocal();
-    if (this.collectOthers(space)) this.p.flushOthers(this.others, 0, 0, 0, true);
+    if (this.collectOthers(space)) this.p.flushMulti(this.others, true, 0, 0, 0, true);
+    else this.p.flushLocal();
   }
 
   /**
    * `space` is being torn down (exec, exit): the process's threads on other vCPUs are gone, and exit_mmap's
    * final flush (tlb_finish_mmu, freed page tables) reaches the vCPUs that still have it loaded; they no longer
-   * hold it. `spaceId` is forgotten by every vCPU's PCID allocator.
+   * hold it. `spaceId` is forgotten by every vCPU's PCID allocator. The mask is the others': after exec's
+   * activate_mm this vCPU has left `space` (Linux 6.1 switch_mm_irqs_off takes it out of the old mm_cpumask);
+   * at exit it still has it loaded and Linux flushes it too, a flush the model leaves out on every platform
+   * (the vCPU switches to another address space next).
    */
   drop(space: AddressSpace, spaceId: number): void {
     if (this.collectOthers(space)) {
-      this.p.flushOthers(this.others, 0, 0, 0, true);
+      this.p.flushMulti(this.others, false, 0, 0, 0, true);
       for (const cpu of this.others) this.loaded[cpu] = null;
     }
     for (const a of this.asids) a.release(spaceId);

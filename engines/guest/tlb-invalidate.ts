@@ -5,8 +5,9 @@ import type { Platform } from '../types.ts';
 
 export const TLB_SINGLE_PAGE_FLUSH_CEILING = 33;
 
-export function invalidateRange(platform: Platform, base: number, pages: number, pageBytes: number): void {
-  if (pages > TLB_SINGLE_PAGE_FLUSH_CEILING) {
+/** flush_tlb_func on the current CPU: one INVLPG per page, or (`full`) the whole address space */
+export function flushHere(platform: Platform, base: number, pages: number, pageBytes: number, full: boolean): void {
+  if (full) {
     platform.flushLocal();
     return;
   }

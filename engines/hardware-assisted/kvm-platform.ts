@@ -172,7 +172,8 @@ export class KvmPlatform extends VmxPlatform {
   }
 
   /**
-   * flush_tlb_multi. With PV TLB flush (kvm_flush_tlb_multi) a preempted vCPU is not interrupted: the guest
+   * flush_tlb_multi's part for the other vCPUs (this one's flush is native's, NativePlatform.flushMulti). With
+   * PV TLB flush (kvm_flush_tlb_multi) a preempted vCPU is not interrupted: the guest
    * sets KVM_VCPU_FLUSH_TLB in its steal-time record and KVM flushes it at its next entry (selectCpu). The
    * others get native_flush_tlb_multi: one IPI send for all (sendToOthers: an ICR write when one vCPU is
    * left, one KVM_HC_SEND_IPI for two or more), and on each target — running its
@@ -180,7 +181,7 @@ export class KvmPlatform extends VmxPlatform {
    * under shadow paging its INVLPGs or CR3 reload exit and sync. A preempted target without PV TLB flush must
    * be scheduled in to take the IPI (selectCpu).
    */
-  override flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
+  protected override flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
     const targets = this.ipiTargets;
     targets.length = 0;
     for (const cpu of cpus) {

@@ -10,6 +10,7 @@ import { Machine } from '../machine/machine.ts';
 import type { Mmu } from '../machine/mmu.ts';
 import { FAULT_NONE } from '../machine/types.ts';
 import { X86_64_LAYOUT } from '../guest/layout.ts';
+import { flushHere } from '../guest/tlb-invalidate.ts';
 
 /** IA32_TSC_DEADLINE (Intel SDM Vol. 3 §10.5.4.1): the one-shot timer Linux re-arms each tick */
 export const MSR_TSC_DEADLINE = 0x6e0;
@@ -123,8 +124,20 @@ export class NativePlatform implements Platform {
     else m.tlb.flushNonGlobal(m.vpid, cause);
   }
 
-  /** native_flush_tlb_multi (Linux arch/x86/mm/tlb.c): an IPI to each CPU, whose flush_tlb_func flushes */
-  flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
+  /**
+   * native_flush_tlb_multi (Linux arch/x86/mm/tlb.c, through on_each_cpu_cond_mask): flush_tlb_func on this CPU
+   * when it is in the mask, as flush_tlb_mm_range would run it alone, and an IPI to each other CPU, whose
+   * flush_tlb_func flushes the same. The two run concurrently; the model flushes here first. KVM's PV flush
+   * (arch/x86/kernel/kvm.c kvm_flush_tlb_multi) keeps the caller in the mask — its own vCPU is never preempted
+   * — and calls native_flush_tlb_multi too: the platforms differ in flushOthers only
+   */
+  flushMulti(others: readonly number[], here: boolean, va: number, pages: number, pageBytes: number, full: boolean): void {
+    if (here) flushHere(this, va, pages, pageBytes, full);
+    this.flushOthers(others, va, pages, pageBytes, full);
+  }
+
+  /** native_flush_tlb_multi's part for the other CPUs `cpus`: an IPI to each, whose flush_tlb_func flushes */
+  protected flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
     this.sendIpi('other', cpus.length);
     for (const cpu of cpus) this.remoteFlush(this.machine.vcpu(cpu), va, pages, pageBytes, full);
   }

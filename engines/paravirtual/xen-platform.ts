@@ -462,8 +462,7 @@ export class XenPlatform extends NativePlatform {
 
   /** MMUEXT_INVLPG_LOCAL */
   override invalidatePage(va: number): void {
-    this.work('invlpg', this.profile.native.invlpg);
-    this.dropPage(va, 'hypercall');
+    this.flushCaller(va, true);
     // xen_flush_tlb_one_user: a multicall entry of its own (xen_mc_entry), never merged
     this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES, false);
     this.mc.issueUnlessLazy();
@@ -471,11 +470,23 @@ export class XenPlatform extends NativePlatform {
 
   /** MMUEXT_TLB_FLUSH_LOCAL: Xen's do_tlb_flush drops the global user entries too */
   override flushLocal(): void {
-    this.work('cr3-write', this.profile.native.cr3Write);
-    this.cr3.flushAll('hypercall');
+    this.flushCaller(0, false);
     // xen_flush_tlb: xen_mc_entry, never merged
     this.mc.submit('mmuext_op', 'mmuext-op', 0, MMUEXT_OP_BYTES, false);
     this.mc.issueUnlessLazy();
+  }
+
+  /** what Xen does on the calling vCPU's physical CPU for a flush hypercall: INVLPG of the page at `va` when
+   *  `single` (paging_invlpg, flush_tlb_one_local), else do_tlb_flush (xen/arch/x86/flushtlb.c) */
+  private flushCaller(va: number, single: boolean): void {
+    const n = this.profile.native;
+    if (single) {
+      this.work('invlpg', n.invlpg);
+      this.dropPage(va, 'hypercall');
+    } else {
+      this.work('cr3-write', n.cr3Write);
+      this.cr3.flushAll('hypercall');
+    }
   }
 
   override selectCpu(cpu: number): void {
@@ -490,21 +501,27 @@ export class XenPlatform extends NativePlatform {
 
   /**
    * Linux xen_flush_tlb_multi (arch/x86/xen/mmu_pv.c): one mmuext_op for the whole vCPU mask,
-   * MMUEXT_INVLPG_MULTI when the range is one page, else MMUEXT_TLB_FLUSH_MULTI. Xen (xen/arch/x86/mm.c
-   * do_mmuext_op → vcpumask_to_pcpumask, flush_tlb_one_mask / flush_tlb_mask) interrupts the physical CPUs
-   * those vCPUs run on itself — no guest IPIs, no upcalls — and each flushes as MMUEXT_INVLPG_LOCAL /
-   * TLB_FLUSH_LOCAL would there: the one page, or everything (do_tlb_flush, the guest's global user pages too)
+   * MMUEXT_INVLPG_MULTI when the range is one page, else MMUEXT_TLB_FLUSH_MULTI. Since Linux 5.13 the mask
+   * keeps the calling vCPU (only offline CPUs are taken out), so there is no INVLPG_LOCAL / TLB_FLUSH_LOCAL of
+   * the caller's own: Xen (xen/arch/x86/mm.c do_mmuext_op → vcpumask_to_pcpumask, flush_tlb_one_mask /
+   * flush_tlb_mask → xen/arch/x86/smp.c flush_area_mask) flushes the caller's physical CPU itself and
+   * interrupts the physical CPUs the others run on — no guest IPIs, no upcalls — and each flushes as
+   * MMUEXT_INVLPG_LOCAL / TLB_FLUSH_LOCAL would there: the one page, or everything (do_tlb_flush, the guest's
+   * global user pages too). A range of 2 to 33 pages, one INVLPG each natively, empties the caller's TLB too.
+   * `shootdownTargets` counts the vCPUs other than the caller's, as xen-qemu counts each call's ncpus less one
+   * (engines/lab/xen-qemu/to-counters.ts remoteTargets): the caller's flush is counted as the local one is.
    */
-  override flushOthers(cpus: readonly number[], va: number, pages: number, _pageBytes: number, full: boolean): void {
+  override flushMulti(others: readonly number[], here: boolean, va: number, pages: number, _pageBytes: number, full: boolean): void {
     const n = this.profile.native;
     const single = !full && pages === 1;
     this.calls.call('mmuext_op', 'mmuext-op');
-    this.counters.charge('hypervisor', 'ipi', n.ipi * cpus.length);
-    this.counters.charge('hypervisor', 'remote-flush', (single ? n.invlpg : n.cr3Write) * cpus.length);
-    this.counters.event('ipis', cpus.length);
+    if (here) this.flushCaller(va, single);
+    this.counters.charge('hypervisor', 'ipi', n.ipi * others.length);
+    this.counters.charge('hypervisor', 'remote-flush', (single ? n.invlpg : n.cr3Write) * others.length);
+    this.counters.event('ipis', others.length);
     // the flush each target takes, whatever the TLB records for it (two on a CPU whose flush toggles CR4.PGE)
-    this.counters.event('shootdownTargets', cpus.length);
-    for (const cpu of cpus) {
+    this.counters.event('shootdownTargets', others.length);
+    for (const cpu of others) {
       const mmu = this.machine.vcpu(cpu);
       if (single) mmu.tlb.invalidatePage(Math.floor(va / 4096), mmu.pcid, mmu.vpid, 'shootdown');
       else this.cr3.flushAll('shootdown', mmu);

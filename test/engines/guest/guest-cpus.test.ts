@@ -104,31 +104,104 @@ test('native: a munmap of 16 shared pages costs 3 IPIs and 16 INVLPGs on each ot
   assert.equal(p.access(SHARED, false), FAULT_NOT_PRESENT);
 });
 
-test('xen: one TLB_FLUSH_MULTI hypercall, no guest IPI; Xen flushes all of each other vCPU, which re-walks the 16 pages and the other region too', () => {
-  const p = new XenPlatform(intel, { pcid: true, xpti: true, batch: 32, arch: 'x86_64', blk: 'persistent', net: 'copy' });
+const xenPlatform = () => new XenPlatform(intel, { pcid: true, xpti: true, batch: 32, arch: 'x86_64', blk: 'persistent', net: 'copy' });
+
+test('xen: one TLB_FLUSH_MULTI hypercall for all 4 vCPUs, no guest IPI, no local INVLPG_LOCAL; Xen flushes all of each, the caller too, and each re-walks the 16 pages and the other region', () => {
+  const p = xenPlatform();
   const k = fourThreads(p);
   const before = flushes(p);
   k.run({ op: 'unmap', region: 'shared' });
   const after = flushes(p);
-  // xen_flush_tlb_multi: 16 pages is more than one page, so MMUEXT_TLB_FLUSH_MULTI; on intel-modern (PCID,
-  // INVPCID) Xen's do_tlb_flush is a flush of everything on each of the 3 vCPUs. The 16 local INVLPG_LOCALs
-  // (cause hypercall) are the unmapping vCPU's own
-  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 16, shootdown: 3 });
-  assert.deepEqual(sub(after.scope, before.scope), { single: 16, full: 3 });
+  // xen_flush_tlb_multi (Linux ≥ 5.13): the mask is vCPUs 0–3, the caller's included; 16 pages is more than
+  // one page, so one MMUEXT_TLB_FLUSH_MULTI and no MMUEXT_INVLPG_LOCAL (before 5.13: 16 of them, then the
+  // multi for vCPUs 1–3, 17 mmuext_op). On intel-modern (PCID, INVPCID) Xen's do_tlb_flush is a flush of
+  // everything: on the caller (cause hypercall, as its TLB_FLUSH_LOCAL would be) and on the 3 others
+  // (shootdown)
+  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 3 });
+  assert.deepEqual(sub(after.scope, before.scope), { full: 4 });
+  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
   assert.equal(after.ipis - before.ipis, 3);
   lostExactly(p, true);
+  // the caller's TLB lost the other region too: its next reads of it re-walk, 4 real misses
+  assert.equal(cached(p, 0, vpns(SHARED, 16)), 0);
+  assert.equal(cached(p, 0, vpns(OTHER, 4)), 0);
+  assert.equal(missesReading(p, 0, vpns(OTHER, 4)), 4);
 });
 
-test('xen: a one-page munmap is MMUEXT_INVLPG_MULTI: the other vCPUs lose exactly that entry', () => {
-  const p = new XenPlatform(intel, { pcid: true, xpti: true, batch: 32, arch: 'x86_64', blk: 'persistent', net: 'copy' });
+test('xen: a one-page munmap is MMUEXT_INVLPG_MULTI for all 4 vCPUs: each, the caller too, loses exactly that entry', () => {
+  const p = xenPlatform();
   const k = fourThreads(p, 1);
   const before = flushes(p);
   k.run({ op: 'unmap', region: 'shared' });
-  // 1 INVLPG_LOCAL here, one INVLPG on each of the 3 others
-  assert.deepEqual(sub(flushes(p).cause, before.cause), { hypercall: 1, shootdown: 3 });
-  for (let cpu = 1; cpu < 4; cpu++) {
+  const after = flushes(p);
+  // one mmuext_op: Xen's INVLPG on the caller (cause hypercall) and on each of the 3 others (shootdown); no
+  // INVLPG_LOCAL before it (before 5.13: one, then the multi for vCPUs 1–3, 2 mmuext_op)
+  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 3 });
+  assert.deepEqual(sub(after.scope, before.scope), { single: 4 });
+  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
+  for (let cpu = 0; cpu < 4; cpu++) {
     assert.equal(cached(p, cpu, [SHARED / PAGE]), 0);
     assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4);
+  }
+});
+
+/** a process whose 2 threads on vCPUs 0 and 1 wrote all `pages` pages of `shared` and the 4 of `other` */
+function twoThreads(p: AnyPlatform, pages: number): GuestKernel {
+  const k = new GuestKernel(p, new Rng(1));
+  k.run({ op: 'map', region: 'shared', bytes: pages * PAGE, pageSize: '4k' });
+  k.run({ op: 'map', region: 'other', bytes: 4 * PAGE, pageSize: '4k' });
+  for (let cpu = 0; cpu < 2; cpu++) {
+    k.run({ op: 'touch', region: 'shared', pattern: 'seq', accesses: pages, write: true, cpu });
+    k.run({ op: 'touch', region: 'other', pattern: 'seq', accesses: 4, write: true, cpu });
+  }
+  return k;
+}
+
+test('xen, 2 vCPUs: munmap of 1 page is 1 mmuext_op (INVLPG_MULTI) and no local invalidation hypercall; the page goes from both TLBs, nothing else', () => {
+  const p = xenPlatform();
+  const k = twoThreads(p, 1);
+  const before = flushes(p);
+  k.run({ op: 'unmap', region: 'shared' });
+  const after = flushes(p);
+  // the mask {0, 1}: one INVLPG by Xen here (hypercall), one on vCPU 1 (shootdown), 1 target
+  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
+  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 1 });
+  assert.deepEqual(sub(after.scope, before.scope), { single: 2 });
+  for (let cpu = 0; cpu < 2; cpu++) {
+    assert.equal(cached(p, cpu, [SHARED / PAGE]), 0);
+    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4);
+  }
+});
+
+test('xen, 2 vCPUs: munmap of 16 pages is 1 mmuext_op (TLB_FLUSH_MULTI); the caller\'s TLB holds no user entry afterwards', () => {
+  const p = xenPlatform();
+  const k = twoThreads(p, 16);
+  const before = flushes(p);
+  k.run({ op: 'unmap', region: 'shared' });
+  const after = flushes(p);
+  // before 5.13: 16 INVLPG_LOCAL, then the multi for vCPU 1: 17 mmuext_op, 16 single flushes here
+  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
+  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 1 });
+  assert.deepEqual(sub(after.scope, before.scope), { full: 2 });
+  for (let cpu = 0; cpu < 2; cpu++) {
+    assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0);
+    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 0);
+  }
+  assert.equal(missesReading(p, 0, vpns(OTHER, 4)), 4);
+});
+
+test('native and kvm, 2 vCPUs: munmap of 16 pages keeps 16 INVLPGs here and flush_tlb_func\'s 16 on the other vCPU; the other region stays cached', () => {
+  // native_flush_tlb_multi runs flush_tlb_func here as flush_tlb_mm_range would alone; kvm_flush_tlb_multi
+  // keeps the caller in the mask and calls it too
+  for (const p of [new NativePlatform(intel), new KvmPlatform(intel, kvmOptions())]) {
+    const k = twoThreads(p, 16);
+    const before = flushes(p);
+    k.run({ op: 'unmap', region: 'shared' });
+    assert.deepEqual(sub(flushes(p).cause, before.cause), { invlpg: 16, shootdown: 16 });
+    for (let cpu = 0; cpu < 2; cpu++) {
+      assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0);
+      assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4);
+    }
   }
 });
 
