@@ -67,9 +67,9 @@ export function opHypercalls(xen: Tally): Tally {
  * (arch/x86/xen/mmu_pv.c) keeps that CPU in the vCPU mask of its one MMUEXT_TLB_FLUSH_MULTI / INVLPG_MULTI.
  * Xen turns the mask into physical CPUs (xen/arch/x86/mm.c do_mmuext_op → vcpumask_to_pcpumask) and
  * flush_tlb_mask / flush_tlb_one_mask (xen/arch/x86/smp.c flush_area_mask) flushes the local one itself and
- * each other one by an IPI: a flush per target. The model counts the caller's flush apart, as the local
- * flush, and one per other target vCPU (engines/paravirtual/xen-platform.ts flushOthers), so each call's
- * ncpus less one.
+ * each other one by an IPI: a flush per target. The model's one hypercall does the same
+ * (engines/paravirtual/xen-platform.ts flushMulti): it counts the caller's flush as a local one and one
+ * `shootdownTargets` per other vCPU of the mask, so both count each call's ncpus less one.
  */
 function remoteTargets(l: Tally, command: 'invlpg_multi' | 'tlb_flush_multi'): number {
   return Math.max(0, (l[`${command}_cpus`] ?? 0) - (l[command] ?? 0));
