@@ -2,8 +2,9 @@
 // unmapping a small buffer they all wrote: the TLB-shootdown case of HyperBench and of the Linux TLB-flush
 // benchmarks (will-it-scale tlb_flush2: threads writing a shared mapping that is repeatedly zapped). Each
 // munmap flushes the buffer's pages on every vCPU that has the address space loaded: natively an IPI and
-// one INVLPG per page on each, on Xen PV one TLB_FLUSH_MULTI hypercall (which empties the other vCPUs'
-// TLBs, so their next writes to the shared region walk again), on KVM an IPI send (one PV hypercall) or,
+// one INVLPG per page on each, on Xen PV one TLB_FLUSH_MULTI hypercall for all of them, the unmapping vCPU
+// included (Linux ≥ 5.13 xen_flush_tlb_multi; it empties every one's TLB, so their next writes to the shared
+// region walk again), on KVM an IPI send (one PV hypercall) or,
 // for preempted vCPUs, a flush deferred to their next entry.
 import { defineWorkload, param } from '../params.ts';
 import { KiB, SETUP_DONE, faultIn } from '../ops.ts';
