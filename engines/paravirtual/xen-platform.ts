@@ -528,7 +528,6 @@ export class XenPlatform extends NativePlatform {
     }
   }
 
-  /** #PF goes to Xen (it reads CR2), is bounced to the guest kernel, which returns with the iret hypercall */
   /**
    * #PF goes to Xen (it reads CR2), is bounced to the guest kernel, which returns with the iret hypercall. A
    * 32-bit guest's kernel (ring 1) shares the page table with its user: no switch, and it returns with a
