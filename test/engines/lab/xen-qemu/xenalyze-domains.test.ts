@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { parseXenalyzeDomains } from '../../../../engines/lab/xen-qemu/xenalyze-domains.ts';
+import { FIRST_MARKER } from '../../../../engines/lab/xen-qemu/domu-script.ts';
 import { domuFixture } from './fixtures.ts';
 
 const dump = gunzipSync(domuFixture().xenGz).toString('utf8');
@@ -70,4 +71,13 @@ test('Xen switches lazily: the domU running again after the idle vCPU is no doma
   const [op] = parseXenalyzeDomains(trace);
   assert.deepEqual(op.sched, { 'run:idle': 1, 'run:dom0': 1, 'run:guest': 1 });
   assert.deepEqual([op.guest['hypercall:event_channel_op'], op.dom0['hypercall:event_channel_op']], [1, 1]);
+});
+
+test("the dump dom0 sends starts at FIRST_MARKER's first line: the same windows as the whole dump, the kernel's CPUIDs cut", () => {
+  const lines = dump.split('\n');
+  const first = lines.findIndex((l) => l.includes('forced_invalid_op') && new RegExp(FIRST_MARKER).test(l));
+  assert.equal(lines[first], 'x d1v0 forced_invalid_op[ 401e2c 0 ]');
+  const sent = lines.slice(first).join('\n');
+  assert.doesNotMatch(sent, /ffffffff \]/);
+  assert.deepEqual(parseXenalyzeDomains(sent), parseXenalyzeDomains(dump));
 });
