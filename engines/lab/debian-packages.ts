@@ -63,18 +63,30 @@ export function aptStamp(files = ['/var/lib/apt/lists', '/var/lib/dpkg/status'])
  * With `cacheDir`, answers are kept in `<cacheDir>/apt-resolved.json` under aptStamp().
  */
 export function resolvePackage(name: string, through?: RegExp, cacheDir?: string): DebianPackage {
-  if (!cacheDir) return resolveWithApt(name, through);
+  const ask = () => resolveWithApt(name, through);
+  return cacheDir ? remembered(cacheDir, `${name} ${through ?? ''}`, ask, isPackage) : ask();
+}
+
+function isPackage(v: unknown): v is DebianPackage {
+  const p = v as DebianPackage | null;
+  return typeof p?.name === 'string' && typeof p.version === 'string';
+}
+
+/**
+ * apt's answer to `query`, from `<cacheDir>/apt-resolved.json` when recorded there under the current aptStamp()
+ * and of the right shape, else from `ask`, then recorded
+ */
+export function remembered<T>(cacheDir: string, query: string, ask: () => T, valid: (v: unknown) => v is T): T {
   const file = join(cacheDir, 'apt-resolved.json');
-  const query = `${name} ${through ?? ''}`;
   const stamp = aptStamp();
-  let memo: { stamp: string; answers: Record<string, DebianPackage> } = { stamp, answers: {} };
+  let memo: { stamp: string; answers: Record<string, unknown> } = { stamp, answers: {} };
   try {
     const read = JSON.parse(readFileSync(file, 'utf8')) as typeof memo;
     if (read.stamp === stamp && read.answers && typeof read.answers === 'object') memo = read;
   } catch { /* no memo yet, or an unreadable one: ask apt */ }
   const known = memo.answers[query];
-  if (known && typeof known.name === 'string' && typeof known.version === 'string') return known;
-  const answer = resolveWithApt(name, through);
+  if (valid(known)) return known;
+  const answer = ask();
   memo.answers[query] = answer;
   try {
     mkdirSync(cacheDir, { recursive: true });
@@ -82,6 +94,11 @@ export function resolvePackage(name: string, through?: RegExp, cacheDir?: string
     renameSync(`${file}.${process.pid}`, file);
   } catch { /* a read-only cache only costs the next call another apt-cache */ }
   return answer;
+}
+
+/** a list of packages as `remembered` keeps it */
+export function isPackageList(v: unknown): v is DebianPackage[] {
+  return Array.isArray(v) && v.every(isPackage);
 }
 
 function resolveWithApt(name: string, through?: RegExp): DebianPackage {

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFil
 import { buildCompleteDir } from '../complete-dir.ts';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { parseCandidate, resolvePackage, unpackPackage, type DebianPackage, type UnpackedPackage } from '../debian-packages.ts';
+import { isPackageList, parseCandidate, remembered, resolvePackage, unpackPackage, type DebianPackage, type UnpackedPackage } from '../debian-packages.ts';
 import { Initramfs } from '../initramfs.ts';
 import { initScript, BUSYBOX_PATH, BASE_DIRS } from '../init-script.ts';
 import { modulesInLoadOrder } from '../kernel-modules.ts';
@@ -112,15 +112,18 @@ export function parsePolicies(policy: string, names: readonly string[]): DebianP
   });
 }
 
-function resolveAll(names: readonly string[]): DebianPackage[] {
-  const policy = execFileSync('apt-cache', ['policy', ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-  return parsePolicies(policy, names);
+/** with the kernel's resolution, kept in the lab cache until apt's lists change (debian-packages.ts aptStamp) */
+function resolveAll(names: readonly string[], cacheDir: string): DebianPackage[] {
+  return remembered(cacheDir, `policy ${names.join(' ')}`, () => {
+    const policy = execFileSync('apt-cache', ['policy', ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    return parsePolicies(policy, names);
+  }, isPackageList);
 }
 
 /** the image for the current package versions, built if it is not cached; `progress` hears every step */
 export function xenImage(cacheDir: string, progress: (message: string) => void): XenImage {
   progress('resolving Debian packages');
-  const wanted: DebianPackage[] = [resolvePackage(KERNEL_META, KERNEL_REAL), ...resolveAll(PACKAGES)];
+  const wanted: DebianPackage[] = [resolvePackage(KERNEL_META, KERNEL_REAL, cacheDir), ...resolveAll(PACKAGES, cacheDir)];
   const versions = Object.fromEntries(wanted.map((p) => [p.name, p.version]));
   const key = createHash('sha256').update(JSON.stringify(versions)).update(readFileSync(RUNNER_PATH)).update(DOM0_SCRIPT)
     .update(initScript(setupLines(MODULES))).digest('hex').slice(0, 16);

@@ -43,3 +43,21 @@ test('a resolution recorded under the current apt stamp is answered without apt;
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a recorded list of packages is answered without asking; one of the wrong shape is asked again and recorded', async () => {
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { aptStamp, isPackageList, remembered } = await import('../../../engines/lab/debian-packages.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hvb-apt-'));
+  try {
+    const list = [{ name: 'hvbench-a', version: '1' }, { name: 'hvbench-b', version: '2' }];
+    writeFileSync(join(dir, 'apt-resolved.json'), JSON.stringify({ stamp: aptStamp(), answers: { 'policy a b': list, 'policy c': { name: 'c' } } }));
+    assert.deepEqual(remembered(dir, 'policy a b', () => assert.fail('asked apt'), isPackageList), list);
+    const asked = [{ name: 'hvbench-c', version: '3' }];
+    assert.deepEqual(remembered(dir, 'policy c', () => asked, isPackageList), asked);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'apt-resolved.json'), 'utf8')).answers['policy c'], asked);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
