@@ -7,7 +7,7 @@
 // into one batch per CPU, each a generated entry that imports its files, so their tests register in one
 // process and run one after the other (Node 22's --experimental-test-isolation=none does the same; Node 20
 // lacks it). A file keeps a process of its own when it holds process-wide state another file's tests would
-// see, or is long enough to want a core of its own: OWN_PROCESS below.
+// see, or is long enough to want a core of its own: OWN_PROCESS below. The longest start first (plan()).
 // `--typecheck` (what `npm test` runs): `tsc --noEmit -p .` at the same time as the tests rather than before them
 // (it is one process on one core for about 25 s, which left the other core idle), its output printed after the
 // tests' and its failure failing the command as a failing test does. It is incremental: tsc keeps what it found per
@@ -74,25 +74,45 @@ const OWN_PROCESS = [
   /^test\/engines\/lab\/(qemu-|xen-qemu\/(engine|real-domu)\.)/,
 ];
 
-/** the files as the runner gets them: the long own-process files first, then the batches, then the rest */
+/**
+ * The own-process files that start before the batches and the others, in this order: the longest, by their CPU
+ * time in `--times` (the domU boot about 45 s of CPU and a minute of wall, QEMU on one core; the hostile corpus 26 s,
+ * the CLI's 18 s, the kvm-qemu boot 16 s, the kvm-host guest 15 s; each batch about 50 s; every other file under
+ * 10 s). Longest first, the runner's slots fill evenly and end together; the domU test, started last as the
+ * alphabetical order had it, ran alone for its last 40 s or so with the other core idle.
+ */
+const LONGEST = [
+  /\/real-domu\.test\.ts$/, /\/hostile-corpus\.test\.ts$/, /^test\/scripts\/cli\.test\.ts$/,
+  /^test\/engines\/kvm-qemu\/real-qemu\.test\.ts$/, /^test\/engines\/kvm-host\/guest\/process\.test\.ts$/,
+];
+
+/**
+ * The entries the runner gets, one file each in a temporary directory, named so that their order by name is the
+ * order to start them in: Node's runner sorts the files it is given (Node 20 lib/internal/test_runner/runner.js,
+ * createTestFileList), so the order of the command line was not the order they ran in. The domU boot first (the
+ * longest), then the batches, then LONGEST's other files, then the rest. A batch entry imports its files, so
+ * their tests register in one process; an own-process file's entry imports that file alone.
+ */
 function plan(list) {
   const own = list.filter((f) => OWN_PROCESS.some((re) => re.test(f)));
   const shared = list.filter((f) => !own.includes(f));
-  if (shared.length < 2) return { runnerFiles: list, cleanup() {} };
+  if (list.length < 2) return { runnerFiles: list, cleanup() {} };
   const dir = mkdtempSync(join(tmpdir(), 'hvbench-tests-'));
   const count = Math.min(availableParallelism(), shared.length);
   // dealt in turn, so files of one directory (often alike in cost) spread over the batches
   const batches = Array.from({ length: count }, (_, i) => shared.filter((_f, j) => j % count === i));
-  const entries = batches.map((batch, i) => {
-    const entry = join(dir, `batch-${i + 1}-of-${count}.test.mjs`);
-    writeFileSync(entry, batch.map((f) => `import ${JSON.stringify(pathToFileURL(join(root, f)).href)};\n`).join(''));
+  const long = LONGEST.flatMap((re) => own.filter((f) => re.test(f)));
+  const groups = [
+    ...long.slice(0, 1).map((f) => ({ name: f, files: [f] })),
+    ...batches.map((files, i) => ({ name: `batch-${i + 1}-of-${count}`, files })),
+    ...[...long.slice(1), ...own.filter((f) => !long.includes(f))].map((f) => ({ name: f, files: [f] })),
+  ];
+  const runnerFiles = groups.map(({ name, files }, i) => {
+    const entry = join(dir, `${String(i).padStart(3, '0')}-${name.replace(/^test\//, '').replace(/\.test\.ts$/, '').replace(/\//g, '_')}.test.mjs`);
+    writeFileSync(entry, files.map((f) => `import ${JSON.stringify(pathToFileURL(join(root, f)).href)};\n`).join(''));
     return entry;
   });
-  const first = own.filter((f) => f.startsWith('test/scripts/'));
-  return {
-    runnerFiles: [...first, ...entries, ...own.filter((f) => !first.includes(f))],
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  return { runnerFiles, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** runs `command` to its end; resolves with its exit status (1 when killed) and, when `capture`, its output */
