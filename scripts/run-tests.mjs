@@ -75,11 +75,13 @@ const OWN_PROCESS = [
 ];
 
 /**
- * The own-process files that start before the batches and the others, in this order: the longest, by their CPU
- * time in `--times` (the domU boot about 45 s of CPU and a minute of wall, QEMU on one core; the hostile corpus 26 s,
+ * The longest own-process files, by their CPU time in `--times`, in that order: the first starts before the batches,
+ * the others right after them (the domU boot about 40 s of CPU and 45 s of wall, QEMU on one core; the hostile corpus 26 s,
  * the CLI's 18 s, the kvm-qemu boot 16 s, the kvm-host guest 15 s; each batch about 50 s; every other file under
- * 10 s). Longest first, the runner's slots fill evenly and end together; the domU test, started last as the
- * alphabetical order had it, ran alone for its last 40 s or so with the other core idle.
+ * 10 s). Longest first, the runner's slots fill evenly and end together whatever the files are called. By name
+ * (Node's order before, see plan()) the domU test started half-way, after the batches and test/engines' other
+ * files, and ended with test/scripts' files only because those sort last: a slower domU boot or a long file
+ * added under test/reports would have run alone at the end.
  */
 const LONGEST = [
   /\/real-domu\.test\.ts$/, /\/hostile-corpus\.test\.ts$/, /^test\/scripts\/cli\.test\.ts$/,
