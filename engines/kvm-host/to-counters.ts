@@ -143,7 +143,7 @@ export function toCounters({ ops, report, backend, computeCap, io }: MappingInpu
     failedOps: failed,
     guest: {
       framesUsed: g.framesUsed, fullFlushes: g.fullFlushes, eoiWrites: g.eoiWrites, virtioKicksSuppressed: g.virtioKicksSuppressed, virtioIrqs: g.virtioIrqs, virtioHalts: g.virtioHalts,
-      apicMmio: g.apicMmio, earlyWakeups: g.earlyWakeups,
+      apicMmio: g.apicMmio, earlyWakeups: g.earlyWakeups, waitHalts: g.waitHalts,
       ...(g.pcid === undefined ? {} : { pcid: g.pcid === 1, invpcid: g.invpcid === 1 }),
     },
   };

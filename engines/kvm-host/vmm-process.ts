@@ -66,7 +66,7 @@ const guestCounters = z.object({
   pcid: count.optional(), invpcid: count.optional(),
   // guest/apic.c: xAPIC register accesses during the ops, and interrupts taken between a wait's STI and HLT;
   // absent from a VMM built before them
-  apicMmio: count.default(0), earlyWakeups: count.default(0),
+  apicMmio: count.default(0), earlyWakeups: count.default(0), waitHalts: count.default(0),
 });
 
 const runReport = z.object({

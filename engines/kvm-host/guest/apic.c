@@ -141,9 +141,14 @@ void apic_irq(uint64_t vector, uint64_t *frame) {
   eoi();
 }
 
-/* idle until *counter reaches target; each pass is one HLT (cpu.h safe_halt) */
+/* idle until *counter reaches target; each pass is one HLT (cpu.h safe_halt), counted: how many a wait takes
+ * depends on time, as a tick that falls due while the guest is still on its way to the HLT (a vCPU held off its
+ * CPU for longer than the period) needs none, so the HLT exits a run shows are checked against this count */
 static void wait_for(volatile uint64_t *counter, uint64_t target) {
-  while (*counter < target) safe_halt();
+  while (*counter < target) {
+    __atomic_fetch_add(&boot->wait_halts, 1, __ATOMIC_RELAXED);
+    safe_halt();
+  }
 }
 
 /* a fixed IPI to one CPU: one ICR write (physical destination), as Linux sends it through apic->send_IPI */

@@ -181,6 +181,7 @@ struct abi_boot {
   uint32_t pad;
   uint64_t apic_mmio;     /* xAPIC register reads and writes through ABI_XAPIC_GPA during the ops (every vCPU) */
   uint64_t early_wakeups; /* interrupts taken between a wait's STI and its HLT, which then was skipped (guest/apic.c) */
+  uint64_t wait_halts;    /* HLTs a wait for a timer tick or an IPI reached (guest/apic.c wait_for), early wake-ups included */
 };
 #define ABI_CPU_PCID    0x1u
 #define ABI_CPU_INVPCID 0x2u

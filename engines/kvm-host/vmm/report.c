@@ -73,7 +73,7 @@ static void print_guest(FILE *f, const struct abi_boot *boot) {
              "\"framesUsed\":%llu,\"forks\":%llu,\"execs\":%llu,\"exits\":%llu,\"cowFaults\":%llu,\"timerIrqs\":%llu,"
              "\"ipisReceived\":%llu,\"remoteInvlpgs\":%llu,\"remoteFullFlushes\":%llu,\"eoiWrites\":%llu,"
              "\"virtioKicks\":%llu,\"virtioKicksSuppressed\":%llu,\"virtioIrqs\":%llu,\"virtioHalts\":%llu,"
-             "\"pcid\":%u,\"invpcid\":%u,\"apicMmio\":%llu,\"earlyWakeups\":%llu}",
+             "\"pcid\":%u,\"invpcid\":%u,\"apicMmio\":%llu,\"earlyWakeups\":%llu,\"waitHalts\":%llu}",
           (unsigned long long)boot->loop_cycles_x1000, (unsigned long long)boot->page_faults,
           (unsigned long long)boot->protection_faults, (unsigned long long)boot->cr3_writes,
           (unsigned long long)boot->invlpgs, (unsigned long long)boot->full_flushes,
@@ -87,7 +87,7 @@ static void print_guest(FILE *f, const struct abi_boot *boot) {
           (unsigned long long)boot->virtio_kicks_suppressed, (unsigned long long)boot->virtio_irqs,
           (unsigned long long)boot->virtio_halts, !!(boot->cpu_features & ABI_CPU_PCID),
           !!(boot->cpu_features & ABI_CPU_INVPCID), (unsigned long long)boot->apic_mmio,
-          (unsigned long long)boot->early_wakeups);
+          (unsigned long long)boot->early_wakeups, (unsigned long long)boot->wait_halts);
 }
 
 void report_setup_error(const char *error) {
