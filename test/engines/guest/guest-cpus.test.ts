@@ -27,14 +27,14 @@ const kvmOptions = (o: Partial<KvmOptions> = {}): KvmOptions => ({
 
 type AnyPlatform = NativePlatform;
 
-/** 4 threads on vCPUs 0–3 write all `sharedPages` pages of `shared` and the 4 of `other` */
-function fourThreads(p: AnyPlatform, sharedPages = 16): GuestKernel {
+/** `cpus` threads on vCPUs 0, 1, … write all `sharedPages` pages of `shared` and the 4 of `other` */
+function threads(p: AnyPlatform, cpus = 4, sharedPages = 16): GuestKernel {
   const k = new GuestKernel(p, new Rng(1));
   const ops: GuestOp[] = [
     { op: 'map', region: 'shared', bytes: sharedPages * PAGE, pageSize: '4k' },
     { op: 'map', region: 'other', bytes: 4 * PAGE, pageSize: '4k' },
   ];
-  for (let cpu = 0; cpu < 4; cpu++) {
+  for (let cpu = 0; cpu < cpus; cpu++) {
     ops.push({ op: 'touch', region: 'shared', pattern: 'seq', accesses: sharedPages, write: true, cpu });
     ops.push({ op: 'touch', region: 'other', pattern: 'seq', accesses: 4, write: true, cpu });
   }
@@ -42,10 +42,10 @@ function fourThreads(p: AnyPlatform, sharedPages = 16): GuestKernel {
   return k;
 }
 
-/** after the munmap of the 16 shared pages: vCPUs 1–3 hold none of them and re-walk all 16; they keep the
- *  other region's 4 entries, or (`otherLost`) lost them too and re-walk those */
-function lostExactly(p: AnyPlatform, otherLost: boolean): void {
-  for (let cpu = 1; cpu < 4; cpu++) {
+/** after the munmap of the 16 shared pages: vCPUs 1 to `cpus` − 1 hold none of them and re-walk all 16; they
+ *  keep the other region's 4 entries, or (`otherLost`) lost them too and re-walk those */
+function lostExactly(p: AnyPlatform, otherLost: boolean, cpus = 4): void {
+  for (let cpu = 1; cpu < cpus; cpu++) {
     assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0, `vCPU ${cpu} lost the 16 unmapped pages`);
     assert.equal(cached(p, cpu, vpns(OTHER, 4)), otherLost ? 0 : 4, `vCPU ${cpu}'s other region`);
     // with a stale entry the read would have hit the freed frame; it misses and walks to a not-present entry
@@ -80,7 +80,7 @@ const sub = (a: Record<string, number>, b: Record<string, number>) =>
 
 test('setup: each of the 4 vCPUs caches the 20 pages its thread wrote, in its own TLB', () => {
   const p = new NativePlatform(intel);
-  fourThreads(p);
+  threads(p);
   assert.equal(p.machine.mmus.length, 4);
   for (let cpu = 0; cpu < 4; cpu++) {
     assert.equal(cached(p, cpu, vpns(SHARED, 16)), 16);
@@ -90,7 +90,7 @@ test('setup: each of the 4 vCPUs caches the 20 pages its thread wrote, in its ow
 
 test('native: a munmap of 16 shared pages costs 3 IPIs and 16 INVLPGs on each other vCPU, which lose exactly those entries and re-walk them', () => {
   const p = new NativePlatform(intel);
-  const k = fourThreads(p);
+  const k = threads(p);
   const before = flushes(p);
   k.run({ op: 'unmap', region: 'shared' });
   const after = flushes(p);
@@ -106,95 +106,52 @@ test('native: a munmap of 16 shared pages costs 3 IPIs and 16 INVLPGs on each ot
 
 const xenPlatform = () => new XenPlatform(intel, { pcid: true, xpti: true, batch: 32, arch: 'x86_64', blk: 'persistent', net: 'copy' });
 
-test('xen: one TLB_FLUSH_MULTI hypercall for all 4 vCPUs, no guest IPI, no local INVLPG_LOCAL; Xen flushes all of each, the caller too, and each re-walks the 16 pages and the other region', () => {
-  const p = xenPlatform();
-  const k = fourThreads(p);
-  const before = flushes(p);
-  k.run({ op: 'unmap', region: 'shared' });
-  const after = flushes(p);
-  // xen_flush_tlb_multi (Linux ≥ 5.13): the mask is vCPUs 0–3, the caller's included; 16 pages is more than
-  // one page, so one MMUEXT_TLB_FLUSH_MULTI and no MMUEXT_INVLPG_LOCAL (before 5.13: 16 of them, then the
-  // multi for vCPUs 1–3, 17 mmuext_op). On intel-modern (PCID, INVPCID) Xen's do_tlb_flush is a flush of
-  // everything: on the caller (cause hypercall, as its TLB_FLUSH_LOCAL would be) and on the 3 others
-  // (shootdown)
-  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 3 });
-  assert.deepEqual(sub(after.scope, before.scope), { full: 4 });
-  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
-  assert.equal(after.ipis - before.ipis, 3);
-  lostExactly(p, true);
-  // the caller's TLB lost the other region too: its next reads of it re-walk, 4 real misses
-  assert.equal(cached(p, 0, vpns(SHARED, 16)), 0);
-  assert.equal(cached(p, 0, vpns(OTHER, 4)), 0);
-  assert.equal(missesReading(p, 0, vpns(OTHER, 4)), 4);
-});
+for (const cpus of [2, 4]) {
+  test(`xen, ${cpus} vCPUs: a 16-page munmap is one TLB_FLUSH_MULTI hypercall for all of them, no guest IPI, no local INVLPG_LOCAL; Xen flushes all of each, the caller too, and each re-walks the 16 pages and the other region`, () => {
+    const p = xenPlatform();
+    const k = threads(p, cpus);
+    const before = flushes(p);
+    k.run({ op: 'unmap', region: 'shared' });
+    const after = flushes(p);
+    // xen_flush_tlb_multi (Linux ≥ 5.13): the mask is every vCPU, the caller's included; 16 pages is more than
+    // one page, so one MMUEXT_TLB_FLUSH_MULTI and no MMUEXT_INVLPG_LOCAL (before 5.13: 16 of them, then the
+    // multi for the others, 17 mmuext_op). On intel-modern (PCID, INVPCID) Xen's do_tlb_flush is a flush of
+    // everything: on the caller (cause hypercall, as its TLB_FLUSH_LOCAL would be) and on the cpus − 1 others
+    // (shootdown)
+    assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: cpus - 1 });
+    assert.deepEqual(sub(after.scope, before.scope), { full: cpus });
+    assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
+    assert.equal(after.ipis - before.ipis, cpus - 1);
+    lostExactly(p, true, cpus);
+    // the caller's TLB lost the other region too: its next reads of it re-walk, 4 real misses
+    assert.equal(cached(p, 0, vpns(SHARED, 16)), 0);
+    assert.equal(cached(p, 0, vpns(OTHER, 4)), 0);
+    assert.equal(missesReading(p, 0, vpns(OTHER, 4)), 4);
+  });
 
-test('xen: a one-page munmap is MMUEXT_INVLPG_MULTI for all 4 vCPUs: each, the caller too, loses exactly that entry', () => {
-  const p = xenPlatform();
-  const k = fourThreads(p, 1);
-  const before = flushes(p);
-  k.run({ op: 'unmap', region: 'shared' });
-  const after = flushes(p);
-  // one mmuext_op: Xen's INVLPG on the caller (cause hypercall) and on each of the 3 others (shootdown); no
-  // INVLPG_LOCAL before it (before 5.13: one, then the multi for vCPUs 1–3, 2 mmuext_op)
-  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 3 });
-  assert.deepEqual(sub(after.scope, before.scope), { single: 4 });
-  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
-  for (let cpu = 0; cpu < 4; cpu++) {
-    assert.equal(cached(p, cpu, [SHARED / PAGE]), 0);
-    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4);
-  }
-});
-
-/** a process whose 2 threads on vCPUs 0 and 1 wrote all `pages` pages of `shared` and the 4 of `other` */
-function twoThreads(p: AnyPlatform, pages: number): GuestKernel {
-  const k = new GuestKernel(p, new Rng(1));
-  k.run({ op: 'map', region: 'shared', bytes: pages * PAGE, pageSize: '4k' });
-  k.run({ op: 'map', region: 'other', bytes: 4 * PAGE, pageSize: '4k' });
-  for (let cpu = 0; cpu < 2; cpu++) {
-    k.run({ op: 'touch', region: 'shared', pattern: 'seq', accesses: pages, write: true, cpu });
-    k.run({ op: 'touch', region: 'other', pattern: 'seq', accesses: 4, write: true, cpu });
-  }
-  return k;
+  test(`xen, ${cpus} vCPUs: a one-page munmap is MMUEXT_INVLPG_MULTI for all of them: each, the caller too, loses exactly that entry`, () => {
+    const p = xenPlatform();
+    const k = threads(p, cpus, 1);
+    const before = flushes(p);
+    k.run({ op: 'unmap', region: 'shared' });
+    const after = flushes(p);
+    // one mmuext_op: Xen's INVLPG on the caller (cause hypercall) and on each of the cpus − 1 others
+    // (shootdown); no INVLPG_LOCAL before it (before 5.13: one, then the multi for the others, 2 mmuext_op)
+    assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: cpus - 1 });
+    assert.deepEqual(sub(after.scope, before.scope), { single: cpus });
+    assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
+    for (let cpu = 0; cpu < cpus; cpu++) {
+      assert.equal(cached(p, cpu, [SHARED / PAGE]), 0);
+      assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4);
+    }
+  });
 }
-
-test('xen, 2 vCPUs: munmap of 1 page is 1 mmuext_op (INVLPG_MULTI) and no local invalidation hypercall; the page goes from both TLBs, nothing else', () => {
-  const p = xenPlatform();
-  const k = twoThreads(p, 1);
-  const before = flushes(p);
-  k.run({ op: 'unmap', region: 'shared' });
-  const after = flushes(p);
-  // the mask {0, 1}: one INVLPG by Xen here (hypercall), one on vCPU 1 (shootdown), 1 target
-  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
-  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 1 });
-  assert.deepEqual(sub(after.scope, before.scope), { single: 2 });
-  for (let cpu = 0; cpu < 2; cpu++) {
-    assert.equal(cached(p, cpu, [SHARED / PAGE]), 0);
-    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 4);
-  }
-});
-
-test('xen, 2 vCPUs: munmap of 16 pages is 1 mmuext_op (TLB_FLUSH_MULTI); the caller\'s TLB holds no user entry afterwards', () => {
-  const p = xenPlatform();
-  const k = twoThreads(p, 16);
-  const before = flushes(p);
-  k.run({ op: 'unmap', region: 'shared' });
-  const after = flushes(p);
-  // before 5.13: 16 INVLPG_LOCAL, then the multi for vCPU 1: 17 mmuext_op, 16 single flushes here
-  assert.equal(sub(after.hypercalls, before.hypercalls).mmuext_op, 1);
-  assert.deepEqual(sub(after.cause, before.cause), { hypercall: 1, shootdown: 1 });
-  assert.deepEqual(sub(after.scope, before.scope), { full: 2 });
-  for (let cpu = 0; cpu < 2; cpu++) {
-    assert.equal(cached(p, cpu, vpns(SHARED, 16)), 0);
-    assert.equal(cached(p, cpu, vpns(OTHER, 4)), 0);
-  }
-  assert.equal(missesReading(p, 0, vpns(OTHER, 4)), 4);
-});
 
 test('native and kvm, 2 vCPUs: munmap of 16 pages keeps 16 INVLPGs here and flush_tlb_func\'s 16 on the other vCPU; the other region stays cached', () => {
   // native_flush_tlb_multi runs flush_tlb_func here as flush_tlb_mm_range would alone; kvm_flush_tlb_multi
   // keeps the caller in the mask and calls it too
   for (const p of [new NativePlatform(intel), new KvmPlatform(intel, kvmOptions())]) {
-    const k = twoThreads(p, 16);
+    const k = threads(p, 2);
     const before = flushes(p);
     k.run({ op: 'unmap', region: 'shared' });
     assert.deepEqual(sub(flushes(p).cause, before.cause), { invlpg: 16, shootdown: 16 });
@@ -207,7 +164,7 @@ test('native and kvm, 2 vCPUs: munmap of 16 pages keeps 16 INVLPGs here and flus
 
 test('kvm: running vCPUs get one PV send-IPI (one VMCALL exit), posted to them without exits; each loses exactly the 16 entries under its own VPID', () => {
   const p = new KvmPlatform(intel, kvmOptions());
-  const k = fourThreads(p);
+  const k = threads(p);
   for (let cpu = 0; cpu < 4; cpu++) assert.equal(p.machine.mmus[cpu].vpid, cpu + 1);
   const before = flushes(p);
   k.run({ op: 'unmap', region: 'shared' });
@@ -219,7 +176,7 @@ test('kvm: running vCPUs get one PV send-IPI (one VMCALL exit), posted to them w
 
 test('kvm without APICv or PV send-IPI: an ICR write per target (3 MSR_WRITE exits) and a kick of each running target', () => {
   const p = new KvmPlatform(intel, kvmOptions({ apicv: false, pvIpi: false, pveoi: true }));
-  const k = fourThreads(p);
+  const k = threads(p);
   const before = flushes(p);
   k.run({ op: 'unmap', region: 'shared' });
   // 3 ICR writes by the sender, 3 EXTERNAL_INTERRUPT kicks; PV EOI: no EOI exit
@@ -230,7 +187,7 @@ test('kvm without APICv or PV send-IPI: an ICR write per target (3 MSR_WRITE exi
 test('kvm PV TLB flush: preempted vCPUs get no IPI; KVM flushes each one\'s whole VPID at its next entry', () => {
   // one host CPU: after each thread's touch vCPU 0 runs again, so vCPUs 1–3 are preempted
   const p = new KvmPlatform(intel, kvmOptions({ hostCpus: 1 }));
-  const k = fourThreads(p);
+  const k = threads(p);
   const before = flushes(p);
   const beforeEvents = p.counters.snapshot().events;
   k.run({ op: 'unmap', region: 'shared' });
@@ -249,7 +206,7 @@ test('kvm PV TLB flush: preempted vCPUs get no IPI; KVM flushes each one\'s whol
 
 test('kvm without PV TLB flush: an IPI to a preempted vCPU waits for the host to schedule it in', () => {
   const p = new KvmPlatform(intel, kvmOptions({ hostCpus: 1, pvTlbFlush: false }));
-  const k = fourThreads(p);
+  const k = threads(p);
   const pre = p.counters.snapshot().events.vcpuPreemptions ?? 0;
   k.run({ op: 'unmap', region: 'shared' });
   // vCPUs 1, 2, 3 scheduled in in turn to take the IPI, then vCPU 0 again: 4 host switches
