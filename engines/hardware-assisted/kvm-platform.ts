@@ -173,8 +173,8 @@ export class KvmPlatform extends VmxPlatform {
 
   /**
    * flush_tlb_multi's part for the other vCPUs (this one's flush is native's, NativePlatform.flushMulti). With
-   * PV TLB flush (kvm_flush_tlb_multi) a preempted vCPU is not interrupted: the guest
-   * sets KVM_VCPU_FLUSH_TLB in its steal-time record and KVM flushes it at its next entry (selectCpu). The
+   * PV TLB flush (kvm_flush_tlb_multi) a preempted vCPU is not interrupted: the guest sets KVM_VCPU_FLUSH_TLB
+   * in its steal-time record and KVM flushes it at its next entry (selectCpu). The
    * others get native_flush_tlb_multi: one IPI send for all (sendToOthers: an ICR write when one vCPU is
    * left, one KVM_HC_SEND_IPI for two or more), and on each target — running its
    * thread, so without posted interrupts KVM kicks it out (kvm_vcpu_kick) — the handler flushes as natively;

@@ -8,6 +8,7 @@ import type { CostProfile } from './profile.ts';
 import { Counters } from './counters.ts';
 import { SparsePhysicalMemory } from './physical-memory.ts';
 import { Mmu, lastLevelCache } from './mmu.ts';
+import type { PageRecency } from './page-recency.ts';
 import { MAX_VCPUS } from '../../harness/limits.ts';
 import type { EntryFormat } from './types.ts';
 
@@ -28,7 +29,7 @@ export class Machine {
   current: Mmu;
   currentIndex = 0;
   /** the last-level cache's pages, shared by every vCPU (each has its own near caches) */
-  private readonly llc: ReturnType<typeof lastLevelCache>;
+  private readonly llc: PageRecency | null;
   /** the paging mode every vCPU's 1-D walks use (MachineOptions.paging) */
   private readonly paging: EntryFormat | undefined;
   /** called with each vCPU brought up after the first, to give it the context its engine runs vCPUs with */

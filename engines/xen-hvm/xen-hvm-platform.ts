@@ -223,10 +223,10 @@ export class XenHvmPlatform extends VmxPlatform {
     if (injected) this.counters.charge('hypervisor', 'interrupt-injection', this.profile.hvm.irqInject * count);
   }
 
-  /** Linux's native flush_tlb_multi, its part for the other vCPUs: a call-function IPI to each target vCPU — an EVTCHNOP_send per destination
-   *  (xen_smp_send_call_function_ipi → xen_send_IPI_mask, arch/x86/xen/smp.c), or an ICR write each — running its
-   *  thread, so kicked out (EXTERNAL_INTERRUPT); each takes it like any IPI and flushes in its handler as
-   *  natively (under shadow paging exiting) */
+  /** Linux's native flush_tlb_multi, its part for the other vCPUs: a call-function IPI to each target vCPU — an
+   *  EVTCHNOP_send per destination (xen_smp_send_call_function_ipi → xen_send_IPI_mask, arch/x86/xen/smp.c), or
+   *  an ICR write each — running its thread, so kicked out (EXTERNAL_INTERRUPT); each takes it like any IPI and
+   *  flushes in its handler as natively (under shadow paging exiting) */
   protected override flushOthers(cpus: readonly number[], va: number, pages: number, pageBytes: number, full: boolean): void {
     const count = cpus.length;
     if (count === 0) return;
